@@ -1,0 +1,70 @@
+"""Date and aware-datetime helpers shared by every layer.
+
+govops counts in local calendar days. A ``date`` is taken as it is; an aware ``datetime`` is first
+converted to the calendar's time zone (``Asia/Shanghai`` for China), because 2024-09-30T20:00Z is
+already October 1st in Beijing. A naive ``datetime`` is refused: guessing its zone would make a
+deadline silently wrong by a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from .exceptions import InvalidTypeError, NaiveDatetimeError
+
+__all__ = ["SHANGHAI", "as_local_date", "require_aware"]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def as_local_date(value: object, tz: dt.tzinfo | None, *, name: str = "date") -> dt.date:
+    """Return the local calendar day of a ``date`` or an aware ``datetime``.
+
+    >>> import datetime as dt
+    >>> as_local_date(dt.datetime(2024, 9, 30, 20, 0, tzinfo=dt.timezone.utc), SHANGHAI)
+    datetime.date(2024, 10, 1)
+    >>> as_local_date(dt.date(2024, 9, 30), SHANGHAI)
+    datetime.date(2024, 9, 30)
+    """
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(
+                f"{name}={value!r} has no time zone; pass an aware datetime "
+                "(e.g. tzinfo=ZoneInfo('Asia/Shanghai')) or a date"
+            )
+        if tz is None:
+            raise InvalidTypeError(
+                f"{name}={value!r}: this calendar has no time zone, so pass a date, "
+                "or build the calendar with timezone=..."
+            )
+        return value.astimezone(tz).date()
+    if isinstance(value, dt.date):  # a date subclass other than datetime
+        return dt.date(value.year, value.month, value.day)
+    raise InvalidTypeError(
+        f"{name}={value!r} is a {type(value).__name__}; expected a datetime.date "
+        "or a timezone-aware datetime.datetime"
+    )
+
+
+def require_aware(value: object, *, name: str = "now") -> dt.datetime:
+    """Return ``value`` if it is a timezone-aware ``datetime``; raise a clear error otherwise.
+
+    >>> import datetime as dt
+    >>> require_aware(dt.datetime(2026, 1, 5, 9, 0))
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.NaiveDatetimeError: now=datetime.datetime(2026, 1, 5, 9, 0) has no time zone; ...
+    """
+    if not isinstance(value, dt.datetime):
+        raise InvalidTypeError(
+            f"{name}={value!r} is a {type(value).__name__}; expected a timezone-aware datetime"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{name}={value!r} has no time zone; pass e.g. "
+            "datetime(..., tzinfo=ZoneInfo('Asia/Shanghai'))"
+        )
+    return value

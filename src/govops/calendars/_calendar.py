@@ -1,0 +1,700 @@
+"""The working-day calendar: precomputed tables, O(1) day arithmetic, explicit coverage."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import itertools
+from array import array
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from .._time import as_local_date
+from ..exceptions import (
+    CalendarCoverageError,
+    InvalidInputError,
+    InvalidTypeError,
+    ScheduleError,
+)
+from ._days import DayInfo, DayKind, Override
+from ._periods import Period, PeriodKind, period_of
+from ._source import ANNOUNCED_YEARLY, load_source, source_version
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["Roll", "WorkCalendar", "calendar"]
+
+# Where each calendar's days are counted; an aware datetime is converted to this zone first.
+_TIMEZONES = {
+    "CN": "Asia/Shanghai",
+    "HK": "Asia/Hong_Kong",
+    "MO": "Asia/Macau",
+    "TW": "Asia/Taipei",
+    "SG": "Asia/Singapore",
+    "JP": "Asia/Tokyo",
+    "KR": "Asia/Seoul",
+}
+
+# The CN data is checked against the State Council notices from 2001 on (holidays' China docstring).
+_FIRST_YEAR = {"CN": 2001}
+_DEFAULT_FIRST_YEAR = 2001
+# Calendars of countries with fixed holiday rules are built this far by default.
+_DEFAULT_RULE_BASED_THROUGH = 2035
+# A provisional calendar reaches this many years past the last published one.
+PROVISIONAL_YEARS = 10
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+class Roll(str, enum.Enum):
+    """How a date that falls on a rest day is moved (DESIGN §3)."""
+
+    FOLLOWING = "following"
+    """To the next working day (顺延)."""
+    PRECEDING = "preceding"
+    """To the previous working day (提前)."""
+    MODIFIED_FOLLOWING = "modified_following"
+    """To the next working day unless that leaves the month, then to the previous one."""
+    NONE = "none"
+    """Not moved."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _coerce_roll(convention: Roll | str) -> Roll:
+    try:
+        return Roll(convention)
+    except ValueError:
+        allowed = ", ".join(repr(r.value) for r in Roll)
+        raise InvalidInputError(f"roll convention {convention!r} is not one of {allowed}") from None
+
+
+def _as_int(n: object, name: str = "n") -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise InvalidTypeError(f"{name}={n!r} is a {type(n).__name__}; expected an int")
+    return n
+
+
+def _day_tuple(days: Iterable[DayInfo]) -> tuple[DayInfo, ...]:
+    return tuple(sorted(days, key=lambda info: info.date))
+
+
+@final
+@attrs.frozen(cache_hash=True)
+class WorkCalendar:
+    """A working-day calendar frozen into lookup tables.
+
+    Build one with :func:`govops.calendar`. Two calendars with the same data are equal and hash
+    equal; calendars pickle. Every method that takes a date also takes an aware ``datetime``
+    (converted to the calendar's local day) and raises :class:`~govops.CalendarCoverageError` for a
+    day outside the years the calendar covers.
+
+    >>> import datetime as dt, govops
+    >>> cal = govops.calendar("CN")
+    >>> cal.is_working_day(dt.date(2024, 9, 29))   # a Sunday, but a make-up workday
+    True
+    >>> cal.add_working_days(dt.date(2024, 9, 27), 20)
+    datetime.date(2024, 10, 30)
+    >>> cal.working_days_between(dt.date(2024, 9, 30), dt.date(2024, 10, 8))
+    1
+    """
+
+    country: str
+    subdiv: str | None = attrs.field(kw_only=True, default=None)
+    first_year: int = attrs.field(kw_only=True)
+    published_through: int = attrs.field(kw_only=True)
+    """The last year whose official schedule is in the data."""
+    last_year: int = attrs.field(kw_only=True)
+    """The last year the calendar computes; beyond ``published_through`` only when provisional."""
+    provisional: bool = attrs.field(kw_only=True, default=False)
+    weekend: frozenset[int] = attrs.field(kw_only=True, default=frozenset({5, 6}))
+    timezone: str | None = attrs.field(kw_only=True, default=None)
+    days: tuple[DayInfo, ...] = attrs.field(kw_only=True, converter=_day_tuple, repr=False)
+    """Every day that is not an ordinary weekday or weekend day, in date order."""
+    data_source: str = attrs.field(kw_only=True, default="")
+
+    # Lookup tables, derived from the fields above in __attrs_post_init__.
+    _base: int = attrs.field(init=False, eq=False, repr=False)
+    _n: int = attrs.field(init=False, eq=False, repr=False)
+    _flags: tuple[bool, ...] = attrs.field(init=False, eq=False, repr=False)
+    _cum: array[int] = attrs.field(init=False, eq=False, repr=False)
+    _work: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False)
+    _work_ord: array[int] = attrs.field(init=False, eq=False, repr=False)
+    _info: dict[dt.date, DayInfo] = attrs.field(init=False, eq=False, repr=False)
+    _tz: ZoneInfo | None = attrs.field(init=False, eq=False, repr=False)
+    _np: Any = attrs.field(init=False, eq=False, repr=False)  # numpy tables, built on first use
+
+    def __attrs_post_init__(self) -> None:
+        if self.first_year > self.last_year:
+            raise InvalidInputError(
+                f"first_year={self.first_year} is after last_year={self.last_year}"
+            )
+        base = dt.date(self.first_year, 1, 1).toordinal()
+        n = dt.date(self.last_year, 12, 31).toordinal() - base + 1
+        # Weekdays of the first day onward, then the special days on top.
+        wd0 = dt.date(self.first_year, 1, 1).weekday()
+        rest_weekdays = self.weekend
+        flags = bytearray(0 if (wd0 + i) % 7 in rest_weekdays else 1 for i in range(n))
+        info: dict[dt.date, DayInfo] = {}
+        for day in self.days:
+            i = day.date.toordinal() - base
+            if 0 <= i < n:
+                flags[i] = day.is_working
+                info[day.date] = day
+        cum = array("l", itertools.accumulate(flags))
+        work_ord = array("l", (base + i for i, flag in enumerate(flags) if flag))
+        setattr_ = object.__setattr__
+        setattr_(self, "_base", base)
+        setattr_(self, "_n", n)
+        setattr_(self, "_flags", tuple(bool(f) for f in flags))
+        setattr_(self, "_cum", cum)
+        setattr_(self, "_work_ord", work_ord)
+        setattr_(self, "_work", tuple(dt.date.fromordinal(o) for o in work_ord))
+        setattr_(self, "_info", info)
+        setattr_(self, "_tz", ZoneInfo(self.timezone) if self.timezone else None)
+        setattr_(self, "_np", None)
+
+    # Pickle only the data; the tables are rebuilt (a few milliseconds) on load.
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.init}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        # attrs keeps the cached hash in a slot of its own; start it empty.
+        object.__setattr__(self, "_attrs_cached_hash", None)
+        self.__attrs_post_init__()
+
+    # -- coverage ---------------------------------------------------------------------------
+
+    def _coverage_error(self, d: dt.date) -> CalendarCoverageError:
+        if d.year < self.first_year:
+            return CalendarCoverageError(
+                f"{d.isoformat()} is before {self.first_year}, the first year of the "
+                f"{self.country} calendar data; build the calendar with first_year={d.year} "
+                "if the data goes back that far",
+                year=d.year,
+            )
+        year = d.year
+        return CalendarCoverageError(
+            f"{d.isoformat()} is in {year}, but the official {self.country} holiday schedule is "
+            f"loaded only through {self.published_through}"
+            + (f" (provisional estimates through {self.last_year})" if self.provisional else "")
+            + ". Either load the newly announced schedule with "
+            f"cal.with_schedule({year}, holidays={{...}}, workdays={{...}}, "
+            f"source='国办发明电〔{year - 1}〕N号') or govops.loaders.load_schedule(path), "
+            f"or build the calendar with govops.calendar({self.country!r}, provisional=True) "
+            "to compute with rule-based estimates, every one flagged as provisional",
+            year=year,
+        )
+
+    def _index(self, d: object, name: str = "date") -> int:
+        day = d if type(d) is dt.date else as_local_date(d, self._tz, name=name)
+        i = day.toordinal() - self._base
+        if 0 <= i < self._n:
+            return i
+        raise self._coverage_error(day)
+
+    def _work_at(self, k: int) -> dt.date:
+        """The k-th working day (0-based) of the table, or a coverage error."""
+        if 0 <= k < len(self._work):
+            return self._work[k]
+        if k < 0:
+            raise self._coverage_error(dt.date(self.first_year - 1, 12, 31))
+        raise self._coverage_error(dt.date(self.last_year + 1, 1, 1))
+
+    def covers(self, d: dt.date) -> bool:
+        """Whether ``d`` lies in the years this calendar computes."""
+        return self.first_year <= d.year <= self.last_year
+
+    def is_provisional(self, d: dt.date) -> bool:
+        """Whether ``d`` is computed from rule-based estimates rather than a published schedule."""
+        return d.year > self.published_through
+
+    # -- single days ------------------------------------------------------------------------
+
+    def is_working_day(self, d: dt.date) -> bool:
+        """Whether ``d`` is a working day (Mon–Fri not a holiday, or a make-up workday)."""
+        if type(d) is dt.date:
+            i = d.toordinal() - self._base
+            if 0 <= i < self._n:
+                return self._flags[i]
+        return self._flags[self._index(d)]
+
+    def add_working_days(self, d: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day strictly after ``d`` (``n > 0``) or before it (``n < 0``).
+
+        ``n == 0`` returns ``d`` if it is a working day, else the next working day.
+        """
+        if type(n) is not int:
+            n = _as_int(n)
+        if type(d) is dt.date:
+            i = d.toordinal() - self._base
+            if not 0 <= i < self._n:
+                i = self._index(d)
+        else:
+            i = self._index(d)
+        # cum[i] counts the working days up to and including day i, so the working days
+        # strictly before it number cum[i] - flags[i]; the table index follows directly.
+        k = self._cum[i] + n - 1 if n > 0 else self._cum[i] - self._flags[i] + n
+        if 0 <= k < len(self._work):
+            return self._work[k]
+        return self._work_at(k)
+
+    def next_working_day(self, d: dt.date) -> dt.date:
+        """The first working day strictly after ``d``."""
+        return self.add_working_days(d, 1)
+
+    def previous_working_day(self, d: dt.date) -> dt.date:
+        """The last working day strictly before ``d``."""
+        return self.add_working_days(d, -1)
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """The number of working days ``x`` with ``a < x <= b`` (negative when ``b < a``).
+
+        So ``add_working_days(a, working_days_between(a, b)) == b`` for every working day ``b > a``.
+        """
+        return self._cum[self._index(b, "b")] - self._cum[self._index(a, "a")]
+
+    def roll(self, d: dt.date, convention: Roll | str = Roll.FOLLOWING) -> dt.date:
+        """Move ``d`` off a rest day by ``convention``; a working day is returned unchanged.
+
+        >>> import datetime as dt, govops
+        >>> cal = govops.calendar("CN")
+        >>> cal.roll(dt.date(2024, 10, 2))
+        datetime.date(2024, 10, 8)
+        >>> cal.roll(dt.date(2026, 5, 31), "modified_following")   # a Sunday, stays in May
+        datetime.date(2026, 5, 29)
+        """
+        conv = convention if type(convention) is Roll else _coerce_roll(convention)
+        i = self._index(d)
+        day = dt.date.fromordinal(self._base + i)
+        if conv is Roll.NONE or self._flags[i]:
+            return day
+        if conv is Roll.PRECEDING:
+            return self.add_working_days(day, -1)
+        following = self.add_working_days(day, 0)
+        if conv is Roll.MODIFIED_FOLLOWING and following.month != day.month:
+            return self.add_working_days(day, -1)
+        return following
+
+    def describe(self, d: dt.date) -> DayInfo:
+        """What the calendar knows about ``d``: kind, names, source, whether provisional.
+
+        >>> import datetime as dt, govops
+        >>> info = govops.calendar("CN").describe(dt.date(2024, 9, 29))
+        >>> info.kind, info.name_en
+        (<DayKind.MAKEUP_WORKDAY: 'makeup_workday'>, 'Make-up workday for National Day (swapped with 2024-10-04)')
+        """
+        i = self._index(d)
+        day = dt.date.fromordinal(self._base + i)
+        info = self._info.get(day)
+        if info is not None:
+            return info
+        weekend = day.weekday() in self.weekend
+        return DayInfo(
+            day,
+            is_working=not weekend,
+            kind=DayKind.WEEKEND if weekend else DayKind.WORKDAY,
+            source="weekly rest day" if weekend else "",
+            provisional=day.year > self.published_through,
+        )
+
+    def special_days(self, start: dt.date, end: dt.date) -> list[DayInfo]:
+        """Holidays, days off in lieu, make-up workdays and overrides with ``start <= date <= end``."""
+        lo = as_local_date(start, self._tz, name="start")
+        hi = as_local_date(end, self._tz, name="end")
+        dates = [info.date for info in self.days]
+        return list(self.days[bisect.bisect_left(dates, lo) : bisect.bisect_right(dates, hi)])
+
+    # -- periods ----------------------------------------------------------------------------
+
+    def _period(self, period: Period | dt.date, kind: PeriodKind | str | None) -> Period:
+        if isinstance(period, Period):
+            return period
+        if kind is None:
+            raise InvalidInputError(f"pass a Period, or a date with kind=...; got {period!r}")
+        return period_of(as_local_date(period, self._tz), kind)
+
+    def working_days_in(
+        self, period: Period | dt.date, kind: PeriodKind | str | None = None
+    ) -> list[dt.date]:
+        """Every working day of a period, in order."""
+        p = self._period(period, kind)
+        lo, hi = self._index(p.start), self._index(p.end)
+        k0 = self._cum[lo] - self._flags[lo]
+        return list(self._work[k0 : self._cum[hi]])
+
+    def nth_working_day(
+        self, period: Period | dt.date, n: int, kind: PeriodKind | str | None = None
+    ) -> dt.date:
+        """The ``n``-th working day of a period (1-based); ``n < 0`` counts from the end.
+
+        >>> import datetime as dt, govops
+        >>> cal = govops.calendar("CN")
+        >>> q = govops.period_of(dt.date(2026, 10, 15), "month")
+        >>> cal.nth_working_day(q, 1), cal.nth_working_day(q, -1)
+        (datetime.date(2026, 10, 8), datetime.date(2026, 10, 30))
+        """
+        n = _as_int(n)
+        p = self._period(period, kind)
+        lo, hi = self._index(p.start), self._index(p.end)
+        first, last = self._cum[lo] - self._flags[lo], self._cum[hi] - 1
+        count = last - first + 1
+        if n == 0 or abs(n) > count:
+            raise InvalidInputError(
+                f"n={n} is out of range: {p} has {count} working days, so n must be 1…{count} "
+                f"or -{count}…-1"
+            )
+        return self._work[first + n - 1] if n > 0 else self._work[last + n + 1]
+
+    def first_working_day(
+        self, period: Period | dt.date, kind: PeriodKind | str | None = None
+    ) -> dt.date:
+        """The first working day of a period."""
+        return self.nth_working_day(period, 1, kind)
+
+    def last_working_day(
+        self, period: Period | dt.date, kind: PeriodKind | str | None = None
+    ) -> dt.date:
+        """The last working day of a period."""
+        return self.nth_working_day(period, -1, kind)
+
+    # -- batches ----------------------------------------------------------------------------
+
+    def add_working_days_many(self, dates: Any, n: int) -> Any:
+        """``add_working_days`` over a sequence of dates.
+
+        A numpy ``datetime64[D]`` array is computed vectorised and returns an array; any other
+        iterable of dates returns a list. Both give the same answers as the scalar method.
+        """
+        n = _as_int(n)
+        if _is_numpy_dates(dates):
+            return self._add_many_numpy(dates, n)
+        return self._add_many(dates, n)
+
+    def _add_many(self, dates: Iterable[dt.date], n: int) -> list[dt.date]:
+        base, size, cum, flags, work = self._base, self._n, self._cum, self._flags, self._work
+        out: list[dt.date] = []
+        append = out.append
+        top = len(work)
+        for d in dates:
+            if type(d) is not dt.date:
+                d = as_local_date(d, self._tz)
+            i = d.toordinal() - base
+            if not 0 <= i < size:
+                raise self._coverage_error(d)
+            k = cum[i] + n - 1 if n > 0 else cum[i] - flags[i] + n
+            if not 0 <= k < top:
+                self._work_at(k)
+            append(work[k])
+        return out
+
+    def _add_many_numpy(self, dates: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
+        import numpy as np
+
+        idx = dates.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
+        self._check_numpy_range(idx, dates)
+        cum, flags, work = self._np_tables()
+        k = cum[idx] + (n - 1) if n > 0 else cum[idx] - flags[idx] + n
+        if k.size and (k.min() < 0 or k.max() >= work.size):
+            bad = int(np.argmax((k < 0) | (k >= work.size)))
+            self._work_at(int(k[bad]))
+        result: npt.NDArray[Any] = work[k]
+        return result
+
+    def working_days_between_many(self, a: Any, b: Any) -> Any:
+        """``working_days_between`` element-wise over two equally long sequences of dates."""
+        if _is_numpy_dates(a) and _is_numpy_dates(b):
+            import numpy as np
+
+            ia = a.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
+            ib = b.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
+            self._check_numpy_range(ia, a)
+            self._check_numpy_range(ib, b)
+            cum = self._np_tables()[0]
+            return cum[ib] - cum[ia]
+        seq_a, seq_b = list(a), list(b)
+        if len(seq_a) != len(seq_b):
+            raise InvalidInputError(
+                f"a and b must be equally long; got {len(seq_a)} and {len(seq_b)} dates"
+            )
+        table, idx = self._cum, self._index
+        return [table[idx(y, "b")] - table[idx(x, "a")] for x, y in zip(seq_a, seq_b, strict=True)]
+
+    def _check_numpy_range(self, idx: npt.NDArray[Any], dates: npt.NDArray[Any]) -> None:
+        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
+            import numpy as np
+
+            bad = int(np.argmax((idx < 0) | (idx >= self._n)))
+            raise self._coverage_error(dt.date.fromordinal(int(idx[bad]) + self._base))
+
+    def _np_tables(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
+        if self._np is None:
+            import numpy as np
+
+            work = np.array(self._work_ord, dtype=np.int64) - _EPOCH_ORDINAL
+            object.__setattr__(
+                self,
+                "_np",
+                (
+                    np.array(self._cum, dtype=np.int64),
+                    np.array(self._flags, dtype=np.int64),
+                    work.astype("datetime64[D]"),
+                ),
+            )
+        return self._np  # type: ignore[no-any-return]
+
+    # -- new calendars ----------------------------------------------------------------------
+
+    def with_overrides(
+        self,
+        *,
+        closures: Mapping[dt.date, str | Override] | None = None,
+        workdays: Mapping[dt.date, str | Override] | None = None,
+        source: str | None = None,
+        effective: dt.date | None = None,
+    ) -> WorkCalendar:
+        """A new calendar with local closures and extra working days.
+
+        Each value is an :class:`Override` or a name; a bare name takes ``source`` and
+        ``effective`` from the keywords, and ``source`` is then required. The make-up workdays of
+        the base calendar are kept (unlike ``holidays``' ``+`` operator).
+
+        >>> import datetime as dt, govops
+        >>> cal = govops.calendar("CN").with_overrides(
+        ...     closures={dt.date(2026, 7, 1): "防汛停工"}, source="某镇通知〔2026〕3号")
+        >>> cal.is_working_day(dt.date(2026, 7, 1)), cal.describe(dt.date(2026, 7, 1)).kind
+        (False, <DayKind.CLOSURE: 'closure'>)
+        """
+        closures = dict(closures or {})
+        workdays = dict(workdays or {})
+        both = sorted(set(closures) & set(workdays))
+        if both:
+            raise ScheduleError(
+                f"{both[0].isoformat()} is given both as a closure and as an extra workday"
+            )
+        new: dict[dt.date, DayInfo] = {info.date: info for info in self.days}
+        for mapping, working, kind in (
+            (closures, False, DayKind.CLOSURE),
+            (workdays, True, DayKind.EXTRA_WORKDAY),
+        ):
+            for d, value in mapping.items():
+                day = as_local_date(d, self._tz, name="override date")
+                self._index(day)
+                ov = self._override(value, source, effective, day)
+                new[day] = DayInfo(
+                    day,
+                    is_working=working,
+                    kind=kind,
+                    name_zh=ov.name,
+                    name_en=ov.name_en,
+                    source=ov.source,
+                    provisional=day.year > self.published_through,
+                    effective=ov.effective,
+                )
+        return attrs.evolve(self, days=tuple(new.values()))
+
+    @staticmethod
+    def _override(
+        value: str | Override, source: str | None, effective: dt.date | None, day: dt.date
+    ) -> Override:
+        if isinstance(value, Override):
+            return value
+        if not isinstance(value, str) or not value:
+            raise InvalidTypeError(
+                f"override for {day.isoformat()} is {value!r}; expected a non-empty name or an "
+                "Override(name, source=..., effective=...)"
+            )
+        if not source:
+            raise InvalidInputError(
+                f"override {value!r} on {day.isoformat()} has no source; pass source='…' "
+                "(the document that ordered it) or an Override with its own source"
+            )
+        return Override(value, source=source, effective=effective)
+
+    def with_schedule(
+        self,
+        year: int,
+        *,
+        holidays: Mapping[dt.date, str | tuple[str, str]],
+        workdays: Mapping[dt.date, str | tuple[str, str]],
+        source: str,
+    ) -> WorkCalendar:
+        """A new calendar with the officially announced arrangement for ``year``.
+
+        ``holidays`` maps every day off of the notice (weekends inside a holiday block may be
+        included) to its festival's name, ``workdays`` maps each make-up workday (a Saturday or
+        Sunday) to its name; a name is Chinese, or a ``(zh, en)`` pair. Days of the notice in the
+        December before ``year`` (e.g. the 2019 notice made 2018-12-29 a workday) are allowed.
+        Loading the year after ``published_through`` extends the calendar; loading an earlier year
+        replaces its data (a correction, such as 2020's extended Spring Festival).
+
+        >>> import datetime as dt, govops
+        >>> cn = govops.calendar("CN")
+        >>> cal = cn.with_schedule(cn.published_through + 1,
+        ...     holidays={dt.date(2027, 1, 1): ("元旦", "New Year's Day")},
+        ...     workdays={}, source="国办发明电〔2026〕N号")
+        >>> cal.published_through, cal.is_working_day(dt.date(2027, 1, 4))
+        (2027, True)
+        """
+        year = _as_int(year, "year")
+        if year > self.published_through + 1:
+            raise ScheduleError(
+                f"year={year}: this calendar is published through {self.published_through}, so "
+                f"the next schedule to load is {self.published_through + 1}; load the years in order"
+            )
+        if year < self.first_year:
+            raise ScheduleError(
+                f"year={year} is before the calendar's first year {self.first_year}"
+            )
+        if not isinstance(source, str) or not source.strip():
+            raise ScheduleError(
+                "with_schedule needs source='…': the notice's document number, e.g. '国办发明电〔2026〕N号'"
+            )
+        lo, hi = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
+        off = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in holidays.items()}
+        on = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in workdays.items()}
+        clash = sorted(set(off) & set(on))
+        if clash:
+            raise ScheduleError(f"{clash[0].isoformat()} is both a holiday and a make-up workday")
+        for d in on:
+            if d.weekday() not in self.weekend:
+                raise ScheduleError(
+                    f"make-up workday {d.isoformat()} is a {d.strftime('%A')}; a make-up workday "
+                    "is a day of the weekly rest (Saturday or Sunday)"
+                )
+        last_year = max(self.last_year, year)
+        kept = [
+            info
+            for info in self.days
+            if info.date.year != year and info.date not in off and info.date not in on
+        ]
+        published = max(self.published_through, year)
+        new = [
+            DayInfo(
+                d,
+                is_working=False,
+                kind=DayKind.HOLIDAY,
+                name_zh=zh,
+                name_en=en,
+                source=source,
+                provisional=False,
+            )
+            for d, (zh, en) in off.items()
+        ] + [
+            DayInfo(
+                d,
+                is_working=True,
+                kind=DayKind.MAKEUP_WORKDAY,
+                name_zh=zh,
+                name_en=en,
+                source=source,
+                provisional=False,
+            )
+            for d, (zh, en) in on.items()
+        ]
+        # Days of later, still provisional years stay provisional; earlier ones are now published.
+        kept = [
+            attrs.evolve(info, provisional=info.date.year > published) if info.provisional else info
+            for info in kept
+        ]
+        return attrs.evolve(
+            self, days=tuple(kept + new), published_through=published, last_year=last_year
+        )
+
+    @staticmethod
+    def _schedule_date(d: object, lo: dt.date, hi: dt.date) -> dt.date:
+        if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
+            raise ScheduleError(f"schedule key {d!r} is not a datetime.date")
+        if not lo <= d <= hi:
+            raise ScheduleError(
+                f"{d.isoformat()} is outside the schedule's span {lo.isoformat()}…{hi.isoformat()}"
+            )
+        return d
+
+    def __repr__(self) -> str:
+        flag = ", provisional=True" if self.provisional else ""
+        sub = f", subdiv={self.subdiv!r}" if self.subdiv else ""
+        return (
+            f"WorkCalendar({self.country!r}{sub}, years={self.first_year}–{self.last_year}, "
+            f"published_through={self.published_through}{flag})"
+        )
+
+
+def _names(value: object, d: object) -> tuple[str, str]:
+    if isinstance(value, str) and value:
+        return value, value
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(v, str) and v for v in value)
+    ):
+        return value[0], value[1]
+    raise ScheduleError(f"name for {d!r} is {value!r}; expected a name or a (zh, en) pair of names")
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _is_numpy_dates(value: object) -> bool:
+    module = type(value).__module__
+    return module == "numpy" and getattr(getattr(value, "dtype", None), "kind", "") == "M"
+
+
+def calendar(
+    country: str = "CN",
+    subdiv: str | None = None,
+    *,
+    provisional: bool = False,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    timezone: str | None = None,
+) -> WorkCalendar:
+    """Build the working-day calendar of ``country`` (and ``subdiv``) from the ``holidays`` data.
+
+    For China (and other countries that announce their arrangement each year) the calendar ends
+    with the last published year; ``provisional=True`` extends it by rule-based estimates, every
+    one flagged in ``describe()``. For countries with fixed holiday rules pass ``last_year``.
+
+    >>> import govops
+    >>> govops.calendar("CN")
+    WorkCalendar('CN', years=2001–2026, published_through=2026)
+    """
+    if not isinstance(country, str):
+        raise InvalidTypeError(f"country={country!r} is a {type(country).__name__}; expected a str")
+    code = country.upper()
+    first = first_year if first_year is not None else _FIRST_YEAR.get(code, _DEFAULT_FIRST_YEAR)
+    if code in ANNOUNCED_YEARLY:
+        published = load_source(code, subdiv, first, first).published_through
+        last = last_year if last_year is not None else published
+        if provisional and last_year is None:
+            last = published + PROVISIONAL_YEARS
+        if last > published and not provisional:
+            raise CalendarCoverageError(
+                f"last_year={last}: the official {code} schedule is published only through "
+                f"{published}; pass provisional=True for rule-based estimates beyond it",
+                year=published + 1,
+            )
+    else:
+        last = last_year if last_year is not None else _DEFAULT_RULE_BASED_THROUGH
+        published = last
+    data = load_source(code, subdiv, first, last)
+    return WorkCalendar(
+        code,
+        subdiv=subdiv,
+        first_year=first,
+        published_through=min(published, last),
+        last_year=last,
+        provisional=provisional,
+        weekend=data.weekend,
+        timezone=timezone if timezone is not None else _TIMEZONES.get(code),
+        days=data.days,
+        data_source=source_version(),
+    )

@@ -1,0 +1,251 @@
+"""Reading holiday data out of the ``holidays`` package. The only module that imports it.
+
+``holidays`` builds a dict-like object per country that grows on lookup and whose ``+`` operator drops
+make-up workdays. We read it once, for an explicit range of years with ``expand=False``, and turn it
+into plain :class:`DayInfo` values; nothing of ``holidays`` survives past this module.
+
+Names: ``holidays`` calls a moved day off "休息日（由 2026-01-04 调休）" (Day off, substituted from …).
+That tells a reader nothing about *why*, so each such day is renamed after the festival whose block of
+rest days it belongs to, and its make-up workday is named after the same festival.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import functools
+import importlib.metadata
+import re
+from collections.abc import Iterable
+
+import attrs
+import holidays
+
+from ._days import DayInfo, DayKind
+
+__all__ = ["ANNOUNCED_YEARLY", "SourceData", "load_source", "source_version"]
+
+# Countries whose holiday arrangement is announced each year by decree, so that the data of a year
+# not yet announced is a guess. For the others ``holidays`` encodes fixed rules.
+ANNOUNCED_YEARLY = frozenset({"CN", "TW"})
+
+# The State Council notice for each year is titled like this since 2008 (earlier titles vary
+# slightly: "…部分节假日休息安排的通知"); the references are listed in holidays' China class.
+_CN_NOTICE = "国务院办公厅关于{year}年部分节假日安排的通知"
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+def source_version() -> str:
+    return f"holidays {importlib.metadata.version('holidays')}"
+
+
+@attrs.frozen
+class SourceData:
+    """What one country's data says over a range of years."""
+
+    days: tuple[DayInfo, ...]
+    weekend: frozenset[int]
+    published_through: int
+
+
+def _pick_language(supported: Iterable[str], preferred: tuple[str, ...]) -> str | None:
+    langs = tuple(supported)
+    for lang in preferred:
+        if lang in langs:
+            return lang
+    return None
+
+
+def _build(
+    country: str, subdiv: str | None, years: range, language: str | None
+) -> holidays.HolidayBase:
+    try:
+        return holidays.country_holidays(
+            country,
+            subdiv=subdiv,
+            years=years,
+            expand=False,
+            observed=True,
+            language=language,
+            categories=(holidays.PUBLIC,),
+        )
+    except NotImplementedError as exc:  # holidays' way of saying "unknown country/subdivision"
+        from ..exceptions import InvalidInputError
+
+        raise InvalidInputError(
+            f"country={country!r}, subdiv={subdiv!r} is not known to the holidays package: {exc}"
+        ) from exc
+
+
+def _in_lieu_partner(name: str) -> dt.date | None:
+    """The make-up workday named in a "day off (substituted from …)" label, if the label has one."""
+    m = _ISO_DATE.search(name)
+    if m:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    m = _US_DATE.search(name)
+    if m:
+        return dt.date(int(m[3]), int(m[1]), int(m[2]))
+    return None
+
+
+def _strip_observed(name: str, observed_template: str) -> str:
+    head, _, tail = observed_template.partition("%s")
+    if head and name.startswith(head):
+        name = name[len(head) :]
+    if tail and name.endswith(tail):
+        name = name[: -len(tail)]
+    return name
+
+
+@functools.lru_cache(maxsize=32)
+def load_source(country: str, subdiv: str | None, first_year: int, last_year: int) -> SourceData:
+    """Read ``holidays`` for ``first_year``–``last_year`` (one extra year each side for naming)."""
+    years = range(first_year - 1, last_year + 2)
+    probe = _build(country, subdiv, range(first_year, first_year + 1), None)
+    supported = probe.supported_languages
+    zh = _build(country, subdiv, years, _pick_language(supported, ("zh_CN", "zh_TW", "zh_HK")))
+    en = _build(country, subdiv, years, _pick_language(supported, ("en_US", "en_HK", "en_GB")))
+    weekend = frozenset(zh.weekend)
+    makeup: frozenset[dt.date] = frozenset(getattr(zh, "weekend_workdays", ()) or ())
+
+    sub_zh, sub_en = zh.tr(zh.substituted_label), en.tr(en.substituted_label)
+    sub_heads = (sub_zh.partition("%s")[0], sub_en.partition("%s")[0])
+    obs_zh, obs_en = zh.tr(zh.observed_label), en.tr(en.observed_label)
+
+    def is_in_lieu(name: str) -> bool:
+        return any(head and name.startswith(head) for head in sub_heads)
+
+    names_zh: dict[dt.date, str] = dict(zh.items())
+    names_en: dict[dt.date, str] = dict(en.items())
+
+    def is_rest(d: dt.date) -> bool:
+        return d in names_zh or (d.weekday() in weekend and d not in makeup)
+
+    def festival(d: dt.date) -> tuple[str, str, dt.date] | None:
+        """The festival whose block of consecutive rest days contains ``d``.
+
+        The most frequent name in the block wins (春节 over 农历除夕), ties going to the nearest day.
+        A make-up workday with no paired day off looks up to ten days either side instead.
+        """
+        found: list[tuple[int, dt.date]] = []
+        for step in (-1, 1):
+            x = d + dt.timedelta(days=step)
+            while abs((x - d).days) <= 10 and (is_rest(x) or not is_rest(d)):
+                if x in names_zh and not is_in_lieu(names_zh[x]):
+                    found.append((abs((x - d).days), x))
+                x += dt.timedelta(days=step)
+        if not found:
+            return None
+        counts = collections.Counter(_strip_observed(names_zh[x], obs_zh) for _, x in found)
+        best = max(counts.values())
+        _, day = min(f for f in found if counts[_strip_observed(names_zh[f[1]], obs_zh)] == best)
+        return (
+            _strip_observed(names_zh[day], obs_zh),
+            _strip_observed(names_en.get(day, names_zh[day]), obs_en),
+            day,
+        )
+
+    published = _published_through(zh, country, last_year)
+
+    def notice(year: int) -> str:
+        if year > published:
+            return f"rule-based estimate ({source_version()}): no official schedule for {year} yet"
+        if country == "CN":
+            return f"{_CN_NOTICE.format(year=year)} ({source_version()})"
+        return f"{source_version()}, {country}{'-' + subdiv if subdiv else ''}"
+
+    out: list[DayInfo] = []
+    partner_of: dict[dt.date, dt.date] = {}
+    for d, name in names_zh.items():
+        if not first_year <= d.year <= last_year:
+            continue
+        if not is_in_lieu(name):
+            info = DayInfo(
+                d,
+                is_working=False,
+                kind=DayKind.HOLIDAY,
+                name_zh=name,
+                name_en=names_en.get(d, name),
+                source=notice(d.year),
+                provisional=d.year > published,
+            )
+            out.append(info)
+            continue
+        fest = festival(d)
+        w = _in_lieu_partner(name)
+        if w is not None:
+            partner_of[w] = d
+        fz, fe, fday = fest if fest else ("调休", "Substitute", d)
+        out.append(
+            DayInfo(
+                d,
+                is_working=False,
+                kind=DayKind.DAY_OFF_IN_LIEU,
+                name_zh=f"{fz}假期（调休" + (f"，与{w.isoformat()}上班对调）" if w else "）"),
+                name_en=f"{fe} holiday (day off in lieu"
+                + (f", swapped with {w.isoformat()})" if w else ")"),
+                # A notice for year Y also arranges the last days of December Y-1 (2018-12-31).
+                source=notice(fday.year),
+                provisional=fday.year > published,
+            )
+        )
+    for w in makeup:
+        if not first_year <= w.year <= last_year:
+            continue
+        off = partner_of.get(w)
+        fest = festival(off if off is not None else w)
+        fz, fe, fday = fest if fest else ("", "", w)
+        out.append(
+            DayInfo(
+                w,
+                is_working=True,
+                kind=DayKind.MAKEUP_WORKDAY,
+                name_zh=f"{fz}调休上班日" + (f"（与{off.isoformat()}休息对调）" if off else ""),
+                name_en=(f"Make-up workday for {fe}" if fe else "Make-up workday")
+                + (f" (swapped with {off.isoformat()})" if off else ""),
+                source=notice(fday.year),
+                provisional=fday.year > published,
+            )
+        )
+    # Weekend days inside a holiday block are named after its festival too, so that explaining
+    # a deadline can say why 2026-10-04 is a rest day ("Sunday, within the National Day holiday").
+    taken = {info.date for info in out}
+    for info in list(out):
+        if info.is_working:
+            continue
+        for step in (-1, 1):
+            x = info.date + dt.timedelta(days=step)
+            while x.weekday() in weekend and x not in makeup and x not in names_zh:
+                if x not in taken and first_year <= x.year <= last_year:
+                    fest = festival(x)
+                    if fest is not None:
+                        taken.add(x)
+                        out.append(
+                            DayInfo(
+                                x,
+                                is_working=False,
+                                kind=DayKind.WEEKEND,
+                                name_zh=f"{fest[0]}假期（周末）",
+                                name_en=f"{fest[1]} holiday (weekend)",
+                                source=notice(fest[2].year),
+                                provisional=fest[2].year > published,
+                            )
+                        )
+                x += dt.timedelta(days=step)
+    out.sort(key=lambda info: info.date)
+    return SourceData(days=tuple(out), weekend=weekend, published_through=published)
+
+
+def _published_through(h: holidays.HolidayBase, country: str, last_year: int) -> int:
+    """The last year whose official arrangement is in the data.
+
+    For countries that announce their arrangement yearly this is the last year with special
+    (announced) entries in ``holidays``; for the others the rules are the schedule, and the
+    caller's ``last_year`` is taken as published.
+    """
+    if country not in ANNOUNCED_YEARLY:
+        return last_year
+    special = getattr(h, "special_public_holidays", None) or {}
+    return max(special) if special else last_year

@@ -1,0 +1,171 @@
+"""Every error govops raises, in one tree.
+
+Catch :class:`GovopsError` to handle anything the library reports; catch a leaf to handle one case.
+Each leaf also subclasses the builtin exception it refines, so code that already catches ``ValueError``
+or ``TypeError`` keeps working. Errors from third-party libraries (``holidays``, ``lark``, ``sqlite3``)
+never escape: they are translated into this tree, with the original kept as ``__cause__``.
+
+::
+
+    GovopsError
+    ├── InvalidInputError (ValueError)       a value of the right type but not allowed here
+    │   └── NaiveDatetimeError               a datetime without a time zone
+    ├── InvalidTypeError (TypeError)         a value of the wrong type
+    ├── CalendarError (ValueError)
+    │   ├── CalendarCoverageError            a date in a year whose official schedule is not loaded
+    │   └── ScheduleError                    a holiday schedule or override that contradicts itself
+    ├── RuleError (ValueError)               a rule that reads fine but means nothing usable
+    │   └── RuleSyntaxError                  rule text the grammar cannot read (line, column, caret)
+    ├── LedgerError (ValueError)
+    │   ├── UnknownTaskError (KeyError)      an event for a task the ledger has never seen
+    │   ├── InvalidTransitionError           an event the task's current state does not allow
+    │   ├── IntegrityError                   a broken hash chain: the record was altered
+    │   └── ConcurrencyError                 another writer appended first
+    ├── MeetingError (ValueError)            attendance, agenda or minutes that break the meeting rules
+    ├── EscalationError (ValueError)         an escalation or scoring policy that cannot be applied
+    ├── ScenarioError (ValueError)           a scenario that cannot be simulated
+    └── ConfigError (ValueError)             a bad configuration file (names the file, key and line)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CalendarCoverageError",
+    "CalendarError",
+    "ConcurrencyError",
+    "ConfigError",
+    "EscalationError",
+    "GovopsError",
+    "IntegrityError",
+    "InvalidInputError",
+    "InvalidTransitionError",
+    "InvalidTypeError",
+    "LedgerError",
+    "MeetingError",
+    "NaiveDatetimeError",
+    "RuleError",
+    "RuleSyntaxError",
+    "ScenarioError",
+    "ScheduleError",
+    "UnknownTaskError",
+]
+
+
+class GovopsError(Exception):
+    """The root of every error govops raises."""
+
+
+class InvalidInputError(GovopsError, ValueError):
+    """A value of the right type that is not allowed here; the message names it and what is."""
+
+
+class NaiveDatetimeError(InvalidInputError):
+    """A ``datetime`` without ``tzinfo``: govops cannot know which local day it means."""
+
+
+class InvalidTypeError(GovopsError, TypeError):
+    """A value of the wrong type; the message names it and the types accepted."""
+
+
+class CalendarError(GovopsError, ValueError):
+    """A problem with a working-day calendar or its data."""
+
+
+class CalendarCoverageError(CalendarError):
+    """A date falls in a year the calendar has no official schedule for.
+
+    ``year`` is the first year that is missing. The message names both ways forward: load the newly
+    announced schedule with ``WorkCalendar.with_schedule`` or build the calendar with
+    ``provisional=True``.
+    """
+
+    def __init__(self, message: str, *, year: int) -> None:
+        super().__init__(message)
+        self.year = year
+
+
+class ScheduleError(CalendarError):
+    """A holiday schedule or local override that is incomplete or contradicts itself."""
+
+
+class RuleError(GovopsError, ValueError):
+    """A rule that parses but cannot be used as written; the message says what to write instead."""
+
+
+class RuleSyntaxError(RuleError):
+    """Rule text the grammar cannot read.
+
+    ``text`` is the whole rule, ``line`` and ``column`` are 1-based, ``expected`` lists what would have
+    been accepted, in words, and ``suggestion`` is a did-you-mean (or ``None``). ``str()`` shows the
+    offending line with a caret under the problem.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: str,
+        line: int,
+        column: int,
+        expected: tuple[str, ...] = (),
+        suggestion: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.text = text
+        self.line = line
+        self.column = column
+        self.expected = expected
+        self.suggestion = suggestion
+
+
+class LedgerError(GovopsError, ValueError):
+    """An event the ledger refuses; the ledger is left unchanged."""
+
+
+class UnknownTaskError(LedgerError, KeyError):
+    """An event or query for a task id the ledger has never seen."""
+
+    def __str__(self) -> str:
+        # KeyError would quote the whole message; show it as written.
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidTransitionError(LedgerError):
+    """An event the task's current state does not allow (e.g. completing a cancelled task)."""
+
+
+class IntegrityError(LedgerError):
+    """The hash chain of a ledger does not verify: an event was altered, removed or reordered."""
+
+
+class ConcurrencyError(LedgerError):
+    """An append expected a ledger version that another writer has already moved past."""
+
+
+class MeetingError(GovopsError, ValueError):
+    """Attendance, agenda or minutes that break the rules of the meeting type."""
+
+
+class EscalationError(GovopsError, ValueError):
+    """An escalation or scoring policy that cannot be applied as configured."""
+
+
+class ScenarioError(GovopsError, ValueError):
+    """A scenario that cannot be simulated as described."""
+
+
+class ConfigError(GovopsError, ValueError):
+    """A configuration file that cannot be used; names the file, the key and the line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        key: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.key = key
+        self.line = line
