@@ -211,11 +211,11 @@ class WorkCalendar:
 
     def covers(self, d: dt.date) -> bool:
         """Whether ``d`` lies in the years this calendar computes."""
-        return self.first_year <= d.year <= self.last_year
+        return self.first_year <= as_local_date(d, self._tz).year <= self.last_year
 
     def is_provisional(self, d: dt.date) -> bool:
         """Whether ``d`` is computed from rule-based estimates rather than a published schedule."""
-        return d.year > self.published_through
+        return as_local_date(d, self._tz).year > self.published_through
 
     # -- single days ------------------------------------------------------------------------
 
@@ -298,13 +298,33 @@ class WorkCalendar:
         if info is not None:
             return info
         weekend = day.weekday() in self.weekend
+        provisional = day.year > self.published_through
+        source = "weekly rest day" if weekend else ""
+        if provisional:
+            # An ordinary day of an unannounced year is as much a guess as its holidays.
+            estimate = f"rule-based estimate: no official schedule for {day.year} yet"
+            source = f"{source} ({estimate})" if source else estimate
         return DayInfo(
             day,
             is_working=not weekend,
             kind=DayKind.WEEKEND if weekend else DayKind.WORKDAY,
-            source="weekly rest day" if weekend else "",
-            provisional=day.year > self.published_through,
+            source=source,
+            provisional=provisional,
         )
+
+    def rest_days(self, start: dt.date, end: dt.date) -> list[DayInfo]:
+        """Every rest day ``x`` with ``start < x <= end``, described: what a count passes over.
+
+        >>> import datetime as dt, govops
+        >>> [str(i.date) for i in govops.calendar("CN").rest_days(dt.date(2026, 9, 30), dt.date(2026, 10, 8))]
+        ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07']
+        """
+        lo, hi = self._index(start, "start"), self._index(end, "end")
+        return [
+            self.describe(dt.date.fromordinal(self._base + i))
+            for i in range(lo + 1, hi + 1)
+            if not self._flags[i]
+        ]
 
     def special_days(self, start: dt.date, end: dt.date) -> list[DayInfo]:
         """Holidays, days off in lieu, make-up workdays and overrides with ``start <= date <= end``."""
@@ -399,13 +419,12 @@ class WorkCalendar:
     def _add_many_numpy(self, dates: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
         import numpy as np
 
-        idx = dates.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
-        self._check_numpy_range(idx, dates)
+        idx = self._numpy_index(dates, "dates")
         cum, flags, work = self._np_tables()
         k = cum[idx] + (n - 1) if n > 0 else cum[idx] - flags[idx] + n
         if k.size and (k.min() < 0 or k.max() >= work.size):
             bad = int(np.argmax((k < 0) | (k >= work.size)))
-            self._work_at(int(k[bad]))
+            self._work_at(int(k.flat[bad]))
         result: npt.NDArray[Any] = work[k]
         return result
 
@@ -414,10 +433,11 @@ class WorkCalendar:
         if _is_numpy_dates(a) and _is_numpy_dates(b):
             import numpy as np
 
-            ia = a.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
-            ib = b.astype("datetime64[D]").astype(np.int64) - (self._base - _EPOCH_ORDINAL)
-            self._check_numpy_range(ia, a)
-            self._check_numpy_range(ib, b)
+            ia, ib = self._numpy_index(a, "a"), self._numpy_index(b, "b")
+            if ia.shape != ib.shape:
+                raise InvalidInputError(
+                    f"a and b must have the same shape; got {ia.shape} and {ib.shape}"
+                )
             cum = self._np_tables()[0]
             return cum[ib] - cum[ia]
         seq_a, seq_b = list(a), list(b)
@@ -428,12 +448,32 @@ class WorkCalendar:
         table, idx = self._cum, self._index
         return [table[idx(y, "b")] - table[idx(x, "a")] for x, y in zip(seq_a, seq_b, strict=True)]
 
-    def _check_numpy_range(self, idx: npt.NDArray[Any], dates: npt.NDArray[Any]) -> None:
-        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
-            import numpy as np
+    def _numpy_index(self, dates: Any, name: str) -> npt.NDArray[Any]:
+        """Table indexes of a ``datetime64[D]`` array, checked like the scalar path checks a date."""
+        import numpy as np
 
+        dates = np.asarray(dates)
+        unit = np.datetime_data(dates.dtype)[0]
+        if unit != "D":
+            # Finer units are time stamps without a time zone, like a naive datetime: which local
+            # day they mean is the caller's call (DESIGN §3, local time).
+            raise InvalidInputError(
+                f"{name} has dtype {dates.dtype}; expected datetime64[D] (local calendar days): "
+                "convert time stamps to the calendar's local time first, then .astype('datetime64[D]')"
+            )
+        nat = np.isnat(dates)
+        if nat.any():
+            raise InvalidInputError(
+                f"{name} holds NaT at flat index {int(np.argmax(nat))}; expected dates"
+            )
+        idx: npt.NDArray[Any] = dates.astype(np.int64) - (self._base - _EPOCH_ORDINAL)
+        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
             bad = int(np.argmax((idx < 0) | (idx >= self._n)))
-            raise self._coverage_error(dt.date.fromordinal(int(idx[bad]) + self._base))
+            # Clamp to what datetime.date can hold: numpy reaches far beyond year 9999.
+            ordinal = int(idx.flat[bad]) + self._base
+            ordinal = min(max(ordinal, 1), dt.date.max.toordinal())
+            raise self._coverage_error(dt.date.fromordinal(ordinal))
+        return idx
 
     def _np_tables(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
         if self._np is None:

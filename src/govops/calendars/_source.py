@@ -37,7 +37,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _US_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 
 
+@functools.cache
 def source_version() -> str:
+    """The installed ``holidays`` release, e.g. ``"holidays 0.109"`` (read once: it is slow)."""
     return f"holidays {importlib.metadata.version('holidays')}"
 
 
@@ -90,6 +92,12 @@ def _in_lieu_partner(name: str) -> dt.date | None:
     return None
 
 
+def _label(h: holidays.HolidayBase, attr: str) -> str:
+    """``h``'s translated label template ``attr``, or ``""`` when its class has none."""
+    template = getattr(h, attr, None)
+    return str(h.tr(template)) if template else ""
+
+
 def _strip_observed(name: str, observed_template: str) -> str:
     head, _, tail = observed_template.partition("%s")
     if head and name.startswith(head):
@@ -110,9 +118,10 @@ def load_source(country: str, subdiv: str | None, first_year: int, last_year: in
     weekend = frozenset(zh.weekend)
     makeup: frozenset[dt.date] = frozenset(getattr(zh, "weekend_workdays", ()) or ())
 
-    sub_zh, sub_en = zh.tr(zh.substituted_label), en.tr(en.substituted_label)
+    # Not every country has substituted days (HK has none) or observed labels: "" then.
+    sub_zh, sub_en = _label(zh, "substituted_label"), _label(en, "substituted_label")
     sub_heads = (sub_zh.partition("%s")[0], sub_en.partition("%s")[0])
-    obs_zh, obs_en = zh.tr(zh.observed_label), en.tr(en.observed_label)
+    obs_zh, obs_en = _label(zh, "observed_label"), _label(en, "observed_label")
 
     def is_in_lieu(name: str) -> bool:
         return any(head and name.startswith(head) for head in sub_heads)

@@ -1,0 +1,161 @@
+"""Loading data from files (an edge module: it reads the file system).
+
+A holiday schedule file holds one year's arrangement as the State Council notice states it, so an
+office can use a newly announced year the day it is published::
+
+    year = 2027
+    source = "国办发明电〔2026〕N号"
+
+    [[holidays]]
+    name = "元旦"
+    name_en = "New Year's Day"
+    from = 2027-01-01
+    to = 2027-01-03
+
+    [[workdays]]
+    date = 2027-02-07
+    name = "春节调休上班"
+
+``to`` is optional (a single day); ``name_en`` is optional. Dates are TOML local dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from typing import Any, final
+
+import attrs
+
+from .calendars import WorkCalendar
+from .exceptions import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["HolidaySchedule", "load_schedule", "parse_schedule"]
+
+
+@final
+@attrs.frozen
+class HolidaySchedule:
+    """One year's official holiday arrangement, ready for :meth:`WorkCalendar.with_schedule`."""
+
+    year: int
+    source: str
+    holidays: tuple[tuple[dt.date, str, str], ...]
+    workdays: tuple[tuple[dt.date, str, str], ...]
+
+    def apply_to(self, calendar: WorkCalendar) -> WorkCalendar:
+        """The calendar with this schedule loaded."""
+        return calendar.with_schedule(
+            self.year,
+            holidays={d: (zh, en) for d, zh, en in self.holidays},
+            workdays={d: (zh, en) for d, zh, en in self.workdays},
+            source=self.source,
+        )
+
+
+def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
+    """Read a holiday schedule TOML file; errors name the file, the key and the line."""
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"cannot read schedule file {name!r}: {exc.strerror}", path=name) from exc
+    return parse_schedule(text, path=name)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(needle):
+            return number
+    return None
+
+
+def parse_schedule(text: str, *, path: str = "<string>") -> HolidaySchedule:
+    """Parse the TOML text of a holiday schedule (see the module docstring for the format).
+
+    >>> s = parse_schedule('''
+    ... year = 2027
+    ... source = "国办发明电〔2026〕N号"
+    ... [[holidays]]
+    ... name = "元旦"
+    ... from = 2027-01-01
+    ... ''')
+    >>> s.year, s.holidays
+    (2027, ((datetime.date(2027, 1, 1), '元旦', '元旦'),))
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(f"{path}: not valid TOML: {exc}", path=path, line=line) from exc
+
+    def fail(key: str, message: str, needle: str | None = None) -> ConfigError:
+        line = _line_of(text, needle or key.split(".")[-1].split("[")[0])
+        where = f"{path}:{line}" if line else path
+        return ConfigError(f"{where}: {key}: {message}", path=path, key=key, line=line)
+
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise fail("year", f"expected the schedule's year as an integer, got {year!r}")
+    source = data.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise fail("source", "expected the notice's document number, e.g. '国办发明电〔2026〕N号'")
+    unknown = sorted(set(data) - {"year", "source", "holidays", "workdays"})
+    if unknown:
+        raise fail(unknown[0], "unknown key; expected year, source, holidays or workdays")
+
+    def entries(key: str, allowed: set[str]) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise fail(key, f"expected [[{key}]] tables", f"[[{key}]]")
+        for i, item in enumerate(value):
+            extra = sorted(set(item) - allowed)
+            if extra:
+                raise fail(
+                    f"{key}[{i}].{extra[0]}",
+                    f"unknown key; expected {', '.join(sorted(allowed))}",
+                    extra[0],
+                )
+        return value
+
+    holidays: list[tuple[dt.date, str, str]] = []
+    for i, item in enumerate(entries("holidays", {"name", "name_en", "from", "to"})):
+        key = f"holidays[{i}]"
+        zh, en = _names(item, key, fail)
+        start = _date(item.get("from"), f"{key}.from", fail)
+        end = _date(item.get("to", start), f"{key}.to", fail)
+        if end < start:
+            raise fail(f"{key}.to", f"{end} is before from = {start}", "to")
+        day = start
+        while day <= end:
+            holidays.append((day, zh, en))
+            day += dt.timedelta(days=1)
+    workdays = []
+    for i, item in enumerate(entries("workdays", {"date", "name", "name_en"})):
+        key = f"workdays[{i}]"
+        zh, en = _names(item, key, fail)
+        workdays.append((_date(item.get("date"), f"{key}.date", fail), zh, en))
+    return HolidaySchedule(year, source, tuple(holidays), tuple(workdays))
+
+
+def _names(item: dict[str, Any], key: str, fail: Any) -> tuple[str, str]:
+    zh = item.get("name")
+    if not isinstance(zh, str) or not zh.strip():
+        raise fail(f"{key}.name", f"expected a name, got {zh!r}", "name")
+    en = item.get("name_en", zh)
+    if not isinstance(en, str) or not en.strip():
+        raise fail(f"{key}.name_en", f"expected an English name, got {en!r}", "name_en")
+    return zh, en
+
+
+def _date(value: object, key: str, fail: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise fail(key, f"expected a TOML date such as 2027-01-01, got {value!r}")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from govops import __version__
+from govops.cli import main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"govops {__version__}"
+
+
+def test_month_grid_marks_holidays_and_makeup_days(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "2026", "--month", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2026年2月 February" in out
+    assert "14班" in out and "28班" in out  # make-up Saturdays
+    assert "17休" in out and "23休" in out  # Spring Festival and its last day off in lieu
+    assert "24休" not in out
+    assert "Source: 国务院办公厅关于2026年部分节假日安排的通知" in out
+    assert "2026-02-20 休 春节假期（调休，与2026-02-14上班对调）" in out
+
+
+def test_whole_year_has_twelve_months(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"2026年{m}月" in out for m in range(1, 13))
+    assert " 4班" in out and "10班" in out
+
+
+def test_unpublished_year_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "2027"]) == 2
+    err = capsys.readouterr().err
+    assert "2027" in err and "with_schedule" in err and "provisional=True" in err
+
+
+def test_provisional_year(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "2027", "--month", "10", "--provisional"]) == 0
+    out = capsys.readouterr().out
+    assert "(provisional)" in out and "2027 is provisional estimate" in out
+
+
+def test_other_country(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calendar", "2025", "--month", "12", "--country", "HK"]) == 0
+    assert "25休" in capsys.readouterr().out
+
+
+def test_demo_runs_as_a_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "govops", "demo"], capture_output=True, text=True, check=True
+    )
+    assert "2026-09-25 + 20 working days = 2026-10-29" in done.stdout
+    assert "2026-10-02 rolled following = 2026-10-08" in done.stdout
