@@ -6,7 +6,7 @@ import govops
 
 project = "govops"
 author = "The govops developers"
-copyright = "2026, The govops developers"  # noqa: A001 - Sphinx reads this name
+copyright = "2026, The govops developers"
 release = govops.__version__
 version = release
 

@@ -33,6 +33,9 @@ from .exceptions import RuleError as RuleError
 from .exceptions import RuleSyntaxError as RuleSyntaxError
 from .exceptions import ScheduleError as ScheduleError
 from .exceptions import UnknownTaskError as UnknownTaskError
+from .rules import Explanation as Explanation
+from .rules import Rule as Rule
+from .rules import parse_rule as parse_rule
 
 __all__ = [
     "CalendarCoverageError",
@@ -41,6 +44,7 @@ __all__ = [
     "ConfigError",
     "DayInfo",
     "DayKind",
+    "Explanation",
     "GovopsError",
     "IntegrityError",
     "InvalidInputError",
@@ -52,6 +56,7 @@ __all__ = [
     "Period",
     "PeriodKind",
     "Roll",
+    "Rule",
     "RuleError",
     "RuleSyntaxError",
     "ScheduleError",
@@ -59,5 +64,6 @@ __all__ = [
     "WorkCalendar",
     "__version__",
     "calendar",
+    "parse_rule",
     "period_of",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ._cli_rules import demo_rules_lines
 from ._grid import legend, year_grid
 from .calendars import WorkCalendar, calendar
 
@@ -58,4 +59,5 @@ def demo_lines() -> list[str]:
     lines += year_grid(cal, 2026)
     lines += legend(cal, 2026)
     lines += ["", *_calendar_deadlines(cal)]
+    lines += ["", *demo_rules_lines()]
     return lines

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from ._cli_rules import add_parsers as add_rule_parsers
 from ._grid import legend, month_grid, month_notes, year_grid
 from .calendars import calendar
 from .exceptions import GovopsError
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the library's main job on built-in data")
     p.set_defaults(func=_cmd_demo)
 
+    add_rule_parsers(sub)
     return parser
 
 

@@ -1,0 +1,318 @@
+"""The rule AST: frozen values that say what a rule means, whatever language it was written in.
+
+Every node validates itself on construction and raises :class:`~govops.RuleError` naming the bad
+value and what to write instead, so a node that exists is a node that can be evaluated. A few
+spellings that mean the same thing are folded into one form here (``every week`` is ``every Monday``,
+``every month on the 1st`` is ``every month``), so that equal meaning gives equal nodes.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdcal
+import datetime as dt
+from typing import Literal, final
+
+import attrs
+
+from ..exceptions import RuleError
+
+__all__ = [
+    "Body",
+    "ByDate",
+    "Count",
+    "Edge",
+    "MonthDay",
+    "NextMonthDay",
+    "NthWorkingDay",
+    "PeriodDeadline",
+    "Relative",
+    "Schedule",
+    "Selector",
+    "Weekday",
+    "WorkingDays",
+    "YearDate",
+]
+
+Unit = Literal["day", "working_day", "week", "month", "year"]
+Event = Literal["meeting", "formation", "receipt", "assignment", "decision"]
+PeriodName = Literal["month", "quarter", "half_year", "year"]
+Frequency = Literal["day", "week", "month", "quarter", "half_year", "year"]
+RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
+Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
+
+UNITS: tuple[Unit, ...] = ("day", "working_day", "week", "month", "year")
+EVENTS: tuple[Event, ...] = ("meeting", "formation", "receipt", "assignment", "decision")
+PERIODS: tuple[PeriodName, ...] = ("month", "quarter", "half_year", "year")
+FREQUENCIES: tuple[Frequency, ...] = ("day", "week", "month", "quarter", "half_year", "year")
+ROLLS: tuple[RollName, ...] = ("following", "preceding", "modified_following", "none", "skip")
+ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete", "reply")
+
+# Months per period; a period starts in a month m with (m - 1) % size == 0.
+MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+MAX_COUNT = 9999
+
+
+def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise RuleError(f"{name}={value!r} is not one of {', '.join(map(repr, allowed))}")
+
+
+def _int_in(name: str, value: object, lo: int, hi: int, hint: str = "") -> None:
+    if type(value) is not int or not lo <= value <= hi:
+        raise RuleError(f"{name}={value!r} must be a whole number from {lo} to {hi}{hint}")
+
+
+@final
+@attrs.frozen
+class Count:
+    """``n`` units: 2 days (两日), 20 working days (20个工作日), 1 month (一个月)."""
+
+    n: int
+    unit: Unit
+
+    def __attrs_post_init__(self) -> None:
+        _one_of("unit", self.unit, UNITS)
+        if type(self.n) is int and self.n < 1:
+            raise RuleError(
+                f"a period of {self.n!r} {self.unit.replace('_', ' ')}s means nothing; "
+                "write at least 1 (e.g. 'within 1 day', '1日内'), or 'by YYYY-MM-DD' for a fixed date"
+            )
+        _int_in("n", self.n, 1, MAX_COUNT)
+
+    @property
+    def is_working(self) -> bool:
+        """Whether the count is in working days (so the result needs no roll)."""
+        return self.unit == "working_day"
+
+
+@final
+@attrs.frozen
+class Relative:
+    """A deadline counted from the trigger: ``within 2 days`` / ``3 working days before``.
+
+    ``before=False`` counts forward (the trigger day itself is not counted, 民法典 §201);
+    ``before=True`` counts backwards from the trigger (会前三个工作日). ``event`` names the trigger.
+    """
+
+    count: Count
+    before: bool = attrs.field(default=False, kw_only=True)
+    event: Event | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.event is not None:
+            _one_of("event", self.event, EVENTS)
+
+
+@final
+@attrs.frozen
+class ByDate:
+    """A fixed deadline: ``by 2026-06-30`` (2026年6月30日前)."""
+
+    date: dt.date
+
+    def __attrs_post_init__(self) -> None:
+        if type(self.date) is not dt.date:
+            raise RuleError(f"date={self.date!r} must be a datetime.date")
+
+
+@final
+@attrs.frozen
+class NextMonthDay:
+    """``by the 5th of next month`` (次月5日前); day 29–31 clamps to a short month's last day."""
+
+    day: int
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("day", self.day, 1, 31, " (a day of the month)")
+
+
+@final
+@attrs.frozen
+class Edge:
+    """The start or end of a period, optionally moved by a count (``quarter-end plus 2 days``)."""
+
+    edge: Literal["start", "end"]
+    offset: Count | None = attrs.field(default=None, kw_only=True)
+    before: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        _one_of("edge", self.edge, ("start", "end"))
+        if self.offset is None and self.before:
+            raise RuleError("before=True needs an offset (e.g. '3 working days before month-end')")
+
+
+@final
+@attrs.frozen
+class NthWorkingDay:
+    """The n-th working day of a period (1-based); ``-1`` is the last one."""
+
+    n: int
+
+    def __attrs_post_init__(self) -> None:
+        if self.n != -1:
+            _int_in("n", self.n, 1, 250, " or -1 for the last working day")
+
+
+@final
+@attrs.frozen
+class Weekday:
+    """A weekday of a week schedule: 0 is Monday (周一), 6 is Sunday (周日)."""
+
+    weekday: int
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("weekday", self.weekday, 0, 6, " (0 is Monday)")
+
+
+@final
+@attrs.frozen
+class MonthDay:
+    """A day of the month; 29–31 become the last day of a shorter month (民法典 §202)."""
+
+    day: int
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("day", self.day, 1, 31, " (a day of the month)")
+
+
+@final
+@attrs.frozen
+class YearDate:
+    """A date of the year: ``every year on Mar 31`` (每年3月31日); Feb 29 is Feb 28 in other years."""
+
+    month: int
+    day: int
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("month", self.month, 1, 12)
+        last = _stdcal.monthrange(2024, self.month)[1] if type(self.month) is int else 31
+        if type(self.day) is not int or not 1 <= self.day <= last:
+            raise RuleError(
+                f"{self.month}月{self.day}日 (month {self.month}, day {self.day!r}) does not exist; "
+                f"month {self.month} has at most {last} days"
+            )
+
+
+@final
+@attrs.frozen
+class WorkingDays:
+    """Every working day (每个工作日)."""
+
+
+Selector = Edge | NthWorkingDay | Weekday | MonthDay | YearDate | WorkingDays
+
+
+@final
+@attrs.frozen
+class PeriodDeadline:
+    """A deadline in the trigger's own period: ``by month-end``, ``at quarter-end plus 2 days``."""
+
+    period: PeriodName
+    selector: Edge | NthWorkingDay
+
+    def __attrs_post_init__(self) -> None:
+        _one_of("period", self.period, PERIODS)
+        if not isinstance(self.selector, (Edge, NthWorkingDay)):
+            raise RuleError(
+                f"selector={self.selector!r}: a period deadline is an edge or an n-th working day"
+            )
+
+
+def _normalize_months(months: object) -> frozenset[int]:
+    result = frozenset(months)  # type: ignore[call-overload]
+    for m in result:
+        _int_in("month", m, 1, 12)
+    return frozenset() if len(result) == 12 else result
+
+
+def _schedule_selector(frequency: str, selector: Selector) -> Selector:
+    # Fold spellings with one meaning into one node (see the module docstring).
+    if frequency == "week" and isinstance(selector, Edge) and selector.offset is None:
+        return Weekday(0 if selector.edge == "start" else 6)
+    if frequency == "month" and selector == MonthDay(1):
+        return Edge("start")
+    return selector
+
+
+_ALLOWED: dict[str, tuple[type, ...]] = {
+    "day": (WorkingDays,),
+    "week": (Weekday, NthWorkingDay),
+    "month": (Edge, NthWorkingDay, MonthDay),
+    "quarter": (Edge, NthWorkingDay),
+    "half_year": (Edge, NthWorkingDay),
+    "year": (Edge, NthWorkingDay, YearDate),
+}
+
+
+@final
+@attrs.frozen
+class Schedule:
+    """A recurrence: one date per period (``every Monday``, ``每月最后一个工作日``).
+
+    ``months`` limits a month schedule to some months (``at the end of Feb, May, Aug and Nov``);
+    empty means every month.
+    """
+
+    frequency: Frequency
+    selector: Selector
+    months: frozenset[int] = attrs.field(
+        default=frozenset(), kw_only=True, converter=_normalize_months
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _one_of("frequency", self.frequency, FREQUENCIES)
+        selector = _schedule_selector(self.frequency, self.selector)
+        if self.frequency == "month" and len(self.months) == 1 and isinstance(selector, MonthDay):
+            # "in June on the 30th" is "every year on June 30".
+            (month,) = self.months
+            day = min(selector.day, _stdcal.monthrange(2024, month)[1])
+            object.__setattr__(self, "frequency", "year")
+            object.__setattr__(self, "months", frozenset())
+            selector = YearDate(month, day)
+        object.__setattr__(self, "selector", selector)
+        allowed = _ALLOWED[self.frequency]
+        if not isinstance(selector, allowed):
+            what = {
+                Edge: "a period start or end",
+                NthWorkingDay: "an n-th working day",
+                Weekday: "a weekday",
+                MonthDay: "a day of the month",
+                YearDate: "a date of the year",
+                WorkingDays: "every working day",
+            }
+            raise RuleError(
+                f"a {self.frequency.replace('_', '-')} schedule cannot fall on "
+                f"{what[type(selector)]}; it takes "
+                + " or ".join(what[t] for t in allowed)
+                + " (e.g. 'every month on the 5th', 'every Monday', 'every year on Mar 31')"
+            )
+        if self.months and self.frequency != "month":
+            raise RuleError(
+                f"months={sorted(self.months)} only applies to a month schedule "
+                "(e.g. 'at the end of Feb, May, Aug and Nov')"
+            )
+
+
+Body = Relative | ByDate | NextMonthDay | PeriodDeadline | Schedule
+
+
+def default_roll(body: Body) -> RollName | None:
+    """The convention applied when the text names none; ``None`` when the date is always a
+    working day already (so no roll applies and none may be asked for)."""
+    if isinstance(body, Relative):
+        if body.count.is_working:
+            return None
+        return "preceding" if body.before else "following"
+    if isinstance(body, (ByDate, NextMonthDay)):
+        return "following"
+    selector = body.selector
+    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+        return None
+    if isinstance(selector, Edge) and selector.offset is not None:
+        if selector.offset.is_working:
+            return None
+        if selector.before:
+            return "preceding"
+    if isinstance(body, PeriodDeadline):
+        return "following"
+    return "modified_following"

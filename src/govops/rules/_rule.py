@@ -1,0 +1,167 @@
+"""The :class:`Rule` value: a parsed rule and everything one can ask of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Literal, final
+
+import attrs
+
+from ..exceptions import RuleError
+from . import _eval, _rrule, _text
+from ._nodes import (
+    ACTIONS,
+    ROLLS,
+    Action,
+    Body,
+    ByDate,
+    NextMonthDay,
+    PeriodDeadline,
+    Relative,
+    RollName,
+    Schedule,
+    default_roll,
+)
+
+if TYPE_CHECKING:
+    from ..calendars import WorkCalendar
+    from ._explain import Explanation
+
+__all__ = ["Rule"]
+
+Lang = Literal["en", "zh"]
+
+_ROLL_WORDS = {
+    "following": "roll forward (遇节假日顺延)",
+    "preceding": "roll back (遇节假日提前)",
+    "modified_following": "modified following",
+    "none": "no roll (不顺延)",
+    "skip": "skip holidays (遇节假日取消)",
+}
+
+
+@final
+@attrs.frozen
+class Rule:
+    """A deadline or schedule rule, read from English or Chinese text by :func:`parse_rule`.
+
+    Two rules are equal when they mean the same thing: ``body``, ``roll`` and ``action`` take part
+    in equality; the action word as written (``action_word``, e.g. ``"提报"``) and the language it
+    was written in (``lang``) do not, so ``parse_rule("会后两日内报送") ==
+    parse_rule("report within 2 days after the meeting")``.
+
+    ``roll`` is ``None`` when the rule uses the default convention for its kind (DESIGN §4); an
+    explicit modifier equal to the default is folded to ``None``.
+
+    >>> import datetime as dt, govops
+    >>> from govops.rules import parse_rule
+    >>> cal = govops.calendars.calendar("CN")
+    >>> rule = parse_rule("会后两日内报送")
+    >>> rule.due(dt.date(2024, 9, 27), calendar=cal)
+    datetime.date(2024, 9, 29)
+    >>> rule.to_text("en")
+    'report within 2 days after the meeting'
+    """
+
+    body: Body
+    roll: RollName | None = attrs.field(default=None, kw_only=True)
+    action: Action | None = attrs.field(default=None, kw_only=True)
+    action_word: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
+    _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._check()
+        # Computed once: due() reads it on every call.
+        effective = self.roll if self.roll is not None else default_roll(self.body)
+        object.__setattr__(self, "_effective_roll", effective)
+
+    def _check(self) -> None:
+        if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):
+            raise RuleError(f"body={self.body!r} is not a rule body")
+        if self.action is not None and self.action not in ACTIONS:
+            raise RuleError(f"action={self.action!r} is not one of {', '.join(ACTIONS)}")
+        if self.lang not in ("en", "zh"):
+            raise RuleError(f"lang={self.lang!r} is not 'en' or 'zh'")
+        if self.roll is None:
+            return
+        if self.roll not in ROLLS:
+            raise RuleError(f"roll={self.roll!r} is not one of {', '.join(map(repr, ROLLS))}")
+        default = default_roll(self.body)
+        if default is None:
+            raise RuleError(
+                f"{_ROLL_WORDS[self.roll]!r} does not apply: this rule always lands on a working "
+                "day, so remove the modifier"
+            )
+        if self.roll == "skip" and not isinstance(self.body, Schedule):
+            raise RuleError(
+                "'skip holidays' (遇节假日取消) applies to schedules only; a deadline cannot be "
+                "skipped — write 'roll forward' or 'roll back' instead"
+            )
+        if self.roll == default:
+            object.__setattr__(self, "roll", None)
+        elif self.roll == "modified_following":
+            raise RuleError(
+                "roll='modified_following' is only the default of schedules; for this rule write "
+                "'roll forward' (following) or 'roll back' (preceding)"
+            )
+
+    # -- what kind of rule ----------------------------------------------------------------
+
+    @property
+    def is_schedule(self) -> bool:
+        """Whether the rule is a recurrence (``every Monday``) rather than a deadline."""
+        return isinstance(self.body, Schedule)
+
+    @property
+    def effective_roll(self) -> RollName | None:
+        """The roll convention in force: the explicit one, else the default for the rule's kind."""
+        return self._effective_roll
+
+    # -- dates ------------------------------------------------------------------------------
+
+    def due(self, trigger: dt.date | dt.datetime, *, calendar: WorkCalendar) -> dt.date:
+        """The due date (inclusive: the last day allowed) for an event on ``trigger``.
+
+        For a period deadline (``at quarter-end plus 2 days``) it is the date for the trigger's own
+        period; for a schedule, the first occurrence strictly after the trigger.
+        """
+        return _eval.due(self, trigger, calendar)
+
+    def occurrences(
+        self,
+        start: dt.date | dt.datetime,
+        end: dt.date | dt.datetime,
+        *,
+        calendar: WorkCalendar,
+    ) -> list[dt.date]:
+        """Every date of a schedule or period deadline with ``start <= date <= end``, sorted."""
+        return _eval.occurrences(self, start, end, calendar)
+
+    def explain(
+        self,
+        trigger: dt.date | dt.datetime,
+        *,
+        calendar: WorkCalendar,
+        lang: Lang | None = None,
+    ) -> Explanation:
+        """How :meth:`due` reaches its date, step by step, in ``lang`` (default: the rule's)."""
+        return _eval.explain(self, trigger, calendar, lang or self.lang)
+
+    # -- text -------------------------------------------------------------------------------
+
+    def to_text(self, lang: Lang = "en") -> str:
+        """The canonical text in ``lang``; ``parse_rule(rule.to_text(lang)) == rule``."""
+        if lang == "en":
+            return _text.to_en(self)
+        if lang == "zh":
+            return _text.to_zh(self)
+        raise RuleError(f"lang={lang!r} is not 'en' or 'zh'")
+
+    def __str__(self) -> str:
+        return self.to_text(self.lang)
+
+    def to_rrule(self) -> str | None:
+        """The RFC 5545 RRULE of the nominal dates (before any roll), or ``None`` when the dates
+        depend on the working-day calendar (``last working day``) or the rule is not periodic."""
+        return _rrule.to_rrule(self)

@@ -1,0 +1,167 @@
+"""Hypothesis strategies for rule ASTs and rule text (tests of govops.rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from govops.exceptions import RuleError
+from govops.rules import (
+    ByDate,
+    Count,
+    Edge,
+    MonthDay,
+    NextMonthDay,
+    NthWorkingDay,
+    PeriodDeadline,
+    Relative,
+    Rule,
+    Schedule,
+    Weekday,
+    WorkingDays,
+    YearDate,
+)
+
+UNITS = ("day", "working_day", "week", "month", "year")
+EVENTS = (None, "meeting", "formation", "receipt", "assignment", "decision")
+PERIODS = ("month", "quarter", "half_year", "year")
+ROLLS = (None, "following", "preceding", "none", "skip", "modified_following")
+ACTIONS = (None, "report", "submit", "hold", "publish", "complete", "reply")
+
+counts = st.builds(Count, st.integers(1, 400), st.sampled_from(UNITS))
+small_counts = st.builds(Count, st.integers(1, 40), st.sampled_from(UNITS))
+edges = st.one_of(
+    st.builds(Edge, st.sampled_from(("start", "end"))),
+    st.builds(
+        lambda e, c, b: Edge(e, offset=c, before=b),
+        st.sampled_from(("start", "end")),
+        small_counts,
+        st.booleans(),
+    ),
+)
+nths = st.builds(NthWorkingDay, st.one_of(st.just(-1), st.integers(1, 20)))
+year_dates = st.builds(
+    lambda m, d: YearDate(m, min(d, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1])),
+    st.integers(1, 12),
+    st.integers(1, 31),
+)
+
+relatives = st.builds(
+    lambda c, b, e: Relative(c, before=b, event=e),
+    counts,
+    st.booleans(),
+    st.sampled_from(EVENTS),
+)
+by_dates = st.builds(ByDate, st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
+next_month_days = st.builds(NextMonthDay, st.integers(1, 31))
+period_deadlines = st.builds(PeriodDeadline, st.sampled_from(PERIODS), st.one_of(edges, nths))
+
+
+def _schedule(frequency: str, selector: object, months: frozenset[int]) -> Schedule:
+    return Schedule(frequency, selector, months=months)  # type: ignore[arg-type]
+
+
+schedules = st.one_of(
+    st.builds(
+        _schedule, st.just("week"), st.builds(Weekday, st.integers(0, 6)), st.just(frozenset())
+    ),
+    st.builds(_schedule, st.just("day"), st.just(WorkingDays()), st.just(frozenset())),
+    st.builds(
+        _schedule,
+        st.just("month"),
+        st.one_of(edges, nths, st.builds(MonthDay, st.integers(1, 31))),
+        st.frozensets(st.integers(1, 12), max_size=12),
+    ),
+    st.builds(
+        _schedule,
+        st.sampled_from(("quarter", "half_year")),
+        st.one_of(edges, nths),
+        st.just(frozenset()),
+    ),
+    st.builds(_schedule, st.just("year"), st.one_of(edges, nths, year_dates), st.just(frozenset())),
+)
+
+bodies = st.one_of(relatives, by_dates, next_month_days, period_deadlines, schedules)
+
+
+@st.composite
+def rules(draw: st.DrawFn) -> Rule:
+    """Any valid rule: a body with a roll and an action where they apply."""
+    body = draw(bodies)
+    roll = draw(st.sampled_from(ROLLS))
+    action = draw(st.sampled_from(ACTIONS))
+    lang = draw(st.sampled_from(("en", "zh")))
+    try:
+        return Rule(body, roll=roll, action=action, lang=lang)  # type: ignore[arg-type]
+    except RuleError:
+        return Rule(body, action=action, lang=lang)  # type: ignore[arg-type]
+
+
+# Phrases every test of the language starts from (issue 3 §1).
+PHRASES = (
+    "within 2 days",
+    "report within two days",
+    "within 2 days after the meeting",
+    "会后两日内报送",
+    "两天内",
+    "2日内",
+    "within 20 working days",
+    "20 working days after formation",
+    "自形成之日起20个工作日内公开",
+    "七个工作日内",
+    "within 1 month",
+    "within 3 weeks",
+    "一个月内",
+    "3 working days before the meeting",
+    "会前三个工作日",
+    "提前3个工作日",
+    "by 2026-06-30",
+    "2026年6月30日前",
+    "by the 5th of next month",
+    "次月5日前",
+    "at quarter-end plus two days",
+    "report at quarter-end plus 2 working days",
+    "每季度末后两天提报",
+    "季度末后两个工作日内",
+    "at month-end plus two days",
+    "每月底后两天",
+    "by month-end",
+    "月底前",
+    "by year-end",
+    "年底前",
+    "at the start of the year",
+    "年初",
+    "by the last working day of the month",
+    "every Monday",
+    "每周一",
+    "每周星期一",
+    "every working day",
+    "每个工作日",
+    "every week",
+    "每周",
+    "every month on the last working day",
+    "每月最后一个工作日",
+    "every month on the 5th",
+    "每月5日",
+    "every month at month-end plus two days",
+    "every quarter at quarter-end plus two days",
+    "every 2 months starting January",
+    "每两个月一次(自1月起)",
+    "every quarter",
+    "每季度",
+    "every year",
+    "at the end of Feb, May, Aug and Nov",
+    "2月、5月、8月和11月底",
+    "in Apr, Jul, Oct and Dec on the last working day",
+    "within 2 days, roll forward",
+    "every Monday, roll back",
+    "within 2 days, no roll",
+    "every Monday, skip holidays",
+    "两日内，遇节假日顺延",
+    "每周一，遇节假日提前",
+    "两日内，遇节假日不顺延",
+    "每周一，遇节假日取消",
+    "within 2 calendar days",
+    "2个自然日内",
+)

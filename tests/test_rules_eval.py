@@ -1,0 +1,458 @@
+"""Due dates, occurrences and explanations on the CN calendar, 2024–2026, to the day."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govops.calendars import WorkCalendar, calendar
+from govops.exceptions import (
+    CalendarCoverageError,
+    GovopsError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    RuleError,
+)
+from govops.rules import Explanation, Rule, parse_rule
+from strategies_rules import rules
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def cal() -> WorkCalendar:
+    return calendar("CN")
+
+
+# DESIGN §4 worked examples, in both languages.
+WORKED = [
+    (["within 2 days", "会后两日内"], D(2024, 9, 27), D(2024, 9, 29)),
+    (["within 20 working days", "20个工作日内"], D(2024, 9, 27), D(2024, 10, 30)),
+    (["at quarter-end plus 2 days", "季度末后两天"], D(2024, 8, 15), D(2024, 10, 8)),
+    (
+        ["at quarter-end plus 2 working days", "季度末后两个工作日内"],
+        D(2024, 8, 15),
+        D(2024, 10, 9),
+    ),
+]
+
+
+@pytest.mark.parametrize(("texts", "trigger", "due"), WORKED)
+def test_design_worked_examples(
+    cal: WorkCalendar, texts: list[str], trigger: dt.date, due: dt.date
+) -> None:
+    for text in texts:
+        assert parse_rule(text).due(trigger, calendar=cal) == due, text
+
+
+@pytest.mark.parametrize("text", ["every Monday", "每周一", "每周星期一"])
+def test_every_monday_in_february_2024(cal: WorkCalendar, text: str) -> None:
+    # Feb 12 is Spring Festival: its Monday moves to the make-up Sunday Feb 18.
+    assert parse_rule(text).occurrences(D(2024, 2, 1), D(2024, 2, 29), calendar=cal) == [
+        D(2024, 2, 5),
+        D(2024, 2, 18),
+        D(2024, 2, 19),
+        D(2024, 2, 26),
+    ]
+
+
+DUE = [
+    # within N days: trigger not counted, rest days inside counted, last day rolls forward
+    ("within 2 days", D(2026, 2, 12), D(2026, 2, 14)),  # Sat Feb 14 2026 is a make-up workday
+    ("两天内", D(2026, 2, 13), D(2026, 2, 24)),  # Feb 15 Spring Festival → after the holiday
+    ("2日内", D(2024, 9, 27), D(2024, 9, 29)),
+    ("report within two days", D(2025, 9, 30), D(2025, 10, 9)),  # Oct 2 2025 → Oct 9
+    (
+        "within 2 days after the meeting",
+        D(2024, 2, 8),
+        D(2024, 2, 18),
+    ),  # Sat Feb 10 → Sun 18 (make-up)
+    ("within 2 days, no roll", D(2026, 2, 13), D(2026, 2, 15)),
+    ("within 2 days, roll back", D(2026, 2, 13), D(2026, 2, 14)),
+    # working days: no roll
+    ("七个工作日内", D(2025, 9, 26), D(2025, 10, 13)),  # Sep 28 and Oct 11 are make-up days
+    ("自形成之日起20个工作日内公开", D(2026, 9, 18), D(2026, 10, 22)),
+    ("20 working days after formation", D(2024, 1, 26), D(2024, 2, 28)),  # Feb 4, 18 worked
+    # months clamp to the month's last day (民法典 §202), weeks are 7 days
+    ("within 1 month", D(2024, 1, 31), D(2024, 2, 29)),  # leap day
+    ("within 1 month", D(2025, 1, 31), D(2025, 2, 28)),
+    ("一个月内", D(2026, 3, 31), D(2026, 4, 30)),
+    ("within 3 weeks", D(2026, 9, 15), D(2026, 10, 8)),  # Oct 6 is National Day
+    ("within 1 year", D(2024, 2, 29), D(2025, 2, 28)),
+    # before: counts back and rolls back
+    ("3 working days before the meeting", D(2026, 10, 9), D(2026, 9, 29)),
+    ("会前三个工作日", D(2026, 10, 9), D(2026, 9, 29)),
+    ("提前3个工作日", D(2026, 10, 9), D(2026, 9, 29)),
+    ("3 days before the meeting", D(2026, 10, 9), D(2026, 9, 30)),  # Oct 6 → back to Sep 30
+    # fixed dates
+    ("by 2026-06-30", D(2026, 1, 1), D(2026, 6, 30)),
+    ("2026年10月3日前", D(2026, 1, 1), D(2026, 10, 8)),
+    ("by the 5th of next month", D(2026, 1, 20), D(2026, 2, 5)),
+    ("次月5日前", D(2026, 9, 10), D(2026, 10, 8)),
+    ("次月5日前", D(2026, 3, 10), D(2026, 4, 7)),  # Qingming Apr 4–6
+    ("by the 31st of next month", D(2026, 1, 10), D(2026, 2, 28)),  # Sat Feb 28: a make-up workday
+    # period anchors: calendar-day edges of the trigger's period
+    ("季度末后两个工作日内", D(2025, 11, 10), D(2026, 1, 5)),  # Jan 4 (make-up Sunday), Jan 5
+    ("at month-end plus two days", D(2026, 4, 15), D(2026, 5, 6)),  # May 2 → after Labour Day
+    ("月底后两天", D(2024, 2, 10), D(2024, 3, 4)),  # Feb 29 + 2 = Sat Mar 2 → Mon Mar 4
+    ("by month-end", D(2026, 5, 10), D(2026, 6, 1)),  # Sun May 31 rolls forward
+    ("月底前", D(2024, 9, 3), D(2024, 9, 30)),
+    ("by year-end", D(2026, 6, 1), D(2026, 12, 31)),
+    ("年底前", D(2023, 6, 1), D(2024, 1, 2)),  # Sun Dec 31 2023 → Jan 2 (Jan 1 holiday)
+    ("年初", D(2026, 3, 1), D(2026, 1, 4)),  # the trigger's year: Jan 1–3 off, Sun Jan 4 worked
+    ("at the start of the year", D(2025, 7, 1), D(2025, 1, 2)),
+    ("by the last working day of the month", D(2026, 5, 10), D(2026, 5, 29)),
+    ("当月最后一个工作日前", D(2026, 2, 3), D(2026, 2, 28)),  # Sat Feb 28 is a make-up workday
+    ("at month-end minus 3 working days", D(2026, 9, 1), D(2026, 9, 24)),  # Sep 25–27 Mid-Autumn
+    # schedules: the first occurrence strictly after the trigger
+    ("every Monday", D(2026, 9, 30), D(2026, 10, 8)),
+    ("每周一", D(2026, 10, 12), D(2026, 10, 19)),
+    ("every working day", D(2024, 9, 27), D(2024, 9, 29)),
+    ("每个工作日", D(2026, 9, 30), D(2026, 10, 8)),
+    ("every month on the 5th", D(2026, 9, 5), D(2026, 9, 7)),
+    ("每季度末后两天提报", D(2026, 8, 15), D(2026, 10, 8)),
+    ("every quarter at quarter-end plus two days", D(2026, 10, 1), D(2026, 10, 8)),
+    ("every year", D(2025, 3, 1), D(2026, 1, 4)),
+    ("every week", D(2024, 2, 6), D(2024, 2, 18)),  # Mon Feb 12 → make-up Sunday Feb 18
+    ("每周", D(2024, 2, 6), D(2024, 2, 18)),
+    ("每季度", D(2026, 7, 2), D(2026, 10, 8)),
+    ("每月底后两天", D(2026, 4, 15), D(2026, 5, 6)),
+    ("2026年6月30日前", D(2026, 1, 1), D(2026, 6, 30)),
+    ("report at quarter-end plus 2 working days", D(2026, 8, 1), D(2026, 10, 9)),
+    ("within 15 days", D(2024, 9, 27), D(2024, 10, 12)),  # a make-up Saturday
+    # quarter-ends on a weekend: deadlines roll forward, schedules stay in their month
+    ("by quarter-end", D(2024, 2, 1), D(2024, 4, 1)),  # Sun Mar 31 2024
+    ("季度末前", D(2024, 5, 1), D(2024, 7, 1)),  # Sun Jun 30 2024
+    ("at quarter-end plus two days", D(2024, 2, 1), D(2024, 4, 2)),
+    ("every quarter at quarter-end", D(2024, 3, 1), D(2024, 3, 29)),
+    ("every quarter at quarter-end", D(2024, 6, 1), D(2024, 6, 28)),
+    # Feb 29
+    ("every month on the 30th", D(2024, 2, 1), D(2024, 2, 29)),
+    ("every month on the 31st", D(2025, 2, 1), D(2025, 2, 28)),
+    ("every year on Feb 29", D(2024, 3, 1), D(2025, 2, 28)),
+    ("每年2月29日", D(2023, 3, 1), D(2024, 2, 29)),
+]
+
+
+@pytest.mark.parametrize(("text", "trigger", "due"), DUE, ids=[f"{t}@{d}" for t, d, _ in DUE])
+def test_due(cal: WorkCalendar, text: str, trigger: dt.date, due: dt.date) -> None:
+    assert parse_rule(text).due(trigger, calendar=cal) == due
+
+
+OCCURRENCES_2026 = {
+    "every month on the last working day": [
+        D(2026, 1, 30),
+        D(2026, 2, 28),
+        D(2026, 3, 31),
+        D(2026, 4, 30),
+        D(2026, 5, 29),
+        D(2026, 6, 30),
+        D(2026, 7, 31),
+        D(2026, 8, 31),
+        D(2026, 9, 30),
+        D(2026, 10, 30),
+        D(2026, 11, 30),
+        D(2026, 12, 31),
+    ],
+    "每月5日": [
+        D(2026, 1, 5),
+        D(2026, 2, 5),
+        D(2026, 3, 5),
+        D(2026, 4, 7),
+        D(2026, 5, 6),
+        D(2026, 6, 5),
+        D(2026, 7, 6),
+        D(2026, 8, 5),
+        D(2026, 9, 7),
+        D(2026, 10, 8),
+        D(2026, 11, 5),
+        D(2026, 12, 7),
+    ],
+    "每两个月一次(自1月起)": [
+        D(2026, 1, 4),
+        D(2026, 3, 2),
+        D(2026, 5, 6),
+        D(2026, 7, 1),
+        D(2026, 9, 1),
+        D(2026, 11, 2),
+    ],
+    "every quarter": [D(2026, 1, 4), D(2026, 4, 1), D(2026, 7, 1), D(2026, 10, 8)],
+    "每季度末后两天提报": [D(2026, 1, 4), D(2026, 4, 2), D(2026, 7, 2), D(2026, 10, 8)],
+    "every month at month-end plus two days": [
+        D(2026, 1, 4),
+        D(2026, 2, 2),
+        D(2026, 3, 2),
+        D(2026, 4, 2),
+        D(2026, 5, 6),
+        D(2026, 6, 2),
+        D(2026, 7, 2),
+        D(2026, 8, 3),
+        D(2026, 9, 2),
+        D(2026, 10, 8),
+        D(2026, 11, 2),
+        D(2026, 12, 2),
+    ],
+    # Feb 28 2026 is a make-up Saturday; Sun May 31 stays in May (modified following).
+    "at the end of Feb, May, Aug and Nov": [
+        D(2026, 2, 28),
+        D(2026, 5, 29),
+        D(2026, 8, 31),
+        D(2026, 11, 30),
+    ],
+    "2月、5月、8月和11月底": [D(2026, 2, 28), D(2026, 5, 29), D(2026, 8, 31), D(2026, 11, 30)],
+    "in Apr, Jul, Oct and Dec on the last working day": [
+        D(2026, 4, 30),
+        D(2026, 7, 31),
+        D(2026, 10, 30),
+        D(2026, 12, 31),
+    ],
+    "every year": [D(2026, 1, 4)],
+    "by month-end": [
+        D(2026, 2, 2),
+        D(2026, 2, 28),
+        D(2026, 3, 31),
+        D(2026, 4, 30),
+        D(2026, 6, 1),
+        D(2026, 6, 30),
+        D(2026, 7, 31),
+        D(2026, 8, 31),
+        D(2026, 9, 30),
+        D(2026, 11, 2),
+        D(2026, 11, 30),
+        D(2026, 12, 31),
+    ],
+    "by 2026-06-30": [D(2026, 6, 30)],
+    "每月最后一个工作日": [
+        D(2026, 1, 30),
+        D(2026, 2, 28),
+        D(2026, 3, 31),
+        D(2026, 4, 30),
+        D(2026, 5, 29),
+        D(2026, 6, 30),
+        D(2026, 7, 31),
+        D(2026, 8, 31),
+        D(2026, 9, 30),
+        D(2026, 10, 30),
+        D(2026, 11, 30),
+        D(2026, 12, 31),
+    ],
+    "every 2 months starting January": [
+        D(2026, 1, 4),
+        D(2026, 3, 2),
+        D(2026, 5, 6),
+        D(2026, 7, 1),
+        D(2026, 9, 1),
+        D(2026, 11, 2),
+    ],
+    "每季度": [D(2026, 1, 4), D(2026, 4, 1), D(2026, 7, 1), D(2026, 10, 8)],
+}
+
+
+@pytest.mark.parametrize("text", sorted(OCCURRENCES_2026))
+def test_occurrences_2026(cal: WorkCalendar, text: str) -> None:
+    got = parse_rule(text).occurrences(D(2026, 1, 1), D(2026, 12, 31), calendar=cal)
+    assert got == OCCURRENCES_2026[text]
+
+
+def test_every_monday_in_2026_merges_collisions(cal: WorkCalendar) -> None:
+    dates = parse_rule("每周星期一召开").occurrences(D(2026, 1, 1), D(2026, 12, 31), calendar=cal)
+    # Feb 16 and Feb 23 (Spring Festival) both move to Tue Feb 24: one meeting, not two.
+    assert len(dates) == 51 and dates.count(D(2026, 2, 24)) == 1
+    assert D(2026, 4, 7) in dates and D(2026, 5, 6) in dates and D(2026, 10, 8) in dates
+    assert dates == sorted(set(dates))
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("every Monday, skip holidays", [D(2024, 2, 5), D(2024, 2, 19), D(2024, 2, 26)]),
+        ("every Monday, roll back", [D(2024, 2, 5), D(2024, 2, 9), D(2024, 2, 19), D(2024, 2, 26)]),
+        ("every Monday, no roll", [D(2024, 2, 5), D(2024, 2, 12), D(2024, 2, 19), D(2024, 2, 26)]),
+        (
+            "every Monday, roll forward",
+            [D(2024, 2, 5), D(2024, 2, 18), D(2024, 2, 19), D(2024, 2, 26)],
+        ),
+    ],
+)
+def test_schedule_modifiers(cal: WorkCalendar, text: str, dates: list[dt.date]) -> None:
+    assert parse_rule(text).occurrences(D(2024, 2, 1), D(2024, 2, 29), calendar=cal) == dates
+
+
+def test_modified_following_keeps_month_end_in_its_month(cal: WorkCalendar) -> None:
+    rule = parse_rule("every month at month-end")
+    assert rule.occurrences(D(2026, 5, 1), D(2026, 5, 31), calendar=cal) == [D(2026, 5, 29)]
+    assert parse_rule("every month at month-end, roll forward").occurrences(
+        D(2026, 5, 1), D(2026, 6, 30), calendar=cal
+    ) == [D(2026, 6, 1), D(2026, 6, 30)]
+
+
+def test_an_occurrence_belongs_to_the_range_it_lands_in(cal: WorkCalendar) -> None:
+    rule = parse_rule("每季度末后两天")
+    # Q4 2025's report lands on Jan 4 2026: it belongs to January, not to December.
+    assert rule.occurrences(D(2025, 12, 1), D(2025, 12, 31), calendar=cal) == []
+    assert rule.occurrences(D(2026, 1, 1), D(2026, 1, 31), calendar=cal) == [D(2026, 1, 4)]
+
+
+def test_occurrences_up_to_the_last_published_day_do_not_look_beyond(cal: WorkCalendar) -> None:
+    # The Q4 2026 report falls in 2027, outside the data; asking for 2026 must not need it.
+    for text in (
+        "every Monday",
+        "每季度末后两天",
+        "每月最后一个工作日",
+        "every working day",
+        "每月5日",
+    ):
+        parse_rule(text).occurrences(D(2026, 1, 1), D(2026, 12, 31), calendar=cal)
+
+
+def test_coverage_error_names_the_rule(cal: WorkCalendar) -> None:
+    with pytest.raises(CalendarCoverageError, match=r"rule '2日内'.*2027") as info:
+        parse_rule("两日内").due(D(2026, 12, 30), calendar=cal)
+    assert info.value.year == 2027
+    with pytest.raises(CalendarCoverageError, match="every Monday"):
+        parse_rule("every Monday").occurrences(D(2026, 12, 1), D(2027, 1, 31), calendar=cal)
+    with pytest.raises(CalendarCoverageError, match="2027"):
+        parse_rule("every Monday").explain(D(2026, 12, 28), calendar=cal)
+
+
+def test_provisional_calendar_flags_the_explanation() -> None:
+    pcal = calendar("CN", provisional=True)
+    ex = parse_rule("within 2 days").explain(D(2027, 3, 1), calendar=pcal)
+    assert ex.provisional and ex.due == D(2027, 3, 3)
+    assert "provisional" in str(ex) and ex.steps[-1].kind == "provisional"
+    assert not parse_rule("within 2 days").explain(D(2026, 3, 2), calendar=pcal).provisional
+
+
+def test_aware_datetimes_are_local_days_and_naive_ones_are_refused(cal: WorkCalendar) -> None:
+    rule = parse_rule("within 2 days")
+    late = dt.datetime(2024, 9, 27, 20, 0, tzinfo=dt.timezone.utc)  # already Sep 28 in Beijing
+    assert rule.due(late, calendar=cal) == D(2024, 9, 30)
+    beijing = dt.datetime(2024, 9, 27, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert rule.due(beijing, calendar=cal) == D(2024, 9, 29)
+    with pytest.raises(NaiveDatetimeError):
+        rule.due(dt.datetime(2024, 9, 27, 20, 0), calendar=cal)
+    with pytest.raises(InvalidTypeError, match="expected a WorkCalendar"):
+        rule.due(D(2024, 9, 27), calendar="CN")  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError):
+        rule.due("2024-09-27", calendar=cal)  # type: ignore[arg-type]
+
+
+def test_relative_rules_have_no_occurrences(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="call due"):
+        parse_rule("within 2 days").occurrences(D(2026, 1, 1), D(2026, 2, 1), calendar=cal)
+    assert parse_rule("every Monday").occurrences(D(2026, 2, 1), D(2026, 1, 1), calendar=cal) == []
+
+
+def test_nth_working_day_that_does_not_exist(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="fewer working days"):
+        parse_rule("by the 30th working day of the month").due(D(2026, 2, 1), calendar=cal)
+
+
+# -- explain ---------------------------------------------------------------------------------
+
+
+def test_explain_steps_english(cal: WorkCalendar) -> None:
+    ex = parse_rule("at quarter-end plus 2 days").explain(D(2024, 8, 15), calendar=cal)
+    assert isinstance(ex, Explanation)
+    assert ex.due == D(2024, 10, 8) and not ex.provisional
+    kinds = [s.kind for s in ex.steps]
+    assert kinds[0] == "trigger" and kinds[-1] == "due"
+    assert {"period", "anchor", "offset", "rest_day", "roll"} <= set(kinds)
+    text = str(ex)
+    assert text.startswith("Rule: at quarter-end plus 2 days")
+    assert "2024-09-30 (Mon)" in text and "National Day" in text
+    assert "rolled forward to the next working day: 2024-10-08 (Tue)" in text
+
+
+def test_explain_in_chinese_names_the_make_up_day(cal: WorkCalendar) -> None:
+    ex = parse_rule("会后两日内报送").explain(D(2024, 9, 27), calendar=cal)
+    assert ex.lang == "zh"
+    text = str(ex)
+    assert text.startswith("规则：会后2日内报送")
+    assert "2024-09-28（周六）为休息日（周末）" in text
+    assert "2024-09-29（周日）为工作日" in text and "调休" in text
+    assert ex.lines("en")[0] == "Rule: report within 2 days after the meeting"
+
+
+def test_explain_working_days_lists_each_rest_day(cal: WorkCalendar) -> None:
+    ex = parse_rule("within 20 working days").explain(D(2024, 9, 27), calendar=cal, lang="en")
+    rest = [s.date for s in ex.steps if s.kind == "rest_day"]
+    assert D(2024, 10, 1) in rest and D(2024, 9, 29) not in rest and D(2024, 10, 12) not in rest
+    assert ex.due == D(2024, 10, 30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "within 2 days",
+            "within 20 working days",
+            "季度末后两天",
+            "every Monday",
+            "每月最后一个工作日",
+            "3 days before the meeting",
+            "次月5日前",
+            "at month-end plus 1 month",
+            "by month-end",
+            "every 2 months starting March at month-end",
+            "within 1 month, no roll",
+        ]
+    ),
+    st.dates(D(2002, 1, 1), D(2025, 12, 31)),
+)
+def test_explain_agrees_with_due(text: str, trigger: dt.date) -> None:
+    cal = calendar("CN")
+    rule = parse_rule(text)
+    assert rule.explain(trigger, calendar=cal).due == rule.due(trigger, calendar=cal)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 60), st.dates(D(2002, 1, 1), D(2025, 12, 31)))
+def test_working_days_never_roll_and_days_land_on_working_days(n: int, trigger: dt.date) -> None:
+    cal = calendar("CN")
+    working = parse_rule(f"within {n} working days").due(trigger, calendar=cal)
+    assert cal.working_days_between(trigger, working) == n and cal.is_working_day(working)
+    days = parse_rule(f"within {n} days").due(trigger, calendar=cal)
+    raw = trigger + dt.timedelta(days=n)
+    assert cal.is_working_day(days) and days == cal.roll(raw, "following")
+    before = parse_rule(f"{n} days before the meeting").due(trigger, calendar=cal)
+    assert before == cal.roll(trigger - dt.timedelta(days=n), "preceding")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(
+        ["every Monday", "每月5日", "每季度末后两天", "2月、5月、8月和11月底", "每月最后一个工作日"]
+    ),
+    st.dates(D(2003, 1, 1), D(2025, 6, 30)),
+)
+def test_schedule_due_is_the_first_occurrence_after_the_trigger(
+    text: str, trigger: dt.date
+) -> None:
+    cal = calendar("CN")
+    rule = parse_rule(text)
+    due = rule.due(trigger, calendar=cal)
+    later = rule.occurrences(
+        trigger + dt.timedelta(days=1), trigger + dt.timedelta(days=400), calendar=cal
+    )
+    assert due == later[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules(), st.dates(max_value=D(9000, 1, 1)), st.dates(max_value=D(9000, 1, 1)))
+def test_evaluation_raises_only_govops_errors(rule: Rule, a: dt.date, b: dt.date) -> None:
+    cal = calendar("CN")
+    for call in (
+        lambda: rule.due(a, calendar=cal),
+        lambda: rule.explain(a, calendar=cal),
+        lambda: rule.occurrences(
+            min(a, b), min(max(a, b), min(a, b) + dt.timedelta(days=800)), calendar=cal
+        ),
+    ):
+        with contextlib.suppress(GovopsError):
+            call()

@@ -1,0 +1,508 @@
+"""Reading rule text: every phrase of issue 3, equivalence of spellings, errors, fuzzing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govops.exceptions import GovopsError, InvalidTypeError, RuleError, RuleSyntaxError
+from govops.rules import (
+    ByDate,
+    Count,
+    Edge,
+    MonthDay,
+    NextMonthDay,
+    NthWorkingDay,
+    PeriodDeadline,
+    Relative,
+    Rule,
+    Schedule,
+    Weekday,
+    WorkingDays,
+    YearDate,
+    parse_rule,
+)
+from govops.rules._parse import zh_number
+from strategies_rules import PHRASES
+
+QEND = PeriodDeadline("quarter", Edge("end"))
+
+# Each group: spellings that must give one and the same rule.
+EQUIVALENT: list[tuple[Rule, list[str]]] = [
+    (
+        Rule(Relative(Count(2, "day"))),
+        [
+            "within 2 days",
+            "within two days",
+            "两天内",
+            "2日内",
+            "两日内",
+            "WITHIN 2 DAYS",
+            "within 2 calendar days",
+            "2个自然日内",
+            "２日内",
+            "within 2 days, roll forward",
+            "两日内，遇节假日顺延",
+            "2 天 内",
+        ],
+    ),
+    (
+        Rule(Relative(Count(2, "day"), event="meeting"), action="report"),
+        [
+            "会后两日内报送",
+            "report within two days after the meeting",
+            "report within 2 days after meeting",
+            "report within 2 days of the meeting.",
+            "会后2天内上报",
+            "会后两日内提报",
+        ],
+    ),
+    (
+        Rule(Relative(Count(20, "working_day"), event="formation"), action="publish"),
+        [
+            "自形成之日起20个工作日内公开",
+            "publish within 20 working days after formation",
+            "publish 20 working days after formation",
+            "自形成之日起二十个工作日内予以公开",
+            "disclose within twenty business days from formation",
+        ],
+    ),
+    (
+        Rule(Relative(Count(7, "working_day"))),
+        ["七个工作日内", "within 7 working days", "7工作日内"],
+    ),
+    (Rule(Relative(Count(1, "month"))), ["within 1 month", "一个月内", "within one month"]),
+    (Rule(Relative(Count(3, "week"))), ["within 3 weeks", "三周内", "3个星期内"]),
+    (
+        Rule(Relative(Count(3, "working_day"), before=True, event="meeting")),
+        [
+            "3 working days before the meeting",
+            "会前三个工作日",
+            "three workdays before the meeting",
+        ],
+    ),
+    (
+        Rule(Relative(Count(3, "working_day"), before=True)),
+        ["提前3个工作日", "3 working days in advance"],
+    ),
+    (
+        Rule(ByDate(dt.date(2026, 6, 30))),
+        [
+            "by 2026-06-30",
+            "2026年6月30日前",
+            "二〇二六年六月三十日前",
+            "2026-06-30前",
+            "by 2026-6-30",
+        ],
+    ),
+    (Rule(NextMonthDay(5)), ["by the 5th of next month", "次月5日前", "次月五号前"]),
+    (
+        Rule(PeriodDeadline("quarter", Edge("end", offset=Count(2, "day")))),
+        [
+            "at quarter-end plus two days",
+            "季度末后两天",
+            "季末后2日",
+            "at the end of the quarter plus 2 days",
+            "quarter end plus 2 days",
+        ],
+    ),
+    (
+        Rule(
+            PeriodDeadline("quarter", Edge("end", offset=Count(2, "working_day"))),
+            action="report",
+        ),
+        ["report at quarter-end plus 2 working days", "季度末后两个工作日内报送"],
+    ),
+    (
+        Rule(PeriodDeadline("month", Edge("end", offset=Count(2, "day")))),
+        ["at month-end plus two days", "月底后两天", "月末后2日"],
+    ),
+    (
+        Rule(PeriodDeadline("month", Edge("end"))),
+        ["by month-end", "月底前", "月末前", "by the end of the month", "at month-end"],
+    ),
+    (Rule(PeriodDeadline("year", Edge("end"))), ["by year-end", "年底前", "年末前"]),
+    (
+        Rule(PeriodDeadline("year", Edge("start"))),
+        ["at the start of the year", "年初", "at the beginning of the year"],
+    ),
+    (
+        Rule(PeriodDeadline("month", NthWorkingDay(-1))),
+        ["by the last working day of the month", "当月最后一个工作日前", "本月最后一个工作日"],
+    ),
+    (
+        Rule(Schedule("week", Weekday(0))),
+        [
+            "every Monday",
+            "每周一",
+            "每周星期一",
+            "每星期一",
+            "every week",
+            "每周",
+            "every week on Monday",
+            "every mon",
+            "weekly",
+            "weekly on Monday",
+        ],
+    ),
+    (
+        Rule(Schedule("day", WorkingDays())),
+        ["every working day", "每个工作日", "每工作日", "every business day"],
+    ),
+    (
+        Rule(Schedule("month", NthWorkingDay(-1))),
+        ["every month on the last working day", "每月最后一个工作日"],
+    ),
+    (Rule(Schedule("month", MonthDay(5))), ["every month on the 5th", "每月5日", "每月五号"]),
+    (
+        Rule(Schedule("month", Edge("start"))),
+        ["every month", "每月", "every month on the 1st", "每月1日", "每月初"],
+    ),
+    (
+        Rule(Schedule("month", Edge("end", offset=Count(2, "day"))), action="report"),
+        ["report every month at month-end plus two days", "每月底后两天报送", "每月月底后两天报送"],
+    ),
+    (
+        Rule(Schedule("quarter", Edge("end", offset=Count(2, "day"))), action="report"),
+        [
+            "report every quarter at quarter-end plus two days",
+            "每季度末后两天提报",
+            "report quarterly at quarter-end plus 2 days",
+        ],
+    ),
+    (
+        Rule(Schedule("month", Edge("start"), months=frozenset({1, 3, 5, 7, 9, 11}))),
+        [
+            "every 2 months starting January",
+            "每两个月一次(自1月起)",
+            "每两个月一次（自1月起）",
+            "in Jan, Mar, May, Jul, Sep and Nov at the start of the month",
+        ],
+    ),
+    (Rule(Schedule("quarter", Edge("start"))), ["every quarter", "每季度", "每季"]),
+    (Rule(Schedule("year", Edge("start"))), ["every year", "每年"]),
+    (
+        Rule(Schedule("year", YearDate(3, 31))),
+        ["every year on March 31", "每年3月31日", "3月31日", "in Mar on the 31st"],
+    ),
+    (
+        Rule(Schedule("month", Edge("end"), months=frozenset({2, 5, 8, 11}))),
+        [
+            "at the end of Feb, May, Aug and Nov",
+            "2月、5月、8月和11月底",
+            "every 3 months starting February at month-end",
+            "in February, May, August and November at month-end",
+        ],
+    ),
+    (
+        Rule(Schedule("month", NthWorkingDay(-1), months=frozenset({4, 7, 10, 12}))),
+        [
+            "in Apr, Jul, Oct and Dec on the last working day",
+            "4月、7月、10月和12月最后一个工作日",
+            "4月、7月、10月和12月的最后一个工作日",
+        ],
+    ),
+    (
+        Rule(Relative(Count(2, "day")), roll="none"),
+        ["within 2 days, no roll", "两日内，遇节假日不顺延", "两日内不顺延"],
+    ),
+    (
+        Rule(Relative(Count(2, "day")), roll="preceding"),
+        ["within 2 days, roll back", "两日内，遇节假日提前"],
+    ),
+    (
+        Rule(Schedule("week", Weekday(0)), roll="skip"),
+        ["every Monday, skip holidays", "每周一，遇节假日取消"],
+    ),
+    (
+        Rule(Schedule("week", Weekday(0)), roll="following"),
+        ["every Monday, roll forward", "每周一，遇节假日顺延"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("expected", "texts"), EQUIVALENT, ids=[t[1][0] for t in EQUIVALENT])
+def test_equivalent_spellings_give_equal_rules(expected: Rule, texts: list[str]) -> None:
+    for text in texts:
+        assert parse_rule(text) == expected, text
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_every_listed_phrase_parses_and_round_trips(text: str) -> None:
+    rule = parse_rule(text)
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule
+
+
+def test_language_and_action_word_are_kept_but_not_compared() -> None:
+    zh = parse_rule("会后两日内提报")
+    en = parse_rule("report within 2 days after the meeting")
+    assert zh == en and hash(zh) == hash(en)
+    assert (zh.lang, zh.action, zh.action_word) == ("zh", "report", "提报")
+    assert (en.lang, en.action, en.action_word) == ("en", "report", "report")
+    assert str(zh) == "会后2日内报送" and str(en) == "report within 2 days after the meeting"
+
+
+def test_canonical_texts() -> None:
+    cases = {
+        "会后两日内报送": ("report within 2 days after the meeting", "会后2日内报送"),
+        "每季度末后两天提报": (
+            "report every quarter at quarter-end plus 2 days",
+            "每季度末后2日报送",
+        ),
+        "every 2 months starting January": (
+            "in Jan, Mar, May, Jul, Sep and Nov at the start of the month",
+            "1月、3月、5月、7月、9月和11月初",
+        ),
+        "年初": ("at the start of the year", "年初"),
+        "by the last working day of the month": (
+            "by the last working day of the month",
+            "当月最后一个工作日前",
+        ),
+        "每周一，遇节假日取消": ("every Monday, skip holidays", "每周一，遇节假日取消"),
+        "2 days before formation": ("2 days before formation", "形成之日前2日"),
+    }
+    for text, (en, zh) in cases.items():
+        rule = parse_rule(text)
+        assert (rule.to_text("en"), rule.to_text("zh")) == (en, zh)
+
+
+def test_explicit_default_roll_is_folded() -> None:
+    assert parse_rule("within 2 days, roll forward").roll is None
+    assert parse_rule("3 days before the meeting, roll back").roll is None
+    assert parse_rule("every Monday, roll forward").roll == "following"  # schedules: modified
+    assert parse_rule("every Monday").effective_roll == "modified_following"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("两", 2),
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("廿", 20),
+        ("廿一", 21),
+        ("九十九", 99),
+        ("一百", 100),
+        ("一百零五", 105),
+        ("二〇二六", 2026),
+        ("〇", 0),
+    ],
+)
+def test_zh_numbers(text: str, value: int) -> None:
+    assert zh_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["十十", "百百", ""])
+def test_bad_zh_numbers(text: str) -> None:
+    with pytest.raises(RuleError):
+        zh_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("within twenty-one days", 21),
+        ("within ninety nine days", 99),
+        ("within nineteen days", 19),
+        ("within 12 days", 12),
+    ],
+)
+def test_english_numbers(text: str, words: int) -> None:
+    rule = parse_rule(text)
+    assert isinstance(rule.body, Relative) and rule.body.count.n == words
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def test_syntax_error_has_position_caret_expected_and_suggestion() -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule("at quater-end plus two days")
+    e = info.value
+    assert (e.text, e.line, e.column) == ("at quater-end plus two days", 1, 4)
+    assert e.suggestion == "quarter-end"
+    assert any("'quarter-end'" in label for label in e.expected)
+    assert isinstance(e, ValueError) and isinstance(e, GovopsError)
+    assert str(e).endswith("    at quater-end plus two days\n       ^")
+    assert "did you mean 'quarter-end'?" in str(e)
+
+
+def test_syntax_error_on_a_later_line() -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule("within 2 days\nafter the meeting plus")
+    assert (info.value.line, info.value.column) == (2, 19)
+    assert str(info.value).endswith("    after the meeting plus\n                      ^")
+
+
+def test_syntax_error_caret_counts_wide_characters() -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule("季渡末后两天")
+    e = info.value
+    assert (e.line, e.column, e.suggestion) == (1, 2, "季度末")
+    assert str(e).endswith("    季渡末后两天\n      ^")
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("evry Monday", "every"),
+        ("within 2 dayz", "day"),
+        ("every Mondy", "monday"),
+        ("3月内", "3个月内"),
+        ("withn 2 days", "within"),
+    ],
+)
+def test_did_you_mean(text: str, suggestion: str) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule(text)
+    assert info.value.suggestion == suggestion
+
+
+def test_incomplete_rule_points_at_the_end() -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule("within 2")
+    assert info.value.column == 9
+    assert "ends too soon" in str(info.value)
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule("会后两日")
+    assert info.value.expected == ("'之内'", "'以内'", "'内'")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_empty_rule(text: str) -> None:
+    with pytest.raises(RuleSyntaxError, match="empty"):
+        parse_rule(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("every 2 months", "needs a phase.*every 2 months starting January"),
+        ("每两个月一次", "needs a phase"),
+        ("every 5 months starting March", "does not fit the year"),
+        ("every 2 weeks", "not supported"),
+        ("2026年2月30日前", "2026-02-30.*not a date"),
+        ("每年2月30日", "does not exist"),
+        ("by 2026-13-01", "not a date"),
+        ("within 0 days", "at least 1"),
+        ("0个工作日内", "at least 1"),
+        ("within 2 quarters", "write months instead"),
+        ("every quarter at month-end", "cannot use the month edge"),
+        ("within 20 working days, roll forward", "does not apply"),
+        ("by month-end, skip holidays", "schedules only"),
+        ("within 2 days, roll forward, no roll", "contradictory"),
+        ("report within 2 days 报送", "two action words"),
+        ("every month on the 32nd", "1 to 31"),
+        ("13月底", "not a month"),
+        ("每月第0个工作日", "from 1 to 250"),
+        ("x" * 3000, "too long"),
+    ],
+)
+def test_semantic_errors_say_what_to_write(text: str, match: str) -> None:
+    with pytest.raises(RuleError, match=match):
+        parse_rule(text)
+
+
+def test_non_string_is_a_type_error() -> None:
+    with pytest.raises(InvalidTypeError, match="expected a str"):
+        parse_rule(b"within 2 days")  # type: ignore[arg-type]
+
+
+def test_parsing_is_cached() -> None:
+    assert parse_rule("within 7 days") is parse_rule("within 7 days")
+
+
+def test_nodes_validate_themselves() -> None:
+    with pytest.raises(RuleError, match="unit"):
+        Count(2, "fortnight")  # type: ignore[arg-type]
+    with pytest.raises(RuleError, match="a day of the month"):
+        MonthDay(0)
+    with pytest.raises(RuleError, match="cannot fall on"):
+        Schedule("quarter", MonthDay(5))
+    with pytest.raises(RuleError, match="only applies to a month schedule"):
+        Schedule("quarter", Edge("end"), months=frozenset({3}))
+    with pytest.raises(RuleError, match="roll='modified_following'"):
+        Rule(Relative(Count(2, "day")), roll="modified_following")
+    assert Schedule("month", MonthDay(1)) == Schedule("month", Edge("start"))
+    assert Schedule("month", MonthDay(30), months=frozenset({6})) == Schedule(
+        "year", YearDate(6, 30)
+    )
+    assert Schedule("month", Edge("end"), months=frozenset(range(1, 13))) == Schedule(
+        "month", Edge("end")
+    )
+    assert ByDate(dt.date(2026, 1, 1)) != ByDate(dt.date(2026, 1, 2))
+
+
+# -- fuzzing: only our own errors escape ------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyz -,.()0123456789")
+    + list("每月周日天内前后工作日季度末底初年两三十廿一个、和自起之会提顺延不遇节假取消（）２")
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=40))
+def test_arbitrary_text_raises_only_govops_errors(text: str) -> None:
+    try:
+        rule = parse_rule(text)
+    except GovopsError:
+        return
+    assert parse_rule(rule.to_text("en")) == rule
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(PHRASES),
+    st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 2), st.text(_ALPHABET, max_size=4)), max_size=3
+    ),
+)
+def test_mutated_rules_raise_only_govops_errors(
+    phrase: str, edits: list[tuple[int, int, str]]
+) -> None:
+    text = phrase
+    for pos, op, chunk in edits:
+        pos = min(pos, len(text))
+        if op == 0:
+            text = text[:pos] + chunk + text[pos:]
+        elif op == 1:
+            text = text[:pos] + text[pos + 1 :]
+        else:
+            text = text[:pos] + chunk + text[pos + len(chunk) :]
+    try:
+        rule = parse_rule(text)
+    except GovopsError:
+        return
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule
+
+
+def _leaves(value: object) -> list[object]:
+    if attrs.has(type(value)):
+        return [leaf for f in attrs.fields(type(value)) for leaf in _leaves(getattr(value, f.name))]
+    if isinstance(value, (tuple, frozenset)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_no_lark_object_leaks_into_the_ast(text: str) -> None:
+    rule = parse_rule(text)
+    for leaf in _leaves(rule):
+        assert type(leaf) in (str, int, bool, dt.date, type(None)), (text, leaf, type(leaf))
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_rules_pickle_and_hash(text: str) -> None:
+    rule = parse_rule(text)
+    again = pickle.loads(pickle.dumps(rule))
+    assert again == rule and hash(again) == hash(rule)
+    assert again.effective_roll == rule.effective_roll and again.lang == rule.lang
