@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from .exceptions import InvalidTypeError, NaiveDatetimeError
+from .exceptions import InvalidInputError, InvalidTypeError, NaiveDatetimeError
 
 __all__ = ["SHANGHAI", "as_local_date", "require_aware"]
 
@@ -40,7 +40,12 @@ def as_local_date(value: object, tz: dt.tzinfo | None, *, name: str = "date") ->
                 f"{name}={value!r}: this calendar has no time zone, so pass a date, "
                 "or build the calendar with timezone=..."
             )
-        return value.astimezone(tz).date()
+        try:
+            return value.astimezone(tz).date()
+        except OverflowError:  # 0001-01-01 or 9999-12-31 pushed past the range of datetime
+            raise InvalidInputError(
+                f"{name}={value!r} lies outside the range of dates once converted to {tz}"
+            ) from None
     if isinstance(value, dt.date):  # a date subclass other than datetime
         return dt.date(value.year, value.month, value.day)
     raise InvalidTypeError(

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import enum
 import itertools
+import operator
 from array import array
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, final
@@ -22,7 +23,7 @@ from ..exceptions import (
 )
 from ._days import DayInfo, DayKind, Override
 from ._periods import Period, PeriodKind, period_of
-from ._source import ANNOUNCED_YEARLY, load_source, source_version
+from ._source import ANNOUNCED_YEARLY, announced_through, load_source, source_version
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -76,9 +77,13 @@ def _coerce_roll(convention: Roll | str) -> Roll:
 
 
 def _as_int(n: object, name: str = "n") -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise InvalidTypeError(f"{name}={n!r} is a {type(n).__name__}; expected an int")
-    return n
+    # Any exact integer (numpy's int64 too, via __index__), but not a bool and not 1.0.
+    if not isinstance(n, bool) and hasattr(type(n), "__index__"):
+        try:
+            return operator.index(n)  # type: ignore[arg-type]
+        except TypeError:
+            pass
+    raise InvalidTypeError(f"{name}={n!r} is a {type(n).__name__}; expected an int")
 
 
 def _day_tuple(days: Iterable[DayInfo]) -> tuple[DayInfo, ...]:
@@ -127,6 +132,8 @@ class WorkCalendar:
     _work: tuple[dt.date, ...] = attrs.field(init=False, eq=False, repr=False)
     _work_ord: array[int] = attrs.field(init=False, eq=False, repr=False)
     _info: dict[dt.date, DayInfo] = attrs.field(init=False, eq=False, repr=False)
+    # date -> table index: a dict lookup is the fastest path from a date to its row.
+    _pos: dict[dt.date, int] = attrs.field(init=False, eq=False, repr=False)
     _tz: ZoneInfo | None = attrs.field(init=False, eq=False, repr=False)
     _np: Any = attrs.field(init=False, eq=False, repr=False)  # numpy tables, built on first use
 
@@ -139,8 +146,8 @@ class WorkCalendar:
         n = dt.date(self.last_year, 12, 31).toordinal() - base + 1
         # Weekdays of the first day onward, then the special days on top.
         wd0 = dt.date(self.first_year, 1, 1).weekday()
-        rest_weekdays = self.weekend
-        flags = bytearray(0 if (wd0 + i) % 7 in rest_weekdays else 1 for i in range(n))
+        week = bytes(0 if (wd0 + i) % 7 in self.weekend else 1 for i in range(7))
+        flags = bytearray((week * (n // 7 + 1))[:n])
         info: dict[dt.date, DayInfo] = {}
         for day in self.days:
             i = day.date.toordinal() - base
@@ -148,16 +155,18 @@ class WorkCalendar:
                 flags[i] = day.is_working
                 info[day.date] = day
         cum = array("l", itertools.accumulate(flags))
-        work_ord = array("l", (base + i for i, flag in enumerate(flags) if flag))
+        work_ord = array("l", itertools.compress(range(base, base + n), flags))
         setattr_ = object.__setattr__
         setattr_(self, "_base", base)
         setattr_(self, "_n", n)
-        setattr_(self, "_flags", tuple(bool(f) for f in flags))
+        setattr_(self, "_flags", tuple(map(bool, flags)))
         setattr_(self, "_cum", cum)
         setattr_(self, "_work_ord", work_ord)
-        setattr_(self, "_work", tuple(dt.date.fromordinal(o) for o in work_ord))
+        setattr_(self, "_work", tuple(map(dt.date.fromordinal, work_ord)))
         setattr_(self, "_info", info)
-        setattr_(self, "_tz", ZoneInfo(self.timezone) if self.timezone else None)
+        days = map(dt.date.fromordinal, range(base, base + n))
+        setattr_(self, "_pos", dict(zip(days, range(n), strict=True)))
+        setattr_(self, "_tz", _zone(self.timezone) if self.timezone else None)
         setattr_(self, "_np", None)
 
     # Pickle only the data; the tables are rebuilt (a few milliseconds) on load.
@@ -182,14 +191,28 @@ class WorkCalendar:
                 year=d.year,
             )
         year = d.year
+        if self.country not in ANNOUNCED_YEARLY:
+            # Fixed holiday rules: any year can be computed, the calendar just stops here.
+            return CalendarCoverageError(
+                f"{d.isoformat()} is in {year}, after {self.last_year}, the last year this "
+                f"{self.country} calendar was built for; build it with "
+                f"govops.calendar({self.country!r}, last_year={year})",
+                year=year,
+            )
+        nxt = self.published_through + 1
+        if year == nxt:
+            load = f"load the newly announced schedule with cal.with_schedule({year}, "
+        else:  # with_schedule takes the years in order
+            load = f"load the announced schedules of {nxt}–{year} in order with cal.with_schedule({nxt}, "
+        needs_last_year = self.provisional or year > self.published_through + PROVISIONAL_YEARS
+        provisional = "provisional=True" + (f", last_year={year}" if needs_last_year else "")
         return CalendarCoverageError(
             f"{d.isoformat()} is in {year}, but the official {self.country} holiday schedule is "
             f"loaded only through {self.published_through}"
             + (f" (provisional estimates through {self.last_year})" if self.provisional else "")
-            + ". Either load the newly announced schedule with "
-            f"cal.with_schedule({year}, holidays={{...}}, workdays={{...}}, "
-            f"source='国办发明电〔{year - 1}〕N号') or govops.loaders.load_schedule(path), "
-            f"or build the calendar with govops.calendar({self.country!r}, provisional=True) "
+            + f". Either {load}holidays={{...}}, workdays={{...}}, "
+            f"source='国办发明电〔{nxt - 1}〕N号') or govops.loaders.load_schedule(path), "
+            f"or build the calendar with govops.calendar({self.country!r}, {provisional}) "
             "to compute with rule-based estimates, every one flagged as provisional",
             year=year,
         )
@@ -221,9 +244,10 @@ class WorkCalendar:
 
     def is_working_day(self, d: dt.date) -> bool:
         """Whether ``d`` is a working day (Mon–Fri not a holiday, or a make-up workday)."""
+        # Only an exact date takes the fast path: a datetime must be converted (or refused).
         if type(d) is dt.date:
-            i = d.toordinal() - self._base
-            if 0 <= i < self._n:
+            i = self._pos.get(d)
+            if i is not None:
                 return self._flags[i]
         return self._flags[self._index(d)]
 
@@ -431,8 +455,6 @@ class WorkCalendar:
     def working_days_between_many(self, a: Any, b: Any) -> Any:
         """``working_days_between`` element-wise over two equally long sequences of dates."""
         if _is_numpy_dates(a) and _is_numpy_dates(b):
-            import numpy as np
-
             ia, ib = self._numpy_index(a, "a"), self._numpy_index(b, "b")
             if ia.shape != ib.shape:
                 raise InvalidInputError(
@@ -461,13 +483,14 @@ class WorkCalendar:
                 f"{name} has dtype {dates.dtype}; expected datetime64[D] (local calendar days): "
                 "convert time stamps to the calendar's local time first, then .astype('datetime64[D]')"
             )
-        nat = np.isnat(dates)
-        if nat.any():
-            raise InvalidInputError(
-                f"{name} holds NaT at flat index {int(np.argmax(nat))}; expected dates"
-            )
         idx: npt.NDArray[Any] = dates.astype(np.int64) - (self._base - _EPOCH_ORDINAL)
         if idx.size and (idx.min() < 0 or idx.max() >= self._n):
+            # NaT is the smallest int64, so it lands here too.
+            nat = np.isnat(dates)
+            if nat.any():
+                raise InvalidInputError(
+                    f"{name} holds NaT at flat index {int(np.argmax(nat))}; expected dates"
+                )
             bad = int(np.argmax((idx < 0) | (idx >= self._n)))
             # Clamp to what datetime.date can hold: numpy reaches far beyond year 9999.
             ordinal = int(idx.flat[bad]) + self._base
@@ -513,20 +536,20 @@ class WorkCalendar:
         >>> cal.is_working_day(dt.date(2026, 7, 1)), cal.describe(dt.date(2026, 7, 1)).kind
         (False, <DayKind.CLOSURE: 'closure'>)
         """
-        closures = dict(closures or {})
-        workdays = dict(workdays or {})
-        both = sorted(set(closures) & set(workdays))
+        # Keys may be aware datetimes: compare them as the local days they mean.
+        local = self._local_keys
+        closures_by_day, workdays_by_day = local(closures), local(workdays)
+        both = sorted(set(closures_by_day) & set(workdays_by_day))
         if both:
             raise ScheduleError(
                 f"{both[0].isoformat()} is given both as a closure and as an extra workday"
             )
         new: dict[dt.date, DayInfo] = {info.date: info for info in self.days}
         for mapping, working, kind in (
-            (closures, False, DayKind.CLOSURE),
-            (workdays, True, DayKind.EXTRA_WORKDAY),
+            (closures_by_day, False, DayKind.CLOSURE),
+            (workdays_by_day, True, DayKind.EXTRA_WORKDAY),
         ):
-            for d, value in mapping.items():
-                day = as_local_date(d, self._tz, name="override date")
+            for day, value in mapping.items():
                 self._index(day)
                 ov = self._override(value, source, effective, day)
                 new[day] = DayInfo(
@@ -540,6 +563,17 @@ class WorkCalendar:
                     effective=ov.effective,
                 )
         return attrs.evolve(self, days=tuple(new.values()))
+
+    def _local_keys(
+        self, mapping: Mapping[dt.date, str | Override] | None
+    ) -> dict[dt.date, str | Override]:
+        out: dict[dt.date, str | Override] = {}
+        for d, value in (mapping or {}).items():
+            day = as_local_date(d, self._tz, name="override date")
+            if day in out:
+                raise ScheduleError(f"{day.isoformat()} is given twice (as {d!r} and another key)")
+            out[day] = value
+        return out
 
     @staticmethod
     def _override(
@@ -611,11 +645,29 @@ class WorkCalendar:
                     "is a day of the weekly rest (Saturday or Sunday)"
                 )
         last_year = max(self.last_year, year)
-        kept = [
-            info
+        # What the new arrangement replaces: the days of the old one for `year` (estimates, or
+        # the data being corrected). Kept: local overrides, which stay on top of any national
+        # schedule, and late-December days that the next year's notice arranged (a correction
+        # of 2018 must not drop the 2019 notice's 2018-12-29 and 2018-12-31).
+        overridden = {info.date for info in self.days if info.kind in _OVERRIDE_KINDS}
+        own_sources = {
+            info.source
             for info in self.days
-            if info.date.year != year and info.date not in off and info.date not in on
-        ]
+            if info.date.year == year and info.date.month < 12 and info.date not in overridden
+        }
+
+        def replaced(info: DayInfo) -> bool:
+            if info.date in overridden:
+                return False
+            if info.date in off or info.date in on:
+                return True
+            if info.date.year != year:
+                return False
+            return info.date.month < 12 or info.source in own_sources
+
+        kept = [info for info in self.days if not replaced(info)]
+        off = {d: names for d, names in off.items() if d not in overridden}
+        on = {d: names for d, names in on.items() if d not in overridden}
         published = max(self.published_through, year)
         new = [
             DayInfo(
@@ -668,6 +720,10 @@ class WorkCalendar:
         )
 
 
+# Days a local override decided; a newly loaded national schedule does not undo them.
+_OVERRIDE_KINDS = frozenset({DayKind.CLOSURE, DayKind.EXTRA_WORKDAY})
+
+
 def _names(value: object, d: object) -> tuple[str, str]:
     if isinstance(value, str) and value:
         return value, value
@@ -678,6 +734,15 @@ def _names(value: object, d: object) -> tuple[str, str]:
     ):
         return value[0], value[1]
     raise ScheduleError(f"name for {d!r} is {value!r}; expected a name or a (zh, en) pair of names")
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise InvalidInputError(
+            f"timezone={name!r} is not a known IANA time zone (e.g. 'Asia/Shanghai')"
+        ) from exc
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -712,7 +777,7 @@ def calendar(
     code = country.upper()
     first = first_year if first_year is not None else _FIRST_YEAR.get(code, _DEFAULT_FIRST_YEAR)
     if code in ANNOUNCED_YEARLY:
-        published = load_source(code, subdiv, first, first).published_through
+        published = announced_through(code, subdiv, first)
         last = last_year if last_year is not None else published
         if provisional and last_year is None:
             last = published + PROVISIONAL_YEARS

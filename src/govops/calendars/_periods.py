@@ -70,6 +70,15 @@ def _span(kind: PeriodKind, d: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(d.year, first, 1), _month_end(d.year, first + n - 1)
 
 
+def _as_day(d: object, name: str = "d") -> dt.date:
+    if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
+        raise InvalidTypeError(
+            f"{name}={d!r} is a {type(d).__name__}; expected a datetime.date (for a datetime, "
+            "take its local day first, e.g. with the calendar's time zone)"
+        )
+    return d
+
+
 def _coerce_kind(kind: PeriodKind | str) -> PeriodKind:
     try:
         return PeriodKind(kind)
@@ -97,9 +106,12 @@ class Period:
     end: dt.date
 
     def contains(self, d: dt.date) -> bool:
-        return self.start <= d <= self.end
+        """Whether the calendar day ``d`` lies in the period (a ``datetime`` is refused)."""
+        return self.start <= _as_day(d) <= self.end
 
     def __contains__(self, d: object) -> bool:
+        if isinstance(d, dt.datetime):
+            _as_day(d)  # raises: which local day a datetime means depends on a time zone
         return isinstance(d, dt.date) and self.start <= d <= self.end
 
     def next(self) -> Period:
@@ -152,8 +164,7 @@ class Period:
 
 def period_of(d: dt.date, kind: PeriodKind | str) -> Period:
     """The period of ``kind`` that contains the calendar day ``d``."""
-    if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
-        raise InvalidTypeError(f"d={d!r} is a {type(d).__name__}; expected a datetime.date")
+    d = _as_day(d)
     k = _coerce_kind(kind)
     start, end = _span(k, d)
     return Period(k, start, end)

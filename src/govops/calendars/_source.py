@@ -23,7 +23,7 @@ import holidays
 
 from ._days import DayInfo, DayKind
 
-__all__ = ["ANNOUNCED_YEARLY", "SourceData", "load_source", "source_version"]
+__all__ = ["ANNOUNCED_YEARLY", "SourceData", "announced_through", "load_source", "source_version"]
 
 # Countries whose holiday arrangement is announced each year by decree, so that the data of a year
 # not yet announced is a guess. For the others ``holidays`` encodes fixed rules.
@@ -31,6 +31,11 @@ ANNOUNCED_YEARLY = frozenset({"CN", "TW"})
 
 # The State Council notice for each year is titled like this since 2008 (earlier titles vary
 # slightly: "…部分节假日休息安排的通知"); the references are listed in holidays' China class.
+# Official years that ``holidays`` carries as plain rules, so that no special entry marks them:
+# Taiwan's DGPA work calendar for 2026 follows the 2025 statute 紀念日及節日實施條例 and has no
+# make-up workdays (holidays' Taiwan class cites the DGPA 2026 calendar).
+_PUBLISHED_WITHOUT_SPECIAL_ENTRIES = {"TW": 2026}
+
 _CN_NOTICE = "国务院办公厅关于{year}年部分节假日安排的通知"
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -111,8 +116,7 @@ def _strip_observed(name: str, observed_template: str) -> str:
 def load_source(country: str, subdiv: str | None, first_year: int, last_year: int) -> SourceData:
     """Read ``holidays`` for ``first_year``–``last_year`` (one extra year each side for naming)."""
     years = range(first_year - 1, last_year + 2)
-    probe = _build(country, subdiv, range(first_year, first_year + 1), None)
-    supported = probe.supported_languages
+    supported = _probe(country, subdiv).supported_languages
     zh = _build(country, subdiv, years, _pick_language(supported, ("zh_CN", "zh_TW", "zh_HK")))
     en = _build(country, subdiv, years, _pick_language(supported, ("en_US", "en_HK", "en_GB")))
     weekend = frozenset(zh.weekend)
@@ -132,29 +136,42 @@ def load_source(country: str, subdiv: str | None, first_year: int, last_year: in
     def is_rest(d: dt.date) -> bool:
         return d in names_zh or (d.weekday() in weekend and d not in makeup)
 
+    # The festival name of every day that is not itself a moved day off (补假 marks stripped).
+    festival_names = {
+        d: _strip_observed(name, obs_zh) for d, name in names_zh.items() if not is_in_lieu(name)
+    }
+    memo: dict[dt.date, tuple[str, str, dt.date] | None] = {}
+
     def festival(d: dt.date) -> tuple[str, str, dt.date] | None:
         """The festival whose block of consecutive rest days contains ``d``.
 
         The most frequent name in the block wins (春节 over 农历除夕), ties going to the nearest day.
+        Observed days (补假) are counted only when the block has nothing else: in 2009 and 2012
+        除夕 fell on a Sunday and its observed day made it tie with 春节.
         A make-up workday with no paired day off looks up to ten days either side instead.
         """
+        if d in memo:
+            return memo[d]
+        d_is_rest = is_rest(d)
         found: list[tuple[int, dt.date]] = []
         for step in (-1, 1):
-            x = d + dt.timedelta(days=step)
-            while abs((x - d).days) <= 10 and (is_rest(x) or not is_rest(d)):
-                if x in names_zh and not is_in_lieu(names_zh[x]):
-                    found.append((abs((x - d).days), x))
-                x += dt.timedelta(days=step)
-        if not found:
-            return None
-        counts = collections.Counter(_strip_observed(names_zh[x], obs_zh) for _, x in found)
-        best = max(counts.values())
-        _, day = min(f for f in found if counts[_strip_observed(names_zh[f[1]], obs_zh)] == best)
-        return (
-            _strip_observed(names_zh[day], obs_zh),
-            _strip_observed(names_en.get(day, names_zh[day]), obs_en),
-            day,
-        )
+            for distance in range(1, 11):
+                x = d + dt.timedelta(days=step * distance)
+                if d_is_rest and not is_rest(x):
+                    break
+                if x in festival_names:
+                    found.append((distance, x))
+        result = None
+        if found:
+            own = [f for f in found if festival_names[f[1]] == names_zh[f[1]]]
+            pool = own or found
+            counts = collections.Counter(festival_names[x] for _, x in pool)
+            best = max(counts.values())
+            _, day = min(f for f in pool if counts[festival_names[f[1]]] == best)
+            en_name = _strip_observed(names_en.get(day, names_zh[day]), obs_en)
+            result = (festival_names[day], en_name, day)
+        memo[d] = result
+        return result
 
     published = _published_through(zh, country, last_year)
 
@@ -247,6 +264,24 @@ def load_source(country: str, subdiv: str | None, first_year: int, last_year: in
     return SourceData(days=tuple(out), weekend=weekend, published_through=published)
 
 
+@functools.lru_cache(maxsize=32)
+def _probe(country: str, subdiv: str | None) -> holidays.HolidayBase:
+    """An empty (no years) ``holidays`` object: its class attributes without building any data.
+
+    Private and never looked up by date, so its growing on lookup does not matter.
+    """
+    return _build(country, subdiv, range(0), None)
+
+
+def announced_through(country: str, subdiv: str | None, default: int) -> int:
+    """The last year whose official arrangement is in the data, read without building any year.
+
+    ``default`` is returned for countries whose rules are the schedule (see
+    :func:`_published_through`).
+    """
+    return _published_through(_probe(country, subdiv), country, default)
+
+
 def _published_through(h: holidays.HolidayBase, country: str, last_year: int) -> int:
     """The last year whose official arrangement is in the data.
 
@@ -257,4 +292,5 @@ def _published_through(h: holidays.HolidayBase, country: str, last_year: int) ->
     if country not in ANNOUNCED_YEARLY:
         return last_year
     special = getattr(h, "special_public_holidays", None) or {}
-    return max(special) if special else last_year
+    found = max(special) if special else last_year
+    return max(found, _PUBLISHED_WITHOUT_SPECIAL_ENTRIES.get(country, found))

@@ -1,0 +1,115 @@
+"""Every CN day against another source, and the data's coverage.
+
+Two comparisons: with ``chinese_calendar`` (a test-only dependency maintained independently of
+``holidays``) for every day 2004–2026, and with ``holidays``' own ``is_working_day`` for every day of
+the table (2001–2026): ``holidays`` is our source, so there the frozen tables must reproduce it
+exactly. Where the sources disagree the State Council notice decides, and every known disagreement
+is listed below with its document. A new difference fails the test, so an upgrade of either
+package is reviewed by a person before it changes a deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import chinese_calendar
+import holidays
+
+import govops
+
+D = dt.date
+CN = govops.calendar("CN")
+FIRST, LAST = D(2004, 1, 1), D(2026, 12, 31)
+
+# date -> (what govops says: is it a working day?, the document that settles it)
+KNOWN_CHINESE_CALENDAR_ERRORS = {
+    # 国办发明电〔2005〕35号 (2006 arrangement): "2005年12月31日（星期六）上班"; chinese_calendar
+    # has it as a rest day.
+    D(2005, 12, 31): (True, "国办发明电〔2005〕35号"),
+}
+KNOWN_HOLIDAYS_ERRORS: dict[dt.date, tuple[bool, str]] = {}
+
+# The last year of the official CN schedule that each reviewed holidays release carries.
+REVIEWED_PUBLISHED_THROUGH = {"0.109": 2026}
+
+
+def _every_day() -> list[dt.date]:
+    return [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+
+
+def test_against_chinese_calendar() -> None:
+    differences = {
+        d: CN.is_working_day(d)
+        for d in _every_day()
+        if CN.is_working_day(d) != chinese_calendar.is_workday(d)
+    }
+    expected = {d: working for d, (working, _) in KNOWN_CHINESE_CALENDAR_ERRORS.items()}
+    assert differences == expected, (
+        "govops and chinese_calendar disagree on days not listed as known data errors"
+    )
+
+
+def test_against_holidays_is_working_day() -> None:
+    # The whole table, 2001 on: holidays is the source, so any difference is ours.
+    h = holidays.country_holidays(
+        "CN", years=range(2001, LAST.year + 1), categories=(holidays.PUBLIC,)
+    )
+    days = [D(2001, 1, 1) + dt.timedelta(days=i) for i in range((LAST - D(2001, 1, 1)).days + 1)]
+    differences = {
+        d: CN.is_working_day(d) for d in days if CN.is_working_day(d) != h.is_working_day(d)
+    }
+    assert differences == {d: working for d, (working, _) in KNOWN_HOLIDAYS_ERRORS.items()}
+
+
+def test_the_known_error_is_a_make_up_saturday() -> None:
+    for d, (working, document) in KNOWN_CHINESE_CALENDAR_ERRORS.items():
+        assert CN.is_working_day(d) is working, document
+        assert CN.describe(d).kind is govops.DayKind.MAKEUP_WORKDAY
+
+
+def test_counts_per_year_against_chinese_calendar() -> None:
+    # A coarser view of the same data, readable when the day-by-day test fails.
+    for year in range(FIRST.year, LAST.year + 1):
+        start, end = D(year, 1, 1), D(year, 12, 31)
+        ours = CN.working_days_between(start - dt.timedelta(days=1), end)
+        theirs = len(chinese_calendar.get_workdays(start, end, include_weekends=True))
+        fixes = sum(
+            1 if working else -1
+            for d, (working, _) in KNOWN_CHINESE_CALENDAR_ERRORS.items()
+            if d.year == year
+        )
+        assert ours == theirs + fixes, year
+
+
+def test_published_through_is_derived_from_the_installed_data() -> None:
+    special = holidays.country_holidays("CN", years=2024).special_public_holidays
+    assert CN.published_through == max(special)
+    assert govops.calendar("CN", provisional=True).published_through == max(special)
+
+
+def test_published_through_is_the_reviewed_one() -> None:
+    version = holidays.__version__
+    found = CN.published_through
+    expected = REVIEWED_PUBLISHED_THROUGH.get(version, 2026)
+    assert found == expected, (
+        f"holidays {version} carries the official CN schedule through {found}, not {expected}. "
+        "A holidays upgrade changed the calendar's coverage: check the new year against the State "
+        "Council notice (国务院办公厅关于部分节假日安排的通知), extend the day-by-day cross-check and "
+        "the schedule tests to it, then record the release in REVIEWED_PUBLISHED_THROUGH."
+    )
+
+
+def test_chinese_calendar_covers_the_cross_checked_years() -> None:
+    # If chinese_calendar stops short of LAST, the cross-check above would silently shrink.
+    assert chinese_calendar.is_workday(LAST) in (True, False)
+
+
+def test_provisional_years_are_holidays_own_estimates() -> None:
+    cal = govops.calendar("CN", provisional=True)
+    first, last = D(cal.published_through + 1, 1, 1), D(cal.last_year, 12, 31)
+    h = holidays.country_holidays(
+        "CN", years=range(first.year, last.year + 1), categories=(holidays.PUBLIC,)
+    )
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    assert [cal.is_working_day(d) for d in days] == [h.is_working_day(d) for d in days]
+    assert all(cal.describe(d).provisional for d in days)
