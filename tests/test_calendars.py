@@ -1110,3 +1110,20 @@ _CALLS = {
 def test_only_govops_errors_escape(name: str, a: object, b: object) -> None:
     with contextlib.suppress(GovopsError):
         _CALLS[name](a, b)
+
+
+def test_weekend_can_be_replaced_for_five_day_offices() -> None:
+    hk = govops.calendar("HK")
+    office = govops.calendar("HK", weekend={5, 6})
+    saturday = dt.date(2025, 3, 8)
+    assert hk.is_working_day(saturday)
+    assert not office.is_working_day(saturday)
+    assert office.describe(saturday).kind is govops.DayKind.WEEKEND
+    assert not office.is_working_day(dt.date(2025, 12, 25))  # Christmas stays a holiday
+    assert office != hk
+
+
+@pytest.mark.parametrize("bad", [set(), {7}, {-1}, {0, 1, 2, 3, 4, 5, 6}, {"sat"}, {True}])
+def test_bad_weekend_is_refused(bad: object) -> None:
+    with pytest.raises(govops.InvalidInputError, match="weekend="):
+        govops.calendar("CN", weekend=bad)  # type: ignore[arg-type]

@@ -761,12 +761,16 @@ def calendar(
     first_year: int | None = None,
     last_year: int | None = None,
     timezone: str | None = None,
+    weekend: Iterable[int] | None = None,
 ) -> WorkCalendar:
     """Build the working-day calendar of ``country`` (and ``subdiv``) from the ``holidays`` data.
 
     For China (and other countries that announce their arrangement each year) the calendar ends
     with the last published year; ``provisional=True`` extends it by rule-based estimates, every
     one flagged in ``describe()``. For countries with fixed holiday rules pass ``last_year``.
+    ``weekend`` replaces the country's weekly rest days (0 = Monday … 6 = Sunday): ``holidays``
+    gives Hong Kong a Sunday-only weekend, while its government offices keep a five-day week, so
+    an office there passes ``weekend={5, 6}``.
 
     >>> import govops
     >>> govops.calendar("CN")
@@ -791,6 +795,7 @@ def calendar(
         last = last_year if last_year is not None else _DEFAULT_RULE_BASED_THROUGH
         published = last
     data = load_source(code, subdiv, first, last)
+    rest = data.weekend if weekend is None else _weekdays(weekend)
     return WorkCalendar(
         code,
         subdiv=subdiv,
@@ -798,8 +803,26 @@ def calendar(
         published_through=min(published, last),
         last_year=last,
         provisional=provisional,
-        weekend=data.weekend,
+        weekend=rest,
         timezone=timezone if timezone is not None else _TIMEZONES.get(code),
         days=data.days,
         data_source=source_version(),
     )
+
+
+def _weekdays(values: Iterable[int]) -> frozenset[int]:
+    try:
+        days = frozenset(values)
+    except TypeError:
+        raise InvalidTypeError(
+            f"weekend={values!r}; expected a set of weekday numbers (0 = Monday … 6 = Sunday)"
+        ) from None
+    if (
+        not days
+        or len(days) > 6
+        or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days)
+    ):
+        raise InvalidInputError(
+            f"weekend={values!r}; expected one to six weekday numbers from 0 (Monday) to 6 (Sunday)"
+        )
+    return days
