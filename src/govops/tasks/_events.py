@@ -1,0 +1,350 @@
+"""What can happen to a task: the ledger's events, in the past tense.
+
+An event says *what* happened; the :class:`Entry` that wraps it in the ledger says *who* (``actor``),
+*when* (``at``, an aware datetime), *why* (``reason``), its place in the record (``seq``) and the hash
+that chains it to the entry before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+from typing import Any, ClassVar, final
+
+import attrs
+
+from ..exceptions import InvalidInputError, InvalidTypeError
+from ._model import Deadline, Plan, Responsibility, Task, percent
+
+__all__ = [
+    "EVENT_TYPES",
+    "CompletionConfirmed",
+    "DeadlineChangeApproved",
+    "DeadlineChangeRejected",
+    "DeadlineChangeRequested",
+    "Entry",
+    "Event",
+    "IssueRaised",
+    "IssueResolved",
+    "Light",
+    "MilestoneReached",
+    "PlanApproved",
+    "PlanSubmitted",
+    "ProgressReported",
+    "TaskAccepted",
+    "TaskAssigned",
+    "TaskCancelled",
+    "TaskCompleted",
+    "TaskReassigned",
+    "TaskReopened",
+    "TaskResumed",
+    "TaskSuspended",
+    "WarningIssued",
+    "WarningWithdrawn",
+]
+
+
+class Light(str, enum.Enum):
+    """Warning colours (红/黄/蓝预警), from least to most serious."""
+
+    BLUE = "blue"
+    """The deadline is near (临近期限)."""
+    YELLOW = "yellow"
+    """Progress is behind the expected progress (进度滞后)."""
+    RED = "red"
+    """The deadline has passed (超期)."""
+
+    @property
+    def rank(self) -> int:
+        """1 for blue, 2 for yellow, 3 for red."""
+        return _RANK[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {Light.BLUE: 1, Light.YELLOW: 2, Light.RED: 3}
+
+
+def _task_id(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"task_id={value!r}; expected a non-empty str")
+
+
+@attrs.frozen
+class Event:
+    """Base of every ledger event; ``task_id`` names the task it is about."""
+
+    kind: ClassVar[str] = "event"
+    task_id: str = attrs.field(validator=_task_id)
+
+
+@final
+@attrs.frozen
+class TaskAssigned(Event):
+    """A task was put into the ledger and assigned to its lead unit (交办)."""
+
+    kind: ClassVar[str] = "task_assigned"
+    task_id: str = attrs.field(init=False)
+    task: Task
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.task, Task):
+            raise InvalidTypeError(f"task={self.task!r}; expected a Task")
+        object.__setattr__(self, "task_id", self.task.id)
+
+
+@final
+@attrs.frozen
+class TaskAccepted(Event):
+    """The lead unit accepted the task (签收)."""
+
+    kind: ClassVar[str] = "task_accepted"
+
+
+@final
+@attrs.frozen
+class PlanSubmitted(Event):
+    """The lead unit submitted an implementation plan (or a revised one) for approval."""
+
+    kind: ClassVar[str] = "plan_submitted"
+    plan: Plan = attrs.field(validator=attrs.validators.instance_of(Plan))
+
+
+@final
+@attrs.frozen
+class PlanApproved(Event):
+    """The submitted plan was approved; its milestones now drive the expected progress."""
+
+    kind: ClassVar[str] = "plan_approved"
+
+
+def _optional_percent(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        percent(value, name=attribute.name)
+
+
+def _optional_float(value: Any) -> Any:
+    # Only numbers are converted; anything else reaches the validator, which names it.
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return float(value)
+
+
+def _quantity(_instance: object, _attribute: object, value: float | None) -> None:
+    if value is not None and (not isinstance(value, float) or not value >= 0.0):
+        raise InvalidInputError(f"quantity={value!r}; expected a number >= 0")
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidTypeError(f"attachments={value!r} is a str; expected a tuple of references")
+    return tuple(value)
+
+
+@final
+@attrs.frozen
+class ProgressReported(Event):
+    """Progress was reported: cumulative ``percent`` and/or cumulative ``quantity`` done.
+
+    ``attachments`` are references (file names, archive ids), never the files themselves.
+    """
+
+    kind: ClassVar[str] = "progress_reported"
+    percent: float | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_float, validator=_optional_percent
+    )
+    quantity: float | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_float, validator=_quantity
+    )
+    note: str = attrs.field(default="", kw_only=True)
+    attachments: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_strings)
+
+    def __attrs_post_init__(self) -> None:
+        if self.percent is None and self.quantity is None:
+            raise InvalidInputError(
+                f"progress report for {self.task_id!r} has neither percent= nor quantity="
+            )
+
+
+@final
+@attrs.frozen
+class MilestoneReached(Event):
+    """A milestone of the approved plan was reached."""
+
+    kind: ClassVar[str] = "milestone_reached"
+    milestone_id: str
+
+
+@final
+@attrs.frozen
+class IssueRaised(Event):
+    """A problem that blocks the work was raised for coordination (问题上报)."""
+
+    kind: ClassVar[str] = "issue_raised"
+    issue_id: str
+    description: str = attrs.field(default="", kw_only=True)
+
+
+@final
+@attrs.frozen
+class IssueResolved(Event):
+    """A raised problem was resolved."""
+
+    kind: ClassVar[str] = "issue_resolved"
+    issue_id: str
+    resolution: str = attrs.field(default="", kw_only=True)
+
+
+@final
+@attrs.frozen
+class DeadlineChangeRequested(Event):
+    """The lead unit asked for a new deadline; the original is kept in the record."""
+
+    kind: ClassVar[str] = "deadline_change_requested"
+    deadline: Deadline = attrs.field(validator=attrs.validators.instance_of(Deadline))
+
+
+@final
+@attrs.frozen
+class DeadlineChangeApproved(Event):
+    """The pending deadline change was approved and is now in force."""
+
+    kind: ClassVar[str] = "deadline_change_approved"
+
+
+@final
+@attrs.frozen
+class DeadlineChangeRejected(Event):
+    """The pending deadline change was refused; the deadline stays as it was."""
+
+    kind: ClassVar[str] = "deadline_change_rejected"
+
+
+@final
+@attrs.frozen
+class TaskReassigned(Event):
+    """The responsibility for the task changed hands."""
+
+    kind: ClassVar[str] = "task_reassigned"
+    responsibility: Responsibility = attrs.field(
+        validator=attrs.validators.instance_of(Responsibility)
+    )
+
+
+@final
+@attrs.frozen
+class TaskSuspended(Event):
+    """Work was suspended (e.g. waiting for a third party); see ``Deadline.clock_stops_when_suspended``."""
+
+    kind: ClassVar[str] = "task_suspended"
+
+
+@final
+@attrs.frozen
+class TaskResumed(Event):
+    """Suspended work resumed."""
+
+    kind: ClassVar[str] = "task_resumed"
+
+
+@final
+@attrs.frozen
+class TaskCompleted(Event):
+    """The lead unit reported the task complete (报结); it awaits the leader's confirmation."""
+
+    kind: ClassVar[str] = "task_completed"
+
+
+@final
+@attrs.frozen
+class CompletionConfirmed(Event):
+    """The leader in charge signed off the completion (办结)."""
+
+    kind: ClassVar[str] = "completion_confirmed"
+
+
+@final
+@attrs.frozen
+class TaskReopened(Event):
+    """A completed task was reopened because the result did not hold."""
+
+    kind: ClassVar[str] = "task_reopened"
+
+
+@final
+@attrs.frozen
+class TaskCancelled(Event):
+    """The task was cancelled (撤销); it leaves every open list."""
+
+    kind: ClassVar[str] = "task_cancelled"
+
+
+@final
+@attrs.frozen
+class WarningIssued(Event):
+    """A supervisor issued a warning of ``level`` directly, above what the rules compute."""
+
+    kind: ClassVar[str] = "warning_issued"
+    level: Light = attrs.field(converter=Light)
+
+
+@final
+@attrs.frozen
+class WarningWithdrawn(Event):
+    """A directly issued warning was withdrawn."""
+
+    kind: ClassVar[str] = "warning_withdrawn"
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        TaskAssigned,
+        TaskAccepted,
+        PlanSubmitted,
+        PlanApproved,
+        ProgressReported,
+        MilestoneReached,
+        IssueRaised,
+        IssueResolved,
+        DeadlineChangeRequested,
+        DeadlineChangeApproved,
+        DeadlineChangeRejected,
+        TaskReassigned,
+        TaskSuspended,
+        TaskResumed,
+        TaskCompleted,
+        CompletionConfirmed,
+        TaskReopened,
+        TaskCancelled,
+        WarningIssued,
+        WarningWithdrawn,
+    )
+}
+"""Every event class by its ``kind``, the name used in JSON and in the hash."""
+
+
+@final
+@attrs.frozen
+class Entry:
+    """One event as recorded in a ledger.
+
+    ``seq`` counts from 1; ``prev_hash`` is the ``hash`` of the entry before (64 zeros for the
+    first); ``hash`` is the sha256 of the previous hash and the canonical JSON of this entry, so
+    changing, removing or reordering anything breaks every later hash.
+    """
+
+    seq: int
+    event: Event
+    at: dt.datetime = attrs.field(kw_only=True)
+    actor: str = attrs.field(kw_only=True)
+    reason: str = attrs.field(default="", kw_only=True)
+    prev_hash: str = attrs.field(kw_only=True)
+    hash: str = attrs.field(kw_only=True)
+
+    @property
+    def task_id(self) -> str:
+        """The task the event is about."""
+        return self.event.task_id

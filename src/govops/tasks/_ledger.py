@@ -1,0 +1,781 @@
+"""The ledger (台账): an append-only, hash-chained record of task events, and what follows from it.
+
+A :class:`Ledger` is an immutable value. ``record()`` returns a new ledger one entry longer and
+leaves the old one as it was. Internally, ledgers that extend one another share a single
+append-only log and each sees its own prefix, so appending costs O(1) rather than a copy of the whole
+record; appending to an older ledger (a branch) copies the prefix it sees first. Nothing ever
+changes an entry once it is in a log. See ``docs/explanation/progress.md``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections.abc import Iterable, Iterator
+from typing import final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from .._time import SHANGHAI, as_local_date, require_aware
+from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
+from ._canonical import GENESIS_HASH, entry_hash, rehash
+from ._events import Entry, Event, Light, TaskAssigned
+from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
+from ._progress import (
+    Basis,
+    ProgressCheck,
+    ProgressPolicy,
+    WarningLight,
+    WarningPolicy,
+    expected_percent,
+    reference_day,
+)
+from ._state import (
+    HANDLERS,
+    OPEN_STATUSES,
+    Context,
+    LedgerPolicy,
+    Status,
+    TaskState,
+    _Track,
+    apply,
+    new_track,
+)
+
+__all__ = ["Ledger", "LedgerStatistics"]
+
+
+@final
+@attrs.frozen
+class LedgerStatistics:
+    """Counts and rates over a ledger's tasks on one day.
+
+    ``completed`` counts tasks reported complete (confirmed or not); ``on_time`` those completed on
+    or before the due date in force, ``on_time_original`` on or before the due date they were
+    assigned with. ``average_delay_working_days`` is the mean delay, in working days, of the tasks
+    completed late. Rates are ``None`` when nothing is completed.
+    """
+
+    as_of: dt.date
+    total: int = attrs.field(kw_only=True)
+    open: int = attrs.field(kw_only=True)
+    overdue: int = attrs.field(kw_only=True)
+    completed: int = attrs.field(kw_only=True)
+    confirmed: int = attrs.field(kw_only=True)
+    cancelled: int = attrs.field(kw_only=True)
+    on_time: int = attrs.field(kw_only=True)
+    on_time_original: int = attrs.field(kw_only=True)
+    average_delay_working_days: float | None = attrs.field(kw_only=True)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of completed tasks completed on time (against the deadline in force)."""
+        return self.on_time / self.completed if self.completed else None
+
+    @property
+    def on_time_rate_original(self) -> float | None:
+        """Share of completed tasks completed by the deadline they were first assigned with."""
+        return self.on_time_original / self.completed if self.completed else None
+
+
+class _Log:
+    """The shared append-only storage behind ledgers that extend one another."""
+
+    __slots__ = ("ctx", "entries", "lock", "positions", "times", "tracks")
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.entries: list[Entry] = []
+        self.times: list[dt.datetime] = []
+        self.tracks: dict[str, _Track] = {}
+        self.positions: dict[str, list[int]] = {}
+        self.lock = threading.Lock()
+
+    def head_hash(self, length: int) -> str:
+        return self.entries[length - 1].hash if length else GENESIS_HASH
+
+    def add(self, entry: Entry) -> None:
+        """Apply and append ``entry`` (raises, changing nothing, if the event is refused)."""
+        event = entry.event
+        apply(self.tracks, event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=self.ctx)
+        positions = self.positions.get(event.task_id)
+        if positions is None:
+            self.positions[event.task_id] = [len(self.entries)]
+        else:
+            positions.append(len(self.entries))
+        self.entries.append(entry)
+        self.times.append(entry.at)
+
+
+def _tz_of(calendar: WorkingCalendar) -> dt.tzinfo:
+    name = getattr(calendar, "timezone", None)
+    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
+
+
+@final
+class Ledger:
+    """An append-only, hash-chained record of task events and its projections.
+
+    >>> import datetime as dt, govops.calendars as gc
+    >>> from govops.tasks import Ledger, Task, TaskAssigned, Deadline, Responsibility, Unit
+    >>> cst = dt.timezone(dt.timedelta(hours=8))
+    >>> task = Task("T1", "Repair the bridge", category="key_works",
+    ...             responsibility=Responsibility(Unit("roads", "Roads office")),
+    ...             deadline=Deadline.on(dt.date(2026, 6, 30)))
+    >>> ledger = Ledger(calendar=gc.calendar("CN"))
+    >>> ledger = ledger.record(TaskAssigned(task), actor="office", at=dt.datetime(2026, 3, 2, 9, tzinfo=cst))
+    >>> ledger.state("T1").status
+    <Status.ASSIGNED: 'assigned'>
+    >>> ledger.version
+    1
+    """
+
+    __slots__ = ("__weakref__", "_length", "_log", "_private")
+
+    def __init__(self, *, calendar: WorkingCalendar, policy: LedgerPolicy | None = None) -> None:
+        """An empty ledger counting on ``calendar`` and enforcing ``policy``."""
+        for method in ("is_working_day", "add_working_days", "working_days_between"):
+            if not callable(getattr(calendar, method, None)):
+                raise InvalidTypeError(
+                    f"calendar={calendar!r} has no {method}(); expected a WorkCalendar"
+                )
+        if policy is None:
+            policy = LedgerPolicy()
+        elif not isinstance(policy, LedgerPolicy):
+            raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
+        self._log = _Log(Context(calendar, policy, _tz_of(calendar)))
+        self._length = 0
+        self._private: _Log | None = None
+
+    @classmethod
+    def _view(cls, log: _Log, length: int) -> Ledger:
+        ledger = cls.__new__(cls)
+        ledger._log = log
+        ledger._length = length
+        ledger._private = None
+        return ledger
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: Iterable[Entry],
+        *,
+        calendar: WorkingCalendar,
+        policy: LedgerPolicy | None = None,
+        verify: bool = True,
+    ) -> Ledger:
+        """Rebuild a ledger from recorded entries (e.g. read from a store or a JSON file).
+
+        The sequence numbers and the links between hashes are always checked, and every event is
+        checked against the state machine; ``verify=True`` (the default) also recomputes every hash.
+        Raises :class:`~govops.exceptions.IntegrityError` on a broken chain.
+        """
+        ledger = cls(calendar=calendar, policy=policy)
+        log = ledger._log
+        ctx = log.ctx
+        tracks, positions, kept, times = log.tracks, log.positions, log.entries, log.times
+        prev = GENESIS_HASH
+        last_at: dt.datetime | None = None
+        # This loop is log.add() inlined: replaying a million entries is mostly interpreter
+        # overhead, so the common case (an event for a known task) skips two calls per entry.
+        for entry in entries:
+            if type(entry) is not Entry:
+                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+            seq = entry.seq
+            if seq != len(kept) + 1:
+                raise IntegrityError(
+                    f"entry seq={seq!r} where seq={len(kept) + 1} was expected: an entry is "
+                    "missing or out of order"
+                )
+            if entry.prev_hash != prev:
+                raise IntegrityError(
+                    f"entry seq={seq} has prev_hash={entry.prev_hash!r} but the entry before "
+                    f"hashes to {prev!r}: the record was altered"
+                )
+            if verify and rehash(entry) != entry.hash:
+                raise IntegrityError(
+                    f"entry seq={seq} hashes to {rehash(entry)!r}, not its recorded "
+                    f"hash={entry.hash!r}: the entry was altered"
+                )
+            at = entry.at
+            if last_at is not None and at < last_at:
+                raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
+            event = entry.event
+            task_id = event.task_id
+            track = tracks.get(task_id)
+            handler = HANDLERS.get(type(event))
+            if track is not None and handler is not None:
+                handler(track, event, at, entry.actor, ctx)
+                track.version = seq
+                track.updated_at = at
+                track.open = track.status in OPEN_STATUSES
+                track.snapshot = None
+            else:
+                apply(tracks, event, seq=seq, at=at, actor=entry.actor, ctx=ctx)
+            where = positions.get(task_id)
+            if where is None:
+                positions[task_id] = [len(kept)]
+            else:
+                where.append(len(kept))
+            kept.append(entry)
+            times.append(at)
+            prev = entry.hash
+            last_at = at
+        ledger._length = len(log.entries)
+        return ledger
+
+    # -- the record -------------------------------------------------------------------------------
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The calendar deadlines and working days are counted on."""
+        return self._log.ctx.calendar
+
+    @property
+    def policy(self) -> LedgerPolicy:
+        """The procedural rules this ledger enforces."""
+        return self._log.ctx.policy
+
+    @property
+    def version(self) -> int:
+        """The number of entries, i.e. the ``seq`` of the last one (0 when empty)."""
+        return self._length
+
+    @property
+    def head_hash(self) -> str:
+        """The hash of the last entry; it fingerprints the whole record."""
+        return self._log.head_hash(self._length)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in order."""
+        return tuple(self._log.entries[: self._length])
+
+    def entries_since(self, version: int) -> tuple[Entry, ...]:
+        """The entries after ``version`` (what a store that holds ``version`` entries lacks)."""
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise InvalidTypeError(f"version={version!r}; expected an int")
+        if not 0 <= version <= self._length:
+            raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
+        return tuple(self._log.entries[version : self._length])
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        return (
+            self._length == other._length
+            and self.head_hash == other.head_hash
+            and self.policy == other.policy
+            and self.entries == other.entries
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._length, self.head_hash))
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Pickle as the entries and replay on load: the shared log holds a lock and caches.
+        return (_unpickle, (self.entries, self.calendar, self.policy))
+
+    def __repr__(self) -> str:
+        return f"<Ledger version={self._length} tasks={len(self._current().tracks)} head={self.head_hash[:12]}>"
+
+    def record(self, event: Event, *, actor: str, at: dt.datetime, reason: str = "") -> Ledger:
+        """A new ledger with ``event`` recorded by ``actor`` at ``at``; this one is unchanged.
+
+        Raises a :class:`~govops.exceptions.LedgerError` (and records nothing) when the event is not
+        allowed in the task's current state, and :class:`~govops.exceptions.InvalidInputError` when
+        ``at`` is earlier than the last entry: a ledger is written in time order.
+        """
+        if not isinstance(event, Event) or type(event) is Event:
+            raise InvalidTypeError(f"event={event!r}; expected a ledger event such as TaskAssigned")
+        require_aware(at, name="at")
+        if not isinstance(actor, str) or not actor.strip():
+            raise InvalidInputError(
+                f"actor={actor!r}; expected a non-empty str naming who recorded it"
+            )
+        if not isinstance(reason, str):
+            raise InvalidTypeError(f"reason={reason!r}; expected a str")
+        log = self._log
+        with log.lock:
+            if self._length != len(log.entries):
+                log = self._fork()
+            if log.times and at < log.times[-1]:
+                raise InvalidInputError(
+                    f"at={at!r} is earlier than the last entry ({log.times[-1]!r}); "
+                    "a ledger is written in time order"
+                )
+            seq = self._length + 1
+            prev = log.head_hash(self._length)
+            digest = entry_hash(
+                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+            )
+            entry = Entry(
+                seq, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest
+            )
+            log.add(entry)
+            return Ledger._view(log, seq)
+
+    def record_many(self, items: Iterable[tuple[Event, str, dt.datetime, str]]) -> Ledger:
+        """Record ``(event, actor, at, reason)`` items in order; all or nothing.
+
+        If any item is refused, the error is raised and no ledger with a partial batch is returned.
+        """
+        ledger = self
+        for event, actor, at, reason in items:
+            ledger = ledger.record(event, actor=actor, at=at, reason=reason)
+        return ledger
+
+    def _fork(self) -> _Log:
+        """A private log holding this ledger's prefix (used to branch from an older version)."""
+        ctx = self._log.ctx
+        log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
+        for entry in self._log.entries[: self._length]:
+            log.add(entry)
+        return log
+
+    def _current(self) -> _Log:
+        """A log whose projection is exactly this ledger's (shared when this is the newest)."""
+        if self._length == len(self._log.entries):
+            return self._log
+        if self._private is None:
+            self._private = self._fork()
+        return self._private
+
+    def verify(self) -> None:
+        """Recompute the hash chain; raise :class:`~govops.exceptions.IntegrityError` if broken."""
+        prev = GENESIS_HASH
+        for entry in self._log.entries[: self._length]:
+            if entry.prev_hash != prev:
+                raise IntegrityError(
+                    f"entry seq={entry.seq} does not link to the entry before it: the record was altered"
+                )
+            actual = rehash(entry)
+            if actual != entry.hash:
+                raise IntegrityError(
+                    f"entry seq={entry.seq} hashes to {actual!r}, not its recorded hash "
+                    f"{entry.hash!r}: the entry was altered"
+                )
+            prev = entry.hash
+
+    # -- projections ------------------------------------------------------------------------------
+
+    def _day(self, now: object, name: str = "now") -> dt.date:
+        require_aware(now, name=name)
+        return as_local_date(now, self._log.ctx.tz, name=name)
+
+    def as_of(self, at: dt.datetime) -> Ledger:
+        """The ledger as it stood at ``at``: the entries recorded at or before it."""
+        require_aware(at, name="at")
+        n = bisect.bisect_right(self._log.times, at, 0, self._length)
+        return self if n == self._length else Ledger._view(self._log, n)
+
+    def _at(self, now: dt.datetime) -> _Log:
+        require_aware(now, name="now")
+        if self._length and now < self._log.times[self._length - 1]:
+            return self.as_of(now)._current()
+        return self._current()
+
+    @property
+    def task_ids(self) -> tuple[str, ...]:
+        """Every task id, in order of assignment."""
+        return tuple(self._current().tracks)
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._current().tracks
+
+    def state(self, task_id: str, *, at: dt.datetime | None = None) -> TaskState:
+        """The state of a task now (after every entry) or as it stood at ``at`` (time travel)."""
+        if at is None:
+            track = self._current().tracks.get(task_id)
+            if track is None:
+                raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger")
+            return track.freeze()
+        require_aware(at, name="at")
+        if task_id not in self._current().tracks:
+            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger")
+        positions = self._log.positions[task_id]
+        end = bisect.bisect_left(positions, self._length)
+        tracks: dict[str, _Track] = {}
+        ctx = self._log.ctx
+        entries = self._log.entries
+        for i in positions[:end]:
+            entry = entries[i]
+            if entry.at > at:
+                break
+            if not tracks:  # the parent check needs the parent; this replay is for one task only
+                tracks[task_id] = _replay_first(entry, ctx)
+                continue
+            apply(tracks, entry.event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=ctx)
+        if not tracks:
+            raise UnknownTaskError(
+                f"task {task_id!r} was not yet in the ledger at {at.isoformat()}"
+            )
+        return tracks[task_id].freeze()
+
+    def history(self, task_id: str) -> tuple[Entry, ...]:
+        """Every entry about one task, in order."""
+        if task_id not in self._current().tracks:
+            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger")
+        entries = self._log.entries
+        return tuple(entries[i] for i in self._log.positions[task_id] if i < self._length)
+
+    def states(self, *, now: dt.datetime | None = None) -> tuple[TaskState, ...]:
+        """Every task's state (as of ``now`` when given), in order of assignment."""
+        log = self._current() if now is None else self._at(now)
+        return tuple(t.freeze() for t in log.tracks.values())
+
+    def children(self, task_id: str) -> tuple[TaskState, ...]:
+        """The tasks whose parent is ``task_id``."""
+        if task_id not in self:
+            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger")
+        return tuple(
+            t.freeze() for t in self._current().tracks.values() if t.task.parent == task_id
+        )
+
+    # -- queries at now ---------------------------------------------------------------------------
+
+    def _effective_due(self, t: _Track, today: dt.date) -> dt.date:
+        """The due date in force on ``today``, counting an ongoing suspension that stops the clock."""
+        if t.suspended_since is not None and t.task.deadline.clock_stops_when_suspended:
+            ctx = self._log.ctx
+            paused = ctx.calendar.working_days_between(ctx.day(t.suspended_since), today)
+            if paused > 0:
+                return ctx.calendar.add_working_days(t.due, paused)
+        return t.due
+
+    def open_tasks(self, *, now: dt.datetime) -> tuple[TaskState, ...]:
+        """Tasks still to be done at ``now`` (assigned, in progress or suspended)."""
+        return tuple(t.freeze() for t in self._at(now).tracks.values() if t.open)
+
+    def overdue(self, *, now: dt.datetime) -> tuple[TaskState, ...]:
+        """Open tasks whose due date has passed by ``now`` (local day after the due date)."""
+        today = self._day(now)
+        return tuple(
+            t.freeze()
+            for t in self._at(now).tracks.values()
+            if t.open and today > t.due and today > self._effective_due(t, today)
+        )
+
+    def due_within(self, working_days: int, *, now: dt.datetime) -> tuple[TaskState, ...]:
+        """Open tasks due today or within ``working_days`` working days after today."""
+        if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 0:
+            raise InvalidInputError(f"working_days={working_days!r}; expected an int >= 0")
+        today = self._day(now)
+        horizon = self.calendar.add_working_days(today, working_days) if working_days else today
+        return tuple(
+            t.freeze()
+            for t in self._at(now).tracks.values()
+            if t.open and today <= self._effective_due(t, today) <= horizon
+        )
+
+    def by_unit(self, unit_id: str, *, include_cooperating: bool = True) -> tuple[TaskState, ...]:
+        """Tasks led by the unit, and (by default) those it cooperates on."""
+        out = []
+        for t in self._current().tracks.values():
+            r = t.task.responsibility
+            if r.lead_unit.id == unit_id or (
+                include_cooperating and any(c.unit.id == unit_id for c in r.cooperating)
+            ):
+                out.append(t.freeze())
+        return tuple(out)
+
+    def by_leader(self, person_id: str) -> tuple[TaskState, ...]:
+        """Tasks whose leader in charge is ``person_id``."""
+        out = []
+        for t in self._current().tracks.values():
+            leader = t.task.responsibility.leader_in_charge
+            if leader is not None and leader.id == person_id:
+                out.append(t.freeze())
+        return tuple(out)
+
+    def by_category(self, category: Category | str) -> tuple[TaskState, ...]:
+        """Tasks of one category."""
+        wanted = Category(category)
+        return tuple(
+            t.freeze() for t in self._current().tracks.values() if t.task.category is wanted
+        )
+
+    def five_ones(self) -> tuple[FiveOnesReport, ...]:
+        """The five-ones check of every task (an approved plan counts as the plan)."""
+        return tuple(
+            check_five_ones(t.task, in_ledger=True) for t in self._current().tracks.values()
+        )
+
+    # -- progress and warnings --------------------------------------------------------------------
+
+    def _expected(self, t: _Track, ref: dt.date, due: dt.date, policy: ProgressPolicy) -> float:
+        """Expected percent at the reference day ``ref`` (the fast path skips the calendar)."""
+        plan = t.task.plan
+        if plan is not None and plan.milestones:
+            points = tuple((m.due, m.cumulative_percent) for m in plan.milestones)
+            return expected_percent(
+                start=t.start,
+                due=due,
+                today=ref,
+                calendar=self.calendar,
+                milestones=points,
+                basis=policy.basis,
+            )
+        start = t.start
+        if ref <= start:
+            return 0.0
+        if ref >= due:
+            return 100.0
+        if policy.basis is Basis.WORKING_DAYS:
+            wd = self._log.ctx.wd
+            sk = wd(start)
+            total = wd(due) - sk
+            return 100.0 if total <= 0 else (wd(ref) - sk) * 100.0 / total
+        return (ref - start).days * 100.0 / (due - start).days
+
+    def progress(
+        self, task_id: str, *, now: dt.datetime, policy: ProgressPolicy | None = None
+    ) -> ProgressCheck:
+        """Expected (序时进度) against reported progress of one task at ``now``."""
+        policy = policy if policy is not None else ProgressPolicy()
+        log = self._at(now)
+        t = log.tracks.get(task_id)
+        if t is None:
+            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
+        today = self._day(now)
+        ref = reference_day(today, policy, self.calendar)
+        expected = self._expected(t, ref, self._effective_due(t, today), policy)
+        plan = t.task.plan
+        return ProgressCheck(
+            task_id,
+            as_of=today,
+            expected=expected,
+            reported=t.percent,
+            basis=policy.basis,
+            by_plan=bool(plan is not None and plan.milestones),
+        )
+
+    def warning(
+        self, task_id: str, *, now: dt.datetime, policy: WarningPolicy | None = None
+    ) -> WarningLight | None:
+        """The warning light on one task at ``now``, or ``None`` when there is none."""
+        policy = policy if policy is not None else WarningPolicy()
+        log = self._at(now)
+        t = log.tracks.get(task_id)
+        if t is None:
+            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
+        today = self._day(now)
+        return self._light(t, today, reference_day(today, policy.progress, self.calendar), policy)
+
+    def warnings(
+        self, *, now: dt.datetime, policy: WarningPolicy | None = None
+    ) -> tuple[WarningLight, ...]:
+        """Every warning light at ``now``, red first, then yellow, then blue (each in task order)."""
+        policy = policy if policy is not None else WarningPolicy()
+        today = self._day(now)
+        log = self._at(now)
+        ctx = log.ctx
+        ref = reference_day(today, policy.progress, self.calendar)
+        light = self._light
+        red: list[WarningLight] = []
+        yellow: list[WarningLight] = []
+        blue: list[WarningLight] = []
+        by_level = {Light.RED: red, Light.YELLOW: yellow, Light.BLUE: blue}
+        # The fast path below decides, with two cached look-ups and a little arithmetic, that a plain
+        # task (no plan milestones, no suspension, latch or issued warning) has no light; only
+        # tasks that may be lit go through _light, which builds the reasons.
+        fast = policy.progress.basis is Basis.WORKING_DAYS
+        wd = ctx.wd
+        cache = ctx.wd_cache
+        today_k = wd(today)
+        ref_k = wd(ref)
+        blue_within = policy.blue_within
+        yellow_lag = policy.yellow_lag
+        for t in log.tracks.values():
+            if not t.open:
+                continue
+            plan = t.task.plan
+            if (
+                fast
+                and t.issued_warning is None
+                and t.latched_at is None
+                and t.suspended_since is None
+                and (plan is None or not plan.milestones)
+            ):
+                # The common case, computed here exactly as _light would (a property test holds
+                # the two together) but with cached working-day indexes and no calendar calls.
+                due = t.due
+                dk = cache.get(due)
+                if dk is None:
+                    dk = wd(due)
+                start = t.start
+                if ref <= start:
+                    expected = 0.0
+                elif ref >= due:
+                    expected = 100.0
+                else:
+                    sk = cache.get(start)
+                    if sk is None:
+                        sk = wd(start)
+                    total = dk - sk
+                    expected = 100.0 if total <= 0 else (ref_k - sk) * 100.0 / total
+                reported = t.percent
+                lag = expected - reported
+                overdue = today > due
+                is_yellow = lag > yellow_lag
+                is_blue = not overdue and dk - today_k <= blue_within
+                if not (overdue or is_yellow or is_blue):
+                    continue
+                reasons = []
+                if overdue:
+                    reasons.append(_overdue_reason(due, today_k - dk))
+                if is_yellow:
+                    reasons.append(_lag_reason(expected, reported, lag, yellow_lag))
+                if is_blue:
+                    reasons.append(_near_reason(due, dk - today_k, blue_within))
+                level = Light.RED if overdue else Light.YELLOW if is_yellow else Light.BLUE
+                by_level[level].append(
+                    WarningLight(
+                        t.task.id,
+                        level,
+                        reasons=tuple(reasons),
+                        due=due,
+                        expected=expected,
+                        reported=reported,
+                    )
+                )
+                continue
+            found = light(t, today, ref, policy)
+            if found is not None:
+                by_level[found.level].append(found)
+        return (*red, *yellow, *blue)
+
+    def _light(
+        self, t: _Track, today: dt.date, ref: dt.date, policy: WarningPolicy
+    ) -> WarningLight | None:
+        if not t.open:
+            return None
+        due = t.due if t.suspended_since is None else self._effective_due(t, today)
+        wd = self._log.ctx.wd
+        found: list[tuple[Light, str]] = []
+        if t.issued_warning is not None:
+            found.append(
+                (t.issued_warning, f"{t.issued_warning.value} warning issued directly (督办)")
+            )
+        if today > due:
+            late = wd(today) - wd(due)
+            found.append((Light.RED, _overdue_reason(due, late)))
+        expected: float | None = None
+        if t.status is not Status.SUSPENDED:
+            expected = self._expected(t, ref, due, policy.progress)
+            lag = expected - t.percent
+            if (
+                policy.latch
+                and t.latched_at is not None
+                and today <= due
+                and not self._latch_released(t, due, policy)
+            ):
+                day = self._log.ctx.day(t.latched_at).isoformat()
+                found.append(
+                    (
+                        Light.RED,
+                        f"red latched: overdue when the deadline was extended on {day}, "
+                        "lag not yet made up",
+                    )
+                )
+            if lag > policy.yellow_lag:
+                found.append(
+                    (Light.YELLOW, _lag_reason(expected, t.percent, lag, policy.yellow_lag))
+                )
+        if today <= due:
+            left = wd(due) - wd(today)
+            if left <= policy.blue_within:
+                found.append((Light.BLUE, _near_reason(due, left, policy.blue_within)))
+        if not found:
+            return None
+        if len(found) > 1:
+            found.sort(key=lambda item: -item[0].rank)
+        return WarningLight(
+            t.task.id,
+            found[0][0],
+            reasons=tuple(reason for _, reason in found),
+            due=due,
+            expected=expected,
+            reported=t.percent,
+        )
+
+    def _latch_released(self, t: _Track, due: dt.date, policy: WarningPolicy) -> bool:
+        for day, reported in t.reports_since_latch:
+            ref = reference_day(day, policy.progress, self.calendar)
+            if self._expected(t, ref, due, policy.progress) - reported <= policy.yellow_lag:
+                return True
+        return False
+
+    def statistics(self, *, now: dt.datetime) -> LedgerStatistics:
+        """Counts, on-time rates and the average delay of late completions at ``now``."""
+        today = self._day(now)
+        log = self._at(now)
+        ctx = log.ctx
+        counts = dict.fromkeys(("open", "overdue", "completed", "confirmed", "cancelled"), 0)
+        on_time = on_time_original = 0
+        delays: list[int] = []
+        for t in log.tracks.values():
+            status = t.status
+            if t.open:
+                counts["open"] += 1
+                if today > self._effective_due(t, today):
+                    counts["overdue"] += 1
+            elif status is Status.CANCELLED:
+                counts["cancelled"] += 1
+            else:
+                counts["completed"] += 1
+                if status is Status.CONFIRMED:
+                    counts["confirmed"] += 1
+                assert t.completed_at is not None
+                done = ctx.day(t.completed_at)
+                if done <= t.due:
+                    on_time += 1
+                else:
+                    delays.append(ctx.calendar.working_days_between(t.due, done))
+                if done <= t.original_due:
+                    on_time_original += 1
+        return LedgerStatistics(
+            today,
+            total=len(log.tracks),
+            on_time=on_time,
+            on_time_original=on_time_original,
+            average_delay_working_days=sum(delays) / len(delays) if delays else None,
+            **counts,
+        )
+
+
+def _unpickle(
+    entries: tuple[Entry, ...], calendar: WorkingCalendar, policy: LedgerPolicy
+) -> Ledger:
+    return Ledger.from_entries(entries, calendar=calendar, policy=policy, verify=False)
+
+
+def _overdue_reason(due: dt.date, late: int) -> str:
+    return f"overdue: due {due.isoformat()}, {late} working day(s) late (超期)"
+
+
+def _lag_reason(expected: float, reported: float, lag: float, threshold: float) -> str:
+    return (
+        f"behind expected progress: expected {expected:.1f}%, reported {reported:.1f}%, "
+        f"lag {lag:.1f} > {threshold:g} points (进度滞后)"
+    )
+
+
+def _near_reason(due: dt.date, left: int, within: int) -> str:
+    return (
+        f"deadline near: due {due.isoformat()}, {left} working day(s) left <= {within} (临近期限)"
+    )
+
+
+def _replay_first(entry: Entry, ctx: Context) -> _Track:
+    event = entry.event
+    assert isinstance(event, TaskAssigned)
+    return new_track(event, entry.at, entry.seq, ctx)

@@ -1,0 +1,561 @@
+"""The ledger: transitions, the hash chain, time travel, queries, statistics and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import govops.calendars as gc
+from govops.exceptions import (
+    GovopsError,
+    IntegrityError,
+    InvalidInputError,
+    InvalidTransitionError,
+    InvalidTypeError,
+    NaiveDatetimeError,
+    UnknownTaskError,
+)
+from govops.tasks import (
+    Category,
+    CompletionConfirmed,
+    CooperatingUnit,
+    Deadline,
+    DeadlineChangeApproved,
+    DeadlineChangeRejected,
+    DeadlineChangeRequested,
+    Event,
+    IssueRaised,
+    IssueResolved,
+    Ledger,
+    LedgerPolicy,
+    Light,
+    Milestone,
+    MilestoneReached,
+    Person,
+    Plan,
+    PlanApproved,
+    PlanStatus,
+    PlanSubmitted,
+    ProgressPolicy,
+    ProgressReported,
+    Responsibility,
+    Status,
+    Task,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskReassigned,
+    TaskReopened,
+    TaskResumed,
+    TaskSuspended,
+    Unit,
+    WarningIssued,
+    WarningPolicy,
+    WarningWithdrawn,
+)
+
+CAL = gc.calendar("CN")
+CST = ZoneInfo("Asia/Shanghai")
+D = dt.date
+LEADER = Person("p-wang", "王副镇长")
+OTHER_LEADER = Person("p-chen", "陈副镇长")
+ECON = Unit("econ", "经济发展办")
+LAND = Unit("land", "国土所")
+
+
+def at(month: int, day: int, hour: int = 9, year: int = 2026) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=CST)
+
+
+def task(task_id: str = "T1", **changes: object) -> Task:
+    fields: dict[str, object] = {
+        "category": Category.KEY_TASK,
+        "responsibility": Responsibility(
+            ECON,
+            cooperating=[CooperatingUnit(LAND, part="land")],
+            leader_in_charge=LEADER,
+            work_team=[Person("p-zhao", "赵干事")],
+        ),
+        "deadline": Deadline.on(D(2026, 3, 31)),
+        "start": D(2026, 3, 2),
+        "goal": "do it",
+    }
+    fields.update(changes)
+    return Task(task_id, f"Task {task_id}", **fields)  # type: ignore[arg-type]
+
+
+def started(*tasks: Task) -> Ledger:
+    ledger = Ledger(calendar=CAL)
+    for t in tasks or (task(),):
+        ledger = ledger.record(TaskAssigned(t), actor="office", at=at(3, 2, 8))
+        ledger = ledger.record(TaskAccepted(t.id), actor="econ", at=at(3, 2, 8))
+    return ledger
+
+
+class TestRecording:
+    def test_record_returns_a_new_ledger_and_keeps_the_old(self) -> None:
+        empty = Ledger(calendar=CAL)
+        one = empty.record(TaskAssigned(task()), actor="office", at=at(3, 2))
+        two = one.record(TaskAccepted("T1"), actor="econ", at=at(3, 2, 10))
+        assert (len(empty), len(one), len(two)) == (0, 1, 2)
+        assert one.state("T1").status is Status.ASSIGNED
+        assert two.state("T1").status is Status.IN_PROGRESS
+        assert "T1" not in empty
+        assert [e.seq for e in two.entries] == [1, 2]
+        assert two.entries[1].prev_hash == two.entries[0].hash == one.head_hash
+
+    def test_branching_from_an_older_ledger_leaves_both_intact(self) -> None:
+        one = Ledger(calendar=CAL).record(TaskAssigned(task()), actor="office", at=at(3, 2))
+        accepted = one.record(TaskAccepted("T1"), actor="econ", at=at(3, 3))
+        cancelled = one.record(TaskCancelled("T1"), actor="office", at=at(3, 3))
+        assert accepted.state("T1").status is Status.IN_PROGRESS
+        assert cancelled.state("T1").status is Status.CANCELLED
+        assert one.state("T1").status is Status.ASSIGNED
+        assert accepted.entries[:1] == cancelled.entries[:1]
+        # The older view answers queries from its own prefix too.
+        assert [s.id for s in one.open_tasks(now=at(3, 4))] == ["T1"]
+        for ledger in (one, accepted, cancelled):
+            ledger.verify()
+
+    def test_full_lifecycle_to_confirmed(self) -> None:
+        plan = Plan([Milestone("m1", D(2026, 3, 16), cumulative_percent=40)])
+        ledger = started()
+        ledger = ledger.record(PlanSubmitted("T1", plan), actor="econ", at=at(3, 3))
+        assert ledger.state("T1").plan_status is PlanStatus.SUBMITTED
+        ledger = ledger.record(PlanApproved("T1"), actor="p-wang", at=at(3, 3, 10))
+        ledger = ledger.record(ProgressReported("T1", percent=30), actor="econ", at=at(3, 10))
+        ledger = ledger.record(MilestoneReached("T1", "m1"), actor="econ", at=at(3, 16))
+        ledger = ledger.record(
+            IssueRaised("T1", "i1", description="land"), actor="econ", at=at(3, 17)
+        )
+        ledger = ledger.record(IssueResolved("T1", "i1"), actor="land", at=at(3, 18))
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 27))
+        ledger = ledger.record(CompletionConfirmed("T1"), actor="p-wang", at=at(3, 30))
+        state = ledger.state("T1")
+        assert state.status is Status.CONFIRMED
+        assert state.task.plan == plan
+        assert state.plan_status is PlanStatus.APPROVED
+        assert state.milestones_reached == {"m1"}
+        assert state.open_issues == ()
+        assert state.percent == 100.0
+        assert state.completed_at == at(3, 27)
+        assert state.version == len(ledger)
+        assert "confirmed" in str(state)
+
+    def test_quantity_reports_count_against_the_target(self) -> None:
+        ledger = started(task(target_quantity=2000, quantity_unit="万元"))
+        ledger = ledger.record(ProgressReported("T1", quantity=500), actor="econ", at=at(3, 5))
+        assert ledger.state("T1").percent == 25.0
+        assert ledger.state("T1").quantity == 500.0
+        no_target = started()
+        with pytest.raises(InvalidInputError, match="no target_quantity"):
+            no_target.record(ProgressReported("T1", quantity=5), actor="econ", at=at(3, 5))
+
+    @pytest.mark.parametrize(
+        ("events", "error", "fragment"),
+        [
+            ([TaskCancelled("T1"), TaskCompleted("T1")], InvalidTransitionError, "'cancelled'"),
+            ([ProgressReported("T9", percent=5)], UnknownTaskError, "'T9'"),
+            ([DeadlineChangeApproved("T1")], InvalidTransitionError, "must be requested"),
+            ([TaskAssigned(task())], InvalidTransitionError, "already in the ledger"),
+            ([TaskAssigned(task("T2", parent="P0"))], UnknownTaskError, "'P0'"),
+            ([PlanApproved("T1")], InvalidTransitionError, "no submitted plan"),
+            ([MilestoneReached("T1", "m9")], InvalidTransitionError, "'m9'"),
+            ([IssueResolved("T1", "i9")], InvalidTransitionError, "'i9'"),
+            ([TaskResumed("T1")], InvalidTransitionError, "'in_progress'"),
+            ([CompletionConfirmed("T1")], InvalidTransitionError, "reported complete"),
+            ([TaskReopened("T1")], InvalidTransitionError, "completed or confirmed"),
+            ([WarningWithdrawn("T1")], InvalidTransitionError, "no directly issued"),
+            ([DeadlineChangeRejected("T1")], InvalidTransitionError, "no deadline change"),
+            (
+                [DeadlineChangeRequested("T1", Deadline.on(D(2026, 1, 1)))],
+                InvalidInputError,
+                "before its start",
+            ),
+            ([TaskCompleted("T1"), CompletionConfirmed("T1")], InvalidTransitionError, "'p-wang'"),
+        ],
+    )
+    def test_invalid_events_are_refused_and_change_nothing(
+        self, events: list[Event], error: type[GovopsError], fragment: str
+    ) -> None:
+        ledger = started()
+        for event in events[:-1]:
+            ledger = ledger.record(event, actor="econ", at=at(3, 5))
+        before = (ledger.version, ledger.head_hash, ledger.states())
+        with pytest.raises(error) as info:
+            ledger.record(events[-1], actor="econ", at=at(3, 6))
+        assert fragment in str(info.value)
+        assert isinstance(info.value, GovopsError)
+        assert (ledger.version, ledger.head_hash, ledger.states()) == before
+
+    def test_unknown_task_error_is_also_a_key_error(self) -> None:
+        with pytest.raises(KeyError):
+            started().state("nope")
+
+    def test_progress_before_acceptance_is_refused(self) -> None:
+        ledger = Ledger(calendar=CAL).record(TaskAssigned(task()), actor="office", at=at(3, 2))
+        with pytest.raises(InvalidTransitionError, match="accept it first"):
+            ledger.record(ProgressReported("T1", percent=5), actor="econ", at=at(3, 3))
+
+    def test_time_must_be_aware_and_in_order(self) -> None:
+        ledger = started()
+        with pytest.raises(NaiveDatetimeError, match="at="):
+            ledger.record(IssueRaised("T1", "x"), actor="econ", at=dt.datetime(2026, 3, 5))
+        with pytest.raises(InvalidInputError, match="earlier than the last entry"):
+            ledger.record(IssueRaised("T1", "x"), actor="econ", at=at(3, 1))
+        with pytest.raises(InvalidInputError, match="actor=''"):
+            ledger.record(IssueRaised("T1", "x"), actor="", at=at(3, 5))
+        with pytest.raises(InvalidTypeError, match="expected a ledger event"):
+            ledger.record("accept", actor="econ", at=at(3, 5))  # type: ignore[arg-type]
+
+    def test_events_validate_their_fields(self) -> None:
+        with pytest.raises(InvalidInputError, match="percent=101"):
+            ProgressReported("T1", percent=101)
+        with pytest.raises(InvalidInputError, match="neither percent= nor quantity="):
+            ProgressReported("T1")
+        with pytest.raises(InvalidInputError, match="task_id=''"):
+            TaskAccepted("")
+        assert ProgressReported("T1", percent=40).percent == 40.0  # ints become floats
+
+    def test_confirmation_needs_the_leader_unless_the_policy_says_otherwise(self) -> None:
+        ledger = started().record(TaskCompleted("T1"), actor="econ", at=at(3, 20))
+        with pytest.raises(InvalidTransitionError, match="leader in charge 'p-wang'"):
+            ledger.record(CompletionConfirmed("T1"), actor="p-chen", at=at(3, 21))
+        lax = Ledger(calendar=CAL, policy=LedgerPolicy(confirmation_requires_leader=False))
+        lax = lax.record(TaskAssigned(task()), actor="o", at=at(3, 2))
+        lax = lax.record(TaskAccepted("T1"), actor="o", at=at(3, 2))
+        lax = lax.record(TaskCompleted("T1"), actor="o", at=at(3, 2))
+        assert lax.record(CompletionConfirmed("T1"), actor="o", at=at(3, 3)).state("T1").status is (
+            Status.CONFIRMED
+        )
+
+    def test_reopen_and_reassign(self) -> None:
+        ledger = started().record(TaskCompleted("T1"), actor="econ", at=at(3, 20))
+        ledger = ledger.record(TaskReopened("T1"), actor="p-wang", at=at(3, 21))
+        assert ledger.state("T1").status is Status.IN_PROGRESS
+        assert ledger.state("T1").completed_at is None
+        new = Responsibility(LAND, leader_in_charge=OTHER_LEADER)
+        ledger = ledger.record(TaskReassigned("T1", new), actor="office", at=at(3, 22))
+        assert ledger.state("T1").task.responsibility == new
+        assert [s.id for s in ledger.by_unit("land", include_cooperating=False)] == ["T1"]
+
+
+class TestDeadlines:
+    def test_a_change_needs_approval_and_the_original_is_kept(self) -> None:
+        ledger = started()
+        new = Deadline.on(D(2026, 4, 30))
+        ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 20))
+        assert ledger.state("T1").due == D(2026, 3, 31)
+        assert ledger.state("T1").pending_deadline == new
+        with pytest.raises(InvalidTransitionError, match="already has a deadline change pending"):
+            ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 20))
+        with pytest.raises(InvalidTransitionError, match="pending"):
+            ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 20))
+        rejected = ledger.record(DeadlineChangeRejected("T1"), actor="p-wang", at=at(3, 21))
+        assert rejected.state("T1").due == D(2026, 3, 31)
+        approved = ledger.record(DeadlineChangeApproved("T1"), actor="p-wang", at=at(3, 21))
+        state = approved.state("T1")
+        assert (state.due, state.original_due) == (D(2026, 4, 30), D(2026, 3, 31))
+        assert state.original_deadline == Deadline.on(D(2026, 3, 31))
+        assert state.task.deadline == new
+        assert state.deadline_changes == 1
+
+    def test_without_the_approval_policy_a_request_applies_at_once(self) -> None:
+        policy = LedgerPolicy(deadline_change_requires_approval=False)
+        ledger = Ledger(calendar=CAL, policy=policy).record(
+            TaskAssigned(task()), actor="o", at=at(3, 2)
+        )
+        ledger = ledger.record(
+            DeadlineChangeRequested("T1", Deadline.on(D(2026, 5, 8))), actor="o", at=at(3, 3)
+        )
+        assert ledger.state("T1").due == D(2026, 5, 8)
+        assert ledger.state("T1").pending_deadline is None
+
+    def test_a_suspension_stops_the_clock_only_when_the_deadline_says_so(self) -> None:
+        # Suspended Mon 9 March, resumed Thu 19 March: 8 working days paused; Qingming (4-6 April)
+        # is skipped when they are added to 31 March.
+        for stops, expected in ((True, D(2026, 4, 13)), (False, D(2026, 3, 31))):
+            deadline = Deadline.on(D(2026, 3, 31), clock_stops_when_suspended=stops)
+            ledger = started(task(deadline=deadline))
+            ledger = ledger.record(TaskSuspended("T1"), actor="econ", at=at(3, 9))
+            # While suspended, a clock-stopping deadline runs on with the pause.
+            assert (ledger.overdue(now=at(4, 1)) == ()) is stops
+            ledger = ledger.record(TaskResumed("T1"), actor="econ", at=at(3, 19))
+            state = ledger.state("T1")
+            assert state.suspended_working_days == 8  # 10-13 and 16-19 March
+            assert state.due == CAL.add_working_days(D(2026, 3, 31), 8 if stops else 0)
+            assert state.due == expected
+
+
+class TestRuleDeadlines:
+    def test_a_rule_deadline_is_resolved_on_the_ledger_calendar(self) -> None:
+        # 20 working days after Fri 27 Sep 2024 skip National Day (DESIGN §4): due 30 October.
+        rule = Deadline.from_rule("within 20 working days", trigger=D(2024, 9, 27))
+        ledger = Ledger(calendar=CAL).record(
+            TaskAssigned(task(deadline=rule, start=D(2024, 9, 27))),
+            actor="office",
+            at=at(9, 27, year=2024),
+        )
+        assert ledger.state("T1").due == D(2024, 10, 30)
+
+    def test_a_rule_that_cannot_be_read_is_refused_and_records_nothing(self) -> None:
+        ledger = Ledger(calendar=CAL)
+        bad = task(deadline=Deadline.from_rule("within twenty-ish days", trigger=D(2026, 3, 2)))
+        with pytest.raises(GovopsError):
+            ledger.record(TaskAssigned(bad), actor="office", at=at(3, 2))
+        assert len(ledger) == 0 and "T1" not in ledger
+
+
+class TestHashChain:
+    def test_a_ledger_pickles_as_its_entries(self) -> None:
+        ledger = started(task("T1"), task("T2"))
+        back = pickle.loads(pickle.dumps(ledger))
+        assert back == ledger
+        assert back.states() == ledger.states()
+
+    def test_verify_accepts_an_honest_ledger(self) -> None:
+        ledger = started(task("T1"), task("T2"))
+        ledger.verify()
+        rebuilt = Ledger.from_entries(ledger.entries, calendar=CAL)
+        assert rebuilt == ledger
+        assert rebuilt.states() == ledger.states()
+
+    def test_an_altered_event_is_detected(self) -> None:
+        ledger = started().record(ProgressReported("T1", percent=10), actor="econ", at=at(3, 5))
+        entries = list(ledger.entries)
+        entries[2] = attrs.evolve(entries[2], event=ProgressReported("T1", percent=90))
+        with pytest.raises(IntegrityError, match="seq=3"):
+            Ledger.from_entries(entries, calendar=CAL)
+        unchecked = Ledger.from_entries(entries, calendar=CAL, verify=False)
+        with pytest.raises(IntegrityError, match="seq=3"):
+            unchecked.verify()
+
+    @pytest.mark.parametrize("change", ["drop", "swap", "actor", "time"])
+    def test_removing_reordering_or_rewriting_is_detected(self, change: str) -> None:
+        ledger = started(task("T1"), task("T2"))
+        entries = list(ledger.entries)
+        if change == "drop":
+            del entries[1]
+        elif change == "swap":
+            entries[1], entries[2] = entries[2], entries[1]
+        elif change == "actor":
+            entries[1] = attrs.evolve(entries[1], actor="someone else")
+        else:
+            entries[1] = attrs.evolve(entries[1], at=entries[1].at + dt.timedelta(minutes=1))
+        with pytest.raises(IntegrityError):
+            Ledger.from_entries(entries, calendar=CAL)
+
+
+class TestTimeTravel:
+    def test_state_at_any_past_moment(self) -> None:
+        ledger = started()
+        ledger = ledger.record(ProgressReported("T1", percent=10), actor="econ", at=at(3, 5))
+        ledger = ledger.record(ProgressReported("T1", percent=35), actor="econ", at=at(3, 12))
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 27))
+        assert ledger.state("T1", at=at(3, 4)).percent == 0.0
+        assert ledger.state("T1", at=at(3, 5)).percent == 10.0
+        assert ledger.state("T1", at=at(3, 20)).percent == 35.0
+        assert ledger.state("T1", at=at(3, 28)).status is Status.COMPLETED
+        with pytest.raises(UnknownTaskError, match="not yet in the ledger"):
+            ledger.state("T1", at=at(3, 1))
+        assert ledger.as_of(at(3, 6)).state("T1") == ledger.state("T1", at=at(3, 6))
+        assert len(ledger.history("T1")) == 5
+
+    def test_time_travel_of_a_child_does_not_need_the_parent(self) -> None:
+        ledger = started(task("P"), task("C", parent="P"))
+        assert ledger.state("C", at=at(3, 3)).task.parent == "P"
+        assert [s.id for s in ledger.children("P")] == ["C"]
+
+    def test_queries_before_the_last_entry_see_only_the_past(self) -> None:
+        ledger = started().record(TaskCancelled("T1"), actor="office", at=at(3, 20))
+        assert [s.id for s in ledger.open_tasks(now=at(3, 10))] == ["T1"]
+        assert ledger.open_tasks(now=at(3, 21)) == ()
+
+
+class TestQueries:
+    def ledger(self) -> Ledger:
+        tasks = [
+            task("A", deadline=Deadline.on(D(2026, 3, 10))),
+            task("B", deadline=Deadline.on(D(2026, 3, 20)), category="public_pledge"),
+            task(
+                "C",
+                deadline=Deadline.on(D(2026, 6, 30)),
+                responsibility=Responsibility(LAND, leader_in_charge=OTHER_LEADER),
+            ),
+        ]
+        return started(*tasks)
+
+    def test_open_overdue_and_due_within(self) -> None:
+        ledger = self.ledger()
+        now = at(3, 16)
+        assert [s.id for s in ledger.open_tasks(now=now)] == ["A", "B", "C"]
+        assert [s.id for s in ledger.overdue(now=now)] == ["A"]
+        # 16 March (Mon) + 4 working days = 20 March.
+        assert [s.id for s in ledger.due_within(4, now=now)] == ["B"]
+        assert ledger.due_within(3, now=now) == ()
+        with pytest.raises(InvalidInputError, match="working_days=-1"):
+            ledger.due_within(-1, now=now)
+
+    def test_by_unit_leader_and_category(self) -> None:
+        ledger = self.ledger()
+        assert [s.id for s in ledger.by_unit("econ")] == ["A", "B"]
+        assert [s.id for s in ledger.by_unit("land")] == ["A", "B", "C"]
+        assert [s.id for s in ledger.by_unit("land", include_cooperating=False)] == ["C"]
+        assert [s.id for s in ledger.by_leader("p-chen")] == ["C"]
+        assert [s.id for s in ledger.by_category("public_pledge")] == ["B"]
+        assert ledger.by_category(Category.KEY_PROJECT) == ()
+
+    def test_five_ones_over_the_ledger(self) -> None:
+        reports = {r.task_id: r for r in self.ledger().five_ones()}
+        assert reports["A"].missing == ("plan",)
+        assert reports["C"].missing == ("work team", "plan")
+
+    def test_statistics(self) -> None:
+        ledger = self.ledger()
+        ledger = ledger.record(TaskCompleted("A"), actor="econ", at=at(3, 13))  # 3 days late
+        ledger = ledger.record(TaskCompleted("B"), actor="econ", at=at(3, 19))  # on time
+        ledger = ledger.record(CompletionConfirmed("B"), actor="p-wang", at=at(3, 19, 10))
+        stats = ledger.statistics(now=at(4, 1))
+        assert (stats.total, stats.open, stats.completed, stats.confirmed) == (3, 1, 2, 1)
+        assert (stats.on_time, stats.on_time_rate) == (1, 0.5)
+        assert stats.average_delay_working_days == 3.0
+        assert stats.overdue == 0
+        assert Ledger(calendar=CAL).statistics(now=at(4, 1)).on_time_rate is None
+
+    def test_now_must_be_aware(self) -> None:
+        with pytest.raises(NaiveDatetimeError):
+            self.ledger().overdue(now=dt.datetime(2026, 3, 1))
+
+
+class TestWarnings:
+    def test_red_yellow_blue_with_reasons(self) -> None:
+        ledger = started(
+            task("red", deadline=Deadline.on(D(2026, 3, 10))),
+            task("yellow", deadline=Deadline.on(D(2026, 4, 30))),
+            task("blue", deadline=Deadline.on(D(2026, 3, 20))),
+            task("fine", deadline=Deadline.on(D(2026, 4, 30))),
+        )
+        for task_id, pct in (("blue", 90), ("fine", 30)):
+            ledger = ledger.record(
+                ProgressReported(task_id, percent=pct), actor="econ", at=at(3, 16)
+            )
+        lights = ledger.warnings(now=at(3, 16))
+        assert [(w.task_id, w.level) for w in lights] == [
+            ("red", Light.RED),
+            ("yellow", Light.YELLOW),
+            ("blue", Light.BLUE),
+        ]
+        red, yellow, blue = lights
+        assert "overdue: due 2026-03-10, 4 working day(s) late" in red.reasons[0]
+        assert "behind expected progress" in yellow.reasons[0]
+        assert "deadline near: due 2026-03-20, 4 working day(s) left" in blue.reasons[0]
+        assert str(red).startswith("[red] red: overdue")
+        assert ledger.warning("fine", now=at(3, 16)) is None
+
+    def test_thresholds_are_configurable(self) -> None:
+        ledger = started(task(deadline=Deadline.on(D(2026, 4, 30))))
+        now = at(3, 16)
+        assert ledger.warning("T1", now=now) is not None
+        strict = WarningPolicy(yellow_lag=50, blue_within=0)
+        assert ledger.warning("T1", now=now, policy=strict) is None
+        tolerant = WarningPolicy(progress=ProgressPolicy(reporting_tolerance=40))
+        assert ledger.progress("T1", now=now, policy=tolerant.progress).expected == 0.0
+
+    def test_the_plan_drives_the_expected_progress(self) -> None:
+        plan = Plan([Milestone("m1", D(2026, 4, 10), cumulative_percent=5)])
+        ledger = started(task(deadline=Deadline.on(D(2026, 4, 30)), plan=plan))
+        check = ledger.progress("T1", now=at(3, 16))
+        assert check.by_plan
+        assert check.expected < 5.0
+        assert ledger.warning("T1", now=at(3, 16)) is None
+        assert "per plan" in str(check)
+
+    def test_red_latches_until_the_lag_is_made_up(self) -> None:
+        ledger = started(task(deadline=Deadline.on(D(2026, 3, 10))))
+        ledger = ledger.record(ProgressReported("T1", percent=20), actor="econ", at=at(3, 5))
+        assert ledger.warning("T1", now=at(3, 12)).level is Light.RED  # type: ignore[union-attr]
+        new = Deadline.on(D(2026, 3, 31))
+        ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 12))
+        ledger = ledger.record(DeadlineChangeApproved("T1"), actor="p-wang", at=at(3, 13))
+        light = ledger.warning("T1", now=at(3, 16))
+        assert light is not None and light.level is Light.RED
+        assert "red latched" in light.reasons[0]
+        unlatched = ledger.warning("T1", now=at(3, 16), policy=WarningPolicy(latch=False))
+        assert unlatched is not None and unlatched.level is Light.YELLOW
+        # A report that makes the lag up releases the latch.
+        ledger = ledger.record(ProgressReported("T1", percent=70), actor="econ", at=at(3, 16))
+        after = ledger.warning("T1", now=at(3, 16))
+        assert after is None or after.level is not Light.RED
+
+    def test_a_warning_issued_directly_raises_the_colour(self) -> None:
+        ledger = started(task(deadline=Deadline.on(D(2026, 6, 30))))
+        ledger = ledger.record(ProgressReported("T1", percent=20), actor="econ", at=at(3, 3))
+        assert ledger.warning("T1", now=at(3, 4)) is None
+        ledger = ledger.record(WarningIssued("T1", "red"), actor="督查室", at=at(3, 4))
+        light = ledger.warning("T1", now=at(3, 5))
+        assert light is not None and light.level is Light.RED
+        assert "issued directly" in light.reasons[0]
+        ledger = ledger.record(WarningWithdrawn("T1"), actor="督查室", at=at(3, 6))
+        assert ledger.warning("T1", now=at(3, 6)) is None
+
+    def test_finished_tasks_have_no_light(self) -> None:
+        ledger = started(task(deadline=Deadline.on(D(2026, 3, 10))))
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 9))
+        assert ledger.warnings(now=at(3, 20)) == ()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    specs=st.lists(
+        st.tuples(
+            st.integers(0, 200),  # due: days after 2 March
+            st.floats(0, 100),  # reported percent
+            st.booleans(),  # with a plan
+            st.sampled_from([None, "blue", "red"]),  # issued warning
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    now_offset=st.integers(0, 240),
+    blue_within=st.integers(0, 10),
+    yellow_lag=st.floats(0, 50),
+    tolerance=st.integers(0, 3),
+    calendar_days=st.booleans(),
+)
+def test_the_bulk_warning_query_agrees_with_the_per_task_one(
+    specs: list[tuple[int, float, bool, str | None]],
+    now_offset: int,
+    blue_within: int,
+    yellow_lag: float,
+    tolerance: int,
+    calendar_days: bool,
+) -> None:
+    ledger = Ledger(calendar=CAL)
+    for i, (due_offset, pct, planned, issued) in enumerate(specs):
+        due = D(2026, 3, 2) + dt.timedelta(days=due_offset)
+        plan = Plan([Milestone("m", D(2026, 3, 2) + dt.timedelta(days=1), cumulative_percent=50)])
+        t = task(
+            f"T{i}", deadline=Deadline.on(due), plan=plan if planned and due_offset > 1 else None
+        )
+        ledger = ledger.record(TaskAssigned(t), actor="o", at=at(3, 2))
+        ledger = ledger.record(TaskAccepted(t.id), actor="o", at=at(3, 2))
+        ledger = ledger.record(ProgressReported(t.id, percent=pct), actor="o", at=at(3, 2))
+        if issued:
+            ledger = ledger.record(WarningIssued(t.id, issued), actor="o", at=at(3, 2))
+    now = at(3, 2) + dt.timedelta(days=now_offset)
+    basis = "calendar_days" if calendar_days else "working_days"
+    policy = WarningPolicy(
+        blue_within=blue_within,
+        yellow_lag=yellow_lag,
+        progress=ProgressPolicy(basis=basis, reporting_tolerance=tolerance),
+    )
+    one_by_one = [ledger.warning(i, now=now, policy=policy) for i in ledger.task_ids]
+    expected = sorted((w for w in one_by_one if w is not None), key=lambda w: -w.level.rank)
+    assert list(ledger.warnings(now=now, policy=policy)) == expected

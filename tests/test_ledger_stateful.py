@@ -1,0 +1,248 @@
+"""Any sequence of valid and invalid commands keeps the ledger consistent with a reference model.
+
+The reference model is a plain dict per task with the status table written out by hand; the ledger
+must accept exactly the commands the model accepts, refuse the rest without changing, keep a
+verifiable hash chain, and replay (from its entries and from JSON) to identical states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+import govops.calendars as gc
+from govops.exceptions import GovopsError, IntegrityError
+from govops.serialization import from_json, to_json
+from govops.tasks import (
+    Category,
+    CompletionConfirmed,
+    Deadline,
+    DeadlineChangeApproved,
+    DeadlineChangeRejected,
+    DeadlineChangeRequested,
+    Event,
+    Ledger,
+    Person,
+    ProgressReported,
+    Responsibility,
+    Task,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskReopened,
+    TaskResumed,
+    TaskSuspended,
+    Unit,
+    WarningIssued,
+    WarningWithdrawn,
+)
+
+CAL = gc.calendar("CN")
+CST = ZoneInfo("Asia/Shanghai")
+T0 = dt.datetime(2026, 1, 5, 9, tzinfo=CST)
+IDS = ("A", "B", "C")
+LEADER = "p-wang"
+OPEN = {"assigned", "in_progress", "suspended"}
+
+
+def make_task(task_id: str) -> Task:
+    return Task(
+        task_id,
+        f"Task {task_id}",
+        category=Category.KEY_TASK,
+        responsibility=Responsibility(Unit("u", "Unit"), leader_in_charge=Person(LEADER, "王")),
+        deadline=Deadline.on(dt.date(2026, 6, 30)),
+        start=dt.date(2026, 1, 5),
+    )
+
+
+def expected_outcome(
+    model: dict[str, dict[str, Any]], command: str, task_id: str, actor: str
+) -> bool:
+    """Whether the reference model accepts the command (and, if so, apply it to ``model``)."""
+    m = model.get(task_id)
+    if command == "assign":
+        if m is not None:
+            return False
+        model[task_id] = {"status": "assigned", "percent": 0.0, "pending": False, "issued": False}
+        return True
+    if m is None:
+        return False
+    status = m["status"]
+    allowed = {
+        "accept": status == "assigned",
+        "report": status == "in_progress",
+        "suspend": status == "in_progress",
+        "resume": status == "suspended",
+        "complete": status == "in_progress" and not m["pending"],
+        "confirm": status == "completed" and actor == LEADER,
+        "reopen": status in ("completed", "confirmed"),
+        "cancel": status not in ("confirmed", "cancelled"),
+        "request": status in OPEN and not m["pending"],
+        "approve": status in OPEN and m["pending"],
+        "reject": m["pending"],
+        "issue": status in OPEN,
+        "withdraw": m["issued"],
+    }[command]
+    if not allowed:
+        return False
+    new_status = {
+        "accept": "in_progress",
+        "suspend": "suspended",
+        "resume": "in_progress",
+        "complete": "completed",
+        "confirm": "confirmed",
+        "reopen": "in_progress",
+        "cancel": "cancelled",
+    }.get(command, status)
+    m["status"] = new_status
+    if command == "complete":
+        m["percent"] = 100.0
+    if command in ("request",):
+        m["pending"] = True
+    if command in ("approve", "reject", "cancel"):
+        m["pending"] = False
+    if command == "issue":
+        m["issued"] = True
+    if command == "withdraw":
+        m["issued"] = False
+    return True
+
+
+def make_event(command: str, task_id: str, percent: float) -> Event:
+    simple: dict[str, type[Event]] = {
+        "accept": TaskAccepted,
+        "suspend": TaskSuspended,
+        "resume": TaskResumed,
+        "complete": TaskCompleted,
+        "confirm": CompletionConfirmed,
+        "reopen": TaskReopened,
+        "cancel": TaskCancelled,
+        "approve": DeadlineChangeApproved,
+        "reject": DeadlineChangeRejected,
+        "withdraw": WarningWithdrawn,
+    }
+    if command == "assign":
+        return TaskAssigned(make_task(task_id))
+    if command == "report":
+        return ProgressReported(task_id, percent=percent)
+    if command == "request":
+        return DeadlineChangeRequested(task_id, Deadline.on(dt.date(2026, 9, 30)))
+    if command == "issue":
+        return WarningIssued(task_id, "yellow")
+    return simple[command](task_id)
+
+
+COMMANDS = [
+    "assign",
+    "accept",
+    "report",
+    "suspend",
+    "resume",
+    "complete",
+    "confirm",
+    "reopen",
+    "cancel",
+    "request",
+    "approve",
+    "reject",
+    "issue",
+    "withdraw",
+]
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ledger = Ledger(calendar=CAL)
+        self.model: dict[str, dict[str, Any]] = {}
+        self.now = T0
+
+    @rule(
+        command=st.sampled_from(COMMANDS),
+        task_id=st.sampled_from(IDS),
+        actor=st.sampled_from((LEADER, "clerk")),
+        percent=st.integers(0, 100),
+        hours=st.integers(0, 72),
+    )
+    def command(self, command: str, task_id: str, actor: str, percent: int, hours: int) -> None:
+        self.now += dt.timedelta(hours=hours)
+        event = make_event(command, task_id, float(percent))
+        before = (self.ledger.version, self.ledger.head_hash, self.ledger.states())
+        accepted = expected_outcome(self.model, command, task_id, actor)
+        if accepted:
+            self.ledger = self.ledger.record(event, actor=actor, at=self.now, reason=command)
+            if command == "report":
+                self.model[task_id]["percent"] = float(percent)
+        else:
+            with pytest.raises(GovopsError):
+                self.ledger.record(event, actor=actor, at=self.now)
+            assert (self.ledger.version, self.ledger.head_hash, self.ledger.states()) == before
+
+    @invariant()
+    def matches_the_model(self) -> None:
+        states = {s.id: s for s in self.ledger.states()}
+        assert set(states) == set(self.model)
+        for task_id, m in self.model.items():
+            state = states[task_id]
+            assert state.status.value == m["status"]
+            assert state.percent == m["percent"]
+            assert (state.pending_deadline is not None) == m["pending"]
+            assert (state.issued_warning is not None) == m["issued"]
+
+    @invariant()
+    def chain_verifies(self) -> None:
+        self.ledger.verify()
+        assert [e.seq for e in self.ledger.entries] == list(range(1, len(self.ledger) + 1))
+
+    def teardown(self) -> None:
+        replayed = Ledger.from_entries(self.ledger.entries, calendar=CAL)
+        from_file = from_json(to_json(self.ledger), Ledger, calendar=CAL)
+        for other in (replayed, from_file):
+            assert other == self.ledger
+            assert other.states() == self.ledger.states()
+        for task_id in self.ledger.task_ids:
+            assert self.ledger.state(task_id, at=self.now) == self.ledger.state(task_id)
+
+
+TestLedgerMachine = LedgerMachine.TestCase
+TestLedgerMachine.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.sampled_from(COMMANDS), min_size=1, max_size=30),
+    st.data(),
+)
+def test_any_tampering_is_detected(commands: list[str], data: st.DataObject) -> None:
+    model: dict[str, dict[str, Any]] = {}
+    ledger = Ledger(calendar=CAL)
+    now = T0
+    for i, command in enumerate(commands):
+        task_id = IDS[i % 2]
+        if expected_outcome(model, command, task_id, LEADER):
+            now += dt.timedelta(hours=1)
+            ledger = ledger.record(make_event(command, task_id, 50.0), actor=LEADER, at=now)
+    if len(ledger) == 0:
+        return
+    entries = list(ledger.entries)
+    index = data.draw(st.integers(0, len(entries) - 1))
+    field = data.draw(st.sampled_from(["actor", "reason", "at", "hash", "drop"]))
+    if field == "drop":
+        del entries[index]
+        if index == len(entries):  # dropping the last entry is a shorter, honest record
+            return
+    elif field == "at":
+        entries[index] = attrs.evolve(entries[index], at=entries[index].at - dt.timedelta(1))
+    else:
+        entries[index] = attrs.evolve(entries[index], **{field: "0" * 64})
+    with pytest.raises(IntegrityError):
+        Ledger.from_entries(entries, calendar=CAL)

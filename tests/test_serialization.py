@@ -1,0 +1,240 @@
+"""JSON round trips of every public value and of whole ledgers; golden files pin the format.
+
+Set GOVOPS_REGENERATE_GOLDEN=1 to rewrite the golden files after a deliberate format change (and
+then bump the schema version if old files can no longer be read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+
+import govops.calendars as gc
+from govops.exceptions import IntegrityError, InvalidInputError, InvalidTypeError
+from govops.serialization import SCHEMA, from_json, structure, to_json, unstructure
+from govops.tasks import (
+    Category,
+    CompletionConfirmed,
+    CooperatingUnit,
+    Deadline,
+    DeadlineChangeApproved,
+    DeadlineChangeRejected,
+    DeadlineChangeRequested,
+    IssueRaised,
+    IssueResolved,
+    Ledger,
+    LedgerPolicy,
+    Milestone,
+    MilestoneReached,
+    Person,
+    Plan,
+    PlanApproved,
+    PlanSubmitted,
+    ProgressPolicy,
+    ProgressReported,
+    Responsibility,
+    Role,
+    Source,
+    SubItem,
+    Task,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskReassigned,
+    TaskReopened,
+    TaskResumed,
+    TaskSuspended,
+    WarningIssued,
+    WarningPolicy,
+    WarningWithdrawn,
+)
+from govops.tasks import Unit as Unit_
+
+CAL = gc.calendar("CN")
+CST = ZoneInfo("Asia/Shanghai")
+GOLDEN = Path(__file__).parent / "golden"
+D = dt.date
+
+
+def at(month: int, day: int, hour: int = 9) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=CST)
+
+
+LEADER = Person("p-wang", "王副镇长", unit="gov", roles={Role.LEADER_IN_CHARGE, Role.PRINCIPAL})
+RESP = Responsibility(
+    Unit_("econ", "经济发展办"),
+    cooperating=[CooperatingUnit(Unit_("land", "国土所", kind="station"), part="用地手续")],
+    leader_in_charge=LEADER,
+    responsible_person=Person("p-li", "李主任", unit="econ"),
+    work_team=[Person("p-zhao", "赵干事", roles={"team_member"})],
+)
+PLAN = Plan(
+    [
+        Milestone("q1", D(2026, 3, 31), cumulative_percent=20, title="一季度"),
+        Milestone("q2", D(2026, 6, 30), cumulative_percent=50),
+    ],
+    sub_items=[
+        SubItem(
+            "s1",
+            "完成土地征收",
+            deadline=D(2026, 5, 31),
+            unit="land",
+            milestones=[Milestone("s1-apr", D(2026, 4, 30), cumulative_percent=50)],
+        )
+    ],
+    summary="按季度倒排工期",
+)
+TASK = Task(
+    "2026-KP-01",
+    "物流园区开工建设",
+    category=Category.KEY_PROJECT,
+    responsibility=RESP,
+    deadline=Deadline.on(D(2026, 12, 31)),
+    goal="年内开工",
+    content="完成立项、用地、环评",
+    source=Source("document", "镇政发〔2026〕1号", date=D(2026, 1, 5)),
+    start=D(2026, 1, 5),
+    plan=PLAN,
+    target_quantity=20000,
+    quantity_unit="万元",
+)
+
+
+def sample_ledger() -> Ledger:
+    """A ledger that uses every event type."""
+    child = Task(
+        "2026-KP-01-a",
+        "征地",
+        category="key_task",
+        responsibility=Responsibility(Unit_("land", "国土所"), leader_in_charge=LEADER),
+        deadline=Deadline.on(D(2026, 5, 31), clock_stops_when_suspended=True),
+        parent="2026-KP-01",
+    )
+    steps: list[tuple[Any, str, dt.datetime]] = [
+        (TaskAssigned(TASK), "党政办", at(1, 5)),
+        (TaskAssigned(child), "党政办", at(1, 5)),
+        (TaskAccepted("2026-KP-01"), "econ", at(1, 6)),
+        (TaskAccepted("2026-KP-01-a"), "land", at(1, 6)),
+        (PlanSubmitted("2026-KP-01", PLAN), "econ", at(1, 7)),
+        (PlanApproved("2026-KP-01"), "p-wang", at(1, 8)),
+        (
+            ProgressReported("2026-KP-01", quantity=3000, note="一月", attachments=("a.pdf",)),
+            "econ",
+            at(2, 2),
+        ),
+        (MilestoneReached("2026-KP-01", "q1"), "econ", at(3, 31)),
+        (IssueRaised("2026-KP-01", "i1", description="林地指标"), "econ", at(4, 1)),
+        (IssueResolved("2026-KP-01", "i1", resolution="市里协调"), "p-wang", at(4, 8)),
+        (TaskSuspended("2026-KP-01-a"), "land", at(4, 9)),
+        (TaskResumed("2026-KP-01-a"), "land", at(4, 20)),
+        (DeadlineChangeRequested("2026-KP-01-a", Deadline.on(D(2026, 6, 30))), "land", at(4, 21)),
+        (DeadlineChangeRejected("2026-KP-01-a"), "p-wang", at(4, 22)),
+        (DeadlineChangeRequested("2026-KP-01-a", Deadline.on(D(2026, 6, 15))), "land", at(4, 23)),
+        (DeadlineChangeApproved("2026-KP-01-a"), "p-wang", at(4, 24)),
+        (WarningIssued("2026-KP-01", "yellow"), "督查室", at(5, 6)),
+        (WarningWithdrawn("2026-KP-01"), "督查室", at(5, 20)),
+        (TaskReassigned("2026-KP-01-a", RESP), "党政办", at(5, 21)),
+        (TaskCompleted("2026-KP-01-a"), "land", at(6, 10)),
+        (CompletionConfirmed("2026-KP-01-a"), "p-wang", at(6, 11)),
+        (TaskReopened("2026-KP-01-a"), "p-wang", at(6, 12)),
+        (TaskCancelled("2026-KP-01-a"), "党政办", at(6, 13)),
+    ]
+    ledger = Ledger(calendar=CAL, policy=LedgerPolicy())
+    for event, actor, when in steps:
+        ledger = ledger.record(event, actor=actor, at=when, reason=f"{event.kind} per plan")
+    return ledger
+
+
+def public_values() -> list[object]:
+    ledger = sample_ledger()
+    now = at(5, 11)
+    values: list[object] = [TASK, RESP, PLAN, LEADER, *ledger.entries, *ledger.states()]
+    values += [ledger.progress("2026-KP-01", now=now), ledger.statistics(now=now)]
+    values += [*ledger.five_ones(), ProgressPolicy(), WarningPolicy(latch=False)]
+    values += list(ledger.warnings(now=at(12, 20)))
+    values += [Deadline(rule="within 20 working days", trigger=D(2026, 3, 2))]
+    values += [ledger.states()[0].open_issues, *[e.event for e in ledger.entries]]
+    return [v for v in values if attrs.has(type(v))]
+
+
+@pytest.mark.parametrize("value", public_values(), ids=lambda v: type(v).__name__)
+def test_every_public_value_round_trips(value: object) -> None:
+    text = to_json(value)
+    assert json.loads(text)["schema"] == SCHEMA
+    assert from_json(text) == value
+    assert from_json(text, type(value)) == value
+    assert structure(unstructure(value), type(value)) == value
+
+
+def test_a_whole_ledger_round_trips_with_identical_states() -> None:
+    ledger = sample_ledger()
+    back = from_json(to_json(ledger), Ledger, calendar=CAL)
+    assert back == ledger
+    assert back.head_hash == ledger.head_hash
+    assert back.states() == ledger.states()
+    for when in (at(1, 6), at(4, 10), at(6, 12, 12)):
+        for task_id in ledger.task_ids:
+            assert back.state(task_id, at=when) == ledger.state(task_id, at=when)
+    back.verify()
+
+
+def test_a_tampered_ledger_file_is_refused() -> None:
+    document = json.loads(to_json(sample_ledger()))
+    document["data"]["entries"][6]["event"]["quantity"] = 9000.0
+    with pytest.raises(IntegrityError, match="seq=7"):
+        from_json(json.dumps(document), Ledger, calendar=CAL)
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "fragment"),
+    [
+        ("[]", InvalidInputError, "expected a JSON object"),
+        ("{", InvalidInputError, "not JSON"),
+        ('{"schema": "govops/0", "type": "Task", "data": {}}', InvalidInputError, "govops/0"),
+        ('{"schema": "govops/1", "type": "Nope", "data": {}}', InvalidInputError, "'Nope'"),
+        ('{"schema": "govops/1", "type": "Unit", "data": {"id": "x"}}', InvalidInputError, "Unit"),
+        (
+            '{"schema": "govops/1", "type": "Entry", "data": {"seq": 1, "event": {"type": "x"}}}',
+            InvalidInputError,
+            "event type 'x' is not known",
+        ),
+    ],
+)
+def test_bad_documents_raise_our_errors(text: str, error: type[Exception], fragment: str) -> None:
+    with pytest.raises(error) as info:
+        from_json(text)
+    assert fragment in str(info.value)
+
+
+def test_type_mismatches_and_missing_calendar_are_explained() -> None:
+    with pytest.raises(InvalidTypeError, match="holds a Plan, not a Task"):
+        from_json(to_json(PLAN), Task)
+    with pytest.raises(InvalidInputError, match="calendar="):
+        from_json(to_json(sample_ledger()), Ledger)
+    with pytest.raises(InvalidTypeError, match="cannot serialise"):
+        to_json(object())
+    naive = '{"schema": "govops/1", "type": "Issue", "data": {"id": "i", "description": "", "raised_at": "2026-01-01T09:00:00"}}'
+    with pytest.raises(InvalidInputError, match="no UTC offset"):
+        from_json(naive)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [("task.json", lambda: TASK), ("ledger.json", sample_ledger)],
+)
+def test_golden_files_pin_the_format(name: str, make: Any) -> None:
+    path = GOLDEN / name
+    text = to_json(make()) + "\n"
+    if os.environ.get("GOVOPS_REGENERATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    golden = path.read_text(encoding="utf-8")
+    assert text == golden
+    assert from_json(golden, calendar=CAL) == make()
