@@ -1,0 +1,205 @@
+"""The monthly circular of decided items (会议议定事项通报): where every decided item stands.
+
+The office (党政办公室) gathers the status of the important items assigned at meetings once a month
+and circulates it (乡镇运行保障机制实施意见, item 11). The circular is a function of the ledger and
+``now``: nothing is stored that the events do not already say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import final
+
+import attrs
+
+from .._time import SHANGHAI, as_local_date, require_aware
+from ..calendars import Period, PeriodKind, period_of
+from ..exceptions import InvalidTypeError
+from ..tasks import Category, Ledger, Light, SourceKind, Status, TaskState
+from ._model import enum_value
+from ._model import to_tuple as _rows
+from ._presets import PRESETS
+
+__all__ = ["Circular", "CircularRow", "ItemStatus", "circular"]
+
+
+class ItemStatus(str, enum.Enum):
+    """Where a decided item stands in the circular."""
+
+    DONE = "done"
+    """已完成: reported complete (confirmed or awaiting confirmation)."""
+    ON_TRACK = "on_track"
+    """按序时推进: open, within its deadline and not behind its expected progress."""
+    BEHIND = "behind"
+    """进度滞后: open, within its deadline but behind its expected progress."""
+    OVERDUE = "overdue"
+    """已超期: open after its due date."""
+    CANCELLED = "cancelled"
+    """已撤销"""
+
+    @property
+    def name_zh(self) -> str:
+        """The status in Chinese, as the circular prints it."""
+        return _ZH[self]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_ZH = {
+    ItemStatus.DONE: "已完成",
+    ItemStatus.ON_TRACK: "按序时推进",
+    ItemStatus.BEHIND: "进度滞后",
+    ItemStatus.OVERDUE: "已超期",
+    ItemStatus.CANCELLED: "已撤销",
+}
+
+
+@final
+@attrs.frozen
+class CircularRow:
+    """One decided item in the circular."""
+
+    task_id: str
+    title: str = attrs.field(kw_only=True)
+    meeting_id: str = attrs.field(kw_only=True)
+    decided_on: dt.date = attrs.field(kw_only=True)
+    lead_unit: str = attrs.field(kw_only=True)
+    due: dt.date = attrs.field(kw_only=True)
+    percent: float = attrs.field(kw_only=True)
+    status: ItemStatus = attrs.field(kw_only=True)
+
+
+@final
+@attrs.frozen
+class Circular:
+    """The circular for ``period`` as of ``as_of``: every item decided in the period (and, by
+    default, every item decided earlier that is still open)."""
+
+    period: Period
+    as_of: dt.date = attrs.field(kw_only=True)
+    rows: tuple[CircularRow, ...] = attrs.field(kw_only=True, converter=_rows)
+
+    def count(self, status: ItemStatus | str) -> int:
+        """How many items have ``status``."""
+        wanted = enum_value(ItemStatus, "status")(status)
+        return sum(r.status is wanted for r in self.rows)
+
+    def to_markdown(self) -> str:
+        """The circular in Chinese Markdown, as the office would send it.
+
+        >>> import datetime as dt
+        >>> from govops.calendars import period_of
+        >>> print(Circular(period_of(dt.date(2026, 3, 1), "month"), as_of=dt.date(2026, 3, 31), rows=()).to_markdown())
+        # 2026年3月会议议定事项落实情况通报
+        <BLANKLINE>
+        截至2026年3月31日,本期共有会议议定事项0项。
+        """
+        p = self.period
+        title = (
+            f"{p.start.year}年{p.start.month}月"
+            if p.kind is PeriodKind.MONTH
+            else f"{p.start.isoformat()}至{p.end.isoformat()}"
+        )
+        a = self.as_of
+        lines = [f"# {title}会议议定事项落实情况通报", ""]
+        summary = f"截至{a.year}年{a.month}月{a.day}日,本期共有会议议定事项{len(self.rows)}项"
+        if self.rows:
+            parts = [f"{s.name_zh}{self.count(s)}项" for s in ItemStatus if self.count(s)]
+            summary += ",其中" + "、".join(parts)
+        lines.append(summary + "。")
+        if not self.rows:
+            return "\n".join(lines)
+        lines += [
+            "",
+            "| 序号 | 议定事项 | 会议 | 议定日期 | 牵头单位 | 完成时限 | 进度 | 状态 |",
+            "|---:|---|---|---|---|---|---:|---|",
+        ]
+        for i, r in enumerate(self.rows, 1):
+            lines.append(
+                f"| {i} | {_cell(r.title)} | {_cell(_meeting_name(r.meeting_id))} | "
+                f"{r.decided_on.isoformat()} | {_cell(r.lead_unit)} "
+                f"| {r.due.isoformat()} | {r.percent:g}% | {r.status.name_zh} |"
+            )
+        late = [r for r in self.rows if r.status in (ItemStatus.OVERDUE, ItemStatus.BEHIND)]
+        if late:
+            lines += [
+                "",
+                "请" + "、".join(dict.fromkeys(r.lead_unit for r in late)) + "加快推进,按期完成。",
+            ]
+        return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks flattened."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _meeting_name(meeting_id: str) -> str:
+    """The Chinese name of a preset meeting from a sitting's id; the id itself otherwise."""
+    t = PRESETS.get(meeting_id.split("/", 1)[0])
+    return t.name_zh if t is not None else meeting_id
+
+
+def _status(ledger: Ledger, state: TaskState, now: dt.datetime, today: dt.date) -> ItemStatus:
+    if state.status in (Status.COMPLETED, Status.CONFIRMED):
+        return ItemStatus.DONE
+    if state.status is Status.CANCELLED:
+        return ItemStatus.CANCELLED
+    if today > state.due:
+        return ItemStatus.OVERDUE
+    light = ledger.warning(state.id, now=now)
+    if light is not None and light.level in (Light.YELLOW, Light.RED):
+        return ItemStatus.BEHIND
+    return ItemStatus.ON_TRACK
+
+
+def circular(
+    ledger: Ledger,
+    period: Period | dt.date,
+    *,
+    now: dt.datetime,
+    include_open_from_earlier: bool = True,
+) -> Circular:
+    """The circular of the decided items in ``period`` (a :class:`Period`, or a day: its month).
+
+    Rows are the ledger's tasks of category ``meeting_decision`` whose source is a meeting held in
+    the period, in order of assignment, then (``include_open_from_earlier``) those decided before
+    the period and still open at ``now``. Status: done, cancelled, overdue (open after the due
+    date), behind (a yellow or red warning light: behind expected progress) or on track.
+    """
+    if not isinstance(ledger, Ledger):
+        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
+    require_aware(now, name="now")
+    if isinstance(period, dt.date) and not isinstance(period, dt.datetime):
+        period = period_of(period, PeriodKind.MONTH)
+    if not isinstance(period, Period):
+        raise InvalidTypeError(f"period={period!r}; expected a Period or a datetime.date")
+    today = as_local_date(now, SHANGHAI, name="now")
+    current: list[CircularRow] = []
+    earlier: list[CircularRow] = []
+    for state in ledger.states(now=now):
+        task = state.task
+        src = task.source
+        if task.category is not Category.MEETING_DECISION or src is None:
+            continue
+        if src.kind is not SourceKind.MEETING or src.date is None:
+            continue
+        in_period = period.start <= src.date <= period.end
+        if not in_period and not (
+            include_open_from_earlier and src.date < period.start and state.is_open
+        ):
+            continue
+        row = CircularRow(
+            task.id,
+            title=task.title,
+            meeting_id=src.reference,
+            decided_on=src.date,
+            lead_unit=task.responsibility.lead_unit.name,
+            due=state.due,
+            percent=state.percent,
+            status=_status(ledger, state, now, today),
+        )
+        (current if in_period else earlier).append(row)
+    return Circular(period, as_of=today, rows=current + earlier)

@@ -1,0 +1,203 @@
+"""The preset meeting systems: their 2026 dates on the CN calendar, checked by hand, and their data.
+
+The 2026 schedule (State Council notice): 元旦 Jan 1–3 (Sun Jan 4 worked); 春节 Feb 15–23 (Sat Feb 14
+and Sat Feb 28 worked); 清明 Apr 4–6; 劳动节 May 1–5 (Sat May 9 worked); 端午 Jun 19–21; 中秋
+Sep 25–27; 国庆 Oct 1–7 (Sun Sep 20 and Sat Oct 10 worked). Each expected list below was worked out
+from that schedule, not from the library; the comments say why a sitting moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pytest
+
+import govops
+from govops.exceptions import InvalidInputError, MeetingError
+from govops.meetings import MeetingType, presets, schedule
+from govops.rules import parse_rule
+
+CAL = govops.calendar("CN")
+D = dt.date
+YEAR = (D(2026, 1, 1), D(2026, 12, 31))
+
+
+def weekdays_of_2026(weekday: int) -> list[dt.date]:
+    first = D(2026, 1, 1) + dt.timedelta(days=(weekday - D(2026, 1, 1).weekday()) % 7)
+    return [
+        first + dt.timedelta(weeks=k)
+        for k in range(53)
+        if (first + dt.timedelta(weeks=k)).year == 2026
+    ]
+
+
+def dates(t: MeetingType) -> list[dt.date]:
+    return list(schedule(t, *YEAR, calendar=CAL).dates)
+
+
+def test_office_meeting_sits_on_the_15th_moved_off_rest_days() -> None:
+    assert dates(presets.TOWN_OFFICE_MEETING) == [
+        D(2026, 1, 15),
+        D(2026, 2, 24),  # Feb 15 is a Sunday inside the Spring Festival (Feb 15–23)
+        D(2026, 3, 16),  # Mar 15 Sunday
+        D(2026, 4, 15),
+        D(2026, 5, 15),
+        D(2026, 6, 15),
+        D(2026, 7, 15),
+        D(2026, 8, 17),  # Aug 15 Saturday
+        D(2026, 9, 15),
+        D(2026, 10, 15),
+        D(2026, 11, 16),  # Nov 15 Sunday
+        D(2026, 12, 15),
+    ]
+
+
+def test_expanded_meeting_counts_make_up_workdays() -> None:
+    assert dates(presets.TOWN_EXPANDED_OFFICE_MEETING) == [
+        D(2026, 1, 15),  # Jan 4 (Sun, worked) is the 1st working day; 5–9, 12–15 → 10th is Jan 15
+        D(2026, 4, 15),  # Apr 1, 2, 3, 7 (Qingming Apr 4–6), 8, 9, 10, 13, 14, 15
+        D(2026, 7, 14),  # Jul 1, 2, 3, 6, 7, 8, 9, 10, 13, 14
+        D(2026, 10, 20),  # Oct 8, 9, 10 (Sat, worked), 12, 13, 14, 15, 16, 19, 20
+    ]
+
+
+def test_section_meeting_every_two_months_from_january() -> None:
+    assert dates(presets.SECTION_MEETING) == [
+        D(2026, 1, 4),  # Jan 1–3 New Year; Jan 4 is a Sunday make-up workday
+        D(2026, 3, 2),  # Mar 1 Sunday
+        D(2026, 5, 6),  # May 1–5 Labour Day
+        D(2026, 7, 1),
+        D(2026, 9, 1),
+        D(2026, 11, 2),  # Nov 1 Sunday
+    ]
+
+
+def test_leadership_meeting_every_monday_merges_spring_festival() -> None:
+    moved = {
+        D(2026, 2, 16): D(2026, 2, 24),  # Spring Festival: both Mondays go to Tue Feb 24 ...
+        D(2026, 2, 23): D(2026, 2, 24),  # ... and merge into one sitting
+        D(2026, 4, 6): D(2026, 4, 7),  # Qingming
+        D(2026, 5, 4): D(2026, 5, 6),  # Labour Day May 1–5
+        D(2026, 10, 5): D(2026, 10, 8),  # National Day Oct 1–7
+    }
+    expected = sorted({moved.get(d, d) for d in weekdays_of_2026(0)})
+    assert len(weekdays_of_2026(0)) == 52
+    series = schedule(presets.LEADERSHIP_MEETING, *YEAR, calendar=CAL)
+    assert list(series.dates) == expected
+    assert len(series) == 51
+    merged = next(o for o in series.occurrences if o.date == D(2026, 2, 24))
+    assert merged.nominal == (D(2026, 2, 16), D(2026, 2, 23))
+    assert {o.date for o in series.moved} == set(moved.values())
+
+
+def test_leader_weekly_meeting_every_friday() -> None:
+    moved = {
+        D(2026, 1, 2): D(2026, 1, 4),  # New Year: next working day is the Sunday make-up day
+        D(2026, 2, 20): D(2026, 2, 24),  # Spring Festival
+        D(2026, 5, 1): D(2026, 5, 6),  # Labour Day
+        D(2026, 6, 19): D(2026, 6, 22),  # Dragon Boat Jun 19–21
+        D(2026, 9, 25): D(2026, 9, 28),  # Mid-Autumn Sep 25–27
+        D(2026, 10, 2): D(2026, 10, 8),  # National Day
+    }
+    expected = [moved.get(d, d) for d in weekdays_of_2026(4)]
+    assert dates(presets.LEADER_WEEKLY_MEETING) == expected
+    assert len(expected) == 52
+
+
+def test_monthly_dispatch_two_days_after_month_end() -> None:
+    assert dates(presets.MONTHLY_DISPATCH_MEETING) == [
+        D(2026, 1, 4),  # Dec 31 + 2 = Jan 2 (New Year) → Sunday Jan 4, a make-up workday
+        D(2026, 2, 2),  # Jan 31 + 2
+        D(2026, 3, 2),  # Feb 28 (a worked Saturday) + 2
+        D(2026, 4, 2),
+        D(2026, 5, 6),  # Apr 30 + 2 = May 2, Labour Day → May 6
+        D(2026, 6, 2),
+        D(2026, 7, 2),
+        D(2026, 8, 3),  # Aug 2 Sunday
+        D(2026, 9, 2),
+        D(2026, 10, 8),  # Oct 2 National Day → Oct 8
+        D(2026, 11, 2),
+        D(2026, 12, 2),
+        # Dec 31 + 2 = Jan 2, 2027: lands in 2027, outside the range
+    ]
+
+
+def test_quarterly_dispatch_on_the_last_working_day() -> None:
+    assert dates(presets.QUARTERLY_DISPATCH_MEETING) == [
+        D(2026, 3, 31),
+        D(2026, 6, 30),
+        D(2026, 9, 30),  # the day before National Day
+        D(2026, 12, 31),
+    ]
+
+
+@pytest.mark.parametrize(
+    "t", [t for t in presets.PRESETS.values() if t.cadence is None], ids=lambda t: t.key
+)
+def test_presets_without_a_cadence_sit_only_when_called(t: MeetingType) -> None:
+    assert t.ad_hoc_allowed
+    with pytest.raises(MeetingError, match="no cadence"):
+        schedule(t, *YEAR, calendar=CAL)
+
+
+@pytest.mark.parametrize("t", list(presets.PRESETS.values()), ids=lambda t: t.key)
+class TestPresetData:
+    def test_registry_and_sources(self, t: MeetingType) -> None:
+        assert presets.preset(t.key) is t
+        assert t.sources, "every preset cites the documents it encodes"
+        assert t.description
+
+    def test_every_role_has_a_name(self, t: MeetingType) -> None:
+        named = set(presets.ROLE_NAMES)
+        roles = (
+            t.roles
+            | t.topic_setters
+            | {
+                r
+                for r in (
+                    t.ad_hoc_approver,
+                    t.attendance.approver,
+                    t.agenda.materials_reviewer,
+                    t.agenda.urgent_approver,
+                )
+                if r is not None
+            }
+        )
+        assert roles <= named
+        assert t.topic_setters <= t.roles
+
+    def test_prior_passage_names_presets(self, t: MeetingType) -> None:
+        assert t.agenda.prior_passage <= set(presets.PRESETS)
+
+    def test_rule_texts_parse_and_round_trip(self, t: MeetingType) -> None:
+        f = t.follow_up
+        texts = [
+            x for x in (t.cadence, f.minutes_due, f.plan_due, f.report_back_due, f.item_due) if x
+        ]
+        for text in texts:
+            rule = parse_rule(text)
+            for lang in ("en", "zh"):
+                assert parse_rule(rule.to_text(lang)) == rule
+        if t.cadence is not None:
+            assert parse_rule(t.cadence).is_schedule
+
+
+def test_presets_are_plain_values() -> None:
+    custom = attrs.evolve(presets.TOWN_OFFICE_MEETING, cadence="每月10日")
+    assert custom != presets.TOWN_OFFICE_MEETING
+    assert dates(custom)[0] == D(2026, 1, 12)  # Jan 10 is a Saturday
+    assert presets.TOWN_OFFICE_MEETING.cadence == "每月15日"
+
+
+def test_unknown_preset_names_the_choices() -> None:
+    with pytest.raises(InvalidInputError, match="town_office_meeting"):
+        presets.preset("weekly_tea")
+
+
+def test_role_names() -> None:
+    assert presets.role_name("mayor") == "镇长"
+    assert presets.role_name("mayor", "en") == "mayor"
+    assert presets.role_name("custom_role") == "custom_role"
+    with pytest.raises(InvalidInputError, match="lang='fr'"):
+        presets.role_name("mayor", "fr")
