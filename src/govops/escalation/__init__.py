@@ -1,0 +1,86 @@
+"""Supervision and escalation (督查督办): notices, tiered coordination and deputy cover.
+
+A policy is data (:class:`EscalationPolicy`: ordered :class:`Level` values with conditions,
+recipients, answer periods in the rule language, approvals and repeats). :func:`supervise` reads a
+:class:`govops.tasks.Ledger` (and a :class:`SupervisionJournal`) at ``now`` and returns a
+:class:`Decision`: the notices due, each with a stable key and its reason, and the next moment to
+look again. :data:`CITY_KEY_WORK_POLICY` encodes the source documents.
+"""
+
+from ._cover import Absence as Absence
+from ._cover import Acting as Acting
+from ._cover import CoverPlan as CoverPlan
+from ._engine import Decision as Decision
+from ._engine import Directory as Directory
+from ._engine import Notice as Notice
+from ._engine import Recipient as Recipient
+from ._engine import supervise as supervise
+from ._events import SUPERVISION_EVENT_TYPES as SUPERVISION_EVENT_TYPES
+from ._events import ApprovalGranted as ApprovalGranted
+from ._events import ApprovalRefused as ApprovalRefused
+from ._events import ApprovalStepCompleted as ApprovalStepCompleted
+from ._events import ApprovalStepStarted as ApprovalStepStarted
+from ._events import NoticeAnswered as NoticeAnswered
+from ._events import NoticeIssued as NoticeIssued
+from ._events import SupervisionEvent as SupervisionEvent
+from ._journal import SupervisionJournal as SupervisionJournal
+from ._policy import AllOf as AllOf
+from ._policy import AnyOf as AnyOf
+from ._policy import ApprovalStep as ApprovalStep
+from ._policy import Assigned as Assigned
+from ._policy import BehindSchedule as BehindSchedule
+from ._policy import ClockRule as ClockRule
+from ._policy import Condition as Condition
+from ._policy import Coordination as Coordination
+from ._policy import EscalationPolicy as EscalationPolicy
+from ._policy import JointMeeting as JointMeeting
+from ._policy import Level as Level
+from ._policy import NoProgressFor as NoProgressFor
+from ._policy import NoticeKind as NoticeKind
+from ._policy import Overdue as Overdue
+from ._policy import PreviousUnanswered as PreviousUnanswered
+from ._policy import Repeat as Repeat
+from ._policy import Target as Target
+from ._policy import WarningAtLeast as WarningAtLeast
+from ._presets import CITY_KEY_WORK_POLICY as CITY_KEY_WORK_POLICY
+from ._presets import TOWN_JOINT_MEETING as TOWN_JOINT_MEETING
+
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
+    "Absence",
+    "Acting",
+    "AllOf",
+    "AnyOf",
+    "ApprovalGranted",
+    "ApprovalRefused",
+    "ApprovalStep",
+    "ApprovalStepCompleted",
+    "ApprovalStepStarted",
+    "Assigned",
+    "BehindSchedule",
+    "CITY_KEY_WORK_POLICY",
+    "ClockRule",
+    "Condition",
+    "Coordination",
+    "CoverPlan",
+    "Decision",
+    "Directory",
+    "EscalationPolicy",
+    "JointMeeting",
+    "Level",
+    "NoProgressFor",
+    "Notice",
+    "NoticeAnswered",
+    "NoticeIssued",
+    "NoticeKind",
+    "Overdue",
+    "PreviousUnanswered",
+    "Recipient",
+    "Repeat",
+    "SUPERVISION_EVENT_TYPES",
+    "SupervisionEvent",
+    "SupervisionJournal",
+    "TOWN_JOINT_MEETING",
+    "Target",
+    "WarningAtLeast",
+    "supervise",
+]

@@ -1,0 +1,1018 @@
+"""The supervision engine: ledger + policy + now → the notices due and when to look again.
+
+:func:`supervise` is a pure function. It reads the task ledger (and the supervision journal),
+evaluates every open task against the escalation ladder of the policy version it started under, the
+three coordination tiers of its open issues and the limits of its running approval steps, and
+returns a :class:`Decision`: the notices due now, those waiting for a leader's approval, and
+``next_check_at``, the first moment anything can change without a new event. See
+``docs/explanation/escalation.md`` for the semantics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import types
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from .._time import SHANGHAI, as_local_date, require_aware
+from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
+from ..tasks import (
+    DeadlineChangeApproved,
+    DeadlineChangeRequested,
+    Ledger,
+    Person,
+    Role,
+    SourceKind,
+    Status,
+    TaskReassigned,
+    TaskState,
+    Unit,
+    expected_percent,
+)
+from ._cover import CoverPlan
+from ._events import (
+    ApprovalGranted,
+    ApprovalRefused,
+    ApprovalStepCompleted,
+    ApprovalStepStarted,
+    NoticeAnswered,
+    NoticeIssued,
+)
+from ._journal import SupervisionJournal
+from ._policy import (
+    AllOf,
+    Assigned,
+    BehindSchedule,
+    ClockRule,
+    Condition,
+    EscalationPolicy,
+    Level,
+    NoProgressFor,
+    NoticeKind,
+    Overdue,
+    PreviousUnanswered,
+    Target,
+    WarningAtLeast,
+    as_policies,
+    kind_label_zh,
+    policy_in_force,
+)
+from ._rules import rule_due, rule_occurrences
+
+__all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
+
+
+@final
+@attrs.frozen
+class Recipient:
+    """Who a notice goes to: ``id``/``name`` resolved from ``target`` (``None`` when the
+    directory does not name anyone), and ``acting_for`` when a deputy receives it (AB角)."""
+
+    target: Target
+    id: str | None
+    name: str | None = None
+    acting_for: str | None = attrs.field(default=None, kw_only=True)
+
+    def __str__(self) -> str:
+        if self.id is None:
+            return f"{self.target.value} (not in the directory)"
+        who = self.name or self.id
+        return f"{who} (acting for {self.acting_for}, AB角)" if self.acting_for else who
+
+
+@final
+@attrs.frozen
+class Notice:
+    """A notice due now, with its stable idempotency ``key`` and the reason it is due.
+
+    ``sequence`` is 0 for the first notice of a level and counts repeats; ``coalesced`` counts the
+    missed steps merged into this one (repeats missed while nobody ran the engine, or lower levels
+    overtaken). ``meeting_on`` is the joint-meeting date for an issue put on its agenda.
+    """
+
+    key: str
+    task_id: str = attrs.field(kw_only=True)
+    level: str = attrs.field(kw_only=True)
+    kind: str = attrs.field(kw_only=True)
+    recipients: tuple[Recipient, ...] = attrs.field(kw_only=True)
+    reason: str = attrs.field(kw_only=True)
+    issued_on: dt.date = attrs.field(kw_only=True)
+    answer_due: dt.date | None = attrs.field(default=None, kw_only=True)
+    policy: str = attrs.field(kw_only=True)
+    sequence: int = attrs.field(default=0, kw_only=True)
+    coalesced: int = attrs.field(default=0, kw_only=True)
+    percent: float = attrs.field(default=0.0, kw_only=True)
+    meeting_on: dt.date | None = attrs.field(default=None, kw_only=True)
+    needs_approval: bool = attrs.field(default=False, kw_only=True)
+
+    @property
+    def label_zh(self) -> str:
+        """The Chinese name of the notice kind (催办单, 督办单, …)."""
+        return kind_label_zh(self.kind)
+
+    def to_event(self) -> NoticeIssued:
+        """The :class:`NoticeIssued` event that records this notice."""
+        return NoticeIssued(
+            self.task_id,
+            self.key,
+            level=self.level,
+            notice_kind=str(self.kind),
+            percent=self.percent,
+            answer_due=self.answer_due,
+            recipients=tuple(r.id for r in self.recipients if r.id is not None),
+        )
+
+    def __str__(self) -> str:
+        to = ", ".join(str(r) for r in self.recipients)
+        extra = f"; answer by {self.answer_due.isoformat()}" if self.answer_due else ""
+        if self.meeting_on:
+            extra += f"; on the agenda of {self.meeting_on.isoformat()}"
+        return (
+            f"{self.issued_on.isoformat()} {self.label_zh} [{self.kind}] {self.task_id} → {to}: "
+            f"{self.reason}{extra}"
+        )
+
+
+@final
+@attrs.frozen
+class Decision:
+    """What :func:`supervise` found at ``as_of``.
+
+    ``notices``: due now, to be sent and recorded. ``awaiting_approval``: due but waiting for a
+    leader's :class:`~govops.escalation.ApprovalGranted` (same keys they will be issued with).
+    ``next_check_at``: the first moment (local midnight of a day) when the decision can change
+    without a new event; ``None`` when nothing is open.
+    """
+
+    as_of: dt.datetime
+    notices: tuple[Notice, ...] = attrs.field(kw_only=True)
+    awaiting_approval: tuple[Notice, ...] = attrs.field(kw_only=True)
+    next_check_at: dt.datetime | None = attrs.field(kw_only=True)
+
+    def record(
+        self, journal: SupervisionJournal, *, actor: str, at: dt.datetime | None = None
+    ) -> SupervisionJournal:
+        """``journal`` with every notice recorded (``at`` defaults to ``as_of``), reasons kept."""
+        when = self.as_of if at is None else at
+        for notice in self.notices:
+            journal = journal.record(notice.to_event(), actor=actor, at=when, reason=notice.reason)
+        return journal
+
+    def lines(self) -> list[str]:
+        """The decision as readable lines."""
+        out = [str(n) for n in self.notices]
+        out += [f"awaiting approval: {n}" for n in self.awaiting_approval]
+        if self.next_check_at is not None:
+            out.append(f"next check at {self.next_check_at.isoformat()}")
+        return out
+
+
+def _people(value: Iterable[Person]) -> tuple[Person, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Person):
+            raise InvalidTypeError(f"people contains {item!r}; expected Person values")
+    return items
+
+
+@final
+@attrs.frozen
+class Directory:
+    """Who is who beyond the task itself: principals, the assessment office, the joint
+    meeting's office and the deputy cover plan."""
+
+    people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
+    assessment_office: Unit | None = attrs.field(default=None, kw_only=True)
+    joint_meeting_office: Unit | None = attrs.field(default=None, kw_only=True)
+    cover: CoverPlan = attrs.field(factory=CoverPlan, kw_only=True)
+
+    def person(self, person_id: str) -> Person | None:
+        """The person with this id, if listed."""
+        for p in self.people:
+            if p.id == person_id:
+                return p
+        return None
+
+    def principal_of(self, unit_id: str) -> Person | None:
+        """The listed principal (主要负责人) of a unit, if any."""
+        for p in self.people:
+            if p.unit == unit_id and Role.PRINCIPAL in p.roles:
+                return p
+        return None
+
+
+# -- what the record says about supervision ----------------------------------------------------
+
+
+class _Sup:
+    """The supervision facts about one task, gathered in one pass over the record.
+
+    Most tasks only ever have notices: the other collections start as shared empty, read-only
+    values and become their own the first time something is added (a sweep over 100,000 tasks
+    allocates a quarter of the containers).
+    """
+
+    __slots__ = ("approvals", "issued", "restarts", "steps")
+
+    def __init__(self) -> None:
+        self.issued: list[tuple[NoticeIssued, dt.date]] = []
+        self.restarts: Sequence[tuple[str, dt.date]] = ()
+        self.approvals: Mapping[str, bool] = _NO_ENTRIES
+        self.steps: Mapping[str, tuple[dt.date | None, int]] = _NO_ENTRIES  # since, starts
+
+
+_NO_ENTRIES: Mapping[Any, Any] = types.MappingProxyType({})
+
+
+_RESTART, _DEADLINE, _ISSUED, _ANSWERED, _GRANTED, _REFUSED, _STARTED, _DONE = range(8)
+_CODES: dict[type, int] = {
+    TaskReassigned: _RESTART,
+    DeadlineChangeApproved: _DEADLINE,
+    NoticeIssued: _ISSUED,
+    NoticeAnswered: _ANSWERED,
+    ApprovalGranted: _GRANTED,
+    ApprovalRefused: _REFUSED,
+    ApprovalStepStarted: _STARTED,
+    ApprovalStepCompleted: _DONE,
+}
+
+
+class _Scan:
+    """The facts of one record (ledger or journal) up to the entry whose hash is ``head``."""
+
+    __slots__ = ("answered", "facts", "head", "version")
+
+    def __init__(
+        self, version: int, head: str, facts: dict[str, _Sup], answered: frozenset[str]
+    ) -> None:
+        self.version = version
+        self.head = head
+        self.facts = facts
+        self.answered = answered
+
+
+# A memo of recent scans, keyed by what was scanned: a daily run over a growing record reads only
+# the entries added since the day before. Results never depend on it (a hash names a whole prefix).
+_SCANS: OrderedDict[tuple[str, str, bool, str], _Scan] = OrderedDict()
+_SCANS_LOCK = threading.Lock()
+_SCANS_KEPT = 4
+
+
+def _copy(sup: _Sup) -> _Sup:
+    new = _Sup()
+    new.issued = list(sup.issued)
+    new.restarts = tuple(sup.restarts)
+    new.approvals = dict(sup.approvals) if sup.approvals else _NO_ENTRIES
+    new.steps = dict(sup.steps) if sup.steps else _NO_ENTRIES
+    return new
+
+
+def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
+    """The facts of ``record`` (a ledger or journal, already cut at ``now``), reusing a memo of
+    an earlier prefix of the same record when there is one."""
+    key = (kind, str(tz), immediate, record.head_hash)
+    with _SCANS_LOCK:
+        hit = _SCANS.get(key)
+        if hit is not None:
+            _SCANS.move_to_end(key)
+            return hit
+        bases = [
+            scan
+            for (k, z, i, _), scan in reversed(_SCANS.items())
+            if (k, z, i) == key[:3] and scan.version <= record.version
+        ]
+    base = _Scan(0, "", {}, frozenset())
+    for scan in bases:
+        if scan.version and record.entries_since(scan.version - 1)[0].hash == scan.head:
+            base = scan
+            break
+    facts = dict(base.facts)
+    answered = set(base.answered)
+    inherited = set(base.facts)  # tasks whose facts belong to the memo until copied
+    codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
+    days: dict[dt.datetime, dt.date] = {}  # notices recorded by one run share their `at`
+    for entry in record.entries_since(base.version):
+        event = entry.event
+        code = codes.get(type(event))
+        if code is None:
+            continue
+        task_id = event.task_id
+        sup = facts.get(task_id)
+        if sup is None:
+            sup = facts[task_id] = _Sup()
+        elif task_id in inherited:
+            sup = facts[task_id] = _copy(sup)  # the memo's value stays as it was
+            inherited.discard(task_id)
+        at = entry.at
+        day = days.get(at)
+        if day is None:
+            day = days[at] = at.astimezone(tz).date()
+        if code == _ISSUED:
+            assert isinstance(event, NoticeIssued)
+            sup.issued.append((event, day))
+        elif code in (_RESTART, _DEADLINE):
+            sup.restarts = (
+                *sup.restarts,
+                ("reassignment" if code == _RESTART else "deadline", day),
+            )
+        elif code == _ANSWERED:
+            assert isinstance(event, NoticeAnswered)
+            answered.add(event.key)
+        elif code in (_GRANTED, _REFUSED):
+            assert isinstance(event, (ApprovalGranted, ApprovalRefused))
+            sup.approvals = {**sup.approvals, event.key: code == _GRANTED}
+        else:
+            assert isinstance(event, (ApprovalStepStarted, ApprovalStepCompleted))
+            _, starts = sup.steps.get(event.step, (None, 0))
+            since = day if code == _STARTED else None
+            sup.steps = {**sup.steps, event.step: (since, starts + (code == _STARTED))}
+    result = _Scan(record.version, record.head_hash, facts, frozenset(answered))
+    with _SCANS_LOCK:
+        _SCANS[key] = result
+        while len(_SCANS) > _SCANS_KEPT:
+            _SCANS.popitem(last=False)
+    return result
+
+
+def _gather(
+    ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime, tz: dt.tzinfo
+) -> tuple[dict[str, _Sup], frozenset[str]]:
+    """What supervision needs to know from the record up to ``now``, by task."""
+    immediate = not ledger.policy.deadline_change_requires_approval
+    first = _scan(ledger.as_of(now), "ledger", tz, immediate)
+    if journal is None:
+        return first.facts, first.answered
+    second = _scan(journal.as_of(now), "journal", tz, immediate)
+    if not first.facts:
+        return second.facts, second.answered | first.answered
+    facts = dict(second.facts)
+    for task_id, sup in first.facts.items():
+        other = facts.get(task_id)
+        if other is None:
+            facts[task_id] = sup
+            continue
+        merged = _copy(other)
+        merged.issued = sorted([*sup.issued, *other.issued], key=lambda item: item[1])
+        merged.restarts = tuple(sorted([*sup.restarts, *other.restarts], key=lambda item: item[1]))
+        merged.approvals = {**sup.approvals, **other.approvals}
+        merged.steps = {**sup.steps, **other.steps}
+        facts[task_id] = merged
+    return facts, second.answered | first.answered
+
+
+# -- evaluating one task -------------------------------------------------------------------------
+
+
+class _Facts:
+    """What the conditions of one task ask, each computed at most once; ``ctx`` is the run."""
+
+    __slots__ = ("_anchor", "_expected", "_light", "ctx", "previous", "restart_day", "state")
+
+    def __init__(self, ctx: _Run, state: TaskState, restart_day: dt.date | None) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.restart_day = restart_day
+        self.previous: tuple[NoticeIssued, dt.date] | None = None
+        self._anchor: dt.date | None = None
+        self._expected: float | None = None
+        self._light: Any = attrs.NOTHING
+
+    def expected(self) -> float:
+        if self._expected is None:
+            s = self.state
+            plan = s.task.plan
+            if plan is None or not plan.milestones:
+                # Time-proportional: shared by every task with the same start and due date.
+                key = (s.start, s.due)
+                cache = self.ctx.facts_cache
+                value = cache.get(key)
+                if value is None:
+                    value = cache[key] = expected_percent(
+                        start=s.start, due=s.due, today=self.ctx.today, calendar=self.ctx.calendar
+                    )
+                self._expected = value
+            else:
+                points = tuple((m.due, m.cumulative_percent) for m in plan.milestones)
+                self._expected = expected_percent(
+                    start=s.start,
+                    due=s.due,
+                    today=self.ctx.today,
+                    calendar=self.ctx.calendar,
+                    milestones=points,
+                )
+        return self._expected
+
+    @property
+    def progress_anchor(self) -> dt.date:
+        """The last progress report (or acceptance, or assignment), or a later restart."""
+        if self._anchor is None:
+            s = self.state
+            last = s.last_report_at or s.accepted_at or s.assigned_at
+            anchor = last.astimezone(self.ctx.tz).date()
+            if self.restart_day is not None and self.restart_day > anchor:
+                anchor = self.restart_day
+            self._anchor = anchor
+        return self._anchor
+
+    def light(self) -> Any:
+        if self._light is attrs.NOTHING:
+            self._light = self.ctx.ledger.warning(self.state.id, now=self.ctx.now)
+        return self._light
+
+
+def _add(cal: Any, d: dt.date, n: int) -> dt.date:
+    """``cal.add_working_days(d, n)`` for a next-check date; past the calendar's data, the first
+    day of the missing year (the host learns the rest when it runs then)."""
+    try:
+        result: dt.date = cal.add_working_days(d, n)
+    except CalendarCoverageError as exc:
+        return dt.date(exc.year, 1, 1)
+    return result
+
+
+def _next(cal: Any, d: dt.date) -> dt.date:
+    """``cal.next_working_day(d)``, with the same fallback as :func:`_add`."""
+    try:
+        result: dt.date = cal.next_working_day(d)
+    except CalendarCoverageError as exc:
+        return dt.date(exc.year, 1, 1)
+    return result
+
+
+def _check(cond: Condition, f: _Facts) -> str | None:
+    """The reason ``cond`` holds, or ``None``; records when it may next change."""
+    ctx = f.ctx
+    cal = ctx.calendar
+    today = ctx.today
+    s = f.state
+    if isinstance(cond, Assigned):
+        day = s.assigned_at.astimezone(ctx.tz).date()
+        return (
+            f"assigned on {day.isoformat()}: requirements and deadline {s.due.isoformat()} (交办)"
+        )
+    if isinstance(cond, BehindSchedule):
+        expected = f.expected()
+        lag = expected - s.percent
+        if lag > cond.points:
+            return (
+                f"behind expected progress: expected {expected:.1f}%, reported {s.percent:.1f}%, "
+                f"lag {lag:.1f} > {cond.points:g} points (进度滞后)"
+            )
+        if today < s.due:
+            plan = s.task.plan
+            if plan is None or not plan.milestones:
+                # The first working day the lag exceeds the threshold, if the unit reports nothing.
+                key = (s.start, s.due, s.percent + cond.points)
+                crossing = ctx.facts_cache.get(key, attrs.NOTHING)
+                if crossing is attrs.NOTHING:
+                    total = cal.working_days_between(s.start, s.due)
+                    k = int((s.percent + cond.points) * total // 100) + 1
+                    crossing = ctx.facts_cache[key] = (
+                        _add(cal, s.start, k) if 1 <= k <= total else None
+                    )
+                if crossing is not None:
+                    ctx.candidates.append(crossing)
+            else:
+                ctx.candidates.append(_next(cal, today))
+        return None
+    if isinstance(cond, Overdue):
+        if today > s.due:
+            late = cal.working_days_between(s.due, today)
+            if late >= cond.working_days:
+                return f"overdue: due {s.due.isoformat()}, {late} working day(s) late (逾期)"
+            ctx.candidates.append(_add(cal, s.due, cond.working_days))
+        else:
+            first = s.due + dt.timedelta(days=1)
+            if cond.working_days:
+                first = max(first, _add(cal, s.due, cond.working_days))
+            ctx.candidates.append(first)
+        return None
+    if isinstance(cond, NoProgressFor):
+        idle = cal.working_days_between(f.progress_anchor, today)
+        if idle >= cond.working_days:
+            return (
+                f"no progress reported since {f.progress_anchor.isoformat()}: {idle} working "
+                f"day(s) >= {cond.working_days}"
+            )
+        ctx.candidates.append(_add(cal, f.progress_anchor, cond.working_days))
+        return None
+    if isinstance(cond, PreviousUnanswered):
+        if f.previous is None:
+            return None
+        prev, day = f.previous
+        if prev.key in ctx.answered or (cond.progress_answers and s.percent > prev.percent):
+            return None
+        anchor = prev.answer_due or day
+        waited = cal.working_days_between(anchor, today)
+        if today > anchor and waited >= cond.working_days:
+            return (
+                f"{kind_label_zh(prev.notice_kind)} of {day.isoformat()} unanswered"
+                + (f" (answer was due {prev.answer_due.isoformat()})" if prev.answer_due else "")
+                + f" and progress still {s.percent:.1f}% (仍无进展)"
+            )
+        if cond.working_days:
+            ctx.candidates.append(_add(cal, anchor, cond.working_days))
+        else:
+            ctx.candidates.append(anchor + dt.timedelta(days=1))
+        return None
+    if isinstance(cond, WarningAtLeast):
+        light = f.light()
+        ctx.candidates.append(_next(cal, today))
+        if light is not None and light.level.rank >= cond.light.rank:
+            return f"{light.level.value} warning: {light.reasons[0]}"
+        return None
+    if isinstance(cond, AllOf):
+        reasons = []
+        for c in cond.conditions:
+            reason = _check(c, f)
+            if reason is None:
+                return None
+            reasons.append(reason)
+        return "; ".join(reasons)
+    reasons = [r for r in (_check(c, f) for c in cond.conditions) if r is not None]
+    return "; ".join(reasons) if reasons else None
+
+
+class _Run:
+    """One call of :func:`supervise`: shared inputs and caches."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        calendar: Any,
+        now: dt.datetime,
+        today: dt.date,
+        directory: Directory,
+        answered: frozenset[str],
+        tz: dt.tzinfo,
+    ) -> None:
+        self.ledger = ledger
+        self.tz = tz
+        self.calendar = calendar
+        self.now = now
+        self.today = today
+        self.directory = directory
+        self.answered = answered
+        self.due_cache: dict[tuple[str, dt.date], dt.date] = {}
+        self.facts_cache: dict[Any, Any] = {}
+        self.rung_cache: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.index_cache: dict[int, dict[str, int]] = {}
+        self.meeting_cache: dict[Any, dt.date | None] = {}
+        # Responsibilities are shared between tasks; resolve each (targets, responsibility) once.
+        self.recipient_cache: dict[tuple[Any, ...], tuple[Recipient, ...]] = {}
+        self.notices: list[Notice] = []
+        self.awaiting: list[Notice] = []
+        self.candidates: list[dt.date] = []
+
+    def due(self, text: str, trigger: dt.date) -> dt.date:
+        key = (text, trigger)
+        found = self.due_cache.get(key)
+        if found is None:
+            found = rule_due(text, trigger, self.calendar)
+            self.due_cache[key] = found
+        return found
+
+    def recipients(self, targets: tuple[Target, ...], state: TaskState) -> tuple[Recipient, ...]:
+        r = state.task.responsibility
+        key = (targets, r.lead_unit, r.leader_in_charge, r.cooperating)
+        found = self.recipient_cache.get(key)
+        if found is None:
+            found = self._resolve(targets, r)
+            self.recipient_cache[key] = found
+        return found
+
+    def _resolve(self, targets: tuple[Target, ...], r: Any) -> tuple[Recipient, ...]:
+        out: list[Recipient] = []
+        d = self.directory
+        for target in targets:
+            if target is Target.UNIT:
+                out.append(Recipient(target, r.lead_unit.id, r.lead_unit.name))
+            elif target is Target.COOPERATING_UNITS:
+                out.extend(Recipient(target, c.unit.id, c.unit.name) for c in r.cooperating)
+            elif target is Target.LEADER_IN_CHARGE or target is Target.PRINCIPAL:
+                person = (
+                    r.leader_in_charge
+                    if target is Target.LEADER_IN_CHARGE
+                    else d.principal_of(r.lead_unit.id)
+                )
+                if person is None:
+                    out.append(Recipient(target, None))
+                    continue
+                acting = d.cover.acting(person.id, self.today)
+                if acting.deputy_id is None:
+                    out.append(Recipient(target, person.id, person.name))
+                else:
+                    deputy = d.person(acting.deputy_id)
+                    name = deputy.name if deputy is not None else acting.deputy_id
+                    out.append(Recipient(target, acting.deputy_id, name, acting_for=person.id))
+            elif target is Target.ASSESSMENT_OFFICE:
+                office = d.assessment_office
+                out.append(
+                    Recipient(target, office.id, office.name) if office else Recipient(target, None)
+                )
+            else:
+                office = d.joint_meeting_office
+                out.append(
+                    Recipient(target, office.id, office.name)
+                    if office
+                    else Recipient(target, "joint-meeting", "联席会议")
+                )
+        return tuple(out)
+
+    def next_meeting(self, policy: EscalationPolicy) -> dt.date | None:
+        assert policy.coordination is not None
+        meeting = policy.coordination.meeting
+        if meeting in self.meeting_cache:
+            return self.meeting_cache[meeting]
+        after = self.today + dt.timedelta(days=1)
+        found: dt.date | None = None
+        if meeting.dates:
+            found = next((d for d in meeting.dates if d >= after), None)
+        else:
+            assert meeting.schedule is not None
+            end = after + dt.timedelta(days=400)
+            end = min(end, dt.date(getattr(self.calendar, "published_through", end.year), 12, 31))
+            if end >= after:
+                dates = rule_occurrences(meeting.schedule, after, end, self.calendar)
+                found = dates[0] if dates else None
+        self.meeting_cache[meeting] = found
+        return found
+
+    # -- the ladder --
+
+    def ladder(
+        self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None, cycle: int, f: _Facts
+    ) -> None:
+        prefix = f"{policy.label}:{state.task.id}:c{cycle}:"
+        by_level: dict[str, list[tuple[NoticeIssued, dt.date]]] = {}
+        cal = self.calendar
+        today = self.today
+        latest: dt.date | None = None
+        if sup is not None and sup.issued:
+            for event, day in sup.issued:
+                if event.key.startswith(prefix):
+                    by_level.setdefault(event.level, []).append((event, day))
+                    if latest is None or day > latest:
+                        latest = day
+        if latest == today:
+            # One rung a day: the notice just recorded must reach its recipient before the next.
+            self.candidates.append(_next(cal, today))
+            return
+        levels = policy.levels
+        source = state.task.source
+        if source is not None and source.kind is SourceKind.DOCUMENT:
+            # "已通过文件形式明确的不再下发": the document stands for the assignment notice.
+            for level in levels:
+                cond = level.condition
+                if (
+                    isinstance(cond, Assigned)
+                    and cond.unless_documented
+                    and level.name not in by_level
+                ):
+                    stand_in = NoticeIssued(
+                        state.id,
+                        f"{prefix}{level.name}:document",
+                        level=level.name,
+                        notice_kind=str(level.kind),
+                    )
+                    by_level[level.name] = [
+                        (stand_in, state.assigned_at.astimezone(self.tz).date())
+                    ]
+        highest = -1
+        if by_level:
+            index = self.level_index(policy)
+            for name in by_level:
+                i = index.get(name, -1)
+                if i > highest:
+                    highest = i
+        # Top down: the highest rung that is due wins; rungs below the task's place do not repeat.
+        for i in self.rungs(policy, highest):
+            level = levels[i]
+            before = by_level.get(levels[i - 1].name) if i else None
+            f.previous = before[-1] if before else None
+            issued = by_level.get(level.name)
+            seq = missed = 0
+            if issued:
+                rep = level.repeat
+                if rep is None or len(issued) - 1 >= rep.limit:
+                    continue
+                last_day = issued[-1][1]
+                next_day = _add(cal, last_day, rep.every_working_days)
+                if today < next_day:
+                    self.candidates.append(next_day)
+                    continue
+                reason = _check(level.condition, f)
+                if reason is None:
+                    continue
+                seq = len(issued)
+                missed = cal.working_days_between(last_day, today) // rep.every_working_days - 1
+                reason = f"still: {reason} (repeat {seq})"
+            elif i and f.previous is None:
+                if level.skip_when is None:
+                    continue
+                reason = _check(level.skip_when, f)
+                if reason is None:
+                    continue
+                missed = i - highest - 1
+                reason = f"{reason}; goes straight to this level"
+            else:
+                reason = _check(level.condition, f)
+                if reason is None and level.skip_when is not None:
+                    reason = _check(level.skip_when, f)  # e.g. overdue: an interview regardless
+                if reason is None:
+                    continue
+            key = f"{prefix}{level.name}:{seq}"
+            approval = sup.approvals.get(key) if sup is not None else None
+            if approval is False:
+                continue  # refused: the next lower rung may still be due
+            notice = self.notice(policy, level, state, key, reason, seq=seq, coalesced=missed)
+            if level.needs_approval and approval is not True:
+                self.awaiting.append(notice)
+                return
+            self.notices.append(notice)
+            # Once recorded, this notice opens the next rung, whose condition was not evaluated
+            # (it needed this one): look again on the next working day.
+            self.candidates.append(_next(cal, today))
+            return
+
+    def level_index(self, policy: EscalationPolicy) -> dict[str, int]:
+        """Each level's place on the ladder, by name."""
+        found = self.index_cache.get(id(policy))
+        if found is None:
+            found = self.index_cache[id(policy)] = {
+                lv.name: i for i, lv in enumerate(policy.levels)
+            }
+        return found
+
+    def rungs(self, policy: EscalationPolicy, highest: int) -> tuple[int, ...]:
+        """The rungs that can be due for a task whose highest issued rung is ``highest``, top
+        down: the next rung, any higher one that may be skipped to, and a repeat of its own."""
+        key = (id(policy), highest)
+        found = self.rung_cache.get(key)
+        if found is None:
+            levels = policy.levels
+            found = tuple(
+                i
+                for i in range(len(levels) - 1, max(highest, 0) - 1, -1)
+                if i == highest + 1
+                or (i > highest + 1 and levels[i].skip_when is not None)
+                or (i == highest and levels[i].repeat is not None)
+            )
+            self.rung_cache[key] = found
+        return found
+
+    def notice(
+        self,
+        policy: EscalationPolicy,
+        level: Level,
+        state: TaskState,
+        key: str,
+        reason: str,
+        *,
+        seq: int,
+        coalesced: int,
+    ) -> Notice:
+        answer = self.due(level.respond_within, self.today) if level.respond_within else None
+        return Notice(
+            key,
+            task_id=state.id,
+            level=level.name,
+            kind=level.kind,
+            recipients=self.recipients(level.to, state),
+            reason=reason,
+            issued_on=self.today,
+            answer_due=answer,
+            policy=policy.label,
+            sequence=seq,
+            coalesced=max(0, coalesced),
+            percent=state.percent,
+            needs_approval=level.needs_approval,
+        )
+
+    # -- three-tier coordination --
+
+    def coordination(
+        self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None, tz: dt.tzinfo
+    ) -> None:
+        co = policy.coordination
+        if co is None or not state.open_issues:
+            return
+        issued = {e.key: day for e, day in sup.issued} if sup is not None else {}
+        today = self.today
+        for issue in state.open_issues:
+            raised = issue.raised_at.astimezone(tz).date()
+            base = f"{policy.label}:{state.id}:issue:{issue.id}@{raised.isoformat()}:"
+            leader_key, meeting_key = base + "leader", base + "joint_meeting"
+            if meeting_key in issued:
+                continue
+            leader_day = issued.get(leader_key)
+            if leader_day is None:
+                limit = self.due(co.unit_limit, raised)
+                if today <= limit:
+                    self.candidates.append(limit + dt.timedelta(days=1))
+                    continue
+                reason = (
+                    f"issue {issue.id!r} raised {raised.isoformat()} is unresolved past the "
+                    f"unit's limit {limit.isoformat()} ({co.unit_limit}): handed to the leader "
+                    "in charge (tier 2 of 3)"
+                )
+                self.notices.append(
+                    self.coordination_notice(
+                        policy, state, leader_key, reason, (Target.LEADER_IN_CHARGE,), None
+                    )
+                )
+                self.candidates.append(self.due(co.leader_limit, today) + dt.timedelta(days=1))
+                continue
+            limit = self.due(co.leader_limit, leader_day)
+            if today <= limit:
+                self.candidates.append(limit + dt.timedelta(days=1))
+                continue
+            meeting = self.next_meeting(policy)
+            when = (
+                f"the agenda of {co.meeting.name} on {meeting.isoformat()}"
+                if meeting
+                else f"the agenda of the next {co.meeting.name} (no date in the calendar yet)"
+            )
+            reason = (
+                f"issue {issue.id!r} is unresolved past the leader's limit {limit.isoformat()} "
+                f"({co.leader_limit}): put on {when} (tier 3 of 3)"
+            )
+            self.notices.append(
+                self.coordination_notice(
+                    policy, state, meeting_key, reason, (Target.JOINT_MEETING, Target.UNIT), meeting
+                )
+            )
+
+    def coordination_notice(
+        self,
+        policy: EscalationPolicy,
+        state: TaskState,
+        key: str,
+        reason: str,
+        to: tuple[Target, ...],
+        meeting: dt.date | None,
+    ) -> Notice:
+        return Notice(
+            key,
+            task_id=state.id,
+            level=key.rsplit(":", 2)[-2] + ":" + key.rsplit(":", 1)[-1],
+            kind=NoticeKind.COORDINATION,
+            recipients=self.recipients(to, state),
+            reason=reason,
+            issued_on=self.today,
+            policy=policy.label,
+            percent=state.percent,
+            meeting_on=meeting,
+        )
+
+    # -- approval green channel --
+
+    def approvals(self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None) -> None:
+        if sup is None or not sup.steps:
+            return
+        limits = {s.name: s.limit for s in policy.approval_steps}
+        issued = {e.key for e, _ in sup.issued}
+        for step, (since, starts) in sorted(sup.steps.items()):
+            if since is None:
+                continue
+            if step not in limits:
+                raise EscalationError(
+                    f"task {state.id!r} runs approval step {step!r}, which policy "
+                    f"{policy.label!r} gives no limit; known steps: {sorted(limits)!r}"
+                )
+            key = f"{policy.label}:{state.id}:approval:{step}:{starts}"
+            if key in issued:
+                continue
+            limit = self.due(limits[step], since)
+            if self.today <= limit:
+                self.candidates.append(limit + dt.timedelta(days=1))
+                continue
+            late = self.calendar.working_days_between(limit, self.today)
+            self.notices.append(
+                Notice(
+                    key,
+                    task_id=state.id,
+                    level=f"approval:{step}",
+                    kind=NoticeKind.APPROVAL_OVERRUN,
+                    recipients=self.recipients((Target.UNIT, Target.LEADER_IN_CHARGE), state),
+                    reason=(
+                        f"approval step {step!r} filed {since.isoformat()} overran its limit "
+                        f"{limits[step]} (due {limit.isoformat()}, {late} working day(s) late; 绿色通道)"
+                    ),
+                    issued_on=self.today,
+                    policy=policy.label,
+                    percent=state.percent,
+                )
+            )
+
+
+def _tz(calendar: Any) -> dt.tzinfo:
+    name = getattr(calendar, "timezone", None)
+    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
+
+
+def supervise(
+    ledger: Ledger,
+    *,
+    policy: EscalationPolicy | Iterable[EscalationPolicy],
+    calendar: Any,
+    now: dt.datetime,
+    journal: SupervisionJournal | None = None,
+    directory: Directory | None = None,
+) -> Decision:
+    """The notices due at ``now`` and when to look again; pure and deterministic.
+
+    ``policy`` is one policy or every version of it (each task follows the version in force on the
+    day it was assigned). Supervision events are read from the ledger and from ``journal``; once
+    the notices of a decision are recorded there, evaluating again returns none of them.
+
+    >>> import datetime as dt, govops
+    >>> from govops.tasks import Ledger
+    >>> from govops.escalation import supervise, CITY_KEY_WORK_POLICY
+    >>> cst = dt.timezone(dt.timedelta(hours=8))
+    >>> cal = govops.calendar("CN")
+    >>> d = supervise(Ledger(calendar=cal), policy=CITY_KEY_WORK_POLICY, calendar=cal,
+    ...               now=dt.datetime(2026, 3, 2, 9, tzinfo=cst))
+    >>> d.notices, d.next_check_at
+    ((), None)
+    """
+    if not isinstance(ledger, Ledger):
+        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
+    require_aware(now, name="now")
+    if journal is not None and not isinstance(journal, SupervisionJournal):
+        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal")
+    if directory is None:
+        directory = Directory()
+    elif not isinstance(directory, Directory):
+        raise InvalidTypeError(f"directory={directory!r}; expected a Directory")
+    for method in ("is_working_day", "add_working_days", "working_days_between"):
+        if not callable(getattr(calendar, method, None)):
+            raise InvalidTypeError(
+                f"calendar={calendar!r} has no {method}(); expected a WorkCalendar"
+            )
+    policies = as_policies(policy)
+    tz = _tz(calendar)
+    today = as_local_date(now, tz, name="now")
+    facts, answered = _gather(ledger, journal, now, tz)
+    known = set(ledger.task_ids)
+    unknown = sorted(set(facts) - known)
+    if unknown:
+        raise EscalationError(
+            f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
+        )
+    states = ledger.open_tasks(now=now)
+    run = _Run(ledger, calendar, now, today, directory, answered, tz)
+    if not states:
+        return Decision(now, notices=(), awaiting_approval=(), next_check_at=None)
+    office_closed = any(p.working_days_only for p in policies) and not calendar.is_working_day(
+        today
+    )
+    if not office_closed:
+        only = policies[0] if len(policies) == 1 else None
+        suspended = Status.SUSPENDED
+        for state in states:
+            p = only or policy_in_force(policies, state.assigned_at.astimezone(tz).date())
+            sup = facts.get(state.task.id)
+            cycle = 0
+            restart_day = None
+            if sup is not None and sup.restarts:
+                for what, day in sup.restarts:
+                    rule = p.on_reassignment if what == "reassignment" else p.on_deadline_change
+                    if rule is ClockRule.RESTART:
+                        cycle += 1
+                        restart_day = day
+            if state.status is not suspended and p.levels:
+                run.ladder(p, state, sup, cycle, _Facts(run, state, restart_day))
+            if state.open_issues and p.coordination is not None:
+                run.coordination(p, state, sup, tz)
+            if sup is not None and sup.steps:
+                run.approvals(p, state, sup)
+    later = [d for d in run.candidates if d > today]
+    if office_closed:
+        later = [_next(calendar, today)]
+    if not later:
+        return Decision(
+            now,
+            notices=tuple(run.notices),
+            awaiting_approval=tuple(run.awaiting),
+            next_check_at=None,
+        )
+    nxt = min(later)
+    if any(p.working_days_only for p in policies):
+        try:
+            if not calendar.is_working_day(nxt):
+                nxt = _next(calendar, nxt)
+        except CalendarCoverageError:
+            pass  # a day past the data: the host will learn more when it runs then
+    return Decision(
+        now,
+        notices=tuple(run.notices),
+        awaiting_approval=tuple(run.awaiting),
+        next_check_at=dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz),
+    )

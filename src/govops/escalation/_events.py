@@ -1,0 +1,135 @@
+"""What supervision adds to the record: notices issued and answered, approvals, approval steps.
+
+These are ledger events (subclasses of :class:`govops.tasks.Event`) in the past tense, like the task
+events. Recording them is what makes :func:`~govops.escalation.supervise` idempotent: a notice whose
+key is in the record is never proposed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar, final
+
+import attrs
+
+from ..exceptions import InvalidInputError, InvalidTypeError
+from ..tasks import Event
+
+__all__ = [
+    "SUPERVISION_EVENT_TYPES",
+    "ApprovalGranted",
+    "ApprovalRefused",
+    "ApprovalStepCompleted",
+    "ApprovalStepStarted",
+    "NoticeAnswered",
+    "NoticeIssued",
+    "SupervisionEvent",
+]
+
+
+def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidTypeError(
+            f"{attribute.name}={value!r} is a {type(value).__name__}; expected a str"
+        )
+    if not value.strip():
+        raise InvalidInputError(f"{attribute.name}={value!r} is empty; expected a non-empty str")
+
+
+def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise InvalidTypeError(f"{attribute.name}={value!r}; expected a datetime.date or None")
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InvalidTypeError(f"recipients={value!r} is a str; expected a tuple of ids")
+    return tuple(value)
+
+
+@attrs.frozen
+class SupervisionEvent(Event):
+    """Base of the events the supervision engine reads; ``task_id`` names the task."""
+
+    kind: ClassVar[str] = "supervision_event"
+
+
+@final
+@attrs.frozen
+class NoticeIssued(SupervisionEvent):
+    """A notice (交办单, 催办单, 督办单, 约谈, …) went out; ``key`` is its idempotency key.
+
+    ``level`` names the policy level (or ``"issue:<id>:<tier>"``, ``"approval:<step>"``),
+    ``percent`` is the progress reported when it went out (progress above it answers it),
+    ``answer_due`` the day a reply is due, ``recipients`` the ids it was addressed to.
+    Build it from a proposed :class:`~govops.escalation.Notice` with ``Notice.to_event()``.
+    """
+
+    kind: ClassVar[str] = "notice_issued"
+    key: str = attrs.field(validator=_text)
+    level: str = attrs.field(kw_only=True, validator=_text)
+    notice_kind: str = attrs.field(kw_only=True, validator=_text)
+    percent: float = attrs.field(default=0.0, kw_only=True, converter=float)
+    answer_due: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_day)
+    recipients: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_strings)
+
+
+@final
+@attrs.frozen
+class NoticeAnswered(SupervisionEvent):
+    """The recipient answered the notice ``key`` (书面回复 / 办理情况反馈)."""
+
+    kind: ClassVar[str] = "notice_answered"
+    key: str = attrs.field(validator=_text)
+    note: str = attrs.field(default="", kw_only=True)
+
+
+@final
+@attrs.frozen
+class ApprovalGranted(SupervisionEvent):
+    """A leader approved sending the notice ``key`` (e.g. a 督办单 needs a city leader's consent)."""
+
+    kind: ClassVar[str] = "approval_granted"
+    key: str = attrs.field(validator=_text)
+
+
+@final
+@attrs.frozen
+class ApprovalRefused(SupervisionEvent):
+    """A leader refused the notice ``key``; it is not proposed again."""
+
+    kind: ClassVar[str] = "approval_refused"
+    key: str = attrs.field(validator=_text)
+
+
+@final
+@attrs.frozen
+class ApprovalStepStarted(SupervisionEvent):
+    """An approval step of a key project (立项, 环评, 用地, …) was filed: its time limit starts."""
+
+    kind: ClassVar[str] = "approval_step_started"
+    step: str = attrs.field(validator=_text)
+    handler: str = attrs.field(default="", kw_only=True)
+
+
+@final
+@attrs.frozen
+class ApprovalStepCompleted(SupervisionEvent):
+    """An approval step of a key project was completed."""
+
+    kind: ClassVar[str] = "approval_step_completed"
+    step: str = attrs.field(validator=_text)
+
+
+SUPERVISION_EVENT_TYPES: dict[str, type[SupervisionEvent]] = {
+    cls.kind: cls
+    for cls in (
+        NoticeIssued,
+        NoticeAnswered,
+        ApprovalGranted,
+        ApprovalRefused,
+        ApprovalStepStarted,
+        ApprovalStepCompleted,
+    )
+}
+"""Every supervision event class by its ``kind`` (the name used in JSON and in the hash)."""

@@ -1,0 +1,291 @@
+"""The supervision journal: where notices are recorded until the task ledger accepts them.
+
+:class:`govops.tasks.Ledger` only records the task events it knows, so the supervision events
+(:class:`NoticeIssued`, :class:`NoticeAnswered`, approvals, approval steps) are kept in a
+:class:`SupervisionJournal` with the same shape: ``record(event, actor=, at=, reason=)`` returns a
+new journal, entries are :class:`govops.tasks.Entry` values chained by sha256, nothing is ever
+changed. :func:`~govops.escalation.supervise` reads supervision events from the ledger *and* the
+journal, so the day the ledger records them directly, a host drops the journal and nothing else moves.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import enum
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any, final
+
+import attrs
+
+from .._time import require_aware
+from ..exceptions import EscalationError, IntegrityError, InvalidInputError, InvalidTypeError
+from ..tasks import Entry, Event
+from ._events import (
+    ApprovalGranted,
+    ApprovalRefused,
+    ApprovalStepCompleted,
+    ApprovalStepStarted,
+    NoticeAnswered,
+    NoticeIssued,
+    SupervisionEvent,
+)
+
+__all__ = ["GENESIS_HASH", "SupervisionJournal"]
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(value: Any) -> Any:
+    if value is None or (
+        isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum)
+    ):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_canonical(v) for v in value]
+    if attrs.has(type(value)):
+        out = {a.name: _canonical(getattr(value, a.name)) for a in attrs.fields(type(value))}
+        if isinstance(value, Event):
+            out["type"] = value.kind
+        return out
+    raise InvalidTypeError(f"cannot record {value!r} in a journal")  # pragma: no cover
+
+
+def _hash(*, seq: int, event: Event, at: dt.datetime, actor: str, reason: str, prev: str) -> str:
+    body = json.dumps(
+        {
+            "seq": seq,
+            "at": at.isoformat(),
+            "actor": actor,
+            "reason": reason,
+            "event": _canonical(event),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
+
+
+class _Log:
+    """Shared append-only storage; each journal value sees a prefix of it."""
+
+    __slots__ = ("decided", "entries", "issued", "lock", "running", "times")
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.times: list[dt.datetime] = []
+        self.issued: dict[str, int] = {}  # notice key -> position of its NoticeIssued
+        self.decided: dict[str, int] = {}  # key -> position of its answer / approval decision
+        self.running: dict[tuple[str, str], bool] = {}
+        self.lock = threading.Lock()
+
+    def check(self, event: SupervisionEvent) -> None:
+        """Raise (changing nothing) if ``event`` contradicts the record."""
+        if isinstance(event, NoticeIssued):
+            if event.key in self.issued:
+                raise EscalationError(
+                    f"notice key={event.key!r} is already recorded; a notice is issued once"
+                )
+        elif isinstance(event, NoticeAnswered):
+            if event.key not in self.issued:
+                raise EscalationError(
+                    f"NoticeAnswered for key={event.key!r}, which was never issued; record "
+                    "NoticeIssued first"
+                )
+            if ("answer", event.key) in self.running:
+                raise EscalationError(f"notice key={event.key!r} is already answered")
+        elif isinstance(event, (ApprovalGranted, ApprovalRefused)):
+            if ("approval", event.key) in self.running:
+                raise EscalationError(f"notice key={event.key!r} already has an approval decision")
+            if event.key in self.issued:
+                raise EscalationError(
+                    f"notice key={event.key!r} was already issued; approval comes before issue"
+                )
+        elif isinstance(event, ApprovalStepStarted):
+            if self.running.get((event.task_id, event.step)):
+                raise EscalationError(
+                    f"approval step {event.step!r} of task {event.task_id!r} is already running"
+                )
+        elif isinstance(event, ApprovalStepCompleted) and not self.running.get(
+            (event.task_id, event.step)
+        ):
+            raise EscalationError(
+                f"approval step {event.step!r} of task {event.task_id!r} is not running; "
+                "record ApprovalStepStarted first"
+            )
+
+    def add(self, entry: Entry) -> None:
+        event = entry.event
+        assert isinstance(event, SupervisionEvent)
+        self.check(event)
+        position = len(self.entries)
+        if isinstance(event, NoticeIssued):
+            self.issued[event.key] = position
+        elif isinstance(event, NoticeAnswered):
+            self.running["answer", event.key] = True
+        elif isinstance(event, (ApprovalGranted, ApprovalRefused)):
+            self.running["approval", event.key] = True
+        elif isinstance(event, ApprovalStepStarted):
+            self.running[event.task_id, event.step] = True
+        elif isinstance(event, ApprovalStepCompleted):
+            self.running[event.task_id, event.step] = False
+        self.entries.append(entry)
+        self.times.append(entry.at)
+
+
+@final
+class SupervisionJournal:
+    """An append-only, hash-chained record of supervision events; an immutable value.
+
+    >>> import datetime as dt
+    >>> from govops.escalation import SupervisionJournal, NoticeIssued
+    >>> cst = dt.timezone(dt.timedelta(hours=8))
+    >>> j = SupervisionJournal().record(
+    ...     NoticeIssued("T1", "key-work@1:T1:c0:reminder:0", level="reminder",
+    ...                  notice_kind="reminder"),
+    ...     actor="supervision-office", at=dt.datetime(2026, 3, 9, 9, tzinfo=cst))
+    >>> j.version, j.is_issued("key-work@1:T1:c0:reminder:0")
+    (1, True)
+    """
+
+    __slots__ = ("_length", "_log")
+
+    def __init__(self) -> None:
+        """An empty journal."""
+        self._log = _Log()
+        self._length = 0
+
+    @classmethod
+    def _view(cls, log: _Log, length: int) -> SupervisionJournal:
+        journal = cls.__new__(cls)
+        journal._log = log
+        journal._length = length
+        return journal
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Entry]) -> SupervisionJournal:
+        """Rebuild a journal from recorded entries, checking sequence, links and hashes."""
+        journal = cls()
+        prev = GENESIS_HASH
+        for entry in entries:
+            if not isinstance(entry, Entry) or not isinstance(entry.event, SupervisionEvent):
+                raise InvalidTypeError(f"entries contains {entry!r}; expected supervision entries")
+            seq = len(journal._log.entries) + 1
+            if entry.seq != seq or entry.prev_hash != prev:
+                raise IntegrityError(f"entry seq={entry.seq!r} does not follow the entry before")
+            digest = _hash(
+                seq=seq,
+                event=entry.event,
+                at=entry.at,
+                actor=entry.actor,
+                reason=entry.reason,
+                prev=prev,
+            )
+            if digest != entry.hash:
+                raise IntegrityError(f"entry seq={entry.seq} was altered: its hash does not verify")
+            journal._log.add(entry)
+            prev = entry.hash
+        journal._length = len(journal._log.entries)
+        return journal
+
+    @property
+    def version(self) -> int:
+        """The number of entries."""
+        return self._length
+
+    @property
+    def head_hash(self) -> str:
+        """The hash of the last entry (64 zeros when empty)."""
+        return self._log.entries[self._length - 1].hash if self._length else GENESIS_HASH
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in order."""
+        return tuple(self._log.entries[: self._length])
+
+    def entries_since(self, version: int) -> tuple[Entry, ...]:
+        """The entries after ``version`` (what a store holding ``version`` entries lacks)."""
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise InvalidTypeError(f"version={version!r}; expected an int")
+        if not 0 <= version <= self._length:
+            raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
+        return tuple(self._log.entries[version : self._length])
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SupervisionJournal):
+            return NotImplemented
+        return self._length == other._length and self.head_hash == other.head_hash
+
+    def __hash__(self) -> int:
+        return hash((self._length, self.head_hash))
+
+    def __repr__(self) -> str:
+        return f"<SupervisionJournal version={self._length} head={self.head_hash[:12]}>"
+
+    def as_of(self, at: dt.datetime) -> SupervisionJournal:
+        """The journal as it stood at ``at``: the entries recorded at or before it."""
+        require_aware(at, name="at")
+        n = bisect.bisect_right(self._log.times, at, 0, self._length)
+        return self if n == self._length else SupervisionJournal._view(self._log, n)
+
+    def is_issued(self, key: str) -> bool:
+        """True when a notice with this key is recorded."""
+        position = self._log.issued.get(key)
+        return position is not None and position < self._length
+
+    def record(
+        self, event: SupervisionEvent, *, actor: str, at: dt.datetime, reason: str = ""
+    ) -> SupervisionJournal:
+        """A new journal with ``event`` recorded; this one is unchanged.
+
+        Refuses (raising :class:`~govops.exceptions.EscalationError`, recording nothing) a second
+        notice with the same key, an answer or approval for an unknown key, and entries out of time
+        order (:class:`~govops.exceptions.InvalidInputError`).
+        """
+        if not isinstance(event, SupervisionEvent) or type(event) is SupervisionEvent:
+            raise InvalidTypeError(
+                f"event={event!r}; expected a supervision event such as NoticeIssued"
+            )
+        require_aware(at, name="at")
+        if not isinstance(actor, str) or not actor.strip():
+            raise InvalidInputError(f"actor={actor!r}; expected a non-empty str")
+        if not isinstance(reason, str):
+            raise InvalidTypeError(f"reason={reason!r}; expected a str")
+        with self._log.lock:
+            log = self._log if self._length == len(self._log.entries) else self._fork()
+            if self._length and at < log.entries[self._length - 1].at:
+                raise InvalidInputError(
+                    f"at={at!r} is earlier than the last entry; a journal is written in time order"
+                )
+            seq = self._length + 1
+            prev = self.head_hash
+            digest = _hash(seq=seq, event=event, at=at, actor=actor, reason=reason, prev=prev)
+            log.add(
+                Entry(seq, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest)
+            )
+            return SupervisionJournal._view(log, seq)
+
+    def _fork(self) -> _Log:
+        log = _Log()
+        for entry in self._log.entries[: self._length]:
+            log.add(entry)
+        return log
+
+    def verify(self) -> None:
+        """Recompute the chain; raise :class:`~govops.exceptions.IntegrityError` if broken."""
+        SupervisionJournal.from_entries(self.entries)

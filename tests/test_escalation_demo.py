@@ -1,0 +1,22 @@
+"""The supervision part of ``make demo`` tells the quarter's story, and is pure."""
+
+from __future__ import annotations
+
+import govops
+from govops.escalation._demo import demo_supervision_lines
+
+
+def test_the_demo_shows_the_ladder_the_tiers_the_deputy_and_the_bulletin() -> None:
+    cal = govops.calendar("CN")
+    lines = demo_supervision_lines(cal)
+    text = "\n".join(lines)
+    assert "2026-07-09 催办单 T1 → 镇交通办" in text
+    assert "2026-07-17 督办单 T1 → 镇交通办, 镇考核办, 联席会议" in text
+    assert "2026-08-11 协调事项 T3 → 王副镇长" in text
+    assert "put on the agenda of 项目推进领导小组联席会议 on 2026-08-31 (tier 3 of 3)" in text
+    assert "2026-08-31 T3 issue 'land' resolved by joint-meeting: 联席会议议定" in text
+    # Sunday Sep 20 is a make-up workday; the leader is on leave, his deputy receives the notice.
+    assert "2026-09-20 约谈通知 T1 → 赵主任, 李副镇长 (acting for wang, AB角)" in text
+    assert "2026-09-21 li answers it: AB角: li acting for wang" in text
+    assert "# 2026年第3季度重点工作督查通报" in text
+    assert demo_supervision_lines(cal) == lines
