@@ -1,0 +1,283 @@
+"""What a scenario is made of: a calendar, named rules, units, tasks, duties and policies.
+
+A :class:`Scenario` is a value. A reform is a new scenario that differs in one rule or policy
+(:meth:`Scenario.with_rule`, :meth:`Scenario.evolve`); simulating both with the same seed gives
+the same draws to the same units and tasks (common random numbers), so every difference between
+the two results comes from the reform and none from chance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal, final
+
+import attrs
+
+from ..assessment import ScoringRules
+from ..calendars import WorkCalendar
+from ..escalation import Directory, EscalationPolicy
+from ..exceptions import InvalidInputError, InvalidTypeError, ScenarioError
+from ..meetings import MeetingType
+from ..rules import Rule, parse_rule
+from ..tasks import Category, Task, Unit, WarningPolicy
+
+__all__ = ["Duty", "ProgressModel", "Scenario"]
+
+
+def _text(name: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidInputError(f"{name}={value!r}; expected a non-empty str")
+
+    return check
+
+
+def _finite(lo: float, hi: float) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise InvalidInputError(
+                f"{attribute.name}={value!r}; expected a number from {lo} to {hi}"
+            )
+
+    return check
+
+
+def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@final
+@attrs.frozen
+class ProgressModel:
+    """How the simulated units work: planned curves, or seeded random variation around them.
+
+    Each task needs some working days of work: its planned duration (start to due) times a pace
+    factor, or for a :class:`Duty` its ``effort``. The factor is ``pace`` times a draw per unit
+    (``unit_spread``, the sigma of a log-normal: some units are slower than others) times a draw per
+    task (``task_spread``). Reports carry ``report_noise`` points of noise (never going backwards).
+    ``catch_up``: the share of the remaining work a unit makes up when it receives a notice
+    (催办 works, a little). With every spread 0 the units follow their plans exactly.
+
+    Draws are made from ``random.Random`` seeded with the seed and the unit or task id, so they do
+    not depend on the order or number of other tasks, and a reform sees the same draws.
+    """
+
+    seed: int = attrs.field(default=0, kw_only=True)
+    pace: float = attrs.field(
+        default=1.0, kw_only=True, converter=float, validator=_finite(0.05, 20)
+    )
+    unit_spread: float = attrs.field(
+        default=0.0, kw_only=True, converter=float, validator=_finite(0, 3)
+    )
+    task_spread: float = attrs.field(
+        default=0.0, kw_only=True, converter=float, validator=_finite(0, 3)
+    )
+    report_noise: float = attrs.field(
+        default=0.0, kw_only=True, converter=float, validator=_finite(0, 50)
+    )
+    catch_up: float = attrs.field(
+        default=0.0, kw_only=True, converter=float, validator=_finite(0, 1)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise InvalidTypeError(f"seed={self.seed!r}; expected an int")
+
+    @classmethod
+    def planned(cls) -> ProgressModel:
+        """Every unit works exactly to plan."""
+        return cls()
+
+
+@final
+@attrs.frozen
+class Duty:
+    """A recurring obligation of units, e.g. the quarterly report (季度报告).
+
+    On every date of the schedule ``every`` (rule text such as ``"every quarter on the last working
+    day"``, or ``"meeting:<key>"`` for each sitting of a meeting of the scenario), each unit in
+    ``units`` (all units of the scenario when empty) gets a task due by ``deadline``, a rule text or
+    the name of a rule of the scenario. ``effort`` is the working days of work it usually takes;
+    the progress model varies it by unit and by task.
+    """
+
+    id: str = attrs.field(validator=_text("id"))
+    title: str = attrs.field(validator=_text("title"))
+    deadline: str = attrs.field(kw_only=True, validator=_text("deadline"))
+    every: str = attrs.field(kw_only=True, validator=_text("every"))
+    units: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_to_tuple)
+    effort: float = attrs.field(
+        default=1.0, kw_only=True, converter=float, validator=_finite(0.0, 10_000)
+    )
+    category: Category = attrs.field(default=Category.ANNUAL_PLAN, kw_only=True, converter=Category)
+
+    @property
+    def meeting_key(self) -> str | None:
+        """The meeting whose sittings trigger the duty, if ``every`` names one."""
+        return self.every.removeprefix("meeting:") if self.every.startswith("meeting:") else None
+
+
+def _rules(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    out = []
+    for name, text in items:
+        if not isinstance(name, str) or not isinstance(text, str):
+            raise InvalidTypeError(f"rules has {name!r}: {text!r}; expected names and rule texts")
+        out.append((name, text))
+    return tuple(sorted(out))
+
+
+def _tuple_of(kind: type, name: str) -> Any:
+    def check(_instance: object, _attribute: object, value: tuple[object, ...]) -> None:
+        for item in value:
+            if not isinstance(item, kind):
+                raise InvalidTypeError(
+                    f"{name} contains {item!r}, a {type(item).__name__}; expected {kind.__name__}"
+                )
+
+    return check
+
+
+@final
+@attrs.frozen
+class Scenario:
+    """Everything a simulation needs, as one value.
+
+    ``rules`` names the rule texts duties refer to (the knobs of a what-if); ``reporting`` is the
+    schedule of progress reports (``None``: units report only when they finish); ``supervision`` the
+    schedule on which the escalation policy is run; ``assessment`` the period of the bulletins.
+    ``approve_notices``: leaders grant the notices that need approval (督办单) the day they are
+    proposed, so they go out at the next supervision.
+    """
+
+    name: str = attrs.field(validator=_text("name"))
+    calendar: WorkCalendar = attrs.field(kw_only=True)
+    units: tuple[Unit, ...] = attrs.field(
+        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Unit, "units")
+    )
+    tasks: tuple[Task, ...] = attrs.field(
+        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Task, "tasks")
+    )
+    duties: tuple[Duty, ...] = attrs.field(
+        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Duty, "duties")
+    )
+    rules: tuple[tuple[str, str], ...] = attrs.field(default=(), kw_only=True, converter=_rules)
+    meetings: tuple[MeetingType, ...] = attrs.field(
+        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(MeetingType, "meetings")
+    )
+    progress: ProgressModel = attrs.field(factory=ProgressModel, kw_only=True)
+    warnings: WarningPolicy = attrs.field(factory=WarningPolicy, kw_only=True)
+    escalation: EscalationPolicy | None = attrs.field(default=None, kw_only=True)
+    directory: Directory = attrs.field(factory=Directory, kw_only=True)
+    scoring: ScoringRules | None = attrs.field(default=None, kw_only=True)
+    assessment: Literal["month", "quarter", "half_year", "year"] = attrs.field(
+        default="quarter", kw_only=True
+    )
+    reporting: str | None = attrs.field(default=None, kw_only=True)
+    supervision: str = attrs.field(default="every working day", kw_only=True)
+    approve_notices: bool = attrs.field(default=True, kw_only=True)
+    description: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.calendar, WorkCalendar):
+            raise InvalidTypeError(f"calendar={self.calendar!r}; expected a WorkCalendar")
+        if self.assessment not in ("month", "quarter", "half_year", "year"):
+            raise InvalidInputError(
+                f"assessment={self.assessment!r}; expected 'month', 'quarter', 'half_year' or 'year'"
+            )
+        ids = [u.id for u in self.units]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ScenarioError(f"unit ids must be unique; repeated: {repeated!r}")
+        task_ids = [t.id for t in self.tasks]
+        repeated = sorted({i for i in task_ids if task_ids.count(i) > 1})
+        if repeated:
+            raise ScenarioError(f"task ids must be unique; repeated: {repeated!r}")
+        duty_ids = [d.id for d in self.duties]
+        repeated = sorted({i for i in duty_ids if duty_ids.count(i) > 1})
+        if repeated:
+            raise ScenarioError(f"duty ids must be unique; repeated: {repeated!r}")
+        known = set(ids)
+        meeting_keys = {m.key for m in self.meetings}
+        for duty in self.duties:
+            missing = sorted(set(duty.units) - known)
+            if missing:
+                raise ScenarioError(
+                    f"duty {duty.id!r} names units {missing!r} that are not in the scenario"
+                )
+            key = duty.meeting_key
+            if key is not None and key not in meeting_keys:
+                raise ScenarioError(
+                    f"duty {duty.id!r} is triggered by meeting {key!r}, which is not in the "
+                    f"scenario; meetings: {sorted(meeting_keys)!r}"
+                )
+        # Every rule text must read now, not halfway through a simulation.
+        for name, text in self.rules:
+            _read(text, f"rules[{name!r}]")
+        for duty in self.duties:
+            _read(self.rule_text(duty.deadline), f"duty {duty.id!r} deadline")
+            if (
+                duty.meeting_key is None
+                and not _read(duty.every, f"duty {duty.id!r} every").is_schedule
+            ):
+                raise ScenarioError(
+                    f"duty {duty.id!r}: every={duty.every!r} is a deadline, not a schedule; "
+                    "write e.g. 'every quarter on the last working day'"
+                )
+        for name, schedule in (("reporting", self.reporting), ("supervision", self.supervision)):
+            if schedule is not None and not _read(schedule, name).is_schedule:
+                raise ScenarioError(f"{name}={schedule!r} is not a schedule (e.g. 'every Monday')")
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def rule_text(self, name_or_text: str) -> str:
+        """The text of the named rule, or ``name_or_text`` itself when no rule has that name."""
+        return dict(self.rules).get(name_or_text, name_or_text)
+
+    def all_units(self) -> tuple[Unit, ...]:
+        """The scenario's units, then every lead or cooperating unit its tasks add, in order."""
+        seen = {u.id: u for u in self.units}
+        for task in self.tasks:
+            r = task.responsibility
+            for unit in (r.lead_unit, *(c.unit for c in r.cooperating)):
+                seen.setdefault(unit.id, unit)
+        return tuple(seen.values())
+
+    # -- reforms ---------------------------------------------------------------------------------
+
+    def with_rule(self, name: str, text: str) -> Scenario:
+        """The same scenario with the named rule read differently (a reform of one rule)."""
+        rules = dict(self.rules)
+        if name not in rules:
+            raise ScenarioError(
+                f"scenario {self.name!r} has no rule {name!r}; rules: {sorted(rules)!r}"
+            )
+        rules[name] = text
+        return attrs.evolve(self, rules=rules)
+
+    def evolve(self, **changes: Any) -> Scenario:
+        """The same scenario with ``changes`` (any field: ``escalation=``, ``progress=``, …)."""
+        return attrs.evolve(self, **changes)
+
+
+def _read(text: str, where: str) -> Rule:
+    try:
+        return parse_rule(text)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}") from exc
+
+
+def local_time(calendar: WorkCalendar, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """An aware datetime at ``hour:minute`` local time of the calendar on ``day``."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime(
+        day.year,
+        day.month,
+        day.day,
+        hour,
+        minute,
+        tzinfo=ZoneInfo(calendar.timezone or "Asia/Shanghai"),
+    )

@@ -1,0 +1,146 @@
+"""Scenario files (govops.scenarios.loaders) and the ``govops scenario`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from govops._cli_scenario import add_parsers
+from govops.exceptions import ConfigError
+from govops.scenarios import simulate
+from govops.scenarios.loaders import load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples" / "scenarios").glob("*.toml"))
+
+GOOD = """\
+name = "demo"
+start = 2026-01-01
+end = 2026-06-30
+reporting = "every Friday"
+
+[rules]
+monthly = "at month-end plus 2 days"
+
+[progress]
+seed = 3
+unit_spread = 0.2
+
+[[units]]
+id = "U1"
+name = "第一科"
+
+[[duties]]
+id = "MR"
+title = "月报"
+deadline = "monthly"
+every = "every month on the last working day"
+
+[[tasks]]
+id = "T1"
+title = "道路改造"
+unit = "U1"
+due = 2026-06-30
+start = 2026-01-05
+milestones = [{ id = "m1", due = 2026-03-31, percent = 40 }]
+"""
+
+
+def test_a_good_file_reads_and_runs() -> None:
+    f = parse_scenario(GOOD)
+    assert (f.start, f.end, f.step) == (dt.date(2026, 1, 1), dt.date(2026, 6, 30), "working day")
+    sc = f.scenario
+    assert sc.rule_text("monthly") == "at month-end plus 2 days"
+    assert sc.tasks[0].plan is not None and sc.tasks[0].plan.milestones[0].cumulative_percent == 40
+    assert sc.progress.seed == 3
+    r = simulate(sc, start=f.start, end=f.end)
+    assert len(r.tasks) == 1 + 6
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "key", "line"),
+    [
+        ("end = 2026-06-30", 'end = "June"', "end", 3),
+        ("end = 2026-06-30", "end = 2025-06-30", "end", 3),
+        ("seed = 3", 'seed = "three"', "progress.seed", 10),
+        ("unit_spread = 0.2", "unit_spread = 0.2\nspeed = 2", "progress.speed", 12),
+        (
+            'monthly = "at month-end plus 2 days"',
+            'monthly = "at month-end plus two fortnights"',
+            "rules.monthly",
+            7,
+        ),
+        ('deadline = "monthly"', 'deadline = "within 2 dais"', "duties[0].deadline", 20),
+        (
+            'every = "every month on the last working day"',
+            'every = "within 3 days"',
+            "duties[0].every",
+            21,
+        ),
+        ('unit = "U1"', 'unit = "U9"', "tasks[0].unit", 26),
+        (
+            "due = 2026-06-30\nstart",
+            'due = 2026-06-30\nrule = "within 2 days"\nstart',
+            "tasks[0].rule",
+            28,
+        ),
+        ("percent = 40", "percent = 140", "tasks[0].milestones", 29),
+        ('reporting = "every Friday"', 'reporting = "within 2 days"', "reporting", 4),
+        (
+            '[[units]]\nid = "U1"\nname = "第一科"',
+            '[[units]]\nid = "U1"\nname = "第一科"\ncolour = "red"',
+            "units[0].colour",
+            16,
+        ),
+    ],
+)
+def test_errors_name_the_key_and_the_line(replace: str, by: str, key: str, line: int) -> None:
+    assert replace in GOOD
+    with pytest.raises(ConfigError) as info:
+        parse_scenario(GOOD.replace(replace, by), path="bad.toml")
+    err = info.value
+    assert f"bad.toml:{line}: {key}:" in str(err), str(err)
+
+
+def test_invalid_toml_and_missing_files() -> None:
+    with pytest.raises(ConfigError, match=r"not valid TOML"):
+        parse_scenario("name = ")
+    with pytest.raises(ConfigError, match="cannot read scenario file"):
+        load_scenario("/nonexistent/scenario.toml")
+    with pytest.raises(ConfigError, match="at least one"):
+        parse_scenario('name = "x"\nstart = 2026-01-01\nend = 2026-02-01\n')
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_files_load(path: Path) -> None:
+    f = load_scenario(path)
+    assert f.scenario.units
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="govops")
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def test_cli_run_writes_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ROOT / "examples" / "scenarios" / "quarterly_report.toml"
+    assert _main(["scenario", "run", str(base), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "36 tasks" in out and "tables written" in out
+    tasks = (tmp_path / "tasks.csv").read_text(encoding="utf-8").splitlines()
+    assert tasks[0].startswith("task_id,unit_id,duty")
+    assert len(tasks) == 37
+
+
+def test_cli_compare(capsys: pytest.CaptureFixture[str]) -> None:
+    base = ROOT / "examples" / "scenarios" / "quarterly_report.toml"
+    reform = ROOT / "examples" / "scenarios" / "quarterly_report_working_days.toml"
+    assert _main(["scenario", "compare", str(base), str(reform)]) == 0
+    out = capsys.readouterr().out
+    assert "on-time rate" in out
+    assert "due 2026-10-08 → 2026-10-09" in out
