@@ -27,6 +27,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 
 demo: $(VENV)/.installed-base
 	$(BIN)/govops demo
+	$(BIN)/govops scenario run examples/scenarios/quarterly_report.toml
 
 test: lint typecheck pytest examples docs
 

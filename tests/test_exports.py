@@ -14,7 +14,20 @@ import govops
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md"))
-PACKAGES = ["govops", "govops.calendars", "govops.exceptions"]
+PACKAGES = [
+    "govops",
+    "govops.assessment",
+    "govops.calendars",
+    "govops.escalation",
+    "govops.exceptions",
+    "govops.meetings",
+    "govops.meetings.presets",
+    "govops.plots",
+    "govops.rules",
+    "govops.scenarios",
+    "govops.serialization",
+    "govops.tasks",
+]
 # Names documented wholesale by an ``automodule`` directive in the reference.
 AUTOMODULE_NAMES = {
     name

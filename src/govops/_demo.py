@@ -10,6 +10,10 @@ import datetime as dt
 from ._cli_rules import demo_rules_lines
 from ._grid import legend, year_grid
 from .calendars import WorkCalendar, calendar
+from .escalation._demo import demo_supervision_lines
+from .meetings._demo import demo_meeting_lines
+from .scenarios._demo import demo_scenario_lines
+from .tasks._demo import demo_ledger_lines
 
 __all__ = ["demo_lines"]
 
@@ -60,4 +64,8 @@ def demo_lines() -> list[str]:
     lines += legend(cal, 2026)
     lines += ["", *_calendar_deadlines(cal)]
     lines += ["", *demo_rules_lines()]
+    lines += ["", *demo_ledger_lines(cal)]
+    lines += ["", *demo_meeting_lines(cal)]
+    lines += ["", *demo_supervision_lines(cal)]
+    lines += ["", *demo_scenario_lines(cal)]
     return lines

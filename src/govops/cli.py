@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from ._cli_rules import add_parsers as add_rule_parsers
+from ._cli_scenario import add_parsers as add_scenario_parsers
 from ._grid import legend, month_grid, month_notes, year_grid
 from .calendars import calendar
 from .exceptions import GovopsError
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_demo)
 
     add_rule_parsers(sub)
+    add_scenario_parsers(sub)
     return parser
 
 
