@@ -25,7 +25,7 @@ from govops.rules import (
 
 UNITS = ("day", "working_day", "week", "month", "year")
 EVENTS = (None, "meeting", "formation", "receipt", "assignment", "decision")
-PERIODS = ("month", "quarter", "half_year", "year")
+PERIODS = ("xun", "month", "quarter", "half_year", "year")
 ROLLS = (None, "following", "preceding", "none", "skip", "modified_following")
 ACTIONS = (None, "report", "submit", "hold", "publish", "complete", "reply")
 
@@ -75,7 +75,7 @@ schedules = st.one_of(
     ),
     st.builds(
         _schedule,
-        st.sampled_from(("quarter", "half_year")),
+        st.sampled_from(("xun", "quarter", "half_year")),
         st.one_of(edges, nths),
         st.just(frozenset()),
     ),
@@ -164,4 +164,8 @@ PHRASES = (
     "每周一，遇节假日取消",
     "within 2 calendar days",
     "2个自然日内",
+    "旬末后三日内",
+    "within 3 days after the end of the xun",
+    "每旬末",
+    "every xun at xun-end",
 )

@@ -443,16 +443,142 @@ def test_schedule_due_is_the_first_occurrence_after_the_trigger(
     assert due == later[0]
 
 
+def _until(start: dt.date, days: int) -> dt.date:
+    """``start + days``, or the last date there is: the test's own arithmetic never overflows."""
+    return start + dt.timedelta(days=min(days, (dt.date.max - start).days))
+
+
 @settings(max_examples=300, deadline=None)
-@given(rules(), st.dates(max_value=D(9000, 1, 1)), st.dates(max_value=D(9000, 1, 1)))
+@given(rules(), st.dates(), st.dates())
 def test_evaluation_raises_only_govops_errors(rule: Rule, a: dt.date, b: dt.date) -> None:
     cal = calendar("CN")
+    lo, hi = min(a, b), max(a, b)
     for call in (
         lambda: rule.due(a, calendar=cal),
         lambda: rule.explain(a, calendar=cal),
-        lambda: rule.occurrences(
-            min(a, b), min(max(a, b), min(a, b) + dt.timedelta(days=800)), calendar=cal
-        ),
+        lambda: rule.occurrences(lo, min(hi, _until(lo, 800)), calendar=cal),
     ):
         with contextlib.suppress(GovopsError):
             call()
+
+
+# Calendars that reach the ends of the date type (weekends only), so that evaluation near year 1
+# and year 9999 runs the rule's own date arithmetic instead of stopping at the calendar's coverage.
+EDGE_YEARS = {"first": (1, 3), "last": (9997, 9999)}
+EDGE_CALENDARS = {
+    name: WorkCalendar("ZZ", first_year=lo, last_year=hi, published_through=hi, days=())
+    for name, (lo, hi) in EDGE_YEARS.items()
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(rules(), st.sampled_from(sorted(EDGE_YEARS)), st.data())
+def test_dates_at_the_ends_of_the_date_type_raise_only_govops_errors(
+    rule: Rule, which: str, data: st.DataObject
+) -> None:
+    cal = EDGE_CALENDARS[which]
+    first, last = EDGE_YEARS[which]
+    days = st.dates(D(first, 1, 1), D(last, 12, 31))
+    a, b = data.draw(days), data.draw(days)
+    lo, hi = min(a, b), max(a, b)
+    for call in (
+        lambda: rule.due(a, calendar=cal),
+        lambda: rule.explain(a, calendar=cal),
+        lambda: rule.occurrences(lo, min(hi, _until(lo, 800)), calendar=cal),
+    ):
+        with contextlib.suppress(GovopsError):
+            call()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "within 2 days",
+        "every Monday",
+        "by the 5th of next month",
+        "at year-end plus 2 days",
+        "every year at year-end plus 1 month",
+        "within 1 year",
+    ],
+)
+def test_the_last_days_there_are_give_a_rule_error(text: str) -> None:
+    cal = EDGE_CALENDARS["last"]
+    with pytest.raises(RuleError, match="outside the years a date can have"):
+        parse_rule(text).due(D(9999, 12, 30), calendar=cal)
+
+
+@settings(max_examples=400, deadline=None)
+@given(rules(), st.dates(D(2001, 1, 1), D(2026, 12, 31)))
+def test_due_agrees_with_explain_and_with_occurrences(rule: Rule, trigger: dt.date) -> None:
+    # due() takes a short route (a search from the likeliest period); explain() traces the steps
+    # and occurrences() walks every period: all three must tell the same date, or the same error.
+    cal = calendar("CN")
+    try:
+        due = rule.due(trigger, calendar=cal)
+    except GovopsError as e:
+        with pytest.raises(type(e)):
+            rule.explain(trigger, calendar=cal)
+        return
+    # explain() also names every rest day an offset spans, so it can need data due() does not
+    # (a year-long offset from a period in the calendar's first year).
+    with contextlib.suppress(CalendarCoverageError):
+        assert rule.explain(trigger, calendar=cal).due == due
+    if rule.is_schedule:
+        start = trigger + dt.timedelta(days=1)
+        end = min(D(2026, 12, 31), trigger + dt.timedelta(days=800))
+        # A later period may need the next year's data, or lack an n-th working day.
+        with contextlib.suppress(GovopsError):
+            later = rule.occurrences(start, end, calendar=cal)
+            assert later[:1] == ([due] if due <= end else [])
+
+
+# 旬 (xun): days 1–10, 11–20 and 21 to the month's end. 2026: Jan 10 and Jan 31 are Saturdays,
+# Feb 20 is in the Spring Festival holiday, Saturday Feb 28 is a make-up workday.
+XUN_END_2026_Q1 = [
+    D(2026, 1, 12),  # Sat Jan 10 → Monday
+    D(2026, 1, 20),
+    D(2026, 1, 30),  # Sat Jan 31 (a 31-day month's last xun): Monday would leave January
+    D(2026, 2, 10),
+    D(2026, 2, 24),  # Fri Feb 20, Spring Festival → Tue Feb 24
+    D(2026, 2, 28),  # Sat Feb 28, a make-up workday: no roll
+    D(2026, 3, 10),
+    D(2026, 3, 20),
+    D(2026, 3, 31),  # a 31-day month's last xun ends on the 31st
+]
+
+
+@pytest.mark.parametrize("text", ["每旬末", "every xun at xun-end", "每旬末召开"])
+def test_xun_end_schedule(cal: WorkCalendar, text: str) -> None:
+    rule = parse_rule(text)
+    assert rule.occurrences(D(2026, 1, 1), D(2026, 3, 31), calendar=cal) == XUN_END_2026_Q1
+    assert rule.due(D(2026, 2, 10), calendar=cal) == D(2026, 2, 24)
+    assert rule.due(D(2026, 2, 24), calendar=cal) == D(2026, 2, 28)
+    assert rule.due(D(2026, 1, 30), calendar=cal) == D(2026, 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "due"),
+    [
+        (D(2026, 1, 25), D(2026, 2, 3)),  # Sat Jan 31 + 3 days
+        (D(2026, 2, 5), D(2026, 2, 13)),
+        (D(2026, 2, 15), D(2026, 2, 24)),  # Feb 20 + 3 = Feb 23, a holiday → Feb 24
+        (D(2026, 2, 25), D(2026, 3, 3)),  # Feb 28 (the short month's last xun) + 3
+        (D(2026, 3, 21), D(2026, 4, 3)),  # Mar 31 + 3
+    ],
+)
+def test_xun_end_deadline(cal: WorkCalendar, trigger: dt.date, due: dt.date) -> None:
+    for text in (
+        "旬末后三日内",
+        "within 3 days after the end of the xun",
+        "at xun-end plus 3 days",
+    ):
+        assert parse_rule(text).due(trigger, calendar=cal) == due, text
+
+
+def test_xun_explanation_names_the_xun(cal: WorkCalendar) -> None:
+    text = str(parse_rule("旬末后三日内").explain(D(2026, 2, 25), calendar=cal))
+    assert (
+        "2026-02-21至2026-02-28的旬末为2026-02-28(周六)".replace("(", "（").replace(")", "）")
+        in text
+    )
+    assert "截止日期：2026-03-03（周二）" in text

@@ -182,10 +182,26 @@ EQUIVALENT: list[tuple[Rule, list[str]]] = [
             "每两个月一次(自1月起)",
             "每两个月一次（自1月起）",
             "in Jan, Mar, May, Jul, Sep and Nov at the start of the month",
+            "in Jan, Mar, May, Jul, Sep and Nov on the 1st",
+            "1月、3月、5月、7月、9月和11月的1日",
+            "1月、3月、5月、7月、9月和11月初",
         ],
     ),
     (Rule(Schedule("quarter", Edge("start"))), ["every quarter", "每季度", "每季"]),
-    (Rule(Schedule("year", Edge("start"))), ["every year", "每年"]),
+    (
+        Rule(Schedule("year", Edge("start"))),
+        ["every year", "每年", "every year on Jan 1", "每年1月1日", "in Jan on the 1st", "1月初"],
+    ),
+    (
+        Rule(Schedule("year", YearDate(6, 1))),
+        [
+            "every year on Jun 1",
+            "每年6月1日",
+            "in Jun at the start of the month",
+            "6月初",
+            "6月的1日",
+        ],
+    ),
     (
         Rule(Schedule("year", YearDate(3, 31))),
         ["every year on March 31", "每年3月31日", "3月31日", "in Mar on the 31st"],
@@ -255,9 +271,13 @@ def test_canonical_texts() -> None:
             "report every quarter at quarter-end plus 2 days",
             "每季度末后2日报送",
         ),
+        "每月1日": ("every month on the 1st", "每月1日"),
+        "every month": ("every month on the 1st", "每月1日"),
+        "每年": ("every year on Jan 1", "每年1月1日"),
+        "every quarter": ("every quarter", "每季度"),
         "every 2 months starting January": (
-            "in Jan, Mar, May, Jul, Sep and Nov at the start of the month",
-            "1月、3月、5月、7月、9月和11月初",
+            "in Jan, Mar, May, Jul, Sep and Nov on the 1st",
+            "1月、3月、5月、7月、9月和11月的1日",
         ),
         "年初": ("at the start of the year", "年初"),
         "by the last working day of the month": (
@@ -487,7 +507,9 @@ def test_mutated_rules_raise_only_govops_errors(
 
 def _leaves(value: object) -> list[object]:
     if attrs.has(type(value)):
-        return [leaf for f in attrs.fields(type(value)) for leaf in _leaves(getattr(value, f.name))]
+        # Derived fields (init=False) are caches, not meaning: only what a rule is built from.
+        fields = [f for f in attrs.fields(type(value)) if f.init]
+        return [leaf for f in fields for leaf in _leaves(getattr(value, f.name))]
     if isinstance(value, (tuple, frozenset)):
         return [leaf for item in value for leaf in _leaves(item)]
     return [value]

@@ -60,6 +60,8 @@ RRULES = {
     "2月和8月的30日": "FREQ=MONTHLY;BYMONTH=2,8;BYMONTHDAY=28,29,30;BYSETPOS=-1",
     "every quarter at the start of the quarter minus 1 day": "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
     "by month-end": "FREQ=MONTHLY;BYMONTHDAY=-1",
+    "每旬末": "FREQ=MONTHLY;BYMONTHDAY=10,20,-1",
+    "every xun": "FREQ=MONTHLY;BYMONTHDAY=1,11,21",
 }
 NO_RRULE = [
     "every working day",
@@ -121,3 +123,28 @@ def test_rrule_dates_rolled_are_the_occurrences(text: str) -> None:
     rolled = sorted({cal.roll(d.date(), "modified_following") for d in nominal})
     start, end = dt.date(2024, 1, 1), dt.date(2026, 12, 31)
     assert rule.occurrences(start, end, calendar=cal) == [d for d in rolled if start <= d <= end]
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        ("旬末后三日内", "at xun-end plus 3 days", "旬末后3日"),
+        ("within 3 days after the end of the xun", "at xun-end plus 3 days", "旬末后3日"),
+        ("每旬末", "every xun at xun-end", "每旬末"),
+        ("每旬", "every xun", "每旬"),
+        ("当旬最后一个工作日前", "by the last working day of the xun", "当旬最后一个工作日前"),
+        ("每月1日", "every month on the 1st", "每月1日"),
+        ("every month", "every month on the 1st", "每月1日"),
+        ("每年", "every year on Jan 1", "每年1月1日"),
+    ],
+)
+def test_canonical_text_round_trips(text: str, en: str, zh: str) -> None:
+    rule = parse_rule(text)
+    assert (rule.to_text("en"), rule.to_text("zh")) == (en, zh)
+    assert parse_rule(en) == parse_rule(zh) == rule
+
+
+def test_xun_rrules() -> None:
+    assert parse_rule("每旬末").to_rrule() == "FREQ=MONTHLY;BYMONTHDAY=10,20,-1"
+    assert parse_rule("every xun").to_rrule() == "FREQ=MONTHLY;BYMONTHDAY=1,11,21"
+    assert parse_rule("每旬末后两天").to_rrule() is None

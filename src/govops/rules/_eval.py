@@ -6,15 +6,15 @@ One code path computes every date; when a ``trace`` list is passed it also recor
 
 from __future__ import annotations
 
-import calendar as _stdcal
 import datetime as dt
+import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .._time import as_local_date
 from ..calendars import DayKind, WorkCalendar
-from ..exceptions import CalendarCoverageError, InvalidTypeError, RuleError
+from ..exceptions import CalendarCoverageError, GovopsError, InvalidTypeError, RuleError
 from ._explain import Explanation, Step
 from ._nodes import (
     MONTHS_PER,
@@ -46,8 +46,16 @@ _REST_RUN = 45
 _ONE = dt.timedelta(days=1)
 _WD_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WD_ZH = "一二三四五六日"
-_PERIOD_EN = {"month": "month", "quarter": "quarter", "half_year": "half-year", "year": "year"}
+_PERIOD_EN = {
+    "xun": "xun",
+    "month": "month",
+    "quarter": "quarter",
+    "half_year": "half-year",
+    "year": "year",
+}
 _EDGE_ZH = {
+    ("xun", "end"): "旬末",
+    ("xun", "start"): "旬初",
     ("month", "end"): "月末",
     ("quarter", "end"): "季度末",
     ("half_year", "end"): "半年末",
@@ -84,11 +92,12 @@ _EVENT_ZH = {
 
 Trace = list[Step]
 
+_WEEKDAY_OFFSETS = tuple(dt.timedelta(days=i) for i in range(7))
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_days(year: int, month: int) -> int:
-    if month == 2 and _stdcal.isleap(year):
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         return 29
     return _DAYS_IN_MONTH[month]
 
@@ -129,10 +138,9 @@ def _add_months(d: dt.date, n: int) -> dt.date:
 def _shift(d: dt.date, count: Count, sign: int) -> dt.date:
     n = count.n * sign
     try:
-        if count.unit == "day":
-            return d + dt.timedelta(days=n)
-        if count.unit == "week":
-            return d + dt.timedelta(days=7 * n)
+        delta = count._delta  # days and weeks: a fixed number of calendar days
+        if delta is not None:
+            return d + delta if sign > 0 else d - delta
         if count.unit == "month":
             return _add_months(d, n)
         return _add_months(d, 12 * n)
@@ -169,10 +177,34 @@ def _rest_days(cal: WorkCalendar, lo: dt.date, hi: dt.date, trace: Trace, en: st
         d += _ONE
 
 
+def _rolled(d: dt.date, roll: RollName | None, cal: WorkCalendar) -> dt.date | None:
+    """:func:`_roll` without a trace: the hot path of ``due`` and ``occurrences``."""
+    # The calendar is asked first even when nothing rolls: a day it does not cover is an error.
+    if cal.is_working_day(d):
+        return d
+    return _roll_rest_day(d, roll, cal)
+
+
+def _roll_rest_day(d: dt.date, roll: RollName | None, cal: WorkCalendar) -> dt.date | None:
+    """:func:`_rolled` for a ``d`` known to be a rest day."""
+    if roll is None or roll == "none":
+        return d
+    if roll == "skip":
+        return None
+    if roll == "preceding":
+        return cal.add_working_days(d, -1)
+    result = cal.add_working_days(d, 0)
+    if roll == "modified_following" and result.month != d.month:
+        return cal.add_working_days(d, -1)
+    return result
+
+
 def _roll(
     d: dt.date, roll: RollName | None, cal: WorkCalendar, trace: Trace | None
 ) -> dt.date | None:
     """Move ``d`` off a rest day by ``roll``; ``None`` when ``roll == "skip"`` drops it."""
+    if trace is None:
+        return _rolled(d, roll, cal)
     if cal.is_working_day(d):
         if trace is not None:
             info = cal.describe(d)
@@ -232,16 +264,36 @@ def _month_period(frequency: str, d: dt.date) -> tuple[int, int]:
     return k - k % size, size
 
 
+@functools.lru_cache(maxsize=8192)
 def _span(k: int, size: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the month-based period starting at month count ``k`` (cached: due
+    and occurrences ask for the same few periods over and over)."""
+    # Periods never straddle a year (size divides 12 and k is a multiple of it).
     y, m = divmod(k, 12)
-    y2, m2 = divmod(k + size - 1, 12)
-    return dt.date(y, m + 1, 1), dt.date(y2, m2 + 1, _month_days(y2, m2 + 1))
+    last = m + size
+    return dt.date(y, m + 1, 1), dt.date(y, last, _month_days(y, last))
+
+
+def _xun_index(d: dt.date) -> int:
+    """The xun (旬) count of ``d`` from year 0: three a month, days 1–10, 11–20 and 21–end."""
+    return (d.year * 12 + d.month - 1) * 3 + (2 if d.day > 20 else (d.day - 1) // 10)
+
+
+@functools.lru_cache(maxsize=8192)
+def _xun_span(k: int) -> tuple[dt.date, dt.date]:
+    """First and last day of xun number ``k`` (see :func:`_xun_index`), cached."""
+    y, m = divmod(k // 3, 12)
+    third = k % 3
+    last = _month_days(y, m + 1) if third == 2 else 10 * third + 10
+    return dt.date(y, m + 1, 10 * third + 1), dt.date(y, m + 1, last)
 
 
 def _period_of(frequency: str, d: dt.date) -> tuple[dt.date, dt.date]:
     if frequency == "week":
         start = d - dt.timedelta(days=d.weekday())
         return start, start + dt.timedelta(days=6)
+    if frequency == "xun":
+        return _xun_span(_xun_index(d))
     return _span(*_month_period(frequency, d))
 
 
@@ -254,14 +306,25 @@ def _periods(frequency: str, lo: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
         while True:
             yield start, start + six
             start += week
+    if frequency == "xun":
+        k = _xun_index(lo)
+        while True:
+            yield _xun_span(k)
+            k += 1
     k, size = _month_period(frequency, lo)
     while True:
         yield _span(k, size)
         k += size
 
 
+# The most calendar days one unit of an offset can span (a working day: 3, across a weekend).
+_MAX_DAYS_PER = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
 def _margin(selector: Selector, roll: RollName | None = "following") -> int:
     """How many days an occurrence can land outside its own period."""
+    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+        return 0  # a working day of the period itself
     if roll in ("none", "skip"):
         shift = 0
     elif roll == "modified_following":
@@ -269,10 +332,30 @@ def _margin(selector: Selector, roll: RollName | None = "following") -> int:
     else:
         shift = _REST_RUN
     if isinstance(selector, Edge) and selector.offset is not None:
-        n, unit = selector.offset.n, selector.offset.unit
-        days = {"day": n, "week": 7 * n, "month": 31 * n, "year": 366 * n}.get(unit, 3 * n)
-        return days + _REST_RUN + shift
+        offset = selector.offset
+        return offset.n * _MAX_DAYS_PER.get(offset.unit, 3) + _REST_RUN + shift
     return shift
+
+
+def _overshoot(selector: Selector, roll: RollName | None, frequency: str) -> int:
+    """How many days past its period's end an occurrence can land (a tighter bound than
+    :func:`_margin`, which also bounds how far before its period's start one can land)."""
+    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+        return 0  # a working day of the period itself
+    if roll in (None, "none", "skip", "preceding"):
+        rolled = 0
+    elif roll == "following":
+        rolled = _REST_RUN
+    else:  # modified following: never past the end of the month the date falls in
+        rolled = 31
+    if isinstance(selector, Edge) and selector.offset is not None:
+        off = selector.offset
+        if off.unit == "working_day":
+            return 0 if selector.before else 3 * off.n + _REST_RUN
+        return (0 if selector.before else off.n * _MAX_DAYS_PER[off.unit]) + rolled
+    if roll == "modified_following" and frequency in MONTHS_PER:
+        return 0  # the anchor's month ends by the period's end, and the roll stays in it
+    return rolled
 
 
 def _roll_window(raw: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]:
@@ -290,12 +373,14 @@ def _roll_window(raw: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]
 
 def _anchor(selector: Selector, ps: dt.date, pe: dt.date) -> dt.date:
     """The calendar-day date a selector names in the period [ps, pe] (before offset and roll)."""
-    if isinstance(selector, Edge):
+    # The node classes are final, so an exact type test stands in for isinstance (faster).
+    if type(selector) is Edge:
         return ps if selector.edge == "start" else pe
-    if isinstance(selector, Weekday):
-        return ps + dt.timedelta(days=selector.weekday)
-    if isinstance(selector, MonthDay):
-        return ps.replace(day=min(selector.day, _month_days(ps.year, ps.month)))
+    if type(selector) is Weekday:
+        return ps + _WEEKDAY_OFFSETS[selector.weekday]
+    if type(selector) is MonthDay:
+        year, month = ps.year, ps.month
+        return dt.date(year, month, min(selector.day, _month_days(year, month)))
     if isinstance(selector, YearDate):
         last = _month_days(ps.year, selector.month)
         return dt.date(ps.year, selector.month, min(selector.day, last))
@@ -319,6 +404,65 @@ def _window(
     return _roll_window(a, roll)
 
 
+def _nth_working_day(
+    n: int, ps: dt.date, pe: dt.date, cal: WorkCalendar, frequency: str
+) -> dt.date:
+    """The n-th working day of the period [ps, pe] (``-1``: the last one)."""
+    if n > 0:
+        result = cal.add_working_days(cal.add_working_days(ps, 0), n - 1)
+        ok = result <= pe
+    else:
+        last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
+        result = cal.add_working_days(last, n + 1)
+        ok = result >= ps
+    if not ok:
+        raise RuleError(
+            f"the {ordinal(n)} working day of the {frequency.replace('_', '-')} "
+            f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days"
+        )
+    return result
+
+
+def _occurrence(
+    selector: Selector,
+    ps: dt.date,
+    pe: dt.date,
+    roll: RollName | None,
+    cal: WorkCalendar,
+    frequency: str,
+) -> dt.date | None:
+    """:func:`_period_date` without a trace: the same dates by the shortest route (``due`` and
+    ``occurrences`` spend most of their time here, so the anchor is computed inline)."""
+    # The node classes are final, so an exact type test stands in for isinstance (and is faster).
+    if type(selector) is Weekday:
+        a = ps + _WEEKDAY_OFFSETS[selector.weekday]
+    elif type(selector) is MonthDay:
+        day = selector.day
+        if day <= 28:  # every month has it
+            a = dt.date(ps.year, ps.month, day)
+        else:
+            year, month = ps.year, ps.month
+            a = dt.date(year, month, min(day, _month_days(year, month)))
+    elif type(selector) is Edge:
+        a = pe if selector.edge == "end" else ps
+        off = selector.offset
+        if off is not None:
+            sign = -1 if selector.before else 1
+            if off.unit == "working_day":
+                return cal.add_working_days(a, sign * off.n)
+            a = _shift(a, off, sign)
+    elif type(selector) is NthWorkingDay:
+        return _nth_working_day(selector.n, ps, pe, cal, frequency)
+    elif type(selector) is YearDate:
+        year, month = ps.year, selector.month
+        a = dt.date(year, month, min(selector.day, _month_days(year, month)))
+    else:
+        a = _anchor(selector, ps, pe)
+    if cal.is_working_day(a):
+        return a
+    return _roll_rest_day(a, roll, cal)
+
+
 def _period_date(
     selector: Selector,
     ps: dt.date,
@@ -329,20 +473,11 @@ def _period_date(
     frequency: str,
 ) -> dt.date | None:
     """The date ``selector`` gives in the period [ps, pe], rolled; ``None`` if skipped."""
+    if trace is None:
+        return _occurrence(selector, ps, pe, roll, cal, frequency)
     if isinstance(selector, NthWorkingDay):
         n = selector.n
-        if n > 0:
-            result = cal.add_working_days(cal.add_working_days(ps, 0), n - 1)
-            ok = result <= pe
-        else:
-            last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
-            result = cal.add_working_days(last, n + 1)
-            ok = result >= ps
-        if not ok:
-            raise RuleError(
-                f"the {ordinal(n)} working day of the {frequency.replace('_', '-')} "
-                f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days"
-            )
+        result = _nth_working_day(n, ps, pe, cal, frequency)
         if trace is not None:
             which_en = "last" if n == -1 else ordinal(n)
             which_zh = "最后一个" if n == -1 else f"第{n}个"
@@ -481,37 +616,171 @@ def _first_after(
                 )
             )
         return result
-    roll = rule.effective_roll
+    d, ps, pe = _next_occurrence(rule, t, cal)
+    if trace is not None:
+        # Evaluate the winning period again, recording its steps: the traced evaluation must land
+        # where the search did.
+        traced = _period_date(sel, ps, pe, rule.effective_roll, cal, trace, body.frequency)
+        assert traced == d, (traced, d)
+    return d
+
+
+# Far beyond any calendar's coverage (about 60 years of weeks); a search that runs this long has
+# met a schedule whose every occurrence is skipped.
+_SEARCH_LIMIT = 3000
+
+
+@functools.lru_cache(maxsize=8192)
+def _bounds(frequency: str, k: int, step: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of period ``k``, cached. A week's ``k`` is its Monday's ordinal and
+    ``step`` 7; a month-based period's ``k`` is the month count (from year 0) of its first month and
+    ``step`` its length in months; a xun's ``k`` is :func:`_xun_index` and ``step`` 1. The next
+    period is ``k + step``."""
+    if frequency == "week":
+        return dt.date.fromordinal(k), dt.date.fromordinal(k + 6)
+    if frequency == "xun":
+        return _xun_span(k)
+    return _span(k, step)
+
+
+def _search_start(sel: Selector, t: dt.date) -> dt.date:
+    """A day in (or next to) the period the first occurrence after ``t`` comes from: the day
+    after ``t``, moved back by an edge's offset (``month-end plus 1 year`` comes from last year)."""
     after = t + _ONE
-    months = body.months
-    simple = isinstance(sel, (Weekday, MonthDay, YearDate)) or (
-        isinstance(sel, Edge) and sel.offset is None
-    )
-    # Occurrences never decrease from one period to the next (anchors increase and every roll
-    # convention is monotonic), so the first period whose occurrence is after t gives the answer.
-    for i, (ps, pe) in enumerate(
-        _periods(body.frequency, after - dt.timedelta(days=_margin(sel, roll)))
-    ):
-        if i > 3000:  # about 60 years of weeks; far beyond any calendar's coverage
-            break
-        if months and ps.month not in months:
-            continue
-        if simple:
-            a = _anchor(sel, ps, pe)
-            if cal.is_working_day(a):  # its own occurrence: no roll, no window needed
-                if a < after:
-                    continue
-                if trace is None:
-                    return a
-        _, hi = _window(sel, ps, pe, roll)
-        if hi < after:
-            continue
-        steps: Trace | None = [] if trace is not None else None
-        d = _period_date(sel, ps, pe, roll, cal, steps, body.frequency)
+    if type(sel) is not Edge or sel.offset is None:
+        return after
+    off = sel.offset
+    back = 1 if sel.before else -1
+    try:
+        if off.unit == "working_day":  # about 7 calendar days per 5 working days
+            return after + dt.timedelta(back * (off.n * 7 // 5))
+        return _shift(after, off, back)
+    except (RuleError, OverflowError):  # near the end of the date type: start from t itself
+        return after
+
+
+class SearchPlan(NamedTuple):
+    """What ``due`` needs to search a schedule's periods, worked out once (a :class:`Rule` keeps
+    it) instead of on every call."""
+
+    selector: Selector
+    roll: RollName | None
+    frequency: str
+    months: frozenset[int]
+    step: int  # see _bounds
+    reach: dt.timedelta  # how far past its period's end an occurrence can land (_overshoot)
+    lead: dt.timedelta | None  # t + lead is where the search starts; None: ask _search_start
+
+
+def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
+    """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search)."""
+    sel = body.selector
+    if isinstance(sel, WorkingDays):
+        return None
+    frequency = body.frequency
+    step = 7 if frequency == "week" else 1 if frequency == "xun" else MONTHS_PER[frequency]
+    lead: dt.timedelta | None = _ONE
+    if isinstance(sel, Edge) and sel.offset is not None:  # start where the offset comes from
+        off = sel.offset
+        back = 1 if sel.before else -1
+        if off.unit == "working_day":  # about 7 calendar days per 5 working days
+            lead = _ONE + dt.timedelta(days=back * (off.n * 7 // 5))
+        elif off._delta is not None:
+            lead = _ONE + back * off._delta
+        else:  # months and years: no fixed number of days
+            lead = None
+    reach = dt.timedelta(days=_overshoot(sel, roll, frequency))
+    return SearchPlan(sel, roll, frequency, body.months, step, reach, lead)
+
+
+def _uncovered(
+    e: CalendarCoverageError,
+    sel: Selector,
+    ps: dt.date,
+    pe: dt.date,
+    roll: RollName | None,
+    t: dt.date,
+) -> dt.date:
+    """For a period whose days the calendar does not cover but whose occurrence cannot land after
+    ``t`` anyway, a day on or before ``t`` to stand in for it; otherwise the coverage error."""
+    hi = _window(sel, ps, pe, roll)[1]
+    if hi <= t:
+        return hi
+    raise e
+
+
+def _next_occurrence(rule: Rule, t: dt.date, cal: WorkCalendar) -> tuple[dt.date, dt.date, dt.date]:
+    """The first occurrence strictly after ``t`` and the bounds of the period it comes from.
+
+    Occurrences never decrease from one period to the next (anchors increase and every roll
+    convention is monotonic), so the search starts from the period the answer most likely comes
+    from: if that period's occurrence is after ``t``, earlier periods are tried while theirs still
+    are (a rest day rolled forward, an offset past the period's end); otherwise later periods are.
+    Most answers take two periods. This is the hot path of ``due`` for schedules, so the period
+    arithmetic (see :func:`_bounds`) is written out here.
+    """
+    plan = rule._search_plan
+    assert plan is not None
+    sel, roll, frequency, months, step, reach, lead = plan
+    try:
+        start = t + lead if lead is not None else _search_start(sel, t)
+    except OverflowError:  # the last days a date can have: start from t itself
+        start = t
+    if frequency == "week":
+        k = start.toordinal() - start.weekday()
+    elif frequency == "xun":
+        k = _xun_index(start)
+    else:
+        k = start.year * 12 + start.month - 1
+        k -= k % step
+    while months and k % 12 + 1 not in months:
+        k += step
+    ps, pe = _bounds(frequency, k, step)
+    pending: CalendarCoverageError | None = None
+    try:
+        d = _occurrence(sel, ps, pe, roll, cal, frequency)
+    except CalendarCoverageError as e:
+        try:
+            d = _uncovered(e, sel, ps, pe, roll, t)
+        except CalendarCoverageError:  # an error only if no earlier period gives the answer
+            d, pending = None, e
+    if pending is not None or (d is not None and d > t):
+        found = ps, pe
+        # An occurrence lands at most ``reach`` past its period's end: periods that cannot reach
+        # past t are not evaluated at all.
+        for _ in range(_SEARCH_LIMIT):
+            k -= step
+            while months and k % 12 + 1 not in months:
+                k -= step
+            try:
+                ps, pe = _bounds(frequency, k, step)
+                if pe + reach <= t:
+                    break
+            except (ValueError, OverflowError):  # before the first day a date can have
+                break
+            try:
+                earlier = _occurrence(sel, ps, pe, roll, cal, frequency)
+            except CalendarCoverageError as error:
+                earlier = _uncovered(error, sel, ps, pe, roll, t)
+            if earlier is not None:
+                if earlier <= t:
+                    break
+                d, found, pending = earlier, (ps, pe), None
+        if pending is not None:
+            raise pending
+        assert d is not None
+        return d, found[0], found[1]
+    for _ in range(_SEARCH_LIMIT):
+        k += step
+        while months and k % 12 + 1 not in months:
+            k += step
+        ps, pe = _bounds(frequency, k, step)
+        try:
+            d = _occurrence(sel, ps, pe, roll, cal, frequency)
+        except CalendarCoverageError as error:
+            d = _uncovered(error, sel, ps, pe, roll, t)
         if d is not None and d > t:
-            if trace is not None and steps is not None:
-                trace.extend(steps)
-            return d
+            return d, ps, pe
     raise RuleError(
         f"{rule.to_text(rule.lang)!r} has no occurrence after {t.isoformat()}; "
         "check the months and the roll modifier"
@@ -570,14 +839,31 @@ def _require_covered(cal: WorkCalendar, *days: dt.date) -> None:
         cal.is_working_day(d)
 
 
+def _out_of_range(rule: Rule, e: Exception) -> RuleError:
+    # Date arithmetic past year 1 or 9999 (only reachable with a calendar that covers those
+    # years): a rule error, never a bare OverflowError or ValueError.
+    err = RuleError(
+        f"rule {rule.to_text(rule.lang)!r}: the dates it needs fall outside the years a date "
+        f"can have (1–9999): {e}"
+    )
+    err.__cause__ = e
+    return err
+
+
 def due(rule: Rule, trigger: object, cal: object) -> dt.date:
-    calendar = _check_calendar(cal)
-    t = _local(trigger, calendar, "trigger")
+    calendar = cal if type(cal) is WorkCalendar else _check_calendar(cal)
+    t = trigger if type(trigger) is dt.date else _local(trigger, calendar, "trigger")
     try:
-        _require_covered(calendar, t)
+        calendar.is_working_day(t)  # a trigger the calendar does not cover is an error
+        if rule._search_plan is not None:  # a schedule: its hot path directly
+            return _next_occurrence(rule, t, calendar)[0]
         return _evaluate(rule, t, calendar, None)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except GovopsError:
+        raise
+    except (OverflowError, ValueError) as e:
+        raise _out_of_range(rule, e) from e
 
 
 def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.date]:
@@ -600,6 +886,10 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
         return _occurrences(rule, body, lo, hi, calendar)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except GovopsError:
+        raise
+    except (OverflowError, ValueError) as e:
+        raise _out_of_range(rule, e) from e
 
 
 def _occurrences(
@@ -726,6 +1016,10 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
         result = _evaluate(rule, t, calendar, trace)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except GovopsError:
+        raise
+    except (OverflowError, ValueError) as e:
+        raise _out_of_range(rule, e) from e
     if isinstance(body, Schedule):
         en = f"next occurrence after the trigger: {_en(result)}"
         zh = f"起算日之后的下一次:{_zh(result)}"

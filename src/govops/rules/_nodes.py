@@ -3,7 +3,8 @@
 Every node validates itself on construction and raises :class:`~govops.RuleError` naming the bad
 value and what to write instead, so a node that exists is a node that can be evaluated. A few
 spellings that mean the same thing are folded into one form here (``every week`` is ``every Monday``,
-``every month on the 1st`` is ``every month``), so that equal meaning gives equal nodes.
+``every month on the 1st`` is ``every month``, ``every year on Jan 1`` is ``every year``), so that
+equal meaning gives equal nodes.
 """
 
 from __future__ import annotations
@@ -35,19 +36,21 @@ __all__ = [
 
 Unit = Literal["day", "working_day", "week", "month", "year"]
 Event = Literal["meeting", "formation", "receipt", "assignment", "decision"]
-PeriodName = Literal["month", "quarter", "half_year", "year"]
-Frequency = Literal["day", "week", "month", "quarter", "half_year", "year"]
+PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
+Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year"]
 RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
 Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
 
 UNITS: tuple[Unit, ...] = ("day", "working_day", "week", "month", "year")
 EVENTS: tuple[Event, ...] = ("meeting", "formation", "receipt", "assignment", "decision")
-PERIODS: tuple[PeriodName, ...] = ("month", "quarter", "half_year", "year")
-FREQUENCIES: tuple[Frequency, ...] = ("day", "week", "month", "quarter", "half_year", "year")
+# 旬 (xun): the ten-day thirds of a month, 1–10 (上旬), 11–20 (中旬) and 21 to the month's end (下旬).
+PERIODS: tuple[PeriodName, ...] = ("xun", "month", "quarter", "half_year", "year")
+FREQUENCIES: tuple[Frequency, ...] = ("day", "week", "xun", "month", "quarter", "half_year", "year")
 ROLLS: tuple[RollName, ...] = ("following", "preceding", "modified_following", "none", "skip")
 ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete", "reply")
 
-# Months per period; a period starts in a month m with (m - 1) % size == 0.
+# Months per month-based period; a period starts in a month m with (m - 1) % size == 0. Weeks and
+# xun are not month-based and are handled on their own.
 MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 MAX_COUNT = 9999
 
@@ -69,6 +72,9 @@ class Count:
 
     n: int
     unit: Unit
+    # Derived, not part of equality: the length of a day or week count as a timedelta, made once
+    # so that evaluation adds it without building one per call (None for the other units).
+    _delta: dt.timedelta | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _one_of("unit", self.unit, UNITS)
@@ -78,6 +84,8 @@ class Count:
                 "write at least 1 (e.g. 'within 1 day', '1日内'), or 'by YYYY-MM-DD' for a fixed date"
             )
         _int_in("n", self.n, 1, MAX_COUNT)
+        days = 1 if self.unit == "day" else 7 if self.unit == "week" else 0
+        object.__setattr__(self, "_delta", dt.timedelta(days=self.n * days) if days else None)
 
     @property
     def is_working(self) -> bool:
@@ -237,6 +245,7 @@ def _schedule_selector(frequency: str, selector: Selector) -> Selector:
 _ALLOWED: dict[str, tuple[type, ...]] = {
     "day": (WorkingDays,),
     "week": (Weekday, NthWorkingDay),
+    "xun": (Edge, NthWorkingDay),
     "month": (Edge, NthWorkingDay, MonthDay),
     "quarter": (Edge, NthWorkingDay),
     "half_year": (Edge, NthWorkingDay),
@@ -262,13 +271,21 @@ class Schedule:
     def __attrs_post_init__(self) -> None:
         _one_of("frequency", self.frequency, FREQUENCIES)
         selector = _schedule_selector(self.frequency, self.selector)
-        if self.frequency == "month" and len(self.months) == 1 and isinstance(selector, MonthDay):
-            # "in June on the 30th" is "every year on June 30".
+        if (
+            self.frequency == "month"
+            and len(self.months) == 1
+            and (isinstance(selector, MonthDay) or selector == Edge("start"))
+        ):
+            # "in June on the 30th" is "every year on June 30" (and "in June on the 1st", which
+            # folded to the start of the month above, "every year on June 1").
             (month,) = self.months
-            day = min(selector.day, _stdcal.monthrange(2024, month)[1])
+            first = 1 if isinstance(selector, Edge) else selector.day
+            day = min(first, _stdcal.monthrange(2024, month)[1])
             object.__setattr__(self, "frequency", "year")
             object.__setattr__(self, "months", frozenset())
             selector = YearDate(month, day)
+        if self.frequency == "year" and selector == YearDate(1, 1):
+            selector = Edge("start")  # "every year on Jan 1" is "every year"
         object.__setattr__(self, "selector", selector)
         allowed = _ALLOWED[self.frequency]
         if not isinstance(selector, allowed):

@@ -250,7 +250,14 @@ _ADVERBS = {
     "yearly": "year",
     "annually": "year",
 }
-_PERIOD_ZH = {"月": "month", "季度": "quarter", "季": "quarter", "半年": "half_year", "年": "year"}
+_PERIOD_ZH = {
+    "旬": "xun",
+    "月": "month",
+    "季度": "quarter",
+    "季": "quarter",
+    "半年": "half_year",
+    "年": "year",
+}
 _EDGE_ZH = {"底": "end", "末": "end", "初": "start"}
 
 
@@ -299,7 +306,7 @@ def _date(year: int, month: int, day: int) -> dt.date:
 
 
 def _schedule(frequency: str, sel: _Sel | None, months: frozenset[int] = frozenset()) -> Schedule:
-    if frequency not in ("week", "month", "quarter", "half_year", "year"):
+    if frequency not in ("week", "xun", "month", "quarter", "half_year", "year"):
         raise RuleError(f"'every {frequency}' is not a schedule this language knows")
     if sel is None:
         return Schedule(frequency, Edge("start"), months=months)  # type: ignore[arg-type]
@@ -355,6 +362,11 @@ def _unit(token: Token) -> str:
         raise RuleError(
             f"{str(token)!r} is not a unit to count in; write months instead "
             "(a quarter is '3 months' / '3个月', a half-year '6 months' / '6个月')"
+        )
+    if noun == "xun":
+        raise RuleError(
+            f"{str(token)!r} is not a unit to count in (a 旬 is 8 to 11 days); write days, or an "
+            "edge such as 'at xun-end plus 3 days' (旬末后3日)"
         )
     return noun
 
@@ -510,6 +522,15 @@ class _Builder(Transformer[Token, Any]):
     def next_month_day(self, c: list[Any]) -> _Tagged:
         n = _ints(c)[0]
         return _Tagged(NextMonthDay(31 if n == -1 else n), "en")
+
+    def within_after_edge(self, c: list[Any]) -> _Tagged:
+        # "within 3 days after the end of the xun" is "at xun-end plus 3 days" (旬末后三日内).
+        period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
+        if period == "week":
+            raise RuleError(
+                "a deadline after the end of the week is not supported; write 'every Sunday'"
+            )
+        return _Tagged(PeriodDeadline(period, _edge(edge, (1, _first(c, Count)))), "en")
 
     def period_edge(self, c: list[Any]) -> _Tagged:
         period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
@@ -685,8 +706,8 @@ _LABELS = {
     "DAYS": "'days'",
     "WORKING_DAYS": "'working days'",
     "CALENDAR_DAYS": "'calendar days'",
-    "PERIOD_NOUN": "'month', 'quarter', 'half-year', 'year' or 'week'",
-    "PERIOD_EDGE": "'month-end', 'quarter-end', 'year-end'",
+    "PERIOD_NOUN": "'month', 'quarter', 'half-year', 'year', 'week' or 'xun'",
+    "PERIOD_EDGE": "'month-end', 'quarter-end', 'year-end', 'xun-end'",
     "PERIOD_ADVERB": "'weekly', 'monthly', 'quarterly'",
     "END": "'end'",
     "START": "'start'",
@@ -722,6 +743,7 @@ _LABELS = {
     "MONTH_ZH": "'月'",
     "QUARTER_ZH": "'季度'",
     "HALF_YEAR_ZH": "'半年'",
+    "XUN_ZH": "'旬'",
     "YEAR_ZH": "'年'",
     "EDGE_ZH": "'底'/'末'/'初'",
     "WEEKDAY_ZH": "a weekday ('周一')",
@@ -735,6 +757,7 @@ _KEYWORDS_EN = (
     "every within after before by at on in of the and plus minus starting last first day days "
     "week weeks month months year years quarter half-year working business calendar month-end "
     "quarter-end year-end half-year-end month-start quarter-start year-start end start beginning "
+    "xun xun-end xun-start "
     "next advance meeting formation receipt assignment decision report submit hold publish "
     "disclose complete reply roll forward back no skip holidays workday workdays"
 )
@@ -757,6 +780,8 @@ _VOCAB_ZH = [
     "年末",
     "年初",
     "半年末",
+    "旬末",
+    "每旬",
     "工作日",
     "自然日",
     "每周",
@@ -934,10 +959,16 @@ def _parse_cached(text: str) -> Rule:
         )
     if len(text) > MAX_LENGTH:
         raise RuleError(f"rule text of {len(text)} characters is too long (at most {MAX_LENGTH})")
-    norm, offsets = _normalize(text)
+    # Most rules are already NFKC (ASCII, or plain Chinese): then the per-character pass, which
+    # also maps offsets back for error reports, is only needed when there is an error to report.
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        norm = text
+    else:
+        norm = _normalize(text)[0]
     try:
         rule: Rule = _parser().parse(norm)  # type: ignore[assignment]
     except UnexpectedInput as e:
+        norm, offsets = _normalize(text)
         raise _syntax_error(text, norm, offsets, e) from None
     except VisitError as e:  # pragma: no cover - the builder runs inside the parser
         if isinstance(e.orig_exc, GovopsError):

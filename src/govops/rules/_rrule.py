@@ -37,6 +37,10 @@ def _yearly(months: tuple[int, ...], day: int) -> str:
 
 
 def _edge(frequency: str, months: frozenset[int], edge: Edge) -> str | None:
+    if frequency == "xun":  # 旬: days 1, 11, 21 start one; 10, 20 and the month's last end one
+        if edge.offset is not None:
+            return None
+        return "FREQ=MONTHLY;BYMONTHDAY=" + ("1,11,21" if edge.edge == "start" else "10,20,-1")
     starts = _STARTS[frequency]
     size = 12 // len(starts)
     if months:

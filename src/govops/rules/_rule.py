@@ -69,12 +69,15 @@ class Rule:
     action_word: str | None = attrs.field(default=None, kw_only=True, eq=False)
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
+    _search_plan: _eval.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check()
-        # Computed once: due() reads it on every call.
+        # Computed once: due() reads them on every call.
         effective = self.roll if self.roll is not None else default_roll(self.body)
         object.__setattr__(self, "_effective_roll", effective)
+        plan = _eval.search_plan(self.body, effective) if isinstance(self.body, Schedule) else None
+        object.__setattr__(self, "_search_plan", plan)
 
     def _check(self) -> None:
         if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):

@@ -54,9 +54,21 @@ _EVENT_ZH = {
     "decision": "作出行政决定",
     "meeting": "会议召开",
 }
-_PERIOD_EN = {"month": "month", "quarter": "quarter", "half_year": "half-year", "year": "year"}
-_PERIOD_ZH = {"month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
-_END_ZH = {"month": "月底", "quarter": "季度末", "half_year": "半年末", "year": "年底"}
+_PERIOD_EN = {
+    "xun": "xun",
+    "month": "month",
+    "quarter": "quarter",
+    "half_year": "half-year",
+    "year": "year",
+}
+_PERIOD_ZH = {"xun": "旬", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+_END_ZH = {
+    "xun": "旬末",
+    "month": "月底",
+    "quarter": "季度末",
+    "half_year": "半年末",
+    "year": "年底",
+}
 _ROLL_EN = {
     "following": "roll forward",
     "preceding": "roll back",
@@ -79,6 +91,13 @@ ACTION_ZH = {
     "complete": "完成",
     "reply": "答复",
 }
+
+
+_START = Edge("start")
+# A month or year schedule that starts its period falls on a day one can name, so the canonical
+# text names it: an office that wrote 每月1日 reads 每月1日 back, not 每月 (and "every month", the
+# same rule, prints the same way). A quarter or half-year start has no shorter name than its own.
+_FIRST_DAY = {"month": ("on the 1st", "1日"), "year": ("on Jan 1", "1月1日")}
 
 
 def ordinal(n: int) -> str:
@@ -177,12 +196,15 @@ def _body_en(rule: Rule) -> str:
         return "every working day"
     if body.months:
         months = _months_en(body.months)
+        if ssel == _START:  # the day is printed when there is one to print (see _FIRST_DAY)
+            return f"in {months} on the 1st"
         if isinstance(ssel, Edge):
             return f"in {months} {_edge_en('month', ssel, 'at')}"
         return f"in {months} {_selector_en('month', ssel)}"
     noun = _PERIOD_EN[body.frequency]
-    if ssel == Edge("start"):
-        return f"every {noun}"
+    if ssel == _START:
+        first = _FIRST_DAY.get(body.frequency)
+        return f"every {noun}" if first is None else f"every {noun} {first[0]}"
     return f"every {noun} {_selector_en(body.frequency, ssel)}"
 
 
@@ -219,6 +241,8 @@ def _body_zh(rule: Rule) -> str:
         return "每个工作日"
     if body.months:
         months = _months_zh(body.months)
+        if ssel == _START:
+            return f"{months}的1日"
         if isinstance(ssel, Edge):
             return months + ("底" if ssel.edge == "end" else "初") + _tail_zh(ssel)
         if isinstance(ssel, NthWorkingDay):
@@ -227,8 +251,9 @@ def _body_zh(rule: Rule) -> str:
             return f"{months}的{ssel.day}日"
     period = _PERIOD_ZH[body.frequency]
     if isinstance(ssel, Edge):
-        if ssel == Edge("start"):
-            return f"每{period}"
+        if ssel == _START:
+            first = _FIRST_DAY.get(body.frequency)
+            return f"每{period}" if first is None else f"每{period}{first[1]}"
         return "每" + _edge_zh(body.frequency, ssel)
     if isinstance(ssel, NthWorkingDay):
         return f"每{period}{_nth_zh(ssel.n)}"
