@@ -9,7 +9,10 @@ approving what waits for approval and recording every notice. Along the way it c
 * monotonic escalation: no rung is skipped unless its ``skip_when`` held that day;
 * ``next_check_at`` is never late: when nothing new was recorded, no notice is due before it;
 * replay: the ledger read back from JSON and the journal rebuilt from its entries give the same
-  decisions.
+  decisions;
+* the ledger as the record: recording the notices in the ledger itself (the primary path) gives
+  the same decision every day as recording them in a journal, and the serialized ledger, notices
+  and all, read back from JSON gives the same decision again.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ def scenarios(draw: st.DrawFn) -> Ledger:
     return ledger
 
 
-def decide(ledger: Ledger, journal: SupervisionJournal, now: dt.datetime) -> object:
+def decide(ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime) -> object:
     return supervise(
         ledger, policy=POLICY, calendar=CAL, now=now, journal=journal, directory=DIRECTORY
     )
@@ -170,3 +173,64 @@ def test_a_daily_sweep_is_idempotent_deterministic_monotonic_and_replayable(
     old_journal, old_decision = snapshots[day]
     rebuilt = SupervisionJournal.from_entries(old_journal.entries)
     assert decide(replayed, rebuilt, at(day, 17)) == old_decision
+
+
+def sweep_in_the_ledger(
+    schedule: Ledger,
+) -> tuple[dict[dt.date, tuple[Ledger, object]], Ledger]:
+    """The sweep with the notices recorded in the ledger: the task events of ``schedule`` are
+    recorded as their time comes, then the day's approvals and notices at 17:00."""
+    pending = list(schedule.entries)
+    ledger = Ledger(calendar=CAL)
+    days: dict[dt.date, tuple[Ledger, object]] = {}
+    day = START
+    while day <= END:
+        now = at(day, 17)
+        while pending and pending[0].at <= now:
+            e = pending.pop(0)
+            ledger = ledger.record(e.event, actor=e.actor, at=e.at, reason=e.reason)
+        decision = decide(ledger, None, now)
+        days[day] = (ledger, decision)
+        for n in decision.awaiting_approval:  # type: ignore[attr-defined]
+            ledger = ledger.record(ApprovalGranted(n.task_id, n.key), actor="mayor", at=now)
+        if decision.awaiting_approval:  # type: ignore[attr-defined]
+            decision = decide(ledger, None, now)
+        ledger = decision.record(ledger, actor="office")  # type: ignore[attr-defined]
+        again = decide(ledger, None, now)
+        assert again.notices == () and again.awaiting_approval == ()  # type: ignore[attr-defined]
+        day += dt.timedelta(days=1)
+    return days, ledger
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=scenarios(), replay_day=st.integers(0, (END - START).days))
+def test_notices_in_the_ledger_decide_as_a_journal_does_and_replay_from_json(
+    schedule: Ledger, replay_day: int
+) -> None:
+    days, ledger = sweep_in_the_ledger(schedule)
+    ledger.verify()
+    journal = SupervisionJournal()
+    day = START
+    while day <= END:
+        now = at(day, 17)
+        decision = decide(schedule, journal, now)
+        assert decision == days[day][1], day
+        for n in decision.awaiting_approval:  # type: ignore[attr-defined]
+            journal = journal.record(ApprovalGranted(n.task_id, n.key), actor="mayor", at=now)
+        if decision.awaiting_approval:  # type: ignore[attr-defined]
+            decision = decide(schedule, journal, now)
+        journal = decision.record(journal, actor="office")  # type: ignore[attr-defined]
+        day += dt.timedelta(days=1)
+    # The same supervision events, in the same order, in either record.
+    kinds = ("notice_issued", "approval_granted")
+    assert [e.event for e in ledger.entries if e.event.kind in kinds] == [
+        e.event for e in journal.entries
+    ]
+    # Replay: the ledger of that day, notices and all, read back from JSON.
+    day = START + dt.timedelta(days=replay_day)
+    then, decision = days[day]
+    replayed = from_json(to_json(then), Ledger, calendar=CAL)
+    assert replayed == then
+    assert decide(replayed, None, at(day, 17)) == decision
+    whole = from_json(to_json(ledger), Ledger, calendar=CAL)
+    assert decide(whole, None, at(END, 17)) == decide(ledger, None, at(END, 17))

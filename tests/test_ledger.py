@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from collections.abc import Hashable
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -21,7 +23,9 @@ from govops.exceptions import (
     NaiveDatetimeError,
     UnknownTaskError,
 )
+from govops.serialization import from_json, to_json
 from govops.tasks import (
+    Annotation,
     Category,
     CompletionConfirmed,
     CooperatingUnit,
@@ -59,7 +63,9 @@ from govops.tasks import (
     WarningIssued,
     WarningPolicy,
     WarningWithdrawn,
+    register_event_type,
 )
+from govops.tasks._events import EVENT_TYPES
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")
@@ -559,3 +565,137 @@ def test_the_bulk_warning_query_agrees_with_the_per_task_one(
     one_by_one = [ledger.warning(i, now=now, policy=policy) for i in ledger.task_ids]
     expected = sorted((w for w in one_by_one if w is not None), key=lambda w: -w.level.rank)
     assert list(ledger.warnings(now=now, policy=policy)) == expected
+
+
+# -- annotations: events recorded about a task without changing its state ---------------------------
+
+
+@register_event_type
+@attrs.frozen
+class Remark(Annotation):
+    """A test annotation: a remark with an id, made once per task."""
+
+    kind: ClassVar[str] = "test_remark"
+    remark_id: str
+    text: str = ""
+
+    def noted(self, notes: frozenset[Hashable]) -> frozenset[Hashable]:
+        if ("remark", self.remark_id) in notes:
+            raise InvalidInputError(f"remark {self.remark_id!r} was already made")
+        return notes | {("remark", self.remark_id)}
+
+
+@attrs.frozen
+class Unregistered(Annotation):
+    kind: ClassVar[str] = "test_unregistered"
+
+
+class TestAnnotations:
+    def test_a_registered_annotation_is_recorded_without_changing_the_state(self) -> None:
+        ledger = started()
+        before = ledger.state("T1")
+        noted = ledger.record(Remark("T1", "r1", text="site visit"), actor="office", at=at(3, 3))
+        state = noted.state("T1")
+        assert attrs.evolve(state, version=before.version, updated_at=before.updated_at) == before
+        assert state.version == noted.version == 3
+        noted.verify()
+        with pytest.raises(InvalidInputError, match="'r1' was already made"):
+            noted.record(Remark("T1", "r1"), actor="office", at=at(3, 4))
+        again = noted.record(Remark("T1", "r2"), actor="office", at=at(3, 4))
+        # Replays (entries, JSON, time travel) check the notes the same way.
+        assert Ledger.from_entries(again.entries, calendar=CAL) == again
+        assert from_json(to_json(again), Ledger, calendar=CAL) == again
+        assert again.state("T1", at=at(3, 3, 12)) == state
+        assert [e.event.kind for e in again.history("T1")][-2:] == ["test_remark"] * 2
+
+    def test_an_annotation_needs_its_task_and_its_registration(self) -> None:
+        ledger = started()
+        with pytest.raises(UnknownTaskError):
+            ledger.record(Remark("T9", "r1"), actor="office", at=at(3, 3))
+        with pytest.raises(InvalidInputError, match="register_event_type"):
+            ledger.record(Unregistered("T1"), actor="office", at=at(3, 3))
+        with pytest.raises(InvalidInputError, match="not a ledger event type"):
+            ledger.record(Annotation("T1"), actor="office", at=at(3, 3))
+        assert ledger.version == 2
+
+    def test_register_event_type_refuses_what_it_cannot_register(self) -> None:
+        assert register_event_type(Remark) is Remark  # again: nothing changes
+        assert EVENT_TYPES["test_remark"] is Remark
+
+        @attrs.frozen
+        class Clash(Annotation):
+            kind: ClassVar[str] = "task_assigned"
+
+        with pytest.raises(
+            InvalidInputError, match=r"'task_assigned'.*already taken by .*TaskAssigned"
+        ):
+            register_event_type(Clash)
+
+        @attrs.frozen
+        class SameKind(Annotation):
+            kind: ClassVar[str] = "test_remark"
+
+        with pytest.raises(
+            InvalidInputError, match=r"taken by tests\.test_ledger\.Remark|taken by .*Remark"
+        ):
+            register_event_type(SameKind)
+
+        @attrs.frozen
+        class NoKind(Remark):
+            pass
+
+        with pytest.raises(InvalidInputError, match="no kind of its own"):
+            register_event_type(NoKind)
+        with pytest.raises(InvalidTypeError, match="only annotations"):
+            register_event_type(TaskAccepted)  # type: ignore[type-var]
+        with pytest.raises(InvalidTypeError, match="only annotations"):
+            register_event_type(Annotation)
+        assert EVENT_TYPES["task_assigned"] is TaskAssigned
+
+
+# -- performance paths: positions built on first use, schedules shared by the bulk query ------------
+
+
+def test_history_and_time_travel_after_a_replay_and_further_records() -> None:
+    ledger = started(task("T1"), task("T2"))
+    ledger = ledger.record(ProgressReported("T1", percent=10), actor="econ", at=at(3, 3))
+    replayed = Ledger.from_entries(ledger.entries, calendar=CAL)
+    assert replayed.history("T1") == ledger.history("T1")  # the positions, built on first use
+    more = replayed.record(ProgressReported("T1", percent=20), actor="econ", at=at(3, 4))
+    assert [e.seq for e in more.history("T1")] == [1, 2, 5, 6]  # kept up to date once built
+    assert [e.seq for e in replayed.history("T1")] == [1, 2, 5]  # an older view sees its prefix
+    assert more.state("T1", at=at(3, 3, 12)).percent == 10
+    branch = replayed.record(ProgressReported("T2", percent=5), actor="econ", at=at(3, 5))
+    assert [e.seq for e in branch.history("T2")] == [3, 4, 6]
+    assert [e.seq for e in more.history("T2")] == [3, 4]
+    assert branch.as_of(at(3, 4)).version == 5
+    with pytest.raises(InvalidInputError, match="earlier than the last entry"):
+        more.record(TaskCompleted("T1"), actor="econ", at=at(3, 3, 23))
+
+
+def test_tasks_sharing_a_schedule_keep_their_own_lights() -> None:
+    ledger = started(*(task(f"T{i}") for i in range(5)))
+    for i, pct in enumerate((0, 20, 20, 90, 0)):
+        ledger = ledger.record(ProgressReported(f"T{i}", percent=pct), actor="econ", at=at(3, 20))
+    ledger = ledger.record(TaskSuspended("T4"), actor="econ", at=at(3, 21))
+    for now in (at(3, 10), at(3, 25), at(4, 2)):
+        for view in (ledger, ledger.as_of(at(3, 20, 12))):  # the newest log and a replayed one
+            lights = view.warnings(now=now)
+            one_by_one = [view.warning(i, now=now) for i in view.task_ids]
+            assert list(lights) == sorted(
+                (w for w in one_by_one if w is not None), key=lambda w: -w.level.rank
+            )
+    lights = {w.task_id: w for w in ledger.warnings(now=at(3, 25))}
+    assert lights["T1"].reasons == lights["T2"].reasons
+    assert lights["T0"].reasons != lights["T1"].reasons
+    assert "T3" not in lights or lights["T3"].level is Light.BLUE
+
+
+def test_a_report_of_minus_zero_keeps_its_own_reason_in_the_bulk_query() -> None:
+    ledger = started(task("T1"), task("T2"), task("T3"))
+    for task_id, pct in (("T1", 0.0), ("T2", -0.0), ("T3", 0.0)):
+        ledger = ledger.record(ProgressReported(task_id, percent=pct), actor="econ", at=at(3, 20))
+    now = at(3, 25)
+    assert list(ledger.warnings(now=now)) == [ledger.warning(i, now=now) for i in ledger.task_ids]
+    lights = ledger.warnings(now=now)
+    assert lights[0].reasons == lights[2].reasons != lights[1].reasons

@@ -2,7 +2,10 @@
 
 The reference model is a plain dict per task with the status table written out by hand; the ledger
 must accept exactly the commands the model accepts, refuse the rest without changing, keep a
-verifiable hash chain, and replay (from its entries and from JSON) to identical states.
+verifiable hash chain, and replay (from its entries and from JSON) to identical states. The
+commands include supervision notices and their answers (annotations, which change no state but are
+checked against what the task's earlier annotations recorded) and a deputy's sign-off during the
+leader's cover window (AB角).
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import govops.calendars as gc
+from govops.escalation import NoticeAnswered, NoticeIssued
 from govops.exceptions import GovopsError, IntegrityError
 from govops.serialization import from_json, to_json
 from govops.tasks import (
     Category,
     CompletionConfirmed,
+    CoverWindow,
     Deadline,
     DeadlineChangeApproved,
     DeadlineChangeRejected,
     DeadlineChangeRequested,
     Event,
     Ledger,
+    LedgerPolicy,
     Person,
     ProgressReported,
     Responsibility,
@@ -50,6 +56,9 @@ CST = ZoneInfo("Asia/Shanghai")
 T0 = dt.datetime(2026, 1, 5, 9, tzinfo=CST)
 IDS = ("A", "B", "C")
 LEADER = "p-wang"
+DEPUTY = "p-li"
+COVER = CoverWindow(LEADER, DEPUTY, start=dt.date(2026, 1, 9), end=dt.date(2026, 3, 31))
+POLICY = LedgerPolicy(cover=(COVER,))
 OPEN = {"assigned", "in_progress", "suspended"}
 
 
@@ -65,25 +74,50 @@ def make_task(task_id: str) -> Task:
 
 
 def expected_outcome(
-    model: dict[str, dict[str, Any]], command: str, task_id: str, actor: str
+    model: dict[str, dict[str, Any]],
+    command: str,
+    task_id: str,
+    actor: str,
+    *,
+    day: dt.date | None = None,
+    key: str = "k0",
 ) -> bool:
     """Whether the reference model accepts the command (and, if so, apply it to ``model``)."""
     m = model.get(task_id)
     if command == "assign":
         if m is not None:
             return False
-        model[task_id] = {"status": "assigned", "percent": 0.0, "pending": False, "issued": False}
+        model[task_id] = {
+            "status": "assigned",
+            "percent": 0.0,
+            "pending": False,
+            "issued": False,
+            "notices": set(),
+            "answered": set(),
+            "deputy_for": None,
+        }
         return True
     if m is None:
         return False
+    if command == "notice":
+        if key in m["notices"]:
+            return False
+        m["notices"].add(key)
+        return True
+    if command == "answer":
+        if key not in m["notices"] or key in m["answered"]:
+            return False
+        m["answered"].add(key)
+        return True
     status = m["status"]
+    as_deputy = actor == DEPUTY and day is not None and COVER.covers(day)
     allowed = {
         "accept": status == "assigned",
         "report": status == "in_progress",
         "suspend": status == "in_progress",
         "resume": status == "suspended",
         "complete": status == "in_progress" and not m["pending"],
-        "confirm": status == "completed" and actor == LEADER,
+        "confirm": status == "completed" and (actor == LEADER or as_deputy),
         "reopen": status in ("completed", "confirmed"),
         "cancel": status not in ("confirmed", "cancelled"),
         "request": status in OPEN and not m["pending"],
@@ -114,6 +148,10 @@ def expected_outcome(
         m["issued"] = True
     if command == "withdraw":
         m["issued"] = False
+    if command == "confirm":
+        m["deputy_for"] = LEADER if actor != LEADER else None
+    if command == "reopen":
+        m["deputy_for"] = None
     return True
 
 
@@ -138,6 +176,11 @@ def make_event(command: str, task_id: str, percent: float) -> Event:
         return DeadlineChangeRequested(task_id, Deadline.on(dt.date(2026, 9, 30)))
     if command == "issue":
         return WarningIssued(task_id, "yellow")
+    key = f"k{int(percent) % 2}"
+    if command == "notice":
+        return NoticeIssued(task_id, key, level="reminder", notice_kind="reminder", percent=percent)
+    if command == "answer":
+        return NoticeAnswered(task_id, key)
     return simple[command](task_id)
 
 
@@ -156,20 +199,22 @@ COMMANDS = [
     "reject",
     "issue",
     "withdraw",
+    "notice",
+    "answer",
 ]
 
 
 class LedgerMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.ledger = Ledger(calendar=CAL)
+        self.ledger = Ledger(calendar=CAL, policy=POLICY)
         self.model: dict[str, dict[str, Any]] = {}
         self.now = T0
 
     @rule(
         command=st.sampled_from(COMMANDS),
         task_id=st.sampled_from(IDS),
-        actor=st.sampled_from((LEADER, "clerk")),
+        actor=st.sampled_from((LEADER, DEPUTY, "clerk")),
         percent=st.integers(0, 100),
         hours=st.integers(0, 72),
     )
@@ -177,7 +222,14 @@ class LedgerMachine(RuleBasedStateMachine):
         self.now += dt.timedelta(hours=hours)
         event = make_event(command, task_id, float(percent))
         before = (self.ledger.version, self.ledger.head_hash, self.ledger.states())
-        accepted = expected_outcome(self.model, command, task_id, actor)
+        accepted = expected_outcome(
+            self.model,
+            command,
+            task_id,
+            actor,
+            day=self.now.date(),
+            key=f"k{percent % 2}",
+        )
         if accepted:
             self.ledger = self.ledger.record(event, actor=actor, at=self.now, reason=command)
             if command == "report":
@@ -186,6 +238,20 @@ class LedgerMachine(RuleBasedStateMachine):
             with pytest.raises(GovopsError):
                 self.ledger.record(event, actor=actor, at=self.now)
             assert (self.ledger.version, self.ledger.head_hash, self.ledger.states()) == before
+
+    @rule(
+        task_id=st.sampled_from(IDS),
+        actor=st.sampled_from((LEADER, DEPUTY, "clerk")),
+        hours=st.integers(0, 72),
+    )
+    def advance(self, task_id: str, actor: str, hours: int) -> None:
+        """The next step of the happy path, so that sign-offs (and deputies) are reached often."""
+        m = self.model.get(task_id)
+        status = m["status"] if m is not None else None
+        command = {None: "assign", "assigned": "accept", "in_progress": "complete"}.get(
+            status, "confirm"
+        )
+        self.command(command, task_id, actor, 50, hours)
 
     @invariant()
     def matches_the_model(self) -> None:
@@ -197,6 +263,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert state.percent == m["percent"]
             assert (state.pending_deadline is not None) == m["pending"]
             assert (state.issued_warning is not None) == m["issued"]
+            assert state.confirmed_as_deputy_for == m["deputy_for"]
 
     @invariant()
     def chain_verifies(self) -> None:
@@ -204,7 +271,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert [e.seq for e in self.ledger.entries] == list(range(1, len(self.ledger) + 1))
 
     def teardown(self) -> None:
-        replayed = Ledger.from_entries(self.ledger.entries, calendar=CAL)
+        replayed = Ledger.from_entries(self.ledger.entries, calendar=CAL, policy=POLICY)
         from_file = from_json(to_json(self.ledger), Ledger, calendar=CAL)
         for other in (replayed, from_file):
             assert other == self.ledger

@@ -1,8 +1,8 @@
 """Assessment of units over a period and the bulletin (通报) that publishes it.
 
-:func:`assess` turns the ledger (and the supervision journal) into a :class:`Bulletin`: per unit,
-the tasks due, done, done on time and overdue, the notices received, the score with every point
-change and its reason, the grade and the rank. ``Bulletin.to_markdown()`` renders it in Chinese.
+:func:`assess` turns the ledger (and a supervision journal, if the host keeps one) into a
+:class:`Bulletin`: per unit, the tasks due, done, done on time and overdue, the notices received,
+the score with every point change and its reason, the grade and the rank. ``Bulletin.to_markdown()`` renders it in Chinese.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 A policy is data (:class:`EscalationPolicy`: ordered :class:`Level` values with conditions,
 recipients, answer periods in the rule language, approvals and repeats). :func:`supervise` reads a
-:class:`govops.tasks.Ledger` (and a :class:`SupervisionJournal`) at ``now`` and returns a
-:class:`Decision`: the notices due, each with a stable key and its reason, and the next moment to
-look again. :data:`CITY_KEY_WORK_POLICY` encodes the source documents.
+:class:`govops.tasks.Ledger` at ``now`` and returns a :class:`Decision`: the notices due, each with
+a stable key and its reason, and the next moment to look again; ``decision.record(ledger, ...)``
+records them in the ledger, where the supervision events are registered annotations (a
+:class:`SupervisionJournal` serves hosts that keep supervision apart). :data:`CITY_KEY_WORK_POLICY`
+encodes the source documents.
 """
 
 from ._cover import Absence as Absence

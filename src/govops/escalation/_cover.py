@@ -16,6 +16,7 @@ import attrs
 
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
+from ..tasks import CoverWindow
 
 __all__ = ["Absence", "Acting", "CoverPlan"]
 
@@ -147,6 +148,26 @@ class CoverPlan:
         """The fixed deputy of ``person_id``, if any."""
         return dict(self.deputies).get(person_id)
 
+    def windows(self) -> tuple[CoverWindow, ...]:
+        """The plan's absences of leaders with a fixed deputy, as ledger cover windows.
+
+        Pass them to the ledger's policy (``LedgerPolicy(cover=plan.windows())``) so that the
+        deputy may confirm a completion (办结) while the leader is away; absences of people without
+        a deputy are left out, since nobody acts for them.
+        """
+        deputy_of = dict(self.deputies)
+        return tuple(
+            CoverWindow(
+                a.person_id,
+                deputy_of[a.person_id],
+                start=a.start,
+                end=a.end,
+                reason=a.reason,
+            )
+            for a in self.absences
+            if a.person_id in deputy_of
+        )
+
     def acting(self, person_id: str, day: dt.date) -> Acting:
         """Who acts for ``person_id`` on ``day``."""
         deputy = self.deputy_of(person_id)
@@ -170,6 +191,10 @@ class CoverPlan:
         """Record ``event`` in ``target`` (a ledger or journal) as done by ``deputy`` for
         ``on_behalf_of``; the reason says so. Refused unless ``deputy`` is the fixed deputy and
         ``on_behalf_of`` is away on that (local) day.
+
+        A :class:`~govops.tasks.CompletionConfirmed` recorded this way is accepted by a ledger whose
+        policy holds the plan's windows (``LedgerPolicy(cover=plan.windows())``), and the task's
+        state then names the leader in ``confirmed_as_deputy_for``.
         """
         require_aware(at, name="at")
         day = as_local_date(at, tz, name="at")

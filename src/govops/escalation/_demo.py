@@ -26,7 +26,6 @@ from ..tasks import (
 from ._cover import Absence, CoverPlan
 from ._engine import Directory, supervise
 from ._events import ApprovalGranted, NoticeAnswered
-from ._journal import SupervisionJournal
 from ._presets import CITY_KEY_WORK_POLICY
 
 __all__ = ["demo_supervision_lines"]
@@ -111,7 +110,6 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
 
     events, directory = _town()
     ledger = Ledger(calendar=calendar)
-    journal = SupervisionJournal()
     lines = [
         "Supervision in the town, 2026-Q3 (督查督办): policy "
         f"{CITY_KEY_WORK_POLICY.label}, daily runs at 17:00",
@@ -134,14 +132,13 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
             policy=CITY_KEY_WORK_POLICY,
             calendar=calendar,
             now=now,
-            journal=journal,
             directory=directory,
         )
         for waiting in decision.awaiting_approval:
             lines.append(
                 f"{day} approval: mayor approves the {waiting.label_zh} for {waiting.task_id}"
             )
-            journal = journal.record(
+            ledger = ledger.record(
                 ApprovalGranted(waiting.task_id, waiting.key), actor="mayor", at=now
             )
         if decision.awaiting_approval:
@@ -150,7 +147,6 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
                 policy=CITY_KEY_WORK_POLICY,
                 calendar=calendar,
                 now=now,
-                journal=journal,
                 directory=directory,
             )
         for notice in decision.notices:
@@ -159,19 +155,19 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
             lines.append(f"    {notice.reason}")
             if notice.answer_due:
                 lines.append(f"    answer due {notice.answer_due}")
-        journal = decision.record(journal, actor="supervision-office")
+        ledger = decision.record(ledger, actor="supervision-office")
         for notice in decision.notices:
             acting = [r for r in notice.recipients if r.acting_for]
             if acting:
                 # The deputy handles it and the record says so; the leader is briefed on return.
-                journal = directory.cover.record_as_deputy(
-                    journal,
+                ledger = directory.cover.record_as_deputy(
+                    ledger,
                     NoticeAnswered(notice.task_id, notice.key, note="已部署整改"),
                     deputy=str(acting[0].id),
                     on_behalf_of=str(acting[0].acting_for),
                     at=_at(day + dt.timedelta(days=1), 10),
                 )
-                entry = journal.entries[-1]
+                entry = ledger.entries[-1]
                 lines.append(f"{entry.at.date()} {entry.actor} answers it: {entry.reason}")
         day += dt.timedelta(days=1)
     bulletin = assess(
@@ -180,7 +176,6 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
         rules=KEY_WORK_SCORING,
         calendar=calendar,
         now=_at(dt.date(2026, 10, 9), 9),
-        journal=journal,
     )
     lines += ["", *bulletin.to_markdown().splitlines()]
     return lines

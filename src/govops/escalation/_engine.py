@@ -1,6 +1,6 @@
 """The supervision engine: ledger + policy + now → the notices due and when to look again.
 
-:func:`supervise` is a pure function. It reads the task ledger (and the supervision journal),
+:func:`supervise` is a pure function. It reads the task ledger (and a supervision journal, if any),
 evaluates every open task against the escalation ladder of the policy version it started under, the
 three coordination tiers of its open issues and the limits of its running approval steps, and
 returns a :class:`Decision`: the notices due now, those waiting for a leader's approval, and
@@ -15,7 +15,7 @@ import threading
 import types
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, final
+from typing import Any, final, overload
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -155,11 +155,39 @@ class Decision:
     awaiting_approval: tuple[Notice, ...] = attrs.field(kw_only=True)
     next_check_at: dt.datetime | None = attrs.field(kw_only=True)
 
+    @overload
+    def record(self, target: Ledger, *, actor: str, at: dt.datetime | None = None) -> Ledger: ...
+
+    @overload
     def record(
-        self, journal: SupervisionJournal, *, actor: str, at: dt.datetime | None = None
-    ) -> SupervisionJournal:
-        """``journal`` with every notice recorded (``at`` defaults to ``as_of``), reasons kept."""
+        self, target: SupervisionJournal, *, actor: str, at: dt.datetime | None = None
+    ) -> SupervisionJournal: ...
+
+    def record(
+        self,
+        target: Ledger | SupervisionJournal,
+        *,
+        actor: str,
+        at: dt.datetime | None = None,
+    ) -> Ledger | SupervisionJournal:
+        """``target`` with every notice recorded (``at`` defaults to ``as_of``), reasons kept.
+
+        ``target`` is the task ledger (the usual record) or, for a host that keeps supervision
+        apart, a :class:`SupervisionJournal`; the same type comes back, the given one unchanged.
+        All or nothing: a notice whose key is already recorded for its task raises
+        :class:`~govops.exceptions.EscalationError` and no ledger with part of the batch is
+        returned.
+        """
+        if not isinstance(target, (Ledger, SupervisionJournal)):
+            raise InvalidTypeError(
+                f"target={target!r}; expected a govops.tasks.Ledger or a SupervisionJournal"
+            )
         when = self.as_of if at is None else at
+        if isinstance(target, Ledger):
+            return target.record_many(
+                (notice.to_event(), actor, when, notice.reason) for notice in self.notices
+            )
+        journal = target
         for notice in self.notices:
             journal = journal.record(notice.to_event(), actor=actor, at=when, reason=notice.reason)
         return journal
@@ -357,6 +385,12 @@ def _gather(
         if other is None:
             facts[task_id] = sup
             continue
+        twice = {e.key for e, _ in sup.issued} & {e.key for e, _ in other.issued}
+        if twice:
+            raise EscalationError(
+                f"notice keys {sorted(twice)!r} of task {task_id!r} are recorded in both the "
+                "ledger and the journal; a notice is recorded once, in one of them"
+            )
         merged = _copy(other)
         merged.issued = sorted([*sup.issued, *other.issued], key=lambda item: item[1])
         merged.restarts = tuple(sorted([*sup.restarts, *other.restarts], key=lambda item: item[1]))
@@ -929,8 +963,9 @@ def supervise(
     """The notices due at ``now`` and when to look again; pure and deterministic.
 
     ``policy`` is one policy or every version of it (each task follows the version in force on the
-    day it was assigned). Supervision events are read from the ledger and from ``journal``; once
-    the notices of a decision are recorded there, evaluating again returns none of them.
+    day it was assigned). Supervision events are read from the ledger and, for hosts that keep
+    supervision apart, from ``journal``; once the notices of a decision are recorded
+    (``decision.record(ledger, actor=...)``), evaluating again returns none of them.
 
     >>> import datetime as dt, govops
     >>> from govops.tasks import Ledger

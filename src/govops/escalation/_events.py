@@ -1,19 +1,28 @@
 """What supervision adds to the record: notices issued and answered, approvals, approval steps.
 
-These are ledger events (subclasses of :class:`govops.tasks.Event`) in the past tense, like the task
-events. Recording them is what makes :func:`~govops.escalation.supervise` idempotent: a notice whose
-key is in the record is never proposed again.
+These are ledger annotations (subclasses of :class:`govops.tasks.Annotation`, registered with
+:func:`govops.tasks.register_event_type`) in the past tense: a :class:`govops.tasks.Ledger` records
+them next to the task events, hash-chained and replayed like them, without changing the task's
+state. Recording them is what makes :func:`~govops.escalation.supervise` idempotent: a notice whose
+key is in the record is never proposed again, and a second notice with the same key is refused.
+
+Each event checks itself against the notes its task's earlier supervision events left
+(:meth:`~govops.tasks.Annotation.noted`), so the ledger and the :class:`SupervisionJournal` enforce
+the same rules: a notice key is issued once per task; an answer or an approval decision names a
+notice of the same task, answers come after the notice and approvals before it, each at most once;
+an approval step runs once at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any, ClassVar, final
 
 import attrs
 
-from ..exceptions import InvalidInputError, InvalidTypeError
-from ..tasks import Event
+from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
+from ..tasks import Annotation, register_event_type
 
 __all__ = [
     "SUPERVISION_EVENT_TYPES",
@@ -47,13 +56,17 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+Notes = frozenset[Hashable]
+
+
 @attrs.frozen
-class SupervisionEvent(Event):
+class SupervisionEvent(Annotation):
     """Base of the events the supervision engine reads; ``task_id`` names the task."""
 
     kind: ClassVar[str] = "supervision_event"
 
 
+@register_event_type
 @final
 @attrs.frozen
 class NoticeIssued(SupervisionEvent):
@@ -73,7 +86,17 @@ class NoticeIssued(SupervisionEvent):
     answer_due: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_day)
     recipients: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_strings)
 
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse a key already issued for this task (a notice is issued once)."""
+        if ("issued", self.key) in notes:
+            raise EscalationError(
+                f"notice key={self.key!r} is already recorded for task {self.task_id!r}; "
+                "a notice is issued once"
+            )
+        return notes | {("issued", self.key)}
 
+
+@register_event_type
 @final
 @attrs.frozen
 class NoticeAnswered(SupervisionEvent):
@@ -83,7 +106,19 @@ class NoticeAnswered(SupervisionEvent):
     key: str = attrs.field(validator=_text)
     note: str = attrs.field(default="", kw_only=True)
 
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse an answer to a notice never issued for this task, or answered already."""
+        if ("issued", self.key) not in notes:
+            raise EscalationError(
+                f"NoticeAnswered for key={self.key!r}, which was never issued for task "
+                f"{self.task_id!r}; record NoticeIssued first"
+            )
+        if ("answered", self.key) in notes:
+            raise EscalationError(f"notice key={self.key!r} is already answered")
+        return notes | {("answered", self.key)}
 
+
+@register_event_type
 @final
 @attrs.frozen
 class ApprovalGranted(SupervisionEvent):
@@ -92,7 +127,12 @@ class ApprovalGranted(SupervisionEvent):
     kind: ClassVar[str] = "approval_granted"
     key: str = attrs.field(validator=_text)
 
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse a second decision on ``key``, or a decision after the notice went out."""
+        return _decided(self.key, notes)
 
+
+@register_event_type
 @final
 @attrs.frozen
 class ApprovalRefused(SupervisionEvent):
@@ -101,7 +141,12 @@ class ApprovalRefused(SupervisionEvent):
     kind: ClassVar[str] = "approval_refused"
     key: str = attrs.field(validator=_text)
 
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse a second decision on ``key``, or a decision after the notice went out."""
+        return _decided(self.key, notes)
 
+
+@register_event_type
 @final
 @attrs.frozen
 class ApprovalStepStarted(SupervisionEvent):
@@ -111,7 +156,16 @@ class ApprovalStepStarted(SupervisionEvent):
     step: str = attrs.field(validator=_text)
     handler: str = attrs.field(default="", kw_only=True)
 
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse starting a step of this task that is already running."""
+        if ("running", self.step) in notes:
+            raise EscalationError(
+                f"approval step {self.step!r} of task {self.task_id!r} is already running"
+            )
+        return notes | {("running", self.step)}
 
+
+@register_event_type
 @final
 @attrs.frozen
 class ApprovalStepCompleted(SupervisionEvent):
@@ -119,6 +173,23 @@ class ApprovalStepCompleted(SupervisionEvent):
 
     kind: ClassVar[str] = "approval_step_completed"
     step: str = attrs.field(validator=_text)
+
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse completing a step of this task that is not running."""
+        if ("running", self.step) not in notes:
+            raise EscalationError(
+                f"approval step {self.step!r} of task {self.task_id!r} is not running; "
+                "record ApprovalStepStarted first"
+            )
+        return notes - {("running", self.step)}
+
+
+def _decided(key: str, notes: Notes) -> Notes:
+    if ("approval", key) in notes:
+        raise EscalationError(f"notice key={key!r} already has an approval decision")
+    if ("issued", key) in notes:
+        raise EscalationError(f"notice key={key!r} was already issued; approval comes before issue")
+    return notes | {("approval", key)}
 
 
 SUPERVISION_EVENT_TYPES: dict[str, type[SupervisionEvent]] = {

@@ -1,11 +1,14 @@
-"""The supervision journal: where notices are recorded until the task ledger accepts them.
+"""The supervision journal: supervision kept apart from the task ledger, for hosts that need that.
 
-:class:`govops.tasks.Ledger` only records the task events it knows, so the supervision events
-(:class:`NoticeIssued`, :class:`NoticeAnswered`, approvals, approval steps) are kept in a
-:class:`SupervisionJournal` with the same shape: ``record(event, actor=, at=, reason=)`` returns a
-new journal, entries are :class:`govops.tasks.Entry` values chained by sha256, nothing is ever
-changed. :func:`~govops.escalation.supervise` reads supervision events from the ledger *and* the
-journal, so the day the ledger records them directly, a host drops the journal and nothing else moves.
+The task ledger is the primary record of supervision: :class:`govops.tasks.Ledger` records the
+supervision events (:class:`NoticeIssued`, :class:`NoticeAnswered`, approvals, approval steps) as
+annotations, and ``Decision.record(ledger, ...)`` puts a decision's notices there. Some hosts cannot
+write to the ledger they supervise — it belongs to the units' own system, or to another office, and
+the supervision office (督查室) keeps its own record — and for them a :class:`SupervisionJournal` has
+the same shape: ``record(event, actor=, at=, reason=)`` returns a new journal, entries are
+:class:`govops.tasks.Entry` values chained by sha256, nothing is ever changed, and each event is
+checked by the same rules as in a ledger. :func:`~govops.escalation.supervise` and
+:func:`~govops.assessment.assess` read supervision events from the ledger *and* the journal.
 """
 
 from __future__ import annotations
@@ -16,23 +19,15 @@ import enum
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any, final
 
 import attrs
 
 from .._time import require_aware
-from ..exceptions import EscalationError, IntegrityError, InvalidInputError, InvalidTypeError
+from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ..tasks import Entry, Event
-from ._events import (
-    ApprovalGranted,
-    ApprovalRefused,
-    ApprovalStepCompleted,
-    ApprovalStepStarted,
-    NoticeAnswered,
-    NoticeIssued,
-    SupervisionEvent,
-)
+from ._events import NoticeIssued, SupervisionEvent
 
 __all__ = ["GENESIS_HASH", "SupervisionJournal"]
 
@@ -78,66 +73,24 @@ def _hash(*, seq: int, event: Event, at: dt.datetime, actor: str, reason: str, p
 class _Log:
     """Shared append-only storage; each journal value sees a prefix of it."""
 
-    __slots__ = ("decided", "entries", "issued", "lock", "running", "times")
+    __slots__ = ("entries", "issued", "lock", "notes", "times")
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.times: list[dt.datetime] = []
         self.issued: dict[str, int] = {}  # notice key -> position of its NoticeIssued
-        self.decided: dict[str, int] = {}  # key -> position of its answer / approval decision
-        self.running: dict[tuple[str, str], bool] = {}
+        self.notes: dict[str, frozenset[Hashable]] = {}  # per task, as a ledger keeps them
         self.lock = threading.Lock()
 
-    def check(self, event: SupervisionEvent) -> None:
-        """Raise (changing nothing) if ``event`` contradicts the record."""
-        if isinstance(event, NoticeIssued):
-            if event.key in self.issued:
-                raise EscalationError(
-                    f"notice key={event.key!r} is already recorded; a notice is issued once"
-                )
-        elif isinstance(event, NoticeAnswered):
-            if event.key not in self.issued:
-                raise EscalationError(
-                    f"NoticeAnswered for key={event.key!r}, which was never issued; record "
-                    "NoticeIssued first"
-                )
-            if ("answer", event.key) in self.running:
-                raise EscalationError(f"notice key={event.key!r} is already answered")
-        elif isinstance(event, (ApprovalGranted, ApprovalRefused)):
-            if ("approval", event.key) in self.running:
-                raise EscalationError(f"notice key={event.key!r} already has an approval decision")
-            if event.key in self.issued:
-                raise EscalationError(
-                    f"notice key={event.key!r} was already issued; approval comes before issue"
-                )
-        elif isinstance(event, ApprovalStepStarted):
-            if self.running.get((event.task_id, event.step)):
-                raise EscalationError(
-                    f"approval step {event.step!r} of task {event.task_id!r} is already running"
-                )
-        elif isinstance(event, ApprovalStepCompleted) and not self.running.get(
-            (event.task_id, event.step)
-        ):
-            raise EscalationError(
-                f"approval step {event.step!r} of task {event.task_id!r} is not running; "
-                "record ApprovalStepStarted first"
-            )
-
     def add(self, entry: Entry) -> None:
+        """Check ``entry`` against the record and append it (raising, changing nothing)."""
         event = entry.event
         assert isinstance(event, SupervisionEvent)
-        self.check(event)
-        position = len(self.entries)
+        # The same rules as in a ledger: each event checks itself against its task's notes.
+        notes = event.noted(self.notes.get(event.task_id, frozenset()))
+        self.notes[event.task_id] = notes
         if isinstance(event, NoticeIssued):
-            self.issued[event.key] = position
-        elif isinstance(event, NoticeAnswered):
-            self.running["answer", event.key] = True
-        elif isinstance(event, (ApprovalGranted, ApprovalRefused)):
-            self.running["approval", event.key] = True
-        elif isinstance(event, ApprovalStepStarted):
-            self.running[event.task_id, event.step] = True
-        elif isinstance(event, ApprovalStepCompleted):
-            self.running[event.task_id, event.step] = False
+            self.issued[event.key] = len(self.entries)
         self.entries.append(entry)
         self.times.append(entry.at)
 

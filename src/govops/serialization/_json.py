@@ -5,6 +5,11 @@ ISO 8601 (``"2026-03-31"``), datetimes ISO 8601 with their UTC offset, enums the
 frozensets arrays (frozensets sorted), events carry their ``"type"`` (their ``kind``). A ledger is
 stored as its policy and its entries; reading it back replays and verifies the hash chain against
 the calendar the caller passes.
+
+Event kinds are looked up in :data:`govops.tasks._events.EVENT_TYPES` when a document is read, so
+annotation types registered with :func:`govops.tasks.register_event_type` (the supervision events of
+:mod:`govops.escalation`, imported here so that their kinds are always known) round-trip like the
+task events.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ import attrs
 import cattrs
 import cattrs.gen
 
+from .. import escalation as _escalation  # noqa: F401 - registers the supervision event kinds
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
     CooperatingUnit,
+    CoverWindow,
     Deadline,
     Entry,
     Event,
@@ -29,6 +36,7 @@ from ..tasks import (
     Ledger,
     LedgerPolicy,
     LedgerStatistics,
+    Light,
     Milestone,
     Person,
     Plan,
@@ -74,18 +82,41 @@ _VALUE_TYPES: tuple[type, ...] = (
     WarningLight,
     FiveOnesReport,
     LedgerStatistics,
+    CoverWindow,
     *EVENT_TYPES.values(),
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in (*_VALUE_TYPES, Ledger)}
 
 
+_FLAT_FIELD_TYPES: tuple[object, ...] = (str, float | None, tuple[str, ...], Light)
+
+
 def _is_flat(cls: type[Event]) -> bool:
     """True when every init field of an event is a str, a number, a str tuple or an enum."""
-    plain = {"str", "float | None", "tuple[str, ...]", "Light"}
-    return all(a.type in plain for a in attrs.fields(cls) if a.init)
+    try:
+        # cattrs resolves string annotations in place when it first meets a class; resolve them
+        # here too, so the answer does not depend on what was decoded before.
+        attrs.resolve_types(cls)
+    except Exception:  # an annotation that cannot be resolved: take the general path
+        return False
+    return all(a.type in _FLAT_FIELD_TYPES for a in attrs.fields(cls) if a.init)
 
 
-_FLAT_EVENTS = frozenset(cls for cls in EVENT_TYPES.values() if _is_flat(cls))
+# Whether each event class is flat, decided the first time one is read (the registry can grow).
+_FLAT: dict[type[Event], bool] = {}
+
+
+def _is_registered_event(value: object) -> bool:
+    return isinstance(value, Event) and EVENT_TYPES.get(value.kind) is type(value)
+
+
+def _type_named(name: str) -> type | None:
+    found = _BY_NAME.get(name)
+    if found is None:
+        for cls in list(EVENT_TYPES.values()):
+            if cls.__name__ == name:
+                return cls
+    return found
 
 
 def _make_converter() -> cattrs.Converter:
@@ -123,7 +154,10 @@ def _make_converter() -> cattrs.Converter:
             )
         cls = EVENT_TYPES[data["type"]]
         fields = {k: v for k, v in data.items() if k != "type"}
-        if cls in _FLAT_EVENTS:
+        flat = _FLAT.get(cls)
+        if flat is None:
+            flat = _FLAT[cls] = _is_flat(cls)
+        if flat:
             # Events of plain fields go straight to their attrs __init__, whose converters and
             # validators check them; this is what makes replay fast.
             try:
@@ -136,6 +170,13 @@ def _make_converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, Event), unstructure_event
     )
     c.register_structure_hook_func(lambda t: t is Event, structure_event)
+    # A policy without cover windows is written as before cover windows existed.
+    c.register_unstructure_hook(
+        LedgerPolicy,
+        cattrs.gen.make_dict_unstructure_fn(
+            LedgerPolicy, c, cover=cattrs.gen.override(omit_if_default=True)
+        ),
+    )
     return c
 
 
@@ -171,7 +212,7 @@ def unstructure(value: Any) -> Any:
             "policy": converter.unstructure(value.policy),
             "entries": [converter.unstructure(e) for e in value.entries],
         }
-    if not isinstance(value, _VALUE_TYPES):
+    if not isinstance(value, _VALUE_TYPES) and not _is_registered_event(value):
         raise InvalidTypeError(
             f"cannot serialise {value!r}, a {type(value).__name__}; expected one of "
             f"{sorted(_BY_NAME)!r}"
@@ -237,7 +278,7 @@ def from_json(
     if schema != SCHEMA:
         raise InvalidInputError(f"schema={schema!r}; this version of govops reads {SCHEMA!r}")
     name = document.get("type")
-    target = _BY_NAME.get(name) if isinstance(name, str) else None
+    target = _type_named(name) if isinstance(name, str) else None
     if target is None:
         raise InvalidInputError(
             f"type={name!r} is not a govops value; expected one of {sorted(_BY_NAME)!r}"

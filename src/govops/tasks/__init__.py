@@ -5,6 +5,7 @@ to it as hash-chained events; projections, queries, expected progress (序时进
 warnings are functions of the events and ``now``.
 """
 
+from ._events import Annotation as Annotation
 from ._events import CompletionConfirmed as CompletionConfirmed
 from ._events import DeadlineChangeApproved as DeadlineChangeApproved
 from ._events import DeadlineChangeRejected as DeadlineChangeRejected
@@ -28,6 +29,7 @@ from ._events import TaskResumed as TaskResumed
 from ._events import TaskSuspended as TaskSuspended
 from ._events import WarningIssued as WarningIssued
 from ._events import WarningWithdrawn as WarningWithdrawn
+from ._events import register_event_type as register_event_type
 from ._ledger import Ledger as Ledger
 from ._ledger import LedgerStatistics as LedgerStatistics
 from ._model import Category as Category
@@ -53,6 +55,7 @@ from ._progress import ProgressPolicy as ProgressPolicy
 from ._progress import WarningLight as WarningLight
 from ._progress import WarningPolicy as WarningPolicy
 from ._progress import expected_percent as expected_percent
+from ._state import CoverWindow as CoverWindow
 from ._state import Issue as Issue
 from ._state import LedgerPolicy as LedgerPolicy
 from ._state import PlanStatus as PlanStatus
@@ -60,10 +63,12 @@ from ._state import Status as Status
 from ._state import TaskState as TaskState
 
 __all__ = [
+    "Annotation",
     "Basis",
     "Category",
     "CompletionConfirmed",
     "CooperatingUnit",
+    "CoverWindow",
     "Deadline",
     "DeadlineChangeApproved",
     "DeadlineChangeRejected",
@@ -113,4 +118,5 @@ __all__ = [
     "WorkingCalendar",
     "check_five_ones",
     "expected_percent",
+    "register_event_type",
 ]

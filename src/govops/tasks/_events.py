@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
-from typing import Any, ClassVar, final
+import threading
+from collections.abc import Hashable, Iterable
+from typing import Any, ClassVar, TypeVar, final
 
 import attrs
 
@@ -19,6 +20,7 @@ from ._model import Deadline, Plan, Responsibility, Task, percent
 
 __all__ = [
     "EVENT_TYPES",
+    "Annotation",
     "CompletionConfirmed",
     "DeadlineChangeApproved",
     "DeadlineChangeRejected",
@@ -42,6 +44,7 @@ __all__ = [
     "TaskSuspended",
     "WarningIssued",
     "WarningWithdrawn",
+    "register_event_type",
 ]
 
 
@@ -78,6 +81,34 @@ class Event:
 
     kind: ClassVar[str] = "event"
     task_id: str = attrs.field(validator=_task_id)
+
+
+@attrs.frozen
+class Annotation(Event):
+    """Base of events recorded *about* a task without changing its state.
+
+    Other packages (supervision notices, approvals, …) keep their record in the task ledger with
+    annotations: they are hash-chained, time-ordered and replayed like every other event, but the
+    projection leaves the task's :class:`~govops.tasks.TaskState` as it was (only ``version`` and
+    ``updated_at`` move, since they mark the last entry about the task). A subclass must be
+    registered with :func:`register_event_type` before a ledger records it or JSON reads it.
+
+    The ledger keeps, per task, a set of hashable *notes* that annotations leave for one another;
+    :meth:`noted` checks an annotation against them and returns the notes after it, which is how an
+    annotation type refuses, say, a second notice with the same key.
+    """
+
+    kind: ClassVar[str] = "annotation"
+
+    def noted(self, notes: frozenset[Hashable]) -> frozenset[Hashable]:
+        """The task's notes once this annotation is recorded; raise a GovopsError to refuse it.
+
+        ``notes`` holds what earlier annotations of the same task left (nothing else writes
+        there). The default accepts every annotation and leaves the notes as they were. It must
+        not depend on anything but ``self`` and ``notes``: replaying the record must decide the
+        same way.
+        """
+        return notes
 
 
 @final
@@ -323,7 +354,56 @@ EVENT_TYPES: dict[str, type[Event]] = {
         WarningWithdrawn,
     )
 }
-"""Every event class by its ``kind``, the name used in JSON and in the hash."""
+"""Every event class by its ``kind``, the name used in JSON and in the hash.
+
+Holds the task events above and every annotation type added with :func:`register_event_type`.
+"""
+
+_REGISTRY_LOCK = threading.Lock()
+
+E = TypeVar("E", bound=type[Annotation])
+
+
+def register_event_type(cls: E) -> E:
+    """Make the :class:`Annotation` subclass ``cls`` known to ledgers and to JSON; returns ``cls``.
+
+    Usable as a class decorator. Its ``kind`` (a class attribute of its own) becomes its name in
+    JSON and in the hash chain, so it must not be taken by another class: registering a kind twice
+    for different classes raises :class:`~govops.exceptions.InvalidInputError` naming both.
+    Registering the same class again does nothing. Only annotations can be registered: events that
+    change a task's state belong to :mod:`govops.tasks` itself.
+
+    >>> import attrs
+    >>> from typing import ClassVar
+    >>> @register_event_type
+    ... @attrs.frozen
+    ... class Visited(Annotation):
+    ...     kind: ClassVar[str] = "doctest_visited"
+    >>> EVENT_TYPES["doctest_visited"] is Visited
+    True
+    """
+    if not isinstance(cls, type) or not issubclass(cls, Annotation) or cls is Annotation:
+        raise InvalidTypeError(
+            f"cls={cls!r}; expected a subclass of govops.tasks.Annotation (only annotations "
+            "can be registered; state-changing events belong to govops.tasks)"
+        )
+    if "__attrs_attrs__" not in cls.__dict__:  # not attrs.has(): that narrows cls for mypy
+        raise InvalidTypeError(f"cls={cls!r} is not an attrs class; decorate it with @attrs.frozen")
+    kind = cls.__dict__.get("kind")
+    if not isinstance(kind, str) or not kind.strip():
+        raise InvalidInputError(
+            f"{cls.__qualname__} has no kind of its own (kind={kind!r}); give it "
+            "kind: ClassVar[str] = '<name>'"
+        )
+    with _REGISTRY_LOCK:
+        taken = EVENT_TYPES.get(kind)
+        if taken is not None and taken is not cls:
+            raise InvalidInputError(
+                f"event kind {kind!r} of {cls.__module__}.{cls.__qualname__} is already taken by "
+                f"{taken.__module__}.{taken.__qualname__}; choose another kind"
+            )
+        EVENT_TYPES[kind] = cls
+    return cls
 
 
 @final

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, final
 
 import attrs
 
-from ..exceptions import InvalidInputError, InvalidTransitionError, UnknownTaskError
+from ..exceptions import (
+    InvalidInputError,
+    InvalidTransitionError,
+    InvalidTypeError,
+    UnknownTaskError,
+)
 from ._events import (
+    EVENT_TYPES,
+    Annotation,
     CompletionConfirmed,
     DeadlineChangeApproved,
     DeadlineChangeRejected,
@@ -42,7 +49,7 @@ from ._events import (
 )
 from ._model import Deadline, Plan, Task, WorkingCalendar
 
-__all__ = ["Issue", "LedgerPolicy", "PlanStatus", "Status", "TaskState"]
+__all__ = ["CoverWindow", "Issue", "LedgerPolicy", "PlanStatus", "Status", "TaskState"]
 
 
 class Status(str, enum.Enum):
@@ -96,6 +103,63 @@ class Issue:
     raised_at: dt.datetime = attrs.field(kw_only=True)
 
 
+def _cover_id(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(f"{attribute.name}={value!r}; expected a non-empty person id")
+
+
+def _cover_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidTypeError(f"{attribute.name}={value!r}; expected a datetime.date")
+
+
+@final
+@attrs.frozen
+class CoverWindow:
+    """``leader`` is away from ``start`` to ``end`` (local days, both included) and ``deputy``
+    acts for them (AB角): B may then sign off what A would, and the ledger records that B did so as
+    deputy. Build them from a :class:`govops.escalation.CoverPlan` with ``plan.windows()``.
+    """
+
+    leader: str = attrs.field(validator=_cover_id)
+    deputy: str = attrs.field(validator=_cover_id)
+    start: dt.date = attrs.field(kw_only=True, validator=_cover_day)
+    end: dt.date = attrs.field(kw_only=True, validator=_cover_day)
+    reason: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.leader == self.deputy:
+            raise InvalidInputError(f"{self.leader!r} cannot be their own deputy")
+        if self.end < self.start:
+            raise InvalidInputError(
+                f"cover window for {self.leader!r} ends {self.end.isoformat()}, before it "
+                f"starts {self.start.isoformat()}"
+            )
+
+    def covers(self, day: dt.date) -> bool:
+        """True when ``day`` is inside the window."""
+        return self.start <= day <= self.end
+
+
+def _cover(value: Any) -> tuple[CoverWindow, ...]:
+    if isinstance(value, CoverWindow):
+        raise InvalidTypeError(f"cover={value!r} is one window; expected a tuple of CoverWindow")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, CoverWindow):
+            raise InvalidTypeError(f"cover contains {item!r}; expected CoverWindow values")
+    for a in items:
+        for b in items:
+            # B cannot act for A while B is away too (AB角: 不断档).
+            if b.leader == a.deputy and a.start <= b.end and b.start <= a.end:
+                raise InvalidInputError(
+                    f"{a.deputy!r} covers for {a.leader!r} from {a.start.isoformat()} to "
+                    f"{a.end.isoformat()} but is away from {b.start.isoformat()} to "
+                    f"{b.end.isoformat()}; one of A and B must stay"
+                )
+    return tuple(sorted(items, key=lambda w: (w.start, w.leader, w.end, w.deputy)))
+
+
 @final
 @attrs.frozen
 class LedgerPolicy:
@@ -103,11 +167,21 @@ class LedgerPolicy:
 
     ``deadline_change_requires_approval``: a requested deadline takes effect only when approved
     (otherwise at once). ``confirmation_requires_leader``: only the task's leader in charge may
-    confirm its completion (办结 needs the leader's sign-off).
+    confirm its completion (办结 needs the leader's sign-off) — or, on a day inside one of the
+    ``cover`` windows of that leader, their deputy (AB角), and the task's state then records
+    ``confirmed_as_deputy_for``.
     """
 
     deadline_change_requires_approval: bool = attrs.field(default=True, kw_only=True)
     confirmation_requires_leader: bool = attrs.field(default=True, kw_only=True)
+    cover: tuple[CoverWindow, ...] = attrs.field(default=(), kw_only=True, converter=_cover)
+
+    def deputy_window(self, leader: str, deputy: str, day: dt.date) -> CoverWindow | None:
+        """The cover window in which ``deputy`` acts for ``leader`` on ``day``, if any."""
+        for window in self.cover:
+            if window.leader == leader and window.deputy == deputy and window.covers(day):
+                return window
+        return None
 
 
 @final
@@ -121,6 +195,8 @@ class TaskState:
     ``percent`` is the latest reported cumulative progress (0 before any report). ``version`` is the
     ``seq`` of the last entry about this task. ``latched_at`` and ``reports_since_latch`` record a red
     warning that may still hold after the deadline was extended (see :class:`WarningPolicy`).
+    ``confirmed_by`` is who signed off the completion; ``confirmed_as_deputy_for`` names the leader
+    in charge when their deputy signed off for them during a cover window (AB角).
     """
 
     task: Task
@@ -145,6 +221,8 @@ class TaskState:
     accepted_at: dt.datetime | None = attrs.field(kw_only=True)
     completed_at: dt.datetime | None = attrs.field(kw_only=True)
     confirmed_at: dt.datetime | None = attrs.field(kw_only=True)
+    confirmed_by: str | None = attrs.field(default=None, kw_only=True)
+    confirmed_as_deputy_for: str | None = attrs.field(default=None, kw_only=True)
     cancelled_at: dt.datetime | None = attrs.field(kw_only=True)
     issued_warning: Light | None = attrs.field(kw_only=True)
     latched_at: dt.datetime | None = attrs.field(kw_only=True)
@@ -180,7 +258,7 @@ class _Track:
     neither re-test enums nor rebuild unchanged snapshots.
     """
 
-    __slots__ = (*_STATE_FIELDS, "open", "snapshot")
+    __slots__ = (*_STATE_FIELDS, "notes", "open", "snapshot")
 
     task: Task
     status: Status
@@ -204,6 +282,8 @@ class _Track:
     accepted_at: dt.datetime | None
     completed_at: dt.datetime | None
     confirmed_at: dt.datetime | None
+    confirmed_by: str | None
+    confirmed_as_deputy_for: str | None
     cancelled_at: dt.datetime | None
     issued_warning: Light | None
     latched_at: dt.datetime | None
@@ -211,6 +291,7 @@ class _Track:
     version: int
     updated_at: dt.datetime
 
+    notes: frozenset[Hashable]
     open: bool
     snapshot: TaskState | None
 
@@ -316,12 +397,15 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.accepted_at = None
     t.completed_at = None
     t.confirmed_at = None
+    t.confirmed_by = None
+    t.confirmed_as_deputy_for = None
     t.cancelled_at = None
     t.issued_warning = None
     t.latched_at = None
     t.reports_since_latch = ()
     t.version = seq
     t.updated_at = at
+    t.notes = frozenset()
     t.open = True
     t.snapshot = None
     return t
@@ -504,6 +588,7 @@ def _confirmed(
     t: _Track, e: CompletionConfirmed, at: dt.datetime, actor: str, ctx: Context
 ) -> None:
     _require(t, e, (Status.COMPLETED,), "the task was reported complete")
+    deputy_for = None
     if ctx.policy.confirmation_requires_leader:
         leader = t.task.responsibility.leader_in_charge
         if leader is None:
@@ -512,12 +597,18 @@ def _confirmed(
                 "reassign it with a leader_in_charge first"
             )
         if actor != leader.id:
-            raise InvalidTransitionError(
-                f"completion of {t.task.id!r} must be confirmed by its leader in charge "
-                f"{leader.id!r}, not actor={actor!r}"
-            )
+            day = ctx.day(at)
+            if ctx.policy.deputy_window(leader.id, actor, day) is None:
+                raise InvalidTransitionError(
+                    f"completion of {t.task.id!r} must be confirmed by its leader in charge "
+                    f"{leader.id!r} (or their deputy during a cover window of the ledger "
+                    f"policy), not actor={actor!r} on {day.isoformat()}"
+                )
+            deputy_for = leader.id  # AB角: B signed off for A, and the record says so
     t.status = Status.CONFIRMED
     t.confirmed_at = at
+    t.confirmed_by = actor
+    t.confirmed_as_deputy_for = deputy_for
 
 
 def _reopened(t: _Track, e: TaskReopened, at: dt.datetime, actor: str, ctx: Context) -> None:
@@ -525,6 +616,8 @@ def _reopened(t: _Track, e: TaskReopened, at: dt.datetime, actor: str, ctx: Cont
     t.status = Status.IN_PROGRESS
     t.completed_at = None
     t.confirmed_at = None
+    t.confirmed_by = None
+    t.confirmed_as_deputy_for = None
 
 
 def _cancelled(t: _Track, e: TaskCancelled, at: dt.datetime, actor: str, ctx: Context) -> None:
@@ -547,6 +640,12 @@ def _warning_withdrawn(
     if t.issued_warning is None:
         raise InvalidTransitionError(f"task {t.task.id!r} has no directly issued warning")
     t.issued_warning = None
+
+
+def _annotated(t: _Track, e: Any, at: dt.datetime, actor: str, ctx: Context) -> None:
+    # The annotation checks itself against its task's notes; the task's state does not change.
+    assert isinstance(e, Annotation)
+    t.notes = e.noted(t.notes)
 
 
 HANDLERS: dict[type[Event], Handler] = {
@@ -605,7 +704,14 @@ def apply(
         )
     handler = HANDLERS.get(type(event))
     if handler is None:
-        raise InvalidInputError(f"event={event!r} is not a ledger event type")
+        cls = type(event)
+        if not isinstance(event, Annotation) or EVENT_TYPES.get(cls.kind) is not cls:
+            raise InvalidInputError(
+                f"event={event!r} is not a ledger event type; an Annotation subclass must be "
+                "registered with govops.tasks.register_event_type first"
+            )
+        handler = _annotated
+        HANDLERS[cls] = handler  # registered: later entries take the fast path
     handler(track, event, at, actor, ctx)
     track.version = seq
     track.updated_at = at
