@@ -2,32 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
+import gc as garbage
+import itertools
+import json
 import multiprocessing
 import os
 import signal
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import govops.calendars as gc
-from govops.exceptions import ConcurrencyError, IntegrityError, InvalidInputError, LedgerError
-from govops.store import EventStore
+from govops.exceptions import (
+    ConcurrencyError,
+    GovopsError,
+    IntegrityError,
+    InvalidInputError,
+    LedgerError,
+)
+from govops.serialization import converter, from_json
+from govops.store import EventStore, _EventReader
 from govops.tasks import (
     Category,
+    CooperatingUnit,
     Deadline,
+    DeadlineChangeApproved,
+    DeadlineChangeRequested,
+    Event,
     IssueRaised,
     Ledger,
     LedgerPolicy,
+    Milestone,
+    Person,
+    Plan,
     ProgressReported,
     Responsibility,
+    Source,
     Task,
     TaskAccepted,
     TaskAssigned,
+    TaskReassigned,
     Unit,
+    WarningIssued,
 )
 
 CAL = gc.calendar("CN")
@@ -313,3 +338,237 @@ def test_loading_verifies_by_default_and_can_trust_the_file(tmp_path: Path) -> N
         with pytest.raises(IntegrityError, match="seq=2"):
             trusted.verify()
         assert [e.seq for e in store.entries(since=7)] == [8, 9]
+
+
+# -- the fast reader used by entries() and load() -----------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _normal(data: Any) -> Any:
+    """What the govops converter makes of an event's JSON (the reference for the fast reader)."""
+    return converter.structure(copy.deepcopy(data), Event)
+
+
+def _fast(data: Any) -> Any:
+    return _EventReader()(copy.deepcopy(data))
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("ledger*.json")), ids=lambda p: p.name)
+def test_the_fast_reader_reads_golden_ledgers_as_the_converter_does(
+    tmp_path: Path, path: Path
+) -> None:
+    text = path.read_text(encoding="utf-8")
+    read = _EventReader()  # one reader for the whole file, as entries() uses it
+    for item in json.loads(text)["data"]["entries"]:
+        fast = read(copy.deepcopy(item["event"]))
+        assert fast == _normal(item["event"])
+        assert type(fast) is type(_normal(item["event"]))
+    ledger = from_json(text, calendar=CAL)
+    with EventStore(tmp_path / "golden.db") as store:
+        store.save(ledger, expected_version=0)
+        for verify in (True, False):
+            loaded = store.load(calendar=CAL, verify=verify)
+            assert loaded == ledger
+            assert loaded.entries == ledger.entries
+            assert loaded.states() == ledger.states()
+            loaded.verify()
+
+
+_MALFORMED_TASK = {
+    "id": "T1",
+    "title": "Task",
+    "category": "key_task",
+    "responsibility": {
+        "lead_unit": {"id": "econ", "name": "经济发展办", "kind": "department"},
+        "cooperating": [],
+        "leader_in_charge": None,
+        "responsible_person": None,
+        "work_team": [],
+    },
+    "deadline": {
+        "date": "2026-12-31",
+        "rule": None,
+        "trigger": None,
+        "clock_stops_when_suspended": False,
+    },
+    "goal": "",
+    "content": "",
+    "source": None,
+    "start": None,
+    "plan": None,
+    "parent": None,
+    "target_quantity": None,
+    "quantity_unit": None,
+}
+
+
+def _task_event(**changes: Any) -> dict[str, Any]:
+    task = {**_MALFORMED_TASK, **changes}
+    return {"type": "task_assigned", "task": {k: v for k, v in task.items() if v is not ...}}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _task_event(),
+        _task_event(start="2026-01-05", target_quantity=3, quantity_unit="km"),
+        _task_event(target_quantity=3.5, parent="T0"),
+        _task_event(start="20260105"),  # another ISO 8601 form: the converter's date parser decides
+        _task_event(start="2026/01/05"),
+        _task_event(start="2026-13-01"),
+        _task_event(start=20260105),
+        _task_event(title=5),
+        _task_event(title=""),
+        _task_event(title=...),  # missing
+        _task_event(extra="field"),
+        _task_event(category="no such category"),
+        _task_event(responsibility={"lead_unit": {"id": "econ"}}),
+        _task_event(deadline=None),
+        _task_event(target_quantity="3"),
+        _task_event(source={"kind": "document", "reference": "镇政发〔2026〕1号", "date": None}),
+        {"type": "task_assigned", "task": None},
+        {"type": "progress_reported", "task_id": "T1", "percent": 50},
+        {"type": "progress_reported", "task_id": "T1", "percent": 150.0},
+        {"type": "progress_reported", "task_id": "T1"},
+        {"type": "progress_reported", "task_id": "", "percent": 5.0},
+        {"type": "warning_issued", "task_id": "T1", "level": "purple"},
+        {"type": "task_accepted", "task_id": "T1"},
+        {"type": "nope", "task_id": "T1"},
+        {"type": ["task_accepted"], "task_id": "T1"},
+        {"task_id": "T1"},
+        ["task_accepted"],
+        None,
+    ],
+)
+def test_the_fast_reader_accepts_and_refuses_what_the_converter_does(data: Any) -> None:
+    try:
+        expected = _normal(data)
+    except Exception:  # any refusal: the fast reader must refuse too
+        with pytest.raises(Exception):  # noqa: B017, PT011 - whichever error the converter raised
+            _fast(data)
+        return
+    assert _fast(data) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 3), st.integers(0, 1000)), max_size=40
+    )
+)
+def test_the_fast_reader_agrees_with_the_converter_on_any_ledger(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, int, int]]
+) -> None:
+    ledger = _ledger_from(steps)
+    for entry in ledger.entries:
+        data = json.loads(json.dumps(converter.unstructure(entry.event)))
+        assert _fast(data) == _normal(data) == entry.event
+    with EventStore(tmp_path_factory.mktemp("h") / "h.db") as store:
+        store.save(ledger, expected_version=0)
+        for verify in (True, False):
+            loaded = store.load(calendar=CAL, verify=verify)
+            assert loaded.entries == ledger.entries
+            assert loaded.states() == ledger.states()
+
+
+_UNITS = (Unit("econ", "经济发展办"), Unit("land", "国土所", kind="station"))
+_RESPONSIBILITIES = (
+    Responsibility(_UNITS[0]),
+    Responsibility(_UNITS[1], leader_in_charge=Person("p-wang", "王", roles={"leader_in_charge"})),
+    Responsibility(
+        _UNITS[0],
+        cooperating=[CooperatingUnit(_UNITS[1], part="用地")],
+        work_team=[Person("p-li", "李", unit="econ")],
+    ),
+)
+
+
+def _varied_task(task_id: str, n: int) -> Task:
+    plan = None
+    if n % 3 == 0:
+        plan = Plan([Milestone("q2", dt.date(2026, 6, 30), cumulative_percent=n % 90 + 5)])
+    return Task(
+        task_id,
+        f"任务 {task_id}",
+        category=list(Category)[n % len(Category)],
+        responsibility=_RESPONSIBILITIES[n % len(_RESPONSIBILITIES)],
+        deadline=Deadline.on(dt.date(2026, 9, 30) + dt.timedelta(days=n % 60)),
+        source=Source("document", f"文件{n % 2}", date=dt.date(2026, 1, 5)) if n % 2 else None,
+        start=dt.date(2026, 1, 5) if n % 4 else None,
+        plan=plan,
+        target_quantity=[None, 100, 12.5][n % 3],
+        quantity_unit="km" if n % 3 else None,
+        goal="目标" * (n % 3),
+    )
+
+
+def _event(command: int, task_id: str, n: int) -> Event:
+    if command == 0:
+        return TaskAssigned(_varied_task(task_id, n))
+    if command == 1:
+        return TaskAccepted(task_id)
+    if command == 2:
+        return ProgressReported(
+            task_id,
+            percent=n % 101 if n % 2 else None,
+            quantity=n / 7 if n % 3 == 0 or n % 2 == 0 else None,
+            note="周报" * (n % 2),
+            attachments=tuple(f"a{i}.pdf" for i in range(n % 3)),
+        )
+    if command == 3:
+        return IssueRaised(task_id, f"i{n % 2}", description="协调" * (n % 2))
+    if command == 4:
+        return DeadlineChangeRequested(task_id, Deadline.on(dt.date(2026, 12, 31)))
+    if command == 5:
+        return DeadlineChangeApproved(task_id)
+    if command == 6:
+        return TaskReassigned(task_id, _RESPONSIBILITIES[n % len(_RESPONSIBILITIES)])
+    return WarningIssued(task_id, ["blue", "yellow", "red"][n % 3])
+
+
+def _ledger_from(steps: list[tuple[int, int, int]]) -> Ledger:
+    """Whatever the steps make of a ledger of up to four tasks; refused events are skipped."""
+    ledger = Ledger(calendar=CAL)
+    for k, (command, which, n) in enumerate(steps):
+        with contextlib.suppress(GovopsError):
+            ledger = ledger.record(
+                _event(command, f"T{which}", n),
+                actor=["office", "econ"][n % 2],
+                at=START + dt.timedelta(hours=k),
+                reason="按计划" * (n % 2),
+            )
+    return ledger
+
+
+def test_loaded_tasks_share_equal_responsibilities_and_deadlines(tmp_path: Path) -> None:
+    ledger = Ledger(calendar=CAL)
+    for i in range(4):
+        ledger = ledger.record(TaskAssigned(task(f"T{i}")), actor="office", at=START)
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(ledger, expected_version=0)
+        loaded = store.load(calendar=CAL, verify=False)
+    tasks = [s.task for s in loaded.states()]
+    assert tasks == [s.task for s in ledger.states()]
+    assert all(t.responsibility is tasks[0].responsibility for t in tasks)
+    assert all(t.deadline is tasks[0].deadline for t in tasks)
+    entries = loaded.entries
+    assert all(a.hash is b.prev_hash for a, b in itertools.pairwise(entries))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, enabled: bool) -> None:
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(small_ledger(), expected_version=0)
+        was = garbage.isenabled()
+        try:
+            if not enabled:
+                garbage.disable()
+            store.load(calendar=CAL)
+            assert garbage.isenabled() is enabled
+            with pytest.raises(TypeError):
+                store.load()  # type: ignore[call-arg]
+            assert garbage.isenabled() is enabled
+        finally:
+            if was:
+                garbage.enable()

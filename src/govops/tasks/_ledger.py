@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import final
 from zoneinfo import ZoneInfo
 
@@ -81,32 +82,57 @@ class LedgerStatistics:
 
 
 class _Log:
-    """The shared append-only storage behind ledgers that extend one another."""
+    """The shared append-only storage behind ledgers that extend one another.
 
-    __slots__ = ("ctx", "entries", "lock", "positions", "times", "tracks")
+    ``positions`` (where each task's entries are) serves time travel and ``history()`` only, so it
+    is built on first use rather than by every replay; once built, ``add`` keeps it up to date.
+    """
+
+    __slots__ = ("_positions", "ctx", "entries", "lock", "tracks")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.entries: list[Entry] = []
-        self.times: list[dt.datetime] = []
         self.tracks: dict[str, _Track] = {}
-        self.positions: dict[str, list[int]] = {}
+        self._positions: dict[str, list[int]] | None = None
         self.lock = threading.Lock()
 
     def head_hash(self, length: int) -> str:
         return self.entries[length - 1].hash if length else GENESIS_HASH
 
+    def last_at(self) -> dt.datetime | None:
+        return self.entries[-1].at if self.entries else None
+
+    @property
+    def positions(self) -> dict[str, list[int]]:
+        """The indexes of each task's entries, in order."""
+        positions = self._positions
+        if positions is None:
+            with self.lock:
+                positions = self._positions
+                if positions is None:
+                    positions = {}
+                    for i, entry in enumerate(self.entries):
+                        where = positions.get(entry.event.task_id)
+                        if where is None:
+                            positions[entry.event.task_id] = [i]
+                        else:
+                            where.append(i)
+                    self._positions = positions
+        return positions
+
     def add(self, entry: Entry) -> None:
         """Apply and append ``entry`` (raises, changing nothing, if the event is refused)."""
         event = entry.event
         apply(self.tracks, event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=self.ctx)
-        positions = self.positions.get(event.task_id)
-        if positions is None:
-            self.positions[event.task_id] = [len(self.entries)]
-        else:
-            positions.append(len(self.entries))
+        positions = self._positions
+        if positions is not None:
+            where = positions.get(event.task_id)
+            if where is None:
+                positions[event.task_id] = [len(self.entries)]
+            else:
+                where.append(len(self.entries))
         self.entries.append(entry)
-        self.times.append(entry.at)
 
 
 def _tz_of(calendar: WorkingCalendar) -> dt.tzinfo:
@@ -175,18 +201,20 @@ class Ledger:
         ledger = cls(calendar=calendar, policy=policy)
         log = ledger._log
         ctx = log.ctx
-        tracks, positions, kept, times = log.tracks, log.positions, log.entries, log.times
+        tracks, kept = log.tracks, log.entries
         prev = GENESIS_HASH
         last_at: dt.datetime | None = None
         # This loop is log.add() inlined: replaying a million entries is mostly interpreter
-        # overhead, so the common case (an event for a known task) skips two calls per entry.
-        for entry in entries:
+        # overhead, so the common case (an event for a known task) skips two calls per entry,
+        # and what only the final state needs is set once per task after the loop: nobody can
+        # read a track (and cache its snapshot) before this method returns.
+        for expected, entry in enumerate(entries, start=1):
             if type(entry) is not Entry:
                 raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
             seq = entry.seq
-            if seq != len(kept) + 1:
+            if seq != expected:
                 raise IntegrityError(
-                    f"entry seq={seq!r} where seq={len(kept) + 1} was expected: an entry is "
+                    f"entry seq={seq!r} where seq={expected} was expected: an entry is "
                     "missing or out of order"
                 )
             if entry.prev_hash != prev:
@@ -210,19 +238,13 @@ class Ledger:
                 handler(track, event, at, entry.actor, ctx)
                 track.version = seq
                 track.updated_at = at
-                track.open = track.status in OPEN_STATUSES
-                track.snapshot = None
             else:
                 apply(tracks, event, seq=seq, at=at, actor=entry.actor, ctx=ctx)
-            where = positions.get(task_id)
-            if where is None:
-                positions[task_id] = [len(kept)]
-            else:
-                where.append(len(kept))
             kept.append(entry)
-            times.append(at)
             prev = entry.hash
             last_at = at
+        for track in tracks.values():
+            track.open = track.status in OPEN_STATUSES
         ledger._length = len(log.entries)
         return ledger
 
@@ -307,9 +329,10 @@ class Ledger:
         with log.lock:
             if self._length != len(log.entries):
                 log = self._fork()
-            if log.times and at < log.times[-1]:
+            last_at = log.last_at()
+            if last_at is not None and at < last_at:
                 raise InvalidInputError(
-                    f"at={at!r} is earlier than the last entry ({log.times[-1]!r}); "
+                    f"at={at!r} is earlier than the last entry ({last_at!r}); "
                     "a ledger is written in time order"
                 )
             seq = self._length + 1
@@ -374,12 +397,12 @@ class Ledger:
     def as_of(self, at: dt.datetime) -> Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
-        n = bisect.bisect_right(self._log.times, at, 0, self._length)
+        n = bisect.bisect_right(self._log.entries, at, 0, self._length, key=_entry_at)
         return self if n == self._length else Ledger._view(self._log, n)
 
     def _at(self, now: dt.datetime) -> _Log:
         require_aware(now, name="now")
-        if self._length and now < self._log.times[self._length - 1]:
+        if self._length and now < self._log.entries[self._length - 1].at:
             return self.as_of(now)._current()
         return self._current()
 
@@ -584,16 +607,26 @@ class Ledger:
         yellow: list[WarningLight] = []
         blue: list[WarningLight] = []
         by_level = {Light.RED: red, Light.YELLOW: yellow, Light.BLUE: blue}
-        # The fast path below decides, with two cached look-ups and a little arithmetic, that a plain
-        # task (no plan milestones, no suspension, latch or issued warning) has no light; only
-        # tasks that may be lit go through _light, which builds the reasons.
+        # The fast path below decides, with a look-up and a little arithmetic, whether a plain
+        # task (no plan milestones, no suspension, latch or issued warning) is lit; the other
+        # tasks go through _light.
         fast = policy.progress.basis is Basis.WORKING_DAYS
         wd = ctx.wd
-        cache = ctx.wd_cache
         today_k = wd(today)
         ref_k = wd(ref)
-        blue_within = policy.blue_within
         yellow_lag = policy.yellow_lag
+        # What a plain task's light depends on besides its reported progress is its start and
+        # due date; tasks share them by the thousand, so each pair is worked out once per query:
+        # (expected, overdue, blue, overdue reason, near reason).
+        schedules: dict[tuple[dt.date, dt.date], tuple[float, bool, bool, str, str]] = {}
+        # A lit task's colour and reasons follow from its schedule and its reported progress, so
+        # they are worked out once per (start, due, reported) too, and the reasons tuple shared.
+        lit: dict[
+            tuple[dt.date, dt.date, float | str], tuple[Light, tuple[str, ...], list[WarningLight]]
+        ]
+        lit = {}
+        schedule_of = schedules.get
+        lit_as = lit.get
         for t in log.tracks.values():
             if not t.open:
                 continue
@@ -608,40 +641,37 @@ class Ledger:
                 # The common case, computed here exactly as _light would (a property test holds
                 # the two together) but with cached working-day indexes and no calendar calls.
                 due = t.due
-                dk = cache.get(due)
-                if dk is None:
-                    dk = wd(due)
                 start = t.start
-                if ref <= start:
-                    expected = 0.0
-                elif ref >= due:
-                    expected = 100.0
-                else:
-                    sk = cache.get(start)
-                    if sk is None:
-                        sk = wd(start)
-                    total = dk - sk
-                    expected = 100.0 if total <= 0 else (ref_k - sk) * 100.0 / total
+                schedule = schedule_of((start, due))
+                if schedule is None:
+                    schedule = schedules[start, due] = _schedule(
+                        start, due, today, ref, policy, wd, today_k, ref_k
+                    )
+                expected, overdue, is_blue, overdue_reason, near_reason = schedule
                 reported = t.percent
                 lag = expected - reported
-                overdue = today > due
                 is_yellow = lag > yellow_lag
-                is_blue = not overdue and dk - today_k <= blue_within
                 if not (overdue or is_yellow or is_blue):
                     continue
-                reasons = []
-                if overdue:
-                    reasons.append(_overdue_reason(due, today_k - dk))
-                if is_yellow:
-                    reasons.append(_lag_reason(expected, reported, lag, yellow_lag))
-                if is_blue:
-                    reasons.append(_near_reason(due, dk - today_k, blue_within))
-                level = Light.RED if overdue else Light.YELLOW if is_yellow else Light.BLUE
-                by_level[level].append(
+                # -0.0 == 0.0 as a key, but the reason prints its sign: keep zeros apart.
+                key = (start, due, reported if reported else str(reported))
+                found_as = lit_as(key)
+                if found_as is None:
+                    reasons = []
+                    if overdue:
+                        reasons.append(overdue_reason)
+                    if is_yellow:
+                        reasons.append(_lag_reason(expected, reported, lag, yellow_lag))
+                    if is_blue:
+                        reasons.append(near_reason)
+                    level = Light.RED if overdue else Light.YELLOW if is_yellow else Light.BLUE
+                    found_as = lit[key] = (level, tuple(reasons), by_level[level])
+                level, reasons_, bucket = found_as
+                bucket.append(
                     WarningLight(
                         t.task.id,
                         level,
-                        reasons=tuple(reasons),
+                        reasons=reasons_,
                         due=due,
                         expected=expected,
                         reported=reported,
@@ -752,10 +782,48 @@ class Ledger:
         )
 
 
+_entry_at = operator.attrgetter("at")
+
+
 def _unpickle(
     entries: tuple[Entry, ...], calendar: WorkingCalendar, policy: LedgerPolicy
 ) -> Ledger:
     return Ledger.from_entries(entries, calendar=calendar, policy=policy, verify=False)
+
+
+def _schedule(
+    start: dt.date,
+    due: dt.date,
+    today: dt.date,
+    ref: dt.date,
+    policy: WarningPolicy,
+    wd: Callable[[dt.date], int],
+    today_k: int,
+    ref_k: int,
+) -> tuple[float, bool, bool, str, str]:
+    """For a plain task (working days, no plan milestones) started on ``start`` and due on ``due``:
+    the expected progress at ``ref``, whether it is overdue or near its due date on ``today``, and
+    the reasons for those two lights (empty when they do not apply). ``wd`` is the working-day index
+    of the context ``today_k = wd(today)`` and ``ref_k = wd(ref)`` come from.
+    """
+    dk = wd(due)
+    if ref <= start:
+        expected = 0.0
+    elif ref >= due:
+        expected = 100.0
+    else:
+        sk = wd(start)
+        total = dk - sk
+        expected = 100.0 if total <= 0 else (ref_k - sk) * 100.0 / total
+    overdue = today > due
+    is_blue = not overdue and dk - today_k <= policy.blue_within
+    return (
+        expected,
+        overdue,
+        is_blue,
+        _overdue_reason(due, today_k - dk) if overdue else "",
+        _near_reason(due, dk - today_k, policy.blue_within) if is_blue else "",
+    )
 
 
 def _overdue_reason(due: dt.date, late: int) -> str:
