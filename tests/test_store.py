@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govops.calendars as gc
+import govops.store as store_module
 from govops.exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -37,6 +39,7 @@ from govops.tasks import (
     Deadline,
     DeadlineChangeApproved,
     DeadlineChangeRequested,
+    Entry,
     Event,
     IssueRaised,
     Ledger,
@@ -572,3 +575,35 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, ena
         finally:
             if was:
                 garbage.enable()
+
+
+# -- entries built slot by slot ----------------------------------------------------------------
+
+
+def test_entries_built_slot_by_slot_are_the_entries_init_would_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert store_module._ENTRY_SLOTS is not None  # the fast path is the one taken
+    ledger = small_ledger()
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(ledger, expected_version=0)
+        fast = list(store.entries())
+        monkeypatch.setattr(store_module, "_ENTRY_SLOTS", None)
+        slow = list(store.entries())
+        assert store.load(calendar=CAL, verify=False) == ledger
+    assert fast == slow == list(ledger.entries)
+    for built, made in zip(fast, slow, strict=True):
+        assert type(built) is Entry
+        assert attrs.asdict(built, recurse=False) == attrs.asdict(made, recurse=False)
+        assert hash(built) == hash(made)
+        assert repr(built) == repr(made)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            built.seq = 0  # type: ignore[misc]
+
+
+def test_entries_are_built_by_init_when_it_would_do_more_than_set_slots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert store_module._entry_slots() is not None
+    monkeypatch.setattr(Entry, "__attrs_post_init__", lambda self: None, raising=False)
+    assert store_module._entry_slots() is None

@@ -224,6 +224,33 @@ def _direct_hook(
     return structure
 
 
+def _entry_slots() -> tuple[Callable[[Entry, Any], None], ...] | None:
+    """The slot setters of :class:`Entry`, in field order, when building an entry slot by slot is
+    exactly what its ``__init__`` does (no default, converter, validator or post-init hook would be
+    skipped); ``None`` otherwise, and entries are built by ``Entry(...)``.
+
+    A replay builds a million entries, and attrs' frozen ``__init__`` goes through
+    ``object.__setattr__`` for each field: setting the slots directly takes half the time. Nothing
+    is trusted that was not trusted before: ``Entry.__init__`` checks nothing.
+    """
+    names = ("seq", "event", "at", "actor", "reason", "prev_hash", "hash")
+    fields = attrs.fields(Entry)
+    if (
+        tuple(a.name for a in fields) != names
+        or any(a.converter is not None or a.validator is not None for a in fields)
+        or hasattr(Entry, "__attrs_post_init__")
+        or hasattr(Entry, "__attrs_pre_init__")
+    ):
+        return None
+    try:
+        return tuple(Entry.__dict__[name].__set__ for name in names)
+    except (KeyError, AttributeError):  # not slotted after all
+        return None
+
+
+_ENTRY_SLOTS = _entry_slots()
+
+
 class _EventReader:
     """Decodes stored event JSON into events, equal to what ``converter`` gives (see above)."""
 
@@ -428,6 +455,10 @@ class EventStore:
             (since,),
         )
         fromiso = dt.datetime.fromisoformat
+        slots = _ENTRY_SLOTS
+        new = object.__new__
+        if slots is not None:
+            set_seq, set_event, set_at, set_actor, set_reason, set_prev, set_hash = slots
         # Entries written together share their time, actor and reason, and each prev_hash is the
         # hash before it: reusing the objects already read rather than holding a copy per entry
         # saves parsing and about a fifth of a loaded ledger's memory. Values are unchanged.
@@ -462,15 +493,26 @@ class EventStore:
                             raise InvalidInputError(f"cannot read a {cls.__name__}: {exc}") from exc
                     else:
                         event = read(data)
-                    yield Entry(
-                        seq,
-                        event,
-                        at=last_at,
-                        actor=actors.setdefault(actor, actor),
-                        reason=reason,
-                        prev_hash=prev_hash,
-                        hash=digest,
-                    )
+                    if slots is None:
+                        yield Entry(
+                            seq,
+                            event,
+                            at=last_at,
+                            actor=actors.setdefault(actor, actor),
+                            reason=reason,
+                            prev_hash=prev_hash,
+                            hash=digest,
+                        )
+                    else:  # what Entry(...) does, slot by slot (see _entry_slots)
+                        entry = new(Entry)
+                        set_seq(entry, seq)
+                        set_event(entry, event)
+                        set_at(entry, last_at)
+                        set_actor(entry, actors.setdefault(actor, actor))
+                        set_reason(entry, reason)
+                        set_prev(entry, prev_hash)
+                        set_hash(entry, digest)
+                        yield entry
                     last_hash = digest
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
             if isinstance(exc, LedgerError):
