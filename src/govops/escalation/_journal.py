@@ -15,59 +15,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import enum
-import hashlib
-import json
 import threading
 from collections.abc import Hashable, Iterable, Iterator
-from typing import Any, final
-
-import attrs
+from typing import final
 
 from .._time import require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
-from ..tasks import Entry, Event
+from ..tasks import Entry
+from ..tasks._canonical import GENESIS_HASH, entry_hash
 from ._events import NoticeIssued, SupervisionEvent
 
 __all__ = ["GENESIS_HASH", "SupervisionJournal"]
-
-GENESIS_HASH = "0" * 64
-
-
-def _canonical(value: Any) -> Any:
-    if value is None or (
-        isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum)
-    ):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return [_canonical(v) for v in value]
-    if attrs.has(type(value)):
-        out = {a.name: _canonical(getattr(value, a.name)) for a in attrs.fields(type(value))}
-        if isinstance(value, Event):
-            out["type"] = value.kind
-        return out
-    raise InvalidTypeError(f"cannot record {value!r} in a journal")  # pragma: no cover
-
-
-def _hash(*, seq: int, event: Event, at: dt.datetime, actor: str, reason: str, prev: str) -> str:
-    body = json.dumps(
-        {
-            "seq": seq,
-            "at": at.isoformat(),
-            "actor": actor,
-            "reason": reason,
-            "event": _canonical(event),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    return hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
 
 
 class _Log:
@@ -135,13 +93,13 @@ class SupervisionJournal:
             seq = len(journal._log.entries) + 1
             if entry.seq != seq or entry.prev_hash != prev:
                 raise IntegrityError(f"entry seq={entry.seq!r} does not follow the entry before")
-            digest = _hash(
+            digest = entry_hash(
                 seq=seq,
                 event=entry.event,
                 at=entry.at,
                 actor=entry.actor,
                 reason=entry.reason,
-                prev=prev,
+                prev_hash=prev,
             )
             if digest != entry.hash:
                 raise IntegrityError(f"entry seq={entry.seq} was altered: its hash does not verify")
@@ -227,7 +185,9 @@ class SupervisionJournal:
                 )
             seq = self._length + 1
             prev = self.head_hash
-            digest = _hash(seq=seq, event=event, at=at, actor=actor, reason=reason, prev=prev)
+            digest = entry_hash(
+                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+            )
             log.add(
                 Entry(seq, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest)
             )
