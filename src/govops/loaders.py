@@ -36,7 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["HolidaySchedule", "load_schedule", "parse_schedule"]
+__all__ = ["HolidaySchedule", "load_schedule", "parse_schedule", "read_text"]
 
 
 @final
@@ -59,14 +59,22 @@ class HolidaySchedule:
         )
 
 
-def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
-    """Read a holiday schedule TOML file; errors name the file, the key and the line."""
+def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
+    """The name and UTF-8 text of a file; a file that cannot be read is a ``ConfigError``.
+
+    The one place where govops opens files; ``what`` names the kind of file in the message.
+    """
     name = os.fspath(path)
     try:
         with open(name, encoding="utf-8") as fh:
-            text = fh.read()
+            return name, fh.read()
     except OSError as exc:
-        raise ConfigError(f"cannot read schedule file {name!r}: {exc.strerror}", path=name) from exc
+        raise ConfigError(f"cannot read {what} file {name!r}: {exc.strerror}", path=name) from exc
+
+
+def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
+    """Read a holiday schedule TOML file; errors name the file, the key and the line."""
+    name, text = read_text(path, what="schedule")
     return parse_schedule(text, path=name)
 
 

@@ -1,4 +1,4 @@
-"""Scenario files (an edge module: it reads the file system).
+"""Scenario files (an edge module: it reads them through :func:`govops.loaders.read_text`).
 
 A scenario file is TOML. Every key is optional except ``name``, ``start``, ``end`` and at least one
 unit or task; errors name the file, the key and the line::
@@ -61,6 +61,7 @@ from ..assessment import KEY_WORK_SCORING, ScoringRules
 from ..calendars import calendar
 from ..escalation import CITY_KEY_WORK_POLICY, EscalationPolicy
 from ..exceptions import ConfigError, GovopsError
+from ..loaders import read_text
 from ..meetings import presets
 from ..tasks import (
     Category,
@@ -122,12 +123,7 @@ class ScenarioFile:
 
 def load_scenario(path: str | os.PathLike[str]) -> ScenarioFile:
     """Read a scenario TOML file; errors name the file, the key and the line."""
-    name = os.fspath(path)
-    try:
-        with open(name, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError as exc:
-        raise ConfigError(f"cannot read scenario file {name!r}: {exc.strerror}", path=name) from exc
+    name, text = read_text(path, what="scenario")
     return parse_scenario(text, path=name)
 
 
