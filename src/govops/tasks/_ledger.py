@@ -31,6 +31,7 @@ from ._progress import (
     WarningLight,
     WarningPolicy,
     expected_percent,
+    plan_points,
     reference_day,
 )
 from ._state import (
@@ -42,6 +43,7 @@ from ._state import (
     TaskState,
     _Track,
     apply,
+    extended_due,
     new_track,
 )
 
@@ -465,13 +467,20 @@ class Ledger:
 
     # -- queries at now ---------------------------------------------------------------------------
 
+    def _pauses(self, t: _Track, today: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+        """The clock-stopping suspensions of ``t`` up to ``today``, an ongoing one included."""
+        if t.suspended_since is not None and t.task.deadline.clock_stops_when_suspended:
+            since = self._log.ctx.day(t.suspended_since)
+            if today > since:
+                return (*t.paused, (since, today))
+        return t.paused
+
     def _effective_due(self, t: _Track, today: dt.date) -> dt.date:
         """The due date in force on ``today``, counting an ongoing suspension that stops the clock."""
         if t.suspended_since is not None and t.task.deadline.clock_stops_when_suspended:
-            ctx = self._log.ctx
-            paused = ctx.calendar.working_days_between(ctx.day(t.suspended_since), today)
-            if paused > 0:
-                return ctx.calendar.add_working_days(t.due, paused)
+            pauses = self._pauses(t, today)
+            if pauses is not t.paused:
+                return extended_due(t.task.deadline, t.deadline_since, pauses, self._log.ctx)
         return t.due
 
     def open_tasks(self, *, now: dt.datetime) -> tuple[TaskState, ...]:
@@ -534,18 +543,24 @@ class Ledger:
 
     # -- progress and warnings --------------------------------------------------------------------
 
-    def _expected(self, t: _Track, ref: dt.date, due: dt.date, policy: ProgressPolicy) -> float:
-        """Expected percent at the reference day ``ref`` (the fast path skips the calendar)."""
+    def _expected(
+        self, t: _Track, ref: dt.date, due: dt.date, policy: ProgressPolicy, today: dt.date
+    ) -> float:
+        """Expected percent at the reference day ``ref`` (the fast path skips the calendar).
+
+        Time the clock stood still up to ``today`` does not count as elapsed (see ``_pauses``).
+        """
         plan = t.task.plan
-        if plan is not None and plan.milestones:
-            points = tuple((m.due, m.cumulative_percent) for m in plan.milestones)
+        pauses = self._pauses(t, today)
+        if pauses or (plan is not None and plan.milestones):
             return expected_percent(
                 start=t.start,
                 due=due,
                 today=ref,
                 calendar=self.calendar,
-                milestones=points,
+                milestones=plan_points(plan),
                 basis=policy.basis,
+                paused=pauses,
             )
         start = t.start
         if ref <= start:
@@ -570,7 +585,7 @@ class Ledger:
             raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
         today = self._day(now)
         ref = reference_day(today, policy, self.calendar)
-        expected = self._expected(t, ref, self._effective_due(t, today), policy)
+        expected = self._expected(t, ref, self._effective_due(t, today), policy, today)
         plan = t.task.plan
         return ProgressCheck(
             task_id,
@@ -636,6 +651,7 @@ class Ledger:
                 and t.issued_warning is None
                 and t.latched_at is None
                 and t.suspended_since is None
+                and not t.paused
                 and (plan is None or not plan.milestones)
             ):
                 # The common case, computed here exactly as _light would (a property test holds
@@ -700,7 +716,7 @@ class Ledger:
             found.append((Light.RED, _overdue_reason(due, late)))
         expected: float | None = None
         if t.status is not Status.SUSPENDED:
-            expected = self._expected(t, ref, due, policy.progress)
+            expected = self._expected(t, ref, due, policy.progress, today)
             lag = expected - t.percent
             if (
                 policy.latch
@@ -740,7 +756,7 @@ class Ledger:
     def _latch_released(self, t: _Track, due: dt.date, policy: WarningPolicy) -> bool:
         for day, reported in t.reports_since_latch:
             ref = reference_day(day, policy.progress, self.calendar)
-            if self._expected(t, ref, due, policy.progress) - reported <= policy.yellow_lag:
+            if self._expected(t, ref, due, policy.progress, day) - reported <= policy.yellow_lag:
                 return True
         return False
 

@@ -334,6 +334,26 @@ class Deadline:
         assert self.trigger is not None
         return _resolve_rule(self.rule, self.trigger, calendar)
 
+    @property
+    def counts_calendar_days(self) -> bool:
+        """Whether the deadline counts calendar time forward from its trigger (``within 15 days``,
+        ``一个月内``), so that a suspension that stops the clock extends it by calendar days.
+
+        Fixed dates and every other rule (working days, period ends, ``before`` counts) count a
+        pause in working days, as 政府信息公开条例 §33 does.
+
+        >>> Deadline.from_rule("within 15 days", trigger=dt.date(2026, 3, 2)).counts_calendar_days
+        True
+        >>> Deadline.from_rule("20个工作日内", trigger=dt.date(2026, 3, 2)).counts_calendar_days
+        False
+        """
+        if self.rule is None:
+            return False
+        from ..rules import Relative, parse_rule
+
+        body = parse_rule(self.rule).body
+        return isinstance(body, Relative) and not body.before and body.count.unit != "working_day"
+
     def __str__(self) -> str:
         if self.date is not None:
             return self.date.isoformat()

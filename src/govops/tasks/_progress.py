@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, final
 
 import attrs
 
 from ..exceptions import InvalidInputError
 from ._events import Light
-from ._model import WorkingCalendar
+from ._model import Plan, WorkingCalendar
 
 __all__ = [
     "Basis",
@@ -135,6 +135,17 @@ class WarningLight:
         return f"[{self.level.value}] {self.task_id}: {'; '.join(self.reasons)}"
 
 
+def _calendar_days(a: dt.date, b: dt.date) -> int:
+    return (b - a).days
+
+
+def plan_points(plan: Plan | None) -> tuple[tuple[dt.date, float], ...]:
+    """The ``(date, cumulative percent)`` milestones of ``plan`` (none without a plan)."""
+    if plan is None:
+        return ()
+    return tuple((m.due, m.cumulative_percent) for m in plan.milestones)
+
+
 def reference_day(today: dt.date, policy: ProgressPolicy, calendar: WorkingCalendar) -> dt.date:
     """The day expected progress is taken at: ``today`` less the reporting tolerance."""
     n = policy.reporting_tolerance
@@ -153,6 +164,7 @@ def expected_percent(
     calendar: WorkingCalendar,
     milestones: Sequence[tuple[dt.date, float]] = (),
     basis: Basis = Basis.WORKING_DAYS,
+    paused: Sequence[tuple[dt.date, dt.date]] = (),
 ) -> float:
     """The share (percent) of the work due by the end of ``today``.
 
@@ -162,22 +174,40 @@ def expected_percent(
     With milestones ``(date, cumulative percent)``: linear between consecutive milestones, from 0 at
     ``start`` to 100 at ``due``; milestones outside ``(start, due)`` are ignored.
 
+    ``paused``: periods ``(from, to)`` when the clock stood still (a suspension that stops it);
+    the days after ``from`` up to ``to`` count neither as elapsed nor as available time.
+
     >>> import govops.calendars as gc
     >>> cal = gc.calendar("CN")
     >>> expected_percent(start=dt.date(2026, 3, 2), due=dt.date(2026, 3, 12),
     ...                  today=dt.date(2026, 3, 6), calendar=cal)
     50.0
+
+    Suspended from Wednesday to Friday of the first week, the same task is due two working days
+    later (Monday) and, on Friday, only two of its eight working days are past:
+
+    >>> expected_percent(start=dt.date(2026, 3, 2), due=dt.date(2026, 3, 16),
+    ...                  today=dt.date(2026, 3, 6), calendar=cal,
+    ...                  paused=[(dt.date(2026, 3, 4), dt.date(2026, 3, 6))])
+    25.0
     """
     if today <= start:
         return 0.0
     if today >= due:
         return 100.0
+    raw: Callable[[dt.date, dt.date], int]
     if basis is Basis.WORKING_DAYS:
-        span = calendar.working_days_between
+        raw = calendar.working_days_between
     else:
+        raw = _calendar_days
 
-        def span(a: dt.date, b: dt.date) -> int:
-            return (b - a).days
+    def span(a: dt.date, b: dt.date) -> int:
+        stood = 0
+        for since, until in paused:
+            lo, hi = max(a, since), min(b, until)
+            if hi > lo:
+                stood += raw(lo, hi)
+        return raw(a, b) - stood
 
     prev_day, prev_pct = start, 0.0
     for day, pct in (*((d, p) for d, p in milestones if start < d < due), (due, 100.0)):

@@ -197,6 +197,9 @@ class TaskState:
     warning that may still hold after the deadline was extended (see :class:`WarningPolicy`).
     ``confirmed_by`` is who signed off the completion; ``confirmed_as_deputy_for`` names the leader
     in charge when their deputy signed off for them during a cover window (AB角).
+    ``paused`` lists the suspensions that stopped the clock, as ``(day suspended, day resumed)``:
+    the days after the first up to the second are not counted as time elapsed, neither for the due
+    date nor for expected progress (see ``docs/explanation/progress.md``).
     """
 
     task: Task
@@ -218,6 +221,7 @@ class TaskState:
     open_issues: tuple[Issue, ...] = attrs.field(kw_only=True)
     suspended_since: dt.datetime | None = attrs.field(kw_only=True)
     suspended_working_days: int = attrs.field(kw_only=True)
+    paused: tuple[tuple[dt.date, dt.date], ...] = attrs.field(default=(), kw_only=True)
     accepted_at: dt.datetime | None = attrs.field(kw_only=True)
     completed_at: dt.datetime | None = attrs.field(kw_only=True)
     confirmed_at: dt.datetime | None = attrs.field(kw_only=True)
@@ -258,7 +262,7 @@ class _Track:
     neither re-test enums nor rebuild unchanged snapshots.
     """
 
-    __slots__ = (*_STATE_FIELDS, "notes", "open", "snapshot")
+    __slots__ = (*_STATE_FIELDS, "deadline_since", "notes", "open", "snapshot")
 
     task: Task
     status: Status
@@ -279,6 +283,7 @@ class _Track:
     open_issues: tuple[Issue, ...]
     suspended_since: dt.datetime | None
     suspended_working_days: int
+    paused: tuple[tuple[dt.date, dt.date], ...]
     accepted_at: dt.datetime | None
     completed_at: dt.datetime | None
     confirmed_at: dt.datetime | None
@@ -291,6 +296,7 @@ class _Track:
     version: int
     updated_at: dt.datetime
 
+    deadline_since: dt.date  # the day the deadline in force took effect
     notes: frozenset[Hashable]
     open: bool
     snapshot: TaskState | None
@@ -394,6 +400,7 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.open_issues = ()
     t.suspended_since = None
     t.suspended_working_days = 0
+    t.paused = ()
     t.accepted_at = None
     t.completed_at = None
     t.confirmed_at = None
@@ -405,6 +412,7 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.reports_since_latch = ()
     t.version = seq
     t.updated_at = at
+    t.deadline_since = day
     t.notes = frozenset()
     t.open = True
     t.snapshot = None
@@ -501,6 +509,7 @@ def _set_deadline(t: _Track, deadline: Deadline, at: dt.datetime, ctx: Context) 
         t.reports_since_latch = ()
     t.task = attrs.evolve(t.task, deadline=deadline)
     t.due = due
+    t.deadline_since = day
     t.deadline_changes += 1
     t.pending_deadline = None
 
@@ -561,14 +570,40 @@ def _suspended(t: _Track, e: TaskSuspended, at: dt.datetime, actor: str, ctx: Co
 def _resumed(t: _Track, e: TaskResumed, at: dt.datetime, actor: str, ctx: Context) -> None:
     _require(t, e, (Status.SUSPENDED,), "the task is suspended")
     assert t.suspended_since is not None
-    paused = max(0, ctx.calendar.working_days_between(ctx.day(t.suspended_since), ctx.day(at)))
-    new_due = t.due
-    if paused and t.task.deadline.clock_stops_when_suspended:
-        new_due = ctx.calendar.add_working_days(t.due, paused)
+    since, until = ctx.day(t.suspended_since), ctx.day(at)
+    paused = max(0, ctx.calendar.working_days_between(since, until))
+    if t.task.deadline.clock_stops_when_suspended and until > since:
+        pauses = (*t.paused, (since, until))
+        t.due = extended_due(t.task.deadline, t.deadline_since, pauses, ctx)  # may raise first
+        t.paused = pauses
     t.status = Status.IN_PROGRESS
     t.suspended_since = None
     t.suspended_working_days += paused
-    t.due = new_due
+
+
+def extended_due(
+    deadline: Deadline,
+    since: dt.date,
+    pauses: tuple[tuple[dt.date, dt.date], ...],
+    ctx: Context,
+) -> dt.date:
+    """The due date of ``deadline`` (in force from ``since``) once the clock stopped for ``pauses``.
+
+    Only the paused time after ``since`` extends it: a deadline set later was set knowing of the
+    earlier pauses. A deadline that counts calendar days (``within 15 days``) is counted again from
+    a trigger moved on by the calendar days paused, so that the end still rolls forward off a
+    holiday as the rule says; any other deadline moves on by the working days paused.
+    """
+    due = ctx.due(deadline)
+    if deadline.counts_calendar_days:
+        days = sum(max(0, (until - max(start, since)).days) for start, until in pauses)
+        if not days:
+            return due
+        assert deadline.trigger is not None
+        return ctx.due(attrs.evolve(deadline, trigger=deadline.trigger + dt.timedelta(days=days)))
+    wd = ctx.wd
+    working = sum(max(0, wd(until) - wd(max(start, since))) for start, until in pauses)
+    return ctx.calendar.add_working_days(due, working) if working else due
 
 
 def _completed(t: _Track, e: TaskCompleted, at: dt.datetime, actor: str, ctx: Context) -> None:
