@@ -60,6 +60,7 @@ DEPUTY = "p-li"
 COVER = CoverWindow(LEADER, DEPUTY, start=dt.date(2026, 1, 9), end=dt.date(2026, 3, 31))
 POLICY = LedgerPolicy(cover=(COVER,))
 OPEN = {"assigned", "in_progress", "suspended"}
+FIRST_DUE, CHANGED_DUE = dt.date(2026, 6, 30), dt.date(2026, 9, 30)
 
 
 def make_task(task_id: str) -> Task:
@@ -68,7 +69,7 @@ def make_task(task_id: str) -> Task:
         f"Task {task_id}",
         category=Category.KEY_TASK,
         responsibility=Responsibility(Unit("u", "Unit"), leader_in_charge=Person(LEADER, "王")),
-        deadline=Deadline.on(dt.date(2026, 6, 30)),
+        deadline=Deadline.on(FIRST_DUE, clock_stops_when_suspended=True),
         start=dt.date(2026, 1, 5),
     )
 
@@ -95,6 +96,12 @@ def expected_outcome(
             "notices": set(),
             "answered": set(),
             "deputy_for": None,
+            # The due date: the deadline in force (from `since`), moved on by the working days
+            # its clock stood still since then (`extra`); `paused_from` is an ongoing pause.
+            "base": FIRST_DUE,
+            "since": day,
+            "extra": 0,
+            "paused_from": None,
         }
         return True
     if m is None:
@@ -152,6 +159,15 @@ def expected_outcome(
         m["deputy_for"] = LEADER if actor != LEADER else None
     if command == "reopen":
         m["deputy_for"] = None
+    if day is not None and m["since"] is not None:
+        if command == "suspend":
+            m["paused_from"] = day
+        elif command == "resume":
+            begin = max(m["paused_from"], m["since"])
+            if day > begin:
+                m["extra"] += CAL.working_days_between(begin, day)
+        elif command == "approve":
+            m["base"], m["since"], m["extra"] = CHANGED_DUE, day, 0
     return True
 
 
@@ -173,7 +189,9 @@ def make_event(command: str, task_id: str, percent: float) -> Event:
     if command == "report":
         return ProgressReported(task_id, percent=percent)
     if command == "request":
-        return DeadlineChangeRequested(task_id, Deadline.on(dt.date(2026, 9, 30)))
+        return DeadlineChangeRequested(
+            task_id, Deadline.on(CHANGED_DUE, clock_stops_when_suspended=True)
+        )
     if command == "issue":
         return WarningIssued(task_id, "yellow")
     key = f"k{int(percent) % 2}"
@@ -242,16 +260,27 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(
         task_id=st.sampled_from(IDS),
         actor=st.sampled_from((LEADER, DEPUTY, "clerk")),
+        choice=st.integers(0, 3),
+        percent=st.integers(0, 100),
         hours=st.integers(0, 72),
     )
-    def advance(self, task_id: str, actor: str, hours: int) -> None:
-        """The next step of the happy path, so that sign-offs (and deputies) are reached often."""
+    def advance(self, task_id: str, actor: str, choice: int, percent: int, hours: int) -> None:
+        """A step that the task's state allows, so that the paths the random commands rarely
+        reach (sign-offs and deputies, suspensions, deadline changes) are walked often."""
         m = self.model.get(task_id)
-        status = m["status"] if m is not None else None
-        command = {None: "assign", "assigned": "accept", "in_progress": "complete"}.get(
-            status, "confirm"
-        )
-        self.command(command, task_id, actor, 50, hours)
+        if m is None:
+            command = "assign"
+        elif m["pending"]:
+            command = ("approve", "reject")[choice % 2]
+        else:
+            options = {
+                "assigned": ("accept",),
+                "in_progress": ("report", "suspend", "request", "complete"),
+                "suspended": ("resume", "resume", "report", "cancel"),
+                "completed": ("confirm", "reopen"),
+            }.get(m["status"], ("confirm",))
+            command = options[choice % len(options)]
+        self.command(command, task_id, actor, percent, hours)
 
     @invariant()
     def matches_the_model(self) -> None:
@@ -264,6 +293,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert (state.pending_deadline is not None) == m["pending"]
             assert (state.issued_warning is not None) == m["issued"]
             assert state.confirmed_as_deputy_for == m["deputy_for"]
+            extra = m["extra"]
+            assert state.due == (CAL.add_working_days(m["base"], extra) if extra else m["base"])
 
     @invariant()
     def chain_verifies(self) -> None:
