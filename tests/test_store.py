@@ -36,6 +36,7 @@ from govops.store import EventStore, _EventReader
 from govops.tasks import (
     Category,
     CooperatingUnit,
+    CoverWindow,
     Deadline,
     DeadlineChangeApproved,
     DeadlineChangeRequested,
@@ -57,6 +58,7 @@ from govops.tasks import (
     Unit,
     WarningIssued,
 )
+from govops.tasks._canonical import GENESIS_HASH, rehash
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")
@@ -137,6 +139,87 @@ def test_the_policy_is_stored_and_must_not_change(tmp_path: Path) -> None:
         assert store.load(calendar=CAL).policy == policy
         with pytest.raises(InvalidInputError, match="keeps one policy"):
             store.save(small_ledger(1), expected_version=1)
+
+
+def _window(leader: str, deputy: str, start: dt.date, days: int = 5) -> CoverWindow:
+    return CoverWindow(leader, deputy, start=start, end=start + dt.timedelta(days=days))
+
+
+def test_the_stored_policy_may_gain_cover_windows(tmp_path: Path) -> None:
+    first = LedgerPolicy(cover=(_window("p-wang", "p-li", dt.date(2026, 4, 1)),))
+    wider = attrs.evolve(
+        first, cover=(*first.cover, _window("p-wang", "p-li", dt.date(2026, 8, 3)))
+    )
+    ledger = Ledger(calendar=CAL, policy=first).record(TaskAssigned(task("T")), actor="o", at=START)
+    path = tmp_path / "l.db"
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+        later = Ledger.from_entries(ledger.entries, calendar=CAL, policy=wider)
+        later = later.record(TaskAccepted("T"), actor="econ", at=START)
+        assert store.save(later, expected_version=1) == 2
+    with EventStore(path) as store:  # the wider policy was committed with the entry
+        assert store.load(calendar=CAL).policy == wider
+        assert store.load(calendar=CAL) == later
+        # Saving again with the narrower policy would lose a window: refused, nothing written.
+        narrower = Ledger.from_entries(later.entries, calendar=CAL, policy=first)
+        narrower = narrower.record(IssueRaised("T", "i1"), actor="econ", at=START)
+        with pytest.raises(InvalidInputError, match="never lose or change") as refused:
+            store.save(narrower, expected_version=2)
+        assert "2026-08-03" in str(refused.value)
+        changed = attrs.evolve(wider, cover=(_window("p-wang", "p-zhao", dt.date(2026, 4, 1)),))
+        with pytest.raises(InvalidInputError, match="never lose or change"):
+            store.save(
+                Ledger.from_entries(later.entries, calendar=CAL, policy=changed),
+                expected_version=2,
+            )
+        assert store.version == 2
+        assert store.load(calendar=CAL).policy == wider
+
+
+def test_a_policy_that_changes_more_than_its_windows_is_refused_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    first = LedgerPolicy(cover=(_window("p-wang", "p-li", dt.date(2026, 4, 1)),))
+    ledger = Ledger(calendar=CAL, policy=first).record(TaskAssigned(task("T")), actor="o", at=START)
+    path = tmp_path / "l.db"
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    other = attrs.evolve(
+        first,
+        confirmation_requires_leader=False,
+        cover=(*first.cover, _window("p-wang", "p-li", dt.date(2026, 9, 1))),
+    )
+    more = Ledger.from_entries(ledger.entries, calendar=CAL, policy=other)
+    more = more.record(TaskAccepted("T"), actor="econ", at=START)
+    with EventStore(path) as store:
+        with pytest.raises(InvalidInputError, match="in more than added cover windows"):
+            store.save(more, expected_version=1)
+        assert store.version == 1
+        assert store.load(calendar=CAL).policy == first
+        # A stale writer's save fails as a whole: its wider policy is not stored either.
+        wider = attrs.evolve(first, cover=other.cover)
+        stale = Ledger.from_entries(ledger.entries, calendar=CAL, policy=wider)
+        with pytest.raises(ConcurrencyError):
+            store.save(stale, expected_version=0)
+        assert store.load(calendar=CAL).policy == first
+
+
+def test_a_policy_stored_without_cover_windows_gains_them(tmp_path: Path) -> None:
+    """A store whose policy was written before cover windows existed (no ``cover`` key)."""
+    path = tmp_path / "l.db"
+    ledger = small_ledger(1)
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    raw = sqlite3.connect(path)
+    (text,) = raw.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+    assert "cover" not in json.loads(text)
+    raw.close()
+    windows = (_window("p-wang", "p-li", dt.date(2026, 4, 1)),)
+    wider = Ledger.from_entries(ledger.entries, calendar=CAL, policy=LedgerPolicy(cover=windows))
+    with EventStore(path) as store:
+        assert store.save(wider, expected_version=3) == 3  # no entries, the policy alone
+        assert store.load(calendar=CAL).policy.cover == windows
+        assert store.save(wider, expected_version=3) == 3  # the same again: nothing to do
 
 
 @pytest.mark.parametrize(
@@ -411,39 +494,39 @@ def _task_event(**changes: Any) -> dict[str, Any]:
     return {"type": "task_assigned", "task": {k: v for k, v in task.items() if v is not ...}}
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        _task_event(),
-        _task_event(start="2026-01-05", target_quantity=3, quantity_unit="km"),
-        _task_event(target_quantity=3.5, parent="T0"),
-        _task_event(start="20260105"),  # another ISO 8601 form: the converter's date parser decides
-        _task_event(start="2026/01/05"),
-        _task_event(start="2026-13-01"),
-        _task_event(start=20260105),
-        _task_event(title=5),
-        _task_event(title=""),
-        _task_event(title=...),  # missing
-        _task_event(extra="field"),
-        _task_event(category="no such category"),
-        _task_event(responsibility={"lead_unit": {"id": "econ"}}),
-        _task_event(deadline=None),
-        _task_event(target_quantity="3"),
-        _task_event(source={"kind": "document", "reference": "镇政发〔2026〕1号", "date": None}),
-        {"type": "task_assigned", "task": None},
-        {"type": "progress_reported", "task_id": "T1", "percent": 50},
-        {"type": "progress_reported", "task_id": "T1", "percent": 150.0},
-        {"type": "progress_reported", "task_id": "T1"},
-        {"type": "progress_reported", "task_id": "", "percent": 5.0},
-        {"type": "warning_issued", "task_id": "T1", "level": "purple"},
-        {"type": "task_accepted", "task_id": "T1"},
-        {"type": "nope", "task_id": "T1"},
-        {"type": ["task_accepted"], "task_id": "T1"},
-        {"task_id": "T1"},
-        ["task_accepted"],
-        None,
-    ],
-)
+_TASK_DOCUMENTS = [
+    _task_event(),
+    _task_event(start="2026-01-05", target_quantity=3, quantity_unit="km"),
+    _task_event(target_quantity=3.5, parent="T0"),
+    _task_event(start="20260105"),  # another ISO 8601 form: the converter's date parser decides
+    _task_event(start="2026/01/05"),
+    _task_event(start="2026-13-01"),
+    _task_event(start=20260105),
+    _task_event(title=5),
+    _task_event(title=""),
+    _task_event(title=...),  # missing
+    _task_event(extra="field"),
+    _task_event(category="no such category"),
+    _task_event(responsibility={"lead_unit": {"id": "econ"}}),
+    _task_event(deadline=None),
+    _task_event(target_quantity="3"),
+    _task_event(source={"kind": "document", "reference": "镇政发〔2026〕1号", "date": None}),
+    {"type": "task_assigned", "task": None},
+    {"type": "progress_reported", "task_id": "T1", "percent": 50},
+    {"type": "progress_reported", "task_id": "T1", "percent": 150.0},
+    {"type": "progress_reported", "task_id": "T1"},
+    {"type": "progress_reported", "task_id": "", "percent": 5.0},
+    {"type": "warning_issued", "task_id": "T1", "level": "purple"},
+    {"type": "task_accepted", "task_id": "T1"},
+    {"type": "nope", "task_id": "T1"},
+    {"type": ["task_accepted"], "task_id": "T1"},
+    {"task_id": "T1"},
+    ["task_accepted"],
+    None,
+]
+
+
+@pytest.mark.parametrize("data", _TASK_DOCUMENTS)
 def test_the_fast_reader_accepts_and_refuses_what_the_converter_does(data: Any) -> None:
     try:
         expected = _normal(data)
@@ -607,3 +690,326 @@ def test_entries_are_built_by_init_when_it_would_do_more_than_set_slots(
     assert store_module._entry_slots() is not None
     monkeypatch.setattr(Entry, "__attrs_post_init__", lambda self: None, raising=False)
     assert store_module._entry_slots() is None
+
+
+# -- events built slot by slot -----------------------------------------------------------------
+
+_JSON_VALUES = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    50,
+    150,
+    0.0,
+    -0.0,
+    12.5,
+    100.0,
+    100.5,
+    -3.0,
+    float("nan"),
+    float("inf"),
+    "",
+    " ",
+    "T1",
+    "周报",
+    "blue",
+    "purple",
+    [],
+    ["a.pdf"],
+    [1],
+    {"a": 1},
+)
+
+
+def _outcome(build: Any) -> tuple[Any, ...]:
+    try:
+        event = build()
+    except Exception as exc:  # the outcome compared is whichever error it was
+        return ("refused", type(exc), str(exc))
+    return ("built", type(event), repr(event), attrs.astuple(event, recurse=False))
+
+
+def _builders() -> list[tuple[str, type[Event]]]:
+    found = []
+    for kind, cls in sorted(store_module.EVENT_TYPES.items()):
+        if store_module._is_plain(cls) and store_module._slot_builder(cls) is not None:
+            found.append((kind, cls))
+    return found
+
+
+def test_every_plain_event_kind_has_a_slot_builder() -> None:
+    kinds = {kind for kind, _ in _builders()}
+    plain = {k for k, c in store_module.EVENT_TYPES.items() if store_module._is_plain(c)}
+    assert kinds == plain
+    assert {"progress_reported", "task_accepted", "issue_raised", "warning_issued"} <= kinds
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_slot_builders_build_and_refuse_exactly_what_init_does(data: st.DataObject) -> None:
+    kind, cls = data.draw(st.sampled_from(_builders()))
+    keys, build = store_module._slot_builder(cls)  # type: ignore[misc]
+    names = [a.name for a in attrs.fields(cls)]
+    assert keys == ("type", *names)
+    values = {name: data.draw(st.sampled_from(_JSON_VALUES), label=name) for name in names}
+    document = {"type": kind, **copy.deepcopy(values)}
+    shared: dict[str, str] = {}
+    built = _outcome(lambda: build(document.values(), shared.setdefault))
+    made = _outcome(lambda: cls(**copy.deepcopy(values)))
+    assert built == made
+
+
+def test_slot_builders_share_task_ids_and_are_used_by_the_reader() -> None:
+    read = _EventReader()
+    first = read({"type": "progress_reported", "task_id": "T1", "percent": 5.0, "quantity": None,
+                  "note": "", "attachments": []})  # fmt: skip
+    second = read({"type": "task_accepted", "task_id": "".join(["T", "1"])})
+    assert first.task_id is second.task_id
+    assert {"progress_reported", "task_accepted"} <= set(read.builders)
+
+
+def test_with_validators_disabled_the_reader_builds_as_init_does() -> None:
+    data = {"type": "progress_reported", "task_id": "T1", "percent": 150.0, "quantity": None,
+            "note": "", "attachments": []}  # fmt: skip
+    with pytest.raises(InvalidInputError):
+        _fast(data)
+    with attrs.validators.disabled():
+        read = _EventReader()
+        event = read(copy.deepcopy(data))
+        assert "progress_reported" not in read.builders
+    assert isinstance(event, ProgressReported)
+    assert event.percent == 150.0
+
+
+def test_classes_a_slot_builder_cannot_copy_are_built_by_init() -> None:
+    @attrs.define
+    class Mutable:  # (a subclass of Event would inherit its frozen __setattr__)
+        task_id: str
+        note: str = ""
+
+    @attrs.frozen
+    class PreInit(Event):
+        note: str = ""
+
+        def __attrs_pre_init__(self) -> None:
+            pass
+
+    @attrs.frozen(slots=False)
+    class NotSlotted(Event):
+        note: str = ""
+
+    @attrs.frozen(cache_hash=True)
+    class CachedHash(Event):
+        note: str = ""
+
+    @attrs.frozen
+    class Aliased(Event):
+        _note: str = ""
+
+    for cls in (Mutable, PreInit, NotSlotted, CachedHash, Aliased):
+        assert store_module._slot_builder(cls) is None, cls
+    assert store_module._slot_builder(ProgressReported) is not None
+
+
+@pytest.mark.parametrize("data", _TASK_DOCUMENTS)
+def test_with_validators_disabled_the_fast_reader_still_reads_as_the_converter_does(
+    data: Any,
+) -> None:
+    with attrs.validators.disabled():
+        test_the_fast_reader_accepts_and_refuses_what_the_converter_does(data)
+
+
+# -- the ledger's columns: entries rebuilt from what the log keeps -----------------------------
+#
+# A ledger keeps its events, a (time, actor, reason) stamp per entry and the hashes as bytes, and
+# builds Entry values when they are read; loading from a store goes the same way. These tests hold
+# what is read back to what was recorded, independently of how it is kept.
+
+
+def _check_chain(entries: tuple[Entry, ...]) -> None:
+    prev = GENESIS_HASH
+    for i, entry in enumerate(entries, start=1):
+        assert type(entry) is Entry
+        assert entry.seq == i
+        assert entry.prev_hash == prev
+        assert rehash(entry) == entry.hash
+        prev = entry.hash
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 3), st.integers(0, 1000)), max_size=30
+    ),
+    cut=st.integers(0, 30),
+)
+def test_entries_read_back_are_the_entries_recorded(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, int, int]], cut: int
+) -> None:
+    recorded: list[Entry] = []
+    ledger = Ledger(calendar=CAL)
+    for k, (command, which, n) in enumerate(steps):
+        with contextlib.suppress(GovopsError):
+            at = START + dt.timedelta(hours=k // 2)
+            ledger = ledger.record(
+                _event(command, f"T{which}", n), actor=["office", "econ"][n % 2], at=at,
+                reason="按计划" * (n % 2),
+            )  # fmt: skip
+            recorded.append(ledger.entries[-1])
+    entries = ledger.entries
+    assert entries == tuple(recorded)
+    _check_chain(entries)
+    assert ledger.head_hash == (entries[-1].hash if entries else GENESIS_HASH)
+    cut = min(cut, len(entries))
+    assert ledger.entries_since(cut) == entries[cut:]
+    older = ledger.as_of(entries[cut - 1].at) if cut else ledger
+    assert older.entries == entries[: len(older)]
+    with EventStore(tmp_path_factory.mktemp("c") / "c.db") as store:
+        store.save(ledger, expected_version=0)
+        assert tuple(store.entries()) == entries
+        loaded = store.load(calendar=CAL, verify=False)
+    assert loaded == ledger
+    assert loaded.entries == entries
+    for task_id in loaded.task_ids:
+        assert loaded.history(task_id) == ledger.history(task_id)
+        for entry in loaded.history(task_id):
+            assert loaded.state(task_id, at=entry.at) == ledger.state(task_id, at=entry.at)
+    # A branch from an older version copies the prefix it sees and leaves the ledger as it was.
+    if cut < len(entries):
+        view = loaded.as_of(entries[cut].at - dt.timedelta(microseconds=1))
+        branch = view.record(TaskAssigned(task("T-new")), actor="office", at=entries[-1].at)
+        assert branch.entries[:-1] == entries[: len(view)]
+        _check_chain(branch.entries)
+        assert loaded.entries == entries
+        assert (
+            loaded.record(TaskAssigned(task("T-new")), actor="o", at=entries[-1].at).entries[:-1]
+            == entries
+        )
+
+
+def test_hashes_that_are_not_lowercase_hex_read_back_as_they_were() -> None:
+    """``from_entries(verify=False)`` trusts the hashes, whatever they look like."""
+    ledger = small_ledger(2)
+    # (two of 63 and 65 digits would join into two hashes' worth of hexadecimal)
+    odd = ["ABC", "0" * 63 + "g", "AB" * 32, "ab " * 21 + "a", "", "é" * 64, "a" * 63, "b" * 65]
+    entries = list(ledger.entries)
+    rebuilt: list[Entry] = []
+    prev = GENESIS_HASH
+    for i, entry in enumerate(entries):
+        digest = odd[i] if i < len(odd) else entry.hash
+        rebuilt.append(attrs.evolve(entry, prev_hash=prev, hash=digest))
+        prev = digest
+    trusted = Ledger.from_entries(rebuilt, calendar=CAL, verify=False)
+    assert trusted.entries == tuple(rebuilt)
+    assert [e.hash for e in trusted.entries] == [e.hash for e in rebuilt]
+    assert trusted.head_hash == rebuilt[-1].hash
+    assert trusted.entries_since(3) == tuple(rebuilt[3:])
+    assert trusted == Ledger.from_entries(rebuilt, calendar=CAL, verify=False)
+    assert trusted != ledger
+    with pytest.raises(IntegrityError, match="seq=1"):
+        trusted.verify()
+    # The chain goes on from an odd hash like any other.
+    shorter = Ledger.from_entries(rebuilt[:2], calendar=CAL, verify=False)
+    more = shorter.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    assert more.entries[2].prev_hash == "0" * 63 + "g"
+    assert more.entries[:2] == tuple(rebuilt[:2])
+
+
+def test_ledgers_differing_in_one_field_of_one_entry_are_not_equal() -> None:
+    ledger = small_ledger(2)
+    entries = ledger.entries
+    same = Ledger.from_entries(entries, calendar=CAL)
+    assert same == ledger
+    assert hash(same) == hash(ledger)
+    for change in ({"reason": "改"}, {"actor": "other"}, {"at": START + dt.timedelta(0)}):
+        edited = [*entries[:3], attrs.evolve(entries[3], **change), *entries[4:]]
+        other = Ledger.from_entries(edited, calendar=CAL, verify=False)
+        assert (other == ledger) is (edited[3] == entries[3])
+    other_policy = Ledger.from_entries(
+        entries, calendar=CAL, policy=LedgerPolicy(confirmation_requires_leader=False)
+    )
+    assert other_policy != ledger
+
+
+def test_loaded_times_keep_their_offsets_and_share_one_zone(tmp_path: Path) -> None:
+    utc = dt.timezone.utc
+    ledger = Ledger(calendar=CAL)
+    times = [START, START.astimezone(utc), START.astimezone(dt.timezone(dt.timedelta(hours=8)))]
+    for i, at in enumerate(times):
+        ledger = ledger.record(TaskAssigned(task(f"T{i}")), actor="office", at=at)
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(ledger, expected_version=0)
+        loaded = store.load(calendar=CAL)
+    assert [repr(e.at) for e in loaded.entries] == [
+        repr(dt.datetime.fromisoformat(at.isoformat())) for at in times
+    ]
+    assert loaded.entries[0].at.tzinfo is loaded.entries[2].at.tzinfo
+    assert loaded.entries[1].at.tzinfo is utc
+
+
+def test_a_ledger_pickles_as_its_entries() -> None:
+    import pickle
+
+    ledger = small_ledger(2)
+    again = pickle.loads(pickle.dumps(ledger))
+    assert again == ledger
+    assert again.entries == ledger.entries
+    assert again.states() == ledger.states()
+
+
+@pytest.mark.parametrize("digest", ["ABC", "F" * 64, "é" * 64, "a" * 63])
+def test_a_loaded_last_hash_of_any_form_reads_back_as_stored(tmp_path: Path, digest: str) -> None:
+    path = tmp_path / "l.db"
+    ledger = small_ledger(1)
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE entries SET hash = ? WHERE seq = 3", (digest,))
+    raw.commit()
+    raw.close()
+    with EventStore(path) as store:
+        trusted = store.load(calendar=CAL, verify=False)  # the last hash links to nothing
+        with pytest.raises(IntegrityError, match="seq=3"):
+            store.load(calendar=CAL)
+    assert trusted.head_hash == digest
+    assert [e.hash for e in trusted.entries] == [*(e.hash for e in ledger.entries[:2]), digest]
+    assert trusted.entries[:2] == ledger.entries[:2]
+    assert trusted != ledger
+    more = trusted.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    assert more.entries[3].prev_hash == digest
+    assert more.entries[:3] == trusted.entries
+
+
+class _Float(float):
+    """A float subclass: it must take the general path of the progress checks."""
+
+
+@pytest.mark.parametrize(
+    "value", [*_JSON_VALUES, -0.0, 0.0, 100.0, 1e-300, float("-inf"), _Float(5.0), _Float(150.0)]
+)
+def test_the_progress_checks_fast_paths_decide_as_percent_does(value: Any) -> None:
+    from govops.tasks import _events
+    from govops.tasks._model import percent
+
+    field = attrs.fields(ProgressReported).percent
+    expected: Any
+    try:
+        if value is not None:
+            percent(value, name="percent")
+        expected = None
+    except Exception as exc:  # the refusal compared is whichever error percent() raised
+        expected = (type(exc), str(exc))
+    try:
+        _events._optional_percent(None, field, value)
+        found: Any = None
+    except Exception as exc:  # as above
+        found = (type(exc), str(exc))
+    assert found == expected
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    converted = _events._optional_float(value)
+    reference = float(value) if number else value
+    assert type(converted) is type(reference)
+    assert converted is reference or converted == reference or converted != converted

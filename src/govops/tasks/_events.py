@@ -152,12 +152,17 @@ class PlanApproved(Event):
 
 
 def _optional_percent(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A float in range passes percent() unchanged: the common case of a replay, without a call.
+    if type(value) is float and 0.0 <= value <= 100.0:
+        return
     if value is not None:
         percent(value, name=attribute.name)
 
 
 def _optional_float(value: Any) -> Any:
     # Only numbers are converted; anything else reaches the validator, which names it.
+    if type(value) is float:  # what float() returns for a float: the same object
+        return value
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     return float(value)

@@ -13,8 +13,8 @@ import bisect
 import datetime as dt
 import operator
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import final
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, final, overload
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -86,24 +86,160 @@ class LedgerStatistics:
 class _Log:
     """The shared append-only storage behind ledgers that extend one another.
 
+    A log that ledgers record into, or that a store loads, keeps its record in columns rather than
+    as :class:`Entry` objects: per entry, its event, time, actor and reason in four lists (the
+    objects themselves, shared with whatever else holds them) and its hash as 32 raw bytes in one
+    ``bytearray``. The ``seq`` is the position and the ``prev_hash`` the hash before, which every
+    way into the log checks (``record`` computes it, a replay refuses an entry that does not
+    link). An entry is built from the columns when it is read (``entries``), equal to the one
+    recorded. A hash that is not 64 lowercase hexadecimal digits (possible only in a store loaded
+    with ``verify=False``) is kept as it is in ``odd``. This takes about a third of the memory of
+    an ``Entry`` per event with its hash string.
+
+    A log rebuilt from :class:`Entry` values (``from_entries``) keeps those values in ``kept``
+    instead, as they are: the caller usually still holds them, and taking them apart would cost
+    the build time and save no memory.
+
     ``positions`` (where each task's entries are) serves time travel and ``history()`` only, so it
-    is built on first use rather than by every replay; once built, ``add`` keeps it up to date.
+    is built on first use rather than by every replay; once built, ``append`` keeps it up to date.
     """
 
-    __slots__ = ("_positions", "ctx", "entries", "lock", "tracks")
+    __slots__ = (
+        "_positions",
+        "actors",
+        "ats",
+        "ctx",
+        "digests",
+        "events",
+        "kept",
+        "lock",
+        "odd",
+        "reasons",
+        "tracks",
+    )
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.entries: list[Entry] = []
+        self.kept: list[Entry] | None = None  # the entries themselves, instead of the columns
+        self.events: list[Event] = []
+        self.ats: list[dt.datetime] = []
+        self.actors: list[str] = []
+        self.reasons: list[str] = []
+        self.digests = bytearray()
+        self.odd: dict[int, str] = {}
         self.tracks: dict[str, _Track] = {}
         self._positions: dict[str, list[int]] | None = None
         self.lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self.kept) if self.kept is not None else len(self.events)
+
+    @property
+    def entries(self) -> _Entries:
+        """The entries, built from the columns as they are read."""
+        return _Entries(self)
+
+    def same_entries(self, other: _Log, length: int) -> bool:
+        """True when the first ``length`` entries of the two logs are equal."""
+        if self.kept is not None or other.kept is not None:
+            return self.slice(0, length) == other.slice(0, length)
+        n = length
+        return (
+            self.digests[: 32 * n] == other.digests[: 32 * n]
+            and {i: h for i, h in self.odd.items() if i < n}
+            == {i: h for i, h in other.odd.items() if i < n}
+            and self.events[:n] == other.events[:n]
+            and self.ats[:n] == other.ats[:n]
+            and self.actors[:n] == other.actors[:n]
+            and self.reasons[:n] == other.reasons[:n]
+        )
+
+    def hash_of(self, index: int) -> str:
+        """The hash of the entry at ``index`` (0-based)."""
+        if self.kept is not None:
+            return self.kept[index].hash
+        if self.odd and index in self.odd:
+            return self.odd[index]
+        return self.digests[32 * index : 32 * index + 32].hex()
+
     def head_hash(self, length: int) -> str:
-        return self.entries[length - 1].hash if length else GENESIS_HASH
+        return self.hash_of(length - 1) if length else GENESIS_HASH
 
     def last_at(self) -> dt.datetime | None:
-        return self.entries[-1].at if self.entries else None
+        if self.kept is not None:
+            return self.kept[-1].at if self.kept else None
+        return self.ats[-1] if self.ats else None
+
+    def entry(self, index: int) -> Entry:
+        """The entry at ``index`` (0-based), built from the columns."""
+        if self.kept is not None:
+            return self.kept[index]
+        return Entry(
+            index + 1,
+            self.events[index],
+            at=self.ats[index],
+            actor=self.actors[index],
+            reason=self.reasons[index],
+            prev_hash=self.head_hash(index),
+            hash=self.hash_of(index),
+        )
+
+    def slice(self, start: int, stop: int) -> list[Entry]:
+        """The entries from ``start`` to ``stop`` (0-based, ``stop`` excluded), built from the
+        columns; each ``prev_hash`` is the same string as the ``hash`` before it."""
+        if self.kept is not None:
+            return self.kept[start:stop]
+        if stop <= start:
+            return []
+        hexes = self.digests[32 * start : 32 * stop].hex()
+        odd = self.odd
+        events, ats, actors, reasons = self.events, self.ats, self.actors, self.reasons
+        prev = self.head_hash(start)
+        out = []
+        for i in range(start, stop):
+            k = 64 * (i - start)
+            digest = odd[i] if odd and i in odd else hexes[k : k + 64]
+            out.append(
+                Entry(
+                    i + 1,
+                    events[i],
+                    at=ats[i],
+                    actor=actors[i],
+                    reason=reasons[i],
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        return out
+
+    def store_hashes(self, hashes: list[str]) -> None:
+        """Append the hashes of the next ``len(hashes)`` entries to ``digests`` (or ``odd``)."""
+        joined = "".join(hashes)
+        try:
+            raw = bytes.fromhex(joined)
+        except ValueError:
+            raw = b""
+        # fromhex also reads upper case and skips spaces, and two hashes of 63 and 65 digits
+        # join into 128: only 64 digits each and an exact round trip are kept raw.
+        if (
+            len(raw) == 32 * len(hashes)
+            and raw.hex() == joined
+            and (not hashes or set(map(len, hashes)) == {64})
+        ):
+            self.digests += raw
+            return
+        for digest in hashes:
+            if len(digest) == 64:
+                try:
+                    raw = bytes.fromhex(digest)
+                except ValueError:
+                    raw = b""
+                if len(raw) == 32 and raw.hex() == digest:
+                    self.digests += raw
+                    continue
+            self.odd[len(self.digests) // 32] = digest
+            self.digests += bytes(32)
 
     @property
     def positions(self) -> dict[str, list[int]]:
@@ -114,27 +250,75 @@ class _Log:
                 positions = self._positions
                 if positions is None:
                     positions = {}
-                    for i, entry in enumerate(self.entries):
-                        where = positions.get(entry.event.task_id)
+                    events = self.events if self.kept is None else [e.event for e in self.kept]
+                    for i, event in enumerate(events):
+                        where = positions.get(event.task_id)
                         if where is None:
-                            positions[entry.event.task_id] = [i]
+                            positions[event.task_id] = [i]
                         else:
                             where.append(i)
                     self._positions = positions
         return positions
 
-    def add(self, entry: Entry) -> None:
-        """Apply and append ``entry`` (raises, changing nothing, if the event is refused)."""
-        event = entry.event
-        apply(self.tracks, event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=self.ctx)
+    def append(
+        self, event: Event, *, at: dt.datetime, actor: str, reason: str, digest: str
+    ) -> None:
+        """Apply and append an event that links to the head (raises, changing nothing, if the
+        event is refused)."""
+        index = len(self)
+        apply(self.tracks, event, seq=index + 1, at=at, actor=actor, ctx=self.ctx)
         positions = self._positions
         if positions is not None:
             where = positions.get(event.task_id)
             if where is None:
-                positions[event.task_id] = [len(self.entries)]
+                positions[event.task_id] = [index]
             else:
-                where.append(len(self.entries))
-        self.entries.append(entry)
+                where.append(index)
+        if self.kept is not None:
+            prev = self.head_hash(index)
+            self.kept.append(
+                Entry(
+                    index + 1, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest
+                )
+            )
+            return
+        self.store_hashes([digest])
+        self.ats.append(at)
+        self.actors.append(actor)
+        self.reasons.append(reason)
+        self.events.append(event)  # last: the length of the log is the number of events
+
+
+class _Entries(Sequence[Entry]):
+    """A log's entries as a read-only sequence; each is built from the columns when read."""
+
+    __slots__ = ("_log",)
+
+    def __init__(self, log: _Log) -> None:
+        self._log = log
+
+    def __len__(self) -> int:
+        return len(self._log)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step == 1:
+                return self._log.slice(start, stop)
+            return [self._log.entry(i) for i in range(start, stop, step)]
+        n = len(self)
+        i = operator.index(index)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("entry index out of range")
+        return self._log.entry(i)
 
 
 def _tz_of(calendar: WorkingCalendar) -> dt.tzinfo:
@@ -200,54 +384,113 @@ class Ledger:
         checked against the state machine; ``verify=True`` (the default) also recomputes every hash.
         Raises :class:`~govops.exceptions.IntegrityError` on a broken chain.
         """
+        return cls._replay(entries, calendar=calendar, policy=policy, verify=verify, rows=False)
+
+    @classmethod
+    def _from_rows(
+        cls,
+        chunks: Iterable[list[tuple[int, Event, dt.datetime, str, str, str, str]]],
+        *,
+        calendar: WorkingCalendar,
+        policy: LedgerPolicy | None = None,
+        verify: bool = True,
+    ) -> Ledger:
+        """:meth:`from_entries` for lists of ``(seq, event, at, actor, reason, prev_hash, hash)``
+        tuples, with the same checks: a store's replay needs no :class:`Entry` per row."""
+        return cls._replay(chunks, calendar=calendar, policy=policy, verify=verify, rows=True)
+
+    @classmethod
+    def _replay(
+        cls,
+        items: Iterable[Any],
+        *,
+        calendar: WorkingCalendar,
+        policy: LedgerPolicy | None,
+        verify: bool,
+        rows: bool,
+    ) -> Ledger:
+        """The ledger of ``items``: entries (``rows=False``) or lists of row tuples (``rows=True``,
+        see :meth:`_from_rows`)."""
         ledger = cls(calendar=calendar, policy=policy)
         log = ledger._log
         ctx = log.ctx
-        tracks, kept = log.tracks, log.entries
+        tracks = log.tracks
+        columns = [operator.itemgetter(k) for k in range(1, 5)]
+        hash_of = operator.itemgetter(6)
+        filled: tuple[list[Any], ...] = (log.events, log.ats, log.actors, log.reasons)
+        if rows:
+            chunks: Iterable[Iterable[Any]] = items
+        else:
+            kept: list[Entry] = []
+            log.kept = kept  # see _Log
+            keep = kept.append
+            chunks = (items,)
         prev = GENESIS_HASH
         last_at: dt.datetime | None = None
-        # This loop is log.add() inlined: replaying a million entries is mostly interpreter
+        expected = 0
+        # This loop is log.append() inlined: replaying a million entries is mostly interpreter
         # overhead, so the common case (an event for a known task) skips two calls per entry,
         # and what only the final state needs is set once per task after the loop: nobody can
-        # read a track (and cache its snapshot) before this method returns.
-        for expected, entry in enumerate(entries, start=1):
-            if type(entry) is not Entry:
-                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
-            seq = entry.seq
-            if seq != expected:
-                raise IntegrityError(
-                    f"entry seq={seq!r} where seq={expected} was expected: an entry is "
-                    "missing or out of order"
-                )
-            if entry.prev_hash != prev:
-                raise IntegrityError(
-                    f"entry seq={seq} has prev_hash={entry.prev_hash!r} but the entry before "
-                    f"hashes to {prev!r}: the record was altered"
-                )
-            if verify and rehash(entry) != entry.hash:
-                raise IntegrityError(
-                    f"entry seq={seq} hashes to {rehash(entry)!r}, not its recorded "
-                    f"hash={entry.hash!r}: the entry was altered"
-                )
-            at = entry.at
-            if last_at is not None and at < last_at:
-                raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
-            event = entry.event
-            task_id = event.task_id
-            track = tracks.get(task_id)
-            handler = HANDLERS.get(type(event))
-            if track is not None and handler is not None:
-                handler(track, event, at, entry.actor, ctx)
-                track.version = seq
-                track.updated_at = at
-            else:
-                apply(tracks, event, seq=seq, at=at, actor=entry.actor, ctx=ctx)
-            kept.append(entry)
-            prev = entry.hash
-            last_at = at
+        # read a track (and cache its snapshot) before this method returns. Store rows come
+        # 4,096 at a time and fill the columns (their hashes as bytes) once they are applied.
+        for chunk in chunks:
+            for item in chunk:
+                expected += 1
+                if rows:
+                    seq, event, at, actor, _, prev_hash, digest = item
+                elif type(item) is Entry:
+                    seq = item.seq
+                    event = item.event
+                    at = item.at
+                    actor = item.actor
+                    prev_hash = item.prev_hash
+                    digest = item.hash
+                    keep(item)  # a refused entry leaves a ledger that is never returned
+                else:
+                    raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
+                if seq != expected:
+                    raise IntegrityError(
+                        f"entry seq={seq!r} where seq={expected} was expected: an entry is "
+                        "missing or out of order"
+                    )
+                if prev_hash != prev:
+                    raise IntegrityError(
+                        f"entry seq={seq} has prev_hash={prev_hash!r} but the entry before "
+                        f"hashes to {prev!r}: the record was altered"
+                    )
+                if verify:
+                    actual = entry_hash(
+                        seq=seq,
+                        event=event,
+                        at=at,
+                        actor=actor,
+                        reason=item[4] if rows else item.reason,
+                        prev_hash=prev_hash,
+                    )
+                    if actual != digest:
+                        raise IntegrityError(
+                            f"entry seq={seq} hashes to {actual!r}, not its recorded "
+                            f"hash={digest!r}: the entry was altered"
+                        )
+                if last_at is not None and at < last_at:
+                    raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
+                track = tracks.get(event.task_id)
+                handler = HANDLERS.get(type(event))
+                if track is not None and handler is not None:
+                    handler(track, event, at, actor, ctx)
+                    track.version = seq
+                    track.updated_at = at
+                else:
+                    apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
+                prev = digest
+                last_at = at
+            if rows:  # rows fill the columns by C code, a chunk at a time
+                log.store_hashes(list(map(hash_of, chunk)))
+                for column, get in zip(filled, columns, strict=True):
+                    column.extend(map(get, chunk))
         for track in tracks.values():
             track.open = track.status in OPEN_STATUSES
-        ledger._length = len(log.entries)
+        ledger._length = len(log)
         return ledger
 
     # -- the record -------------------------------------------------------------------------------
@@ -274,8 +517,14 @@ class Ledger:
 
     @property
     def entries(self) -> tuple[Entry, ...]:
-        """Every entry, in order."""
-        return tuple(self._log.entries[: self._length])
+        """Every entry, in order.
+
+        A ledger that was recorded into or loaded from a store keeps its record compactly and
+        builds the entries when they are read (about a microsecond each): equal entries every
+        time, but not the same objects, so hold on to the tuple rather than reading it again in
+        a loop. A ledger rebuilt with :meth:`from_entries` keeps the entries it was given.
+        """
+        return tuple(self._log.slice(0, self._length))
 
     def entries_since(self, version: int) -> tuple[Entry, ...]:
         """The entries after ``version`` (what a store that holds ``version`` entries lacks)."""
@@ -283,7 +532,7 @@ class Ledger:
             raise InvalidTypeError(f"version={version!r}; expected an int")
         if not 0 <= version <= self._length:
             raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
-        return tuple(self._log.entries[version : self._length])
+        return tuple(self._log.slice(version, self._length))
 
     def __len__(self) -> int:
         return self._length
@@ -294,12 +543,13 @@ class Ledger:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
             return NotImplemented
-        return (
-            self._length == other._length
-            and self.head_hash == other.head_hash
-            and self.policy == other.policy
-            and self.entries == other.entries
-        )
+        n = self._length
+        if n != other._length or self.head_hash != other.head_hash or self.policy != other.policy:
+            return False
+        # Entry by entry, as the entries would compare, without building them: the seq is the
+        # position and each prev_hash the hash before.
+        mine, theirs = self._log, other._log
+        return mine.same_entries(theirs, n)
 
     def __hash__(self) -> int:
         return hash((self._length, self.head_hash))
@@ -329,7 +579,7 @@ class Ledger:
             raise InvalidTypeError(f"reason={reason!r}; expected a str")
         log = self._log
         with log.lock:
-            if self._length != len(log.entries):
+            if self._length != len(log):
                 log = self._fork()
             last_at = log.last_at()
             if last_at is not None and at < last_at:
@@ -342,10 +592,7 @@ class Ledger:
             digest = entry_hash(
                 seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
             )
-            entry = Entry(
-                seq, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest
-            )
-            log.add(entry)
+            log.append(event, at=at, actor=actor, reason=reason, digest=digest)
             return Ledger._view(log, seq)
 
     def record_many(self, items: Iterable[tuple[Event, str, dt.datetime, str]]) -> Ledger:
@@ -360,15 +607,29 @@ class Ledger:
 
     def _fork(self) -> _Log:
         """A private log holding this ledger's prefix (used to branch from an older version)."""
-        ctx = self._log.ctx
+        source, n = self._log, self._length
+        ctx = source.ctx
         log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
-        for entry in self._log.entries[: self._length]:
-            log.add(entry)
+        for i in range(n):
+            entry = source.kept[i] if source.kept is not None else None
+            event = entry.event if entry is not None else source.events[i]
+            at = entry.at if entry is not None else source.ats[i]
+            actor = entry.actor if entry is not None else source.actors[i]
+            apply(log.tracks, event, seq=i + 1, at=at, actor=actor, ctx=log.ctx)
+        if source.kept is not None:
+            log.kept = source.kept[:n]
+        else:
+            log.digests = source.digests[: 32 * n]
+            log.odd = {i: h for i, h in source.odd.items() if i < n}
+            log.ats = source.ats[:n]
+            log.actors = source.actors[:n]
+            log.reasons = source.reasons[:n]
+            log.events = source.events[:n]
         return log
 
     def _current(self) -> _Log:
         """A log whose projection is exactly this ledger's (shared when this is the newest)."""
-        if self._length == len(self._log.entries):
+        if self._length == len(self._log):
             return self._log
         if self._private is None:
             self._private = self._fork()
@@ -377,7 +638,7 @@ class Ledger:
     def verify(self) -> None:
         """Recompute the hash chain; raise :class:`~govops.exceptions.IntegrityError` if broken."""
         prev = GENESIS_HASH
-        for entry in self._log.entries[: self._length]:
+        for entry in self._log.slice(0, self._length):
             if entry.prev_hash != prev:
                 raise IntegrityError(
                     f"entry seq={entry.seq} does not link to the entry before it: the record was altered"
