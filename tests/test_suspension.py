@@ -200,3 +200,25 @@ class TestExpectedPercent:
         total = step(start, due) - max(0, step(max(start, stop), min(due, resume)))
         if total > 0:
             assert value == pytest.approx(100.0 * elapsed / total)
+
+
+class TestSupervision:
+    def test_no_reminder_for_time_the_clock_stood_still(self) -> None:
+        from govops.escalation import CITY_KEY_WORK_POLICY, NoticeKind, supervise
+
+        ledger = ledger_for(WORKING)
+        first = supervise(ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(9, 18, 12))
+        assert [n.kind for n in first.notices] == [NoticeKind.ASSIGNMENT]
+        ledger = first.record(ledger, actor="supervision office")
+        ledger = paused(ledger, (9, 21), (9, 24))
+        ledger = ledger.record(ProgressReported("T1", percent=40), actor="office", at=at(10, 12))
+        # 45% is expected on 12 Oct (see above): 40% is within the reminder's 10 points. Counting
+        # the pause as elapsed (52.2%) would send a reminder (催办单).
+        decision = supervise(ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(10, 12, 18))
+        assert [n for n in decision.notices if n.task_id == "T1"] == []
+        # At 30% it is behind by 15 points, and the reminder goes out.
+        ledger = ledger.record(
+            ProgressReported("T1", percent=30), actor="office", at=at(10, 12, 19)
+        )
+        decision = supervise(ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(10, 12, 20))
+        assert [n.kind for n in decision.notices] == [NoticeKind.REMINDER]

@@ -6,9 +6,14 @@ recipients, answer periods in the rule language, approvals and repeats). :func:`
 a stable key and its reason, and the next moment to look again; ``decision.record(ledger, ...)``
 records them in the ledger, where the supervision events are registered annotations (a
 :class:`SupervisionJournal` serves hosts that keep supervision apart). :data:`CITY_KEY_WORK_POLICY`
-encodes the source documents.
+encodes the source documents. A deputy's duty to report back (AB角 事后汇报) is tracked
+(:func:`pending_report_backs`); issues handed to the joint meeting become topics of its agenda
+(:func:`joint_meeting_agenda`).
 """
 
+from ._agenda import EscalatedIssue as EscalatedIssue
+from ._agenda import escalated_issues as escalated_issues
+from ._agenda import joint_meeting_agenda as joint_meeting_agenda
 from ._cover import Absence as Absence
 from ._cover import Acting as Acting
 from ._cover import CoverPlan as CoverPlan
@@ -22,6 +27,8 @@ from ._events import ApprovalGranted as ApprovalGranted
 from ._events import ApprovalRefused as ApprovalRefused
 from ._events import ApprovalStepCompleted as ApprovalStepCompleted
 from ._events import ApprovalStepStarted as ApprovalStepStarted
+from ._events import DeputyActed as DeputyActed
+from ._events import DeputyReportedBack as DeputyReportedBack
 from ._events import NoticeAnswered as NoticeAnswered
 from ._events import NoticeIssued as NoticeIssued
 from ._events import SupervisionEvent as SupervisionEvent
@@ -46,6 +53,8 @@ from ._policy import Target as Target
 from ._policy import WarningAtLeast as WarningAtLeast
 from ._presets import CITY_KEY_WORK_POLICY as CITY_KEY_WORK_POLICY
 from ._presets import TOWN_JOINT_MEETING as TOWN_JOINT_MEETING
+from ._report_back import ReportBackDuty as ReportBackDuty
+from ._report_back import pending_report_backs as pending_report_backs
 
 __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "Absence",
@@ -65,7 +74,10 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "Coordination",
     "CoverPlan",
     "Decision",
+    "DeputyActed",
+    "DeputyReportedBack",
     "Directory",
+    "EscalatedIssue",
     "EscalationPolicy",
     "JointMeeting",
     "Level",
@@ -78,11 +90,15 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "PreviousUnanswered",
     "Recipient",
     "Repeat",
+    "ReportBackDuty",
     "SUPERVISION_EVENT_TYPES",
     "SupervisionEvent",
     "SupervisionJournal",
     "TOWN_JOINT_MEETING",
     "Target",
     "WarningAtLeast",
+    "escalated_issues",
+    "joint_meeting_agenda",
+    "pending_report_backs",
     "supervise",
 ]

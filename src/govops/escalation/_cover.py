@@ -2,8 +2,10 @@
 
 A :class:`CoverPlan` pairs each leader (A) with a fixed deputy (B) and lists the absences. It
 decides who receives a notice addressed to A on a given day, and records what B does for A with
-the fact that B acted as deputy. A and B may not both be away on the same day: the plan refuses it,
-because then nobody would hold the work (不断档、不拖延).
+the fact that B acted as deputy: the act, then a :class:`~govops.escalation.DeputyActed` that
+leaves B a duty to report back to A (事后汇报), which :func:`~govops.escalation.supervise` tracks.
+A and B may not both be away on the same day: the plan refuses it, because then nobody would hold
+the work (不断档、不拖延).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import attrs
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import CoverWindow
+from ._events import DeputyActed
 
 __all__ = ["Absence", "Acting", "CoverPlan"]
 
@@ -74,6 +77,9 @@ class Acting:
 
 
 class _Recorder(Protocol):
+    @property
+    def version(self) -> int: ...
+
     def record(self, event: Any, *, actor: str, at: dt.datetime, reason: str = "") -> Any: ...
 
 
@@ -192,6 +198,14 @@ class CoverPlan:
         ``on_behalf_of``; the reason says so. Refused unless ``deputy`` is the fixed deputy and
         ``on_behalf_of`` is away on that (local) day.
 
+        A :class:`~govops.escalation.DeputyActed` follows the act in the same record, at the same
+        time: the deputy's duty to report back to the leader (事后汇报), keyed
+        ``"ab:<leader>:<seq of the act>"``. Record a
+        :class:`~govops.escalation.DeputyReportedBack` with that key when the report is made; until
+        then :func:`~govops.escalation.pending_report_backs` lists it, and once the policy's
+        ``report_back_within`` has passed :func:`~govops.escalation.supervise` sends a report-back
+        notice to both. All or nothing: if either entry is refused, nothing is recorded.
+
         A :class:`~govops.tasks.CompletionConfirmed` recorded this way is accepted by a ledger whose
         policy holds the plan's windows (``LedgerPolicy(cover=plan.windows())``), and the task's
         state then names the leader in ``confirmed_as_deputy_for``.
@@ -215,4 +229,20 @@ class CoverPlan:
             + "); to be reported back"
         )
         text = f"{note}. {reason}" if reason else note
-        return cast(R, target.record(event, actor=deputy, at=at, reason=text))
+        acted = target.record(event, actor=deputy, at=at, reason=text)
+        seq = acted.version
+        duty = DeputyActed(
+            event.task_id,
+            DeputyActed.key_for(on_behalf_of, seq),
+            deputy=deputy,
+            leader=on_behalf_of,
+            away_from=a.start,
+            away_until=a.end,
+            act_seq=seq,
+            act_kind=str(getattr(event, "kind", type(event).__name__)),
+        )
+        owed = (
+            note.removesuffix("; to be reported back")
+            + f": report back on entry {seq} ({duty.act_kind}) once back (事后汇报)"
+        )
+        return cast(R, acted.record(duty, actor=deputy, at=at, reason=owed))

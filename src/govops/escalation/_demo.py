@@ -8,6 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
+
+from ..meetings import presets, schedule
 from ..tasks import (
     CooperatingUnit,
     Deadline,
@@ -23,10 +26,13 @@ from ..tasks import (
     TaskCompleted,
     Unit,
 )
+from ._agenda import joint_meeting_agenda
 from ._cover import Absence, CoverPlan
 from ._engine import Directory, supervise
-from ._events import ApprovalGranted, NoticeAnswered
-from ._presets import CITY_KEY_WORK_POLICY
+from ._events import ApprovalGranted, DeputyActed, DeputyReportedBack, NoticeAnswered
+from ._policy import NoticeKind
+from ._presets import CITY_KEY_WORK_POLICY, TOWN_JOINT_MEETING
+from ._report_back import pending_report_backs
 
 __all__ = ["demo_supervision_lines"]
 
@@ -103,8 +109,9 @@ def _town() -> tuple[list[tuple[dt.datetime, Any, str]], Directory]:
 
 def demo_supervision_lines(calendar: Any) -> list[str]:
     """A quarter of supervision in the town (Q3 2026), as lines: every notice with its date and
-    reason, an issue climbing the three tiers onto the joint meeting's agenda, a deputy receiving
-    notices during a leave, and the quarterly bulletin."""
+    reason, an issue climbing the three tiers onto the joint meeting's agenda (and the agenda of
+    that sitting), a deputy receiving notices during a leave and reporting back late, and the
+    quarterly bulletin."""
     from ..assessment import KEY_WORK_SCORING, assess  # the layer above, for the bulletin
     from ..calendars import period_of
 
@@ -115,10 +122,26 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
         f"{CITY_KEY_WORK_POLICY.label}, daily runs at 17:00",
         "-" * 72,
     ]
+    # The joint meeting's sittings from its schedule (the preset type sits when called; the town
+    # fixed its rhythm as the policy's JointMeeting says).
+    joint = attrs.evolve(presets.JOINT_MEETING, cadence=TOWN_JOINT_MEETING.schedule)
+    sittings = {
+        m.date: m
+        for m in schedule(
+            joint, dt.date(2026, 7, 1), dt.date(2026, 9, 30), calendar=calendar
+        ).meetings
+    }
     pending = list(events)
     day = dt.date(2026, 7, 1)
     while day <= dt.date(2026, 9, 30):
         now = _at(day, 17)
+        sitting = sittings.get(day)
+        if sitting is not None:
+            agenda = joint_meeting_agenda(
+                ledger, sitting, policy=CITY_KEY_WORK_POLICY, now=_at(day, 8)
+            )
+            if agenda.items:
+                lines += agenda.lines()
         while pending and pending[0][0] <= now:
             at, event, actor = pending.pop(0)
             ledger = ledger.record(event, actor=actor, at=at)
@@ -158,8 +181,8 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
         ledger = decision.record(ledger, actor="supervision-office")
         for notice in decision.notices:
             acting = [r for r in notice.recipients if r.acting_for]
-            if acting:
-                # The deputy handles it and the record says so; the leader is briefed on return.
+            if acting and notice.kind != NoticeKind.REPORT_BACK:
+                # The deputy handles it and the record says so; the leader is owed a report.
                 ledger = directory.cover.record_as_deputy(
                     ledger,
                     NoticeAnswered(notice.task_id, notice.key, note="已部署整改"),
@@ -167,8 +190,24 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
                     on_behalf_of=str(acting[0].acting_for),
                     at=_at(day + dt.timedelta(days=1), 10),
                 )
-                entry = ledger.entries[-1]
-                lines.append(f"{entry.at.date()} {entry.actor} answers it: {entry.reason}")
+                act, duty = ledger.entries[-2:]
+                lines.append(f"{act.at.date()} {act.actor} answers it: {act.reason}")
+                assert isinstance(duty.event, DeputyActed)
+                lines.append(f"    duty {duty.event.key!r}: {duty.reason}")
+            elif notice.kind == NoticeKind.REPORT_BACK:
+                # Reminded, the deputy briefs the leader the same evening.
+                for owed in pending_report_backs(
+                    ledger, policy=CITY_KEY_WORK_POLICY, calendar=calendar, now=now
+                ):
+                    ledger = ledger.record(
+                        DeputyReportedBack(owed.task_id, owed.key, note="当面汇报约谈整改部署"),
+                        actor=owed.deputy,
+                        at=_at(day, 18),
+                    )
+                    lines.append(
+                        f"{day} {owed.deputy} reports back to {owed.leader} on "
+                        f"{owed.task_id} ({owed.key}; 事后汇报, due {owed.due})"
+                    )
         day += dt.timedelta(days=1)
     bulletin = assess(
         ledger,

@@ -15,7 +15,7 @@ import threading
 import types
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, final, overload
+from typing import Any, Protocol, final, overload
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -30,11 +30,13 @@ from ..tasks import (
     Role,
     SourceKind,
     Status,
+    Task,
     TaskReassigned,
     TaskState,
     Unit,
     expected_percent,
 )
+from ..tasks._progress import plan_points
 from ._cover import CoverPlan
 from ._events import (
     ApprovalGranted,
@@ -47,6 +49,7 @@ from ._events import (
 from ._journal import SupervisionJournal
 from ._policy import (
     AllOf,
+    AnyOf,
     Assigned,
     BehindSchedule,
     ClockRule,
@@ -63,6 +66,7 @@ from ._policy import (
     kind_label_zh,
     policy_in_force,
 )
+from ._report_back import due_date, open_duties
 from ._rules import rule_due, rule_occurrences
 
 __all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
@@ -244,15 +248,43 @@ class _Sup:
     Most tasks only ever have notices: the other collections start as shared empty, read-only
     values and become their own the first time something is added (a sweep over 100,000 tasks
     allocates a quarter of the containers).
+
+    ``grouped`` keeps what :func:`_cycle_notices` worked out last: once its scan has returned,
+    a ``_Sup`` never changes (a later scan copies a task's facts before adding to them), so a
+    daily run regroups only the notices of tasks with something new.
     """
 
-    __slots__ = ("approvals", "issued", "restarts", "steps")
+    __slots__ = ("approvals", "grouped", "issued", "restarts", "steps")
 
     def __init__(self) -> None:
         self.issued: list[tuple[NoticeIssued, dt.date]] = []
         self.restarts: Sequence[tuple[str, dt.date]] = ()
         self.approvals: Mapping[str, bool] = _NO_ENTRIES
         self.steps: Mapping[str, tuple[dt.date | None, int]] = _NO_ENTRIES  # since, starts
+        self.grouped: tuple[str, _ByLevel, dt.date | None] | None = None
+
+
+_ByLevel = Mapping[str, Sequence[tuple[NoticeIssued, dt.date]]]
+_NO_NOTICES: _ByLevel = types.MappingProxyType({})
+
+
+def _cycle_notices(sup: _Sup | None, prefix: str) -> tuple[_ByLevel, dt.date | None]:
+    """The task's notices whose keys start with ``prefix`` (its policy and cycle), by level in
+    the order recorded, and the day of the latest one."""
+    if sup is None or not sup.issued:
+        return _NO_NOTICES, None
+    grouped = sup.grouped
+    if grouped is not None and grouped[0] == prefix:
+        return grouped[1], grouped[2]
+    by_level: dict[str, list[tuple[NoticeIssued, dt.date]]] = {}
+    latest: dt.date | None = None
+    for event, day in sup.issued:
+        if event.key.startswith(prefix):
+            by_level.setdefault(event.level, []).append((event, day))
+            if latest is None or day > latest:
+                latest = day
+    sup.grouped = (prefix, by_level, latest)
+    return by_level, latest
 
 
 _NO_ENTRIES: Mapping[Any, Any] = types.MappingProxyType({})
@@ -301,6 +333,39 @@ def _copy(sup: _Sup) -> _Sup:
     return new
 
 
+def _hash_at(record: Any, version: int) -> str:
+    """The hash of entry ``version`` (1-based) of a ledger or journal."""
+    hash_of = getattr(getattr(record, "_log", None), "hash_of", None)
+    if isinstance(record, Ledger) and callable(hash_of):
+        found: str = hash_of(version - 1)  # read from the ledger's columns, no Entry built
+        return found
+    entry: Any = record.entries_since(version - 1)[0]
+    return str(entry.hash)
+
+
+def _timed_events(record: Any, version: int) -> Iterable[tuple[Any, dt.datetime]]:
+    """``(event, at)`` of each entry after ``version``.
+
+    A ledger that records (or that a store loads) keeps its record in columns (events, times,
+    actors, reasons, hashes) and builds an :class:`~govops.tasks.Entry` only when one is read,
+    about 2 µs each: reading the two columns the scan needs instead makes a cold scan of 300,000
+    entries ~0.6 s shorter. Any other record (a journal, a ledger that keeps the entries it was
+    rebuilt from, or one laid out otherwise) is read entry by entry.
+    """
+    end = record.version
+    log = getattr(record, "_log", None) if isinstance(record, Ledger) else None
+    events = getattr(log, "events", None)
+    ats = getattr(log, "ats", None)
+    if (
+        getattr(log, "kept", None) is None
+        and isinstance(events, list)
+        and isinstance(ats, list)
+        and len(events) == len(ats) >= end
+    ):
+        return zip(events[version:end], ats[version:end], strict=True)
+    return ((entry.event, entry.at) for entry in record.entries_since(version))
+
+
 def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
     """The facts of ``record`` (a ledger or journal, already cut at ``now``), reusing a memo of
     an earlier prefix of the same record when there is one."""
@@ -317,7 +382,7 @@ def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
         ]
     base = _Scan(0, "", {}, frozenset())
     for scan in bases:
-        if scan.version and record.entries_since(scan.version - 1)[0].hash == scan.head:
+        if scan.version and _hash_at(record, scan.version) == scan.head:
             base = scan
             break
     facts = dict(base.facts)
@@ -325,9 +390,9 @@ def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
     inherited = set(base.facts)  # tasks whose facts belong to the memo until copied
     codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
     days: dict[dt.datetime, dt.date] = {}  # notices recorded by one run share their `at`
-    for entry in record.entries_since(base.version):
-        event = entry.event
-        code = codes.get(type(event))
+    code_of = codes.get
+    for event, at in _timed_events(record, base.version):
+        code = code_of(type(event))
         if code is None:
             continue
         task_id = event.task_id
@@ -337,7 +402,6 @@ def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
         elif task_id in inherited:
             sup = facts[task_id] = _copy(sup)  # the memo's value stays as it was
             inherited.discard(task_id)
-        at = entry.at
         day = days.get(at)
         if day is None:
             day = days[at] = at.astimezone(tz).date()
@@ -403,6 +467,75 @@ def _gather(
 # -- evaluating one task -------------------------------------------------------------------------
 
 
+class _Subject(Protocol):
+    """What a notice needs of its task: a :class:`TaskState`, or the ledger's live projection."""
+
+    @property
+    def task(self) -> Task: ...
+
+    @property
+    def percent(self) -> float: ...
+
+
+class _Projection(_Subject, Protocol):
+    """An open task as the ledger's projection holds it (its private ``_Track``): the fields of
+    :class:`TaskState` the engine reads directly, and ``freeze()`` for the snapshot itself."""
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def assigned_at(self) -> dt.datetime: ...
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def due(self) -> dt.date: ...
+
+    @property
+    def paused(self) -> tuple[tuple[dt.date, dt.date], ...]: ...
+
+    @property
+    def last_report_at(self) -> dt.datetime | None: ...
+
+    @property
+    def accepted_at(self) -> dt.datetime | None: ...
+
+    @property
+    def open_issues(self) -> tuple[Any, ...]: ...
+
+    def freeze(self) -> TaskState: ...
+
+
+def _open_tasks(ledger: Ledger, now: dt.datetime) -> list[_Projection]:
+    """The open tasks at ``now``, in order of assignment, as :meth:`Ledger.open_tasks` finds them
+    but read in place: that method freezes a :class:`TaskState` of each (about 8 µs a task, most
+    of a first run over 100,000 tasks), and the engine needs one only for the few tasks it cannot
+    decide from a memo (see :meth:`_Run.plain_ladder`)."""
+    return [t for t in ledger._at(now).tracks.values() if t.open]
+
+
+# Condition types whose answer is a function of what :meth:`_Run.plain_ladder` keys its memo on
+# (the task's schedule, progress and notices); WarningAtLeast reads the task's warning light,
+# which also depends on its latch and issued warnings, so a policy using it is never memoized.
+_PLAIN_CONDITIONS = frozenset(
+    {Assigned, BehindSchedule, Overdue, PreviousUnanswered, NoProgressFor, AllOf, AnyOf}
+)
+
+
+def _plain(cond: Condition | None) -> tuple[bool, bool]:
+    """Whether ``cond`` can be memoized, and whether it reads the progress anchor."""
+    if cond is None:
+        return True, False
+    if type(cond) not in _PLAIN_CONDITIONS:
+        return False, False
+    if isinstance(cond, (AllOf, AnyOf)):
+        parts = [_plain(c) for c in cond.conditions]
+        return all(ok for ok, _ in parts), any(anchor for _, anchor in parts)
+    return True, isinstance(cond, NoProgressFor)
+
+
 class _Facts:
     """What the conditions of one task ask, each computed at most once; ``ctx`` is the run."""
 
@@ -422,23 +555,27 @@ class _Facts:
             s = self.state
             plan = s.task.plan
             if plan is None or not plan.milestones:
-                # Time-proportional: shared by every task with the same start and due date.
-                key = (s.start, s.due)
+                # Time-proportional: shared by every task with the same dates and pauses.
+                key = (s.start, s.due, s.paused)
                 cache = self.ctx.facts_cache
                 value = cache.get(key)
                 if value is None:
                     value = cache[key] = expected_percent(
-                        start=s.start, due=s.due, today=self.ctx.today, calendar=self.ctx.calendar
+                        start=s.start,
+                        due=s.due,
+                        today=self.ctx.today,
+                        calendar=self.ctx.calendar,
+                        paused=s.paused,
                     )
                 self._expected = value
             else:
-                points = tuple((m.due, m.cumulative_percent) for m in plan.milestones)
                 self._expected = expected_percent(
                     start=s.start,
                     due=s.due,
                     today=self.ctx.today,
                     calendar=self.ctx.calendar,
-                    milestones=points,
+                    milestones=plan_points(plan),
+                    paused=s.paused,
                 )
         return self._expected
 
@@ -598,8 +735,13 @@ class _Run:
         self.rung_cache: dict[tuple[int, int], tuple[int, ...]] = {}
         self.index_cache: dict[int, dict[str, int]] = {}
         self.meeting_cache: dict[Any, dt.date | None] = {}
+        # plain_ladder's memo: what the ladder decides for a task, by what that decision reads.
+        self.ladder_memo: dict[tuple[Any, ...], tuple[Level, str, int, int, bool] | None] = {}
+        self.plain_cache: dict[int, tuple[bool, bool]] = {}
+        self.label_cache: dict[int, str] = {}
+        self.day_cache: dict[dt.datetime, dt.date] = {}
         # Responsibilities are shared between tasks; resolve each (targets, responsibility) once.
-        self.recipient_cache: dict[tuple[Any, ...], tuple[Recipient, ...]] = {}
+        self.recipient_cache: dict[tuple[Any, ...], tuple[Any, tuple[Recipient, ...]]] = {}
         self.notices: list[Notice] = []
         self.awaiting: list[Notice] = []
         self.candidates: list[dt.date] = []
@@ -612,14 +754,15 @@ class _Run:
             self.due_cache[key] = found
         return found
 
-    def recipients(self, targets: tuple[Target, ...], state: TaskState) -> tuple[Recipient, ...]:
+    def recipients(self, targets: tuple[Target, ...], state: _Subject) -> tuple[Recipient, ...]:
         r = state.task.responsibility
-        key = (targets, r.lead_unit, r.leader_in_charge, r.cooperating)
+        # By identity: tasks share their units and people, and hashing those by value runs
+        # attrs' generated __hash__ for every notice. The cache holds `r`, so the ids stay its.
+        key = (targets, id(r.lead_unit), id(r.leader_in_charge), id(r.cooperating))
         found = self.recipient_cache.get(key)
         if found is None:
-            found = self._resolve(targets, r)
-            self.recipient_cache[key] = found
-        return found
+            found = self.recipient_cache[key] = (r, self._resolve(targets, r))
+        return found[1]
 
     def _resolve(self, targets: tuple[Target, ...], r: Any) -> tuple[Recipient, ...]:
         out: list[Recipient] = []
@@ -683,17 +826,10 @@ class _Run:
     def ladder(
         self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None, cycle: int, f: _Facts
     ) -> None:
-        prefix = f"{policy.label}:{state.task.id}:c{cycle}:"
-        by_level: dict[str, list[tuple[NoticeIssued, dt.date]]] = {}
+        prefix = f"{self.label(policy)}:{state.task.id}:c{cycle}:"
+        by_level, latest = _cycle_notices(sup, prefix)
         cal = self.calendar
         today = self.today
-        latest: dt.date | None = None
-        if sup is not None and sup.issued:
-            for event, day in sup.issued:
-                if event.key.startswith(prefix):
-                    by_level.setdefault(event.level, []).append((event, day))
-                    if latest is None or day > latest:
-                        latest = day
         if latest == today:
             # One rung a day: the notice just recorded must reach its recipient before the next.
             self.candidates.append(_next(cal, today))
@@ -702,12 +838,13 @@ class _Run:
         source = state.task.source
         if source is not None and source.kind is SourceKind.DOCUMENT:
             # "已通过文件形式明确的不再下发": the document stands for the assignment notice.
+            documented = dict(by_level)  # the grouping is kept on `sup`: add to a copy
             for level in levels:
                 cond = level.condition
                 if (
                     isinstance(cond, Assigned)
                     and cond.unless_documented
-                    and level.name not in by_level
+                    and level.name not in documented
                 ):
                     stand_in = NoticeIssued(
                         state.id,
@@ -715,9 +852,10 @@ class _Run:
                         level=level.name,
                         notice_kind=str(level.kind),
                     )
-                    by_level[level.name] = [
+                    documented[level.name] = [
                         (stand_in, state.assigned_at.astimezone(self.tz).date())
                     ]
+            by_level = documented
         highest = -1
         if by_level:
             index = self.level_index(policy)
@@ -775,6 +913,127 @@ class _Run:
             self.candidates.append(_next(cal, today))
             return
 
+    def label(self, policy: EscalationPolicy) -> str:
+        """``policy.label``, made once per run."""
+        found = self.label_cache.get(id(policy))
+        if found is None:
+            found = self.label_cache[id(policy)] = policy.label
+        return found
+
+    def day(self, at: dt.datetime) -> dt.date:
+        """The local day of ``at``; tasks assigned or reporting together share the answer."""
+        found = self.day_cache.get(at)
+        if found is None:
+            found = self.day_cache[at] = at.astimezone(self.tz).date()
+        return found
+
+    def is_plain(self, policy: EscalationPolicy) -> tuple[bool, bool]:
+        """Whether :meth:`plain_ladder` may decide for ``policy`` (every condition of its ladder
+        is in ``_PLAIN_CONDITIONS``), and whether its key needs the progress anchor."""
+        found = self.plain_cache.get(id(policy))
+        if found is None:
+            parts = [_plain(c) for lv in policy.levels for c in (lv.condition, lv.skip_when)]
+            found = self.plain_cache[id(policy)] = (
+                all(ok for ok, _ in parts),
+                any(anchor for _, anchor in parts),
+            )
+        return found
+
+    def plain_ladder(
+        self,
+        policy: EscalationPolicy,
+        t: _Projection,
+        sup: _Sup | None,
+        cycle: int,
+        restart_day: dt.date | None,
+        anchored: bool,
+    ) -> None:
+        """:meth:`ladder` for a task of a plain policy (:meth:`is_plain`) with no plan
+        milestones and no document source: decided once per run for every task that reads the
+        same.
+
+        What ``ladder`` reads of such a task is its notices in the current cycle (per level: how
+        many, and of the last one its day, whether it was answered, the progress and answer date
+        it recorded and its kind), the approval decisions on its keys, its start and due dates,
+        its reported progress, its day of assignment and, if a condition asks, its progress
+        anchor. Tasks equal in all of these get the same notice (or none), with the same
+        reason; only the task's id, key and recipients differ, and those are filled in here. The
+        first task of each kind goes through ``ladder`` itself, which also records the dates the
+        decision may change on (``candidates``): the same for the tasks that share its key.
+        """
+        label = self.label_cache.get(id(policy)) or self.label(policy)
+        prefix = f"{label}:{t.task.id}:c{cycle}:"
+        # Of a level's notices, ladder reads how many there are and the last one (its day, and
+        # as the rung below: whether answered, its progress, answer date and kind).
+        notes: tuple[Any, ...] = ()
+        if sup is not None and sup.issued:
+            answered = self.answered
+            issued = sup.issued
+            if len(issued) == 1:  # the common case, in short
+                e, day = issued[0]
+                if e.key.startswith(prefix):
+                    ok = e.key in answered
+                    notes = ((e.level, 1, day, ok, e.percent, e.answer_due, e.notice_kind),)
+            else:
+                by_level, _ = _cycle_notices(sup, prefix)
+                summary = []
+                for name, notices in by_level.items():
+                    e, day = notices[-1]
+                    n, ok = len(notices), e.key in answered
+                    summary.append((name, n, day, ok, e.percent, e.answer_due, e.notice_kind))
+                notes = tuple(summary)
+        approvals: tuple[tuple[str, bool], ...] = ()
+        if sup is not None and sup.approvals:
+            # ladder looks up the approval of the key it would issue: prefix + level + sequence.
+            cut = len(prefix)
+            approvals = tuple(
+                [(k[cut:], v) for k, v in sup.approvals.items() if k.startswith(prefix)]
+            )
+        days = self.day_cache
+        at = t.assigned_at
+        assigned = days.get(at) or self.day(at)
+        anchor = None
+        if anchored:
+            at = t.last_report_at or t.accepted_at or at
+            anchor = days.get(at) or self.day(at)
+            if restart_day is not None and restart_day > anchor:
+                anchor = restart_day
+        percent = t.percent
+        # -0.0 == 0.0 as a key, but a reason prints its sign: keep zeros apart.
+        reads = (
+            id(policy),
+            notes,
+            approvals,
+            t.start,
+            t.due,
+            t.paused,
+            percent if percent else str(percent),
+            assigned,
+            anchor,
+        )
+        memo = self.ladder_memo
+        found = memo.get(reads, _UNSEEN)
+        if found is None:
+            return
+        if found is not _UNSEEN:
+            level, reason, seq, coalesced, waits = found
+            key = f"{prefix}{level.name}:{seq}"
+            notice = self.notice(policy, level, t, key, reason, seq=seq, coalesced=coalesced)
+            (self.awaiting if waits else self.notices).append(notice)
+            return
+        issued_before, waiting_before = len(self.notices), len(self.awaiting)
+        state = t.freeze()
+        self.ladder(policy, state, sup, cycle, _Facts(self, state, restart_day))
+        if len(self.notices) > issued_before:
+            made, waits = self.notices[-1], False
+        elif len(self.awaiting) > waiting_before:
+            made, waits = self.awaiting[-1], True
+        else:
+            memo[reads] = None
+            return
+        level = policy.levels[self.level_index(policy)[made.level]]
+        memo[reads] = (level, made.reason, made.sequence, made.coalesced, waits)
+
     def level_index(self, policy: EscalationPolicy) -> dict[str, int]:
         """Each level's place on the ladder, by name."""
         found = self.index_cache.get(id(policy))
@@ -805,7 +1064,7 @@ class _Run:
         self,
         policy: EscalationPolicy,
         level: Level,
-        state: TaskState,
+        state: _Subject,
         key: str,
         reason: str,
         *,
@@ -815,14 +1074,14 @@ class _Run:
         answer = self.due(level.respond_within, self.today) if level.respond_within else None
         return Notice(
             key,
-            task_id=state.id,
+            task_id=state.task.id,
             level=level.name,
             kind=level.kind,
             recipients=self.recipients(level.to, state),
             reason=reason,
             issued_on=self.today,
             answer_due=answer,
-            policy=policy.label,
+            policy=self.label(policy),
             sequence=seq,
             coalesced=max(0, coalesced),
             percent=state.percent,
@@ -946,6 +1205,14 @@ class _Run:
             )
 
 
+# From how many open tasks a run decides through _Run.plain_ladder. Keying a task costs about a
+# quarter of deciding it; the memo pays when many tasks share a schedule, as they do by the
+# thousand in a large ledger, and costs a daily sweep of 1,000 tasks with schedules of their own
+# a third more. Tests set it to 0 and to sys.maxsize to hold the two paths together.
+_PLAIN_LADDER_FROM = 2_000
+_UNSEEN: Any = object()
+
+
 def _tz(calendar: Any) -> dt.tzinfo:
     name = getattr(calendar, "timezone", None)
     return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
@@ -995,15 +1262,16 @@ def supervise(
     tz = _tz(calendar)
     today = as_local_date(now, tz, name="now")
     facts, answered = _gather(ledger, journal, now, tz)
-    known = set(ledger.task_ids)
-    unknown = sorted(set(facts) - known)
+    known = ledger._current().tracks  # what Ledger.task_ids lists, without a copy
+    unknown = sorted(facts.keys() - known.keys())
     if unknown:
         raise EscalationError(
             f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
         )
-    states = ledger.open_tasks(now=now)
+    states = _open_tasks(ledger, now)
     run = _Run(ledger, calendar, now, today, directory, answered, tz)
-    if not states:
+    duties = open_duties(ledger, journal, now, tz)  # AB角 report-backs, whether the task is open
+    if not states and not duties:
         return Decision(now, notices=(), awaiting_approval=(), next_check_at=None)
     office_closed = any(p.working_days_only for p in policies) and not calendar.is_working_day(
         today
@@ -1011,6 +1279,8 @@ def supervise(
     if not office_closed:
         only = policies[0] if len(policies) == 1 else None
         suspended = Status.SUSPENDED
+        memoize = len(states) >= _PLAIN_LADDER_FROM
+        only_plain = run.is_plain(only) if only is not None and memoize else (False, False)
         for state in states:
             p = only or policy_in_force(policies, state.assigned_at.astimezone(tz).date())
             sup = facts.get(state.task.id)
@@ -1023,11 +1293,26 @@ def supervise(
                         cycle += 1
                         restart_day = day
             if state.status is not suspended and p.levels:
-                run.ladder(p, state, sup, cycle, _Facts(run, state, restart_day))
+                if p is only:
+                    plain, anchored = only_plain
+                else:
+                    plain, anchored = run.is_plain(p) if memoize else (False, False)
+                task = state.task
+                if (
+                    plain
+                    and (task.plan is None or not task.plan.milestones)
+                    and (task.source is None or task.source.kind is not SourceKind.DOCUMENT)
+                ):
+                    run.plain_ladder(p, state, sup, cycle, restart_day, anchored)
+                else:
+                    snapshot = state.freeze()
+                    run.ladder(p, snapshot, sup, cycle, _Facts(run, snapshot, restart_day))
             if state.open_issues and p.coordination is not None:
-                run.coordination(p, state, sup, tz)
+                run.coordination(p, state.freeze(), sup, tz)
             if sup is not None and sup.steps:
-                run.approvals(p, state, sup)
+                run.approvals(p, state.freeze(), sup)
+        if duties:
+            _report_backs(run, policies, duties, facts)
     later = [d for d in run.candidates if d > today]
     if office_closed:
         later = [_next(calendar, today)]
@@ -1051,3 +1336,56 @@ def supervise(
         awaiting_approval=tuple(run.awaiting),
         next_check_at=dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz),
     )
+
+
+# -- the deputy's report-back (AB角 事后汇报) ------------------------------------------------------
+
+
+def _report_backs(
+    run: _Run,
+    policies: tuple[EscalationPolicy, ...],
+    duties: tuple[tuple[Any, dt.date], ...],
+    facts: Mapping[str, _Sup],
+) -> None:
+    """A report-back notice for each deputy act still unreported after its due date, once."""
+    today = run.today
+    for event, acted_on in duties:
+        policy, due = due_date(event, run.ledger, policies, run.calendar, run.now, run.tz)
+        if due is None:
+            continue
+        if today <= due:
+            run.candidates.append(due + dt.timedelta(days=1))
+            continue
+        key = f"{policy.label}:{event.task_id}:report_back:{event.key}"
+        sup = facts.get(event.task_id)
+        if sup is not None and any(e.key == key for e, _ in sup.issued):
+            continue
+        d = run.directory
+        deputy, leader = d.person(event.deputy), d.person(event.leader)
+        late = run.calendar.working_days_between(due, today)
+        run.notices.append(
+            Notice(
+                key,
+                task_id=event.task_id,
+                level=f"report_back:{event.key}",
+                kind=NoticeKind.REPORT_BACK,
+                recipients=(
+                    Recipient(
+                        Target.DEPUTY_COVER,
+                        event.deputy,
+                        deputy.name if deputy else None,
+                        acting_for=event.leader,
+                    ),
+                    Recipient(Target.DEPUTY_COVER, event.leader, leader.name if leader else None),
+                ),
+                reason=(
+                    f"{event.deputy} acted for {event.leader} on {acted_on.isoformat()} "
+                    f"({event.act_kind}, entry {event.act_seq}) while {event.leader} was away "
+                    f"{event.away_from.isoformat()}–{event.away_until.isoformat()}, and has not "
+                    f"reported back: due {due.isoformat()} ({policy.report_back_within} after the "
+                    f"leader's return), {late} working day(s) late (AB角 事后汇报)"
+                ),
+                issued_on=today,
+                policy=policy.label,
+            )
+        )

@@ -10,7 +10,8 @@ Each event checks itself against the notes its task's earlier supervision events
 (:meth:`~govops.tasks.Annotation.noted`), so the ledger and the :class:`SupervisionJournal` enforce
 the same rules: a notice key is issued once per task; an answer or an approval decision names a
 notice of the same task, answers come after the notice and approvals before it, each at most once;
-an approval step runs once at a time.
+an approval step runs once at a time; a deputy's act (AB角) leaves a duty to report back, which is
+discharged once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ __all__ = [
     "ApprovalRefused",
     "ApprovalStepCompleted",
     "ApprovalStepStarted",
+    "DeputyActed",
+    "DeputyReportedBack",
     "NoticeAnswered",
     "NoticeIssued",
     "SupervisionEvent",
@@ -48,6 +51,16 @@ def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> 
 def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
         raise InvalidTypeError(f"{attribute.name}={value!r}; expected a datetime.date or None")
+
+
+def _day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidTypeError(f"{attribute.name}={value!r}; expected a datetime.date")
+
+
+def _seq(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(f"{attribute.name}={value!r}; expected an entry seq (an int >= 1)")
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -72,7 +85,8 @@ class SupervisionEvent(Annotation):
 class NoticeIssued(SupervisionEvent):
     """A notice (交办单, 催办单, 督办单, 约谈, …) went out; ``key`` is its idempotency key.
 
-    ``level`` names the policy level (or ``"issue:<id>:<tier>"``, ``"approval:<step>"``),
+    ``level`` names the policy level (or ``"<issue id>@<day raised>:<tier>"``,
+    ``"approval:<step>"``, ``"report_back:<duty key>"``),
     ``percent`` is the progress reported when it went out (progress above it answers it),
     ``answer_due`` the day a reply is due, ``recipients`` the ids it was addressed to.
     Build it from a proposed :class:`~govops.escalation.Notice` with ``Notice.to_event()``.
@@ -184,6 +198,78 @@ class ApprovalStepCompleted(SupervisionEvent):
         return notes - {("running", self.step)}
 
 
+@register_event_type
+@final
+@attrs.frozen
+class DeputyActed(SupervisionEvent):
+    """The fixed deputy acted for a leader who was away (AB角) and owes them a report (事后汇报).
+
+    :meth:`~govops.escalation.CoverPlan.record_as_deputy` records it right after the act itself:
+    ``act_seq`` is the ``seq`` of the act's entry in the same record and ``act_kind`` its kind;
+    ``away_from``/``away_until`` are the days of the leader's absence (the report is due after
+    ``away_until``, see :attr:`~govops.escalation.EscalationPolicy.report_back_within`). ``key``
+    names the duty (``"ab:<leader>:<act_seq>"``); a :class:`DeputyReportedBack` with the same key
+    discharges it.
+    """
+
+    kind: ClassVar[str] = "deputy_acted"
+    key: str = attrs.field(validator=_text)
+    deputy: str = attrs.field(kw_only=True, validator=_text)
+    leader: str = attrs.field(kw_only=True, validator=_text)
+    away_from: dt.date = attrs.field(kw_only=True, validator=_day)
+    away_until: dt.date = attrs.field(kw_only=True, validator=_day)
+    act_seq: int = attrs.field(kw_only=True, validator=_seq)
+    act_kind: str = attrs.field(kw_only=True, validator=_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.deputy == self.leader:
+            raise InvalidInputError(f"deputy={self.deputy!r} cannot act for themselves")
+        if self.away_until < self.away_from:
+            raise InvalidInputError(
+                f"away_until={self.away_until.isoformat()} is before "
+                f"away_from={self.away_from.isoformat()}"
+            )
+
+    @staticmethod
+    def key_for(leader: str, act_seq: int) -> str:
+        """The duty key of the act at ``act_seq`` done for ``leader``."""
+        return f"ab:{leader}:{act_seq}"
+
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse a duty key already recorded for this task."""
+        if ("deputy_acted", self.key) in notes:
+            raise EscalationError(
+                f"deputy act key={self.key!r} is already recorded for task {self.task_id!r}"
+            )
+        return notes | {("deputy_acted", self.key)}
+
+
+@register_event_type
+@final
+@attrs.frozen
+class DeputyReportedBack(SupervisionEvent):
+    """The deputy reported back to the leader on the act ``key`` (代办事项事后汇报).
+
+    Recorded in the record that holds the :class:`DeputyActed` it answers, once; ``note`` says how
+    (a briefing, a written report, …).
+    """
+
+    kind: ClassVar[str] = "deputy_reported_back"
+    key: str = attrs.field(validator=_text)
+    note: str = attrs.field(default="", kw_only=True)
+
+    def noted(self, notes: Notes) -> Notes:
+        """Refuse a report on an act never recorded for this task, or reported already."""
+        if ("deputy_acted", self.key) not in notes:
+            raise EscalationError(
+                f"DeputyReportedBack for key={self.key!r}, which names no deputy act of task "
+                f"{self.task_id!r}; record it where CoverPlan.record_as_deputy recorded the act"
+            )
+        if ("reported_back", self.key) in notes:
+            raise EscalationError(f"deputy act key={self.key!r} is already reported back")
+        return notes | {("reported_back", self.key)}
+
+
 def _decided(key: str, notes: Notes) -> Notes:
     if ("approval", key) in notes:
         raise EscalationError(f"notice key={key!r} already has an approval decision")
@@ -201,6 +287,8 @@ SUPERVISION_EVENT_TYPES: dict[str, type[SupervisionEvent]] = {
         ApprovalRefused,
         ApprovalStepStarted,
         ApprovalStepCompleted,
+        DeputyActed,
+        DeputyReportedBack,
     )
 }
 """Every supervision event class by its ``kind`` (the name used in JSON and in the hash)."""

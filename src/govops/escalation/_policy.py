@@ -61,6 +61,8 @@ class NoticeKind(str, enum.Enum):
     """协调: a project issue handed up a tier."""
     APPROVAL_OVERRUN = "approval_overrun"
     """审批超时: an approval step of a key project overran its limit."""
+    REPORT_BACK = "report_back"
+    """代办事项汇报提醒: a deputy has not reported back to the leader they acted for (AB角)."""
 
     @property
     def label_zh(self) -> str:
@@ -79,6 +81,7 @@ _ZH = {
     NoticeKind.ACCOUNTABILITY: "问责建议",
     NoticeKind.COORDINATION: "协调事项",
     NoticeKind.APPROVAL_OVERRUN: "审批超时通报",
+    NoticeKind.REPORT_BACK: "代办事项汇报提醒",
 }
 
 
@@ -105,6 +108,9 @@ class Target(str, enum.Enum):
     """The assessment office (考核办), from the directory."""
     JOINT_MEETING = "joint_meeting"
     """The leading group's joint meeting (领导小组联席会议), via its office."""
+    DEPUTY_COVER = "deputy_cover"
+    """The deputy who acted for an absent leader and that leader (AB角): the recipients of a
+    report-back notice, taken from the recorded act. Not a recipient of ladder levels."""
 
     def __str__(self) -> str:
         return self.value
@@ -314,6 +320,11 @@ def _targets(value: Iterable[Target | str]) -> tuple[Target, ...]:
     items = tuple(Target(v) for v in value)
     if not items:
         raise InvalidInputError("to=(); a notice needs at least one Target")
+    if Target.DEPUTY_COVER in items:
+        raise InvalidInputError(
+            f"to={items!r}; Target.DEPUTY_COVER addresses report-back notices only (the deputy "
+            "and leader of a recorded act); a level's notice goes to the task's people"
+        )
     return items
 
 
@@ -419,6 +430,10 @@ class ApprovalStep:
     limit: str = attrs.field(kw_only=True, validator=_text)
 
 
+REPORT_BACK_WITHIN = "within 2 working days"
+"""The default time a deputy has to report back, counted from the last day of the absence."""
+
+
 def _levels(value: Iterable[Level]) -> tuple[Level, ...]:
     items = tuple(value)
     for item in items:
@@ -459,6 +474,12 @@ class EscalationPolicy:
     assignment it governs. ``on_deadline_change`` / ``on_reassignment`` say whether the ladder
     continues or restarts (see :class:`ClockRule`); ``sources`` cite the documents it encodes.
     ``working_days_only``: notices go out on working days only (the office is closed otherwise).
+    ``report_back_within`` (rule-language text, counted from the last day of the leader's
+    absence) is how long a deputy who acted for an absent leader (AB角) has to report back;
+    past it, a report-back notice goes to both. ``None`` stops tracking report-backs. The
+    default, "within 2 working days", is our choice: the source (乡镇运行保障机制实施意见 §12)
+    gives no figure, and two days is its own figure for follow-up after a meeting (§10,
+    会后两日内).
     """
 
     id: str = attrs.field(validator=_text)
@@ -476,6 +497,9 @@ class EscalationPolicy:
         default=ClockRule.RESTART, kw_only=True, converter=ClockRule
     )
     working_days_only: bool = attrs.field(default=True, kw_only=True)
+    report_back_within: str | None = attrs.field(
+        default=REPORT_BACK_WITHIN, kw_only=True, validator=_optional_text
+    )
     title: str = attrs.field(default="", kw_only=True)
     sources: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_sources)
 

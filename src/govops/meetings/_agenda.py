@@ -43,6 +43,11 @@ __all__ = [
 ]
 
 
+def _note(_instance: object, _attribute: object, value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"note={value!r} is a {type(value).__name__}; expected a str")
+
+
 @final
 @attrs.frozen
 class Topic:
@@ -53,7 +58,8 @@ class Topic:
     plan (具体方案). ``materials_submitted`` and ``materials_reviewed_by`` record the written
     materials. A ``major_decision`` (重大决策) carries ``steps_done``; a report in the government's
     name to the Party committee (``for_party_committee``) carries ``passed_by``, the keys of the
-    meeting types that passed it, or ``urgent_approved_by``.
+    meeting types that passed it, or ``urgent_approved_by``. ``note`` says why the topic comes up
+    (e.g. the reason an issue was escalated to the meeting); it is shown under the item.
     """
 
     id: str = attrs.field(validator=text_field("id"))
@@ -79,6 +85,7 @@ class Topic:
     urgent_approved_by: str | None = attrs.field(
         default=None, kw_only=True, validator=optional_text("urgent_approved_by")
     )
+    note: str = attrs.field(default="", kw_only=True, validator=_note)
 
 
 class ExclusionReason(str, enum.Enum):
@@ -179,6 +186,8 @@ class Agenda:
         for item in self.items:
             flag = " [集体讨论决定 collective decision]" if item.collective else ""
             out.append(f"  {item.order}. {item.topic.title}{flag}")
+            if item.topic.note:
+                out.append(f"     {item.topic.note}")
         for ex in self.excluded:
             out.append(f"  ✗ {ex.topic.title}")
             out += [f"      - {r}" for r in ex.reasons]

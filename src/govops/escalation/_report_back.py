@@ -1,0 +1,245 @@
+"""The deputy's report-back (AB角 事后汇报) as a tracked duty.
+
+A deputy who acts for an absent leader (:meth:`~govops.escalation.CoverPlan.record_as_deputy`)
+leaves a :class:`~govops.escalation.DeputyActed` in the record; the duty is discharged by a
+:class:`~govops.escalation.DeputyReportedBack` with the same key. The report is due
+``policy.report_back_within`` after the last day of the leader's absence (a rule-language text,
+"within 2 working days" by default). :func:`pending_report_backs` lists the duties still open;
+:func:`~govops.escalation.supervise` sends one report-back notice per overdue duty, to the deputy
+and the leader, and looks again the day after each due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any, final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from .._time import SHANGHAI, as_local_date, require_aware
+from ..exceptions import EscalationError, InvalidTypeError, UnknownTaskError
+from ..tasks import Ledger
+from ._events import DeputyActed, DeputyReportedBack
+from ._journal import SupervisionJournal
+from ._policy import EscalationPolicy, as_policies, policy_in_force
+from ._rules import rule_due
+
+__all__ = ["ReportBackDuty", "pending_report_backs"]
+
+
+@final
+@attrs.frozen
+class ReportBackDuty:
+    """A deputy's duty to report back to the leader they acted for (AB角 事后汇报).
+
+    ``key`` is the :class:`~govops.escalation.DeputyActed` key (``"ab:<leader>:<act_seq>"``);
+    ``act_seq``/``act_kind`` name the act's entry; ``acted_on`` is its local day and
+    ``away_from``/``away_until`` the leader's absence. ``due`` is the last day to report back
+    under the task's policy (``None`` when that policy does not track report-backs);
+    ``reported_on`` the day the :class:`~govops.escalation.DeputyReportedBack` was recorded, if it
+    was.
+    """
+
+    key: str
+    task_id: str = attrs.field(kw_only=True)
+    deputy: str = attrs.field(kw_only=True)
+    leader: str = attrs.field(kw_only=True)
+    act_seq: int = attrs.field(kw_only=True)
+    act_kind: str = attrs.field(kw_only=True)
+    acted_on: dt.date = attrs.field(kw_only=True)
+    away_from: dt.date = attrs.field(kw_only=True)
+    away_until: dt.date = attrs.field(kw_only=True)
+    due: dt.date | None = attrs.field(kw_only=True)
+    reported_on: dt.date | None = attrs.field(default=None, kw_only=True)
+
+    def is_overdue(self, day: dt.date) -> bool:
+        """True when the report is still owed after its due date on ``day``."""
+        if self.due is None:
+            return False
+        return day > self.due and (self.reported_on is None or self.reported_on > day)
+
+    def __str__(self) -> str:
+        due = f", due {self.due.isoformat()}" if self.due else ""
+        return (
+            f"{self.task_id} {self.deputy} → {self.leader}: report back on entry {self.act_seq} "
+            f"({self.act_kind}, {self.acted_on.isoformat()}; away "
+            f"{self.away_from.isoformat()}–{self.away_until.isoformat()}){due}"
+        )
+
+
+class _Duties:
+    """The deputy acts and report-backs of one record up to the entry whose hash is ``head``."""
+
+    __slots__ = ("acted", "head", "reported", "version")
+
+    def __init__(
+        self,
+        version: int,
+        head: str,
+        acted: dict[tuple[str, str], tuple[DeputyActed, dt.datetime]],
+        reported: dict[tuple[str, str], dt.datetime],
+    ) -> None:
+        self.version = version
+        self.head = head
+        self.acted = acted
+        self.reported = reported
+
+
+# Recent scans by record kind and head hash: a daily run reads only the entries added since the
+# day before. Results never depend on it (a hash names a whole prefix).
+_MEMO: OrderedDict[tuple[str, str], _Duties] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_MEMO_KEPT = 4
+_KINDS = frozenset({DeputyActed, DeputyReportedBack})
+
+
+def _scan(record: Any, kind: str) -> _Duties:
+    key = (kind, record.head_hash)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+        if hit is not None:
+            _MEMO.move_to_end(key)
+            return hit
+        bases = [
+            d for (k, _), d in reversed(_MEMO.items()) if k == kind and d.version <= record.version
+        ]
+    base = _Duties(0, "", {}, {})
+    for d in bases:
+        if d.version and record.entries_since(d.version - 1)[0].hash == d.head:
+            base = d
+            break
+    acted = dict(base.acted)
+    reported = dict(base.reported)
+    kinds = _KINDS
+    hits = [e for e in record.entries_since(base.version) if e.event.__class__ in kinds]
+    for entry in hits:
+        event = entry.event
+        if isinstance(event, DeputyActed):
+            acted[(event.task_id, event.key)] = (event, entry.at)
+        else:
+            assert isinstance(event, DeputyReportedBack)
+            reported[(event.task_id, event.key)] = entry.at
+    result = _Duties(record.version, record.head_hash, acted, reported)
+    with _MEMO_LOCK:
+        _MEMO[key] = result
+        while len(_MEMO) > _MEMO_KEPT:
+            _MEMO.popitem(last=False)
+    return result
+
+
+def duties_of(
+    ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime
+) -> tuple[
+    dict[tuple[str, str], tuple[DeputyActed, dt.datetime]], dict[tuple[str, str], dt.datetime]
+]:
+    """The deputy acts and report-backs recorded up to ``now`` in the ledger and the journal."""
+    first = _scan(ledger.as_of(now), "ledger")
+    if journal is None:
+        return first.acted, first.reported
+    second = _scan(journal.as_of(now), "journal")
+    if not second.acted:
+        return first.acted, first.reported
+    twice = sorted(set(first.acted) & set(second.acted))
+    if twice:
+        raise EscalationError(
+            f"deputy acts {twice!r} (task, key) are recorded in both the ledger and the journal; "
+            "record an act in one of them"
+        )
+    return {**first.acted, **second.acted}, {**first.reported, **second.reported}
+
+
+def open_duties(
+    ledger: Ledger,
+    journal: SupervisionJournal | None,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> tuple[tuple[DeputyActed, dt.date], ...]:
+    """The deputy acts not reported back by ``now``, with their local day, in record order."""
+    acted, reported = duties_of(ledger, journal, now)
+    return tuple(
+        (event, at.astimezone(tz).date()) for k, (event, at) in acted.items() if k not in reported
+    )
+
+
+def due_date(
+    event: DeputyActed,
+    ledger: Ledger,
+    policies: tuple[EscalationPolicy, ...],
+    calendar: Any,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> tuple[EscalationPolicy, dt.date | None]:
+    """The policy the act's task follows and the last day to report back under it."""
+    try:
+        state = ledger.state(event.task_id, at=now)
+    except UnknownTaskError:
+        raise EscalationError(
+            f"deputy act {event.key!r} is recorded for task {event.task_id!r}, which is not in "
+            "the ledger"
+        ) from None
+    policy = policy_in_force(policies, state.assigned_at.astimezone(tz).date())
+    if policy.report_back_within is None:
+        return policy, None
+    return policy, rule_due(policy.report_back_within, event.away_until, calendar)
+
+
+def pending_report_backs(
+    ledger: Ledger,
+    *,
+    policy: EscalationPolicy | Iterable[EscalationPolicy],
+    calendar: Any,
+    now: dt.datetime,
+    journal: SupervisionJournal | None = None,
+) -> tuple[ReportBackDuty, ...]:
+    """The deputies' report-backs still owed at ``now``, by due date (then task and key).
+
+    A duty is owed from the :class:`~govops.escalation.DeputyActed` that
+    :meth:`~govops.escalation.CoverPlan.record_as_deputy` records until a
+    :class:`~govops.escalation.DeputyReportedBack` with its key; ``due`` follows the policy
+    version the task was assigned under (``None`` when it does not track report-backs).
+
+    >>> import datetime as dt, govops
+    >>> from govops.tasks import Ledger
+    >>> from govops.escalation import CITY_KEY_WORK_POLICY, pending_report_backs
+    >>> cal = govops.calendar("CN")
+    >>> now = dt.datetime(2026, 10, 12, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    >>> pending_report_backs(Ledger(calendar=cal), policy=CITY_KEY_WORK_POLICY, calendar=cal, now=now)
+    ()
+    """
+    if not isinstance(ledger, Ledger):
+        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
+    if journal is not None and not isinstance(journal, SupervisionJournal):
+        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal or None")
+    require_aware(now, name="now")
+    policies = as_policies(policy)
+    tz = calendar_tz(calendar)
+    as_local_date(now, tz, name="now")
+    out = []
+    for event, day in open_duties(ledger, journal, now, tz):
+        _, due = due_date(event, ledger, policies, calendar, now, tz)
+        out.append(
+            ReportBackDuty(
+                event.key,
+                task_id=event.task_id,
+                deputy=event.deputy,
+                leader=event.leader,
+                act_seq=event.act_seq,
+                act_kind=event.act_kind,
+                acted_on=day,
+                away_from=event.away_from,
+                away_until=event.away_until,
+                due=due,
+            )
+        )
+    far = dt.date.max
+    return tuple(sorted(out, key=lambda d: (d.due or far, d.task_id, d.act_seq, d.key)))
+
+
+def calendar_tz(calendar: Any) -> dt.tzinfo:
+    """The calendar's time zone (Asia/Shanghai unless it names another)."""
+    name = getattr(calendar, "timezone", None)
+    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
