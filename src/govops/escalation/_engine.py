@@ -333,39 +333,6 @@ def _copy(sup: _Sup) -> _Sup:
     return new
 
 
-def _hash_at(record: Any, version: int) -> str:
-    """The hash of entry ``version`` (1-based) of a ledger or journal."""
-    hash_of = getattr(getattr(record, "_log", None), "hash_of", None)
-    if isinstance(record, Ledger) and callable(hash_of):
-        found: str = hash_of(version - 1)  # read from the ledger's columns, no Entry built
-        return found
-    entry: Any = record.entries_since(version - 1)[0]
-    return str(entry.hash)
-
-
-def _timed_events(record: Any, version: int) -> Iterable[tuple[Any, dt.datetime]]:
-    """``(event, at)`` of each entry after ``version``.
-
-    A ledger that records (or that a store loads) keeps its record in columns (events, times,
-    actors, reasons, hashes) and builds an :class:`~govops.tasks.Entry` only when one is read,
-    about 2 µs each: reading the two columns the scan needs instead makes a cold scan of 300,000
-    entries ~0.6 s shorter. Any other record (a journal, a ledger that keeps the entries it was
-    rebuilt from, or one laid out otherwise) is read entry by entry.
-    """
-    end = record.version
-    log = getattr(record, "_log", None) if isinstance(record, Ledger) else None
-    events = getattr(log, "events", None)
-    ats = getattr(log, "ats", None)
-    if (
-        getattr(log, "kept", None) is None
-        and isinstance(events, list)
-        and isinstance(ats, list)
-        and len(events) == len(ats) >= end
-    ):
-        return zip(events[version:end], ats[version:end], strict=True)
-    return ((entry.event, entry.at) for entry in record.entries_since(version))
-
-
 def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
     """The facts of ``record`` (a ledger or journal, already cut at ``now``), reusing a memo of
     an earlier prefix of the same record when there is one."""
@@ -382,7 +349,7 @@ def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
         ]
     base = _Scan(0, "", {}, frozenset())
     for scan in bases:
-        if scan.version and _hash_at(record, scan.version) == scan.head:
+        if scan.version and record.hash_at(scan.version) == scan.head:
             base = scan
             break
     facts = dict(base.facts)
@@ -391,7 +358,7 @@ def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
     codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
     days: dict[dt.datetime, dt.date] = {}  # notices recorded by one run share their `at`
     code_of = codes.get
-    for event, at in _timed_events(record, base.version):
+    for event, at in record.timed_events(base.version):
         code = code_of(type(event))
         if code is None:
             continue
@@ -506,14 +473,6 @@ class _Projection(_Subject, Protocol):
     def open_issues(self) -> tuple[Any, ...]: ...
 
     def freeze(self) -> TaskState: ...
-
-
-def _open_tasks(ledger: Ledger, now: dt.datetime) -> list[_Projection]:
-    """The open tasks at ``now``, in order of assignment, as :meth:`Ledger.open_tasks` finds them
-    but read in place: that method freezes a :class:`TaskState` of each (about 8 µs a task, most
-    of a first run over 100,000 tasks), and the engine needs one only for the few tasks it cannot
-    decide from a memo (see :meth:`_Run.plain_ladder`)."""
-    return [t for t in ledger._at(now).tracks.values() if t.open]
 
 
 # Condition types whose answer is a function of what :meth:`_Run.plain_ladder` keys its memo on
@@ -1262,13 +1221,13 @@ def supervise(
     tz = _tz(calendar)
     today = as_local_date(now, tz, name="now")
     facts, answered = _gather(ledger, journal, now, tz)
-    known = ledger._current().tracks  # what Ledger.task_ids lists, without a copy
+    known = ledger._tracks()  # what Ledger.task_ids lists, without a copy
     unknown = sorted(facts.keys() - known.keys())
     if unknown:
         raise EscalationError(
             f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
         )
-    states = _open_tasks(ledger, now)
+    states: Sequence[_Projection] = ledger._open_tracks(now)
     run = _Run(ledger, calendar, now, today, directory, answered, tz)
     duties = open_duties(ledger, journal, now, tz)  # AB角 report-backs, whether the task is open
     if not states and not duties:

@@ -21,7 +21,7 @@ from typing import final
 
 from .._time import require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
-from ..tasks import Entry
+from ..tasks import Entry, Event
 from ..tasks._canonical import GENESIS_HASH, entry_hash
 from ._events import NoticeIssued, SupervisionEvent
 
@@ -130,6 +130,16 @@ class SupervisionJournal:
         if not 0 <= version <= self._length:
             raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
         return tuple(self._log.entries[version : self._length])
+
+    def timed_events(self, since: int = 0) -> Iterator[tuple[Event, dt.datetime]]:
+        """``(event, at)`` of each entry after version ``since``, as in a ledger."""
+        return ((e.event, e.at) for e in self.entries_since(since))
+
+    def hash_at(self, version: int) -> str:
+        """The hash of the entry whose ``seq`` is ``version`` (the genesis hash for 0)."""
+        if version == 0:
+            return GENESIS_HASH
+        return self.entries_since(version - 1)[0].hash
 
     def __len__(self) -> int:
         return self._length

@@ -109,20 +109,20 @@ def _scan(record: Any, kind: str) -> _Duties:
         ]
     base = _Duties(0, "", {}, {})
     for d in bases:
-        if d.version and record.entries_since(d.version - 1)[0].hash == d.head:
+        if d.version and record.hash_at(d.version) == d.head:
             base = d
             break
     acted = dict(base.acted)
     reported = dict(base.reported)
     kinds = _KINDS
-    hits = [e for e in record.entries_since(base.version) if e.event.__class__ in kinds]
-    for entry in hits:
-        event = entry.event
+    for event, at in record.timed_events(base.version):
+        if event.__class__ not in kinds:
+            continue
         if isinstance(event, DeputyActed):
-            acted[(event.task_id, event.key)] = (event, entry.at)
+            acted[(event.task_id, event.key)] = (event, at)
         else:
             assert isinstance(event, DeputyReportedBack)
-            reported[(event.task_id, event.key)] = entry.at
+            reported[(event.task_id, event.key)] = at
     result = _Duties(record.version, record.head_hash, acted, reported)
     with _MEMO_LOCK:
         _MEMO[key] = result
