@@ -201,13 +201,15 @@ def expected_percent(
     else:
         raw = _calendar_days
 
-    def span(a: dt.date, b: dt.date) -> int:
+    def without_pauses(a: dt.date, b: dt.date) -> int:
         stood = 0
         for since, until in paused:
             lo, hi = max(a, since), min(b, until)
             if hi > lo:
                 stood += raw(lo, hi)
         return raw(a, b) - stood
+
+    span = without_pauses if paused else raw
 
     prev_day, prev_pct = start, 0.0
     for day, pct in (*((d, p) for d, p in milestones if start < d < due), (due, 100.0)):
