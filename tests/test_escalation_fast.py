@@ -42,6 +42,7 @@ from govops.escalation import (
     Target,
     WarningAtLeast,
     _engine,
+    _scan,
     supervise,
 )
 from govops.exceptions import InvalidInputError
@@ -392,6 +393,6 @@ def test_the_scan_reads_events_and_hashes_without_building_entries(
 
     monkeypatch.setattr(Ledger, "entries_since", refuse)
     monkeypatch.setattr(Ledger, "entries", property(refuse))
-    _engine._SCANS.clear()
+    _scan._SCANS.clear()
     decision = supervise(ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(START, 18))
     assert {n.task_id for n in decision.notices} == {"T0", "T1", "T2"}

@@ -11,9 +11,7 @@ returns a :class:`Decision`: the notices due now, those waiting for a leader's a
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import types
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, final, overload
 from zoneinfo import ZoneInfo
@@ -23,29 +21,19 @@ import attrs
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
-    DeadlineChangeApproved,
-    DeadlineChangeRequested,
     Ledger,
     Person,
     Role,
     SourceKind,
     Status,
     Task,
-    TaskReassigned,
     TaskState,
     Unit,
     expected_percent,
 )
 from ..tasks._progress import plan_points
 from ._cover import CoverPlan
-from ._events import (
-    ApprovalGranted,
-    ApprovalRefused,
-    ApprovalStepCompleted,
-    ApprovalStepStarted,
-    NoticeAnswered,
-    NoticeIssued,
-)
+from ._events import NoticeIssued
 from ._journal import SupervisionJournal
 from ._policy import (
     AllOf,
@@ -68,6 +56,7 @@ from ._policy import (
 )
 from ._report_back import due_date, open_duties
 from ._rules import rule_due, rule_occurrences
+from ._scan import _ByLevel, _Sup, gather, scans
 
 __all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
 
@@ -239,32 +228,9 @@ class Directory:
         return None
 
 
-# -- what the record says about supervision ----------------------------------------------------
+# -- what the record says about supervision (read by ._scan) ----------------------------------
 
 
-class _Sup:
-    """The supervision facts about one task, gathered in one pass over the record.
-
-    Most tasks only ever have notices: the other collections start as shared empty, read-only
-    values and become their own the first time something is added (a sweep over 100,000 tasks
-    allocates a quarter of the containers).
-
-    ``grouped`` keeps what :func:`_cycle_notices` worked out last: once its scan has returned,
-    a ``_Sup`` never changes (a later scan copies a task's facts before adding to them), so a
-    daily run regroups only the notices of tasks with something new.
-    """
-
-    __slots__ = ("approvals", "grouped", "issued", "restarts", "steps")
-
-    def __init__(self) -> None:
-        self.issued: list[tuple[NoticeIssued, dt.date]] = []
-        self.restarts: Sequence[tuple[str, dt.date]] = ()
-        self.approvals: Mapping[str, bool] = _NO_ENTRIES
-        self.steps: Mapping[str, tuple[dt.date | None, int]] = _NO_ENTRIES  # since, starts
-        self.grouped: tuple[str, _ByLevel, dt.date | None] | None = None
-
-
-_ByLevel = Mapping[str, Sequence[tuple[NoticeIssued, dt.date]]]
 _NO_NOTICES: _ByLevel = types.MappingProxyType({})
 
 
@@ -285,150 +251,6 @@ def _cycle_notices(sup: _Sup | None, prefix: str) -> tuple[_ByLevel, dt.date | N
                 latest = day
     sup.grouped = (prefix, by_level, latest)
     return by_level, latest
-
-
-_NO_ENTRIES: Mapping[Any, Any] = types.MappingProxyType({})
-
-
-_RESTART, _DEADLINE, _ISSUED, _ANSWERED, _GRANTED, _REFUSED, _STARTED, _DONE = range(8)
-_CODES: dict[type, int] = {
-    TaskReassigned: _RESTART,
-    DeadlineChangeApproved: _DEADLINE,
-    NoticeIssued: _ISSUED,
-    NoticeAnswered: _ANSWERED,
-    ApprovalGranted: _GRANTED,
-    ApprovalRefused: _REFUSED,
-    ApprovalStepStarted: _STARTED,
-    ApprovalStepCompleted: _DONE,
-}
-
-
-class _Scan:
-    """The facts of one record (ledger or journal) up to the entry whose hash is ``head``."""
-
-    __slots__ = ("answered", "facts", "head", "version")
-
-    def __init__(
-        self, version: int, head: str, facts: dict[str, _Sup], answered: frozenset[str]
-    ) -> None:
-        self.version = version
-        self.head = head
-        self.facts = facts
-        self.answered = answered
-
-
-# A memo of recent scans, keyed by what was scanned: a daily run over a growing record reads only
-# the entries added since the day before. Results never depend on it (a hash names a whole prefix).
-_SCANS: OrderedDict[tuple[str, str, bool, str], _Scan] = OrderedDict()
-_SCANS_LOCK = threading.Lock()
-_SCANS_KEPT = 4
-
-
-def _copy(sup: _Sup) -> _Sup:
-    new = _Sup()
-    new.issued = list(sup.issued)
-    new.restarts = tuple(sup.restarts)
-    new.approvals = dict(sup.approvals) if sup.approvals else _NO_ENTRIES
-    new.steps = dict(sup.steps) if sup.steps else _NO_ENTRIES
-    return new
-
-
-def _scan(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
-    """The facts of ``record`` (a ledger or journal, already cut at ``now``), reusing a memo of
-    an earlier prefix of the same record when there is one."""
-    key = (kind, str(tz), immediate, record.head_hash)
-    with _SCANS_LOCK:
-        hit = _SCANS.get(key)
-        if hit is not None:
-            _SCANS.move_to_end(key)
-            return hit
-        bases = [
-            scan
-            for (k, z, i, _), scan in reversed(_SCANS.items())
-            if (k, z, i) == key[:3] and scan.version <= record.version
-        ]
-    base = _Scan(0, "", {}, frozenset())
-    for scan in bases:
-        if scan.version and record.hash_at(scan.version) == scan.head:
-            base = scan
-            break
-    facts = dict(base.facts)
-    answered = set(base.answered)
-    inherited = set(base.facts)  # tasks whose facts belong to the memo until copied
-    codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
-    days: dict[dt.datetime, dt.date] = {}  # notices recorded by one run share their `at`
-    code_of = codes.get
-    for event, at in record.timed_events(base.version):
-        code = code_of(type(event))
-        if code is None:
-            continue
-        task_id = event.task_id
-        sup = facts.get(task_id)
-        if sup is None:
-            sup = facts[task_id] = _Sup()
-        elif task_id in inherited:
-            sup = facts[task_id] = _copy(sup)  # the memo's value stays as it was
-            inherited.discard(task_id)
-        day = days.get(at)
-        if day is None:
-            day = days[at] = at.astimezone(tz).date()
-        if code == _ISSUED:
-            assert isinstance(event, NoticeIssued)
-            sup.issued.append((event, day))
-        elif code in (_RESTART, _DEADLINE):
-            sup.restarts = (
-                *sup.restarts,
-                ("reassignment" if code == _RESTART else "deadline", day),
-            )
-        elif code == _ANSWERED:
-            assert isinstance(event, NoticeAnswered)
-            answered.add(event.key)
-        elif code in (_GRANTED, _REFUSED):
-            assert isinstance(event, (ApprovalGranted, ApprovalRefused))
-            sup.approvals = {**sup.approvals, event.key: code == _GRANTED}
-        else:
-            assert isinstance(event, (ApprovalStepStarted, ApprovalStepCompleted))
-            _, starts = sup.steps.get(event.step, (None, 0))
-            since = day if code == _STARTED else None
-            sup.steps = {**sup.steps, event.step: (since, starts + (code == _STARTED))}
-    result = _Scan(record.version, record.head_hash, facts, frozenset(answered))
-    with _SCANS_LOCK:
-        _SCANS[key] = result
-        while len(_SCANS) > _SCANS_KEPT:
-            _SCANS.popitem(last=False)
-    return result
-
-
-def _gather(
-    ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime, tz: dt.tzinfo
-) -> tuple[dict[str, _Sup], frozenset[str]]:
-    """What supervision needs to know from the record up to ``now``, by task."""
-    immediate = not ledger.policy.deadline_change_requires_approval
-    first = _scan(ledger.as_of(now), "ledger", tz, immediate)
-    if journal is None:
-        return first.facts, first.answered
-    second = _scan(journal.as_of(now), "journal", tz, immediate)
-    if not first.facts:
-        return second.facts, second.answered | first.answered
-    facts = dict(second.facts)
-    for task_id, sup in first.facts.items():
-        other = facts.get(task_id)
-        if other is None:
-            facts[task_id] = sup
-            continue
-        twice = {e.key for e, _ in sup.issued} & {e.key for e, _ in other.issued}
-        if twice:
-            raise EscalationError(
-                f"notice keys {sorted(twice)!r} of task {task_id!r} are recorded in both the "
-                "ledger and the journal; a notice is recorded once, in one of them"
-            )
-        merged = _copy(other)
-        merged.issued = sorted([*sup.issued, *other.issued], key=lambda item: item[1])
-        merged.restarts = tuple(sorted([*sup.restarts, *other.restarts], key=lambda item: item[1]))
-        merged.approvals = {**sup.approvals, **other.approvals}
-        merged.steps = {**sup.steps, **other.steps}
-        facts[task_id] = merged
-    return facts, second.answered | first.answered
 
 
 # -- evaluating one task -------------------------------------------------------------------------
@@ -1220,7 +1042,8 @@ def supervise(
     policies = as_policies(policy)
     tz = _tz(calendar)
     today = as_local_date(now, tz, name="now")
-    facts, answered = _gather(ledger, journal, now, tz)
+    first, second = scans(ledger, journal, now, tz)  # one pass over each record, memoized
+    facts, answered = gather(first, second)
     known = ledger._tracks()  # what Ledger.task_ids lists, without a copy
     unknown = sorted(facts.keys() - known.keys())
     if unknown:
@@ -1229,7 +1052,7 @@ def supervise(
         )
     states: Sequence[_Projection] = ledger._open_tracks(now)
     run = _Run(ledger, calendar, now, today, directory, answered, tz)
-    duties = open_duties(ledger, journal, now, tz)  # AB角 report-backs, whether the task is open
+    duties = open_duties(first, second, tz)  # AB角 report-backs, whether the task is open
     if not states and not duties:
         return Decision(now, notices=(), awaiting_approval=(), next_check_at=None)
     office_closed = any(p.working_days_only for p in policies) and not calendar.is_working_day(

@@ -12,8 +12,6 @@ and the leader, and looks again the day after each due date.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, final
 from zoneinfo import ZoneInfo
@@ -23,10 +21,11 @@ import attrs
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import EscalationError, InvalidTypeError, UnknownTaskError
 from ..tasks import Ledger
-from ._events import DeputyActed, DeputyReportedBack
+from ._events import DeputyActed
 from ._journal import SupervisionJournal
 from ._policy import EscalationPolicy, as_policies, policy_in_force
 from ._rules import rule_due
+from ._scan import _Acted, _Reported, _Scan, scans
 
 __all__ = ["ReportBackDuty", "pending_report_backs"]
 
@@ -71,77 +70,9 @@ class ReportBackDuty:
         )
 
 
-class _Duties:
-    """The deputy acts and report-backs of one record up to the entry whose hash is ``head``."""
-
-    __slots__ = ("acted", "head", "reported", "version")
-
-    def __init__(
-        self,
-        version: int,
-        head: str,
-        acted: dict[tuple[str, str], tuple[DeputyActed, dt.datetime]],
-        reported: dict[tuple[str, str], dt.datetime],
-    ) -> None:
-        self.version = version
-        self.head = head
-        self.acted = acted
-        self.reported = reported
-
-
-# Recent scans by record kind and head hash: a daily run reads only the entries added since the
-# day before. Results never depend on it (a hash names a whole prefix).
-_MEMO: OrderedDict[tuple[str, str], _Duties] = OrderedDict()
-_MEMO_LOCK = threading.Lock()
-_MEMO_KEPT = 4
-_KINDS = frozenset({DeputyActed, DeputyReportedBack})
-
-
-def _scan(record: Any, kind: str) -> _Duties:
-    key = (kind, record.head_hash)
-    with _MEMO_LOCK:
-        hit = _MEMO.get(key)
-        if hit is not None:
-            _MEMO.move_to_end(key)
-            return hit
-        bases = [
-            d for (k, _), d in reversed(_MEMO.items()) if k == kind and d.version <= record.version
-        ]
-    base = _Duties(0, "", {}, {})
-    for d in bases:
-        if d.version and record.hash_at(d.version) == d.head:
-            base = d
-            break
-    acted = dict(base.acted)
-    reported = dict(base.reported)
-    kinds = _KINDS
-    for event, at in record.timed_events(base.version):
-        if event.__class__ not in kinds:
-            continue
-        if isinstance(event, DeputyActed):
-            acted[(event.task_id, event.key)] = (event, at)
-        else:
-            assert isinstance(event, DeputyReportedBack)
-            reported[(event.task_id, event.key)] = at
-    result = _Duties(record.version, record.head_hash, acted, reported)
-    with _MEMO_LOCK:
-        _MEMO[key] = result
-        while len(_MEMO) > _MEMO_KEPT:
-            _MEMO.popitem(last=False)
-    return result
-
-
-def duties_of(
-    ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime
-) -> tuple[
-    dict[tuple[str, str], tuple[DeputyActed, dt.datetime]], dict[tuple[str, str], dt.datetime]
-]:
-    """The deputy acts and report-backs recorded up to ``now`` in the ledger and the journal."""
-    first = _scan(ledger.as_of(now), "ledger")
-    if journal is None:
-        return first.acted, first.reported
-    second = _scan(journal.as_of(now), "journal")
-    if not second.acted:
+def duties_of(first: _Scan, second: _Scan | None) -> tuple[_Acted, _Reported]:
+    """The deputy acts and report-backs in the scans of the ledger and the journal."""
+    if second is None or not second.acted:
         return first.acted, first.reported
     twice = sorted(set(first.acted) & set(second.acted))
     if twice:
@@ -153,13 +84,11 @@ def duties_of(
 
 
 def open_duties(
-    ledger: Ledger,
-    journal: SupervisionJournal | None,
-    now: dt.datetime,
-    tz: dt.tzinfo,
+    first: _Scan, second: _Scan | None, tz: dt.tzinfo
 ) -> tuple[tuple[DeputyActed, dt.date], ...]:
-    """The deputy acts not reported back by ``now``, with their local day, in record order."""
-    acted, reported = duties_of(ledger, journal, now)
+    """The deputy acts not reported back, with their local day, in record order, from the
+    scans of the ledger and the journal (``_scan.scans``)."""
+    acted, reported = duties_of(first, second)
     return tuple(
         (event, at.astimezone(tz).date()) for k, (event, at) in acted.items() if k not in reported
     )
@@ -219,7 +148,7 @@ def pending_report_backs(
     tz = calendar_tz(calendar)
     as_local_date(now, tz, name="now")
     out = []
-    for event, day in open_duties(ledger, journal, now, tz):
+    for event, day in open_duties(*scans(ledger, journal, now, tz), tz):
         _, due = due_date(event, ledger, policies, calendar, now, tz)
         out.append(
             ReportBackDuty(
