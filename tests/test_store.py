@@ -1013,3 +1013,37 @@ def test_the_progress_checks_fast_paths_decide_as_percent_does(value: Any) -> No
     reference = float(value) if number else value
     assert type(converted) is type(reference)
     assert converted is reference or converted == reference or converted != converted
+
+
+def test_the_shared_value_memo_tells_apart_json_values_python_finds_equal() -> None:
+    # The memo that shares a task's responsibility, deadline, source and plan between tasks is
+    # keyed by the parsed JSON: values Python finds equal but JSON tells apart (1, 1.0 and true;
+    # 0.0 and -0.0) are decoded each on its own, and an equal document gets the value decoded
+    # first.
+    decoded: list[Any] = []
+
+    def hook(data: Any, _cls: Any) -> object:
+        decoded.append(data)
+        return object()
+
+    structure = store_module._shared_hook(hook)
+    documents = [
+        {"a": 1, "b": [None, "x"]},
+        {"a": 1.0, "b": [None, "x"]},
+        {"a": True, "b": [None, "x"]},
+        {"a": 0.0, "b": [None, "x"]},
+        {"a": -0.0, "b": [None, "x"]},
+        {"a": "1", "b": [None, "x"]},
+        {"a": 1, "b": [None, "x "]},
+        {"a": 1, "b": (None, "x")},  # not parsed JSON: kept apart all the same
+    ]
+    values = [structure(d, object) for d in documents]
+    assert len({id(v) for v in values}) == len(documents)
+    assert decoded == documents
+    again = [structure(json.loads(json.dumps(d)), object) for d in documents[:7]]
+    assert all(a is b for a, b in zip(again, values, strict=False))
+    assert len(decoded) == len(documents)
+    odd = {"a": {1, 2}}  # marshal writes sets too; a value it cannot write is decoded each time
+    assert structure(odd, object) is structure(odd, object)
+    unwritable = {"a": object()}
+    assert structure(unwritable, object) is not structure(unwritable, object)

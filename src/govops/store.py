@@ -31,6 +31,7 @@ import gc
 import inspect
 import itertools
 import json
+import marshal
 import os
 import sqlite3
 import types
@@ -146,12 +147,17 @@ def _make_replay_converter() -> cattrs.Converter:
 
 
 def _shared_hook(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    memo: dict[str, Any] = {}
+    memo: dict[bytes, Any] = {}
 
     def structure(data: Any, cls: Any) -> Any:
-        # repr() of parsed JSON is exact (quotes escaped, 1, 1.0 and True apart) and cheaper
-        # than dumping it again; dicts whose keys come in another order merely miss the memo.
-        key = repr(data)
+        # marshal (format 0: no references, no interning marks) of parsed JSON is exact (1, 1.0
+        # and True apart, each float in 17 digits) and twice as fast as repr(), which keyed this
+        # memo before; dicts whose keys come in another order merely miss the memo. A value it
+        # cannot write (only possible for data that is not parsed JSON) is not remembered.
+        try:
+            key = marshal.dumps(data, 0)
+        except ValueError:
+            return hook(data, cls)
         value = memo.get(key)
         if value is None:
             value = hook(data, cls)
