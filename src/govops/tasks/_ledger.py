@@ -769,9 +769,9 @@ class Ledger:
 
     def _effective_due(self, t: _Track, today: dt.date) -> dt.date:
         """The due date in force on ``today``, counting an ongoing suspension that stops the clock."""
-        if t.suspended_since is not None and t.task.deadline.clock_stops_when_suspended:
+        if t.suspended_since is not None:
             pauses = self._pauses(t, today)
-            if pauses is not t.paused:
+            if len(pauses) > len(t.paused):  # the clock stands still now
                 return extended_due(t.task.deadline, t.deadline_since, pauses, self._log.ctx)
         return t.due
 
