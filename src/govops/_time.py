@@ -18,6 +18,12 @@ __all__ = ["SHANGHAI", "as_local_date", "require_aware"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def calendar_tz(calendar: object) -> dt.tzinfo:
+    """The time zone a calendar counts local days in (Asia/Shanghai unless it names another)."""
+    name = getattr(calendar, "timezone", None)
+    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
+
+
 def as_local_date(value: object, tz: dt.tzinfo | None, *, name: str = "date") -> dt.date:
     """Return the local calendar day of a ``date`` or an aware ``datetime``.
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, final
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from .._time import SHANGHAI, as_local_date, require_aware
+from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import Period
 from ..escalation import NoticeIssued, SupervisionJournal
 from ..exceptions import InvalidTypeError
@@ -126,11 +125,6 @@ def _notices(
                 yield entry.event, entry.at, entry.reason
 
 
-def _tz(calendar: Any) -> dt.tzinfo:
-    name = getattr(calendar, "timezone", None)
-    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
-
-
 class _Acc:
     __slots__ = (
         "changes",
@@ -179,7 +173,7 @@ def assess(
     require_aware(now, name="now")
     if journal is not None and not isinstance(journal, SupervisionJournal):
         raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal")
-    tz = _tz(calendar)
+    tz = calendar_tz(calendar)
     today = as_local_date(now, tz, name="now")
     last = min(period.end, today)
     units: dict[str, _Acc] = {}

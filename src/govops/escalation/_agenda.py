@@ -16,14 +16,13 @@ from typing import Any, final
 
 import attrs
 
-from .._time import as_local_date, require_aware
+from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import InvalidTypeError
 from ..meetings import Agenda, Meeting, Topic, build_agenda
 from ..tasks import Ledger
 from ._events import NoticeIssued
 from ._journal import SupervisionJournal
 from ._policy import EscalationPolicy, JointMeeting, as_policies, policy_in_force
-from ._report_back import calendar_tz
 from ._rules import rule_occurrences
 
 __all__ = ["EscalatedIssue", "escalated_issues", "joint_meeting_agenda"]

@@ -14,11 +14,10 @@ import datetime as dt
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, final, overload
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from .._time import SHANGHAI, as_local_date, require_aware
+from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
@@ -994,11 +993,6 @@ _PLAIN_LADDER_FROM = 2_000
 _UNSEEN: Any = object()
 
 
-def _tz(calendar: Any) -> dt.tzinfo:
-    name = getattr(calendar, "timezone", None)
-    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
-
-
 def supervise(
     ledger: Ledger,
     *,
@@ -1040,7 +1034,7 @@ def supervise(
                 f"calendar={calendar!r} has no {method}(); expected a WorkCalendar"
             )
     policies = as_policies(policy)
-    tz = _tz(calendar)
+    tz = calendar_tz(calendar)
     today = as_local_date(now, tz, name="now")
     first, second = scans(ledger, journal, now, tz)  # one pass over each record, memoized
     facts, answered = gather(first, second)

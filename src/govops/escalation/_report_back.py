@@ -14,11 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any, final
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from .._time import SHANGHAI, as_local_date, require_aware
+from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import EscalationError, InvalidTypeError, UnknownTaskError
 from ..tasks import Ledger
 from ._events import DeputyActed
@@ -166,9 +165,3 @@ def pending_report_backs(
         )
     far = dt.date.max
     return tuple(sorted(out, key=lambda d: (d.due or far, d.task_id, d.act_seq, d.key)))
-
-
-def calendar_tz(calendar: Any) -> dt.tzinfo:
-    """The calendar's time zone (Asia/Shanghai unless it names another)."""
-    name = getattr(calendar, "timezone", None)
-    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI

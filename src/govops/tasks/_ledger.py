@@ -15,11 +15,10 @@ import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, final, overload
-from zoneinfo import ZoneInfo
 
 import attrs
 
-from .._time import SHANGHAI, as_local_date, require_aware
+from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
 from ._canonical import GENESIS_HASH, entry_hash, rehash
 from ._events import Entry, Event, Light, TaskAssigned
@@ -321,11 +320,6 @@ class _Entries(Sequence[Entry]):
         return self._log.entry(i)
 
 
-def _tz_of(calendar: WorkingCalendar) -> dt.tzinfo:
-    name = getattr(calendar, "timezone", None)
-    return ZoneInfo(name) if isinstance(name, str) else SHANGHAI
-
-
 @final
 class Ledger:
     """An append-only, hash-chained record of task events and its projections.
@@ -357,7 +351,7 @@ class Ledger:
             policy = LedgerPolicy()
         elif not isinstance(policy, LedgerPolicy):
             raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
-        self._log = _Log(Context(calendar, policy, _tz_of(calendar)))
+        self._log = _Log(Context(calendar, policy, calendar_tz(calendar)))
         self._length = 0
         self._private: _Log | None = None
 
