@@ -105,6 +105,13 @@ def _first_sitting(meeting: JointMeeting, after: dt.date, calendar: Any) -> dt.d
     return found[0] if found else None
 
 
+def _reason_of(ledger: Ledger, record: Any, event: NoticeIssued) -> str:
+    """The reason recorded with ``event``, an entry of ``record``: the ledger (or a view of it as
+    of a moment, whose own history would replay it) or a journal."""
+    entries = ledger.history(event.task_id) if isinstance(record, Ledger) else record.entries
+    return next(e.reason for e in entries if e.event is event)
+
+
 def escalated_issues(
     ledger: Ledger,
     *,
@@ -133,8 +140,9 @@ def escalated_issues(
     found: list[tuple[dt.datetime, EscalatedIssue]] = []
     states: dict[str, Any] = {}
     for record in records:
-        for entry in record.entries:
-            event = entry.event
+        # (event, at) pairs rather than entries: a large ledger builds an Entry per read, and
+        # only the few tier-3 notices need theirs (for the reason).
+        for event, at in record.timed_events():
             if type(event) is not NoticeIssued:
                 continue
             parts = _split(event.key, event.task_id)
@@ -155,7 +163,7 @@ def escalated_issues(
             )
             if issue is None:
                 continue  # resolved since: off the agenda
-            day = as_local_date(entry.at, tz, name="at")
+            day = as_local_date(at, tz, name="at")
             p = by_label.get(label) or policy_in_force(
                 policies, state.assigned_at.astimezone(tz).date()
             )
@@ -164,7 +172,7 @@ def escalated_issues(
             )
             found.append(
                 (
-                    entry.at,
+                    at,
                     EscalatedIssue(
                         event.key,
                         task_id=task_id,
@@ -173,7 +181,7 @@ def escalated_issues(
                         raised_on=raised,
                         escalated_on=day,
                         meeting_on=sitting,
-                        reason=entry.reason,
+                        reason=_reason_of(ledger, record, event),
                     ),
                 )
             )
