@@ -43,6 +43,7 @@ from govops.tasks import (
     Entry,
     Event,
     IssueRaised,
+    IssueResolved,
     Ledger,
     LedgerPolicy,
     Milestone,
@@ -541,16 +542,21 @@ def test_the_fast_reader_accepts_and_refuses_what_the_converter_does(data: Any) 
 @given(
     steps=st.lists(
         st.tuples(st.integers(0, 7), st.integers(0, 3), st.integers(0, 1000)), max_size=40
-    )
+    ),
+    chunk=st.sampled_from([1, 2, 7, 1024]),
 )
 def test_the_fast_reader_agrees_with_the_converter_on_any_ledger(
-    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, int, int]]
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, int, int]], chunk: int
 ) -> None:
     ledger = _ledger_from(steps)
     for entry in ledger.entries:
         data = json.loads(json.dumps(converter.unstructure(entry.event)))
         assert _fast(data) == _normal(data) == entry.event
-    with EventStore(tmp_path_factory.mktemp("h") / "h.db") as store:
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        EventStore(tmp_path_factory.mktemp("h") / "h.db") as store,
+    ):
+        patch.setattr(store_module, "_CHUNK", chunk)  # a replay reads this many entries at a time
         store.save(ledger, expected_version=0)
         for verify in (True, False):
             loaded = store.load(calendar=CAL, verify=verify)
@@ -1047,3 +1053,106 @@ def test_the_shared_value_memo_tells_apart_json_values_python_finds_equal() -> N
     assert structure(odd, object) is structure(odd, object)
     unwritable = {"a": object()}
     assert structure(unwritable, object) is not structure(unwritable, object)
+
+
+# -- replay a chunk at a time -------------------------------------------------------------------
+
+
+def _varied_ledger() -> Ledger:
+    """Twelve entries whose actors, reasons and times try the chunk reader's joins: commas,
+    quotes, backslashes, control characters and CJK in the text columns, two offsets, runs of
+    equal times and a time on its own."""
+    ledger = small_ledger(2)
+    utc = dt.timezone.utc
+    odd_text = ["a,b", 'say "hi"', "back\\slash", "tab\tnew\nline", "经信局, 李四", ""]
+    for k, text in enumerate(odd_text[:4]):
+        ledger = ledger.record(
+            IssueRaised("T0", f"i{k}", description=text),
+            actor=text or "x",
+            at=dt.datetime(2026, 3, 2, 2 + k, tzinfo=utc),
+        )
+    ledger = ledger.record(
+        IssueResolved("T0", "i0"), actor=odd_text[4], at=START + dt.timedelta(hours=5)
+    )
+    return ledger.record(
+        ProgressReported("T1", percent=55.5),
+        actor="econ",
+        at=START + dt.timedelta(hours=5),
+        reason=odd_text[1],
+    )
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4, 1024])
+def test_a_replay_in_chunks_gives_the_ledger_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    ledger = _varied_ledger()
+    monkeypatch.setattr(store_module, "_CHUNK", chunk)
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(ledger, expected_version=0)
+        for verify in (True, False):
+            loaded = store.load(calendar=CAL, verify=verify)
+            assert loaded == ledger
+            assert loaded.entries == ledger.entries
+            assert loaded.states() == ledger.states()
+        assert list(store.entries()) == list(ledger.entries)
+        # Read again row by row, as a chunk that does not check out is: the same ledger.
+        monkeypatch.setattr(store_module._Reader, "columns", lambda *_: None)
+        assert store.load(calendar=CAL, verify=False) == ledger
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("DELETE FROM entries WHERE seq = 4", "seq=5 where seq=4"),  # a chunk's first row
+        ("DELETE FROM entries WHERE seq = 6", "seq=7 where seq=6"),  # a chunk's last row
+        ("DELETE FROM entries WHERE seq IN (4, 5, 6)", "seq=7 where seq=4"),  # a whole chunk
+        ("UPDATE entries SET prev_hash = hash WHERE seq = 7", "seq=7 has prev_hash"),
+        ("UPDATE entries SET seq = seq + 100 WHERE seq = 12", "seq=112 where seq=12"),
+        ("UPDATE entries SET event = '{}' WHERE seq = 8", "seq=8 .*cannot be read"),
+        ("UPDATE entries SET event = '1,2' WHERE seq = 8", "seq=8 .*cannot be read"),
+        ("UPDATE entries SET at = 'soon' WHERE seq = 5", "seq=5 .*cannot be read"),
+        ("UPDATE entries SET at = '2026-03-02T09:00:00' WHERE seq = 1", "seq=1 .*no UTC offset"),
+        ("UPDATE entries SET at = '2026-03-02T08:00:00+08:00,' WHERE seq = 9", "seq=9"),
+        ("UPDATE entries SET actor = CAST('x' AS BLOB) WHERE seq = 9", "seq=9"),
+        ("UPDATE entries SET at = '2026-01-01T00:00:00+08:00' WHERE seq = 10", "seq=10 is dated"),
+    ],
+)
+def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str, message: str
+) -> None:
+    monkeypatch.setattr(store_module, "_CHUNK", 3)
+    path = tmp_path / "l.db"
+    with EventStore(path) as store:
+        store.save(_varied_ledger(), expected_version=0)
+    raw = sqlite3.connect(path)
+    raw.execute(sql)
+    raw.commit()
+    raw.close()
+    with EventStore(path) as store, pytest.raises(IntegrityError, match=message):
+        store.load(calendar=CAL, verify=False)
+
+
+@pytest.mark.parametrize("digest", ["F" * 64, "a" * 63, "é" * 64, "0" * 65])
+def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest: str
+) -> None:
+    monkeypatch.setattr(store_module, "_CHUNK", 4)
+    path = tmp_path / "l.db"
+    ledger = _varied_ledger()
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE entries SET hash = ? WHERE seq = 6", (digest,))
+    raw.execute("UPDATE entries SET prev_hash = ? WHERE seq = 7", (digest,))
+    raw.commit()
+    raw.close()
+    with EventStore(path) as store:
+        trusted = store.load(calendar=CAL, verify=False)  # the links hold, the hash is odd
+        with pytest.raises(IntegrityError, match="seq=6"):
+            store.load(calendar=CAL)
+    expected = [e.hash for e in ledger.entries]
+    expected[5] = digest
+    assert [e.hash for e in trusted.entries] == expected
+    assert trusted.entries[6].prev_hash == digest
+    assert trusted.states() == ledger.states()

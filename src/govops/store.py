@@ -66,8 +66,9 @@ from .tasks import (
     TaskAssigned,
     WorkingCalendar,
 )
-from .tasks._canonical import GENESIS_HASH, rehash
+from .tasks._canonical import GENESIS_HASH, check_link, rehash
 from .tasks._events import EVENT_TYPES
+from .tasks._ledger import Columns
 
 __all__ = ["EventStore"]
 
@@ -358,7 +359,7 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
     :func:`_init_lines` cannot build ``cls``: then ``cls(**fields)`` does.
 
     ``build(values, share)`` takes the values of a dict whose keys are ``("type", *fields)`` in
-    that order, and ``share``, a ``dict.setdefault`` that maps a validated ``task_id`` to an equal
+    that order, and ``share``, a ``dict.setdefault`` that maps a ``task_id`` string to an equal
     string already seen (so that the events of one task share one id string), and a non-zero
     float to an equal float already seen.
     """
@@ -369,21 +370,23 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
     if init is None or "type" in names:
         return None
     values = ", ".join(f"v_{name}" for name in names)
-    body = ["def build(values, share):", f"    _, {values} = values", *init]
-    # After the checks, which leave the values as they are or refuse them: the events of one
-    # task share its id, and equal non-zero floats share one object (-0.0 and 0.0 are equal
-    # but not the same value, and NaN is equal to nothing, so zeros and NaN are left alone).
+    body = ["def build(values, share):", f"    _, {values} = values"]
+    # The events of one task share its id, and equal non-zero floats share one object (-0.0 and
+    # 0.0 are equal but not the same value, and NaN is equal to nothing, so zeros and NaN are
+    # left alone). Only a str or a float exactly is shared, before the checks: they then see an
+    # equal value of the same type, and accept or refuse it as they would the one read.
     for a in fields:
         if a.type in (float, float | None):
             body += [
                 f"    if type(v_{a.name}) is float and (v_{a.name} > 0.0 or v_{a.name} < 0.0):",
-                f"        set_{a.name}(self, share(v_{a.name}, v_{a.name}))",
+                f"        v_{a.name} = share(v_{a.name}, v_{a.name})",
             ]
     if "task_id" in names:
         body += [
             "    if type(v_task_id) is str:",
-            "        set_task_id(self, share(v_task_id, v_task_id))",
+            "        v_task_id = share(v_task_id, v_task_id)",
         ]
+    body += init
     body.append("    return self")
     exec("\n".join(body), namespace)  # generated from the class's own fields
     return ("type", *names), namespace["build"]
@@ -447,6 +450,138 @@ class _EventReader:
         fields = {k: v for k, v in data.items() if k != "type"}
         event: Event = hook(fields, cls)
         return event
+
+
+_Row = tuple[int, Event, dt.datetime, str, str, str, str]
+"""An entry as ``(seq, event, at, actor, reason, prev_hash, hash)``."""
+
+_CHUNK = 1024  # entries read at a time: small enough that a chunk's objects stay in the CPU cache
+_ROWS_SQL = (
+    "SELECT seq, at, actor, reason, event, prev_hash, hash FROM entries "
+    "WHERE seq > ? ORDER BY seq LIMIT ?"
+)
+_CHUNK_SQL = (
+    "SELECT count(*), group_concat(at, ','), json_group_array(actor), json_group_array(reason), "
+    "group_concat(event, ','), group_concat(prev_hash, ''), group_concat(hash, ''), "
+    "sum(length(prev_hash) = 64 AND length(hash) = 64) "
+    "FROM entries WHERE seq > ? AND seq <= ?"
+)
+
+
+class _Reader:
+    """Decodes the stored entries of one read, sharing equal values between them.
+
+    Entries written together share their time, actor and reason, and each ``prev_hash`` is the
+    hash before it: reusing the objects already read rather than holding a copy per entry saves
+    parsing and memory. Values are unchanged.
+    """
+
+    __slots__ = ("_actors", "_ats", "_events", "_path", "_zones")
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._events = _EventReader()
+        self._actors: dict[str, str] = {}  # actors and reasons, shared
+        self._ats: dict[str, dt.datetime] = {}  # ISO text -> the time, shared
+        self._zones: dict[dt.tzinfo, dt.tzinfo] = {}
+
+    def _times(self, texts: list[str]) -> list[dt.datetime]:
+        """The times written as ``texts``: each distinct one parsed once."""
+        known = self._ats
+        new = set(texts).difference(known)
+        if new and len(known) + len(new) > _SHARED_LIMIT:
+            known.clear()
+            new = set(texts)
+        for text in new:
+            at = dt.datetime.fromisoformat(text)
+            if at.utcoffset() is None:  # govops records only aware times
+                raise ValueError(f"the time {text!r} has no UTC offset")
+            # Each parse makes its own timezone: share one per offset (all made the same way, so
+            # equal in every respect, repr included).
+            zone = at.tzinfo
+            if type(zone) is dt.timezone:
+                shared = self._zones.setdefault(zone, zone)
+                if shared is not zone:
+                    at = at.replace(tzinfo=shared)
+            known[text] = at
+        return list(map(known.__getitem__, texts))
+
+    def _decode(self, documents: list[Any]) -> list[Event]:
+        """The events of parsed JSON ``documents``."""
+        read = self._events
+        builders, share = read.builders, read.share
+        events: list[Event] = []
+        add = events.append
+        for data in documents:
+            # The reader's common case inlined: a plain event of a kind already seen, with the
+            # keys govops writes.
+            kind = data.get("type") if type(data) is dict else None
+            found = builders.get(kind) if type(kind) is str else None
+            if found is not None and tuple(data) == found[0]:
+                add(found[1](data.values(), share))
+                continue
+            event = read(data)
+            if type(event) is TaskAssigned:
+                # The task's later events then share the very string its track is keyed by:
+                # the ledger's look-up matches it without comparing.
+                share(event.task_id, event.task_id)
+            add(event)
+        return events
+
+    def columns(self, row: tuple[Any, ...], count: int, prev: str) -> Columns | None:
+        """The ``count`` entries after the one hashed ``prev`` from one row of ``_CHUNK_SQL``,
+        or ``None`` when the row does not check out (see ``EventStore._columns``)."""
+        n, at_text, actors_json, reasons_json, events_text, prevs, hashes, regular = row
+        if n != count or regular != n or prevs != prev + hashes[:-64]:
+            return None
+        at_texts = at_text.split(",")
+        documents = json.loads("[" + events_text + "]")
+        actors = json.loads(actors_json)
+        reasons = json.loads(reasons_json)
+        if not len(at_texts) == len(documents) == len(actors) == len(reasons) == n:
+            return None
+        share = self._actors.setdefault  # actors and reasons: strings, as JSON arrays of TEXT
+        ats = self._times(at_texts)
+        actors = list(map(share, actors, actors))
+        reasons = list(map(share, reasons, reasons))
+        return self._decode(documents), ats, actors, reasons, hashes
+
+    def rows(self, rows: list[tuple[Any, ...]]) -> list[_Row]:
+        """Rows of ``_ROWS_SQL`` decoded."""
+        seq = None
+        share = self._actors.setdefault
+        try:
+            out = []
+            for seq, at_text, actor, reason, text, prev_hash, digest in rows:
+                if not all(type(v) is str for v in (actor, reason, prev_hash, digest)):
+                    raise TypeError("its actor, reason and hashes must be text")
+                (at,) = self._times([at_text])
+                (event,) = self._decode([json.loads(text)])
+                out.append(
+                    (seq, event, at, share(actor, actor), share(reason, reason), prev_hash, digest)
+                )
+            return out
+        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+            if isinstance(exc, LedgerError):
+                raise
+            raise IntegrityError(
+                f"entry seq={seq} in {str(self._path)!r} cannot be read: {exc}"
+            ) from exc
+
+    def checked(self, rows: list[tuple[Any, ...]], after: int, prev: str) -> Columns:
+        """Rows of ``_ROWS_SQL`` that should be the entries after number ``after``, hashed
+        ``prev``, as columns, each link checked."""
+        events, ats, actors, reasons, hashes = [], [], [], [], []
+        for seq, event, at, actor, reason, prev_hash, digest in self.rows(rows):
+            after += 1
+            check_link(seq, after, prev_hash, prev)
+            events.append(event)
+            ats.append(at)
+            actors.append(actor)
+            reasons.append(reason)
+            hashes.append(digest)
+            prev = digest
+        return events, ats, actors, reasons, hashes
 
 
 def _structure_event(data: Any) -> Event:
@@ -670,88 +805,42 @@ class EventStore:
             set_hash(entry, digest)
             yield entry
 
-    def _rows(self, since: int) -> Iterator[tuple[int, Event, dt.datetime, str, str, str, str]]:
+    def _rows(self, since: int) -> Iterator[_Row]:
         """The stored entries after ``since`` as ``(seq, event, at, actor, reason, prev_hash,
-        hash)``, each event decoded (see ``_EventReader``) and each time parsed."""
-        return itertools.chain.from_iterable(self._chunks(since))
+        hash)``, as they are stored: no link between them is checked."""
+        reader = _Reader(self.path)
+        cursor = self._db.execute(_ROWS_SQL, (since, -1))
+        while rows := cursor.fetchmany(_CHUNK):
+            yield from reader.rows(rows)
 
-    def _chunks(
-        self, since: int
-    ) -> Iterator[list[tuple[int, Event, dt.datetime, str, str, str, str]]]:
-        """``_rows`` 4,096 at a time: a replay then resumes no generator per row."""
-        read = _EventReader()
-        builders, share = read.builders, read.share
-        cursor = self._db.execute(
-            "SELECT seq, at, actor, reason, event, prev_hash, hash FROM entries "
-            "WHERE seq > ? ORDER BY seq",
-            (since,),
-        )
-        fromiso = dt.datetime.fromisoformat
-        # Entries written together share their time, actor and reason, and each prev_hash is the
-        # hash before it: reusing the objects already read rather than holding a copy per entry
-        # saves parsing and memory (a ledger keeps one stamp for a run of entries with the same
-        # time, actor and reason objects). Values are unchanged.
-        actors: dict[str, str] = {}
-        zones: dict[dt.tzinfo, dt.tzinfo] = {}
-        last_reason = ""
-        last_at_text = ""
-        last_at: dt.datetime | None = None
-        last_hash = ""
-        seq = since
-        try:
-            while rows := cursor.fetchmany(4096):
-                # One json.loads per chunk rather than per row: replay is dominated by parsing.
-                events = json.loads("[" + ",".join(row[4] for row in rows) + "]")
-                chunk: list[tuple[int, Event, dt.datetime, str, str, str, str]] = []
-                add = chunk.append
-                for (seq, at_text, actor, reason, _, prev_hash, digest), data in zip(
-                    rows, events, strict=True
-                ):
-                    if at_text != last_at_text or last_at is None:
-                        last_at, last_at_text = fromiso(at_text), at_text
-                        # Each parse makes its own timezone: share one per offset (all made
-                        # the same way, so equal in every respect, repr included).
-                        zone = last_at.tzinfo
-                        if type(zone) is dt.timezone:
-                            shared_zone = zones.setdefault(zone, zone)
-                            if shared_zone is not zone:
-                                last_at = last_at.replace(tzinfo=shared_zone)
-                    if prev_hash == last_hash:
-                        prev_hash = last_hash
-                    if reason == last_reason:
-                        reason = last_reason
-                    last_reason = reason
-                    # The reader's common case inlined: a plain event of a kind already seen,
-                    # with the keys govops writes.
-                    kind = data.get("type") if type(data) is dict else None
-                    found = builders.get(kind) if type(kind) is str else None
-                    if found is not None and tuple(data) == found[0]:
-                        event = found[1](data.values(), share)
-                    else:
-                        event = read(data)
-                        if type(event) is TaskAssigned:
-                            # The task's later events then share the very string its track is
-                            # keyed by: the ledger's look-up matches it without comparing.
-                            share(event.task_id, event.task_id)
-                    add(
-                        (
-                            seq,
-                            event,
-                            last_at,
-                            actors.setdefault(actor, actor),
-                            reason,
-                            prev_hash,
-                            digest,
-                        )
-                    )
-                    last_hash = digest
-                yield chunk
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            if isinstance(exc, LedgerError):
-                raise
-            raise IntegrityError(
-                f"entry seq={seq} in {str(self.path)!r} cannot be read: {exc}"
-            ) from exc
+    def _columns(self) -> Iterator[Columns]:
+        """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
+        ``_CHUNK`` entries, with their sequence numbers and hash links checked.
+
+        Each chunk is read by one query whose aggregates SQLite computes (the times joined, actors
+        and reasons as JSON arrays, the events joined into one JSON array, the hashes joined):
+        a handful of values per chunk rather than seven per row. That shape is only trusted when
+        it checks out: as many rows as sequence numbers in the range, every hash 64 characters,
+        each ``prev_hash`` the hash before it (which also proves the rows came in order, hashes
+        being unique) and as many times and events as rows. A chunk that does not (a gap, an
+        altered row, an odd hash), or whose events do not decode, is read again row by row,
+        which raises the error that names the entry or keeps the odd hash as it is.
+        """
+        reader = _Reader(self.path)
+        db = self._db
+        top = int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
+        prev = GENESIS_HASH
+        for lo in range(0, top, _CHUNK):
+            hi = min(lo + _CHUNK, top)
+            try:
+                found = reader.columns(db.execute(_CHUNK_SQL, (lo, hi)).fetchone(), hi - lo, prev)
+            except (sqlite3.Error, ValueError, TypeError, KeyError, cattrs.BaseValidationError):
+                found = None  # read again below, which names what is wrong
+            if found is None:
+                found = reader.checked(db.execute(_ROWS_SQL, (lo, hi - lo)).fetchall(), lo, prev)
+            hashes = found[4]
+            prev = hashes[-64:] if isinstance(hashes, str) else hashes[-1]
+            yield found
 
     def load(
         self,
@@ -779,9 +868,9 @@ class EventStore:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            # Rows rather than entries: the ledger keeps columns, not Entry objects.
-            return Ledger._from_rows(
-                self._chunks(0), calendar=calendar, policy=policy, verify=verify
+            # Columns rather than entries: the ledger keeps columns, not Entry objects.
+            return Ledger._from_columns(
+                self._columns(), calendar=calendar, policy=policy, verify=verify
             )
         finally:
             if collecting:

@@ -17,9 +17,10 @@ from typing import Any
 
 import attrs
 
+from ..exceptions import IntegrityError
 from ._events import Entry, Event
 
-__all__ = ["GENESIS_HASH", "canonical", "entry_hash"]
+__all__ = ["GENESIS_HASH", "canonical", "check_link", "entry_hash"]
 
 GENESIS_HASH = "0" * 64
 """The ``prev_hash`` of the first entry of every ledger."""
@@ -92,3 +93,19 @@ def rehash(entry: Entry) -> str:
         reason=entry.reason,
         prev_hash=entry.prev_hash,
     )
+
+
+def check_link(seq: object, expected: int, prev_hash: object, prev: str) -> None:
+    """Raise :class:`~govops.exceptions.IntegrityError` unless an entry numbered ``seq``, with
+    ``prev_hash``, may follow the entry before it: number ``expected`` and that entry's hash
+    ``prev`` (the genesis hash for the first entry)."""
+    if seq != expected:
+        raise IntegrityError(
+            f"entry seq={seq!r} where seq={expected} was expected: an entry is "
+            "missing or out of order"
+        )
+    if prev_hash != prev:
+        raise IntegrityError(
+            f"entry seq={seq} has prev_hash={prev_hash!r} but the entry before "
+            f"hashes to {prev!r}: the record was altered"
+        )

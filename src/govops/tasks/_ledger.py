@@ -20,7 +20,7 @@ import attrs
 
 from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
-from ._canonical import GENESIS_HASH, entry_hash, rehash
+from ._canonical import GENESIS_HASH, check_link, entry_hash, rehash
 from ._events import Entry, Event, Light, TaskAssigned
 from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
 from ._progress import (
@@ -80,6 +80,40 @@ class LedgerStatistics:
     def on_time_rate_original(self) -> float | None:
         """Share of completed tasks completed by the deadline they were first assigned with."""
         return self.on_time_original / self.completed if self.completed else None
+
+
+Columns = tuple[list[Event], list[dt.datetime], list[str], list[str], str | list[str]]
+"""A run of entries as a store's replay reads them: their events, times, actors and reasons, and
+their hashes, either joined into one string when every one is 64 lowercase hexadecimal digits or
+as a list (see ``_Log.store_hashes``)."""
+
+
+def _check_hash(seq: int, actual: str, recorded: str) -> None:
+    if actual != recorded:
+        raise IntegrityError(
+            f"entry seq={seq} hashes to {actual!r}, not its recorded hash={recorded!r}: "
+            "the entry was altered"
+        )
+
+
+def _verify_columns(
+    seq: int,
+    events: list[Event],
+    ats: list[dt.datetime],
+    actors: list[str],
+    reasons: list[str],
+    hashes: str | list[str],
+    prev: str,
+) -> None:
+    """Recompute the hashes of the entries after ``seq`` given as columns (see :data:`Columns`);
+    ``prev`` is the hash of entry ``seq``."""
+    if isinstance(hashes, str):
+        hashes = [hashes[k : k + 64] for k in range(0, len(hashes), 64)]
+    for event, at, actor, reason, digest in zip(events, ats, actors, reasons, hashes, strict=True):
+        seq += 1
+        actual = entry_hash(seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev)
+        _check_hash(seq, actual, digest)
+        prev = digest
 
 
 class _Log:
@@ -212,22 +246,28 @@ class _Log:
             prev = digest
         return out
 
-    def store_hashes(self, hashes: list[str]) -> None:
-        """Append the hashes of the next ``len(hashes)`` entries to ``digests`` (or ``odd``)."""
-        joined = "".join(hashes)
+    def store_hashes(self, hashes: str | list[str]) -> None:
+        """Append the hashes of the next entries to ``digests`` (or ``odd``): a list of them, or
+        a string that joins hashes of 64 digits each."""
+        if isinstance(hashes, str):
+            joined = hashes
+            count = len(joined) // 64
+            regular = len(joined) == 64 * count
+        else:
+            joined = "".join(hashes)
+            count = len(hashes)
+            regular = not hashes or set(map(len, hashes)) == {64}
         try:
             raw = bytes.fromhex(joined)
         except ValueError:
             raw = b""
         # fromhex also reads upper case and skips spaces, and two hashes of 63 and 65 digits
         # join into 128: only 64 digits each and an exact round trip are kept raw.
-        if (
-            len(raw) == 32 * len(hashes)
-            and raw.hex() == joined
-            and (not hashes or set(map(len, hashes)) == {64})
-        ):
+        if regular and len(raw) == 32 * count and raw.hex() == joined:
             self.digests += raw
             return
+        if isinstance(hashes, str):
+            hashes = [joined[k : k + 64] for k in range(0, len(joined), 64)]
         for digest in hashes:
             if len(digest) == 64:
                 try:
@@ -378,20 +418,57 @@ class Ledger:
         checked against the state machine; ``verify=True`` (the default) also recomputes every hash.
         Raises :class:`~govops.exceptions.IntegrityError` on a broken chain.
         """
-        return cls._replay(entries, calendar=calendar, policy=policy, verify=verify, rows=False)
+        return cls._replay(entries, calendar=calendar, policy=policy, verify=verify)
 
     @classmethod
-    def _from_rows(
+    def _from_columns(
         cls,
-        chunks: Iterable[list[tuple[int, Event, dt.datetime, str, str, str, str]]],
+        chunks: Iterable[Columns],
         *,
         calendar: WorkingCalendar,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
     ) -> Ledger:
-        """:meth:`from_entries` for lists of ``(seq, event, at, actor, reason, prev_hash, hash)``
-        tuples, with the same checks: a store's replay needs no :class:`Entry` per row."""
-        return cls._replay(chunks, calendar=calendar, policy=policy, verify=verify, rows=True)
+        """:meth:`from_entries` for a store's replay, which reads entries a chunk at a time as
+        :data:`Columns` that continue one another: their sequence numbers and hash links were
+        checked by the reader, all the rest is checked here as ``from_entries`` does. No
+        :class:`Entry` is made, and the columns are kept as they come."""
+        ledger = cls(calendar=calendar, policy=policy)
+        log = ledger._log
+        ctx = log.ctx
+        tracks = log.tracks
+        handlers = HANDLERS
+        seq = 0
+        last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
+        # The loop is log.append() inlined: replaying a million entries is mostly interpreter
+        # overhead, so the common case (an event for a known task) skips two calls per entry,
+        # and what only the final state needs is set once per task after the loop: nobody can
+        # read a track (and cache its snapshot) before this method returns.
+        for events, ats, actors, reasons, hashes in chunks:
+            if verify:
+                _verify_columns(seq, events, ats, actors, reasons, hashes, log.head_hash(seq))
+            for event, at, actor in zip(events, ats, actors, strict=True):
+                seq += 1
+                if at < last_at:
+                    raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
+                last_at = at
+                track = tracks.get(event.task_id)
+                handler = handlers.get(type(event))
+                if track is not None and handler is not None:
+                    handler(track, event, at, actor, ctx)
+                    track.version = seq
+                    track.updated_at = at
+                else:
+                    apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
+            log.store_hashes(hashes)
+            log.events += events
+            log.ats += ats
+            log.actors += actors
+            log.reasons += reasons
+        for track in tracks.values():
+            track.open = track.status in OPEN_STATUSES
+        ledger._length = len(log)
+        return ledger
 
     @classmethod
     def _replay(
@@ -401,87 +478,41 @@ class Ledger:
         calendar: WorkingCalendar,
         policy: LedgerPolicy | None,
         verify: bool,
-        rows: bool,
     ) -> Ledger:
-        """The ledger of ``items``: entries (``rows=False``) or lists of row tuples (``rows=True``,
-        see :meth:`_from_rows`)."""
+        """The ledger of the entries ``items`` (see :meth:`from_entries`)."""
         ledger = cls(calendar=calendar, policy=policy)
         log = ledger._log
         ctx = log.ctx
         tracks = log.tracks
-        columns = [operator.itemgetter(k) for k in range(1, 5)]
-        hash_of = operator.itemgetter(6)
-        filled: tuple[list[Any], ...] = (log.events, log.ats, log.actors, log.reasons)
-        if rows:
-            chunks: Iterable[Iterable[Any]] = items
-        else:
-            kept: list[Entry] = []
-            log.kept = kept  # see _Log
-            keep = kept.append
-            chunks = (items,)
+        kept: list[Entry] = []
+        log.kept = kept  # see _Log
+        keep = kept.append
         prev = GENESIS_HASH
         last_at: dt.datetime | None = None
-        expected = 0
-        # This loop is log.append() inlined: replaying a million entries is mostly interpreter
-        # overhead, so the common case (an event for a known task) skips two calls per entry,
-        # and what only the final state needs is set once per task after the loop: nobody can
-        # read a track (and cache its snapshot) before this method returns. Store rows come
-        # 4,096 at a time and fill the columns (their hashes as bytes) once they are applied.
-        for chunk in chunks:
-            for item in chunk:
-                expected += 1
-                if rows:
-                    seq, event, at, actor, _, prev_hash, digest = item
-                elif type(item) is Entry:
-                    seq = item.seq
-                    event = item.event
-                    at = item.at
-                    actor = item.actor
-                    prev_hash = item.prev_hash
-                    digest = item.hash
-                    keep(item)  # a refused entry leaves a ledger that is never returned
-                else:
-                    raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
-                if seq != expected:
-                    raise IntegrityError(
-                        f"entry seq={seq!r} where seq={expected} was expected: an entry is "
-                        "missing or out of order"
-                    )
-                if prev_hash != prev:
-                    raise IntegrityError(
-                        f"entry seq={seq} has prev_hash={prev_hash!r} but the entry before "
-                        f"hashes to {prev!r}: the record was altered"
-                    )
-                if verify:
-                    actual = entry_hash(
-                        seq=seq,
-                        event=event,
-                        at=at,
-                        actor=actor,
-                        reason=item[4] if rows else item.reason,
-                        prev_hash=prev_hash,
-                    )
-                    if actual != digest:
-                        raise IntegrityError(
-                            f"entry seq={seq} hashes to {actual!r}, not its recorded "
-                            f"hash={digest!r}: the entry was altered"
-                        )
-                if last_at is not None and at < last_at:
-                    raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
-                track = tracks.get(event.task_id)
-                handler = HANDLERS.get(type(event))
-                if track is not None and handler is not None:
-                    handler(track, event, at, actor, ctx)
-                    track.version = seq
-                    track.updated_at = at
-                else:
-                    apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
-                prev = digest
-                last_at = at
-            if rows:  # rows fill the columns by C code, a chunk at a time
-                log.store_hashes(list(map(hash_of, chunk)))
-                for column, get in zip(filled, columns, strict=True):
-                    column.extend(map(get, chunk))
+        # As in _from_columns, log.append() inlined.
+        for expected, item in enumerate(items, start=1):
+            if type(item) is not Entry:
+                raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
+            seq = item.seq
+            event = item.event
+            at = item.at
+            actor = item.actor
+            keep(item)  # a refused entry leaves a ledger that is never returned
+            check_link(item.seq, expected, item.prev_hash, prev)
+            if verify:
+                _check_hash(seq, rehash(item), item.hash)
+            if last_at is not None and at < last_at:
+                raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
+            track = tracks.get(event.task_id)
+            handler = HANDLERS.get(type(event))
+            if track is not None and handler is not None:
+                handler(track, event, at, actor, ctx)
+                track.version = seq
+                track.updated_at = at
+            else:
+                apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
+            prev = item.hash
+            last_at = at
         for track in tracks.values():
             track.open = track.status in OPEN_STATUSES
         ledger._length = len(log)

@@ -365,6 +365,9 @@ def _require(track: _Track, event: Event, statuses: tuple[Status, ...], allowed:
 
 
 _IN_PROGRESS = (Status.IN_PROGRESS,)
+# Every new track starts with these, and most keep them: one shared empty frozenset rather than two
+# of 216 bytes per task (CPython makes a new one per call).
+_NONE: frozenset[Any] = frozenset()
 _COMPLETED = (Status.COMPLETED, Status.CONFIRMED)
 
 Handler = Callable[[_Track, Any, dt.datetime, str, Context], None]
@@ -396,7 +399,7 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.pending_plan = None
     t.pending_deadline = None
     t.deadline_changes = 0
-    t.milestones_reached = frozenset()
+    t.milestones_reached = _NONE
     t.open_issues = ()
     t.suspended_since = None
     t.suspended_working_days = 0
@@ -413,7 +416,7 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.version = seq
     t.updated_at = at
     t.deadline_since = day
-    t.notes = frozenset()
+    t.notes = _NONE
     t.open = True
     t.snapshot = None
     return t
