@@ -1156,3 +1156,30 @@ def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     assert [e.hash for e in trusted.entries] == expected
     assert trusted.entries[6].prev_hash == digest
     assert trusted.states() == ledger.states()
+
+
+def test_recorded_ledgers_tell_apart_and_branch_with_their_actors_and_reasons() -> None:
+    """A recorded ledger keeps actors by position in a table of distinct actors and reasons only
+    where given: equality, reading back and branching from an older version see them all."""
+    older = _varied_ledger()
+    newer = older.record(IssueRaised("T1", "x"), actor="新人", at=START + dt.timedelta(hours=6))
+    for k, entry in enumerate(older.entries):
+        for change in ({"reason": entry.reason + "改"}, {"actor": entry.actor + "2"}):
+            edited = [*older.entries[:k], attrs.evolve(entry, **change)]
+            twin = Ledger(calendar=CAL).record_many(
+                (e.event, e.actor, e.at, e.reason) for e in edited
+            )
+            same = Ledger(calendar=CAL).record_many(
+                (e.event, e.actor, e.at, e.reason) for e in older.entries[: k + 1]
+            )
+            assert twin != same
+            assert [e.actor for e in twin.entries] == [e.actor for e in edited]
+            assert [e.reason for e in twin.entries] == [e.reason for e in edited]
+    # The older ledger records on a branch of its own: the newer one's actor is not in it.
+    branch = older.record(
+        IssueRaised("T1", "y"), actor="econ", at=START + dt.timedelta(hours=6), reason="另案"
+    )
+    assert branch.entries[:-1] == older.entries
+    assert (branch.entries[-1].actor, branch.entries[-1].reason) == ("econ", "另案")
+    assert newer.entries[-1].actor == "新人"
+    assert newer.entries[:-1] == older.entries

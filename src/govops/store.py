@@ -180,6 +180,22 @@ _AS_IS: dict[Any, tuple[type, ...]] = {
 }
 
 
+def _date_reader() -> Callable[[str], dt.date]:
+    """``date.fromisoformat``, giving one object per distinct text (the memo is bounded)."""
+    memo: dict[str, dt.date] = {}
+
+    def read(text: str) -> dt.date:
+        day = memo.get(text)
+        if day is None:
+            day = dt.date.fromisoformat(text)
+            if len(memo) >= _SHARED_LIMIT:
+                memo.clear()
+            memo[text] = day
+        return day
+
+    return read
+
+
 def _direct_hook(
     cls: type, shared: dict[type, Callable[[Any, Any], Any]], fallback: Callable[[Any, Any], Any]
 ) -> Callable[[Any, Any], Any] | None:
@@ -216,7 +232,7 @@ def _direct_hook(
     namespace: dict[str, Any] = {
         "names": frozenset(name for name, _, _ in plan),
         "fallback": fallback,
-        "fromiso": dt.date.fromisoformat,
+        "fromiso": _date_reader(),
     }
     namespace["disabled"] = attrs.validators.get_disabled
     lines = [
@@ -359,9 +375,8 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
     :func:`_init_lines` cannot build ``cls``: then ``cls(**fields)`` does.
 
     ``build(values, share)`` takes the values of a dict whose keys are ``("type", *fields)`` in
-    that order, and ``share``, a ``dict.setdefault`` that maps a ``task_id`` string to an equal
-    string already seen (so that the events of one task share one id string), and a non-zero
-    float to an equal float already seen.
+    that order, and ``share``, a ``dict.setdefault`` that maps a string or a non-zero float to
+    an equal one already seen (so that, for one, the events of a task share one id string).
     """
     namespace: dict[str, Any] = {}
     init = _init_lines(cls, namespace)
@@ -371,21 +386,20 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
         return None
     values = ", ".join(f"v_{name}" for name in names)
     body = ["def build(values, share):", f"    _, {values} = values"]
-    # The events of one task share its id, and equal non-zero floats share one object (-0.0 and
-    # 0.0 are equal but not the same value, and NaN is equal to nothing, so zeros and NaN are
-    # left alone). Only a str or a float exactly is shared, before the checks: they then see an
-    # equal value of the same type, and accept or refuse it as they would the one read.
+    # Equal strings (the events of one task share its id; issue ids, notes, …) and equal non-zero
+    # floats share one object (-0.0 and 0.0 are equal but not the same value, and NaN is equal
+    # to nothing, so zeros and NaN are left alone). Only a str or a float exactly is shared,
+    # before the checks: they then see an equal value of the same type, and accept or refuse it
+    # as they would the one read.
     for a in fields:
+        v = f"v_{a.name}"
         if a.type in (float, float | None):
             body += [
-                f"    if type(v_{a.name}) is float and (v_{a.name} > 0.0 or v_{a.name} < 0.0):",
-                f"        v_{a.name} = share(v_{a.name}, v_{a.name})",
+                f"    if type({v}) is float and ({v} > 0.0 or {v} < 0.0):",
+                f"        {v} = share({v}, {v})",
             ]
-    if "task_id" in names:
-        body += [
-            "    if type(v_task_id) is str:",
-            "        v_task_id = share(v_task_id, v_task_id)",
-        ]
+        elif a.type in (str, str | None):
+            body += [f"    if type({v}) is str:", f"        {v} = share({v}, {v})"]
     body += init
     body.append("    return self")
     exec("\n".join(body), namespace)  # generated from the class's own fields
@@ -393,7 +407,7 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
 
 
 def _shared_values() -> Callable[[Any, Any], Any]:
-    values: dict[Any, Any] = {}  # task ids (str) and non-zero floats, never equal to each other
+    values: dict[Any, Any] = {}  # strings and non-zero floats, never equal to each other
     return values.setdefault
 
 
@@ -870,7 +884,7 @@ class EventStore:
         try:
             # Columns rather than entries: the ledger keeps columns, not Entry objects.
             return Ledger._from_columns(
-                self._columns(), calendar=calendar, policy=policy, verify=verify
+                self._columns(), calendar=calendar, policy=policy, verify=verify, size=self.version
             )
         finally:
             if collecting:

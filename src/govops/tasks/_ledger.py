@@ -9,8 +9,10 @@ changes an entry once it is in a log. See ``docs/explanation/progress.md``.
 
 from __future__ import annotations
 
+import array
 import bisect
 import datetime as dt
+import itertools
 import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -120,9 +122,10 @@ class _Log:
     """The shared append-only storage behind ledgers that extend one another.
 
     A log that ledgers record into, or that a store loads, keeps its record in columns rather than
-    as :class:`Entry` objects: per entry, its event, time, actor and reason in four lists (the
-    objects themselves, shared with whatever else holds them) and its hash as 32 raw bytes in one
-    ``bytearray``. The ``seq`` is the position and the ``prev_hash`` the hash before, which every
+    as :class:`Entry` objects: per entry, its event and time in two lists (the objects themselves,
+    shared with whatever else holds them), its actor as a position in a list of the distinct
+    actors (a ledger has few), its reason, if it gives one, in a dict by position (most entries
+    give none), and its hash as 32 raw bytes in one ``bytearray``. The ``seq`` is the position and the ``prev_hash`` the hash before, which every
     way into the log checks (``record`` computes it, a replay refuses an entry that does not
     link). An entry is built from the columns when it is read (``entries``), equal to the one
     recorded. A hash that is not 64 lowercase hexadecimal digits (possible only in a store loaded
@@ -138,8 +141,10 @@ class _Log:
     """
 
     __slots__ = (
+        "_actor_ids",
         "_positions",
-        "actors",
+        "actor_ids",
+        "actor_names",
         "ats",
         "ctx",
         "digests",
@@ -156,8 +161,10 @@ class _Log:
         self.kept: list[Entry] | None = None  # the entries themselves, instead of the columns
         self.events: list[Event] = []
         self.ats: list[dt.datetime] = []
-        self.actors: list[str] = []
-        self.reasons: list[str] = []
+        self.actor_ids = array.array("I")  # per entry, where its actor is in actor_names
+        self.actor_names: list[str] = []  # each actor once, in the order first seen
+        self._actor_ids: dict[str, int] = {}  # actor -> position in actor_names
+        self.reasons: dict[int, str] = {}  # index -> reason, for the entries that give one
         self.digests = bytearray()
         self.odd: dict[int, str] = {}
         self.tracks: dict[str, _Track] = {}
@@ -183,9 +190,26 @@ class _Log:
             == {i: h for i, h in other.odd.items() if i < n}
             and self.events[:n] == other.events[:n]
             and self.ats[:n] == other.ats[:n]
-            and self.actors[:n] == other.actors[:n]
-            and self.reasons[:n] == other.reasons[:n]
+            and self.actors(0, n) == other.actors(0, n)
+            and {i: r for i, r in self.reasons.items() if i < n}
+            == {i: r for i, r in other.reasons.items() if i < n}
         )
+
+    def actor_id(self, actor: str) -> int:
+        """Where ``actor`` is in ``actor_names`` (added if new)."""
+        k = self._actor_ids.get(actor)
+        if k is None:
+            k = self._actor_ids[actor] = len(self.actor_names)
+            self.actor_names.append(actor)
+        return k
+
+    def actor(self, index: int) -> str:
+        """The actor of the entry at ``index`` (0-based)."""
+        return self.actor_names[self.actor_ids[index]]
+
+    def actors(self, start: int, stop: int) -> list[str]:
+        """The actors of the entries from ``start`` to ``stop`` (0-based, ``stop`` excluded)."""
+        return list(map(self.actor_names.__getitem__, self.actor_ids[start:stop]))
 
     def hash_of(self, index: int) -> str:
         """The hash of the entry at ``index`` (0-based)."""
@@ -211,8 +235,8 @@ class _Log:
             index + 1,
             self.events[index],
             at=self.ats[index],
-            actor=self.actors[index],
-            reason=self.reasons[index],
+            actor=self.actor(index),
+            reason=self.reasons.get(index, ""),
             prev_hash=self.head_hash(index),
             hash=self.hash_of(index),
         )
@@ -226,7 +250,8 @@ class _Log:
             return []
         hexes = self.digests[32 * start : 32 * stop].hex()
         odd = self.odd
-        events, ats, actors, reasons = self.events, self.ats, self.actors, self.reasons
+        events, ats, reasons = self.events, self.ats, self.reasons
+        actors = self.actors(start, stop)
         prev = self.head_hash(start)
         out = []
         for i in range(start, stop):
@@ -237,8 +262,8 @@ class _Log:
                     i + 1,
                     events[i],
                     at=ats[i],
-                    actor=actors[i],
-                    reason=reasons[i],
+                    actor=actors[i - start],
+                    reason=reasons.get(i, ""),
                     prev_hash=prev,
                     hash=digest,
                 )
@@ -323,8 +348,9 @@ class _Log:
             return
         self.store_hashes([digest])
         self.ats.append(at)
-        self.actors.append(actor)
-        self.reasons.append(reason)
+        self.actor_ids.append(self.actor_id(actor))
+        if reason:
+            self.reasons[index] = reason
         self.events.append(event)  # last: the length of the log is the number of events
 
 
@@ -428,16 +454,23 @@ class Ledger:
         calendar: WorkingCalendar,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
+        size: int = 0,
     ) -> Ledger:
         """:meth:`from_entries` for a store's replay, which reads entries a chunk at a time as
         :data:`Columns` that continue one another: their sequence numbers and hash links were
         checked by the reader, all the rest is checked here as ``from_entries`` does. No
-        :class:`Entry` is made, and the columns are kept as they come."""
+        :class:`Entry` is made, and the columns are kept as they come. ``size``, the number of
+        entries expected, sizes the columns once rather than growing them with room to spare."""
         ledger = cls(calendar=calendar, policy=policy)
         log = ledger._log
         ctx = log.ctx
         tracks = log.tracks
         handlers = HANDLERS
+        columns: tuple[list[Any], ...] = (log.events, log.ats)
+        for column in columns:
+            column.extend(itertools.repeat(None, size))
+        actor_ids, known_actors = log.actor_ids, log._actor_ids
+        actor_ids.frombytes(bytes(actor_ids.itemsize * size))
         seq = 0
         last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
         # The loop is log.append() inlined: replaying a million entries is mostly interpreter
@@ -445,6 +478,7 @@ class Ledger:
         # and what only the final state needs is set once per task after the loop: nobody can
         # read a track (and cache its snapshot) before this method returns.
         for events, ats, actors, reasons, hashes in chunks:
+            first = seq
             if verify:
                 _verify_columns(seq, events, ats, actors, reasons, hashes, log.head_hash(seq))
             for event, at, actor in zip(events, ats, actors, strict=True):
@@ -461,10 +495,17 @@ class Ledger:
                 else:
                     apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
             log.store_hashes(hashes)
-            log.events += events
-            log.ats += ats
-            log.actors += actors
-            log.reasons += reasons
+            chunk: tuple[list[Any], ...] = (events, ats)
+            for column, values in zip(columns, chunk, strict=True):
+                column[first:seq] = values  # in place while within size, else appended
+            for actor in set(actors).difference(known_actors):
+                log.actor_id(actor)
+            actor_ids[first:seq] = array.array("I", map(known_actors.__getitem__, actors))
+            if any(reasons):
+                log.reasons.update((first + i, r) for i, r in enumerate(reasons) if r)
+        for column in columns:
+            del column[seq:]  # nothing, unless fewer entries came than expected
+        del actor_ids[seq:]
         for track in tracks.values():
             track.open = track.status in OPEN_STATUSES
         ledger._length = len(log)
@@ -670,7 +711,7 @@ class Ledger:
             entry = source.kept[i] if source.kept is not None else None
             event = entry.event if entry is not None else source.events[i]
             at = entry.at if entry is not None else source.ats[i]
-            actor = entry.actor if entry is not None else source.actors[i]
+            actor = entry.actor if entry is not None else source.actor(i)
             apply(log.tracks, event, seq=i + 1, at=at, actor=actor, ctx=log.ctx)
         if source.kept is not None:
             log.kept = source.kept[:n]
@@ -678,8 +719,10 @@ class Ledger:
             log.digests = source.digests[: 32 * n]
             log.odd = {i: h for i, h in source.odd.items() if i < n}
             log.ats = source.ats[:n]
-            log.actors = source.actors[:n]
-            log.reasons = source.reasons[:n]
+            log.actor_ids = source.actor_ids[:n]
+            log.actor_names = source.actor_names[:]
+            log._actor_ids = dict(source._actor_ids)
+            log.reasons = {i: r for i, r in source.reasons.items() if i < n}
             log.events = source.events[:n]
         return log
 

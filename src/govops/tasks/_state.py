@@ -315,7 +315,7 @@ class _Track:
 class Context:
     """What applying events needs besides the events: calendar, policy, time zone, a cache."""
 
-    __slots__ = ("_anchor", "_due_cache", "calendar", "policy", "tz", "wd_cache")
+    __slots__ = ("_anchor", "_days", "_due_cache", "calendar", "policy", "tz", "wd_cache")
 
     def __init__(self, calendar: WorkingCalendar, policy: LedgerPolicy, tz: dt.tzinfo) -> None:
         self.calendar = calendar
@@ -324,6 +324,7 @@ class Context:
         self._due_cache: dict[Deadline, dt.date] = {}
         self._anchor: dt.date | None = None
         self.wd_cache: dict[dt.date, int] = {}
+        self._days: dict[dt.date, dt.date] = {}  # one object per day, for the tracks that keep it
 
     def wd(self, day: dt.date) -> int:
         """A working-day index: ``wd(b) - wd(a) == calendar.working_days_between(a, b)``.
@@ -349,7 +350,8 @@ class Context:
         return due
 
     def day(self, at: dt.datetime) -> dt.date:
-        return at.astimezone(self.tz).date()
+        day = at.astimezone(self.tz).date()
+        return self._days.setdefault(day, day)
 
 
 def _refuse(track: _Track, event: Event, allowed: str) -> InvalidTransitionError:
