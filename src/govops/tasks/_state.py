@@ -262,7 +262,14 @@ class _Track:
     neither re-test enums nor rebuild unchanged snapshots.
     """
 
-    __slots__ = (*_STATE_FIELDS, "deadline_since", "notes", "open", "snapshot")
+    # plan_status is not kept: it follows from the task's plan and the pending one (a property).
+    __slots__ = (
+        *(name for name in _STATE_FIELDS if name != "plan_status"),
+        "deadline_since",
+        "notes",
+        "open",
+        "snapshot",
+    )
 
     task: Task
     status: Status
@@ -275,7 +282,6 @@ class _Track:
     quantity: float | None
     reports: int
     last_report_at: dt.datetime | None
-    plan_status: PlanStatus
     pending_plan: Plan | None
     pending_deadline: Deadline | None
     deadline_changes: int
@@ -300,6 +306,12 @@ class _Track:
     notes: frozenset[Hashable]
     open: bool
     snapshot: TaskState | None
+
+    @property
+    def plan_status(self) -> PlanStatus:
+        if self.task.plan is not None:
+            return PlanStatus.APPROVED
+        return PlanStatus.NONE if self.pending_plan is None else PlanStatus.SUBMITTED
 
     def freeze(self) -> TaskState:
         snapshot = self.snapshot
@@ -397,7 +409,6 @@ def new_track(event: TaskAssigned, at: dt.datetime, seq: int, ctx: Context) -> _
     t.quantity = None
     t.reports = 0
     t.last_report_at = None
-    t.plan_status = PlanStatus.APPROVED if task.plan is not None else PlanStatus.NONE
     t.pending_plan = None
     t.pending_deadline = None
     t.deadline_changes = 0
@@ -433,8 +444,6 @@ def _accepted(t: _Track, e: TaskAccepted, at: dt.datetime, actor: str, ctx: Cont
 def _plan_submitted(t: _Track, e: PlanSubmitted, at: dt.datetime, actor: str, ctx: Context) -> None:
     _require(t, e, _OPEN, "the task is open")
     t.pending_plan = e.plan
-    if t.plan_status is PlanStatus.NONE:
-        t.plan_status = PlanStatus.SUBMITTED
 
 
 def _plan_approved(t: _Track, e: PlanApproved, at: dt.datetime, actor: str, ctx: Context) -> None:
@@ -443,7 +452,6 @@ def _plan_approved(t: _Track, e: PlanApproved, at: dt.datetime, actor: str, ctx:
         raise InvalidTransitionError(f"task {t.task.id!r} has no submitted plan to approve")
     t.task = attrs.evolve(t.task, plan=t.pending_plan)
     t.pending_plan = None
-    t.plan_status = PlanStatus.APPROVED
 
 
 def _progress(t: _Track, e: ProgressReported, at: dt.datetime, actor: str, ctx: Context) -> None:
