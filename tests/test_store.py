@@ -427,6 +427,16 @@ def test_loading_verifies_by_default_and_can_trust_the_file(tmp_path: Path) -> N
         assert [e.seq for e in store.entries(since=7)] == [8, 9]
 
 
+def _assert_loads_back(store: EventStore, ledger: Ledger) -> None:
+    """``store``, which holds ``ledger``, loads it back, verified or trusted."""
+    for verify in (True, False):
+        loaded = store.load(calendar=CAL, verify=verify)
+        assert loaded == ledger
+        assert loaded.entries == ledger.entries
+        assert loaded.states() == ledger.states()
+        loaded.verify()
+
+
 # -- the fast reader used by entries() and load() -----------------------------------------------
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -454,12 +464,7 @@ def test_the_fast_reader_reads_golden_ledgers_as_the_converter_does(
     ledger = from_json(text, calendar=CAL)
     with EventStore(tmp_path / "golden.db") as store:
         store.save(ledger, expected_version=0)
-        for verify in (True, False):
-            loaded = store.load(calendar=CAL, verify=verify)
-            assert loaded == ledger
-            assert loaded.entries == ledger.entries
-            assert loaded.states() == ledger.states()
-            loaded.verify()
+        _assert_loads_back(store, ledger)
 
 
 _MALFORMED_TASK = {
@@ -558,10 +563,7 @@ def test_the_fast_reader_agrees_with_the_converter_on_any_ledger(
     ):
         patch.setattr(store_module, "_CHUNK", chunk)  # a replay reads this many entries at a time
         store.save(ledger, expected_version=0)
-        for verify in (True, False):
-            loaded = store.load(calendar=CAL, verify=verify)
-            assert loaded.entries == ledger.entries
-            assert loaded.states() == ledger.states()
+        _assert_loads_back(store, ledger)
 
 
 _UNITS = (Unit("econ", "经济发展办"), Unit("land", "国土所", kind="station"))
@@ -1090,11 +1092,7 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
     monkeypatch.setattr(store_module, "_CHUNK", chunk)
     with EventStore(tmp_path / "l.db") as store:
         store.save(ledger, expected_version=0)
-        for verify in (True, False):
-            loaded = store.load(calendar=CAL, verify=verify)
-            assert loaded == ledger
-            assert loaded.entries == ledger.entries
-            assert loaded.states() == ledger.states()
+        _assert_loads_back(store, ledger)
         assert list(store.entries()) == list(ledger.entries)
         # Read again row by row, as a chunk that does not check out is: the same ledger.
         monkeypatch.setattr(store_module._Reader, "columns", lambda *_: None)

@@ -486,8 +486,8 @@ class _Reader:
     """Decodes the stored entries of one read, sharing equal values between them.
 
     Entries written together share their time, actor and reason, and each ``prev_hash`` is the
-    hash before it: reusing the objects already read rather than holding a copy per entry saves
-    parsing and memory. Values are unchanged.
+    hash before it: one object for equal values, rather than a copy per entry, saves parsing and
+    memory. Values are unchanged.
     """
 
     __slots__ = ("_actors", "_ats", "_events", "_path", "_zones")
@@ -564,6 +564,7 @@ class _Reader:
         """Rows of ``_ROWS_SQL`` decoded."""
         seq = None
         share = self._actors.setdefault
+        last = ""
         try:
             out = []
             for seq, at_text, actor, reason, text, prev_hash, digest in rows:
@@ -571,9 +572,12 @@ class _Reader:
                     raise TypeError("its actor, reason and hashes must be text")
                 (at,) = self._times([at_text])
                 (event,) = self._decode([json.loads(text)])
+                if prev_hash == last:
+                    prev_hash = last
                 out.append(
                     (seq, event, at, share(actor, actor), share(reason, reason), prev_hash, digest)
                 )
+                last = digest
             return out
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
             if isinstance(exc, LedgerError):
@@ -582,9 +586,9 @@ class _Reader:
                 f"entry seq={seq} in {str(self._path)!r} cannot be read: {exc}"
             ) from exc
 
-    def checked(self, rows: list[tuple[Any, ...]], after: int, prev: str) -> Columns:
-        """Rows of ``_ROWS_SQL`` that should be the entries after number ``after``, hashed
-        ``prev``, as columns, each link checked."""
+    def checked(self, rows: list[tuple[Any, ...]], after: int, prev: str, count: int) -> Columns:
+        """Rows of ``_ROWS_SQL`` that should be the ``count`` entries after number ``after``,
+        hashed ``prev``, as columns, each link checked."""
         events, ats, actors, reasons, hashes = [], [], [], [], []
         for seq, event, at, actor, reason, prev_hash, digest in self.rows(rows):
             after += 1
@@ -595,6 +599,8 @@ class _Reader:
             reasons.append(reason)
             hashes.append(digest)
             prev = digest
+        if len(hashes) < count:  # rows removed while being read
+            raise IntegrityError(f"entry seq={after + 1} is missing from {str(self._path)!r}")
         return events, ats, actors, reasons, hashes
 
 
@@ -851,7 +857,8 @@ class EventStore:
             except (sqlite3.Error, ValueError, TypeError, KeyError, cattrs.BaseValidationError):
                 found = None  # read again below, which names what is wrong
             if found is None:
-                found = reader.checked(db.execute(_ROWS_SQL, (lo, hi - lo)).fetchall(), lo, prev)
+                rows = db.execute(_ROWS_SQL, (lo, hi - lo)).fetchall()
+                found = reader.checked(rows, lo, prev, hi - lo)
             hashes = found[4]
             prev = hashes[-64:] if isinstance(hashes, str) else hashes[-1]
             yield found

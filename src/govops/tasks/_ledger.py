@@ -506,10 +506,15 @@ class Ledger:
         for column in columns:
             del column[seq:]  # nothing, unless fewer entries came than expected
         del actor_ids[seq:]
-        for track in tracks.values():
+        return ledger._settled()
+
+    def _settled(self) -> Ledger:
+        """This ledger, once a replay has applied every entry to its log: what only the final
+        state needs is set once per task."""
+        for track in self._log.tracks.values():
             track.open = track.status in OPEN_STATUSES
-        ledger._length = len(log)
-        return ledger
+        self._length = len(self._log)
+        return self
 
     @classmethod
     def _replay(
@@ -530,7 +535,8 @@ class Ledger:
         keep = kept.append
         prev = GENESIS_HASH
         last_at: dt.datetime | None = None
-        # As in _from_columns, log.append() inlined.
+        # As in _from_columns, log.append() inlined (the same lines, kept apart on purpose: a call
+        # per entry is what the inlining saves).
         for expected, item in enumerate(items, start=1):
             if type(item) is not Entry:
                 raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
@@ -554,10 +560,7 @@ class Ledger:
                 apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
             prev = item.hash
             last_at = at
-        for track in tracks.values():
-            track.open = track.status in OPEN_STATUSES
-        ledger._length = len(log)
-        return ledger
+        return ledger._settled()
 
     # -- the record -------------------------------------------------------------------------------
 
