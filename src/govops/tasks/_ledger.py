@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import contextlib
 import datetime as dt
 import itertools
 import operator
@@ -271,9 +272,9 @@ class _Log:
             prev = digest
         return out
 
-    def store_hashes(self, hashes: str | list[str]) -> None:
-        """Append the hashes of the next entries to ``digests`` (or ``odd``): a list of them, or
-        a string that joins hashes of 64 digits each."""
+    def store_hashes(self, hashes: str | list[str], index: int) -> None:
+        """Store the hashes of the entries from ``index`` (0-based) on in ``digests`` (or
+        ``odd``): a list of them, or a string that joins hashes of 64 digits each."""
         if isinstance(hashes, str):
             joined = hashes
             count = len(joined) // 64
@@ -288,22 +289,21 @@ class _Log:
             raw = b""
         # fromhex also reads upper case and skips spaces, and two hashes of 63 and 65 digits
         # join into 128: only 64 digits each and an exact round trip are kept raw.
+        digests = self.digests  # written in place where it was sized ahead, else appended
         if regular and len(raw) == 32 * count and raw.hex() == joined:
-            self.digests += raw
+            digests[32 * index : 32 * (index + count)] = raw
             return
         if isinstance(hashes, str):
             hashes = [joined[k : k + 64] for k in range(0, len(joined), 64)]
-        for digest in hashes:
+        for i, digest in enumerate(hashes, start=index):
+            raw = b""
             if len(digest) == 64:
-                try:
+                with contextlib.suppress(ValueError):
                     raw = bytes.fromhex(digest)
-                except ValueError:
-                    raw = b""
-                if len(raw) == 32 and raw.hex() == digest:
-                    self.digests += raw
-                    continue
-            self.odd[len(self.digests) // 32] = digest
-            self.digests += bytes(32)
+            if len(raw) != 32 or raw.hex() != digest:
+                self.odd[i] = digest
+                raw = bytes(32)
+            digests[32 * i : 32 * i + 32] = raw
 
     @property
     def positions(self) -> dict[str, list[int]]:
@@ -346,7 +346,7 @@ class _Log:
                 )
             )
             return
-        self.store_hashes([digest])
+        self.store_hashes([digest], index)
         self.ats.append(at)
         self.actor_ids.append(self.actor_id(actor))
         if reason:
@@ -469,8 +469,9 @@ class Ledger:
         columns: tuple[list[Any], ...] = (log.events, log.ats)
         for column in columns:
             column.extend(itertools.repeat(None, size))
-        actor_ids, known_actors = log.actor_ids, log._actor_ids
-        actor_ids.frombytes(bytes(actor_ids.itemsize * size))
+        log.actor_ids = actor_ids = array.array("I", [0]) * size
+        known_actors = log._actor_ids
+        log.digests = bytearray(32 * size)
         seq = 0
         last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
         # The loop is log.append() inlined: replaying a million entries is mostly interpreter
@@ -494,7 +495,7 @@ class Ledger:
                     track.updated_at = at
                 else:
                     apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
-            log.store_hashes(hashes)
+            log.store_hashes(hashes, first)
             chunk: tuple[list[Any], ...] = (events, ats)
             for column, values in zip(columns, chunk, strict=True):
                 column[first:seq] = values  # in place while within size, else appended
@@ -506,6 +507,7 @@ class Ledger:
         for column in columns:
             del column[seq:]  # nothing, unless fewer entries came than expected
         del actor_ids[seq:]
+        del log.digests[32 * seq :]
         return ledger._settled()
 
     def _settled(self) -> Ledger:
