@@ -126,12 +126,13 @@ class _Log:
     as :class:`Entry` objects: per entry, its event and time in two lists (the objects themselves,
     shared with whatever else holds them), its actor as a position in a list of the distinct
     actors (a ledger has few), its reason, if it gives one, in a dict by position (most entries
-    give none), and its hash as 32 raw bytes in one ``bytearray``. The ``seq`` is the position and the ``prev_hash`` the hash before, which every
-    way into the log checks (``record`` computes it, a replay refuses an entry that does not
-    link). An entry is built from the columns when it is read (``entries``), equal to the one
-    recorded. A hash that is not 64 lowercase hexadecimal digits (possible only in a store loaded
-    with ``verify=False``) is kept as it is in ``odd``. This takes about a third of the memory of
-    an ``Entry`` per event with its hash string.
+    give none), and its hash as 32 raw bytes in one ``bytearray``. The ``seq`` is the position
+    and the ``prev_hash`` the hash before, which every way into the log checks (``record``
+    computes it, a replay refuses an entry that does not link). An entry is built from the
+    columns when it is read (``entries``), equal to the one recorded. A hash that is not 64
+    lowercase hexadecimal digits (possible only in a store loaded with ``verify=False``) is kept
+    as it is in ``odd``. This takes about a quarter of the memory of an ``Entry`` per event with
+    its hash string.
 
     A log rebuilt from :class:`Entry` values (``from_entries``) keeps those values in ``kept``
     instead, as they are: the caller usually still holds them, and taking them apart would cost
