@@ -16,14 +16,15 @@ from typing import Any, final
 
 import attrs
 
-from .._time import as_local_date, calendar_tz, require_aware
+from .._time import as_local_date
 from ..exceptions import InvalidTypeError
 from ..meetings import Agenda, Meeting, Topic, build_agenda
 from ..tasks import Ledger
 from ._events import NoticeIssued
 from ._journal import SupervisionJournal
-from ._policy import EscalationPolicy, JointMeeting, as_policies, policy_in_force
+from ._policy import EscalationPolicy, JointMeeting, policy_in_force
 from ._rules import rule_occurrences
+from ._scan import checked_inputs
 
 __all__ = ["EscalatedIssue", "escalated_issues", "joint_meeting_agenda"]
 
@@ -126,13 +127,7 @@ def escalated_issues(
     Read from the recorded coordination notices in the ledger (and ``journal``); an issue resolved
     by ``now`` (:class:`~govops.tasks.IssueResolved`) is left out.
     """
-    if not isinstance(ledger, Ledger):
-        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
-    if journal is not None and not isinstance(journal, SupervisionJournal):
-        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal or None")
-    require_aware(now, name="now")
-    policies = as_policies(policy)
-    tz = calendar_tz(calendar)
+    policies, tz, _ = checked_inputs(ledger, journal, policy, calendar, now)
     by_label = {p.label: p for p in policies}
     records: list[Any] = [ledger.as_of(now)]
     if journal is not None:

@@ -17,7 +17,6 @@ from typing import Any, Protocol, final, overload
 
 import attrs
 
-from .._time import as_local_date, calendar_tz, require_aware
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
@@ -49,13 +48,12 @@ from ._policy import (
     PreviousUnanswered,
     Target,
     WarningAtLeast,
-    as_policies,
     kind_label_zh,
     policy_in_force,
 )
 from ._report_back import due_date, open_duties
 from ._rules import rule_due, rule_occurrences
-from ._scan import _ByLevel, _Sup, gather, scans
+from ._scan import _ByLevel, _Sup, checked_inputs, gather, scans
 
 __all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
 
@@ -1019,11 +1017,7 @@ def supervise(
     >>> d.notices, d.next_check_at
     ((), None)
     """
-    if not isinstance(ledger, Ledger):
-        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
-    require_aware(now, name="now")
-    if journal is not None and not isinstance(journal, SupervisionJournal):
-        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal")
+    policies, tz, today = checked_inputs(ledger, journal, policy, calendar, now)
     if directory is None:
         directory = Directory()
     elif not isinstance(directory, Directory):
@@ -1033,9 +1027,6 @@ def supervise(
             raise InvalidTypeError(
                 f"calendar={calendar!r} has no {method}(); expected a WorkCalendar"
             )
-    policies = as_policies(policy)
-    tz = calendar_tz(calendar)
-    today = as_local_date(now, tz, name="now")
     first, second = scans(ledger, journal, now, tz)  # one pass over each record, memoized
     facts, answered = gather(first, second)
     known = ledger._tracks()  # what Ledger.task_ids lists, without a copy

@@ -17,14 +17,13 @@ from typing import Any, final
 
 import attrs
 
-from .._time import as_local_date, calendar_tz, require_aware
-from ..exceptions import EscalationError, InvalidTypeError, UnknownTaskError
+from ..exceptions import EscalationError, UnknownTaskError
 from ..tasks import Ledger
 from ._events import DeputyActed
 from ._journal import SupervisionJournal
-from ._policy import EscalationPolicy, as_policies, policy_in_force
+from ._policy import EscalationPolicy, policy_in_force
 from ._rules import rule_due
-from ._scan import _Acted, _Reported, _Scan, scans
+from ._scan import _Acted, _Reported, _Scan, checked_inputs, scans
 
 __all__ = ["ReportBackDuty", "pending_report_backs"]
 
@@ -138,14 +137,7 @@ def pending_report_backs(
     >>> pending_report_backs(Ledger(calendar=cal), policy=CITY_KEY_WORK_POLICY, calendar=cal, now=now)
     ()
     """
-    if not isinstance(ledger, Ledger):
-        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
-    if journal is not None and not isinstance(journal, SupervisionJournal):
-        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal or None")
-    require_aware(now, name="now")
-    policies = as_policies(policy)
-    tz = calendar_tz(calendar)
-    as_local_date(now, tz, name="now")
+    policies, tz, _ = checked_inputs(ledger, journal, policy, calendar, now)
     out = []
     for event, day in open_duties(*scans(ledger, journal, now, tz), tz):
         _, due = due_date(event, ledger, policies, calendar, now, tz)

@@ -17,10 +17,11 @@ import datetime as dt
 import threading
 import types
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..exceptions import EscalationError
+from .._time import as_local_date, calendar_tz, require_aware
+from ..exceptions import EscalationError, InvalidTypeError
 from ..tasks import (
     DeadlineChangeApproved,
     DeadlineChangeRequested,
@@ -38,6 +39,7 @@ from ._events import (
     NoticeIssued,
 )
 from ._journal import SupervisionJournal
+from ._policy import EscalationPolicy, as_policies
 
 _ByLevel = Mapping[str, Sequence[tuple[NoticeIssued, dt.date]]]
 _NO_ENTRIES: Mapping[Any, Any] = types.MappingProxyType({})
@@ -217,6 +219,25 @@ def scan_record(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan
         while len(_SCANS) > _SCANS_KEPT:
             _SCANS.popitem(last=False)
     return result
+
+
+def checked_inputs(
+    ledger: Any,
+    journal: Any,
+    policy: EscalationPolicy | Iterable[EscalationPolicy],
+    calendar: Any,
+    now: dt.datetime,
+) -> tuple[tuple[EscalationPolicy, ...], dt.tzinfo, dt.date]:
+    """The policies, the calendar's time zone and the day of ``now`` there, once the arguments
+    every reader of the supervision record takes are checked."""
+    if not isinstance(ledger, Ledger):
+        raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
+    if journal is not None and not isinstance(journal, SupervisionJournal):
+        raise InvalidTypeError(f"journal={journal!r}; expected a SupervisionJournal or None")
+    require_aware(now, name="now")
+    policies = as_policies(policy)
+    tz = calendar_tz(calendar)
+    return policies, tz, as_local_date(now, tz, name="now")
 
 
 def scans(
