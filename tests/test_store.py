@@ -60,6 +60,7 @@ from govops.tasks import (
     WarningIssued,
 )
 from govops.tasks._canonical import GENESIS_HASH, rehash
+from govops.tasks._events import INLINE
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")
@@ -862,6 +863,8 @@ _JSON_VALUES = (
     float("inf"),
     "",
     " ",
+    "\u3000",  # an ideographic space: blank to str.strip()
+    " T1",
     "T1",
     "周报",
     "blue",
@@ -911,6 +914,44 @@ def test_slot_builders_build_and_refuse_exactly_what_init_does(data: st.DataObje
     assert built == made
     positional = [kind, *copy.deepcopy(values).values()]  # as a store keeps it
     assert _outcome(lambda: build(positional, shared.setdefault)) == made
+
+
+def _inlined() -> list[tuple[str, Any, str, str]]:
+    """(where, function, when, value) for every converter and validator of an event field that
+    says when it is trivial (see govops.tasks._events.inline)."""
+    found = []
+    for cls in store_module.EVENT_TYPES.values():
+        for a in attrs.fields(cls):
+            for role, function in (("converter", a.converter), ("validator", a.validator)):
+                mark = getattr(function, INLINE, None)
+                if mark is not None:
+                    found.append((f"{cls.__name__}.{a.name} {role}", function, *mark))
+    return found
+
+
+def test_what_a_replay_inlines_holds_of_the_functions() -> None:
+    marked = _inlined()
+    assert {where for where, *_ in marked} >= {
+        "ProgressReported.task_id validator",
+        "ProgressReported.percent converter",
+        "ProgressReported.percent validator",
+        "ProgressReported.quantity validator",
+        "ProgressReported.attachments converter",
+    }
+    values = [*_JSON_VALUES, 1e308, -1e-300, 101.0, "\t", "x ", ("a",), True]
+    for where, function, when, value in marked:
+        held = 0
+        for v in values:
+            if not eval(when.format(v="v")):  # the code generated for the builders does this
+                continue
+            held += 1
+            if where.endswith("converter"):
+                expected = eval(value.format(v="v"))
+                converted = function(copy.deepcopy(v))
+                assert (type(converted), converted) == (type(expected), expected), (where, v)
+            else:
+                function(None, attrs.fields(ProgressReported).percent, v)  # passes: no error
+        assert held, where  # the condition holds of something
 
 
 def test_slot_builders_share_task_ids_and_are_used_by_the_reader() -> None:

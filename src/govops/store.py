@@ -68,7 +68,7 @@ from .tasks import (
     WorkingCalendar,
 )
 from .tasks._canonical import GENESIS_HASH, check_link, rehash
-from .tasks._events import EVENT_TYPES
+from .tasks._events import EVENT_TYPES, INLINE
 from .tasks._ledger import Columns
 
 __all__ = ["EventStore"]
@@ -356,14 +356,26 @@ def _init_lines(cls: type, namespace: dict[str, Any]) -> list[str] | None:
         ):
             return None
         namespace[f"set_{a.name}"] = setter.__set__
+        v = f"v_{a.name}"
         if a.converter is not None:
             namespace[f"convert_{a.name}"] = a.converter
-            lines.append(f"    v_{a.name} = convert_{a.name}(v_{a.name})")
-        lines.append(f"    set_{a.name}(self, v_{a.name})")
+            convert = f"convert_{a.name}({v})"
+            when = getattr(a.converter, INLINE, None)
+            if when is None:
+                lines.append(f"    {v} = {convert}")
+            else:  # see govops.tasks._events.inline
+                test, value = (part.format(v=v) for part in when)
+                lines.append(f"    {v} = ({value}) if ({test}) else {convert}")
+        lines.append(f"    set_{a.name}(self, {v})")
         if a.validator is not None:
             namespace[f"validate_{a.name}"] = a.validator
             namespace[f"field_{a.name}"] = a
-            checks.append(f"    validate_{a.name}(self, field_{a.name}, v_{a.name})")
+            validate = f"validate_{a.name}(self, field_{a.name}, {v})"
+            when = getattr(a.validator, INLINE, None)
+            if when is None:
+                checks.append(f"    {validate}")
+            else:
+                checks += [f"    if not ({when[0].format(v=v)}):", f"        {validate}"]
     lines.extend(checks)
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    self.__attrs_post_init__()")
