@@ -1298,6 +1298,15 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
         ("UPDATE entries SET at = '2026-03-02T08:00:00+08:00,' WHERE seq = 9", "seq=9"),
         ("UPDATE entries SET actor = CAST('x' AS BLOB) WHERE seq = 9", "seq=9"),
         ("UPDATE entries SET at = '2026-01-01T00:00:00+08:00' WHERE seq = 10", "seq=10 is dated"),
+        # A chunk ending in an odd hash with a space, and the next chunk's links split around it
+        # so that they join into the same text: the links are checked one by one.
+        (
+            "UPDATE entries SET hash = 'x y' WHERE seq = 3;"
+            "UPDATE entries SET prev_hash = 'x' WHERE seq = 4;"
+            "UPDATE entries SET prev_hash = 'y ' || (SELECT hash FROM entries WHERE seq = 4)"
+            " WHERE seq = 5;",
+            "seq=4 has prev_hash",
+        ),
     ],
 )
 def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
@@ -1308,16 +1317,19 @@ def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
     with EventStore(path) as store:
         store.save(_varied_ledger(), expected_version=0)
     raw = sqlite3.connect(path)
-    raw.execute(sql)
+    raw.executescript(sql)
     raw.commit()
     raw.close()
     with EventStore(path) as store, pytest.raises(IntegrityError, match=message):
         store.load(calendar=CAL, verify=False)
 
 
-@pytest.mark.parametrize("digest", ["F" * 64, "a" * 63, "é" * 64, "0" * 65])
+@pytest.mark.parametrize("seq", [6, 8])  # inside a chunk of 4, and at its end
+@pytest.mark.parametrize(
+    "digest", ["F" * 64, "a" * 63, "é" * 64, "0" * 65, "ab " * 21 + "a", " " + "a" * 63, "x y"]
+)
 def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest: str, seq: int
 ) -> None:
     monkeypatch.setattr(store_module, "_CHUNK", 4)
     path = tmp_path / "l.db"
@@ -1325,18 +1337,18 @@ def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     with EventStore(path) as store:
         store.save(ledger, expected_version=0)
     raw = sqlite3.connect(path)
-    raw.execute("UPDATE entries SET hash = ? WHERE seq = 6", (digest,))
-    raw.execute("UPDATE entries SET prev_hash = ? WHERE seq = 7", (digest,))
+    raw.execute("UPDATE entries SET hash = ? WHERE seq = ?", (digest, seq))
+    raw.execute("UPDATE entries SET prev_hash = ? WHERE seq = ?", (digest, seq + 1))
     raw.commit()
     raw.close()
     with EventStore(path) as store:
         trusted = store.load(calendar=CAL, verify=False)  # the links hold, the hash is odd
-        with pytest.raises(IntegrityError, match="seq=6"):
+        with pytest.raises(IntegrityError, match=f"seq={seq}"):
             store.load(calendar=CAL)
     expected = [e.hash for e in ledger.entries]
-    expected[5] = digest
+    expected[seq - 1] = digest
     assert [e.hash for e in trusted.entries] == expected
-    assert trusted.entries[6].prev_hash == digest
+    assert trusted.entries[seq].prev_hash == digest
     assert trusted.states() == ledger.states()
 
 

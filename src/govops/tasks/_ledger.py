@@ -85,10 +85,10 @@ class LedgerStatistics:
         return self.on_time_original / self.completed if self.completed else None
 
 
-Columns = tuple[list[Event], list[dt.datetime], list[str], list[str], str | list[str]]
+Columns = tuple[list[Event], list[dt.datetime], list[str], list[str], bytes | list[str]]
 """A run of entries as a store's replay reads them: their events, times, actors and reasons, and
-their hashes, either joined into one string when every one is 64 lowercase hexadecimal digits or
-as a list (see ``_Log.store_hashes``)."""
+their hashes, either as their 32 raw bytes each, joined, when every one is 64 lowercase
+hexadecimal digits, or as a list of the hashes as stored (see ``_Log.store_hashes``)."""
 
 
 def _check_hash(seq: int, actual: str, recorded: str) -> None:
@@ -105,13 +105,13 @@ def _verify_columns(
     ats: list[dt.datetime],
     actors: list[str],
     reasons: list[str],
-    hashes: str | list[str],
+    hashes: bytes | list[str],
     prev: str,
 ) -> None:
     """Recompute the hashes of the entries after ``seq`` given as columns (see :data:`Columns`);
     ``prev`` is the hash of entry ``seq``."""
-    if isinstance(hashes, str):
-        hashes = [hashes[k : k + 64] for k in range(0, len(hashes), 64)]
+    if isinstance(hashes, bytes):
+        hashes = [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
     for event, at, actor, reason, digest in zip(events, ats, actors, reasons, hashes, strict=True):
         seq += 1
         actual = entry_hash(seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev)
@@ -273,29 +273,23 @@ class _Log:
             prev = digest
         return out
 
-    def store_hashes(self, hashes: str | list[str], index: int) -> None:
+    def store_hashes(self, hashes: bytes | list[str], index: int) -> None:
         """Store the hashes of the entries from ``index`` (0-based) on in ``digests`` (or
-        ``odd``): a list of them, or a string that joins hashes of 64 digits each."""
-        if isinstance(hashes, str):
-            joined = hashes
-            count = len(joined) // 64
-            regular = len(joined) == 64 * count
-        else:
-            joined = "".join(hashes)
-            count = len(hashes)
-            regular = not hashes or set(map(len, hashes)) == {64}
+        ``odd``): their raw bytes, 32 each, or a list of them as recorded."""
+        digests = self.digests  # written in place where it was sized ahead, else appended
+        if isinstance(hashes, bytes):
+            digests[32 * index : 32 * index + len(hashes)] = hashes
+            return
+        joined = "".join(hashes)
         try:
             raw = bytes.fromhex(joined)
         except ValueError:
             raw = b""
         # fromhex also reads upper case and skips spaces, and two hashes of 63 and 65 digits
         # join into 128: only 64 digits each and an exact round trip are kept raw.
-        digests = self.digests  # written in place where it was sized ahead, else appended
-        if regular and len(raw) == 32 * count and raw.hex() == joined:
-            digests[32 * index : 32 * (index + count)] = raw
+        if set(map(len, hashes)) <= {64} and len(raw) == 32 * len(hashes) and raw.hex() == joined:
+            digests[32 * index : 32 * (index + len(hashes))] = raw
             return
-        if isinstance(hashes, str):
-            hashes = [joined[k : k + 64] for k in range(0, len(joined), 64)]
         for i, digest in enumerate(hashes, start=index):
             raw = b""
             if len(digest) == 64:
