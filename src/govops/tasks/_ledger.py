@@ -542,7 +542,8 @@ class Ledger:
             at = item.at
             actor = item.actor
             keep(item)  # a refused entry leaves a ledger that is never returned
-            check_link(item.seq, expected, item.prev_hash, prev)
+            if seq != expected or item.prev_hash != prev:
+                check_link(seq, expected, item.prev_hash, prev)  # which says what is wrong
             if verify:
                 _check_hash(seq, rehash(item), item.hash)
             if last_at is not None and at < last_at:
