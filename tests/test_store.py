@@ -564,6 +564,50 @@ def test_a_positional_event_that_does_not_fit_is_refused_by_its_entry(
                 read()
 
 
+def test_a_task_s_shared_values_are_stored_once_and_referred_to(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    ledger = small_ledger(3)  # three tasks, one responsibility, one deadline
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    shared = _raw(path, "SELECT id, value FROM shared ORDER BY id")
+    assert [json.loads(text) for _, text in shared] == [
+        converter.unstructure(ledger.state("T0").task.responsibility),
+        converter.unstructure(ledger.state("T0").task.deadline),
+    ]
+    for seq in (1, 4, 7):
+        (text,) = _raw(path, "SELECT event FROM entries WHERE seq = ?", seq)[0]
+        stored = json.loads(text)[1]
+        assert (stored["responsibility"], stored["deadline"], stored["source"]) == (1, 2, None)
+    more = ledger.record(TaskAssigned(task("T9")), actor="office", at=START)
+    with EventStore(path) as store:  # a new connection finds them stored
+        store.save(more, expected_version=ledger.version)
+        _assert_loads_back(store, more)
+    assert len(_raw(path, "SELECT id FROM shared")) == 2
+
+
+def test_a_shared_value_missing_or_altered_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    ledger = small_ledger(2)
+    with EventStore(path) as store:
+        store.save(ledger, expected_version=0)
+    altered = json.dumps(
+        {**converter.unstructure(ledger.state("T0").task.deadline), "date": "2026-11-30"}
+    )
+    _raw(path, "UPDATE shared SET value = ? WHERE id = 2", altered)
+    with EventStore(path) as store:
+        with pytest.raises(IntegrityError, match=r"seq=1 .*altered"):
+            store.load(calendar=CAL)
+        trusted = store.load(calendar=CAL, verify=False)  # the stored hashes trusted, as ever
+        assert trusted.state("T1").task.deadline.date == dt.date(2026, 11, 30)
+    _raw(path, "DELETE FROM shared WHERE id = 1")
+    with EventStore(path) as store:
+        for read in (lambda: store.load(calendar=CAL, verify=False), lambda: list(store.entries())):
+            with pytest.raises(
+                IntegrityError, match=r"seq=1 .*shared value 1, which is not stored"
+            ):
+                read()
+
+
 def test_a_refused_load_ends_its_read_and_the_store_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     ledger = small_ledger(2)
@@ -1237,8 +1281,15 @@ def test_the_shared_value_memo_tells_apart_json_values_python_finds_equal() -> N
     assert len(decoded) == len(documents)
     odd = {"a": {1, 2}}  # marshal writes sets too; a value it cannot write is decoded each time
     assert structure(odd, object) is structure(odd, object)
-    unwritable = {"a": object()}
-    assert structure(unwritable, object) is not structure(unwritable, object)
+    thing = object()
+    assert structure({"a": thing}, object) is not structure({"a": thing}, object)
+    # The very same object again (a value a store keeps once, referred to by many tasks) is not
+    # even looked at, until the read ends.
+    unwritable = {"a": thing}
+    first = structure(unwritable, object)
+    assert structure(unwritable, object) is first
+    store_module._forget_seen()
+    assert structure(unwritable, object) is not first
 
 
 # -- replay a chunk at a time -------------------------------------------------------------------

@@ -96,6 +96,10 @@ CREATE TABLE IF NOT EXISTS entries (
     hash      TEXT NOT NULL UNIQUE
 );
 CREATE INDEX IF NOT EXISTS entries_task ON entries (task_id, seq);
+CREATE TABLE IF NOT EXISTS shared (
+    id    INTEGER PRIMARY KEY,
+    value TEXT NOT NULL UNIQUE
+);
 """
 
 
@@ -154,10 +158,35 @@ def _make_replay_converter() -> cattrs.Converter:
     return c
 
 
+_SEEN: list[dict[int, tuple[Any, Any]]] = []  # the identity memos of the shared hooks
+
+
+def _forget_seen() -> None:
+    """Empty the shared hooks' identity memos (at the end of a read: see ``_shared_hook``)."""
+    for seen in _SEEN:
+        seen.clear()
+
+
 def _shared_hook(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     memo: dict[bytes, Any] = {}
+    # The value of a JSON object met before, as that very object (a value stored once in a store
+    # is parsed once per read, and every task referring to it holds the same object). The object
+    # is kept with it, so that its id cannot name another object while remembered; each read
+    # forgets them all when it ends (_forget_seen).
+    seen: dict[int, tuple[Any, Any]] = {}
+    _SEEN.append(seen)
 
     def structure(data: Any, cls: Any) -> Any:
+        hit = seen.get(id(data))
+        if hit is not None and hit[0] is data:
+            return hit[1]
+        value = _structure(data, cls)
+        if len(seen) >= _SHARED_LIMIT:
+            seen.clear()
+        seen[id(data)] = (data, value)
+        return value
+
+    def _structure(data: Any, cls: Any) -> Any:
         # marshal (format 0: no references, no interning marks) of parsed JSON is exact (1, 1.0
         # and True apart, each float in 17 digits) and twice as fast as repr(), which keyed this
         # memo before; dicts whose keys come in another order merely miss the memo. A value it
@@ -442,6 +471,7 @@ class _EventReader:
         "_classes",
         "_converter",
         "_hooks",
+        "_shared",
         "builders",
         "layouts",
         "plain",
@@ -449,9 +479,15 @@ class _EventReader:
         "share",
     )
 
-    def __init__(self, layouts: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        layouts: dict[str, tuple[str, ...]] | None = None,
+        shared: dict[int, Any] | None = None,
+    ) -> None:
         self._converter: cattrs.Converter | None = None
         self.layouts = layouts or {}  # the stored layouts of positional documents, by kind
+        # The stored shared values by id: their JSON, parsed when first referred to.
+        self._shared: dict[int, Any] = dict(shared or {})
         self.builders: dict[str, tuple[tuple[str, ...], Callable[..., Event]]] = {}
         # kind -> (length, build) for plain events whose stored layout is their class's fields
         self.positional: dict[str, tuple[int, Callable[..., Event]]] = {}
@@ -491,6 +527,8 @@ class _EventReader:
             else:
                 self._classes[kind] = found_cls
             return self(data)
+        if cls is TaskAssigned and type(data.get("task")) is dict:
+            self._resolve(data["task"])
         if self._converter is None:
             self._converter = _replay_converter()
         hook = self._hooks.get(cls)
@@ -499,6 +537,23 @@ class _EventReader:
         fields = {k: v for k, v in data.items() if k != "type"}
         event: Event = hook(fields, cls)
         return event
+
+    def _resolve(self, task: dict[str, Any]) -> None:
+        """Put back into an unstructured task the shared values it refers to by id: the same
+        parsed JSON object for every task that refers to one, which the decoder then decodes
+        once (see ``_shared_hook``)."""
+        for name in _TASK_SHARED:
+            ref = task.get(name)
+            if type(ref) is not int:
+                continue
+            value = self._shared.get(ref)
+            if value is None:
+                raise InvalidInputError(
+                    f"the task refers to shared value {ref}, which is not stored"
+                )
+            if type(value) is str:  # not parsed yet
+                value = self._shared[ref] = json.loads(value)
+            task[name] = value
 
     def _object(self, data: list[Any]) -> dict[str, Any]:
         """The JSON object a positional document stands for, named by its kind's layout."""
@@ -542,9 +597,11 @@ class _Reader:
 
     __slots__ = ("_actors", "_ats", "_events", "_path", "_zones")
 
-    def __init__(self, path: Path, layouts: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, path: Path, layouts: dict[str, tuple[str, ...]], shared: dict[int, str]
+    ) -> None:
         self._path = path
-        self._events = _EventReader(layouts)
+        self._events = _EventReader(layouts, shared)
         self._actors: dict[str, str] = {}  # actors and reasons, shared
         self._ats: dict[str, dt.datetime] = {}  # ISO text -> the time, shared
         self._zones: dict[dt.tzinfo, dt.tzinfo] = {}
@@ -700,6 +757,19 @@ def _document(data: dict[str, Any], layouts: dict[str, tuple[str, ...]]) -> str:
     return _dumps(data)
 
 
+# A task's responsibility, deadline, source and plan are mostly the same as other tasks' (the same
+# office and leader, the same year-end deadline): each distinct one is stored once, as JSON in the
+# ``shared`` table, and a task assigned refers to it by its ``id``, a number where the JSON of the
+# value would be (a number those fields never hold). That makes an assignment a third as long to
+# parse, and the reader decodes each distinct value once.
+_TASK_SHARED = ("responsibility", "deadline", "source", "plan")
+
+
+def _stored_shared(db: sqlite3.Connection) -> dict[int, str]:
+    """The JSON of every shared value stored in the database, by id."""
+    return dict(db.execute("SELECT id, value FROM shared"))
+
+
 def _stored_layouts(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """Every layout stored in the database, by kind."""
     rows = db.execute("SELECT substr(key, 8), value FROM meta WHERE substr(key, 1, 7) = 'layout:'")
@@ -739,6 +809,7 @@ class EventStore:
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self._layouts: dict[str, tuple[str, ...]] = {}  # those known stored, by kind
+        self._shared: dict[str, int] = {}  # the ids of shared values known stored, by their JSON
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -830,7 +901,10 @@ class EventStore:
                         f"{version}"
                     )
             layouts = self._layouts_for(rows)  # read or stored in this transaction
+            shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
+                if row[5] == TaskAssigned.kind:
+                    self._refer(row[6]["task"], shared)
                 row[6] = _document(row[6], layouts)
             db.executemany(
                 "INSERT INTO entries (seq, task_id, at, actor, reason, kind, event, prev_hash, hash)"
@@ -842,7 +916,25 @@ class EventStore:
             db.execute("ROLLBACK")
             raise
         self._layouts.update(layouts)  # stored for good, now that they are committed
+        self._shared.update(shared)
         return version + len(rows)
+
+    def _refer(self, task: dict[str, Any], shared: dict[str, int]) -> None:
+        """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)
+        by their ids, storing those not stored yet (inside a write transaction)."""
+        for name in _TASK_SHARED:
+            value = task.get(name)
+            if type(value) is not dict:
+                continue
+            text = _dumps(value)
+            ref = self._shared.get(text) or shared.get(text)
+            if ref is None:
+                db = self._db
+                db.execute("INSERT OR IGNORE INTO shared (value) VALUES (?)", (text,))
+                ref = shared[text] = db.execute(
+                    "SELECT id FROM shared WHERE value = ?", (text,)
+                ).fetchone()[0]
+            task[name] = ref
 
     def _layouts_for(self, rows: list[list[Any]]) -> dict[str, tuple[str, ...]]:
         """The stored layout of every kind of event in ``rows`` (inside a write transaction):
@@ -963,11 +1055,14 @@ class EventStore:
         """The stored entries after ``since`` as ``(seq, event, at, actor, reason, prev_hash,
         hash)``, as they are stored: no link between them is checked."""
         cursor = self._db.execute(_ROWS_SQL, (since, -1))
-        # The layouts are read once the rows' read has begun: they are only ever added, so this
-        # finds every layout those rows need.
-        reader = _Reader(self.path, _stored_layouts(self._db))
-        while rows := cursor.fetchmany(_CHUNK):
-            yield from reader.rows(rows)
+        # The layouts and shared values are read once the rows' read has begun: they are only
+        # ever added, so this finds every one those rows need.
+        reader = _Reader(self.path, _stored_layouts(self._db), _stored_shared(self._db))
+        try:
+            while rows := cursor.fetchmany(_CHUNK):
+                yield from reader.rows(rows)
+        finally:
+            _forget_seen()
 
     def _columns(self) -> Generator[Columns, None, None]:
         """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
@@ -986,7 +1081,7 @@ class EventStore:
         db = self._db
         db.execute("BEGIN")  # one read transaction: every chunk and layout from one state
         try:
-            reader = _Reader(self.path, _stored_layouts(db))
+            reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
             prev = GENESIS_HASH
             top = _top(db)
             for lo in range(0, top, _CHUNK):
@@ -1004,6 +1099,7 @@ class EventStore:
                 yield found
         finally:
             db.execute("ROLLBACK")  # it only read
+            _forget_seen()
 
     def load(
         self,
