@@ -32,7 +32,7 @@ from govops.exceptions import (
     LedgerError,
 )
 from govops.serialization import converter, from_json
-from govops.store import EventStore, _EventReader
+from govops.store import STORE_SCHEMA, EventStore, _EventReader
 from govops.tasks import (
     Category,
     CooperatingUnit,
@@ -468,13 +468,15 @@ def test_events_are_stored_positionally_in_their_kinds_layout(tmp_path: Path) ->
 
 
 def _as_objects(path: Path) -> None:
-    """Rewrite the events of the store at ``path`` as JSON objects and forget the layouts: a store
-    written before layouts existed."""
+    """Rewrite the events of the store at ``path`` as JSON objects with every value in place, and
+    forget the layouts and shared values: a store as govops 0.1.0 wrote it."""
     db = sqlite3.connect(path, isolation_level=None)
     with EventStore(path) as store:
         objects = [(json.dumps(converter.unstructure(e.event)), e.seq) for e in store.entries()]
     db.executemany("UPDATE entries SET event = ? WHERE seq = ?", objects)
     db.execute("DELETE FROM meta WHERE key LIKE 'layout:%'")
+    db.execute("DELETE FROM shared")
+    db.execute("UPDATE meta SET value = 'govops/1' WHERE key = 'schema'")
     db.close()
 
 
@@ -492,9 +494,12 @@ def test_events_stored_as_objects_are_read_and_appended_to(tmp_path: Path) -> No
     more = more.record(IssueRaised("T1", "i1"), actor="econ", at=START)
     with EventStore(path) as store:
         _assert_loads_back(store, ledger)
+        assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [("govops/1",)]
         store.save(more, expected_version=ledger.version)  # now both forms, in one file
         _assert_loads_back(store, more)
         assert store.verify() == more.version
+    # marked so that govops 0.1.0, which cannot read the new rows, refuses the file
+    assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [(STORE_SCHEMA,)]
     assert (
         _raw(path, "SELECT event FROM entries WHERE seq = 8")[0][0]
         == '["issue_raised","T1","i1",""]'

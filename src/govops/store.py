@@ -1,13 +1,16 @@
 """An SQLite event store for ledgers (an edge module: it touches files).
 
 One database file holds one ledger: a table of entries (one row per event, the event as JSON, the
-hash chain in two columns) and a small table of metadata (schema version, ledger policy, and the
-layout of each kind of event). An event is stored as a JSON array of its kind and its values, in
-the order its kind's layout names them (``["progress_reported","T1",40.0,null,"",[]]`` with the
-layout ``["task_id","percent","quantity","note","attachments"]``), which reads back about twice as
-fast as an object of named values; rows stored as objects, as earlier versions wrote them, are read
-too, and so is a layout other than the class's own. The hash chain covers the events, not this
-encoding. Writers use
+hash chain in two columns), a small table of metadata (schema version, ledger policy, and the
+layout of each kind of event) and a table of the values tasks share. An event is stored as a JSON
+array of its kind and its values, in the order its kind's layout names them
+(``["progress_reported","T1",40.0,null,"",[]]`` with the layout
+``["task_id","percent","quantity","note","attachments"]``), which reads back about twice as fast
+as an object of named values. A task's responsibility, deadline, source and plan are stored once
+each in the ``shared`` table and the task refers to them by ``id`` (``"responsibility":3``): tasks
+of one office share them. Rows stored as objects with every value in place, as earlier versions
+wrote them, are read too, and so is a layout other than the class's own. The hash chain covers the
+events, not this encoding. Writers use
 optimistic concurrency: ``append`` says which version it extends, and if another writer got there
 first it raises :class:`~govops.exceptions.ConcurrencyError` and writes nothing; the caller reloads
 and tries again. Each append is one transaction, so a crash or a killed process never leaves half a
@@ -77,7 +80,13 @@ from .tasks._canonical import GENESIS_HASH, check_link, rehash
 from .tasks._events import EVENT_TYPES, INLINE
 from .tasks._ledger import Columns
 
-__all__ = ["EventStore"]
+__all__ = ["STORE_SCHEMA", "EventStore"]
+
+STORE_SCHEMA = "govops-store/2"
+"""The mark of the store files this version writes (events stored positionally, shared values
+stored once). govops 0.1.0 refuses to open such a file, naming it. This version also reads the
+files 0.1.0 wrote, marked with the JSON schema ``"govops/1"``, and marks one anew when it first
+appends to it."""
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -816,17 +825,18 @@ class EventStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA_SQL)
             self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA,)
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (STORE_SCHEMA,)
             )
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open the event store at {str(self.path)!r}: {exc}") from exc
-        if row[0] != SCHEMA:
+        if row[0] not in (STORE_SCHEMA, SCHEMA):
             self._db.close()
             raise LedgerError(
                 f"the event store at {str(self.path)!r} has schema {row[0]!r}; "
-                f"this version of govops reads {SCHEMA!r}"
+                f"this version of govops reads {STORE_SCHEMA!r} and {SCHEMA!r}"
             )
+        self._marked = row[0] == STORE_SCHEMA
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -900,6 +910,8 @@ class EventStore:
                         f"entry seq={first.seq} does not continue the stored chain at version "
                         f"{version}"
                     )
+            if rows and not self._marked:  # a file of govops 0.1.0, which cannot read what follows
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (STORE_SCHEMA,))
             layouts = self._layouts_for(rows)  # read or stored in this transaction
             shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
@@ -917,6 +929,7 @@ class EventStore:
             raise
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._shared.update(shared)
+        self._marked = self._marked or bool(rows)
         return version + len(rows)
 
     def _refer(self, task: dict[str, Any], shared: dict[str, int]) -> None:
