@@ -473,7 +473,9 @@ class _EventReader:
 
     ``builders`` holds, per kind of plain event, the keys its JSON has when govops wrote it and
     the function that builds it from their values (see :func:`_slot_builder`); a document with
-    other keys, or of another kind, takes the general path.
+    other keys, or of another kind, takes the general path. ``layouts`` and ``shared`` are what a
+    store keeps beside its rows: the layout of each kind stored positionally, and the values tasks
+    refer to by id (see "the stored form of events" below).
     """
 
     __slots__ = (
@@ -737,8 +739,8 @@ class _Reader:
 # An event is stored positionally, as ``[kind, value, …]``: its values in the order of the fields
 # its kind had when the store first met it, its *layout*, kept in the meta table under
 # ``layout:<kind>`` (a JSON array of field names). Parsing an array of values is about twice as
-# fast as parsing an object of named ones (a progress report: 0.7 µs against 1.95 µs), the file is a
-# third smaller, and the layout keeps every row readable whatever fields a later version gives the
+# fast as parsing an object of named ones (a progress report: 0.7 µs against 1.95 µs), the file is
+# smaller, and the layout keeps every row readable whatever fields a later version gives the
 # class. An event whose keys are not its kind's stored layout is stored as the JSON object the
 # govops converter makes of it, as every row was before layouts existed; both forms are read.
 

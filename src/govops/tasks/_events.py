@@ -79,7 +79,7 @@ def inline(function: Callable[..., Any], when: str, value: str = "{v}") -> None:
     holds of the value (written ``{v}``), the converter returns ``value`` (an expression too) and
     the validator passes. ``when`` must be a sufficient condition, no more.
 
-    A replay builds a million events, and calling these small functions is a third of the cost
+    A replay builds a million events, and calling these small functions is a fifth of the cost
     of building one; the store's event builder tests ``when`` inline instead, and calls the
     function for every other value (``govops.store._init_lines``). The function stays the
     definition; tests hold the two together.
