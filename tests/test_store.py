@@ -506,6 +506,26 @@ def test_events_stored_as_objects_are_read_and_appended_to(tmp_path: Path) -> No
     )
 
 
+def test_a_store_written_before_this_format_is_read_and_appended_to(tmp_path: Path) -> None:
+    """golden/store_govops1.db: golden/ledger.json saved by govops as of 2ca367e, which wrote
+    every event as a JSON object and marked the file govops/1, with no shared table."""
+    path = tmp_path / "old.db"
+    path.write_bytes((GOLDEN / "store_govops1.db").read_bytes())
+    ledger = from_json((GOLDEN / "ledger.json").read_text(encoding="utf-8"), calendar=CAL)
+    assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [("govops/1",)]
+    with EventStore(path) as store:
+        _assert_loads_back(store, ledger)
+        assert store.verify() == ledger.version
+        first = ledger.state(ledger.states()[0].task.id).task
+        more = ledger.record(TaskAssigned(attrs.evolve(first, id="NEW")), actor="office",
+                             at=ledger.entries[-1].at)  # fmt: skip
+        store.save(more, expected_version=ledger.version)
+        _assert_loads_back(store, more)
+    assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [(STORE_SCHEMA,)]
+    (text,) = _raw(path, "SELECT event FROM entries WHERE seq = ?", more.version)[0]
+    assert type(json.loads(text)[1]["responsibility"]) is int  # the new row in the new form
+
+
 def test_a_stored_layout_other_than_the_class_s_own_is_read_by_name(tmp_path: Path) -> None:
     """A store written by a version of govops whose progress reports had their fields in another
     order: its rows read by their layout, and new rows of that kind are stored as objects."""
