@@ -88,6 +88,15 @@ def small_ledger(n_tasks: int = 3) -> Ledger:
     return ledger
 
 
+def _raw(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    """Run ``sql`` on the file at ``path`` behind govops' back, committed at once; its rows."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     ledger = small_ledger()
     path = tmp_path / "ledger.db"
@@ -212,10 +221,8 @@ def test_a_policy_stored_without_cover_windows_gains_them(tmp_path: Path) -> Non
     ledger = small_ledger(1)
     with EventStore(path) as store:
         store.save(ledger, expected_version=0)
-    raw = sqlite3.connect(path)
-    (text,) = raw.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+    ((text,),) = _raw(path, "SELECT value FROM meta WHERE key = 'policy'")
     assert "cover" not in json.loads(text)
-    raw.close()
     windows = (_window("p-wang", "p-li", dt.date(2026, 4, 1)),)
     wider = Ledger.from_entries(ledger.entries, calendar=CAL, policy=LedgerPolicy(cover=windows))
     with EventStore(path) as store:
@@ -237,10 +244,7 @@ def test_tampering_with_the_file_is_detected(tmp_path: Path, sql: str) -> None:
     path = tmp_path / "l.db"
     with EventStore(path) as store:
         store.save(small_ledger(), expected_version=0)
-    raw = sqlite3.connect(path)
-    raw.execute(sql)
-    raw.commit()
-    raw.close()
+    _raw(path, sql)
     with EventStore(path) as store:
         with pytest.raises(IntegrityError):
             store.verify()
@@ -251,10 +255,7 @@ def test_tampering_with_the_file_is_detected(tmp_path: Path, sql: str) -> None:
 def test_a_file_of_another_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "l.db"
     EventStore(path).close()
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE meta SET value = 'govops/0' WHERE key = 'schema'")
-    raw.commit()
-    raw.close()
+    _raw(path, "UPDATE meta SET value = 'govops/0' WHERE key = 'schema'")
     with pytest.raises(LedgerError, match="govops/0"):
         EventStore(path)
 
@@ -416,10 +417,7 @@ def test_loading_verifies_by_default_and_can_trust_the_file(tmp_path: Path) -> N
     path = tmp_path / "l.db"
     with EventStore(path) as store:
         store.save(small_ledger(), expected_version=0)
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE entries SET reason = 'rewritten' WHERE seq = 2")
-    raw.commit()
-    raw.close()
+    _raw(path, "UPDATE entries SET reason = 'rewritten' WHERE seq = 2")
     with EventStore(path) as store:
         with pytest.raises(IntegrityError, match="seq=2"):
             store.load(calendar=CAL)
@@ -441,14 +439,6 @@ def _assert_loads_back(store: EventStore, ledger: Ledger) -> None:
 
 
 # -- the stored form of events --------------------------------------------------------------------
-
-
-def _raw(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        return db.execute(sql, args).fetchall()
-    finally:
-        db.close()
 
 
 def test_events_are_stored_positionally_in_their_kinds_layout(tmp_path: Path) -> None:
@@ -1227,10 +1217,7 @@ def test_a_loaded_last_hash_of_any_form_reads_back_as_stored(tmp_path: Path, dig
     ledger = small_ledger(1)
     with EventStore(path) as store:
         store.save(ledger, expected_version=0)
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE entries SET hash = ? WHERE seq = 3", (digest,))
-    raw.commit()
-    raw.close()
+    _raw(path, "UPDATE entries SET hash = ? WHERE seq = 3", digest)
     with EventStore(path) as store:
         trusted = store.load(calendar=CAL, verify=False)  # the last hash links to nothing
         with pytest.raises(IntegrityError, match="seq=3"):
@@ -1392,10 +1379,8 @@ def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
     path = tmp_path / "l.db"
     with EventStore(path) as store:
         store.save(_varied_ledger(), expected_version=0)
-    raw = sqlite3.connect(path)
-    raw.executescript(sql)
-    raw.commit()
-    raw.close()
+    with contextlib.closing(sqlite3.connect(path)) as raw:
+        raw.executescript(sql)  # some are several statements
     with EventStore(path) as store, pytest.raises(IntegrityError, match=message):
         store.load(calendar=CAL, verify=False)
 
@@ -1412,11 +1397,8 @@ def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     ledger = _varied_ledger()
     with EventStore(path) as store:
         store.save(ledger, expected_version=0)
-    raw = sqlite3.connect(path)
-    raw.execute("UPDATE entries SET hash = ? WHERE seq = ?", (digest, seq))
-    raw.execute("UPDATE entries SET prev_hash = ? WHERE seq = ?", (digest, seq + 1))
-    raw.commit()
-    raw.close()
+    _raw(path, "UPDATE entries SET hash = ? WHERE seq = ?", digest, seq)
+    _raw(path, "UPDATE entries SET prev_hash = ? WHERE seq = ?", digest, seq + 1)
     with EventStore(path) as store:
         trusted = store.load(calendar=CAL, verify=False)  # the links hold, the hash is odd
         with pytest.raises(IntegrityError, match=f"seq={seq}"):
