@@ -500,6 +500,30 @@ class TestWarnings:
         after = ledger.warning("T1", now=at(3, 16))
         assert after is None or after.level is not Light.RED
 
+    def test_only_tasks_that_need_them_keep_the_rarely_used_fields(self) -> None:
+        # What keeps a plain task small: its track has no rare part until one of those fields
+        # takes another value than its default, and the state reads the same either way.
+        ledger = started(task("T1", deadline=Deadline.on(D(2026, 3, 10))), task("T2"))
+        ledger = ledger.record(ProgressReported("T2", percent=20), actor="econ", at=at(3, 5))
+        ledger = ledger.record(TaskCompleted("T2"), actor="econ", at=at(3, 6))  # clears a latch
+        tracks = ledger._tracks()
+        assert tracks["T1"].rare is None and tracks["T2"].rare is None
+        plain = ledger.state("T2")
+        assert (plain.latched_at, plain.reports_since_latch, plain.paused) == (None, (), ())
+        new = Deadline.on(D(2026, 3, 31))
+        ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 12))
+        assert tracks["T1"].rare is not None
+        ledger = ledger.record(DeadlineChangeApproved("T1"), actor="p-wang", at=at(3, 13))
+        ledger = ledger.record(ProgressReported("T1", percent=30), actor="econ", at=at(3, 16))
+        latched = ledger.state("T1")
+        assert latched.latched_at == at(3, 13) and latched.deadline_changes == 1
+        assert latched.pending_deadline is None
+        assert latched.reports_since_latch == ((D(2026, 3, 16), 30.0),)
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 17))
+        done = ledger.state("T1")
+        assert (done.latched_at, done.reports_since_latch) == (None, ())
+        assert tracks["T2"].rare is None
+
     def test_a_warning_issued_directly_raises_the_colour(self) -> None:
         ledger = started(task(deadline=Deadline.on(D(2026, 6, 30))))
         ledger = ledger.record(ProgressReported("T1", percent=20), actor="econ", at=at(3, 3))

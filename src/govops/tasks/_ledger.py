@@ -838,7 +838,7 @@ class Ledger:
 
     def _effective_due(self, t: _Track, today: dt.date) -> dt.date:
         """The due date in force on ``today``, counting an ongoing suspension that stops the clock."""
-        if t.suspended_since is not None:
+        if t.rare is not None and t.rare.suspended_since is not None:
             pauses = self._pauses(t, today)
             if len(pauses) > len(t.paused):  # the clock stands still now
                 return extended_due(t.task.deadline, t.deadline_since, pauses, self._log.ctx)
@@ -1007,12 +1007,18 @@ class Ledger:
             if not t.open:
                 continue
             plan = t.task.plan
+            rare = t.rare
             if (
                 fast
-                and t.issued_warning is None
-                and t.latched_at is None
-                and t.suspended_since is None
-                and not t.paused
+                and (
+                    rare is None
+                    or (
+                        rare.issued_warning is None
+                        and rare.latched_at is None
+                        and rare.suspended_since is None
+                        and not rare.paused
+                    )
+                )
                 and (plan is None or not plan.milestones)
             ):
                 # The common case, computed here exactly as _light would (a property test holds
@@ -1065,7 +1071,7 @@ class Ledger:
     ) -> WarningLight | None:
         if not t.open:
             return None
-        due = t.due if t.suspended_since is None else self._effective_due(t, today)
+        due = self._effective_due(t, today)
         wd = self._log.ctx.wd
         found: list[tuple[Light, str]] = []
         if t.issued_warning is not None:
