@@ -483,6 +483,7 @@ class _EventReader:
         "_converter",
         "_hooks",
         "_shared",
+        "assigned_directly",
         "builders",
         "layouts",
         "plain",
@@ -506,6 +507,13 @@ class _EventReader:
         self._classes: dict[str, type[Event]] = {}  # kind -> class, for the others
         self._hooks: dict[type, Callable[[Any, Any], Any]] = {}  # class -> its structure hook
         self.share: Callable[[Any, Any], Any] = _shared_values()  # one object per value
+        # Whether TaskAssigned is stored as ["task_assigned", task], in its class's own layout
+        # (see assigned()).
+        self.assigned_directly = (
+            self.layouts.get(TaskAssigned.kind) == ("task",)
+            and EVENT_TYPES.get(TaskAssigned.kind) is TaskAssigned
+            and tuple(a.name for a in attrs.fields(TaskAssigned) if a.init) == ("task",)
+        )
 
     def __call__(self, data: Any) -> Event:
         if type(data) is list:
@@ -548,6 +556,20 @@ class _EventReader:
         fields = {k: v for k, v in data.items() if k != "type"}
         event: Event = hook(fields, cls)
         return event
+
+    def assigned(self, task: dict[str, Any]) -> Event | None:
+        """The TaskAssigned of the unstructured ``task`` stored as ``["task_assigned", task]``,
+        built as the general path builds it (the shared values put back, the task by the replay
+        converter's hook, the event by its class) without that path's detours: a dict of named
+        values, the dispatch on its kind, cattrs' hook for the event. ``None`` when any of it
+        fails; the general path then decodes the document again and says what is wrong."""
+        if self._converter is None:
+            self._converter = _replay_converter()
+        try:
+            self._resolve(task)
+            return TaskAssigned(self._converter.get_structure_hook(Task)(task, Task))
+        except Exception:  # decoded again by the general path, which says what is wrong
+            return None
 
     def _resolve(self, task: dict[str, Any]) -> None:
         """Put back into an unstructured task the shared values it refers to by id: the same
@@ -642,6 +664,7 @@ class _Reader:
         """The events of parsed JSON ``documents``."""
         read = self._events
         builders, positional, share = read.builders, read.positional, read.share
+        direct, assigned_kind = read.assigned_directly, TaskAssigned.kind
         events: list[Event] = []
         add = events.append
         for data in documents:
@@ -653,6 +676,12 @@ class _Reader:
                 if fits is not None and len(data) == fits[0]:
                     add(fits[1](data, share))
                     continue
+                if kind == assigned_kind and direct and len(data) == 2 and type(data[1]) is dict:
+                    event = read.assigned(data[1])
+                    if event is not None:
+                        share(event.task_id, event.task_id)  # as below
+                        add(event)
+                        continue
             else:
                 kind = data.get("type") if type(data) is dict else None
                 found = builders.get(kind) if type(kind) is str else None

@@ -784,7 +784,7 @@ class _Run:
             approvals,
             t.start,
             t.due,
-            t.paused if t.rare is not None else (),  # a plain track has no pauses
+            t.paused,
             percent if percent else str(percent),
             assigned,
             anchor,
