@@ -615,7 +615,7 @@ _ROWS_SQL = (
 )
 _CHUNK_SQL = (
     "SELECT count(*), group_concat(at, ','), json_group_array(actor), json_group_array(reason), "
-    "group_concat(event, ','), group_concat(prev_hash, ' '), group_concat(hash, ' ') "
+    "'[' || group_concat(event, ',') || ']', group_concat(prev_hash, ' '), group_concat(hash, ' ') "
     "FROM entries WHERE seq > ? AND seq <= ?"
 )
 
@@ -708,7 +708,7 @@ class _Reader:
         if digests.hex(" ", 32) != hashes or prevs != (prev + " " + hashes)[:-65]:
             return None
         at_texts = at_text.split(",")
-        documents = json.loads("[" + events_text + "]")
+        documents = json.loads(events_text)  # a JSON array: SQLite added the brackets
         actors = json.loads(actors_json)
         reasons = json.loads(reasons_json)
         if not len(at_texts) == len(documents) == len(actors) == len(reasons) == n:

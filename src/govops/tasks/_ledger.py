@@ -527,6 +527,7 @@ class Ledger:
         log = ledger._log
         ctx = log.ctx
         tracks = log.tracks
+        handlers = HANDLERS
         kept: list[Entry] = []
         log.kept = kept  # see _Log
         keep = kept.append
@@ -549,7 +550,7 @@ class Ledger:
             if last_at is not None and at < last_at:
                 raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
             track = tracks.get(event.task_id)
-            handler = HANDLERS.get(type(event))
+            handler = handlers.get(type(event))
             if track is not None and handler is not None:
                 handler(track, event, at, actor, ctx)
                 track.version = seq
