@@ -358,6 +358,14 @@ class TestHashChain:
         with pytest.raises(IntegrityError):
             Ledger.from_entries(entries, calendar=CAL)
 
+    @pytest.mark.parametrize("when", [dt.datetime(2026, 3, 2, 8), "2026-03-02T08:00:00+08:00"])
+    def test_an_entry_whose_time_is_not_aware_is_refused_naming_it(self, when: object) -> None:
+        entries = list(started().entries)
+        entries[0] = attrs.evolve(entries[0], at=when)
+        for verify in (True, False):
+            with pytest.raises(InvalidInputError, match=r"seq=1 has at=.*expected an aware"):
+                Ledger.from_entries(entries, calendar=CAL, verify=verify)
+
 
 class TestTimeTravel:
     def test_state_at_any_past_moment(self) -> None:

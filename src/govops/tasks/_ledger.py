@@ -528,26 +528,29 @@ class Ledger:
         ctx = log.ctx
         tracks = log.tracks
         handlers = HANDLERS
-        kept: list[Entry] = []
-        log.kept = kept  # see _Log
-        keep = kept.append
+        kept = log.kept = list(items)  # see _Log; a refused entry leaves a ledger never returned
         prev = GENESIS_HASH
-        last_at: dt.datetime | None = None
+        last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
         # As in _from_columns, log.append() inlined (the same lines, kept apart on purpose: a call
         # per entry is what the inlining saves).
-        for expected, item in enumerate(items, start=1):
+        for expected, item in enumerate(kept, start=1):
             if type(item) is not Entry:
                 raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
             seq = item.seq
             event = item.event
             at = item.at
             actor = item.actor
-            keep(item)  # a refused entry leaves a ledger that is never returned
             if seq != expected or item.prev_hash != prev:
                 check_link(seq, expected, item.prev_hash, prev)  # which says what is wrong
+            try:
+                earlier = at < last_at
+            except TypeError:  # naive, or not a time
+                raise InvalidInputError(
+                    f"entry seq={seq} has at={at!r}; expected an aware datetime"
+                ) from None
             if verify:
                 _check_hash(seq, rehash(item), item.hash)
-            if last_at is not None and at < last_at:
+            if earlier:
                 raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
             track = tracks.get(event.task_id)
             handler = handlers.get(type(event))
