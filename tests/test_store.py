@@ -1208,7 +1208,15 @@ def test_ledgers_differing_in_one_field_of_one_entry_are_not_equal() -> None:
 def test_loaded_times_keep_their_offsets_and_share_one_zone(tmp_path: Path) -> None:
     utc = dt.timezone.utc
     ledger = Ledger(calendar=CAL)
-    times = [START, START.astimezone(utc), START.astimezone(dt.timezone(dt.timedelta(hours=8)))]
+    offsets = [None, 0, 8 * 60, 330, 8 * 60, -180, 330, 330]  # minutes; None: the calendar's zone
+    times = [
+        START + dt.timedelta(microseconds=i)
+        if minutes is None
+        else (START + dt.timedelta(microseconds=i)).astimezone(
+            dt.timezone(dt.timedelta(minutes=minutes))
+        )
+        for i, minutes in enumerate(offsets)
+    ]
     for i, at in enumerate(times):
         ledger = ledger.record(TaskAssigned(task(f"T{i}")), actor="office", at=at)
     with EventStore(tmp_path / "l.db") as store:
@@ -1217,8 +1225,12 @@ def test_loaded_times_keep_their_offsets_and_share_one_zone(tmp_path: Path) -> N
     assert [repr(e.at) for e in loaded.entries] == [
         repr(dt.datetime.fromisoformat(at.isoformat())) for at in times
     ]
-    assert loaded.entries[0].at.tzinfo is loaded.entries[2].at.tzinfo
-    assert loaded.entries[1].at.tzinfo is utc
+    zones = [e.at.tzinfo for e in loaded.entries]
+    assert zones[1] is utc
+    for i, zone in enumerate(zones):  # one object per offset
+        assert [j for j, other in enumerate(zones) if other is zone] == [
+            j for j, other in enumerate(zones) if other == zone
+        ], i
 
 
 def test_a_ledger_pickles_as_its_entries() -> None:
