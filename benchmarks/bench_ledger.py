@@ -74,7 +74,12 @@ def build(n_tasks: int, *, distinct_times: bool = False) -> Ledger:
     every entry has its own time, a microsecond after the one before in its round, as a host
     recording each event when it happens would give them.
     """
-    tick = dt.timedelta(microseconds=1 if distinct_times else 0)
+
+    def when(at: dt.datetime, k: int) -> dt.datetime:
+        """``k`` microseconds after ``at`` with distinct times, else ``at`` itself (adding a zero
+        delta would still make a new object per entry)."""
+        return at + dt.timedelta(microseconds=k) if distinct_times else at
+
     ledger = Ledger(calendar=CAL)
     start = dt.date(2026, 1, 5)
     dues = [dt.date(2026, 3, 1) + dt.timedelta(days=i % 300) for i in range(n_tasks)]
@@ -91,7 +96,7 @@ def build(n_tasks: int, *, distinct_times: bool = False) -> Ledger:
         )
         at = T0 + dt.timedelta(seconds=i)
         ledger = ledger.record(TaskAssigned(task), actor="office", at=at)
-        ledger = ledger.record(TaskAccepted(task.id), actor="unit", at=at + tick)
+        ledger = ledger.record(TaskAccepted(task.id), actor="unit", at=when(at, 1))
     # Progress in rounds so that entries stay in time order across tasks.
     for round_ in range(1, 8):
         at = T0 + dt.timedelta(days=27 * round_)
@@ -100,13 +105,13 @@ def build(n_tasks: int, *, distinct_times: bool = False) -> Ledger:
             share = (at.date() - start).days / max(1, (dues[i] - start).days)
             pct = min(99.0, round(100 * share * pace, 1))
             ledger = ledger.record(
-                ProgressReported(f"T{i:06d}", percent=pct), actor="unit", at=at + i * tick
+                ProgressReported(f"T{i:06d}", percent=pct), actor="unit", at=when(at, i)
             )
     at = T0 + dt.timedelta(days=190)
     for i in range(n_tasks):
         finished = dues[i] < at.date() and i % 10 != 0
         event = TaskCompleted(f"T{i:06d}") if finished else IssueRaised(f"T{i:06d}", "i1")
-        ledger = ledger.record(event, actor="unit", at=at + i * tick)
+        ledger = ledger.record(event, actor="unit", at=when(at, i))
     return ledger
 
 

@@ -255,8 +255,8 @@ class TaskState:
 _STATE_FIELDS = tuple(a.name for a in attrs.fields(TaskState))
 
 
-# Milestones reached and notes start empty, and most tasks keep them so: one shared empty frozenset rather than two
-# of 216 bytes per task (CPython makes a new one per call).
+# Milestones reached and notes start empty, and most tasks keep them so: one shared empty
+# frozenset rather than a new one of 216 bytes each (CPython makes a new one per call).
 _NONE: frozenset[Any] = frozenset()
 
 # The fields of a task state that most tasks never change from their first value: a track keeps
