@@ -33,6 +33,7 @@ from govops.tasks import (
     DeadlineChangeApproved,
     DeadlineChangeRejected,
     DeadlineChangeRequested,
+    Entry,
     Event,
     IssueRaised,
     IssueResolved,
@@ -65,6 +66,7 @@ from govops.tasks import (
     WarningWithdrawn,
     register_event_type,
 )
+from govops.tasks._canonical import entry_hash
 from govops.tasks._events import EVENT_TYPES
 
 CAL = gc.calendar("CN")
@@ -365,6 +367,53 @@ class TestHashChain:
         for verify in (True, False):
             with pytest.raises(InvalidInputError, match=r"seq=1 has at=.*expected an aware"):
                 Ledger.from_entries(entries, calendar=CAL, verify=verify)
+
+    def test_a_rebuilt_ledger_applies_every_kind_of_report_as_recording_does(self) -> None:
+        # A rebuild takes a short cut for the usual report (a percentage, a task in progress,
+        # nothing latched); every other goes the way recording goes.
+        ledger = started(
+            task("T1"),
+            task("T2", target_quantity=40, quantity_unit="km"),
+            task("T3", deadline=Deadline.on(D(2026, 3, 10))),
+        )
+        ledger = ledger.record(ProgressReported("T1", percent=10), actor="econ", at=at(3, 5))
+        ledger = ledger.record(ProgressReported("T2", quantity=10), actor="econ", at=at(3, 5))
+        ledger = ledger.record(
+            ProgressReported("T2", percent=30, quantity=12), actor="econ", at=at(3, 6)
+        )
+        ledger = ledger.record(ProgressReported("T2", percent=35), actor="econ", at=at(3, 7))
+        new = Deadline.on(D(2026, 3, 31))
+        ledger = ledger.record(DeadlineChangeRequested("T3", new), actor="econ", at=at(3, 12))
+        ledger = ledger.record(DeadlineChangeApproved("T3"), actor="p-wang", at=at(3, 13))
+        for day, percent in ((16, 20.0), (17, 90.0)):  # reported while latched
+            ledger = ledger.record(
+                ProgressReported("T3", percent=percent), actor="e", at=at(3, day)
+            )
+        ledger = ledger.record(ProgressReported("T1", percent=-0.0), actor="econ", at=at(3, 18))
+        for verify in (True, False):
+            rebuilt = Ledger.from_entries(ledger.entries, calendar=CAL, verify=verify)
+            assert rebuilt.states() == ledger.states()
+        assert ledger.state("T2").quantity == 12.0 and ledger.state("T2").percent == 35.0
+        assert ledger.state("T3").reports_since_latch == (
+            (D(2026, 3, 16), 20.0),
+            (D(2026, 3, 17), 90.0),
+        )
+        # A report on a task not yet accepted is refused as recording refuses it.
+        assigned = Ledger(calendar=CAL).record(TaskAssigned(task("T9")), actor="o", at=at(3, 2))
+        with pytest.raises(InvalidTransitionError) as recorded:
+            assigned.record(ProgressReported("T9", percent=5), actor="econ", at=at(3, 3))
+        first = assigned.entries[0]
+        report = ProgressReported("T9", percent=5)
+        digest = entry_hash(
+            seq=2, event=report, at=at(3, 3), actor="econ", reason="", prev_hash=first.hash
+        )
+        entries = [
+            first,
+            Entry(2, report, at=at(3, 3), actor="econ", prev_hash=first.hash, hash=digest),
+        ]
+        with pytest.raises(InvalidTransitionError) as rebuilt_error:
+            Ledger.from_entries(entries, calendar=CAL, verify=False)
+        assert str(rebuilt_error.value) == str(recorded.value)
 
 
 class TestTimeTravel:

@@ -856,6 +856,37 @@ def _ledger_from(steps: list[tuple[int, int, int]]) -> Ledger:
     return ledger
 
 
+def test_a_replay_applies_every_kind_of_report_as_recording_does(tmp_path: Path) -> None:
+    # A replay takes a short cut for the usual report (a percentage, a task in progress, nothing
+    # latched); a report by quantity, or on a task whose red light latched, goes the way
+    # recording goes.
+    ledger = Ledger(calendar=CAL)
+    soon = attrs.evolve(task("T1"), deadline=Deadline.on(dt.date(2026, 3, 4)))
+    measured = attrs.evolve(task("T2"), target_quantity=40.0, quantity_unit="km")
+    for t in (soon, measured):
+        ledger = ledger.record(TaskAssigned(t), actor="office", at=START)
+        ledger = ledger.record(TaskAccepted(t.id), actor="econ", at=START)
+    later = START + dt.timedelta(days=7)  # T1 is overdue: extending it latches its red light
+    ledger = ledger.record(
+        DeadlineChangeRequested("T1", Deadline.on(dt.date(2026, 3, 31))), actor="econ", at=later
+    )
+    ledger = ledger.record(DeadlineChangeApproved("T1"), actor="office", at=later)
+    for k, event in enumerate(
+        [
+            ProgressReported("T1", percent=20.0),
+            ProgressReported("T2", quantity=10.0),
+            ProgressReported("T1", percent=30.0),
+            ProgressReported("T2", percent=50.0),
+        ]
+    ):
+        ledger = ledger.record(event, actor="econ", at=later + dt.timedelta(hours=k))
+    assert len(ledger.state("T1").reports_since_latch) == 2
+    assert ledger.state("T2").quantity == 10.0
+    with EventStore(tmp_path / "l.db") as store:
+        store.save(ledger, expected_version=0)
+        _assert_loads_back(store, ledger)
+
+
 def test_loaded_tasks_share_equal_responsibilities_and_deadlines(tmp_path: Path) -> None:
     ledger = Ledger(calendar=CAL)
     for i in range(4):

@@ -540,6 +540,8 @@ def _plan_approved(t: _Track, e: PlanApproved, at: dt.datetime, actor: str, ctx:
 
 
 def _progress(t: _Track, e: ProgressReported, at: dt.datetime, actor: str, ctx: Context) -> None:
+    # Ledger._replay and Ledger._from_columns inline what this does with a percentage reported on
+    # a task in progress whose track has no rare part: keep them in step.
     if t.status is not Status.IN_PROGRESS:  # _require inlined: the most frequent event
         raise _refuse(t, e, "the task is accepted and in progress (accept it first)")
     value = e.percent
