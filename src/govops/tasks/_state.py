@@ -279,10 +279,11 @@ _RARE_DEFAULTS: dict[str, Any] = {
 }
 
 
-class _Rare:
-    """The fields of a track that most tasks leave at their first value (``_RARE_DEFAULTS``)."""
+class _RareFields:
+    """The types of the fields most tasks leave at their first value (``_RARE_DEFAULTS``), for
+    :class:`_Rare`, which keeps them, and :class:`_Track`, which reads them through it."""
 
-    __slots__ = tuple(_RARE_DEFAULTS)
+    __slots__ = ()
 
     quantity: float | None
     pending_plan: Plan | None
@@ -298,6 +299,12 @@ class _Rare:
     latched_at: dt.datetime | None
     reports_since_latch: tuple[tuple[dt.date, float], ...]
     notes: frozenset[Hashable]
+
+
+class _Rare(_RareFields):
+    """The fields of a track that most tasks leave at their first value (``_RARE_DEFAULTS``)."""
+
+    __slots__ = tuple(_RARE_DEFAULTS)
 
     def __init__(self) -> None:
         for name, value in _RARE_DEFAULTS.items():
@@ -325,7 +332,7 @@ def _rare_field(name: str) -> property:
     return property(get, set_, doc=f"The track's {name} (kept in its rare part).")
 
 
-class _Track:
+class _Track(_RareFields):  # the rare fields: properties, set below the class
     """The mutable working copy of a TaskState, private to a ledger's projection.
 
     Besides the state's fields it caches ``open`` (the status is open) and ``snapshot`` (the frozen
@@ -371,22 +378,6 @@ class _Track:
     open: bool
     rare: _Rare | None
     snapshot: TaskState | None
-
-    # Kept in rare, as _Rare declares them (properties, set below the class).
-    quantity: float | None
-    pending_plan: Plan | None
-    pending_deadline: Deadline | None
-    deadline_changes: int
-    milestones_reached: frozenset[str]
-    suspended_since: dt.datetime | None
-    suspended_working_days: int
-    paused: tuple[tuple[dt.date, dt.date], ...]
-    confirmed_as_deputy_for: str | None
-    cancelled_at: dt.datetime | None
-    issued_warning: Light | None
-    latched_at: dt.datetime | None
-    reports_since_latch: tuple[tuple[dt.date, float], ...]
-    notes: frozenset[Hashable]
 
     @property
     def plan_status(self) -> PlanStatus:
