@@ -437,7 +437,8 @@ class Ledger:
 
         The sequence numbers and the links between hashes are always checked, and every event is
         checked against the state machine; ``verify=True`` (the default) also recomputes every hash.
-        Raises :class:`~govops.exceptions.IntegrityError` on a broken chain.
+        Raises :class:`~govops.exceptions.IntegrityError` on a broken chain and
+        :class:`~govops.exceptions.InvalidInputError` for an entry whose time is not aware.
         """
         return cls._replay(entries, calendar=calendar, policy=policy, verify=verify)
 
