@@ -59,6 +59,7 @@ from govops.tasks import (
     TaskReassigned,
     TaskReopened,
     TaskResumed,
+    TaskState,
     TaskSuspended,
     Unit,
     WarningIssued,
@@ -580,6 +581,27 @@ class TestWarnings:
         done = ledger.state("T1")
         assert (done.latched_at, done.reports_since_latch) == (None, ())
         assert tracks["T2"].rare is None
+
+    def test_a_frozen_state_holds_every_field_of_its_track(self) -> None:
+        # freeze() is generated code that sets TaskState's slots; it must give what gathering
+        # the fields by name for TaskState(...) gives, with a rare part and without one.
+        ledger = started(task("T1", deadline=Deadline.on(D(2026, 3, 10))), task("T2"))
+        ledger = ledger.record(ProgressReported("T2", percent=20), actor="econ", at=at(3, 5))
+        new = Deadline.on(D(2026, 3, 31))
+        ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 12))
+        ledger = ledger.record(TaskSuspended("T1"), actor="econ", at=at(3, 13))
+        tracks = ledger._tracks()
+        assert tracks["T1"].rare is not None and tracks["T2"].rare is None
+        names = [a.name for a in attrs.fields(TaskState)]
+        for track in tracks.values():
+            state = track.freeze()
+            assert type(state) is TaskState
+            assert state == TaskState(**{name: getattr(track, name) for name in names})
+            assert track.freeze() is state  # kept until the next event
+            with pytest.raises(attrs.exceptions.FrozenInstanceError):
+                state.percent = 0.0  # type: ignore[misc]
+        assert ledger.state("T1").pending_deadline == new
+        assert ledger.state("T1").status is Status.SUSPENDED
 
     def test_a_warning_issued_directly_raises_the_colour(self) -> None:
         ledger = started(task(deadline=Deadline.on(D(2026, 6, 30))))

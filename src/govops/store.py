@@ -38,13 +38,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import inspect
 import itertools
 import json
 import marshal
 import os
 import sqlite3
-import types
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -77,8 +75,9 @@ from .tasks import (
     WorkingCalendar,
 )
 from .tasks._canonical import GENESIS_HASH, check_link, rehash
-from .tasks._events import EVENT_TYPES, INLINE
+from .tasks._events import EVENT_TYPES
 from .tasks._ledger import Columns
+from .tasks._slots import init_lines
 
 __all__ = ["STORE_SCHEMA", "EventStore"]
 
@@ -126,7 +125,7 @@ def _dumps(value: Any) -> str:
 #
 # * Events whose fields are all plain (str, number, str tuple, enum) are built from their JSON
 #   values without cattrs' dispatch in between, slot by slot by code generated from the class's
-#   attrs fields (_init_lines, _slot_builder): attrs' frozen __init__ sets every field through
+#   attrs fields (init_lines, _slot_builder): attrs' frozen __init__ sets every field through
 #   object.__setattr__, a detour that costs as much as the checks. A document whose keys are not
 #   exactly the ones govops writes, in its order, goes to the class's __init__ instead.
 # * A task's responsibility, deadline, source and plan are usually the same as another task's (the
@@ -273,7 +272,7 @@ def _direct_hook(
             plan.append((a.name, 1, (shared[candidate], candidate, optional)))
     # Straight-line code rather than a loop over the plan: a task has fifteen fields, and this
     # runs once per assignment of a replay. Same checks, same order, same fallbacks; the task is
-    # then built slot by slot when _init_lines can (else by its __init__).
+    # then built slot by slot when init_lines can (else by its __init__).
     namespace: dict[str, Any] = {
         "names": frozenset(name for name, _, _ in plan),
         "fallback": fallback,
@@ -313,7 +312,7 @@ def _direct_hook(
                 "    else:",
                 "        return fallback(data, target)",
             ]
-    init = _init_lines(cls, namespace)
+    init = init_lines(cls, namespace)
     namespace["target"] = cls
     if init is None:
         arguments = ", ".join(f"{name}=v_{name}" for name, _, _ in plan)
@@ -352,91 +351,17 @@ def _entry_slots() -> tuple[Callable[[Entry, Any], None], ...] | None:
 _ENTRY_SLOTS = _entry_slots()
 
 
-@attrs.frozen
-class _Frozen:
-    """Only here to find the ``__setattr__`` attrs gives frozen classes."""
-
-
-_FROZEN_SETATTR = _Frozen.__setattr__
-
-
-def _init_lines(cls: type, namespace: dict[str, Any]) -> list[str] | None:
-    """Lines of Python that build ``self``, a ``cls``, from the locals ``v_<field>`` exactly as its
-    attrs ``__init__`` would, slot by slot (what they need is added to ``namespace``).
-
-    They run every converter, every validator and the post-init hook, in the order the generated
-    ``__init__`` runs them, with the same arguments, so they accept, build and refuse exactly what
-    ``cls(**fields)`` does; they only skip ``object.__setattr__``, which for a frozen slotted class
-    is a detour to the slot's own setter (half the cost of a small event). Afterwards each
-    ``v_<field>`` holds the value set. ``None`` when the class is not a frozen, slotted attrs class
-    whose fields are exactly its slots, all set by ``__init__`` under their own names, with plain
-    converters and no pre-init hook. The caller must also see validators enabled
-    (``attrs.validators.get_disabled()``), since the lines always run them.
-    """
-    if (
-        "__attrs_attrs__" not in cls.__dict__
-        or getattr(cls, "__setattr__", None) is not _FROZEN_SETATTR
-        or hasattr(cls, "__attrs_pre_init__")
-    ):
-        return None
-    fields = attrs.fields(cls)
-    slots: set[str] = set()
-    for base in cls.__mro__:
-        declared = base.__dict__.get("__slots__", ())
-        slots.update((declared,) if isinstance(declared, str) else declared)
-    slots.discard("__weakref__")
-    if slots != {a.name for a in fields}:
-        return None
-    namespace.update(new=object.__new__, cls=cls)
-    lines = ["    self = new(cls)"]
-    checks = []
-    for a in fields:
-        setter = inspect.getattr_static(cls, a.name, None)
-        if (
-            not a.init
-            or a.alias != a.name
-            or not isinstance(setter, types.MemberDescriptorType)
-            or isinstance(a.converter, attrs.Converter)
-        ):
-            return None
-        namespace[f"set_{a.name}"] = setter.__set__
-        v = f"v_{a.name}"
-        if a.converter is not None:
-            namespace[f"convert_{a.name}"] = a.converter
-            convert = f"convert_{a.name}({v})"
-            when = getattr(a.converter, INLINE, None)
-            if when is None:
-                lines.append(f"    {v} = {convert}")
-            else:  # see govops.tasks._events.inline
-                test, value = (part.format(v=v) for part in when)
-                lines.append(f"    {v} = ({value}) if ({test}) else {convert}")
-        lines.append(f"    set_{a.name}(self, {v})")
-        if a.validator is not None:
-            namespace[f"validate_{a.name}"] = a.validator
-            namespace[f"field_{a.name}"] = a
-            validate = f"validate_{a.name}(self, field_{a.name}, {v})"
-            when = getattr(a.validator, INLINE, None)
-            if when is None:
-                checks.append(f"    {validate}")
-            else:
-                checks += [f"    if not ({when[0].format(v=v)}):", f"        {validate}"]
-    lines.extend(checks)
-    if hasattr(cls, "__attrs_post_init__"):
-        lines.append("    self.__attrs_post_init__()")
-    return lines
-
-
 def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | None:
     """A function that builds the event class ``cls`` from the values of its JSON object, as
-    :func:`_init_lines` does; with the keys that object must have, in order. ``None`` when
-    :func:`_init_lines` cannot build ``cls``: then ``cls(**fields)`` does.
+    :func:`init_lines` does; with the keys that object must have, in order. ``None`` when
+    :func:`init_lines` cannot build ``cls``: then ``cls(**fields)`` does.
 
     ``build(values, share)`` takes the values of a dict whose keys are ``("type", *fields)`` in
     that order, and ``share``, a ``dict.setdefault`` that maps a string or a non-zero float to
     an equal one already seen (so that, for one, the events of a task share one id string).
     """
     namespace: dict[str, Any] = {}
-    init = _init_lines(cls, namespace)
+    init = init_lines(cls, namespace)
     fields = attrs.fields(cls)
     names = tuple(a.name for a in fields)
     if init is None or "type" in names:

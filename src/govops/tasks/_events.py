@@ -81,7 +81,7 @@ def inline(function: Callable[..., Any], when: str, value: str = "{v}") -> None:
 
     A replay builds a million events, and calling these small functions is a fifth of the cost
     of building one; the store's event builder tests ``when`` inline instead, and calls the
-    function for every other value (``govops.store._init_lines``). The function stays the
+    function for every other value (``govops.tasks._slots.init_lines``). The function stays the
     definition; tests hold the two together.
     """
     setattr(function, INLINE, (when, value))

@@ -49,6 +49,7 @@ from ._events import (
     WarningWithdrawn,
 )
 from ._model import Deadline, Plan, Task, WorkingCalendar
+from ._slots import positional_builder
 
 __all__ = ["CoverWindow", "Issue", "LedgerPolicy", "PlanStatus", "Status", "TaskState"]
 
@@ -388,18 +389,7 @@ class _Track(_RareFields):  # the rare fields: properties, set below the class
     def freeze(self) -> TaskState:
         snapshot = self.snapshot
         if snapshot is None:
-            rare = self.rare
-            snapshot = TaskState(
-                self.task,
-                plan_status=self.plan_status,
-                **{name: getattr(self, name) for name in _KEPT_FIELDS},
-                **(
-                    _RARE_STATE
-                    if rare is None
-                    else {name: getattr(rare, name) for name in _RARE_STATE}
-                ),
-            )
-            self.snapshot = snapshot
+            snapshot = self.snapshot = _freeze(self)
         return snapshot
 
 
@@ -407,12 +397,28 @@ for _name in _RARE_DEFAULTS:
     setattr(_Track, _name, _rare_field(_name))
 del _name
 
-# How freeze() gathers a TaskState's fields: those kept on the track, and those in its rare part
-# (with their defaults, for a track that has none).
-_KEPT_FIELDS = tuple(
-    name for name in _STATE_FIELDS[1:] if name != "plan_status" and name not in _RARE_DEFAULTS
-)
-_RARE_STATE = {name: _RARE_DEFAULTS[name] for name in _STATE_FIELDS if name in _RARE_DEFAULTS}
+
+def _freezer() -> Callable[[_Track], TaskState]:
+    """``freeze`` for a track: its :class:`TaskState`, every field read straight from the track
+    or its rare part (a default one for a track that has none) and set slot by slot. A query may
+    freeze thousands of states; this takes about half the time of gathering the fields by name
+    for ``TaskState(**fields)``."""
+    defaults = _Rare()  # never written: the defaults, for a track whose rare is None
+    values = ", ".join(f"r.{n}" if n in _RARE_DEFAULTS else f"t.{n}" for n in _STATE_FIELDS)
+    namespace: dict[str, Any] = {"build": positional_builder(TaskState), "defaults": defaults}
+    lines = [
+        "def freeze(t):",
+        "    r = t.rare",
+        "    if r is None:",
+        "        r = defaults",
+        f"    return build({values})",
+    ]
+    exec("\n".join(lines), namespace)  # generated from TaskState's own fields
+    freeze: Callable[[_Track], TaskState] = namespace["freeze"]
+    return freeze
+
+
+_freeze = _freezer()
 
 
 @final
