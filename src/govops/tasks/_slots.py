@@ -107,7 +107,8 @@ def positional_builder(cls: type) -> Callable[..., Any]:
     (``attrs.validators.set_disabled``) a class that has some is built through ``__init__``,
     which skips them as attrs says.
     """
-    names = tuple(a.name for a in attrs.fields(cls))
+    fields = attrs.fields(cls)
+    names = tuple(a.name for a in fields)
     arguments = ", ".join(f"v_{name}" for name in names)
     namespace: dict[str, Any] = {"disabled": attrs.validators.get_disabled, "target": cls}
     init = init_lines(cls, namespace)
@@ -116,7 +117,7 @@ def positional_builder(cls: type) -> Callable[..., Any]:
     if init is None:
         lines.append(f"    return target({keywords})")
     else:
-        if any(a.validator is not None for a in attrs.fields(cls)):
+        if any(a.validator is not None for a in fields):
             lines += ["    if disabled():", f"        return target({keywords})"]
         lines += [*init, "    return self"]
     exec("\n".join(lines), namespace)  # generated from the class's own fields
