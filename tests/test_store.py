@@ -61,6 +61,7 @@ from govops.tasks import (
 )
 from govops.tasks._canonical import GENESIS_HASH, rehash
 from govops.tasks._events import INLINE
+from govops.tasks._slots import init_lines
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")
@@ -923,33 +924,26 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, ena
 # -- entries built slot by slot ----------------------------------------------------------------
 
 
-def test_entries_built_slot_by_slot_are_the_entries_init_would_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert store_module._ENTRY_SLOTS is not None  # the fast path is the one taken
+def test_entries_built_slot_by_slot_are_the_entries_init_would_build(tmp_path: Path) -> None:
+    assert init_lines(Entry, {}) is not None  # the slot-by-slot path is the one taken
     ledger = small_ledger()
     with EventStore(tmp_path / "l.db") as store:
         store.save(ledger, expected_version=0)
-        fast = list(store.entries())
-        monkeypatch.setattr(store_module, "_ENTRY_SLOTS", None)
-        slow = list(store.entries())
+        read = list(store.entries())
         assert store.load(calendar=CAL, verify=False) == ledger
-    assert fast == slow == list(ledger.entries)
-    for built, made in zip(fast, slow, strict=True):
+    made = [
+        Entry(e.seq, e.event, at=e.at, actor=e.actor, reason=e.reason, prev_hash=e.prev_hash,
+              hash=e.hash)
+        for e in read
+    ]  # fmt: skip
+    assert read == made == list(ledger.entries)
+    for built, init in zip(read, made, strict=True):
         assert type(built) is Entry
-        assert attrs.asdict(built, recurse=False) == attrs.asdict(made, recurse=False)
-        assert hash(built) == hash(made)
-        assert repr(built) == repr(made)
+        assert attrs.asdict(built, recurse=False) == attrs.asdict(init, recurse=False)
+        assert hash(built) == hash(init)
+        assert repr(built) == repr(init)
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             built.seq = 0  # type: ignore[misc]
-
-
-def test_entries_are_built_by_init_when_it_would_do_more_than_set_slots(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert store_module._entry_slots() is not None
-    monkeypatch.setattr(Entry, "__attrs_post_init__", lambda self: None, raising=False)
-    assert store_module._entry_slots() is None
 
 
 # -- events built slot by slot -----------------------------------------------------------------

@@ -76,7 +76,7 @@ from .tasks import (
 )
 from .tasks._canonical import GENESIS_HASH, check_link, rehash
 from .tasks._events import EVENT_TYPES
-from .tasks._ledger import Columns
+from .tasks._ledger import Columns, new_entry
 from .tasks._slots import init_lines
 
 __all__ = ["STORE_SCHEMA", "EventStore"]
@@ -322,33 +322,6 @@ def _direct_hook(
     exec("\n".join(lines), namespace)  # generated from the class's own fields
     structure: Callable[[Any, Any], Any] = namespace["structure"]
     return structure
-
-
-def _entry_slots() -> tuple[Callable[[Entry, Any], None], ...] | None:
-    """The slot setters of :class:`Entry`, in field order, when building an entry slot by slot is
-    exactly what its ``__init__`` does (no default, converter, validator or post-init hook would be
-    skipped); ``None`` otherwise, and entries are built by ``Entry(...)``.
-
-    A replay builds a million entries, and attrs' frozen ``__init__`` goes through
-    ``object.__setattr__`` for each field: setting the slots directly takes half the time. Nothing
-    is trusted that was not trusted before: ``Entry.__init__`` checks nothing.
-    """
-    names = ("seq", "event", "at", "actor", "reason", "prev_hash", "hash")
-    fields = attrs.fields(Entry)
-    if (
-        tuple(a.name for a in fields) != names
-        or any(a.converter is not None or a.validator is not None for a in fields)
-        or hasattr(Entry, "__attrs_post_init__")
-        or hasattr(Entry, "__attrs_pre_init__")
-    ):
-        return None
-    try:
-        return tuple(Entry.__dict__[name].__set__ for name in names)
-    except (KeyError, AttributeError):  # not slotted after all
-        return None
-
-
-_ENTRY_SLOTS = _entry_slots()
 
 
 def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | None:
@@ -1013,25 +986,8 @@ class EventStore:
 
     def entries(self, *, since: int = 0) -> Iterator[Entry]:
         """The stored entries after ``since``, in order."""
-        slots = _ENTRY_SLOTS
-        if slots is None:
-            for seq, event, at, actor, reason, prev_hash, digest in self._rows(since):
-                yield Entry(
-                    seq, event, at=at, actor=actor, reason=reason, prev_hash=prev_hash, hash=digest
-                )
-            return
-        set_seq, set_event, set_at, set_actor, set_reason, set_prev, set_hash = slots
-        new = object.__new__
-        for seq, event, at, actor, reason, prev_hash, digest in self._rows(since):
-            entry = new(Entry)  # what Entry(...) does, slot by slot (see _entry_slots)
-            set_seq(entry, seq)
-            set_event(entry, event)
-            set_at(entry, at)
-            set_actor(entry, actor)
-            set_reason(entry, reason)
-            set_prev(entry, prev_hash)
-            set_hash(entry, digest)
-            yield entry
+        for row in self._rows(since):
+            yield new_entry(*row)
 
     def _rows(self, since: int) -> Iterator[_Row]:
         """The stored entries after ``since`` as ``(seq, event, at, actor, reason, prev_hash,

@@ -120,6 +120,12 @@ def _verify_columns(
         prev = digest
 
 
+new_entry = positional_builder(Entry)
+"""``Entry(seq, event, at, actor, reason, prev_hash, hash)`` with every field positional, slot by
+slot (see :func:`~govops.tasks._slots.positional_builder`): for reading a whole record, where
+attrs' ``__init__`` would be most of the cost of each entry."""
+
+
 class _Log:
     """The shared append-only storage behind ledgers that extend one another.
 
@@ -261,14 +267,8 @@ class _Log:
             k = 64 * (i - start)
             digest = odd[i] if odd and i in odd else hexes[k : k + 64]
             out.append(
-                Entry(
-                    i + 1,
-                    events[i],
-                    at=ats[i],
-                    actor=actors[i - start],
-                    reason=reasons.get(i, ""),
-                    prev_hash=prev,
-                    hash=digest,
+                new_entry(
+                    i + 1, events[i], ats[i], actors[i - start], reasons.get(i, ""), prev, digest
                 )
             )
             prev = digest
