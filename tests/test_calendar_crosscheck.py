@@ -1,11 +1,14 @@
 """Every CN day against another source, and the data's coverage.
 
 Two comparisons: with ``chinese_calendar`` (a test-only dependency maintained independently of
-``holidays``) for every day 2004–2026, and with ``holidays``' own ``is_working_day`` for every day of
-the table (2001–2026): ``holidays`` is our source, so there the frozen tables must reproduce it
-exactly. Where the sources disagree the State Council notice decides, and every known disagreement
-is listed below with its document. A new difference fails the test, so an upgrade of either
-package is reviewed by a person before it changes a deadline.
+``holidays``) for every day from 2004 to the last published year, and with ``holidays``' own
+``is_working_day`` for every day of the table (2001 on): ``holidays`` is our source, so there the
+frozen tables must reproduce it exactly. Where the sources disagree the State Council notice
+decides, and every known disagreement is listed below with its document.
+
+The tests marked ``review`` are tripwires: the test environment is locked
+(``requirements/lock.txt``), so they fail only when ``make upgrade-check`` installs a release whose
+data differs from what a person last reviewed, and their message says what to review.
 """
 
 from __future__ import annotations
@@ -14,12 +17,29 @@ import datetime as dt
 
 import chinese_calendar
 import holidays
+import pytest
 
+import calendar_review
 import govops
 
 D = dt.date
 CN = govops.calendar("CN")
-FIRST, LAST = D(2004, 1, 1), D(2026, 12, 31)
+FIRST, LAST = D(2004, 1, 1), D(CN.published_through, 12, 31)
+
+
+def _chinese_calendar_covers(year: int) -> bool:
+    # chinese_calendar raises NotImplementedError for a year it has no data for; a release of
+    # holidays may publish a year before it does.
+    try:
+        chinese_calendar.is_workday(D(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
+
+
+CROSS_CHECKED_THROUGH = D(
+    max(y for y in range(FIRST.year, LAST.year + 1) if _chinese_calendar_covers(y)), 12, 31
+)
 
 # date -> (what govops says: is it a working day?, the document that settles it)
 KNOWN_CHINESE_CALENDAR_ERRORS = {
@@ -29,14 +49,12 @@ KNOWN_CHINESE_CALENDAR_ERRORS = {
 }
 KNOWN_HOLIDAYS_ERRORS: dict[dt.date, tuple[bool, str]] = {}
 
-# The last year of the official CN schedule that each reviewed holidays release carries.
-REVIEWED_PUBLISHED_THROUGH = {"0.109": 2026}
-
 
 def _every_day() -> list[dt.date]:
-    return [FIRST + dt.timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+    return [FIRST + dt.timedelta(days=i) for i in range((CROSS_CHECKED_THROUGH - FIRST).days + 1)]
 
 
+@pytest.mark.review
 def test_against_chinese_calendar() -> None:
     differences = {
         d: CN.is_working_day(d)
@@ -67,9 +85,10 @@ def test_the_known_error_is_a_make_up_saturday() -> None:
         assert CN.describe(d).kind is govops.DayKind.MAKEUP_WORKDAY
 
 
+@pytest.mark.review
 def test_counts_per_year_against_chinese_calendar() -> None:
     # A coarser view of the same data, readable when the day-by-day test fails.
-    for year in range(FIRST.year, LAST.year + 1):
+    for year in range(FIRST.year, CROSS_CHECKED_THROUGH.year + 1):
         start, end = D(year, 1, 1), D(year, 12, 31)
         ours = CN.working_days_between(start - dt.timedelta(days=1), end)
         theirs = len(chinese_calendar.get_workdays(start, end, include_weekends=True))
@@ -87,21 +106,22 @@ def test_published_through_is_derived_from_the_installed_data() -> None:
     assert govops.calendar("CN", provisional=True).published_through == max(special)
 
 
-def test_published_through_is_the_reviewed_one() -> None:
-    version = holidays.__version__
-    found = CN.published_through
-    expected = REVIEWED_PUBLISHED_THROUGH.get(version, 2026)
-    assert found == expected, (
-        f"holidays {version} carries the official CN schedule through {found}, not {expected}. "
-        "A holidays upgrade changed the calendar's coverage: check the new year against the State "
-        "Council notice (国务院办公厅关于部分节假日安排的通知), extend the day-by-day cross-check and "
-        "the schedule tests to it, then record the release in REVIEWED_PUBLISHED_THROUGH."
+@pytest.mark.review
+def test_the_data_is_the_reviewed_one() -> None:
+    message = calendar_review.report(calendar_review.reviewed(), calendar_review.installed())
+    assert not message, message
+
+
+@pytest.mark.review
+def test_chinese_calendar_covers_the_published_years() -> None:
+    # If chinese_calendar stopped short of the last published year, the day-by-day cross-check
+    # would have nothing to compare that year with.
+    assert CROSS_CHECKED_THROUGH == LAST, (
+        f"chinese_calendar {chinese_calendar.__version__} stops at {CROSS_CHECKED_THROUGH.year}, "
+        f"but holidays {holidays.__version__} publishes through {LAST.year}: the years after "
+        f"{CROSS_CHECKED_THROUGH.year} are not cross-checked. Upgrade chinesecalendar to a release "
+        "that covers them, or check them day by day against the State Council notices by hand."
     )
-
-
-def test_chinese_calendar_covers_the_cross_checked_years() -> None:
-    # If chinese_calendar stops short of LAST, the cross-check above would silently shrink.
-    assert chinese_calendar.is_workday(LAST) in (True, False)
 
 
 def test_provisional_years_are_holidays_own_estimates() -> None:

@@ -611,8 +611,8 @@ class WorkCalendar:
         replaces its data (a correction, such as 2020's extended Spring Festival).
 
         >>> import datetime as dt, govops
-        >>> cn = govops.calendar("CN")
-        >>> cal = cn.with_schedule(cn.published_through + 1,
+        >>> cn = govops.calendar("CN", last_year=2026)   # the data as it was before the 2027 notice
+        >>> cal = cn.with_schedule(2027,
         ...     holidays={dt.date(2027, 1, 1): ("元旦", "New Year's Day")},
         ...     workdays={}, source="国办发明电〔2026〕N号")
         >>> cal.published_through, cal.is_working_day(dt.date(2027, 1, 4))
@@ -693,8 +693,16 @@ class WorkCalendar:
             for d, (zh, en) in on.items()
         ]
         # Days of later, still provisional years stay provisional; earlier ones are now published.
+        # A late-December day kept above belongs to the next year's arrangement (its 元旦 block),
+        # so it stays as provisional as that year is.
         kept = [
-            attrs.evolve(info, provisional=info.date.year > published) if info.provisional else info
+            attrs.evolve(
+                info,
+                provisional=info.date.year > published
+                or (info.date.year == year and info.date.month == 12),
+            )
+            if info.provisional
+            else info
             for info in kept
         ]
         return attrs.evolve(
@@ -773,8 +781,8 @@ def calendar(
     an office there passes ``weekend={5, 6}``.
 
     >>> import govops
-    >>> govops.calendar("CN")
-    WorkCalendar('CN', years=2001–2026, published_through=2026)
+    >>> govops.calendar("CN", last_year=2024)   # the data as it stood before the 2025 notice
+    WorkCalendar('CN', years=2001–2024, published_through=2024)
     """
     if not isinstance(country, str):
         raise InvalidTypeError(f"country={country!r} is a {type(country).__name__}; expected a str")
