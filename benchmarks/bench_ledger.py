@@ -206,7 +206,7 @@ def main(n_tasks: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        with EventStore(path) as store:
+        with EventStore.create(path, calendar=CAL) as store:
             batch = 1_000
 
             def append_all() -> None:
@@ -257,9 +257,9 @@ def main(n_tasks: int) -> None:
             report(
                 "SQLite replay + verify (the default)", f"{n_events / t:,.0f} events/s", "-", None
             )
-        with EventStore(Path(tmp) / "sample.db") as store:
+        with EventStore.create(Path(tmp) / "sample.db") as store:
             store.save(small, expected_version=0)
-        with EventStore(Path(tmp) / "distinct.db") as store:
+        with EventStore.create(Path(tmp) / "distinct.db") as store:
             store.save(build(sample, distinct_times=True), expected_version=0)
         small = None
         # In a fresh process too: a load shares equal values through memos that outlive it, and
@@ -291,7 +291,7 @@ def main(n_tasks: int) -> None:
                 None,
             )
         single = Path(tmp) / "single.db"
-        with EventStore(single) as store:
+        with EventStore.create(single, calendar=CAL) as store:
             n_single = min(2_000, n_events)
             start = time.perf_counter()
             for k in range(n_single):

@@ -265,7 +265,7 @@ def test_replaying_the_serialized_ledger_gives_the_same_decision() -> None:
 
 def test_a_ledger_with_notices_is_stored_pickled_and_reloaded(tmp_path: Path) -> None:
     _, ledger, _ = sweep(D(2026, 9, 1), D(2026, 9, 30), to_journal=False)
-    with EventStore(tmp_path / "ledger.db") as store:
+    with EventStore.create(tmp_path / "ledger.db") as store:
         store.save(ledger, expected_version=0)
         loaded = store.load(calendar=CAL)
         assert store.verify() == ledger.version

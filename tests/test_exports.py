@@ -68,4 +68,4 @@ def test_public_name_resolves_and_is_documented(name: str) -> None:
 def test_every_error_is_a_govops_error_and_a_builtin(name: str) -> None:
     cls = getattr(govops.exceptions, name)
     assert issubclass(cls, govops.GovopsError)
-    assert issubclass(cls, (ValueError, TypeError))
+    assert issubclass(cls, (ValueError, TypeError, OSError))

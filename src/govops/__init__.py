@@ -32,6 +32,7 @@ from .exceptions import NaiveDatetimeError as NaiveDatetimeError
 from .exceptions import RuleError as RuleError
 from .exceptions import RuleSyntaxError as RuleSyntaxError
 from .exceptions import ScheduleError as ScheduleError
+from .exceptions import StoreError as StoreError
 from .exceptions import UnknownTaskError as UnknownTaskError
 from .rules import Explanation as Explanation
 from .rules import Rule as Rule
@@ -60,6 +61,7 @@ __all__ = [
     "RuleError",
     "RuleSyntaxError",
     "ScheduleError",
+    "StoreError",
     "UnknownTaskError",
     "WorkCalendar",
     "__version__",

@@ -60,6 +60,28 @@ def as_local_date(value: object, tz: dt.tzinfo | None, *, name: str = "date") ->
     )
 
 
+def is_before(a: dt.datetime, b: dt.datetime) -> bool:
+    """True when the aware instant ``a`` comes before ``b``.
+
+    Python compares two datetimes that share a ``tzinfo`` by their wall clocks and ignores
+    ``fold``, which puts the two readings of an hour repeated at the end of daylight saving time in
+    the wrong order; this compares instants.
+
+    >>> import datetime as dt
+    >>> from zoneinfo import ZoneInfo
+    >>> ny = ZoneInfo("America/New_York")
+    >>> first = dt.datetime(2026, 11, 1, 1, 45, tzinfo=ny)           # 05:45 UTC
+    >>> second = dt.datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=ny)  # 06:15 UTC, an hour later
+    >>> second < first, is_before(second, first)
+    (True, False)
+    """
+    if a.tzinfo is b.tzinfo:
+        offset_a, offset_b = a.utcoffset(), b.utcoffset()
+        if offset_a != offset_b and offset_a is not None and offset_b is not None:
+            return a.replace(tzinfo=None) - offset_a < b.replace(tzinfo=None) - offset_b
+    return a < b
+
+
 def require_aware(value: object, *, name: str = "now") -> dt.datetime:
     """Return ``value`` if it is a timezone-aware ``datetime``; raise a clear error otherwise.
 

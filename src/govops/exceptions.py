@@ -21,6 +21,7 @@ never escape: they are translated into this tree, with the original kept as ``__
     │   ├── InvalidTransitionError           an event the task's current state does not allow
     │   ├── IntegrityError                   a broken hash chain: the record was altered
     │   └── ConcurrencyError                 another writer appended first
+    ├── StoreError (OSError)                 a store that cannot be opened, read or written
     ├── MeetingError (ValueError)            attendance, agenda or minutes that break the meeting rules
     ├── EscalationError (ValueError)         an escalation or scoring policy that cannot be applied
     ├── ScenarioError (ValueError)           a scenario that cannot be simulated
@@ -47,6 +48,7 @@ __all__ = [
     "RuleSyntaxError",
     "ScenarioError",
     "ScheduleError",
+    "StoreError",
     "UnknownTaskError",
 ]
 
@@ -140,6 +142,11 @@ class IntegrityError(LedgerError):
 
 class ConcurrencyError(LedgerError):
     """An append expected a ledger version that another writer has already moved past."""
+
+
+class StoreError(GovopsError, OSError):
+    """A store that cannot be opened, read or written: missing, closed, read-only, or on a full
+    disk. Nothing was written; the message names the file."""
 
 
 class MeetingError(GovopsError, ValueError):

@@ -1,20 +1,23 @@
 """An SQLite event store for ledgers (an edge module: it touches files).
 
 One database file holds one ledger: a table of entries (one row per event, the event as JSON, the
-hash chain in two columns), a small table of metadata (schema version, ledger policy, and the
-layout of each kind of event) and a table of the values tasks share. An event is stored as a JSON
-array of its kind and its values, in the order its kind's layout names them
-(``["progress_reported","T1",40.0,null,"",[]]`` with the layout
+hash chain in two columns), a small table of metadata (schema version, ledger policy, the head
+recorded with the last append, and the layout of each kind of event) and a table of the values
+tasks share. An event is stored as a JSON array of its kind and its values, in the order its kind's
+layout names them (``["progress_reported","T1",40.0,null,"",[]]`` with the layout
 ``["task_id","percent","quantity","note","attachments"]``), which reads back about twice as fast
 as an object of named values. A task's responsibility, deadline, source and plan are stored once
 each in the ``shared`` table and the task refers to them by ``id`` (``"responsibility":3``): tasks
 of one office share them. Rows stored as objects with every value in place, as earlier versions
 wrote them, are read too, and so is a layout other than the class's own. The hash chain covers the
-events, not this encoding. Writers use
-optimistic concurrency: ``append`` says which version it extends, and if another writer got there
-first it raises :class:`~govops.exceptions.ConcurrencyError` and writes nothing; the caller reloads
-and tries again. Each append is one transaction, so a crash or a killed process never leaves half a
-batch behind.
+events, not this encoding.
+
+A store never acknowledges what it could not load back: ``append`` and ``save`` check each entry
+as ``load`` does, and a store that has lost entries, tables or bytes is refused when opened.
+Writers use optimistic concurrency: ``append`` says which version it extends, and if another
+writer got there first it raises :class:`~govops.exceptions.ConcurrencyError` and writes nothing;
+the caller reloads and tries again. Each append is one transaction, so a crash or a killed
+process never leaves half a batch behind. See ``docs/explanation/record.md``.
 
 >>> import datetime as dt, tempfile, pathlib, govops.calendars as gc
 >>> from govops.tasks import Ledger, Task, TaskAssigned, Deadline, Responsibility, Unit
@@ -26,9 +29,11 @@ batch behind.
 >>> ledger = Ledger(calendar=cal).record(TaskAssigned(task), actor="office",
 ...                                      at=dt.datetime(2026, 3, 2, 9, tzinfo=cst))
 >>> with tempfile.TemporaryDirectory() as tmp:
-...     with EventStore(pathlib.Path(tmp) / "ledger.db") as store:
+...     path = pathlib.Path(tmp) / "ledger.db"
+...     with EventStore.create(path, calendar=cal) as store:
 ...         store.save(ledger, expected_version=0)
-...         store.load(calendar=cal) == ledger
+...     with EventStore(path, calendar=cal, mode="ro") as store:
+...         store.load() == ledger
 1
 True
 """
@@ -37,12 +42,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
-import itertools
+import hashlib
+import hmac
 import json
 import marshal
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -53,10 +59,12 @@ import cattrs
 
 from .exceptions import (
     ConcurrencyError,
+    GovopsError,
     IntegrityError,
     InvalidInputError,
     InvalidTypeError,
     LedgerError,
+    StoreError,
 )
 from .serialization import SCHEMA, converter
 from .tasks import (
@@ -79,13 +87,14 @@ from .tasks._events import EVENT_TYPES
 from .tasks._ledger import Columns, new_entry
 from .tasks._slots import init_lines
 
-__all__ = ["STORE_SCHEMA", "EventStore"]
+__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
 
-STORE_SCHEMA = "govops-store/2"
+STORE_SCHEMA = "govops-store/3"
 """The mark of the store files this version writes (events stored positionally, shared values
-stored once). govops 0.1.0 refuses to open such a file, naming it. This version also reads the
-files 0.1.0 wrote, marked with the JSON schema ``"govops/1"``, and marks one anew when it first
-appends to it."""
+stored once, the head recorded with each append). Earlier versions of govops refuse to open such a
+file, naming it. This version also reads the files earlier versions wrote (marked
+``"govops-store/2"``, or with the JSON schema ``"govops/1"`` by 0.1.0), and marks one anew when it
+first appends to it."""
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -649,7 +658,8 @@ class _Reader:
                 )
                 last = digest
             return out
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, RecursionError) as exc:
+            # RecursionError: JSON nested too deep to read (a row altered, never one we wrote).
             if isinstance(exc, LedgerError):
                 raise
             raise IntegrityError(
@@ -717,7 +727,9 @@ _TASK_SHARED = ("responsibility", "deadline", "source", "plan")
 
 
 def _stored_shared(db: sqlite3.Connection) -> dict[int, str]:
-    """The JSON of every shared value stored in the database, by id."""
+    """The JSON of every shared value stored in the database, by id (none in a file of 0.1.0)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'shared'").fetchone() is None:
+        return {}
     return dict(db.execute("SELECT id, value FROM shared"))
 
 
@@ -747,44 +759,228 @@ def _replay_converter() -> cattrs.Converter:
     return _REPLAY_CONVERTER[0]
 
 
-@final
-class EventStore:
-    """A ledger kept in an SQLite file at ``path`` (created if missing).
+_HEAD = "head"  # the meta row of the head: {"version": n, "hash": "…", "policy": "…" or null}
 
-    ``timeout`` is how long, in seconds, a writer waits for another writer's transaction to finish
-    before giving up with :class:`~govops.exceptions.ConcurrencyError`. The database runs in WAL mode
-    with ``synchronous=NORMAL``: a committed append survives the process being killed; only a power
-    cut may lose the last commits, and never leaves a partial one.
+
+@final
+@attrs.frozen
+class StoreHead:
+    """A store's fingerprint: how many entries it holds, the hash of the last one (which
+    fingerprints every entry before it) and the sha256 of the stored ledger policy (``None``
+    before one is stored).
+
+    A host that keeps the latest head somewhere else (another database, a log, a signed receipt)
+    can later pass it to :meth:`EventStore.verify` to detect a store cut short or whose history
+    was rewritten: see ``docs/explanation/record.md`` for what each check detects.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
-        self.path = Path(path)
+    version: int
+    hash: str
+    policy: str | None
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+# The first number missing from the entries (when they are not numbered 1 to their count).
+_GAP_SQL = (
+    "SELECT CASE WHEN min(seq) > 1 THEN 1 ELSE (SELECT e.seq + 1 FROM entries e "
+    "WHERE NOT EXISTS (SELECT 1 FROM entries n WHERE n.seq = e.seq + 1) ORDER BY e.seq LIMIT 1) "
+    "END FROM entries"
+)
+
+
+def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
+    """The govops error for an error of SQLite's while doing something to the store ``where``."""
+    text = str(exc).lower()
+    if isinstance(exc, sqlite3.ProgrammingError) and "closed" in text:
+        return StoreError(f"the event store at {where!r} is closed")
+    if "full" in text:
+        return StoreError(
+            f"cannot {doing} the event store at {where!r}: the disk is full (nothing was written)"
+        )
+    if "locked" in text or "busy" in text:
+        return ConcurrencyError(f"another writer holds the event store at {where!r}: {exc}")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"cannot {doing} the event store at {where!r}: it is read-only ({exc})")
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "not a database" in text or "malformed" in text or "no such" in text
+    ):
+        return IntegrityError(f"the event store at {where!r} is damaged: {exc}")
+    return StoreError(f"cannot {doing} the event store at {where!r}: {exc}")
+
+
+_READABLE = (STORE_SCHEMA, "govops-store/2", SCHEMA)
+
+
+@final
+class EventStore:
+    """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one.
+
+    Opening reads and writes nothing but what it checks: that the file is a govops store whose
+    entries are all there (the head recorded with the last append names the last entry and its
+    hash). ``mode="ro"`` opens it read-only, for loading and verifying a file on a read-only disk
+    or one the process may not write. ``calendar`` is the calendar the ledger counts on: ``load``
+    uses it by default and ``append`` checks each entry with it. ``timeout`` is how long, in
+    seconds, a writer waits for another writer's transaction before giving up with
+    :class:`~govops.exceptions.ConcurrencyError`; readers never wait.
+
+    The database runs in WAL mode with ``synchronous=NORMAL``: a committed append survives the
+    process being killed; only a power cut may lose the last commits, and never leaves a partial
+    one. A store may be used from several threads: its operations take turns.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        calendar: WorkingCalendar | None = None,
+        mode: str = "rw",
+        key: bytes | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        if mode not in ("rw", "ro"):
+            raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
+        self._open(path, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        try:
+            with self._errors("open"), self._reading() as db:
+                self._check_tables(db)
+                self._check_head(db, self._stored_head(db))
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        calendar: WorkingCalendar | None = None,
+        policy: LedgerPolicy | None = None,
+        key: bytes | None = None,
+        timeout: float = 30.0,
+    ) -> EventStore:
+        """Make a new, empty store at ``path``, which must not exist yet; ``policy`` is the
+        ledger policy it will keep (else the one of the first ledger saved). With a ``key``
+        (at least 16 bytes, kept by the host, never in the store), every head the store records
+        carries an HMAC-SHA256 code, so a store rewritten without the key is refused."""
+        if policy is not None and not isinstance(policy, LedgerPolicy):
+            raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
+        store = cls.__new__(cls)
+        store._open(path, calendar=calendar, mode="create", key=key, timeout=timeout)
+        try:
+            with store._errors("create"):
+                store._connection().execute("PRAGMA journal_mode=WAL")
+                with store._writing() as db:
+                    for statement in _SCHEMA_SQL.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES ('schema', ?)", (STORE_SCHEMA,)
+                    )
+                    text = None if policy is None else _dumps(converter.unstructure(policy))
+                    if text is not None:
+                        db.execute("INSERT INTO meta (key, value) VALUES ('policy', ?)", (text,))
+                    store._write_head(db, 0, GENESIS_HASH, text)
+        except BaseException:
+            store.close()
+            with contextlib.suppress(OSError):
+                store.path.unlink()  # it made the file; it leaves nothing half made
+            raise
+        return store
+
+    def _open(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        calendar: WorkingCalendar | None,
+        mode: str,
+        key: bytes | None,
+        timeout: float,
+    ) -> None:
+        self._db: sqlite3.Connection | None = None
+        if key is not None and (not isinstance(key, bytes) or len(key) < 16):
+            raise InvalidInputError(
+                "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
+                "host and never stored with the ledger"
+            )
+        self._key = key
+        self._keyed = False  # the stored head carries a code: appends need the key
+        try:
+            self.path = Path(path)
+        except TypeError:
+            raise InvalidTypeError(f"path={path!r}; expected a str or os.PathLike") from None
+        self.mode = "rw" if mode == "create" else mode
+        self._calendar = calendar
+        self._lock = threading.RLock()
+        self._ledger: Ledger | None = None  # the stored ledger as last checked, see _base
         self._layouts: dict[str, tuple[str, ...]] = {}  # those known stored, by kind
         self._shared: dict[str, int] = {}  # the ids of shared values known stored, by their JSON
+        where = str(self.path)
+        if mode == "create" and self.path.exists():
+            raise StoreError(
+                f"{where!r} already exists; open a store with EventStore(path), or create one "
+                "at a new path"
+            )
+        if mode != "create" and not self.path.is_file():
+            missing = "is a directory" if self.path.is_dir() else "does not exist"
+            raise StoreError(
+                f"no event store at {where!r}: it {missing}. EventStore.create(path) makes a "
+                "new store"
+            )
+        query = {"create": "mode=rwc", "rw": "mode=rw"}.get(mode, "mode=ro")
         try:
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA_SQL)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", (STORE_SCHEMA,)
-            )
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            self._db = self._connect(query, timeout)
         except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the event store at {str(self.path)!r}: {exc}") from exc
-        if row[0] not in (STORE_SCHEMA, SCHEMA):
-            self._db.close()
-            raise LedgerError(
-                f"the event store at {str(self.path)!r} has schema {row[0]!r}; "
-                f"this version of govops reads {STORE_SCHEMA!r} and {SCHEMA!r}"
-            )
-        self._marked = row[0] == STORE_SCHEMA
+            writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+            wal = Path(f"{self.path}-wal")
+            if mode == "ro" and not (wal.exists() and wal.stat().st_size):
+                # A store on a read-only disk: SQLite cannot make the shared-memory file a WAL
+                # database is read through. With no write pending in a WAL file, the database
+                # file alone is the whole store and is read as an unchanging file.
+                try:
+                    self._db = self._connect("mode=ro&immutable=1", timeout)
+                    return
+                except sqlite3.Error:
+                    pass
+            if mode == "ro" and wal.exists() and not writable:
+                raise StoreError(
+                    f"cannot read the event store at {where!r}: it is on a read-only disk with "
+                    f"writes not yet folded into the file ({wal.name}); copy both files to a "
+                    "writable place and open the copy"
+                ) from exc
+            if mode != "ro" and not writable:
+                raise StoreError(
+                    f"cannot open the event store at {where!r} for writing: the file or its "
+                    "folder is read-only; open it with mode='ro' to load or verify it"
+                ) from exc
+            raise _translated(exc, where, "open") from exc
+
+    def _connect(self, query: str, timeout: float) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            f"{self.path.absolute().as_uri()}?{query}",
+            uri=True,
+            timeout=timeout,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file now
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     # -- lifecycle --------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        """Close the database connection; the store cannot be used afterwards."""
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
 
     def __enter__(self) -> EventStore:
         return self
@@ -798,153 +994,350 @@ class EventStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"EventStore({str(self.path)!r})"
+        return f"EventStore({str(self.path)!r}, mode={self.mode!r})"
+
+    # -- transactions and errors ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Translate SQLite's errors (and a string SQLite cannot store) into govops' own."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _translated(exc, str(self.path), doing) from exc
+        except UnicodeError as exc:
+            raise InvalidInputError(
+                f"cannot {doing} the event store at {str(self.path)!r}: a text holds a "
+                f"character that cannot be stored ({exc})"
+            ) from exc
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError(f"the event store at {str(self.path)!r} is closed")
+        return self._db
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction (under the store's lock): what it reads is one state."""
+        with self._lock:
+            db = self._connection()
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")  # it only read
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (under the store's lock), committed if the block succeeds."""
+        with self._lock:
+            db = self._connection()
+            if self.mode == "ro":
+                raise StoreError(
+                    f"the event store at {str(self.path)!r} was opened read-only (mode='ro')"
+                )
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                # SQLite may have rolled back already (a full disk does): roll back only what is
+                # still open, so that the error raised is the one that happened.
+                if db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                raise
+
+    # -- what a store must hold -------------------------------------------------------------------
+
+    def _check_tables(self, db: sqlite3.Connection) -> None:
+        where = str(self.path)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            raise IntegrityError(
+                f"{where!r} holds no event store: the file is empty or was truncated "
+                "(EventStore.create makes a new store)"
+            )
+        lost = [t for t in ("entries", "meta") if t not in tables]
+        if lost:
+            raise IntegrityError(f"the event store at {where!r} has lost its table(s) {lost}")
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None:
+            raise IntegrityError(f"the event store at {where!r} has lost its schema mark")
+        if row[0] not in _READABLE:
+            raise LedgerError(
+                f"the event store at {where!r} has schema {row[0]!r}; this version of govops "
+                f"reads {', '.join(map(repr, _READABLE))}"
+            )
+        if row[0] != SCHEMA and "shared" not in tables:  # govops 0.1.0 wrote none
+            raise IntegrityError(f"the event store at {where!r} has lost its table 'shared'")
+
+    def _stored_head(self, db: sqlite3.Connection) -> StoreHead | None:
+        """The head recorded with the last append (``None`` in a file written before heads)."""
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (_HEAD,)).fetchone()
+        if row is None:
+            return None
+        where = str(self.path)
+        try:
+            data = json.loads(row[0])
+            head = StoreHead(data["version"], data["hash"], data["policy"])
+            mac = data.get("mac")
+            if type(head.version) is not int or type(head.hash) is not str:
+                raise TypeError(head)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            raise IntegrityError(f"the head recorded in {where!r} cannot be read") from exc
+        if self._key is not None:
+            if mac is None:
+                raise IntegrityError(
+                    f"the head of {where!r} carries no authentication code: the store was made "
+                    "without a key, or its code was removed"
+                )
+            if not hmac.compare_digest(str(mac), self._mac(head)):
+                raise IntegrityError(
+                    f"the head of {where!r} does not authenticate with the key: the store was "
+                    "rewritten without it, or the key is not this store's"
+                )
+        elif mac is not None and self.mode == "rw":
+            self._keyed = True  # appends need the key, or the head would lose its code
+        return head
+
+    def _mac(self, head: StoreHead) -> str:
+        assert self._key is not None
+        message = f"govops-store-head\n{head.version}\n{head.hash}\n{head.policy}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def _check_head(self, db: sqlite3.Connection, head: StoreHead | None) -> int:
+        """Check that the entries are exactly the ones the head names; return their number."""
+        where = str(self.path)
+        count, low, top = db.execute("SELECT count(*), min(seq), max(seq) FROM entries").fetchone()
+        if count and low < 1:
+            raise IntegrityError(
+                f"{where!r} holds an entry numbered seq={low}: entries are numbered from 1, so "
+                "rows were added or renumbered"
+            )
+        if count and top != count:
+            (gap,) = db.execute(_GAP_SQL).fetchone()
+            raise IntegrityError(
+                f"entry seq={gap} is missing from {where!r} ({count} entries numbered up to "
+                f"{top}): rows were removed or renumbered"
+            )
+        if head is None:
+            return int(count)
+        if head.version != count:
+            raise IntegrityError(
+                f"the event store at {where!r} holds {count} entries but its head, recorded with "
+                f"the last append, names {head.version}: entries were removed"
+            )
+        last = db.execute("SELECT hash FROM entries WHERE seq = ?", (count,)).fetchone()
+        if (last[0] if last else GENESIS_HASH) != head.hash:
+            raise IntegrityError(
+                f"the last entry of {where!r} is not the one its head names: it was replaced"
+            )
+        policy = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+        if _digest(policy[0] if policy else None) != head.policy:
+            raise IntegrityError(
+                f"the ledger policy stored in {where!r} is not the one its head names: it was "
+                "changed behind govops' back"
+            )
+        return int(count)
+
+    def _write_head(
+        self, db: sqlite3.Connection, version: int, digest: str, policy: str | None
+    ) -> None:
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"the event store at {str(self.path)!r} is protected by a key: open it with "
+                "EventStore(path, key=...) to append to it"
+            )
+        head = StoreHead(version, digest, _digest(policy))
+        data: dict[str, Any] = {"version": version, "hash": digest, "policy": head.policy}
+        if self._key is not None:
+            data["mac"] = self._mac(head)
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_HEAD, _dumps(data)))
+
+    def head(self) -> StoreHead:
+        """The store's fingerprint now: keep it elsewhere to check the store against later."""
+        with self._errors("read"), self._reading() as db:
+            head = self._stored_head(db)
+            if head is not None:
+                return head
+            # A file written before heads were recorded: its head is what it holds.
+            top = _top(db)
+            last = db.execute("SELECT hash FROM entries WHERE seq = ?", (top,)).fetchone()
+            policy = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+            return StoreHead(top, last[0] if last else GENESIS_HASH, _digest(policy and policy[0]))
 
     # -- writing ----------------------------------------------------------------------------------
 
     @property
     def version(self) -> int:
         """The number of stored entries (the ``seq`` of the last one)."""
-        return _top(self._db)
+        with self._errors("read"), self._reading() as db:
+            return _top(db)
 
     def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
         """Append ``entries`` after ``expected_version``; return the new version.
 
+        Each entry is checked as :meth:`load` checks it, under the stored policy: its place in
+        the chain, its hash, its time (not before the entry before it) and whether the task's
+        state allows it. The first entry refused raises its error (an
+        :class:`~govops.exceptions.IntegrityError` for the chain, a
+        :class:`~govops.exceptions.LedgerError` for the state) and nothing is written: a store
+        never acknowledges what it could not load. Checking the state needs the ledger as stored,
+        which the store keeps once it has loaded, saved or appended; the first append of a store
+        opened without a calendar that has not done so raises
+        :class:`~govops.exceptions.InvalidInputError`.
+
         Raises :class:`~govops.exceptions.ConcurrencyError` (writing nothing) when the store is no
-        longer at ``expected_version``, and :class:`~govops.exceptions.IntegrityError` when the
-        entries do not continue the stored hash chain.
+        longer at ``expected_version``, unless it already holds exactly these entries there: an
+        append whose acknowledgement was lost may be repeated, and returns the same version.
         """
-        return self._append(entries, expected_version=expected_version, policy=None)
+        return self._append(entries, expected_version=expected_version, ledger=None)
+
+    def save(self, ledger: Ledger, *, expected_version: int) -> int:
+        """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
+
+        The ledger's policy is stored with the first save, unless the store was created with
+        one. Later saves must bring the same policy, or the same one with cover windows added (a
+        leader's absence planned after the ledger was first stored, see
+        :class:`~govops.tasks.CoverWindow`): the stored policy then gains them. Windows only
+        widen who may confirm a completion, so every stored entry still replays. Any other
+        difference, a window removed or changed included, raises
+        :class:`~govops.exceptions.InvalidInputError` and writes nothing. The policy and the
+        entries are written in one transaction. The entries are checked as :meth:`append`
+        checks them; a ledger that recorded them itself on the stored entries has checked them.
+        """
+        if not isinstance(ledger, Ledger):
+            raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        return self._append(
+            ledger.entries_since(expected_version), expected_version=expected_version, ledger=ledger
+        )
 
     def _append(
-        self, entries: Sequence[Entry], *, expected_version: int, policy: LedgerPolicy | None
+        self, entries: Sequence[Entry], *, expected_version: int, ledger: Ledger | None
     ) -> int:
-        """``append``, storing ``policy`` (see ``_save_policy``) in the same transaction."""
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
+        entries = list(entries)
         rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
-        for before, after in itertools.pairwise(entries):
-            if after.seq != before.seq + 1 or after.prev_hash != before.hash:
-                raise IntegrityError(
-                    f"entry seq={after.seq} does not follow entry seq={before.seq} in the batch"
-                )
-        db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ConcurrencyError(
-                f"another writer holds the event store at {str(self.path)!r}: {exc}"
-            ) from exc
-        try:
-            head = db.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
-            version, head_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+        with self._errors("append to"), self._writing() as db:
+            head = self._stored_head(db)
+            version = self._check_head(db, head)
+            row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+            stored_text = row[0] if row else None
             if version != expected_version:
+                # A repeated append (its acknowledgement lost) that would change nothing.
+                same_policy = ledger is None or _dumps(converter.unstructure(ledger.policy)) == (
+                    stored_text
+                )
+                if same_policy and self._holds(db, entries, expected_version):
+                    return expected_version + len(entries)
                 raise ConcurrencyError(
                     f"expected_version={expected_version} but the event store is at version "
                     f"{version}: another writer appended first; reload and retry"
                 )
-            if policy is not None:
-                self._save_policy(policy)
-            if entries:
-                first = entries[0]
-                if first.seq != version + 1 or first.prev_hash != head_hash:
-                    raise IntegrityError(
-                        f"entry seq={first.seq} does not continue the stored chain at version "
-                        f"{version}"
-                    )
-            if rows and not self._marked:  # a file of govops 0.1.0, which cannot read what follows
+            policy_text = stored_text
+            if ledger is not None:
+                policy_text = self._policy_text(ledger.policy, stored_text)
+            checked = self._checked(db, entries, version, ledger, policy_text)
+            if rows and self._schema(db) != STORE_SCHEMA:
+                # A file of an earlier version: from now on it holds what only this one reads.
+                for statement in _SCHEMA_SQL.split(";"):
+                    if statement.strip():
+                        db.execute(statement)  # the tables 0.1.0 did not have
                 db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (STORE_SCHEMA,))
-            layouts = self._layouts_for(rows)  # read or stored in this transaction
+            if policy_text != stored_text:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", (policy_text,)
+                )
+            layouts = self._layouts_for(db, rows)  # read or stored in this transaction
             shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
                 if row[5] == TaskAssigned.kind:
-                    self._refer(row[6]["task"], shared)
+                    self._refer(db, row[6]["task"], shared)
                 row[6] = _document(row[6], layouts)
             db.executemany(
                 "INSERT INTO entries (seq, task_id, at, actor, reason, kind, event, prev_hash, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            self._write_head(db, checked.version, checked.head_hash, policy_text)
+        self._ledger = checked
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._shared.update(shared)
-        self._marked = self._marked or bool(rows)
-        return version + len(rows)
+        return checked.version
 
-    def _refer(self, task: dict[str, Any], shared: dict[str, int]) -> None:
-        """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)
-        by their ids, storing those not stored yet (inside a write transaction)."""
-        for name in _TASK_SHARED:
-            value = task.get(name)
-            if type(value) is not dict:
-                continue
-            text = _dumps(value)
-            ref = self._shared.get(text) or shared.get(text)
-            if ref is None:
-                db = self._db
-                db.execute("INSERT OR IGNORE INTO shared (value) VALUES (?)", (text,))
-                ref = shared[text] = db.execute(
-                    "SELECT id FROM shared WHERE value = ?", (text,)
-                ).fetchone()[0]
-            task[name] = ref
+    @staticmethod
+    def _schema(db: sqlite3.Connection) -> str:
+        return str(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
-    def _layouts_for(self, rows: list[list[Any]]) -> dict[str, tuple[str, ...]]:
-        """The stored layout of every kind of event in ``rows`` (inside a write transaction):
-        the one already stored, else the event's own, stored now."""
-        layouts = self._layouts
-        found: dict[str, tuple[str, ...]] = {}
-        for row in rows:
-            layout = _layout_of(row[6])
-            kind = row[6].get("type")
-            if layout is None or type(kind) is not str or kind in layouts or kind in found:
-                continue
-            key = "layout:" + kind
-            stored = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-            if stored is None:
-                self._db.execute(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)", (key, _dumps(layout))
+    @staticmethod
+    def _holds(db: sqlite3.Connection, entries: list[Entry], after: int) -> bool:
+        """True when the store holds exactly ``entries`` right after entry ``after``."""
+        if not entries or entries[0].seq != after + 1:
+            return False
+        stored = db.execute(
+            "SELECT hash FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (after, after + len(entries)),
+        ).fetchall()
+        return [r[0] for r in stored] == [e.hash for e in entries]
+
+    def _checked(
+        self,
+        db: sqlite3.Connection,
+        entries: list[Entry],
+        version: int,
+        ledger: Ledger | None,
+        policy_text: str | None,
+    ) -> Ledger:
+        """The stored ledger followed by ``entries``, each checked (see ``append``)."""
+        head_hash = db.execute("SELECT hash FROM entries WHERE seq = ?", (version,)).fetchone()
+        head_hash = head_hash[0] if head_hash else GENESIS_HASH
+        if (
+            ledger is not None
+            and ledger._log.hashes_checked
+            and ledger.hash_at(version) == head_hash
+        ):
+            # The ledger recorded (or replayed and verified) these entries on the stored ones,
+            # under the policy just checked against the stored one: they were checked then.
+            return ledger
+        policy = self._policy(policy_text) or LedgerPolicy()  # a ledger's default when none stored
+        base = self._ledger
+        if base is None or (base.version, base.head_hash, base.policy) != (
+            version,
+            head_hash,
+            policy,
+        ):
+            calendar = self._calendar if ledger is None else ledger.calendar
+            if calendar is None:
+                raise InvalidInputError(
+                    f"appending to the event store at {str(self.path)!r} checks each entry "
+                    "against the ledger as stored, which needs its calendar: open the store with "
+                    "EventStore(path, calendar=...)"
                 )
-                found[kind] = layout
-            else:
-                found[kind] = _layout(kind, stored[0])
-        return {**layouts, **found}
+            base = self._replay(db, calendar=calendar, policy=policy, verify=True)
+        return base._extend(entries)
 
-    def save(self, ledger: Ledger, *, expected_version: int) -> int:
-        """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
-
-        The ledger's policy is stored with the first save. Later saves must bring the same policy,
-        or the same one with cover windows added (a leader's absence planned after the ledger was
-        first stored, see :class:`~govops.tasks.CoverWindow`): the stored policy then gains them.
-        Windows only widen who may confirm a completion, so every stored entry still replays.
-        Any other difference, a window removed or changed included, raises
-        :class:`~govops.exceptions.InvalidInputError` and writes nothing. The policy and the
-        entries are written in one transaction.
-        """
-        return self._append(
-            ledger.entries_since(expected_version),
-            expected_version=expected_version,
-            policy=ledger.policy,
-        )
-
-    def _save_policy(self, policy: LedgerPolicy) -> None:
-        """Store ``policy``, or check it against the stored one (inside a write transaction)."""
-        text = _dumps(converter.unstructure(policy))
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-        if row is None:
-            self._db.execute("INSERT INTO meta (key, value) VALUES ('policy', ?)", (text,))
-            return
-        stored_text = row[0]
-        if stored_text == text:
-            return
+    def _policy(self, text: str | None) -> LedgerPolicy | None:
+        if text is None:
+            return None
         try:
-            stored = converter.structure(json.loads(stored_text), LedgerPolicy)
+            policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
         except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
             raise IntegrityError(
                 f"the policy stored in {str(self.path)!r} cannot be read: {exc}"
             ) from exc
+        return policy
+
+    def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:
+        """The policy text to store for a ledger with ``policy``: the stored one unless it only
+        gains cover windows (or none is stored yet); any other change is refused."""
+        text = _dumps(converter.unstructure(policy))
+        if stored_text is None or stored_text == text:
+            return text
+        stored = self._policy(stored_text)
+        assert stored is not None
         missing = [w for w in stored.cover if w not in policy.cover]
         if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
             raise InvalidInputError(
@@ -962,7 +1355,44 @@ class EventStore:
                 "a ledger keeps one policy, which may only gain cover windows, never lose or "
                 "change them"
             )
-        self._db.execute("UPDATE meta SET value = ? WHERE key = 'policy'", (text,))
+        return text
+
+    def _refer(self, db: sqlite3.Connection, task: dict[str, Any], shared: dict[str, int]) -> None:
+        """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)
+        by their ids, storing those not stored yet (inside a write transaction)."""
+        for name in _TASK_SHARED:
+            value = task.get(name)
+            if type(value) is not dict:
+                continue
+            text = _dumps(value)
+            ref = self._shared.get(text) or shared.get(text)
+            if ref is None:
+                db.execute("INSERT OR IGNORE INTO shared (value) VALUES (?)", (text,))
+                ref = shared[text] = db.execute(
+                    "SELECT id FROM shared WHERE value = ?", (text,)
+                ).fetchone()[0]
+            task[name] = ref
+
+    def _layouts_for(
+        self, db: sqlite3.Connection, rows: list[list[Any]]
+    ) -> dict[str, tuple[str, ...]]:
+        """The stored layout of every kind of event in ``rows`` (inside a write transaction):
+        the one already stored, else the event's own, stored now."""
+        layouts = self._layouts
+        found: dict[str, tuple[str, ...]] = {}
+        for row in rows:
+            layout = _layout_of(row[6])
+            kind = row[6].get("type")
+            if layout is None or type(kind) is not str or kind in layouts or kind in found:
+                continue
+            key = "layout:" + kind
+            stored = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if stored is None:
+                db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, _dumps(layout)))
+                found[kind] = layout
+            else:
+                found[kind] = _layout(kind, stored[0])
+        return {**layouts, **found}
 
     @staticmethod
     def _row(entry: Entry) -> list[Any]:
@@ -985,26 +1415,28 @@ class EventStore:
     # -- reading ----------------------------------------------------------------------------------
 
     def entries(self, *, since: int = 0) -> Iterator[Entry]:
-        """The stored entries after ``since``, in order."""
-        for row in self._rows(since):
-            yield new_entry(*row)
+        """The stored entries after ``since``, in order, as one read of the store."""
+        with self._errors("read"), self._reading() as db:
+            found = [new_entry(*row) for row in self._rows(db, since)]
+        return iter(found)
 
-    def _rows(self, since: int) -> Iterator[_Row]:
+    def _rows(self, db: sqlite3.Connection, since: int) -> Iterator[_Row]:
         """The stored entries after ``since`` as ``(seq, event, at, actor, reason, prev_hash,
         hash)``, as they are stored: no link between them is checked."""
-        cursor = self._db.execute(_ROWS_SQL, (since, -1))
+        cursor = db.execute(_ROWS_SQL, (since, -1))
         # The layouts and shared values are read once the rows' read has begun: they are only
         # ever added, so this finds every one those rows need.
-        reader = _Reader(self.path, _stored_layouts(self._db), _stored_shared(self._db))
+        reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
         try:
             while rows := cursor.fetchmany(_CHUNK):
                 yield from reader.rows(rows)
         finally:
             _forget_seen()
 
-    def _columns(self) -> Generator[Columns, None, None]:
+    def _columns(self, db: sqlite3.Connection) -> Generator[Columns, None, None]:
         """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
-        ``_CHUNK`` entries, with their sequence numbers and hash links checked.
+        ``_CHUNK`` entries, with their sequence numbers and hash links checked (inside a
+        transaction: every chunk and layout from one state).
 
         Each chunk is read by one query whose aggregates SQLite computes (the times joined, actors
         and reasons as JSON arrays, the events joined into one JSON array, the hashes joined):
@@ -1016,8 +1448,6 @@ class EventStore:
         again row by row, which raises the error that names the entry or keeps the odd hash as
         it is.
         """
-        db = self._db
-        db.execute("BEGIN")  # one read transaction: every chunk and layout from one state
         try:
             reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
             prev = GENESIS_HASH
@@ -1027,7 +1457,14 @@ class EventStore:
                 try:
                     row = db.execute(_CHUNK_SQL, (lo, hi)).fetchone()
                     found = reader.columns(row, hi - lo, prev)
-                except (sqlite3.Error, ValueError, TypeError, KeyError, cattrs.BaseValidationError):
+                except (
+                    sqlite3.Error,
+                    ValueError,
+                    TypeError,
+                    KeyError,
+                    RecursionError,
+                    cattrs.BaseValidationError,
+                ):
                     found = None  # read again below, which names what is wrong
                 if found is None:
                     rows = db.execute(_ROWS_SQL, (lo, hi - lo)).fetchall()
@@ -1036,60 +1473,112 @@ class EventStore:
                 prev = hashes[-32:].hex() if isinstance(hashes, bytes) else hashes[-1]
                 yield found
         finally:
-            db.execute("ROLLBACK")  # it only read
             _forget_seen()
+
+    def _replay(
+        self,
+        db: sqlite3.Connection,
+        *,
+        calendar: WorkingCalendar,
+        policy: LedgerPolicy | None,
+        verify: bool,
+    ) -> Ledger:
+        """The stored ledger, replayed inside the transaction open on ``db``."""
+        # Columns rather than entries: the ledger keeps columns, not Entry objects. Closed at
+        # once, so that a refused entry ends the read with the replay.
+        with contextlib.closing(self._columns(db)) as chunks:
+            return Ledger._from_columns(
+                chunks, calendar=calendar, policy=policy, verify=verify, size=_top(db)
+            )
 
     def load(
         self,
         *,
-        calendar: WorkingCalendar,
+        calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
     ) -> Ledger:
         """Replay the stored entries into a ledger.
 
-        The chain's links and the events' transitions are always checked; ``verify=True`` (the
-        default) also recomputes every hash, so a row altered in the file is refused with
-        :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts the stored hashes and
-        replays three to four times as fast; every event is still decoded and validated as
-        :mod:`govops.serialization` does. ``policy`` defaults to the stored one. The garbage
-        collector is paused during the replay and resumed as it was found. The ledger keeps the
-        entries in columns (see ``Ledger.entries``), not as the rows read.
+        The entries are checked against the head recorded with the last append (none missing,
+        the last one and the policy the ones it names), their links and the events' transitions
+        always; ``verify=True`` (the default) also recomputes every hash, so a row altered in the
+        file is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
+        the stored hashes and replays three to four times as fast; every event is still decoded
+        and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
+        and ``policy`` to the stored one. The ledger keeps the entries in columns (see
+        ``Ledger.entries``), not as the rows read.
         """
-        if policy is None:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-            policy = converter.structure(json.loads(row[0]), LedgerPolicy) if row else None
-        # A replay makes millions of objects that all stay alive, and the cyclic garbage collector
-        # would walk them over and over while they are made (a third of the time of a large load)
-        # to find nothing. It is paused for the load and resumed as it was found.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            # Columns rather than entries: the ledger keeps columns, not Entry objects.
-            # Closed at once, so that a refused entry ends the read transaction with the load.
-            with contextlib.closing(self._columns()) as chunks:
-                return Ledger._from_columns(
-                    chunks, calendar=calendar, policy=policy, verify=verify, size=self.version
-                )
-        finally:
-            if collecting:
-                gc.enable()
+        calendar = calendar if calendar is not None else self._calendar
+        if calendar is None:
+            raise InvalidInputError(
+                "load() needs the calendar the ledger counts on: pass calendar=..., or open the "
+                "store with EventStore(path, calendar=...)"
+            )
+        with self._errors("load"), self._reading() as db:
+            self._check_head(db, self._stored_head(db))
+            row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+            stored = self._policy(row[0] if row else None)
+            ledger = self._replay(
+                db,
+                calendar=calendar,
+                policy=policy if policy is not None else stored,
+                verify=verify,
+            )
+        if verify and (policy is None or policy == stored):
+            self._ledger = ledger  # the stored ledger, checked: appends build on it
+        return ledger
 
-    def verify(self) -> int:
+    def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the stored hash chain; return the number of entries checked.
 
         Raises :class:`~govops.exceptions.IntegrityError` naming the first entry that does not
-        verify (altered, removed or reordered rows).
+        verify (altered, removed or reordered rows), and when the entries, the last one or the
+        stored policy are not the ones recorded with the last append. Given ``expected_head``, a
+        head kept elsewhere earlier (:meth:`head`), it also checks that the store still holds
+        that many entries and that the one at that version hashes as recorded: a store cut short,
+        or whose history was rewritten and re-chained, is refused (see
+        ``docs/explanation/record.md``).
         """
-        prev = GENESIS_HASH
-        count = 0
-        for entry in self.entries():
-            count += 1
-            if entry.seq != count:
-                raise IntegrityError(f"entry seq={count} is missing from {str(self.path)!r}")
-            if entry.prev_hash != prev or rehash(entry) != entry.hash:
-                raise IntegrityError(
-                    f"entry seq={entry.seq} in {str(self.path)!r} does not verify: it was altered"
-                )
-            prev = entry.hash
+        if expected_head is not None and not isinstance(expected_head, StoreHead):
+            raise InvalidTypeError(f"expected_head={expected_head!r}; expected a StoreHead")
+        where = str(self.path)
+        with self._errors("verify"), self._reading() as db:
+            head = self._stored_head(db)
+            self._check_head(db, head)
+            prev = GENESIS_HASH
+            count = 0
+            for row in self._rows(db, 0):
+                entry = new_entry(*row)
+                count += 1
+                if entry.seq != count:
+                    raise IntegrityError(f"entry seq={count} is missing from {where!r}")
+                if entry.prev_hash != prev or rehash(entry) != entry.hash:
+                    raise IntegrityError(
+                        f"entry seq={entry.seq} in {where!r} does not verify: it was altered"
+                    )
+                prev = entry.hash
+                if expected_head is not None and count == expected_head.version:
+                    self._check_expected(entry.hash, expected_head, head)
+            if expected_head is not None:
+                if count < expected_head.version:
+                    raise IntegrityError(
+                        f"the event store at {where!r} holds {count} entries, fewer than the "
+                        f"{expected_head.version} of the head kept elsewhere: it was cut short"
+                    )
+                if expected_head.version == 0:
+                    self._check_expected(GENESIS_HASH, expected_head, head)
         return count
+
+    def _check_expected(self, digest: str, expected: StoreHead, head: StoreHead | None) -> None:
+        where = str(self.path)
+        if digest != expected.hash:
+            raise IntegrityError(
+                f"entry seq={expected.version} in {where!r} is not the one the head kept "
+                "elsewhere names: the history was rewritten"
+            )
+        if head is not None and head.version == expected.version and head.policy != expected.policy:
+            raise IntegrityError(
+                f"the ledger policy stored in {where!r} is not the one the head kept elsewhere "
+                "names: it was changed"
+            )

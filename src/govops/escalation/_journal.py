@@ -19,7 +19,7 @@ import threading
 from collections.abc import Hashable, Iterable, Iterator
 from typing import final
 
-from .._time import require_aware
+from .._time import is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ..tasks import Entry, Event
 from ..tasks._canonical import GENESIS_HASH, entry_hash
@@ -189,7 +189,7 @@ class SupervisionJournal:
             raise InvalidTypeError(f"reason={reason!r}; expected a str")
         with self._log.lock:
             log = self._log if self._length == len(self._log.entries) else self._fork()
-            if self._length and at < log.entries[self._length - 1].at:
+            if self._length and is_before(at, log.entries[self._length - 1].at):
                 raise InvalidInputError(
                     f"at={at!r} is earlier than the last entry; a journal is written in time order"
                 )

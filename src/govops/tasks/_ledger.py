@@ -21,7 +21,7 @@ from typing import Any, final, overload
 
 import attrs
 
-from .._time import as_local_date, calendar_tz, require_aware
+from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
 from ._canonical import GENESIS_HASH, check_link, entry_hash, rehash
 from ._events import Entry, Event, Light, ProgressReported, TaskAssigned
@@ -92,6 +92,17 @@ their hashes, either as their 32 raw bytes each, joined, when every one is 64 lo
 hexadecimal digits, or as a list of the hashes as stored (see ``_Log.store_hashes``)."""
 
 
+def _check_record(event: object, actor: object, at: object, reason: object) -> None:
+    """What ``Ledger.record`` requires of its arguments, or the error that says what is wrong."""
+    if not isinstance(event, Event) or type(event) is Event:
+        raise InvalidTypeError(f"event={event!r}; expected a ledger event such as TaskAssigned")
+    require_aware(at, name="at")
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInputError(f"actor={actor!r}; expected a non-empty str naming who recorded it")
+    if not isinstance(reason, str):
+        raise InvalidTypeError(f"reason={reason!r}; expected a str")
+
+
 def _check_hash(seq: int, actual: str, recorded: str) -> None:
     if actual != recorded:
         raise IntegrityError(
@@ -147,6 +158,9 @@ class _Log:
 
     ``positions`` (where each task's entries are) serves time travel and ``history()`` only, so it
     is built on first use rather than by every replay; once built, ``append`` keeps it up to date.
+
+    ``hashes_checked`` is false once an entry came in whose hash was taken as recorded rather than
+    computed or recomputed (a replay with ``verify=False``).
     """
 
     __slots__ = (
@@ -158,6 +172,7 @@ class _Log:
         "ctx",
         "digests",
         "events",
+        "hashes_checked",
         "kept",
         "lock",
         "odd",
@@ -178,6 +193,7 @@ class _Log:
         self.odd: dict[int, str] = {}
         self.tracks: dict[str, _Track] = {}
         self._positions: dict[str, list[int]] | None = None
+        self.hashes_checked = True
         self.lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -460,6 +476,7 @@ class Ledger:
         entries expected, sizes the columns once rather than growing them with room to spare."""
         ledger = cls(calendar=calendar, policy=policy)
         log = ledger._log
+        log.hashes_checked = verify
         ctx = log.ctx
         tracks = log.tracks
         handlers = HANDLERS
@@ -482,7 +499,7 @@ class Ledger:
                 _verify_columns(seq, events, ats, actors, reasons, hashes, log.head_hash(seq))
             for event, at, actor in zip(events, ats, actors, strict=True):
                 seq += 1
-                if at < last_at:
+                if is_before(at, last_at):
                     raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
                 last_at = at
                 track = tracks.get(event.task_id)
@@ -550,6 +567,7 @@ class Ledger:
         handlers = HANDLERS
         report, in_progress = ProgressReported, Status.IN_PROGRESS
         kept = log.kept = list(items)  # see _Log; a refused entry leaves a ledger never returned
+        log.hashes_checked = verify
         prev = GENESIS_HASH
         last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
         # As in _from_columns, log.append() inlined (the same lines, kept apart on purpose: a call
@@ -564,8 +582,8 @@ class Ledger:
             if seq != expected or item.prev_hash != prev:
                 check_link(seq, expected, item.prev_hash, prev)  # which says what is wrong
             try:
-                earlier = at < last_at
-            except TypeError:  # naive, or not a time
+                earlier = is_before(at, last_at)
+            except (TypeError, AttributeError):  # naive, or not a time
                 raise InvalidInputError(
                     f"entry seq={seq} has at={at!r}; expected an aware datetime"
                 ) from None
@@ -705,30 +723,30 @@ class Ledger:
         allowed in the task's current state, and :class:`~govops.exceptions.InvalidInputError` when
         ``at`` is earlier than the last entry: a ledger is written in time order.
         """
-        if not isinstance(event, Event) or type(event) is Event:
-            raise InvalidTypeError(f"event={event!r}; expected a ledger event such as TaskAssigned")
-        require_aware(at, name="at")
-        if not isinstance(actor, str) or not actor.strip():
-            raise InvalidInputError(
-                f"actor={actor!r}; expected a non-empty str naming who recorded it"
-            )
-        if not isinstance(reason, str):
-            raise InvalidTypeError(f"reason={reason!r}; expected a str")
+        _check_record(event, actor, at, reason)
+        return self._recorded(event, actor, at, reason, None)
+
+    def _recorded(
+        self, event: Event, actor: str, at: dt.datetime, reason: str, digest: str | None
+    ) -> Ledger:
+        """``record``, its arguments checked; ``digest`` is the entry's hash when the caller
+        has computed it already."""
         log = self._log
         with log.lock:
             if self._length != len(log):
                 log = self._fork()
             last_at = log.last_at()
-            if last_at is not None and at < last_at:
+            if last_at is not None and is_before(at, last_at):
                 raise InvalidInputError(
                     f"at={at!r} is earlier than the last entry ({last_at!r}); "
                     "a ledger is written in time order"
                 )
             seq = self._length + 1
-            prev = log.head_hash(self._length)
-            digest = entry_hash(
-                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
-            )
+            if digest is None:
+                prev = log.head_hash(self._length)
+                digest = entry_hash(
+                    seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+                )
             log.append(event, at=at, actor=actor, reason=reason, digest=digest)
             return Ledger._view(log, seq)
 
@@ -742,11 +760,36 @@ class Ledger:
             ledger = ledger.record(event, actor=actor, at=at, reason=reason)
         return ledger
 
+    def _extend(self, entries: Iterable[Entry]) -> Ledger:
+        """This ledger followed by ``entries``, each checked as a replay with ``verify=True``
+        checks it: its place in the chain, its hash, its time and its transition. Raises the
+        error of the first entry refused; this ledger is unchanged either way.
+
+        An entry that this ledger's log already holds right after it, recorded through a newer
+        view of the same log with the same hash, is taken as it is: it was checked when recorded.
+        """
+        ledger = self
+        for entry in entries:
+            if type(entry) is not Entry:
+                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+            n, log = ledger._length, ledger._log
+            check_link(entry.seq, n + 1, entry.prev_hash, ledger.head_hash)
+            _check_record(entry.event, entry.actor, entry.at, entry.reason)
+            if n and is_before(entry.at, log.entry(n - 1).at):
+                raise IntegrityError(f"entry seq={entry.seq} is dated before the entry before it")
+            if len(log) > n and log.hashes_checked and log.hash_of(n) == entry.hash:
+                ledger = Ledger._view(log, n + 1)
+                continue
+            _check_hash(entry.seq, rehash(entry), entry.hash)
+            ledger = ledger._recorded(entry.event, entry.actor, entry.at, entry.reason, entry.hash)
+        return ledger
+
     def _fork(self) -> _Log:
         """A private log holding this ledger's prefix (used to branch from an older version)."""
         source, n = self._log, self._length
         ctx = source.ctx
         log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
+        log.hashes_checked = source.hashes_checked
         for i in range(n):
             entry = source.kept[i] if source.kept is not None else None
             event = entry.event if entry is not None else source.events[i]
