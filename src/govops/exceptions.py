@@ -14,6 +14,7 @@ never escape: they are translated into this tree, with the original kept as ``__
     ├── CalendarError (ValueError)
     │   ├── CalendarCoverageError            a date in a year whose official schedule is not loaded
     │   └── ScheduleError                    a holiday schedule or override that contradicts itself
+    │       └── NoticeError                  a holiday notice whose text contradicts itself (line, caret)
     ├── RuleError (ValueError)               a rule that reads fine but means nothing usable
     │   └── RuleSyntaxError                  rule text the grammar cannot read (line, column, caret)
     ├── LedgerError (ValueError)
@@ -43,6 +44,7 @@ __all__ = [
     "LedgerError",
     "MeetingError",
     "NaiveDatetimeError",
+    "NoticeError",
     "RuleError",
     "RuleSyntaxError",
     "ScenarioError",
@@ -86,6 +88,23 @@ class CalendarCoverageError(CalendarError):
 
 class ScheduleError(CalendarError):
     """A holiday schedule or local override that is incomplete or contradicts itself."""
+
+
+class NoticeError(ScheduleError):
+    """A holiday notice whose text cannot be read, or states something that does not hold.
+
+    ``text`` is the notice, ``line`` and ``column`` are 1-based, ``clause`` is the festival clause
+    at fault (e.g. ``"二、春节"``) or ``None``. ``str()`` shows the line with a caret under the fault.
+    """
+
+    def __init__(
+        self, message: str, *, text: str, line: int, column: int, clause: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.text = text
+        self.line = line
+        self.column = column
+        self.clause = clause
 
 
 class RuleError(GovopsError, ValueError):
