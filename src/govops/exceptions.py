@@ -77,13 +77,24 @@ class CalendarCoverageError(CalendarError):
     """A date falls in a year the calendar has no official schedule for.
 
     ``year`` is the first year that is missing. The message names both ways forward: load the newly
-    announced schedule with ``WorkCalendar.with_schedule`` or build the calendar with
-    ``provisional=True``.
+    announced schedule (``govops.parse_notice(text).apply_to(cal)``, ``WorkCalendar.with_schedule``)
+    or build the calendar with ``provisional=True``. When the missing year is one whose schedule is
+    announced yearly, ``published_through`` is the last year loaded and ``reason`` the message's
+    first sentence without the Python calls, so that a command line can name its own options.
     """
 
-    def __init__(self, message: str, *, year: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        year: int,
+        published_through: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.year = year
+        self.published_through = published_through
+        self.reason = reason
 
 
 class ScheduleError(CalendarError):

@@ -28,8 +28,8 @@ import os
 import sys
 from typing import Any
 
-from .calendars import HolidaySchedule
-from .exceptions import ConfigError
+from .calendars import HolidaySchedule, parse_notice
+from .exceptions import ConfigError, NoticeError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,8 +53,19 @@ def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
 
 
 def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
-    """Read a holiday schedule TOML file; errors name the file, the key and the line."""
+    """Read a holiday schedule: a TOML file (``*.toml``), or the State Council notice's text.
+
+    A TOML file is read by :func:`parse_schedule`, any other file as the notice as published, by
+    :func:`govops.parse_notice`. Errors name the file and the line.
+    """
     name, text = read_text(path, what="schedule")
+    if not name.lower().endswith(".toml"):
+        try:
+            return parse_notice(text)
+        except NoticeError as exc:
+            raise NoticeError(
+                f"{name}: {exc}", text=exc.text, line=exc.line, column=exc.column, clause=exc.clause
+            ) from exc
     return parse_schedule(text, path=name)
 
 

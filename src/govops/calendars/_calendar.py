@@ -201,20 +201,27 @@ class WorkCalendar:
             )
         nxt = self.published_through + 1
         if year == nxt:
-            load = f"load the newly announced schedule with cal.with_schedule({year}, "
-        else:  # with_schedule takes the years in order
-            load = f"load the announced schedules of {nxt}–{year} in order with cal.with_schedule({nxt}, "
+            load = f"load the newly announced notice with govops.parse_notice(text).apply_to(cal) (or cal.with_schedule({year}, "
+        else:  # schedules load in year order
+            load = (
+                f"load the announced notices of {nxt}–{year} in order with "
+                f"govops.parse_notice(text).apply_to(cal) (or cal.with_schedule({nxt}, "
+            )
         needs_last_year = self.provisional or year > self.published_through + PROVISIONAL_YEARS
         provisional = "provisional=True" + (f", last_year={year}" if needs_last_year else "")
-        return CalendarCoverageError(
+        reason = (
             f"{d.isoformat()} is in {year}, but the official {self.country} holiday schedule is "
             f"loaded only through {self.published_through}"
             + (f" (provisional estimates through {self.last_year})" if self.provisional else "")
-            + f". Either {load}holidays={{...}}, workdays={{...}}, "
-            f"source='国办发明电〔{nxt - 1}〕N号') or govops.loaders.load_schedule(path), "
+        )
+        return CalendarCoverageError(
+            f"{reason}. Either {load}holidays={{...}}, workdays={{...}}, "
+            f"source='国办发明电〔{nxt - 1}〕N号'), or govops.loaders.load_schedule(path)), "
             f"or build the calendar with govops.calendar({self.country!r}, {provisional}) "
             "to compute with rule-based estimates, every one flagged as provisional",
             year=year,
+            published_through=self.published_through,
+            reason=reason,
         )
 
     def _index(self, d: object, name: str = "date") -> int:
