@@ -10,6 +10,7 @@ from ._calendar import calendar as calendar
 from ._days import DayInfo as DayInfo
 from ._days import DayKind as DayKind
 from ._days import Override as Override
+from ._estimate import estimate_schedule as estimate_schedule
 from ._notice import parse_notice as parse_notice
 from ._periods import Period as Period
 from ._periods import PeriodKind as PeriodKind
@@ -26,6 +27,7 @@ __all__ = [
     "Roll",
     "WorkCalendar",
     "calendar",
+    "estimate_schedule",
     "parse_notice",
     "period_of",
 ]

@@ -22,6 +22,7 @@ from ..exceptions import (
     ScheduleError,
 )
 from ._days import DayInfo, DayKind, Override
+from ._estimate import FIRST_ESTIMATED_YEAR, estimate_schedule
 from ._periods import Period, PeriodKind, period_of
 from ._source import ANNOUNCED_YEARLY, announced_through, load_source, source_version
 
@@ -607,6 +608,7 @@ class WorkCalendar:
         holidays: Mapping[dt.date, str | tuple[str, str]],
         workdays: Mapping[dt.date, str | tuple[str, str]],
         source: str,
+        provisional: bool = False,
     ) -> WorkCalendar:
         """A new calendar with the officially announced arrangement for ``year``.
 
@@ -616,6 +618,9 @@ class WorkCalendar:
         December before ``year`` (e.g. the 2019 notice made 2018-12-29 a workday) are allowed.
         Loading the year after ``published_through`` extends the calendar; loading an earlier year
         replaces its data (a correction, such as 2020's extended Spring Festival).
+        ``provisional=True`` loads an estimate instead (see :func:`govops.calendars.estimate_schedule`)
+        into an unpublished year of a provisional calendar: its days stay flagged and
+        ``published_through`` does not move.
 
         >>> import datetime as dt, govops
         >>> cn = govops.calendar("CN")
@@ -626,7 +631,13 @@ class WorkCalendar:
         (2027, True)
         """
         year = _as_int(year, "year")
-        if year > self.published_through + 1:
+        if provisional and not (self.published_through < year <= self.last_year):
+            raise ScheduleError(
+                f"year={year}: an estimate is loaded into a year this calendar computes but has no "
+                f"official schedule for ({self.published_through + 1}–{self.last_year}); build it "
+                "with provisional=True"
+            )
+        if not provisional and year > self.published_through + 1:
             raise ScheduleError(
                 f"year={year}: this calendar is published through {self.published_through}, so "
                 f"the next schedule to load is {self.published_through + 1}; load the years in order"
@@ -639,7 +650,15 @@ class WorkCalendar:
             raise ScheduleError(
                 "with_schedule needs source='…': the notice's document number, e.g. '国办发明电〔2026〕N号'"
             )
-        lo, hi = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
+        # A notice may arrange the December before its year, but an estimate never reaches into
+        # an officially published year.
+        lo = dt.date(year - 1, 12, 1)
+        if provisional and year - 1 <= self.published_through:
+            lo = dt.date(year, 1, 1)
+        hi = dt.date(year, 12, 31)
+        if provisional:
+            holidays = {d: v for d, v in holidays.items() if not _before(d, lo)}
+            workdays = {d: v for d, v in workdays.items() if not _before(d, lo)}
         off = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in holidays.items()}
         on = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in workdays.items()}
         clash = sorted(set(off) & set(on))
@@ -675,7 +694,7 @@ class WorkCalendar:
         kept = [info for info in self.days if not replaced(info)]
         off = {d: names for d, names in off.items() if d not in overridden}
         on = {d: names for d, names in on.items() if d not in overridden}
-        published = max(self.published_through, year)
+        published = self.published_through if provisional else max(self.published_through, year)
         new = [
             DayInfo(
                 d,
@@ -684,7 +703,7 @@ class WorkCalendar:
                 name_zh=zh,
                 name_en=en,
                 source=source,
-                provisional=False,
+                provisional=provisional,
             )
             for d, (zh, en) in off.items()
         ] + [
@@ -695,7 +714,7 @@ class WorkCalendar:
                 name_zh=zh,
                 name_en=en,
                 source=source,
-                provisional=False,
+                provisional=provisional,
             )
             for d, (zh, en) in on.items()
         ]
@@ -725,6 +744,10 @@ class WorkCalendar:
             f"WorkCalendar({self.country!r}{sub}, years={self.first_year}–{self.last_year}, "
             f"published_through={self.published_through}{flag})"
         )
+
+
+def _before(d: object, lo: dt.date) -> bool:
+    return isinstance(d, dt.date) and not isinstance(d, dt.datetime) and d < lo
 
 
 # Days a local override decided; a newly loaded national schedule does not undo them.
@@ -774,7 +797,8 @@ def calendar(
 
     For China (and other countries that announce their arrangement each year) the calendar ends
     with the last published year; ``provisional=True`` extends it by rule-based estimates, every
-    one flagged in ``describe()``. For countries with fixed holiday rules pass ``last_year``.
+    one flagged in ``describe()``. China's estimates are whole arrangements, with blocks and make-up
+    workdays as the published principles give them (:func:`govops.calendars.estimate_schedule`). For countries with fixed holiday rules pass ``last_year``.
     ``weekend`` replaces the country's weekly rest days (0 = Monday … 6 = Sunday): ``holidays``
     gives Hong Kong a Sunday-only weekend, while its government offices keep a five-day week, so
     an office there passes ``weekend={5, 6}``.
@@ -803,7 +827,7 @@ def calendar(
         published = last
     data = load_source(code, subdiv, first, last)
     rest = data.weekend if weekend is None else _weekdays(weekend)
-    return WorkCalendar(
+    cal = WorkCalendar(
         code,
         subdiv=subdiv,
         first_year=first,
@@ -815,6 +839,11 @@ def calendar(
         days=data.days,
         data_source=source_version(),
     )
+    if code == "CN" and subdiv is None and last > cal.published_through:
+        # Unpublished years: the arrangement the published principles give, not bare festivals.
+        for year in range(max(cal.published_through + 1, FIRST_ESTIMATED_YEAR), last + 1):
+            cal = estimate_schedule(year).apply_to(cal)
+    return cal
 
 
 def _weekdays(values: Iterable[int]) -> frozenset[int]:

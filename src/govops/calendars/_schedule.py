@@ -39,6 +39,7 @@ class HolidaySchedule:
             holidays={d: (zh, en) for d, zh, en in self.holidays},
             workdays={d: (zh, en) for d, zh, en in self.workdays},
             source=self.source,
+            provisional=self.provisional,
         )
 
     def days_off(self) -> frozenset[dt.date]:
