@@ -71,7 +71,8 @@ class Bulletin:
     ``provisional`` lists the years of the period whose holidays the calendar estimated (no
     official schedule loaded): due dates and lateness there may change when the notice comes, and
     the Markdown says so at the top. ``notes`` are lines the host adds under the header, such as
-    the due dates a newly loaded holiday schedule moved (see :func:`govops.tasks.replan`).
+    the due dates a newly loaded holiday schedule moved (``govops.escalation.replan(...).notes_zh()``,
+    passed to :func:`assess` as ``notes=``).
     """
 
     period: Period
@@ -175,6 +176,7 @@ def assess(
     calendar: Any,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
+    notes: Iterable[str] = (),
 ) -> Bulletin:
     """Score and rank every unit of the ledger over ``period``, as known at ``now``.
 
@@ -320,7 +322,12 @@ def assess(
         else ()
     )
     return Bulletin(
-        period, as_of=today, rules=rules.label, units=tuple(results), provisional=estimated
+        period,
+        as_of=today,
+        rules=rules.label,
+        units=tuple(results),
+        provisional=estimated,
+        notes=tuple(notes),
     )
 
 

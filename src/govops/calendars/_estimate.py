@@ -70,7 +70,9 @@ class _Block:
         self.swaps = max(0, weekdays - len(statutory)) if swaps is None else swaps
 
 
-def _long_block(names: tuple[str, ...], start: dt.date, length: int, statutory: list[dt.date]) -> _Block:
+def _long_block(
+    names: tuple[str, ...], start: dt.date, length: int, statutory: list[dt.date]
+) -> _Block:
     return _Block(names, _days(start, start + dt.timedelta(days=length - 1)), statutory)
 
 
@@ -168,7 +170,9 @@ def estimate_schedule(year: int, *, country: str = "CN") -> HolidaySchedule:
             f"year={year!r}: the estimator follows the 2024 amendment of 全国年节及纪念日放假办法, "
             f"in force from {FIRST_ESTIMATED_YEAR}; expected a year from {FIRST_ESTIMATED_YEAR} on"
         )
-    law = {n: list(days) for n, days in statutory_days("CN", year).items() if n in FESTIVAL_NAMES_EN}
+    law = {
+        n: list(days) for n, days in statutory_days("CN", year).items() if n in FESTIVAL_NAMES_EN
+    }
     blocks: list[_Block] = []
     # 春节: eight days from 农历除夕, with the Sunday before when 除夕 is a Monday.
     eve = min(law["春节"])
