@@ -133,7 +133,8 @@ class Replan:
 
     def lines(self) -> list[str]:
         """The moves in English, one a line, under a heading naming the source."""
-        head = f"{len(self.moves)} dates moved by {self.source}"
+        n = len(self.moves)
+        head = f"{n} date{'' if n == 1 else 's'} moved by {self.source}"
         return [head, *(f"  {m}" for m in self.moves)]
 
     def notes_zh(self) -> tuple[str, ...]:
