@@ -11,9 +11,9 @@ had a second notice, listed in ``LATER_NOTICES`` with what it changed; any other
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import pathlib
+import random
 
 import chinese_calendar
 import pytest
@@ -153,6 +153,16 @@ def test_forms_of_the_same_arrangement_parse_alike() -> None:
         assert parse_notice(text) == simplified
 
 
+def test_line_breaks_inside_a_clause() -> None:
+    """Text copied from a PDF breaks lines inside clauses; the signature date is no clause's."""
+    text = notice(2026)
+    wrapped = text.replace("、", "、\n").replace("，", "，\n").replace("至", "\n至")
+    assert parse_notice(wrapped) == parse_notice(text)
+    # No blank line before the closing remarks and the signature: still not part of clause 七.
+    tight = text.replace("\n\n国务院办公厅", "\n国务院办公厅")
+    assert parse_notice(tight) == parse_notice(text)
+
+
 def test_older_form_without_weekdays_and_with_explanations() -> None:
     s = parse_notice(notice(2008))
     # "12月29日（星期六）公休日调至12月31日（星期一）" arranges nothing by itself: the range does.
@@ -229,14 +239,55 @@ def test_a_notice_without_year_or_clauses() -> None:
         parse_notice(HEAD, year=2027)
 
 
+# What mangling draws from: the characters the notices are made of, and some they are not.
+_PALETTE = (
+    "0123456789０１２３日月年至、，。：（）()周星期一二三四五六日天共放假调休上班补与末连农历除夕"
+    + "\n x-"
+)
+
+
+def _mangled(count: int, seed: int) -> list[str]:
+    """Each notice with random characters replaced, inserted or deleted (seeded: reproducible)."""
+    rng = random.Random(seed)
+    texts = [notice(y) for y in YEARS]
+    out = []
+    for _ in range(count):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(text))
+            op = rng.randrange(3)
+            piece = "" if op == 2 else rng.choice(_PALETTE)
+            text = text[:i] + piece + text[i + (op != 1) :]
+        out.append(text)
+    return out
+
+
+def _refused(text: str) -> bool:
+    try:
+        parse_notice(text)
+    except NoticeError:  # anything else escaping fails the test
+        return True
+    return False
+
+
+def _only_notice_errors(texts: list[str]) -> int:
+    """How many of ``texts`` were refused (with a NoticeError: nothing else may escape)."""
+    return sum(map(_refused, texts))
+
+
 def test_only_our_errors_escape_on_mangled_notices() -> None:
-    """Every prefix and every one-character deletion of a real notice: a schedule or our error."""
+    """Prefixes, deletions and random edits of real notices: a schedule or a NoticeError."""
     text = notice(2025)
-    variants = [text[:i] for i in range(0, len(text), 3)]
-    variants += [text[:i] + text[i + 1 :] for i in range(0, len(text), 2)]
-    for variant in variants:
-        with contextlib.suppress(NoticeError):
-            parse_notice(variant)
+    cut = [text[:i] for i in range(0, len(text), 3)] + [
+        text[:i] + text[i + 1 :] for i in range(0, len(text), 2)
+    ]
+    assert 0 < _only_notice_errors(cut) < len(cut)
+    assert 0 < _only_notice_errors(_mangled(2_000, seed=1)) < 2_000
+
+
+@pytest.mark.slow
+def test_only_our_errors_escape_on_many_mangled_notices() -> None:
+    assert _only_notice_errors(_mangled(100_000, seed=2)) > 0
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -61,11 +61,13 @@ _WEEKDAYS = "一二三四五六日"
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十", start=0)}
 
 _CLAUSE = re.compile(
-    r"(?m)(?:^|(?<=[。:]))[ \t\u3000]*([一二三四五六七八九十]+)、[ \t\u3000]*([^:\n]{1,40}?)[ \t]*:"
+    r"(?m)(?:^|(?<=[。:]))[ \t\u3000]*([一二三四五六七八九十]+)、\s*([^:]{1,40}?)\s*:"
 )
-_DATE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日(?:[ \t]*\(([^()\n]*)\))?")
-_RANGE_JOIN = re.compile(r"[ \t]*(?:至|到|-|—|–|~|〜)[ \t]*")
-_LIST_JOIN = re.compile(r"[ \t]*(?:、|和|及)[ \t]*")
+# Line breaks may fall anywhere inside a clause (text copied from a PDF): whitespace is allowed
+# between the parts of a date, inside brackets and around the words that join dates.
+_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日(?:\s*\(([^()]*)\))?")
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|-|—|–|~|〜)\s*")
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及)\s*")
 _TOTAL = re.compile(r"(?:共|放假)([0-9一二三四五六七八九十]+)天")
 _WEEKDAY = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天])")
 _YEAR = (
@@ -75,7 +77,11 @@ _YEAR = (
 )
 _DOCUMENT = re.compile(r"国办发(?:明电)?\s*[〔\[［(【]\s*(\d{4})\s*[〕\]］)】]\s*(\d+)\s*号")
 _SIGNED = re.compile(r"(?m)^[ \t\u3000]*(\d{4})年(\d{1,2})月(\d{1,2})日[ \t\u3000]*$")
-_SENTENCE_END = re.compile(r"。|;|\n|\.(?!\d)")
+_SENTENCE_END = re.compile(r"。|;|\.(?!\d)")
+# A clause ends at the next clause, a blank line, or the closing remarks and signature.
+_CLAUSE_END = re.compile(
+    r"\n[ \t\u3000]*(?:\n|(?=节假日期间|国务院办公厅|\d{4}年\d{1,2}月\d{1,2}日[ \t\u3000]*$))", re.M
+)
 
 
 def _normalize(text: str) -> str:
@@ -171,7 +177,7 @@ class _Reader:
     def issued(self) -> dt.date | None:
         found = None
         for m in _SIGNED.finditer(self.text):
-            found = self._calendar_date(m.start(), int(m[1]), int(m[2]), int(m[3]), None)
+            found = self.calendar_date(m.start(), int(m[1]), int(m[2]), int(m[3]), None)
         return found
 
     def title(self) -> str:
@@ -193,10 +199,10 @@ class _Reader:
         out = []
         for i, m in enumerate(heads):
             stop = heads[i + 1].start() if i + 1 < len(heads) else len(self.text)
-            # A clause is one paragraph: the closing remarks after the last one are not part of it.
-            newline = self.text.find("\n", m.end())
-            end = min(stop, newline) if newline >= 0 else stop
-            names = tuple(n.strip() for n in re.split(r"[、,]", m[2]) if n.strip())
+            # The closing remarks after the last clause are not part of it.
+            closing = _CLAUSE_END.search(self.text, m.end(), stop)
+            end = closing.start() if closing else stop
+            names = tuple("".join(n.split()) for n in re.split(r"[、,]", m[2]) if n.strip())
             out.append(_Clause(m[1], names, m.start(), m.end(), end))
         return out
 
@@ -211,7 +217,7 @@ class _Reader:
 
     # -- dates ----------------------------------------------------------------------------------
 
-    def _calendar_date(
+    def calendar_date(
         self, at: int, year: int, month: int, day: int, clause: _Clause | None
     ) -> dt.date:
         try:
@@ -251,19 +257,19 @@ def _bracket_depths(text: str, start: int, end: int) -> list[int]:
     return depths
 
 
-def _count(text: str) -> int:
+def _count(text: str) -> int | None:
+    """The number in "共N天": digits, or Chinese numerals up to 九十九; ``None`` if neither."""
     if text.isdigit():
         return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS[text[1]]
-    if text.endswith("十"):
-        return 10 * _CN_DIGITS[text[0]]
-    if "十" in text:
-        tens, ones = text.split("十")
-        return 10 * _CN_DIGITS[tens] + _CN_DIGITS[ones]
-    return _CN_DIGITS[text]
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    high = _CN_DIGITS.get(tens, -100) if tens else 1
+    low = _CN_DIGITS.get(ones, -100) if ones else 0
+    value = 10 * high + low
+    return value if value > 0 else None
 
 
 def _weekday_zh(d: dt.date) -> str:
@@ -343,43 +349,23 @@ def _read_clause(
     text = reader.text
     days_off: list[tuple[dt.date, int]] = []
     workdays: list[tuple[dt.date, int]] = []
-    last_month: int | None = None
-    new_year = any("元旦" in n for n in clause.names)
+    month: list[int | None] = [None]  # the month in force: "2月20日、21日" carries it on
     for start, end in reader.sentences(clause):
-        sentence = text[start:end]
-        if sentence.lstrip(" ,").startswith("鼓励"):
+        if text[start:end].lstrip(" ,").startswith("鼓励"):
             continue  # an encouragement (e.g. to rest on New Year's Eve), not an arrangement
-        mentions = reader.mentions(start, end)
-        groups = _groups(text, mentions)
+        groups = _groups(text, reader.mentions(start, end))
         counted = 0
         for gi, group in enumerate(groups):
             # What the group's dates are: the words after it, up to the next group.
             tail_end = groups[gi + 1][0][0].start if gi + 1 < len(groups) else end
             tail = text[group[-1][-1].end : tail_end]
-            dates: list[tuple[dt.date, int]] = []
-            for part in group:
-                resolved = []
-                for m in part:
-                    month = m.month if m.month is not None else last_month
-                    if month is None:
-                        raise reader.fail(m.start, f"{m.day}日没有写月份", clause)
-                    last_month = month
-                    y = m.year
-                    if y is None:
-                        # A New Year clause's December is the year before (2019: 12月30日至1月1日).
-                        y = year - 1 if new_year and month == 12 else year
-                    d = reader._calendar_date(m.start, y, month, m.day, clause)
-                    _check_bracket(reader, clause, m, d)
-                    _check_in_year(reader, clause, m, d, year)
-                    resolved.append(d)
-                if len(resolved) == 2:
-                    first, last = resolved
-                    if last < first:
-                        raise reader.fail(part[1].start, f"范围的终点{last}早于起点{first}", clause)
-                    dates += [(d, part[0].start) for d in _span(first, last)]
-                else:
-                    dates.append((resolved[0], part[0].start))
+            ends = [(m, _resolve(reader, clause, m, year, month)) for part in group for m in part]
             verb = _verb(tail)
+            if verb is None:
+                continue  # "其中……为法定节假日", "……公休日调至……": arranged elsewhere
+            for m, d in ends:
+                _check_in_year(reader, clause, m, d, year)
+            dates = _expand(reader, clause, group, dict(ends))
             if verb == "work":
                 for d, at in dates:
                     if d.weekday() < 5:
@@ -389,21 +375,55 @@ def _read_clause(
                             clause,
                         )
                 workdays += dates
-            elif verb == "off":
-                days_off += dates
-                counted += len(dates)
-                if "连休" in tail:
-                    days_off += _joined_weekend(reader, clause, dates, group[0][0].start)
+                continue
+            days_off += dates
+            counted += len(dates)
+            if "连休" in tail:
+                days_off += _joined_weekend(reader, clause, dates, group[0][0].start)
             total = _TOTAL.search(tail)
-            if total and verb == "off":
+            if total:
                 stated = _count(total[1])
                 if stated != counted:
+                    said = f"共{stated}天" if stated is not None else f"“{total[0]}”"
                     raise reader.fail(
                         group[-1][-1].end + total.start(),
-                        f"写明共{stated}天，但所列放假日期共{counted}天",
+                        f"写明{said}，但所列放假日期共{counted}天",
                         clause,
                     )
     return days_off, workdays
+
+
+def _resolve(
+    reader: _Reader, clause: _Clause, m: _Mention, year: int, month: list[int | None]
+) -> dt.date:
+    """The date a mention means, its bracketed weekday checked; ``month`` carries the month on."""
+    if m.month is not None:
+        month[0] = m.month
+    if month[0] is None:
+        raise reader.fail(m.start, f"{m.day}日没有写月份", clause)
+    y = m.year
+    if y is None:
+        # A New Year clause's December is the year before (2019: 12月30日至1月1日).
+        y = year - 1 if month[0] == 12 and any("元旦" in n for n in clause.names) else year
+    d = reader.calendar_date(m.start, y, month[0], m.day, clause)
+    _check_bracket(reader, clause, m, d)
+    return d
+
+
+def _expand(
+    reader: _Reader,
+    clause: _Clause,
+    group: list[list[_Mention]],
+    dates: dict[_Mention, dt.date],
+) -> list[tuple[dt.date, int]]:
+    """Every day of a group: each single day, and every day of each range."""
+    out: list[tuple[dt.date, int]] = []
+    for part in group:
+        first, last = dates[part[0]], dates[part[-1]]
+        if last < first:
+            raise reader.fail(part[-1].start, f"范围的终点{last}早于起点{first}", clause)
+        out += [(d, part[0].start) for d in _span(first, last)]
+    return out
 
 
 def _groups(text: str, mentions: list[_Mention]) -> list[list[list[_Mention]]]:
