@@ -43,6 +43,11 @@ def test_import_shows_the_year_and_writes_toml(
     assert "2027年2月 February" in out and "20班" in out  # the grid, for review
     assert "29 days off, 5 make-up workdays" in out
     assert "2027 is official" in out
+    # What the notice changes against the estimate used until now (tests/test_estimate.py).
+    assert "4 days differ from the provisional estimate of 2027" in out
+    assert "2027-02-13 Sat: now a rest day (春节)" in out
+    assert "2027-02-20 Sat: now a working day (春节调休上班)" in out
+    assert "2027-05-08 Sat: now a rest day (周末)" in out
     written = parse_schedule(out_file.read_text(encoding="utf-8"))
     assert written == load_schedule(notice)
     # Not overwritten by accident.

@@ -10,6 +10,7 @@ newly published notice, prints the year as a wall calendar for review and writes
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -115,6 +116,10 @@ def cmd_schedule_import(args: argparse.Namespace) -> int:
     )
     _out("")
     _out("\n".join([*year_grid(cal, schedule.year), "", *legend(cal, schedule.year)]))
+    against, changed = _changed_days(base, cal, schedule.year)
+    if changed:
+        _out(f"\n{len(changed)} days differ from {against}:")
+        _out("\n".join(changed))
     if args.out:
         if os.path.exists(args.out) and not args.force:
             raise ConfigError(
@@ -133,6 +138,28 @@ def cmd_schedule_import(args: argparse.Namespace) -> int:
     else:
         _out("\nreview the calendar above, then write it with --out FILE.toml")
     return 0
+
+
+def _changed_days(before: WorkCalendar, after: WorkCalendar, year: int) -> tuple[str, list[str]]:
+    """The days of ``year`` (and the December before) the schedule turns from working to rest or
+    back: against ``before``, or against the provisional estimate where ``before`` stops."""
+    against = f"the {year} data loaded before"
+    if not before.covers(dt.date(year, 12, 31)):
+        before = calendar(before.country, before.subdiv, provisional=True, last_year=year)
+        against = f"the provisional estimate of {year} (what --provisional used)"
+    elif before.is_provisional(dt.date(year, 1, 1)):
+        against = f"the provisional estimate of {year} (what --provisional used)"
+    lines = []
+    day, last = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
+    while day <= last:
+        was, now = before.is_working_day(day), after.is_working_day(day)
+        if was != now:
+            info = after.describe(day)
+            what = "now a working day" if now else "now a rest day"
+            name = info.name_zh or ("周末" if day.weekday() >= 5 else "工作日")
+            lines.append(f"  {day.isoformat()} {day:%a}: {what} ({name})")
+        day += dt.timedelta(days=1)
+    return against, lines
 
 
 def add_parsers(subparsers: Any) -> None:
