@@ -27,6 +27,8 @@ __all__ = [
     "calendar_from_args",
     "cmd_schedule_import",
     "coverage_message",
+    "schedules_from_args",
+    "with_schedules",
 ]
 
 
@@ -56,7 +58,7 @@ def add_calendar_options(p: argparse.ArgumentParser, *, country: bool = True) ->
 
 def schedules_from_args(args: argparse.Namespace) -> list[HolidaySchedule]:
     """The schedules of ``--schedule``, read in the order given."""
-    return [load_schedule(path) for path in getattr(args, "schedule", None) or ()]
+    return [load_schedule(path) for path in args.schedule]
 
 
 def with_schedules(cal: WorkCalendar, schedules: Sequence[HolidaySchedule]) -> WorkCalendar:
@@ -66,13 +68,9 @@ def with_schedules(cal: WorkCalendar, schedules: Sequence[HolidaySchedule]) -> W
     return cal
 
 
-def calendar_from_args(args: argparse.Namespace, *, subdiv: str | None = None) -> WorkCalendar:
-    """The calendar of ``--country``, ``--provisional`` and every ``--schedule``."""
-    cal = calendar(
-        getattr(args, "country", "CN"),
-        subdiv if subdiv is not None else getattr(args, "subdiv", None),
-        provisional=bool(getattr(args, "provisional", False)),
-    )
+def calendar_from_args(args: argparse.Namespace) -> WorkCalendar:
+    """The calendar of ``--country`` (and ``--subdiv``), ``--provisional`` and every ``--schedule``."""
+    cal = calendar(args.country, getattr(args, "subdiv", None), provisional=args.provisional)
     return with_schedules(cal, schedules_from_args(args))
 
 

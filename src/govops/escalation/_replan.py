@@ -22,7 +22,7 @@ from ..calendars import WorkCalendar
 from ..exceptions import CalendarCoverageError, InvalidTypeError
 from ..meetings import MeetingSeries, schedule
 from ..rules import parse_rule
-from ..tasks import Annotation, Ledger, Status, WarningPolicy, register_event_type
+from ..tasks import Annotation, Ledger, WarningPolicy, register_event_type
 from ._events import NoticeAnswered, NoticeIssued
 from ._journal import SupervisionJournal
 from ._policy import EscalationPolicy
@@ -188,9 +188,12 @@ def _changes(
     return out
 
 
-def _safe(compute: object, *args: object) -> dt.date | None:
+def _blue_from(cal: WorkCalendar, due: dt.date | None, blue: int) -> dt.date | None:
+    """The first day of the blue light (``blue`` working days before ``due``), if computable."""
+    if due is None:
+        return None
     try:
-        return compute(*args)  # type: ignore[operator,no-any-return]
+        return cal.add_working_days(due, -blue)
     except CalendarCoverageError:
         return None
 
@@ -224,12 +227,17 @@ def replan(
             raise InvalidTypeError(f"{name}={cal!r}; expected a WorkCalendar")
     require_aware(now, name="now")
     blue = (warnings or WarningPolicy()).blue_within
-    old = Ledger.from_entries(ledger.entries, calendar=before, policy=ledger.policy, verify=False)
-    new = Ledger.from_entries(ledger.entries, calendar=after, policy=ledger.policy, verify=False)
-    old_due = {s.id: s.due for s in old.states(now=now)}
+
+    def on(cal: WorkCalendar) -> Ledger:
+        # The record was verified when it was built: only the projection is redone.
+        if ledger.calendar == cal:
+            return ledger
+        return Ledger.from_entries(ledger.entries, calendar=cal, policy=ledger.policy, verify=False)
+
+    old_due = {s.id: s.due for s in on(before).states(now=now)}
     moves: list[Move] = []
-    for state in new.states(now=now):
-        if not state.is_open or state.status is Status.CANCELLED:
+    for state in on(after).states(now=now):
+        if not state.is_open:
             continue
         was, due = old_due.get(state.id), state.due
         if was != due:
@@ -238,8 +246,7 @@ def replan(
                 Move("due", subject=state.id, moved_from=was, moved_to=due, why=tuple(why))
             )
         if blue:
-            then = _safe(before.add_working_days, was, -blue) if was else None
-            start = after.add_working_days(due, -blue)
+            then, start = _blue_from(before, was, blue), after.add_working_days(due, -blue)
             if then != start:
                 lo = min(start, then or start)
                 why = _changes(before, after, lo, max(due, was or due))
