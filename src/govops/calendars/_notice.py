@@ -8,16 +8,17 @@ wording has drifted over the years, and :func:`parse_notice` reads every form us
 * ranges ("2月15日至23日"), single days ("6月19日放假"), lists of make-up workdays joined by "、";
 * "与周末连休" (the day joins the adjacent weekend) and "补休" (a day off for a festival on a weekend);
 * brackets after a date with its weekday ("（星期一）", "（周一）") and lunar annotations
-  ("（农历除夕、周二）"), or no brackets at all (older notices);
+  ("（农历除夕、周二）", "（农历正月初七、周二）"), or no brackets at all (older notices);
 * "其中，……为法定节假日" sentences and "鼓励……" sentences, which arrange nothing;
 * simplified or traditional characters, full- or half-width punctuation and digits.
 
 What the text states is checked against itself, and a contradiction is a :class:`~govops.NoticeError`
 naming the clause, with the line, column and a caret under the fault: a weekday that does not match
-its date, "共N天" that does not match the days listed, a make-up workday that is not a Saturday or
-Sunday, a date outside the notice's year (December of the year before is allowed: the notices of
-2008, 2012 and 2019 arranged the last days of December), "与周末连休" for a day no weekend touches,
-two clauses giving the same day.
+its date, a lunar day of the New Year (除夕, 春节, 正月初N) that is another day that year, "共N天"
+that does not match the days listed, a make-up workday that is not a Saturday or Sunday, a date
+outside the notice's year (December of the year before is allowed: the notices of 2008, 2012 and
+2019 arranged the last days of December), "与周末连休" for a day no weekend touches, two clauses
+giving the same day.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import attrs
 
 from ..exceptions import InvalidTypeError, NoticeError
 from ._schedule import HolidaySchedule
+from ._source import lunar_new_year
 
 __all__ = ["FESTIVAL_NAMES_EN", "parse_notice"]
 
@@ -69,6 +71,8 @@ _DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日
 _RANGE_JOIN = re.compile(r"\s*(?:至|到|-|—|–|~|〜)\s*")
 _LIST_JOIN = re.compile(r"\s*(?:、|和|及)\s*")
 _TOTAL = re.compile(r"(?:共|放假)([0-9一二三四五六七八九十]+)天")
+# Lunar days of the New Year a bracket may name; 腊月 days are not checked (腊月 has 29 or 30 days).
+_LUNAR = re.compile(r"(?:农历)?(除夕|春节|(?:正月)?初([一二三四五六七八九十]))")  # one bracket part
 _WEEKDAY = re.compile(r"(?:星期|周|礼拜)([一二三四五六日天])")
 _YEAR = (
     re.compile(r"关于(\d{4})年"),
@@ -457,19 +461,36 @@ def _verb(tail: str) -> str | None:
 
 
 def _check_bracket(reader: _Reader, clause: _Clause, m: _Mention, d: dt.date) -> None:
+    """The weekday in brackets is the date's, and so is a lunar day of the New Year (除夕, 初N)."""
     if m.bracket is None:
         return
+    written = reader.text[m.start : m.bracket_at - 1].strip()
     found = _WEEKDAY.search(m.bracket)
-    if found is None:
-        return  # a lunar annotation alone, e.g. （农历除夕）
-    stated = "日" if found[1] == "天" else found[1]
-    if _WEEKDAYS.index(stated) != d.weekday():
-        written = reader.text[m.start : m.bracket_at - 1].strip()
-        raise reader.fail(
-            m.bracket_at + found.start(),
-            f"{written}标注（{found[0]}），但{d.isoformat()}是{_weekday_zh(d)}",
-            clause,
-        )
+    if found is not None:
+        stated = "日" if found[1] == "天" else found[1]
+        if _WEEKDAYS.index(stated) != d.weekday():
+            raise reader.fail(
+                m.bracket_at + found.start(),
+                f"{written}标注（{found[0]}），但{d.isoformat()}是{_weekday_zh(d)}",
+                clause,
+            )
+    new_year = lunar_new_year(d.year)
+    if "至" in m.bracket or new_year is None:
+        return  # a range's annotation ("农历除夕至正月初六") names two days
+    at = m.bracket_at
+    for part in re.split(r"[、,]", m.bracket):
+        lunar = _LUNAR.fullmatch(part.strip())
+        if lunar is not None:
+            # Days from 正月初一: 除夕 is the day before, 春节 the day itself, 初N the N-th day.
+            offset = {"除夕": -1, "春节": 0}.get(lunar[1], (_count(lunar[2] or "") or 1) - 1)
+            expected = new_year + dt.timedelta(days=offset)
+            if expected != d:
+                raise reader.fail(
+                    at,
+                    f"{written}标注（{part.strip()}），但{d.year}年的{lunar[1]}是{expected.isoformat()}",
+                    clause,
+                )
+        at += len(part) + 1
 
 
 def _check_in_year(reader: _Reader, clause: _Clause, m: _Mention, d: dt.date, year: int) -> None:

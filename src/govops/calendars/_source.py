@@ -28,6 +28,7 @@ __all__ = [
     "SourceData",
     "announced_through",
     "load_source",
+    "lunar_new_year",
     "source_version",
     "statutory_days",
 ]
@@ -315,3 +316,11 @@ def statutory_days(country: str, year: int) -> dict[str, tuple[dt.date, ...]]:
             key = "春节" if name == "农历除夕" else name
             out.setdefault(key, []).append(day)
     return {name: tuple(days) for name, days in out.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def lunar_new_year(year: int) -> dt.date | None:
+    """正月初一 of the lunar year that begins in ``year`` (the first day ``holidays`` names 春节),
+    or ``None`` for a year the data does not reach."""
+    h = _build("CN", None, range(year, year + 1), "zh_CN", observed=False)
+    return min((day for day, names in h.items() if "春节" in names.split("; ")), default=None)
