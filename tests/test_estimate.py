@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 import govops
@@ -107,6 +108,17 @@ def test_an_estimate_reaching_into_a_published_year_leaves_it() -> None:
     assert D(2029, 12, 29) in s.makeup_workdays()
     cal = govops.calendar("CN", provisional=True, last_year=2030)
     assert cal.is_working_day(D(2029, 12, 29))  # 2029 is itself an estimate here
+
+
+def test_an_estimate_of_the_next_year_stays_provisional_when_its_december_is_published() -> None:
+    cal = govops.calendar("CN", provisional=True, last_year=2030)
+    for year in (2027, 2028, 2029):  # stand-ins for the notices, loaded as official
+        official = attrs.evolve(estimate_schedule(year), source=f"notice {year}", provisional=False)
+        cal = official.apply_to(cal)
+    assert cal.published_through == 2029
+    assert not cal.describe(D(2029, 12, 28)).provisional
+    info = cal.describe(D(2029, 12, 29))  # the 2030 estimate's make-up Saturday
+    assert info.provisional and info.is_working and "2030" in info.source
 
 
 def test_refusals() -> None:

@@ -761,8 +761,16 @@ def _arrange(
         for d, (zh, en) in on.items()
     ]
     # Days of later, still provisional years stay provisional; earlier ones are now published.
+    # A December day of the year just published that is still here belongs to the next year's
+    # arrangement (2030's estimate works 2029-12-29): it stays as provisional as that year.
     kept = [
-        attrs.evolve(info, provisional=info.date.year > published) if info.provisional else info
+        attrs.evolve(
+            info,
+            provisional=info.date.year > published
+            or (info.date.year == published and info.date.month == 12),
+        )
+        if info.provisional
+        else info
         for info in kept
     ]
     return tuple(kept + new), published, last_year
