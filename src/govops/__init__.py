@@ -11,12 +11,14 @@ datetime.date(2024, 10, 30)
 from ._version import __version__ as __version__
 from .calendars import DayInfo as DayInfo
 from .calendars import DayKind as DayKind
+from .calendars import HolidaySchedule as HolidaySchedule
 from .calendars import Override as Override
 from .calendars import Period as Period
 from .calendars import PeriodKind as PeriodKind
 from .calendars import Roll as Roll
 from .calendars import WorkCalendar as WorkCalendar
 from .calendars import calendar as calendar
+from .calendars import parse_notice as parse_notice
 from .calendars import period_of as period_of
 from .exceptions import CalendarCoverageError as CalendarCoverageError
 from .exceptions import CalendarError as CalendarError
@@ -29,6 +31,7 @@ from .exceptions import InvalidTransitionError as InvalidTransitionError
 from .exceptions import InvalidTypeError as InvalidTypeError
 from .exceptions import LedgerError as LedgerError
 from .exceptions import NaiveDatetimeError as NaiveDatetimeError
+from .exceptions import NoticeError as NoticeError
 from .exceptions import RuleError as RuleError
 from .exceptions import RuleSyntaxError as RuleSyntaxError
 from .exceptions import ScheduleError as ScheduleError
@@ -47,12 +50,14 @@ __all__ = [
     "DayKind",
     "Explanation",
     "GovopsError",
+    "HolidaySchedule",
     "IntegrityError",
     "InvalidInputError",
     "InvalidTransitionError",
     "InvalidTypeError",
     "LedgerError",
     "NaiveDatetimeError",
+    "NoticeError",
     "Override",
     "Period",
     "PeriodKind",
@@ -66,6 +71,7 @@ __all__ = [
     "WorkCalendar",
     "__version__",
     "calendar",
+    "parse_notice",
     "parse_rule",
     "period_of",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ._cli_schedule import add_calendar_options, calendar_from_args
 from .calendars import WorkCalendar, calendar
 from .rules import parse_rule
 
@@ -33,14 +34,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
 
 
-def _day(d: dt.date, lang: str) -> str:
+def _day(d: dt.date, lang: str, *, provisional: bool = False) -> str:
+    """A date with its weekday; a date computed from estimated holidays says so."""
     if lang == "zh":
-        return f"{d.isoformat()}（周{_WD_ZH[d.weekday()]}）"
-    return f"{d.isoformat()} ({_WD_EN[d.weekday()]})"
+        return f"{d.isoformat()}（周{_WD_ZH[d.weekday()]}）" + (
+            "【临时：按估算的节假日】" if provisional else ""
+        )
+    return f"{d.isoformat()} ({_WD_EN[d.weekday()]})" + (
+        " [provisional: estimated holidays]" if provisional else ""
+    )
 
 
 def _calendar(args: argparse.Namespace) -> WorkCalendar:
-    return calendar(args.country, provisional=args.provisional)
+    return calendar_from_args(args)
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -51,7 +57,9 @@ def cmd_due(args: argparse.Namespace) -> int:
     if args.explain:
         _out(rule.explain(args.trigger, calendar=cal, lang=lang))
     else:
-        _out(_day(rule.due(args.trigger, calendar=cal), lang))
+        # The explanation knows whether any day the count passed over was an estimate.
+        explanation = rule.explain(args.trigger, calendar=cal, lang=lang)
+        _out(_day(explanation.due, lang, provisional=explanation.provisional))
     return 0
 
 
@@ -59,8 +67,9 @@ def cmd_occurrences(args: argparse.Namespace) -> int:
     """``govops occurrences RULE --from DATE --to DATE``: one date per line."""
     rule = parse_rule(args.rule)
     lang = args.lang or rule.lang
-    for d in rule.occurrences(args.start, args.end, calendar=_calendar(args)):
-        _out(_day(d, lang))
+    cal = _calendar(args)
+    for d in rule.occurrences(args.start, args.end, calendar=cal):
+        _out(_day(d, lang, provisional=cal.is_provisional(d)))
     return 0
 
 
@@ -74,12 +83,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("rule", help='the rule text, e.g. "within 2 days" or "会后两日内报送"')
     p.add_argument("--lang", choices=("en", "zh"), help="output language (default: the rule's)")
-    p.add_argument("--country", default="CN", help="a holidays country code (default CN)")
-    p.add_argument(
-        "--provisional",
-        action="store_true",
-        help="allow rule-based estimates for unpublished years",
-    )
+    add_calendar_options(p)
 
 
 def add_parsers(subparsers: Any) -> None:

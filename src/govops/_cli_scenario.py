@@ -11,6 +11,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._cli_schedule import add_calendar_options
+
 if TYPE_CHECKING:
     from .scenarios.loaders import ScenarioFile
 
@@ -56,11 +58,30 @@ def _run(f: ScenarioFile) -> Any:
     )
 
 
-def cmd_scenario_run(args: argparse.Namespace) -> int:
-    """``govops scenario run FILE.toml [--out DIR]``."""
+def _load(path: str, args: argparse.Namespace) -> ScenarioFile:
+    """A scenario file, with the command line's ``--schedule`` and ``--provisional`` on top."""
+    import attrs
+
+    from ._cli_schedule import schedules_from_args, with_schedules
+    from .calendars import calendar
     from .scenarios.loaders import load_scenario
 
-    f = load_scenario(args.file)
+    f = load_scenario(path)
+    extra = schedules_from_args(args)
+    if not extra and not args.provisional:
+        return f
+    cal = f.scenario.calendar
+    if args.provisional and not cal.provisional:
+        # Rebuilt provisional, then the file's own schedules again, before the command line's.
+        base = calendar(cal.country, cal.subdiv, provisional=True)
+        cal = with_schedules(base, f.schedules)
+    scenario = attrs.evolve(f.scenario, calendar=with_schedules(cal, extra))
+    return attrs.evolve(f, scenario=scenario)
+
+
+def cmd_scenario_run(args: argparse.Namespace) -> int:
+    """``govops scenario run FILE.toml [--out DIR]``."""
+    f = _load(args.file, args)
     result = _run(f)
     _out("\n".join(result.summary()))
     if args.out:
@@ -76,9 +97,8 @@ def cmd_scenario_run(args: argparse.Namespace) -> int:
 def cmd_scenario_compare(args: argparse.Namespace) -> int:
     """``govops scenario compare BASE.toml REFORM.toml``."""
     from .scenarios import compare
-    from .scenarios.loaders import load_scenario
 
-    base, reform = load_scenario(args.base), load_scenario(args.reform)
+    base, reform = _load(args.base, args), _load(args.reform, args)
     comparison = compare(_run(base), _run(reform))
     _out("\n".join(comparison.summary()))
     return 0
@@ -93,8 +113,10 @@ def add_parsers(subparsers: Any) -> None:
     run = sub.add_parser("run", help="simulate FILE.toml; print a summary, write tables as CSV")
     run.add_argument("file", metavar="FILE.toml")
     run.add_argument("--out", metavar="DIR", help="write every table as DIR/<table>.csv")
+    add_calendar_options(run, country=False)
     run.set_defaults(func=cmd_scenario_run)
     cmp = sub.add_parser("compare", help="simulate a baseline and a reform and show the changes")
     cmp.add_argument("base", metavar="BASE.toml")
     cmp.add_argument("reform", metavar="REFORM.toml")
+    add_calendar_options(cmp, country=False)
     cmp.set_defaults(func=cmd_scenario_compare)

@@ -9,15 +9,16 @@ from collections.abc import Sequence
 from . import __version__
 from ._cli_rules import add_parsers as add_rule_parsers
 from ._cli_scenario import add_parsers as add_scenario_parsers
+from ._cli_schedule import add_calendar_options, calendar_from_args, coverage_message
+from ._cli_schedule import add_parsers as add_schedule_parsers
 from ._grid import legend, month_grid, month_notes, year_grid
-from .calendars import calendar
-from .exceptions import GovopsError
+from .exceptions import CalendarCoverageError, GovopsError
 
 __all__ = ["main"]
 
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
-    cal = calendar(args.country, args.subdiv, provisional=args.provisional)
+    cal = calendar_from_args(args)
     lines: list[str] = []
     if args.month:
         lines += month_grid(cal, args.year, args.month)
@@ -56,13 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calendar", help="print a year or a month as a wall calendar (休/班 marked)")
     p.add_argument("year", type=int)
     p.add_argument("--month", type=_month, help="one month only, with its named days")
-    p.add_argument("--country", default="CN", help="a holidays country code (default CN)")
     p.add_argument("--subdiv", default=None, help="a subdivision of the country")
-    p.add_argument(
-        "--provisional",
-        action="store_true",
-        help="allow rule-based estimates for unpublished years",
-    )
+    add_calendar_options(p)
     p.set_defaults(func=_cmd_calendar)
 
     p = sub.add_parser("demo", help="the library's main job on built-in data")
@@ -70,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_rule_parsers(sub)
     add_scenario_parsers(sub)
+    add_schedule_parsers(sub)
     return parser
 
 
@@ -79,6 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except CalendarCoverageError as exc:
+        print(f"govops: error: {coverage_message(exc)}", file=sys.stderr)
+        return 2
     except GovopsError as exc:
         print(f"govops: error: {exc}", file=sys.stderr)
         return 2

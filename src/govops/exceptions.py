@@ -14,6 +14,7 @@ never escape: they are translated into this tree, with the original kept as ``__
     ├── CalendarError (ValueError)
     │   ├── CalendarCoverageError            a date in a year whose official schedule is not loaded
     │   └── ScheduleError                    a holiday schedule or override that contradicts itself
+    │       └── NoticeError                  a holiday notice whose text contradicts itself (line, caret)
     ├── RuleError (ValueError)               a rule that reads fine but means nothing usable
     │   └── RuleSyntaxError                  rule text the grammar cannot read (line, column, caret)
     ├── LedgerError (ValueError)
@@ -44,6 +45,7 @@ __all__ = [
     "LedgerError",
     "MeetingError",
     "NaiveDatetimeError",
+    "NoticeError",
     "RuleError",
     "RuleSyntaxError",
     "ScenarioError",
@@ -77,17 +79,45 @@ class CalendarCoverageError(CalendarError):
     """A date falls in a year the calendar has no official schedule for.
 
     ``year`` is the first year that is missing. The message names both ways forward: load the newly
-    announced schedule with ``WorkCalendar.with_schedule`` or build the calendar with
-    ``provisional=True``.
+    announced schedule (``govops.parse_notice(text).apply_to(cal)``, ``WorkCalendar.with_schedule``)
+    or build the calendar with ``provisional=True``. When the missing year is one whose schedule is
+    announced yearly, ``published_through`` is the last year loaded and ``reason`` the message's
+    first sentence without the Python calls, so that a command line can name its own options.
     """
 
-    def __init__(self, message: str, *, year: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        year: int,
+        published_through: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.year = year
+        self.published_through = published_through
+        self.reason = reason
 
 
 class ScheduleError(CalendarError):
     """A holiday schedule or local override that is incomplete or contradicts itself."""
+
+
+class NoticeError(ScheduleError):
+    """A holiday notice whose text cannot be read, or states something that does not hold.
+
+    ``text`` is the notice, ``line`` and ``column`` are 1-based, ``clause`` is the festival clause
+    at fault (e.g. ``"二、春节"``) or ``None``. ``str()`` shows the line with a caret under the fault.
+    """
+
+    def __init__(
+        self, message: str, *, text: str, line: int, column: int, clause: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.text = text
+        self.line = line
+        self.column = column
+        self.clause = clause
 
 
 class RuleError(GovopsError, ValueError):

@@ -16,7 +16,9 @@ office can use a newly announced year the day it is published::
     date = 2027-02-07
     name = "春节调休上班"
 
-``to`` is optional (a single day); ``name_en`` is optional. Dates are TOML local dates.
+``to`` is optional (a single day); ``name_en`` is optional. Dates are TOML local dates. Two more
+keys are optional: ``issued``, the date the notice was signed, and ``provisional = true`` for an
+estimate rather than a published arrangement. :func:`format_schedule` writes this form back out.
 """
 
 from __future__ import annotations
@@ -24,39 +26,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import Any, final
+from typing import Any
 
-import attrs
-
-from .calendars import WorkCalendar
-from .exceptions import ConfigError
+from .calendars import HolidaySchedule, parse_notice
+from .exceptions import ConfigError, NoticeError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["HolidaySchedule", "load_schedule", "parse_schedule", "read_text"]
-
-
-@final
-@attrs.frozen
-class HolidaySchedule:
-    """One year's official holiday arrangement, ready for :meth:`WorkCalendar.with_schedule`."""
-
-    year: int
-    source: str
-    holidays: tuple[tuple[dt.date, str, str], ...]
-    workdays: tuple[tuple[dt.date, str, str], ...]
-
-    def apply_to(self, calendar: WorkCalendar) -> WorkCalendar:
-        """The calendar with this schedule loaded."""
-        return calendar.with_schedule(
-            self.year,
-            holidays={d: (zh, en) for d, zh, en in self.holidays},
-            workdays={d: (zh, en) for d, zh, en in self.workdays},
-            source=self.source,
-        )
+__all__ = ["HolidaySchedule", "format_schedule", "load_schedule", "parse_schedule", "read_text"]
 
 
 def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
@@ -73,8 +53,19 @@ def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
 
 
 def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
-    """Read a holiday schedule TOML file; errors name the file, the key and the line."""
+    """Read a holiday schedule: a TOML file (``*.toml``), or the State Council notice's text.
+
+    A TOML file is read by :func:`parse_schedule`, any other file as the notice as published, by
+    :func:`govops.parse_notice`. Errors name the file and the line.
+    """
     name, text = read_text(path, what="schedule")
+    if not name.lower().endswith(".toml"):
+        try:
+            return parse_notice(text)
+        except NoticeError as exc:
+            raise NoticeError(
+                f"{name}: {exc}", text=exc.text, line=exc.line, column=exc.column, clause=exc.clause
+            ) from exc
     return parse_schedule(text, path=name)
 
 
@@ -115,9 +106,15 @@ def parse_schedule(text: str, *, path: str = "<string>") -> HolidaySchedule:
     source = data.get("source")
     if not isinstance(source, str) or not source.strip():
         raise fail("source", "expected the notice's document number, e.g. '国办发明电〔2026〕N号'")
-    unknown = sorted(set(data) - {"year", "source", "holidays", "workdays"})
+    unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise fail(unknown[0], "unknown key; expected year, source, holidays or workdays")
+        raise fail(unknown[0], f"unknown key; expected {', '.join(sorted(_TOP_KEYS))}")
+    issued = data.get("issued")
+    if issued is not None:
+        issued = _date(issued, "issued", fail)
+    provisional = data.get("provisional", False)
+    if not isinstance(provisional, bool):
+        raise fail("provisional", f"expected true or false, got {provisional!r}")
 
     def entries(key: str, allowed: set[str]) -> list[dict[str, Any]]:
         value = data.get(key, [])
@@ -150,7 +147,77 @@ def parse_schedule(text: str, *, path: str = "<string>") -> HolidaySchedule:
         key = f"workdays[{i}]"
         zh, en = _names(item, key, fail)
         workdays.append((_date(item.get("date"), f"{key}.date", fail), zh, en))
-    return HolidaySchedule(year, source, tuple(holidays), tuple(workdays))
+    return HolidaySchedule(
+        year,
+        source,
+        tuple(holidays),
+        tuple(workdays),
+        issued=issued,
+        provisional=provisional,
+    )
+
+
+_TOP_KEYS = {"year", "source", "issued", "provisional", "holidays", "workdays"}
+
+
+def format_schedule(schedule: HolidaySchedule) -> str:
+    """The TOML text of a schedule: ``parse_schedule(format_schedule(s)) == s``.
+
+    Consecutive days off of one festival are written as one ``from``/``to`` block.
+
+    >>> from govops.calendars import parse_notice
+    >>> s = parse_notice("国务院办公厅关于2026年部分节假日安排的通知\\n"
+    ...                  "一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。")
+    >>> print(format_schedule(s))
+    year = 2026
+    source = "国务院办公厅关于2026年部分节假日安排的通知"
+    <BLANKLINE>
+    [[holidays]]
+    name = "元旦"
+    name_en = "New Year's Day"
+    from = 2026-01-01
+    to = 2026-01-03
+    <BLANKLINE>
+    [[workdays]]
+    date = 2026-01-04
+    name = "元旦调休上班"
+    name_en = "Make-up workday for New Year's Day"
+    <BLANKLINE>
+    >>> parse_schedule(format_schedule(s)) == s
+    True
+    """
+    lines = [f"year = {schedule.year}", f"source = {_toml_str(schedule.source)}"]
+    if schedule.issued is not None:
+        lines.append(f"issued = {schedule.issued.isoformat()}")
+    if schedule.provisional:
+        lines.append("provisional = true")
+    runs: list[list[tuple[dt.date, str, str]]] = []
+    for entry in schedule.holidays:
+        last = runs[-1][-1] if runs else None
+        if last and last[1:] == entry[1:] and entry[0] == last[0] + dt.timedelta(days=1):
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    for run in runs:
+        first, zh, en = run[0]
+        lines += ["", "[[holidays]]", f"name = {_toml_str(zh)}"]
+        if en != zh:
+            lines.append(f"name_en = {_toml_str(en)}")
+        lines.append(f"from = {first.isoformat()}")
+        if len(run) > 1:
+            lines.append(f"to = {run[-1][0].isoformat()}")
+    for day, zh, en in schedule.workdays:
+        lines += ["", "[[workdays]]", f"date = {day.isoformat()}", f"name = {_toml_str(zh)}"]
+        if en != zh:
+            lines.append(f"name_en = {_toml_str(en)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's for the characters a name holds)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _names(item: dict[str, Any], key: str, fail: Any) -> tuple[str, str]:

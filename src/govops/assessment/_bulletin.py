@@ -66,12 +66,21 @@ class UnitResult:
 @final
 @attrs.frozen
 class Bulletin:
-    """A bulletin (通报) for ``period``, as of ``as_of``: units ranked, with reasons."""
+    """A bulletin (通报) for ``period``, as of ``as_of``: units ranked, with reasons.
+
+    ``provisional`` lists the years of the period whose holidays the calendar estimated (no
+    official schedule loaded): due dates and lateness there may change when the notice comes, and
+    the Markdown says so at the top. ``notes`` are lines the host adds under the header, such as
+    the due dates a newly loaded holiday schedule moved (``govops.escalation.replan(...).notes_zh()``,
+    passed to :func:`assess` as ``notes=``).
+    """
 
     period: Period
     as_of: dt.date = attrs.field(kw_only=True)
     rules: str = attrs.field(kw_only=True)
     units: tuple[UnitResult, ...] = attrs.field(kw_only=True)
+    provisional: tuple[int, ...] = attrs.field(default=(), kw_only=True)
+    notes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def unit(self, unit_id: str) -> UnitResult:
         """The line of one unit."""
@@ -82,13 +91,25 @@ class Bulletin:
 
     def to_markdown(self) -> str:
         """The bulletin in Chinese Markdown: a ranking table, then every point change."""
-        title = f"# {self.period.label_zh}重点工作督查通报"
+        title = f"# {self.period.label_zh}重点工作督查通报" + (
+            "（临时）" if self.provisional else ""
+        )
         lines = [
             title,
             "",
             f"统计期间：{self.period.start.isoformat()} 至 {self.period.end.isoformat()}；"
             f"统计截至 {self.as_of.isoformat()}；评分规则 {self.rules}。",
             "",
+        ]
+        if self.provisional:
+            years = "、".join(f"{y}年" for y in self.provisional)
+            lines += [
+                f"> 临时结果：{years}节假日安排尚未公布，本期到期日按估算的节假日计算，"
+                "待国务院办公厅通知公布后以正式安排为准。",
+                "",
+            ]
+        lines += [f"> {note}" for note in self.notes] + ([""] if self.notes else [])
+        lines += [
             "| 排名 | 单位 | 牵头 | 到期 | 完成 | 按期 | 逾期 | 催办 | 督办 | 约谈 | 得分 | 等次 |",
             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
@@ -155,6 +176,7 @@ def assess(
     calendar: Any,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
+    notes: Iterable[str] = (),
 ) -> Bulletin:
     """Score and rank every unit of the ledger over ``period``, as known at ``now``.
 
@@ -293,7 +315,20 @@ def assess(
         rows.append(((-score, acc.overdue, -acc.on_time, unit_id), result))
     rows.sort(key=lambda item: item[0])
     results = [attrs.evolve(r, rank=i) for i, (_, r) in enumerate(rows, start=1)]
-    return Bulletin(period, as_of=today, rules=rules.label, units=tuple(results))
+    published = getattr(calendar, "published_through", None)
+    estimated = (
+        tuple(y for y in range(period.start.year, period.end.year + 1) if y > published)
+        if isinstance(published, int) and getattr(calendar, "provisional", False)
+        else ()
+    )
+    return Bulletin(
+        period,
+        as_of=today,
+        rules=rules.label,
+        units=tuple(results),
+        provisional=estimated,
+        notes=tuple(notes),
+    )
 
 
 def _grade_zh(rules: ScoringRules, name: str) -> str:

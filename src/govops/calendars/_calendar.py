@@ -22,6 +22,7 @@ from ..exceptions import (
     ScheduleError,
 )
 from ._days import DayInfo, DayKind, Override
+from ._estimate import FIRST_ESTIMATED_YEAR, estimate_schedule
 from ._periods import Period, PeriodKind, period_of
 from ._source import ANNOUNCED_YEARLY, announced_through, load_source, source_version
 
@@ -201,20 +202,27 @@ class WorkCalendar:
             )
         nxt = self.published_through + 1
         if year == nxt:
-            load = f"load the newly announced schedule with cal.with_schedule({year}, "
-        else:  # with_schedule takes the years in order
-            load = f"load the announced schedules of {nxt}–{year} in order with cal.with_schedule({nxt}, "
+            load = f"load the newly announced notice with govops.parse_notice(text).apply_to(cal) (or cal.with_schedule({year}, "
+        else:  # schedules load in year order
+            load = (
+                f"load the announced notices of {nxt}–{year} in order with "
+                f"govops.parse_notice(text).apply_to(cal) (or cal.with_schedule({nxt}, "
+            )
         needs_last_year = self.provisional or year > self.published_through + PROVISIONAL_YEARS
         provisional = "provisional=True" + (f", last_year={year}" if needs_last_year else "")
-        return CalendarCoverageError(
+        reason = (
             f"{d.isoformat()} is in {year}, but the official {self.country} holiday schedule is "
             f"loaded only through {self.published_through}"
             + (f" (provisional estimates through {self.last_year})" if self.provisional else "")
-            + f". Either {load}holidays={{...}}, workdays={{...}}, "
-            f"source='国办发明电〔{nxt - 1}〕N号') or govops.loaders.load_schedule(path), "
+        )
+        return CalendarCoverageError(
+            f"{reason}. Either {load}holidays={{...}}, workdays={{...}}, "
+            f"source='国办发明电〔{nxt - 1}〕N号'), or govops.loaders.load_schedule(path)), "
             f"or build the calendar with govops.calendar({self.country!r}, {provisional}) "
             "to compute with rule-based estimates, every one flagged as provisional",
             year=year,
+            published_through=self.published_through,
+            reason=reason,
         )
 
     def _index(self, d: object, name: str = "date") -> int:
@@ -600,6 +608,7 @@ class WorkCalendar:
         holidays: Mapping[dt.date, str | tuple[str, str]],
         workdays: Mapping[dt.date, str | tuple[str, str]],
         source: str,
+        provisional: bool = False,
     ) -> WorkCalendar:
         """A new calendar with the officially announced arrangement for ``year``.
 
@@ -609,6 +618,9 @@ class WorkCalendar:
         December before ``year`` (e.g. the 2019 notice made 2018-12-29 a workday) are allowed.
         Loading the year after ``published_through`` extends the calendar; loading an earlier year
         replaces its data (a correction, such as 2020's extended Spring Festival).
+        ``provisional=True`` loads an estimate instead (see :func:`govops.calendars.estimate_schedule`)
+        into an unpublished year of a provisional calendar: its days stay flagged and
+        ``published_through`` does not move.
 
         >>> import datetime as dt, govops
         >>> cn = govops.calendar("CN", last_year=2026)   # the data as it was before the 2027 notice
@@ -618,96 +630,16 @@ class WorkCalendar:
         >>> cal.published_through, cal.is_working_day(dt.date(2027, 1, 4))
         (2027, True)
         """
-        year = _as_int(year, "year")
-        if year > self.published_through + 1:
-            raise ScheduleError(
-                f"year={year}: this calendar is published through {self.published_through}, so "
-                f"the next schedule to load is {self.published_through + 1}; load the years in order"
-            )
-        if year < self.first_year:
-            raise ScheduleError(
-                f"year={year} is before the calendar's first year {self.first_year}"
-            )
-        if not isinstance(source, str) or not source.strip():
-            raise ScheduleError(
-                "with_schedule needs source='…': the notice's document number, e.g. '国办发明电〔2026〕N号'"
-            )
-        lo, hi = dt.date(year - 1, 12, 1), dt.date(year, 12, 31)
-        off = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in holidays.items()}
-        on = {self._schedule_date(d, lo, hi): _names(v, d) for d, v in workdays.items()}
-        clash = sorted(set(off) & set(on))
-        if clash:
-            raise ScheduleError(f"{clash[0].isoformat()} is both a holiday and a make-up workday")
-        for d in on:
-            if d.weekday() not in self.weekend:
-                raise ScheduleError(
-                    f"make-up workday {d.isoformat()} is a {d.strftime('%A')}; a make-up workday "
-                    "is a day of the weekly rest (Saturday or Sunday)"
-                )
-        last_year = max(self.last_year, year)
-        # What the new arrangement replaces: the days of the old one for `year` (estimates, or
-        # the data being corrected). Kept: local overrides, which stay on top of any national
-        # schedule, and late-December days that the next year's notice arranged (a correction
-        # of 2018 must not drop the 2019 notice's 2018-12-29 and 2018-12-31).
-        overridden = {info.date for info in self.days if info.kind in _OVERRIDE_KINDS}
-        own_sources = {
-            info.source
-            for info in self.days
-            if info.date.year == year and info.date.month < 12 and info.date not in overridden
-        }
-
-        def replaced(info: DayInfo) -> bool:
-            if info.date in overridden:
-                return False
-            if info.date in off or info.date in on:
-                return True
-            if info.date.year != year:
-                return False
-            return info.date.month < 12 or info.source in own_sources
-
-        kept = [info for info in self.days if not replaced(info)]
-        off = {d: names for d, names in off.items() if d not in overridden}
-        on = {d: names for d, names in on.items() if d not in overridden}
-        published = max(self.published_through, year)
-        new = [
-            DayInfo(
-                d,
-                is_working=False,
-                kind=DayKind.HOLIDAY,
-                name_zh=zh,
-                name_en=en,
-                source=source,
-                provisional=False,
-            )
-            for d, (zh, en) in off.items()
-        ] + [
-            DayInfo(
-                d,
-                is_working=True,
-                kind=DayKind.MAKEUP_WORKDAY,
-                name_zh=zh,
-                name_en=en,
-                source=source,
-                provisional=False,
-            )
-            for d, (zh, en) in on.items()
-        ]
-        # Days of later, still provisional years stay provisional; earlier ones are now published.
-        # A late-December day kept above belongs to the next year's arrangement (its 元旦 block),
-        # so it stays as provisional as that year is.
-        kept = [
-            attrs.evolve(
-                info,
-                provisional=info.date.year > published
-                or (info.date.year == year and info.date.month == 12),
-            )
-            if info.provisional
-            else info
-            for info in kept
-        ]
-        return attrs.evolve(
-            self, days=tuple(kept + new), published_through=published, last_year=last_year
+        days, published, last_year = _arrange(
+            self,
+            self.days,
+            _as_int(year, "year"),
+            holidays=holidays,
+            workdays=workdays,
+            source=source,
+            provisional=provisional,
         )
+        return attrs.evolve(self, days=days, published_through=published, last_year=last_year)
 
     @staticmethod
     def _schedule_date(d: object, lo: dt.date, hi: dt.date) -> dt.date:
@@ -726,6 +658,126 @@ class WorkCalendar:
             f"WorkCalendar({self.country!r}{sub}, years={self.first_year}–{self.last_year}, "
             f"published_through={self.published_through}{flag})"
         )
+
+
+def _arrange(
+    cal: WorkCalendar,
+    base: tuple[DayInfo, ...],
+    year: int,
+    *,
+    holidays: Mapping[dt.date, str | tuple[str, str]],
+    workdays: Mapping[dt.date, str | tuple[str, str]],
+    source: str,
+    provisional: bool,
+) -> tuple[tuple[DayInfo, ...], int, int]:
+    """The days of ``base`` with ``year``'s arrangement loaded, and the new published and last years.
+
+    ``cal`` gives the years and the weekend; ``base`` may already hold earlier arrangements not yet
+    frozen into a calendar (a provisional calendar loads all its estimates in one go).
+    """
+    if provisional and not (cal.published_through < year <= cal.last_year):
+        raise ScheduleError(
+            f"year={year}: an estimate is loaded into a year this calendar computes but has no "
+            f"official schedule for ({cal.published_through + 1}–{cal.last_year}); build it "
+            "with provisional=True"
+        )
+    if not provisional and year > cal.published_through + 1:
+        raise ScheduleError(
+            f"year={year}: this calendar is published through {cal.published_through}, so "
+            f"the next schedule to load is {cal.published_through + 1}; load the years in order"
+        )
+    if year < cal.first_year:
+        raise ScheduleError(f"year={year} is before the calendar's first year {cal.first_year}")
+    if not isinstance(source, str) or not source.strip():
+        raise ScheduleError(
+            "with_schedule needs source='…': the notice's document number, e.g. '国办发明电〔2026〕N号'"
+        )
+    # A notice may arrange the December before its year, but an estimate never reaches into
+    # an officially published year.
+    lo = dt.date(year - 1, 12, 1)
+    if provisional and year - 1 <= cal.published_through:
+        lo = dt.date(year, 1, 1)
+    hi = dt.date(year, 12, 31)
+    if provisional:
+        holidays = {d: v for d, v in holidays.items() if not _before(d, lo)}
+        workdays = {d: v for d, v in workdays.items() if not _before(d, lo)}
+    off = {WorkCalendar._schedule_date(d, lo, hi): _names(v, d) for d, v in holidays.items()}
+    on = {WorkCalendar._schedule_date(d, lo, hi): _names(v, d) for d, v in workdays.items()}
+    clash = sorted(set(off) & set(on))
+    if clash:
+        raise ScheduleError(f"{clash[0].isoformat()} is both a holiday and a make-up workday")
+    for d in on:
+        if d.weekday() not in cal.weekend:
+            raise ScheduleError(
+                f"make-up workday {d.isoformat()} is a {d.strftime('%A')}; a make-up workday "
+                "is a day of the weekly rest (Saturday or Sunday)"
+            )
+    last_year = max(cal.last_year, year)
+    # What the new arrangement replaces: the days of the old one for `year` (estimates, or
+    # the data being corrected). Kept: local overrides, which stay on top of any national
+    # schedule, and late-December days that the next year's notice arranged (a correction
+    # of 2018 must not drop the 2019 notice's 2018-12-29 and 2018-12-31).
+    overridden = {info.date for info in base if info.kind in _OVERRIDE_KINDS}
+    own_sources = {
+        info.source
+        for info in base
+        if info.date.year == year and info.date.month < 12 and info.date not in overridden
+    }
+
+    def replaced(info: DayInfo) -> bool:
+        if info.date in overridden:
+            return False
+        if info.date in off or info.date in on:
+            return True
+        if info.date.year != year:
+            return False
+        return info.date.month < 12 or info.source in own_sources
+
+    kept = [info for info in base if not replaced(info)]
+    off = {d: names for d, names in off.items() if d not in overridden}
+    on = {d: names for d, names in on.items() if d not in overridden}
+    published = cal.published_through if provisional else max(cal.published_through, year)
+    new = [
+        DayInfo(
+            d,
+            is_working=False,
+            kind=DayKind.HOLIDAY,
+            name_zh=zh,
+            name_en=en,
+            source=source,
+            provisional=provisional,
+        )
+        for d, (zh, en) in off.items()
+    ] + [
+        DayInfo(
+            d,
+            is_working=True,
+            kind=DayKind.MAKEUP_WORKDAY,
+            name_zh=zh,
+            name_en=en,
+            source=source,
+            provisional=provisional,
+        )
+        for d, (zh, en) in on.items()
+    ]
+    # Days of later, still provisional years stay provisional; earlier ones are now published.
+    # A December day of the year just published that is still here belongs to the next year's
+    # arrangement (2030's estimate works 2029-12-29): it stays as provisional as that year.
+    kept = [
+        attrs.evolve(
+            info,
+            provisional=info.date.year > published
+            or (info.date.year == published and info.date.month == 12),
+        )
+        if info.provisional
+        else info
+        for info in kept
+    ]
+    return tuple(kept + new), published, last_year
+
+
+def _before(d: object, lo: dt.date) -> bool:
+    return isinstance(d, dt.date) and not isinstance(d, dt.datetime) and d < lo
 
 
 # Days a local override decided; a newly loaded national schedule does not undo them.
@@ -775,7 +827,8 @@ def calendar(
 
     For China (and other countries that announce their arrangement each year) the calendar ends
     with the last published year; ``provisional=True`` extends it by rule-based estimates, every
-    one flagged in ``describe()``. For countries with fixed holiday rules pass ``last_year``.
+    one flagged in ``describe()``. China's estimates are whole arrangements, with blocks and make-up
+    workdays as the published principles give them (:func:`govops.calendars.estimate_schedule`). For countries with fixed holiday rules pass ``last_year``.
     ``weekend`` replaces the country's weekly rest days (0 = Monday … 6 = Sunday): ``holidays``
     gives Hong Kong a Sunday-only weekend, while its government offices keep a five-day week, so
     an office there passes ``weekend={5, 6}``.
@@ -804,7 +857,7 @@ def calendar(
         published = last
     data = load_source(code, subdiv, first, last)
     rest = data.weekend if weekend is None else _weekdays(weekend)
-    return WorkCalendar(
+    cal = WorkCalendar(
         code,
         subdiv=subdiv,
         first_year=first,
@@ -816,6 +869,23 @@ def calendar(
         days=data.days,
         data_source=source_version(),
     )
+    if code == "CN" and subdiv is None and last > cal.published_through:
+        # Unpublished years: the arrangement the published principles give, not bare festivals;
+        # all of them arranged first, then frozen into tables once.
+        days = cal.days
+        for year in range(max(cal.published_through + 1, FIRST_ESTIMATED_YEAR), last + 1):
+            estimate = estimate_schedule(year)
+            days = _arrange(
+                cal,
+                days,
+                year,
+                holidays={d: (zh, en) for d, zh, en in estimate.holidays},
+                workdays={d: (zh, en) for d, zh, en in estimate.workdays},
+                source=estimate.source,
+                provisional=True,
+            )[0]
+        cal = attrs.evolve(cal, days=days)
+    return cal
 
 
 def _weekdays(values: Iterable[int]) -> frozenset[int]:

@@ -23,7 +23,15 @@ import holidays
 
 from ._days import DayInfo, DayKind
 
-__all__ = ["ANNOUNCED_YEARLY", "SourceData", "announced_through", "load_source", "source_version"]
+__all__ = [
+    "ANNOUNCED_YEARLY",
+    "SourceData",
+    "announced_through",
+    "load_source",
+    "lunar_new_year",
+    "source_version",
+    "statutory_days",
+]
 
 # Countries whose holiday arrangement is announced each year by decree, so that the data of a year
 # not yet announced is a guess. For the others ``holidays`` encodes fixed rules.
@@ -66,7 +74,7 @@ def _pick_language(supported: Iterable[str], preferred: tuple[str, ...]) -> str 
 
 
 def _build(
-    country: str, subdiv: str | None, years: range, language: str | None
+    country: str, subdiv: str | None, years: range, language: str | None, *, observed: bool = True
 ) -> holidays.HolidayBase:
     try:
         return holidays.country_holidays(
@@ -74,7 +82,7 @@ def _build(
             subdiv=subdiv,
             years=years,
             expand=False,
-            observed=True,
+            observed=observed,
             language=language,
             categories=(holidays.PUBLIC,),
         )
@@ -294,3 +302,25 @@ def _published_through(h: holidays.HolidayBase, country: str, last_year: int) ->
     special = getattr(h, "special_public_holidays", None) or {}
     found = max(special) if special else last_year
     return max(found, _PUBLISHED_WITHOUT_SPECIAL_ENTRIES.get(country, found))
+
+
+def statutory_days(country: str, year: int) -> dict[str, tuple[dt.date, ...]]:
+    """The statutory days of ``year`` by festival, as ``holidays``' rules state them (no 调休).
+
+    ``"中秋节; 国庆节"`` (2028-10-03) counts for both festivals; 农历除夕 belongs to 春节.
+    """
+    h = _build(country, None, range(year, year + 1), "zh_CN", observed=False)
+    out: dict[str, list[dt.date]] = {}
+    for day, names in sorted(h.items()):
+        for name in names.split("; "):
+            key = "春节" if name == "农历除夕" else name
+            out.setdefault(key, []).append(day)
+    return {name: tuple(days) for name, days in out.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def lunar_new_year(year: int) -> dt.date | None:
+    """正月初一 of the lunar year that begins in ``year`` (the first day ``holidays`` names 春节),
+    or ``None`` for a year the data does not reach."""
+    h = _build("CN", None, range(year, year + 1), "zh_CN", observed=False)
+    return min((day for day, names in h.items() if "春节" in names.split("; ")), default=None)

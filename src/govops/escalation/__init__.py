@@ -53,6 +53,11 @@ from ._policy import Target as Target
 from ._policy import WarningAtLeast as WarningAtLeast
 from ._presets import CITY_KEY_WORK_POLICY as CITY_KEY_WORK_POLICY
 from ._presets import TOWN_JOINT_MEETING as TOWN_JOINT_MEETING
+from ._replan import DayChange as DayChange
+from ._replan import DueDateReplanned as DueDateReplanned
+from ._replan import Move as Move
+from ._replan import Replan as Replan
+from ._replan import replan as replan
 from ._report_back import ReportBackDuty as ReportBackDuty
 from ._report_back import pending_report_backs as pending_report_backs
 
@@ -73,14 +78,17 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "Condition",
     "Coordination",
     "CoverPlan",
+    "DayChange",
     "Decision",
     "DeputyActed",
     "DeputyReportedBack",
     "Directory",
+    "DueDateReplanned",
     "EscalatedIssue",
     "EscalationPolicy",
     "JointMeeting",
     "Level",
+    "Move",
     "NoProgressFor",
     "Notice",
     "NoticeAnswered",
@@ -90,6 +98,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "PreviousUnanswered",
     "Recipient",
     "Repeat",
+    "Replan",
     "ReportBackDuty",
     "SUPERVISION_EVENT_TYPES",
     "SupervisionEvent",
@@ -100,5 +109,6 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "escalated_issues",
     "joint_meeting_agenda",
     "pending_report_backs",
+    "replan",
     "supervise",
 ]

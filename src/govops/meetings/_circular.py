@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from typing import final
 
 import attrs
@@ -75,11 +76,14 @@ class CircularRow:
 @attrs.frozen
 class Circular:
     """The circular for ``period`` as of ``as_of``: every item decided in the period (and, by
-    default, every item decided earlier that is still open)."""
+    default, every item decided earlier that is still open). ``notes`` are lines printed under the
+    summary, such as the due dates a newly loaded holiday schedule moved
+    (``govops.escalation.replan(...).notes_zh()``)."""
 
     period: Period
     as_of: dt.date = attrs.field(kw_only=True)
     rows: tuple[CircularRow, ...] = attrs.field(kw_only=True, converter=_rows)
+    notes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def count(self, status: ItemStatus | str) -> int:
         """How many items have ``status``."""
@@ -109,6 +113,8 @@ class Circular:
             parts = [f"{s.name_zh}{self.count(s)}项" for s in ItemStatus if self.count(s)]
             summary += ",其中" + "、".join(parts)
         lines.append(summary + "。")
+        if self.notes:
+            lines += ["", *(f"> {note}" for note in self.notes)]
         if not self.rows:
             return "\n".join(lines)
         lines += [
@@ -161,6 +167,7 @@ def circular(
     *,
     now: dt.datetime,
     include_open_from_earlier: bool = True,
+    notes: Iterable[str] = (),
 ) -> Circular:
     """The circular of the decided items in ``period`` (a :class:`Period`, or a day: its month).
 
@@ -168,6 +175,7 @@ def circular(
     the period, in order of assignment, then (``include_open_from_earlier``) those decided before
     the period and still open at ``now``. Status: done, cancelled, overdue (open after the due
     date), behind (a yellow or red warning light: behind expected progress) or on track.
+    ``notes`` are printed under the summary (e.g. what a new holiday schedule changed).
     """
     if not isinstance(ledger, Ledger):
         raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
@@ -202,4 +210,4 @@ def circular(
             status=_status(ledger, state, now, today),
         )
         (current if in_period else earlier).append(row)
-    return Circular(period, as_of=today, rows=current + earlier)
+    return Circular(period, as_of=today, rows=current + earlier, notes=tuple(notes))

@@ -66,6 +66,28 @@ def _cjk(fig: Figure, ax: Any) -> None:
         text.set_fontfamily(family)
 
 
+def _provisional(ax: Any, years: Iterable[int]) -> None:
+    """Mark a chart built on estimated holidays: in the title and in a corner of the plot."""
+    shown = sorted(set(years))
+    if not shown:
+        return
+    label = "、".join(f"{y}年" for y in shown)
+    ax.set_title(f"{ax.get_title()}（临时：{label}节假日为估算）")
+    ax.text(
+        0.995,
+        0.99,
+        "临时 PROVISIONAL",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=9,
+        fontweight="bold",
+        color="#b30000",
+        bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#b30000"},
+        zorder=10,
+    )
+
+
 def calendar_heatmap(
     calendar: WorkCalendar,
     year: int,
@@ -73,7 +95,11 @@ def calendar_heatmap(
     deadlines: Iterable[dt.date] = (),
     title: str | None = None,
 ) -> Figure:
-    """A year as 12 rows of days, coloured by kind (工作日, 周末, 法定节假日, 调休), deadlines marked."""
+    """A year as 12 rows of days, coloured by kind (工作日, 周末, 法定节假日, 调休), deadlines marked.
+
+    A year whose holidays are estimated (a provisional calendar) is marked 临时 in the title and on
+    the chart.
+    """
     grid = np.full((12, 31), np.nan)
     for month in range(12):
         day = dt.date(year, month + 1, 1)
@@ -111,6 +137,7 @@ def calendar_heatmap(
         ncol=len(handles),
         frameon=False,
     )
+    _provisional(ax, [year] if calendar.is_provisional(dt.date(year, 1, 1)) else [])
     _cjk(fig, ax)
     return fig
 
@@ -182,6 +209,7 @@ def s_curve(
     ax.set_title(title)
     ax.legend(loc="upper left")
     fig.autofmt_xdate()
+    _provisional(ax, result.provisional_years)
     _cjk(fig, ax)
     return fig
 
@@ -238,6 +266,7 @@ def notices_over_time(result: SimulationResult, *, period: str = "week") -> Figu
     ax.set_title(f"{result.scenario.name}：督办通知（按{'周' if period == 'week' else '月'}）")
     if kinds:
         ax.legend(loc="upper right")
+    _provisional(ax, result.provisional_years)
     _cjk(fig, ax)
     return fig
 
@@ -265,5 +294,6 @@ def compare_chart(comparison: Comparison) -> Figure:
     ax.set_xticks(x, labels=labels)
     ax.set_title("基线与改革方案对比")
     ax.legend(loc="upper right")
+    _provisional(ax, (*a.provisional_years, *b.provisional_years))
     _cjk(fig, ax)
     return fig

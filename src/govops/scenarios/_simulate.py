@@ -228,11 +228,12 @@ _TASK_COLUMNS = (
     "on_time",
     "working_days_late",
     "notices",
+    "provisional",
 )
 _EVENT_COLUMNS = ("at", "day", "source", "kind", "task_id", "unit_id", "actor", "detail")
 _NOTICE_COLUMNS = ("day", "task_id", "unit_id", "level", "kind", "label_zh", "reason")
 _WARNING_COLUMNS = ("day", "task_id", "unit_id", "before", "after")
-_TASK_DAY_COLUMNS = ("day", "task_id", "unit_id", "expected", "reported", "light")
+_TASK_DAY_COLUMNS = ("day", "task_id", "unit_id", "expected", "reported", "light", "provisional")
 _UNIT_PERIOD_COLUMNS = (
     "period",
     "unit_id",
@@ -247,6 +248,7 @@ _UNIT_PERIOD_COLUMNS = (
     "score",
     "rank",
     "grade",
+    "provisional",
 )
 
 
@@ -260,7 +262,9 @@ class SimulationResult:
     meeting sittings), ``notices``, ``warnings`` (each change of a task's light), ``task_days`` (one
     row per open task per simulated day: expected and reported progress, light) and ``unit_periods``
     (one row per unit per assessment period: counts, score, rank). ``ledger`` and ``journal`` are the
-    full hash-chained record; ``bulletins`` the assessments.
+    full hash-chained record; ``bulletins`` the assessments. ``tasks``, ``task_days`` and
+    ``unit_periods`` end with a ``provisional`` column: true where the row depends on a year whose
+    holidays are estimated (:attr:`provisional_years`), not published.
     """
 
     scenario: Scenario
@@ -300,6 +304,14 @@ class SimulationResult:
         """Units with a red light on any of their tasks on any simulated day, sorted."""
         return tuple(sorted({row[2] for row in self.warnings.rows if row[4] == "red"}))
 
+    @property
+    def provisional_years(self) -> tuple[int, ...]:
+        """The simulated years whose holidays are estimates rather than a published schedule."""
+        cal = self.scenario.calendar
+        return tuple(
+            y for y in range(self.start.year, self.end.year + 1) if y > cal.published_through
+        )
+
     def final_scores(self) -> dict[str, tuple[float, int]]:
         """``unit_id -> (score, rank)`` in the last bulletin (empty without scoring rules)."""
         if not self.bulletins:
@@ -317,6 +329,12 @@ class SimulationResult:
             f"  notices: {kinds}",
             f"  units flagged red: {len(self.flagged_units)} of {len(self.scenario.all_units())}",
         ]
+        years = self.provisional_years
+        if years:
+            lines.append(
+                f"  PROVISIONAL: {', '.join(map(str, years))} computed from estimated holidays "
+                "(no official schedule loaded); every row it touches has provisional = True"
+            )
         if self.bulletins:
             last = self.bulletins[-1]
             top = ", ".join(f"{u.rank}. {u.name} {u.score:g}" for u in last.units[:3])
@@ -497,6 +515,7 @@ def simulate(
                         round(expected, 2),
                         w.reported,
                         light.level.value if light is not None else None,
+                        cal.is_provisional(day),
                     )
                 )
         # 23:00 assessment at the end of each period (and of the simulation).
@@ -528,6 +547,7 @@ def simulate(
                         u.score,
                         u.rank,
                         u.grade.name,
+                        bulletin.provisional,
                     )
                     for u in bulletin.units
                 )
@@ -551,6 +571,7 @@ def simulate(
                 None if w.done is None else w.done <= w.due,
                 late,
                 notices_per_task[w.task.id],
+                cal.is_provisional(w.due),
             )
         )
     event_rows: list[tuple[Any, ...]] = []

@@ -67,6 +67,7 @@ class SweepRow:
     ``calendar_days`` and ``working_days`` measure trigger → due. ``lands_on_holiday``: the nominal day
     is a holiday (statutory day, day off in lieu or local closure) and was moved; ``next_to_holiday``:
     the due date is the working day just before or just after a holiday. ``holiday`` names it.
+    ``provisional``: the due date lies in a year whose holidays are estimated, not published.
     """
 
     trigger: dt.date
@@ -77,6 +78,7 @@ class SweepRow:
     lands_on_holiday: bool = attrs.field(kw_only=True)
     next_to_holiday: bool = attrs.field(kw_only=True)
     holiday: str | None = attrs.field(default=None, kw_only=True)
+    provisional: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def rolled(self) -> bool:
@@ -94,6 +96,7 @@ _SWEEP_COLUMNS = (
     "lands_on_holiday",
     "next_to_holiday",
     "holiday",
+    "provisional",
 )
 
 
@@ -155,7 +158,7 @@ class RuleSweep:
         return min(values), max(values)
 
     def table(self) -> Table:
-        """One row per trigger (columns: trigger, due, nominal, rolled, distances, holiday flags)."""
+        """One row per trigger (trigger, due, nominal, rolled, distances, holiday flags, provisional)."""
         return Table(
             "sweep",
             _SWEEP_COLUMNS,
@@ -170,6 +173,7 @@ class RuleSweep:
                     r.lands_on_holiday,
                     r.next_to_holiday,
                     r.holiday,
+                    r.provisional,
                 )
                 for r in self.rows
             ],
@@ -186,12 +190,19 @@ class RuleSweep:
         lo, hi = self.spread()
         wlo, whi = self.spread("working_days")
         names = ", ".join(f"{k} {v}" for k, v in sorted(self.holidays.items()))
+        estimated = sum(r.provisional for r in self.rows)
+        flag = (
+            [f"  PROVISIONAL: {estimated} due dates fall in years whose holidays are estimated"]
+            if estimated
+            else []
+        )
         return [
             f"{self.rule.to_text()} ({self.rule.to_text('zh')}), {self.start} to {self.end}:",
             f"  {len(self.rows)} due dates; {self.rolled} moved by a rest day; "
             f"{self.on_holiday} fell on a holiday" + (f" ({names})" if names else ""),
             f"  {self.next_to_holiday} due dates sit right before or after a holiday",
             f"  trigger to due: {lo}–{hi} calendar days, {wlo}–{whi} working days",
+            *flag,
         ]
 
     def _repr_html_(self) -> str:
@@ -298,6 +309,7 @@ def sweep(
                 lands_on_holiday=on is not None,
                 next_to_holiday=beside is not None,
                 holiday=on or beside,
+                provisional=calendar.is_provisional(due),
             )
         )
     return RuleSweep(rule, start=start, end=end, rows=tuple(rows))

@@ -7,6 +7,7 @@ unit or task; errors name the file, the key and the line::
     start = 2026-01-01
     end = 2026-10-31
     country = "CN"                      # calendar (also: subdiv, provisional)
+    schedules = ["2027.toml"]           # holiday schedules to load: TOML files or notices' text
     step = "working day"                # or "day"
     reporting = "every Friday"          # schedule of progress reports
     supervision = "every working day"   # schedule of the escalation engine
@@ -58,10 +59,10 @@ from typing import Any, NoReturn, final
 import attrs
 
 from ..assessment import KEY_WORK_SCORING, ScoringRules
-from ..calendars import calendar
+from ..calendars import HolidaySchedule, calendar
 from ..escalation import CITY_KEY_WORK_POLICY, EscalationPolicy
 from ..exceptions import ConfigError, GovopsError
-from ..loaders import read_text
+from ..loaders import load_schedule, read_text
 from ..meetings import presets
 from ..tasks import (
     Category,
@@ -96,7 +97,7 @@ SCORING_PRESETS: dict[str, ScoringRules] = {KEY_WORK_SCORING.id: KEY_WORK_SCORIN
 """Scoring rules a scenario file can name."""
 
 _TOP = {
-    "name", "description", "start", "end", "step", "country", "subdiv", "provisional",
+    "name", "description", "start", "end", "step", "country", "subdiv", "provisional", "schedules",
     "reporting", "supervision", "escalation", "scoring", "assessment", "meetings",
     "approve_notices", "rules", "progress", "warnings", "units", "duties", "tasks",
 }  # fmt: skip
@@ -119,6 +120,8 @@ class ScenarioFile:
     end: dt.date = attrs.field(kw_only=True)
     step: str = attrs.field(default="working day", kw_only=True)
     path: str = attrs.field(default="<string>", kw_only=True)
+    schedules: tuple[HolidaySchedule, ...] = attrs.field(default=(), kw_only=True)
+    """The holiday schedules the file's ``schedules`` key loaded into the scenario's calendar."""
 
 
 def load_scenario(path: str | os.PathLike[str]) -> ScenarioFile:
@@ -217,6 +220,12 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
         )
     except GovopsError as exc:
         fail("country", str(exc))
+    schedules = _schedules(data, path, fail)
+    try:
+        for schedule in sorted(schedules, key=lambda s: s.year):
+            cal = schedule.apply_to(cal)
+    except GovopsError as exc:
+        fail("schedules", str(exc))
 
     rules = data.get("rules", {})
     if not isinstance(rules, dict) or not all(isinstance(v, str) for v in rules.values()):
@@ -301,7 +310,9 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
         )
     except GovopsError as exc:
         fail(_scenario_culprit(str(exc), duties), str(exc))
-    return ScenarioFile(scenario, start=start, end=end, step=step, path=path)
+    return ScenarioFile(
+        scenario, start=start, end=end, step=step, path=path, schedules=tuple(schedules)
+    )
 
 
 # -- pieces ----------------------------------------------------------------------------------------
@@ -326,6 +337,18 @@ def _date(value: object, key: str, fail: Fail) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         fail(key, f"expected a TOML date such as 2026-12-31, got {value!r}")
     return value
+
+
+def _schedules(data: dict[str, Any], path: str, fail: Fail) -> list[HolidaySchedule]:
+    """The ``schedules`` files, relative to the scenario file's folder."""
+    value = data.get("schedules", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        fail("schedules", f'expected a list of file names, e.g. ["2027.toml"], got {value!r}')
+    folder = os.path.dirname(path) if path != "<string>" else ""
+    try:
+        return [load_schedule(os.path.join(folder, name)) for name in value]
+    except GovopsError as exc:
+        fail("schedules", str(exc))
 
 
 def _tables(data: dict[str, Any], key: str, fail: Fail) -> list[dict[str, Any]]:
