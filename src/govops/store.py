@@ -57,6 +57,7 @@ from typing import Any, final
 import attrs
 import cattrs
 
+from ._record import generated_function
 from .exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -328,8 +329,9 @@ def _direct_hook(
         lines.append(f"    return target({arguments})")
     else:
         lines += [*init, "    return self"]
-    exec("\n".join(lines), namespace)  # generated from the class's own fields
-    structure: Callable[[Any, Any], Any] = namespace["structure"]
+    structure: Callable[[Any, Any], Any] = generated_function(
+        lines, "structure", namespace, what=f"reader of {cls.__qualname__}"
+    )
     return structure
 
 
@@ -366,8 +368,8 @@ def _slot_builder(cls: type) -> tuple[tuple[str, ...], Callable[..., Any]] | Non
             body += [f"    if type({v}) is str:", f"        {v} = share({v}, {v})"]
     body += init
     body.append("    return self")
-    exec("\n".join(body), namespace)  # generated from the class's own fields
-    return ("type", *names), namespace["build"]
+    build = generated_function(body, "build", namespace, what=f"row reader of {cls.__qualname__}")
+    return ("type", *names), build
 
 
 def _shared_values() -> Callable[[Any, Any], Any]:

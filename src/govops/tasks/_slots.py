@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .._record import generated_function
 from ._events import INLINE
 
 __all__ = ["init_lines", "positional_builder"]
@@ -120,7 +121,8 @@ def positional_builder(cls: type) -> Callable[..., Any]:
         if any(a.validator is not None for a in fields):
             lines += ["    if disabled():", f"        return target({keywords})"]
         lines += [*init, "    return self"]
-    exec("\n".join(lines), namespace)  # generated from the class's own fields
-    build: Callable[..., Any] = namespace["build"]
+    build: Callable[..., Any] = generated_function(
+        lines, "build", namespace, what=f"builder of {cls.__qualname__}"
+    )
     build.__qualname__ = build.__name__ = f"build_{cls.__name__}"
     return build

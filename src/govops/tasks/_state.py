@@ -16,6 +16,7 @@ from typing import Any, final
 
 import attrs
 
+from .._record import generated_function
 from ..exceptions import (
     InvalidInputError,
     InvalidTransitionError,
@@ -413,8 +414,9 @@ def _freezer() -> Callable[[_Track], TaskState]:
         "        r = defaults",
         f"    return build({values})",
     ]
-    exec("\n".join(lines), namespace)  # generated from TaskState's own fields
-    freeze: Callable[[_Track], TaskState] = namespace["freeze"]
+    freeze: Callable[[_Track], TaskState] = generated_function(
+        lines, "freeze", namespace, what="TaskState freezer"
+    )
     return freeze
 
 
