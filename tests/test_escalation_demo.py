@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import govops
-from govops.escalation._demo import demo_supervision_lines
+from govops._demo.escalation import demo_supervision_lines
 
 
 def test_the_demo_shows_the_ladder_the_tiers_the_agenda_the_deputy_and_the_bulletin() -> None:

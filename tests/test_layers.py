@@ -36,12 +36,6 @@ KERNEL = {"_record", "_time", "_checks"}
 
 # What still breaks a rule, and why it is not mended yet.
 KNOWN = {
-    # The demo texts live beside the domain they show; they move to the command line's side.
-    ("govops._demo", "govops.escalation._demo"),
-    ("govops._demo", "govops.meetings._demo"),
-    ("govops._demo", "govops.scenarios._demo"),
-    ("govops._demo", "govops.tasks._demo"),
-    ("govops.escalation._demo", "govops.assessment"),
     # The record's event base, hash and replay move from tasks into govops._record.
     ("govops.escalation._journal", "govops.tasks._canonical"),
     ("govops.serialization._json", "govops.tasks._events"),

@@ -845,7 +845,7 @@ def test_exports_are_a_sorted_literal_and_documented(module_name: str) -> None:
 
 
 def test_demo_tells_the_whole_cycle() -> None:
-    from govops.meetings._demo import demo_meeting_lines
+    from govops._demo.meetings import demo_meeting_lines
 
     lines = demo_meeting_lines(CAL)
     text = "\n".join(lines)

@@ -11,6 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..meetings import (
+    Attendance,
+    AttendanceSheet,
+    DecidedItem,
+    Participant,
+    Topic,
+    build_agenda,
+    circular,
+    presets,
+    record_minutes,
+    schedule,
+    take_minutes,
+)
 from ..tasks import (
     Category,
     CompletionConfirmed,
@@ -26,13 +39,6 @@ from ..tasks import (
     Unit,
     UnitKind,
 )
-from . import _presets as presets
-from ._agenda import Topic, build_agenda
-from ._attendance import Attendance, AttendanceSheet
-from ._circular import circular
-from ._minutes import DecidedItem, record_minutes, take_minutes
-from ._model import Participant
-from ._schedule import schedule
 
 if TYPE_CHECKING:
     from ..calendars import WorkCalendar

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ._cli_rules import demo_rules_lines
-from ._grid import legend, year_grid
-from .calendars import WorkCalendar, calendar
-from .escalation._demo import demo_supervision_lines
-from .meetings._demo import demo_meeting_lines
-from .scenarios._demo import demo_scenario_lines
-from .tasks._demo import demo_ledger_lines
+from .._cli_rules import demo_rules_lines
+from .._grid import legend, year_grid
+from ..calendars import WorkCalendar, calendar
+from .escalation import demo_supervision_lines
+from .meetings import demo_meeting_lines
+from .scenarios import demo_scenario_lines
+from .tasks import demo_ledger_lines
 
 __all__ = ["demo_lines"]
 

@@ -6,11 +6,8 @@ import datetime as dt
 
 from ..calendars import WorkCalendar
 from ..escalation import CITY_KEY_WORK_POLICY
+from ..scenarios import Duty, ProgressModel, Scenario, compare, compare_readings, simulate
 from ..tasks import Unit
-from ._compare import compare
-from ._model import Duty, ProgressModel, Scenario
-from ._simulate import simulate
-from ._sweep import compare_readings
 
 __all__ = ["demo_scenario_lines"]
 

@@ -12,40 +12,38 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from ._events import (
+from ..tasks import (
+    Category,
     CompletionConfirmed,
+    CooperatingUnit,
+    Deadline,
     DeadlineChangeApproved,
     DeadlineChangeRequested,
     Event,
     IssueRaised,
     IssueResolved,
+    Ledger,
+    Milestone,
     MilestoneReached,
+    Person,
+    Plan,
     PlanApproved,
     PlanSubmitted,
     ProgressReported,
-    TaskAccepted,
-    TaskAssigned,
-    TaskCompleted,
-    WarningIssued,
-)
-from ._ledger import Ledger
-from ._model import (
-    Category,
-    CooperatingUnit,
-    Deadline,
-    Milestone,
-    Person,
-    Plan,
     Responsibility,
     Role,
     Source,
     SubItem,
     Task,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCompleted,
     Unit,
     UnitKind,
+    WarningIssued,
+    WarningPolicy,
     WorkingCalendar,
 )
-from ._progress import WarningPolicy
 
 __all__ = ["demo_ledger", "demo_ledger_lines"]
 

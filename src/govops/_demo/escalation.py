@@ -10,6 +10,21 @@ from typing import Any
 
 import attrs
 
+from ..escalation import (
+    CITY_KEY_WORK_POLICY,
+    TOWN_JOINT_MEETING,
+    Absence,
+    ApprovalGranted,
+    CoverPlan,
+    DeputyActed,
+    DeputyReportedBack,
+    Directory,
+    NoticeAnswered,
+    NoticeKind,
+    joint_meeting_agenda,
+    pending_report_backs,
+    supervise,
+)
 from ..meetings import presets, schedule
 from ..tasks import (
     CooperatingUnit,
@@ -26,13 +41,6 @@ from ..tasks import (
     TaskCompleted,
     Unit,
 )
-from ._agenda import joint_meeting_agenda
-from ._cover import Absence, CoverPlan
-from ._engine import Directory, supervise
-from ._events import ApprovalGranted, DeputyActed, DeputyReportedBack, NoticeAnswered
-from ._policy import NoticeKind
-from ._presets import CITY_KEY_WORK_POLICY, TOWN_JOINT_MEETING
-from ._report_back import pending_report_backs
 
 __all__ = ["demo_supervision_lines"]
 
