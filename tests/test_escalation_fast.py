@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govops
+from govops._record import GENESIS_HASH
 from govops.escalation import (
     CITY_KEY_WORK_POLICY,
     AnyOf,
@@ -65,7 +66,6 @@ from govops.tasks import (
     TaskSuspended,
     Unit,
 )
-from govops.tasks._canonical import GENESIS_HASH
 
 CST = dt.timezone(dt.timedelta(hours=8))
 CAL = govops.calendar("CN")

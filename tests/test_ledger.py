@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govops.calendars as gc
+from govops._record import EVENTS as EVENT_TYPES
+from govops._record import entry_hash
 from govops.exceptions import (
     GovopsError,
     IntegrityError,
@@ -67,8 +69,6 @@ from govops.tasks import (
     WarningWithdrawn,
     register_event_type,
 )
-from govops.tasks._canonical import entry_hash
-from govops.tasks._events import EVENT_TYPES
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")

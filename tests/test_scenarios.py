@@ -378,7 +378,7 @@ def test_results_have_html_views() -> None:
 
 
 def test_demo_lines() -> None:
-    from govops.scenarios._demo import demo_scenario_lines
+    from govops._demo.scenarios import demo_scenario_lines
 
     lines = demo_scenario_lines(CAL)
     assert lines[0].startswith("What if the quarterly report")

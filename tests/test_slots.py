@@ -1,4 +1,4 @@
-"""Values built slot by slot (govops.tasks._slots) are the values their __init__ builds."""
+"""Values built slot by slot (govops._record._builders) are the values their __init__ builds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 import attrs
 import pytest
 
+from govops._record import init_lines, positional_builder
 from govops.exceptions import InvalidInputError
 from govops.tasks import Light, ProgressReported, WarningLight
-from govops.tasks._slots import init_lines, positional_builder
 
 
 def test_a_warning_light_built_slot_by_slot_is_the_one_init_builds() -> None:

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import govops.calendars as gc
 import govops.store as store_module
+from govops._record import GENESIS_HASH, INLINE, init_lines, rehash
 from govops.exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -59,9 +60,6 @@ from govops.tasks import (
     Unit,
     WarningIssued,
 )
-from govops.tasks._canonical import GENESIS_HASH, rehash
-from govops.tasks._events import INLINE
-from govops.tasks._slots import init_lines
 
 CAL = gc.calendar("CN")
 CST = ZoneInfo("Asia/Shanghai")
@@ -997,7 +995,7 @@ def _outcome(build: Any) -> tuple[Any, ...]:
 
 def _builders() -> list[tuple[str, type[Event]]]:
     found = []
-    for kind, cls in sorted(store_module.EVENT_TYPES.items()):
+    for kind, cls in sorted(store_module.EVENTS.items()):
         if store_module._is_plain(cls) and store_module._slot_builder(cls) is not None:
             found.append((kind, cls))
     return found
@@ -1005,7 +1003,7 @@ def _builders() -> list[tuple[str, type[Event]]]:
 
 def test_every_plain_event_kind_has_a_slot_builder() -> None:
     kinds = {kind for kind, _ in _builders()}
-    plain = {k for k, c in store_module.EVENT_TYPES.items() if store_module._is_plain(c)}
+    plain = {k for k, c in store_module.EVENTS.items() if store_module._is_plain(c)}
     assert kinds == plain
     assert {"progress_reported", "task_accepted", "issue_raised", "warning_issued"} <= kinds
 
@@ -1029,9 +1027,9 @@ def test_slot_builders_build_and_refuse_exactly_what_init_does(data: st.DataObje
 
 def _inlined() -> list[tuple[str, Any, str, str]]:
     """(where, function, when, value) for every converter and validator of an event field that
-    says when it is trivial (see govops.tasks._events.inline)."""
+    says when it is trivial (see govops._record.inline)."""
     found = []
-    for cls in store_module.EVENT_TYPES.values():
+    for cls in store_module.EVENTS.values():
         for a in attrs.fields(cls):
             for role, function in (("converter", a.converter), ("validator", a.validator)):
                 mark = getattr(function, INLINE, None)

@@ -33,6 +33,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from govops._record import rehash
 from govops.exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -54,7 +55,6 @@ from govops.tasks import (
     TaskAssigned,
     TaskCompleted,
 )
-from govops.tasks._canonical import rehash
 from test_store import CAL, START, small_ledger, task
 
 TESTS = Path(__file__).parent

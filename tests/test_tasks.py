@@ -229,7 +229,7 @@ class TestPackage:
                 assert obj.__doc__, f"{module_name}.{name} has no docstring"
 
     def test_the_demo_is_deterministic_and_shows_every_colour_of_trouble(self) -> None:
-        from govops.tasks._demo import demo_ledger_lines
+        from govops._demo.tasks import demo_ledger_lines
 
         lines = demo_ledger_lines(CAL)
         assert lines == demo_ledger_lines(CAL)

@@ -57,7 +57,7 @@ from typing import Any, final
 import attrs
 import cattrs
 
-from ._record import generated_function
+from ._record import EVENTS, GENESIS_HASH, check_link, generated_function, init_lines, rehash
 from .exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -83,10 +83,7 @@ from .tasks import (
     TaskAssigned,
     WorkingCalendar,
 )
-from .tasks._canonical import GENESIS_HASH, check_link, rehash
-from .tasks._events import EVENT_TYPES
 from .tasks._ledger import Columns, new_entry
-from .tasks._slots import init_lines
 
 __all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
 
@@ -420,7 +417,7 @@ class _EventReader:
         # (see assigned()).
         self.assigned_directly = (
             self.layouts.get(TaskAssigned.kind) == ("task",)
-            and EVENT_TYPES.get(TaskAssigned.kind) is TaskAssigned
+            and EVENTS.get(TaskAssigned.kind) is TaskAssigned
             and tuple(a.name for a in attrs.fields(TaskAssigned) if a.init) == ("task",)
         )
 
@@ -442,7 +439,7 @@ class _EventReader:
                 raise InvalidInputError(f"cannot read a {cls.__name__}: {exc}") from exc
         cls = self._classes.get(kind)
         if cls is None:
-            found_cls = EVENT_TYPES.get(kind)
+            found_cls = EVENTS.get(kind)
             if found_cls is None:
                 return _structure_event(data)  # an unknown kind: the converter explains
             if _is_plain(found_cls):

@@ -19,10 +19,10 @@ import threading
 from collections.abc import Hashable, Iterable, Iterator
 from typing import final
 
+from .._record import GENESIS_HASH, entry_hash
 from .._time import is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ..tasks import Entry, Event
-from ..tasks._canonical import GENESIS_HASH, entry_hash
 from ._events import NoticeIssued, SupervisionEvent
 
 __all__ = ["GENESIS_HASH", "SupervisionJournal"]

@@ -6,10 +6,9 @@ frozensets arrays (frozensets sorted), events carry their ``"type"`` (their ``ki
 stored as its policy and its entries; reading it back replays and verifies the hash chain against
 the calendar the caller passes.
 
-Event kinds are looked up in :data:`govops.tasks._events.EVENT_TYPES` when a document is read, so
+Event kinds are looked up in the registry of event kinds when a document is read, so
 annotation types registered with :func:`govops.tasks.register_event_type` (the supervision events of
-:mod:`govops.escalation`, imported here so that their kinds are always known) round-trip like the
-task events.
+:mod:`govops.escalation`, whose kinds the registry always knows) round-trip like the task events.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ import attrs
 import cattrs
 import cattrs.gen
 
-from .. import escalation as _escalation  # noqa: F401 - registers the supervision event kinds
+from .._record import EVENTS as EVENT_TYPES
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
     CooperatingUnit,
@@ -52,7 +51,6 @@ from ..tasks import (
     WarningPolicy,
     WorkingCalendar,
 )
-from ..tasks._events import EVENT_TYPES
 
 __all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstructure"]
 

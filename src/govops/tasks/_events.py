@@ -2,24 +2,23 @@
 
 An event says *what* happened; the :class:`Entry` that wraps it in the ledger says *who* (``actor``),
 *when* (``at``, an aware datetime), *why* (``reason``), its place in the record (``seq``) and the hash
-that chains it to the entry before.
+that chains it to the entry before. Both come from the record kernel (:mod:`govops._record`); this
+module defines the task events and registers their kinds there.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any, ClassVar, TypeVar, final
 
 import attrs
 
+from .._record import EVENTS, Entry, Event, inline
 from ..exceptions import InvalidInputError, InvalidTypeError
 from ._model import Deadline, Plan, Responsibility, Task, percent
 
 __all__ = [
-    "EVENT_TYPES",
     "Annotation",
     "CompletionConfirmed",
     "DeadlineChangeApproved",
@@ -68,36 +67,6 @@ class Light(str, enum.Enum):
 
 
 _RANK = {Light.BLUE: 1, Light.YELLOW: 2, Light.RED: 3}
-
-
-INLINE = "__govops_inline__"
-"""The attribute :func:`inline` sets on a converter or validator."""
-
-
-def inline(function: Callable[..., Any], when: str, value: str = "{v}") -> None:
-    """Say when a converter or validator is trivial: whenever the Python expression ``when``
-    holds of the value (written ``{v}``), the converter returns ``value`` (an expression too) and
-    the validator passes. ``when`` must be a sufficient condition, no more.
-
-    A replay builds a million events, and calling these small functions is a fifth of the cost
-    of building one; the store's event builder tests ``when`` inline instead, and calls the
-    function for every other value (``govops.tasks._slots.init_lines``). The function stays the
-    definition; tests hold the two together.
-    """
-    setattr(function, INLINE, (when, value))
-
-
-def _task_id(_instance: object, _attribute: object, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"task_id={value!r}; expected a non-empty str")
-
-
-@attrs.frozen
-class Event:
-    """Base of every ledger event; ``task_id`` names the task it is about."""
-
-    kind: ClassVar[str] = "event"
-    task_id: str = attrs.field(validator=_task_id)
 
 
 @attrs.frozen
@@ -197,7 +166,6 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 
 # What a replay may test inline rather than call (see inline()).
-inline(_task_id, "type({v}) is str and {v}.strip()")
 inline(_optional_percent, "{v} is None or type({v}) is float and 0.0 <= {v} <= 100.0")
 inline(_optional_float, "type({v}) is float or {v} is None")
 inline(_quantity, "{v} is None or type({v}) is float and {v} >= 0.0")
@@ -359,37 +327,30 @@ class WarningWithdrawn(Event):
     kind: ClassVar[str] = "warning_withdrawn"
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls
-    for cls in (
-        TaskAssigned,
-        TaskAccepted,
-        PlanSubmitted,
-        PlanApproved,
-        ProgressReported,
-        MilestoneReached,
-        IssueRaised,
-        IssueResolved,
-        DeadlineChangeRequested,
-        DeadlineChangeApproved,
-        DeadlineChangeRejected,
-        TaskReassigned,
-        TaskSuspended,
-        TaskResumed,
-        TaskCompleted,
-        CompletionConfirmed,
-        TaskReopened,
-        TaskCancelled,
-        WarningIssued,
-        WarningWithdrawn,
-    )
-}
-"""Every event class by its ``kind``, the name used in JSON and in the hash.
-
-Holds the task events above and every annotation type added with :func:`register_event_type`.
-"""
-
-_REGISTRY_LOCK = threading.Lock()
+for _cls in (
+    TaskAssigned,
+    TaskAccepted,
+    PlanSubmitted,
+    PlanApproved,
+    ProgressReported,
+    MilestoneReached,
+    IssueRaised,
+    IssueResolved,
+    DeadlineChangeRequested,
+    DeadlineChangeApproved,
+    DeadlineChangeRejected,
+    TaskReassigned,
+    TaskSuspended,
+    TaskResumed,
+    TaskCompleted,
+    CompletionConfirmed,
+    TaskReopened,
+    TaskCancelled,
+    WarningIssued,
+    WarningWithdrawn,
+):
+    EVENTS.register(_cls)
+del _cls
 
 E = TypeVar("E", bound=type[Annotation])
 
@@ -409,7 +370,8 @@ def register_event_type(cls: E) -> E:
     ... @attrs.frozen
     ... class Visited(Annotation):
     ...     kind: ClassVar[str] = "doctest_visited"
-    >>> EVENT_TYPES["doctest_visited"] is Visited
+    >>> from govops._record import EVENTS
+    >>> EVENTS.get("doctest_visited") is Visited
     True
     """
     if not isinstance(cls, type) or not issubclass(cls, Annotation) or cls is Annotation:
@@ -419,42 +381,5 @@ def register_event_type(cls: E) -> E:
         )
     if "__attrs_attrs__" not in cls.__dict__:  # not attrs.has(): that narrows cls for mypy
         raise InvalidTypeError(f"cls={cls!r} is not an attrs class; decorate it with @attrs.frozen")
-    kind = cls.__dict__.get("kind")
-    if not isinstance(kind, str) or not kind.strip():
-        raise InvalidInputError(
-            f"{cls.__qualname__} has no kind of its own (kind={kind!r}); give it "
-            "kind: ClassVar[str] = '<name>'"
-        )
-    with _REGISTRY_LOCK:
-        taken = EVENT_TYPES.get(kind)
-        if taken is not None and taken is not cls:
-            raise InvalidInputError(
-                f"event kind {kind!r} of {cls.__module__}.{cls.__qualname__} is already taken by "
-                f"{taken.__module__}.{taken.__qualname__}; choose another kind"
-            )
-        EVENT_TYPES[kind] = cls
+    EVENTS.register(cls)
     return cls
-
-
-@final
-@attrs.frozen
-class Entry:
-    """One event as recorded in a ledger.
-
-    ``seq`` counts from 1; ``prev_hash`` is the ``hash`` of the entry before (64 zeros for the
-    first); ``hash`` is the sha256 of the previous hash and the canonical JSON of this entry, so
-    changing, removing or reordering anything breaks every later hash.
-    """
-
-    seq: int
-    event: Event
-    at: dt.datetime = attrs.field(kw_only=True)
-    actor: str = attrs.field(kw_only=True)
-    reason: str = attrs.field(default="", kw_only=True)
-    prev_hash: str = attrs.field(kw_only=True)
-    hash: str = attrs.field(kw_only=True)
-
-    @property
-    def task_id(self) -> str:
-        """The task the event is about."""
-        return self.event.task_id

@@ -21,9 +21,9 @@ from typing import Any, final, overload
 
 import attrs
 
+from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
-from ._canonical import GENESIS_HASH, check_link, entry_hash, rehash
 from ._events import Entry, Event, Light, ProgressReported, TaskAssigned
 from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
 from ._progress import (
@@ -36,7 +36,6 @@ from ._progress import (
     plan_points,
     reference_day,
 )
-from ._slots import positional_builder
 from ._state import (
     HANDLERS,
     OPEN_STATUSES,
@@ -133,7 +132,7 @@ def _verify_columns(
 
 new_entry = positional_builder(Entry)
 """``Entry(seq, event, at, actor, reason, prev_hash, hash)`` with every field positional, slot by
-slot (see :func:`~govops.tasks._slots.positional_builder`): for reading a whole record, where
+slot (see :func:`govops._record.positional_builder`): for reading a whole record, where
 attrs' ``__init__`` would be most of the cost of each entry."""
 
 

@@ -16,7 +16,7 @@ from typing import Any, final
 
 import attrs
 
-from .._record import generated_function
+from .._record import EVENTS, generated_function, positional_builder
 from ..exceptions import (
     InvalidInputError,
     InvalidTransitionError,
@@ -24,7 +24,6 @@ from ..exceptions import (
     UnknownTaskError,
 )
 from ._events import (
-    EVENT_TYPES,
     Annotation,
     CompletionConfirmed,
     DeadlineChangeApproved,
@@ -50,7 +49,6 @@ from ._events import (
     WarningWithdrawn,
 )
 from ._model import Deadline, Plan, Task, WorkingCalendar
-from ._slots import positional_builder
 
 __all__ = ["CoverWindow", "Issue", "LedgerPolicy", "PlanStatus", "Status", "TaskState"]
 
@@ -841,7 +839,7 @@ def apply(
     handler = HANDLERS.get(type(event))
     if handler is None:
         cls = type(event)
-        if not isinstance(event, Annotation) or EVENT_TYPES.get(cls.kind) is not cls:
+        if not isinstance(event, Annotation) or EVENTS.get(cls.kind) is not cls:
             raise InvalidInputError(
                 f"event={event!r} is not a ledger event type; an Annotation subclass must be "
                 "registered with govops.tasks.register_event_type first"

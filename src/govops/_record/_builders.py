@@ -17,8 +17,8 @@ from typing import Any
 
 import attrs
 
-from .._record import generated_function
 from ._events import INLINE
+from ._generated import generated_function
 
 __all__ = ["init_lines", "positional_builder"]
 
