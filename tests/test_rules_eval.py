@@ -582,3 +582,50 @@ def test_xun_explanation_names_the_xun(cal: WorkCalendar) -> None:
         in text
     )
     assert "截止日期：2026-03-03（周二）" in text
+
+
+# -- regressions -----------------------------------------------------------------------------
+
+
+def test_week_without_a_working_day_is_skipped(cal: WorkCalendar) -> None:
+    # 2026-02-16 … 22 is all Spring Festival: that week has no last working day, so it has no
+    # date; the weeks around it keep theirs (Sat 2026-02-14 and Sat 02-28 are make-up workdays).
+    for text in ("every week on the last working day", "每周最后一个工作日"):
+        rule = parse_rule(text)
+        got = rule.occurrences(D(2026, 2, 9), D(2026, 3, 1), calendar=cal)
+        assert got == [D(2026, 2, 14), D(2026, 2, 28)]
+        assert rule.due(D(2026, 2, 14), calendar=cal) == D(2026, 2, 28)
+        assert rule.explain(D(2026, 2, 14), calendar=cal).due == D(2026, 2, 28)
+        assert "week" in rule.to_text() and "周" in rule.to_text("zh")
+
+
+def test_period_deadline_without_its_working_day_is_still_an_error(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="does not exist"):
+        parse_rule("by the 25th working day of the month").due(D(2026, 2, 3), calendar=cal)
+
+
+def test_explain_works_wherever_due_does_for_long_offsets(cal: WorkCalendar) -> None:
+    # The anchor (year-end 2000) lies before the calendar's first year; due() never needs it,
+    # and neither may explain().
+    rule = parse_rule("every year at year-end plus 400 days")
+    trigger = D(cal.first_year, 1, 3)
+    due = rule.due(trigger, calendar=cal)
+    ex = rule.explain(trigger, calendar=cal)
+    assert ex.due == due
+    assert ex.steps[-1].date == due
+    # A long count sums its rest days up instead of listing a hundred steps.
+    long = parse_rule("within 400 days").explain(D(2024, 1, 2), calendar=cal)
+    assert len(long.steps) < 6
+    assert any("rest days from" in step.en for step in long.steps)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules(), st.dates(D(2001, 1, 1), D(2026, 12, 31)))
+def test_explain_ends_at_due_whenever_due_works(rule: Rule, trigger: dt.date) -> None:
+    cal = calendar("CN")
+    try:
+        due = rule.due(trigger, calendar=cal)
+    except GovopsError:
+        return
+    ex = rule.explain(trigger, calendar=cal)
+    assert ex.due == due and ex.steps[-1].kind == "due" and ex.steps[-1].date == due

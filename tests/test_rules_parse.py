@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import re
 
 import attrs
 import pytest
@@ -405,23 +406,23 @@ def test_empty_rule(text: str) -> None:
     ("text", "match"),
     [
         ("every 2 months", "needs a phase.*every 2 months starting January"),
-        ("每两个月一次", "needs a phase"),
+        ("每两个月一次", "须写明从哪个月开始"),
         ("every 5 months starting March", "does not fit the year"),
         ("every 2 weeks", "not supported"),
-        ("2026年2月30日前", "2026-02-30.*not a date"),
-        ("每年2月30日", "does not exist"),
+        ("2026年2月30日前", "2026年2月30日不存在"),
+        ("每年2月30日", "2月30日不存在"),
         ("by 2026-13-01", "not a date"),
         ("within 0 days", "at least 1"),
-        ("0个工作日内", "at least 1"),
+        ("0个工作日内", "至少写1"),
         ("within 2 quarters", "write months instead"),
         ("every quarter at month-end", "cannot use the month edge"),
         ("within 20 working days, roll forward", "does not apply"),
         ("by month-end, skip holidays", "schedules only"),
         ("within 2 days, roll forward, no roll", "contradictory"),
-        ("report within 2 days 报送", "two action words"),
+        ("report within 2 days 报送", "两个行为词"),
         ("every month on the 32nd", "1 to 31"),
-        ("13月底", "not a month"),
-        ("每月第0个工作日", "from 1 to 250"),
+        ("13月底", "13月不存在"),
+        ("每月第0个工作日", "第0个工作日不存在"),
         ("x" * 3000, "too long"),
     ],
 )
@@ -528,3 +529,112 @@ def test_rules_pickle_and_hash(text: str) -> None:
     again = pickle.loads(pickle.dumps(rule))
     assert again == rule and hash(again) == hash(rule)
     assert again.effective_roll == rule.effective_roll and again.lang == rule.lang
+
+
+# -- regressions: errors that were not ours, suggestions that misled -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("every 0 months", "never repeats"),
+        ("every 0 months starting January", "never repeats"),
+        ("每0个月报送一次", "无法重复"),
+        ("每〇个月一次(自1月起)", "无法重复"),
+    ],
+)
+def test_zero_interval_is_a_rule_error(text: str, match: str) -> None:
+    with pytest.raises(RuleError, match=match):
+        parse_rule(text)
+
+
+def test_opposite_word_is_never_suggested() -> None:
+    # 之日起 (from the day of) and 之日前 (before the day of) are close in spelling, opposite in
+    # meaning: a user must never be steered from one to the other.
+    for text in ("收到之日起五个工作日内答复起", "会后两日内提前顺延后"):
+        with pytest.raises(RuleSyntaxError) as info:
+            parse_rule(text)
+        assert info.value.suggestion not in ("之日前", "会前", "提前")
+
+
+_QUOTED = re.compile(r"'([^']+)'|“([^”]+)”")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"every {f} at {p}-end"
+        for f in ("week", "xun", "month", "quarter", "half-year", "year")
+        for p in ("xun", "month", "quarter", "half-year", "year")
+        if f != p
+    ]
+    + [
+        f"每{f}{p}末"
+        for f in ("旬", "月", "季度", "半年", "年")
+        for p in ("旬", "季度", "半年")
+        if f != p
+    ],
+)
+def test_every_suggested_spelling_parses(text: str) -> None:
+    with pytest.raises(RuleError) as info:
+        parse_rule(text)
+    message = str(info.value).split("\n")[0]
+    advice = (
+        message.split("write e.g.")[-1] if "write e.g." in message else message.split("可写")[-1]
+    )
+    quoted = [a or b for a, b in _QUOTED.findall(advice)]
+    assert quoted, message
+    for phrase in quoted:
+        parse_rule(phrase)  # raises if the advice does not parse
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("两日内，遇节假日顺延，遇节假日提前", ("遇节假日顺延", "遇节假日提前")),
+        ("within 2 days, roll forward, no roll", ("roll forward", "no roll")),
+        ("两日内，顺延，不顺延", ("顺延", "不顺延")),
+    ],
+)
+def test_contradictory_modifiers_name_the_two_that_contradict(
+    text: str, words: tuple[str, str]
+) -> None:
+    with pytest.raises(RuleError) as info:
+        parse_rule(text)
+    message = str(info.value)
+    for word in words:
+        assert repr(word) in message
+    assert message.count(repr(words[0])) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每年年月末",
+        "每两个月一次",
+        "每月32日",
+        "每周最后",
+        "13月底",
+        "每年2月30日",
+        "2026年2月30日前",
+    ],
+)
+def test_messages_for_chinese_text_are_in_chinese(text: str) -> None:
+    with pytest.raises(RuleError) as info:
+        parse_rule(text)
+    first = str(info.value).split("\n")[0]
+    assert first.startswith(("规则", "无法识别规则")), first
+    # Beyond the quoted rule, no English words: the message reads in the language of the input.
+    assert not re.search(r"[A-Za-z]{3,}", first.replace(repr(text), "")), first
+
+
+@pytest.mark.parametrize(
+    "text", ["every week on the last working day", "每周最后一个工作日", "每周第一个工作日"]
+)
+def test_week_working_day_schedules_print_and_round_trip(text: str) -> None:
+    rule = parse_rule(text)
+    assert rule.body == Schedule(
+        "week", NthWorkingDay(-1 if "last" in text or "最后" in text else 1)
+    )
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule

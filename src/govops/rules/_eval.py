@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .._time import as_local_date
-from ..calendars import DayKind, WorkCalendar
+from ..calendars import DayKind, PeriodKind, WorkCalendar, period_of
 from ..exceptions import CalendarCoverageError, GovopsError, InvalidTypeError, RuleError
 from ._explain import Explanation, Step
 from ._nodes import (
@@ -32,6 +32,7 @@ from ._nodes import (
     Weekday,
     WorkingDays,
     YearDate,
+    rule_error,
 )
 from ._text import count_en, count_zh, ordinal
 
@@ -160,21 +161,42 @@ def _rest_reason(cal: WorkCalendar, d: dt.date) -> tuple[str, str]:
     return (info.kind.value, info.kind.value)
 
 
+# More rest days than this inside one count are summed up in one step rather than listed.
+_REST_LIST = 31
+
+
 def _rest_days(cal: WorkCalendar, lo: dt.date, hi: dt.date, trace: Trace, en: str, zh: str) -> None:
-    """Record each rest day with lo <= d <= hi."""
+    """Record the rest days with lo <= d <= hi that the calendar covers.
+
+    A count can start from an anchor before the calendar's first year (an edge of a period long
+    ago plus a long offset): those days are not needed for the date, so they are not asked about.
+    """
+    rest = []
     d = lo
     while d <= hi:
-        if not cal.is_working_day(d):
-            r_en, r_zh = _rest_reason(cal, d)
-            trace.append(
-                Step(
-                    "rest_day",
-                    d,
-                    en=f"{_en(d)} is a rest day ({r_en}); {en}",
-                    zh=f"{_zh(d)}为休息日({r_zh}),{zh}",
-                )
-            )
+        if cal.covers(d) and not cal.is_working_day(d):
+            rest.append(d)
         d += _ONE
+    if len(rest) > _REST_LIST:
+        trace.append(
+            Step(
+                "rest_day",
+                rest[0],
+                en=f"{len(rest)} rest days from {_en(rest[0])} to {_en(rest[-1])}; {en}",
+                zh=f"{_zh(rest[0])}至{_zh(rest[-1])}共有{len(rest)}个休息日,{zh}",
+            )
+        )
+        return
+    for d in rest:
+        r_en, r_zh = _rest_reason(cal, d)
+        trace.append(
+            Step(
+                "rest_day",
+                d,
+                en=f"{_en(d)} is a rest day ({r_en}); {en}",
+                zh=f"{_zh(d)}为休息日({r_zh}),{zh}",
+            )
+        )
 
 
 def _rolled(d: dt.date, roll: RollName | None, cal: WorkCalendar) -> dt.date | None:
@@ -255,6 +277,15 @@ def _roll(
 
 
 # -- periods ---------------------------------------------------------------------------------
+#
+# Which days a period spans is the calendar's business (govops.calendars.period_of). Here periods
+# are only numbered, so that the search in ``due`` can step from one to the next by integer
+# arithmetic: a week is numbered by its Monday's ordinal, a xun (旬) by its count from year 0
+# (three a month), a month-based period by the month count (from year 0) of its first month.
+
+_KINDS = {kind.value: kind for kind in PeriodKind}
+_MONTH_KINDS = {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 6: PeriodKind.HALF_YEAR}
+_MONTH_KINDS[12] = PeriodKind.YEAR
 
 
 def _month_period(frequency: str, d: dt.date) -> tuple[int, int]:
@@ -268,10 +299,9 @@ def _month_period(frequency: str, d: dt.date) -> tuple[int, int]:
 def _span(k: int, size: int) -> tuple[dt.date, dt.date]:
     """First and last day of the month-based period starting at month count ``k`` (cached: due
     and occurrences ask for the same few periods over and over)."""
-    # Periods never straddle a year (size divides 12 and k is a multiple of it).
     y, m = divmod(k, 12)
-    last = m + size
-    return dt.date(y, m + 1, 1), dt.date(y, last, _month_days(y, last))
+    period = period_of(dt.date(y, m + 1, 1), _MONTH_KINDS[size])
+    return period.start, period.end
 
 
 def _xun_index(d: dt.date) -> int:
@@ -283,38 +313,21 @@ def _xun_index(d: dt.date) -> int:
 def _xun_span(k: int) -> tuple[dt.date, dt.date]:
     """First and last day of xun number ``k`` (see :func:`_xun_index`), cached."""
     y, m = divmod(k // 3, 12)
-    third = k % 3
-    last = _month_days(y, m + 1) if third == 2 else 10 * third + 10
-    return dt.date(y, m + 1, 10 * third + 1), dt.date(y, m + 1, last)
+    period = period_of(dt.date(y, m + 1, 10 * (k % 3) + 1), PeriodKind.XUN)
+    return period.start, period.end
 
 
 def _period_of(frequency: str, d: dt.date) -> tuple[dt.date, dt.date]:
-    if frequency == "week":
-        start = d - dt.timedelta(days=d.weekday())
-        return start, start + dt.timedelta(days=6)
-    if frequency == "xun":
-        return _xun_span(_xun_index(d))
-    return _span(*_month_period(frequency, d))
+    period = period_of(d, _KINDS[frequency])
+    return period.start, period.end
 
 
 def _periods(frequency: str, lo: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
     """Periods in order from the one containing ``lo`` (an endless generator)."""
-    if frequency == "week":
-        start = lo - dt.timedelta(days=lo.weekday())
-        week = dt.timedelta(days=7)
-        six = dt.timedelta(days=6)
-        while True:
-            yield start, start + six
-            start += week
-    if frequency == "xun":
-        k = _xun_index(lo)
-        while True:
-            yield _xun_span(k)
-            k += 1
-    k, size = _month_period(frequency, lo)
+    period = period_of(lo, _KINDS[frequency])
     while True:
-        yield _span(k, size)
-        k += size
+        yield period.start, period.end
+        period = period.next()
 
 
 # The most calendar days one unit of an offset can span (a working day: 3, across a weekend).
@@ -404,23 +417,25 @@ def _window(
     return _roll_window(a, roll)
 
 
-def _nth_working_day(
-    n: int, ps: dt.date, pe: dt.date, cal: WorkCalendar, frequency: str
-) -> dt.date:
-    """The n-th working day of the period [ps, pe] (``-1``: the last one)."""
+def _nth_working_day(n: int, ps: dt.date, pe: dt.date, cal: WorkCalendar) -> dt.date | None:
+    """The n-th working day of the period [ps, pe] (``-1``: the last one, ``-3``: the last but
+    two); ``None`` when the period has fewer working days (a week of Spring Festival has none)."""
     if n > 0:
         result = cal.add_working_days(cal.add_working_days(ps, 0), n - 1)
-        ok = result <= pe
-    else:
-        last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
-        result = cal.add_working_days(last, n + 1)
-        ok = result >= ps
-    if not ok:
-        raise RuleError(
-            f"the {ordinal(n)} working day of the {frequency.replace('_', '-')} "
-            f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days"
-        )
-    return result
+        return result if result <= pe else None
+    last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
+    result = cal.add_working_days(last, n + 1)
+    return result if result >= ps else None
+
+
+def _no_nth(n: int, ps: dt.date, pe: dt.date, frequency: str) -> RuleError:
+    which_en = f"{ordinal(n)}" if n > 0 else "last" if n == -1 else f"{ordinal(-n)}-to-last"
+    which_zh = f"第{n}个" if n > 0 else "最后一个" if n == -1 else f"倒数第{-n}个"
+    return rule_error(
+        f"the {which_en} working day of the {frequency.replace('_', '-')} "
+        f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days",
+        f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}工作日：该期间的工作日不足",
+    )
 
 
 def _occurrence(
@@ -452,7 +467,7 @@ def _occurrence(
                 return cal.add_working_days(a, sign * off.n)
             a = _shift(a, off, sign)
     elif type(selector) is NthWorkingDay:
-        return _nth_working_day(selector.n, ps, pe, cal, frequency)
+        return _nth_working_day(selector.n, ps, pe, cal)
     elif type(selector) is YearDate:
         year, month = ps.year, selector.month
         a = dt.date(year, month, min(selector.day, _month_days(year, month)))
@@ -477,10 +492,22 @@ def _period_date(
         return _occurrence(selector, ps, pe, roll, cal, frequency)
     if isinstance(selector, NthWorkingDay):
         n = selector.n
-        result = _nth_working_day(n, ps, pe, cal, frequency)
+        nth = _nth_working_day(n, ps, pe, cal)
+        which_en = "last" if n == -1 else ordinal(n) if n > 0 else f"{ordinal(-n)}-to-last"
+        which_zh = "最后一个" if n == -1 else f"第{n}个" if n > 0 else f"倒数第{-n}个"
+        if nth is None:
+            trace.append(
+                Step(
+                    "anchor",
+                    None,
+                    en=f"{ps.isoformat()} – {pe.isoformat()} has no {which_en} working day: "
+                    "no date in this period",
+                    zh=f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}工作日，本期不安排",
+                )
+            )
+            return None
+        result = nth
         if trace is not None:
-            which_en = "last" if n == -1 else ordinal(n)
-            which_zh = "最后一个" if n == -1 else f"第{n}个"
             trace.append(
                 Step(
                     "anchor",
@@ -637,7 +664,7 @@ def _bounds(frequency: str, k: int, step: int) -> tuple[dt.date, dt.date]:
     ``step`` its length in months; a xun's ``k`` is :func:`_xun_index` and ``step`` 1. The next
     period is ``k + step``."""
     if frequency == "week":
-        return dt.date.fromordinal(k), dt.date.fromordinal(k + 6)
+        return _period_of("week", dt.date.fromordinal(k))
     if frequency == "xun":
         return _xun_span(k)
     return _span(k, step)
@@ -804,6 +831,9 @@ def _evaluate(rule: Rule, t: dt.date, cal: WorkCalendar, trace: Trace | None) ->
                 )
             )
         result = _period_date(body.selector, ps, pe, rule.effective_roll, cal, trace, body.period)
+        if result is None:  # only an n-th working day the period does not have
+            assert isinstance(body.selector, NthWorkingDay)
+            raise _no_nth(body.selector.n, ps, pe, body.period)
     elif isinstance(body, Schedule):
         result = _first_after(rule, body, t, cal, trace)
     elif isinstance(body, ByDate):
@@ -1027,7 +1057,15 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
         en = f"due: {_en(result)}, by 24:00 local time (Civil Code §203)"
         zh = f"截止日期:{_zh(result)}24时(民法典第二百零三条)"
     trace.append(Step("due", result, en=en, zh=zh))
-    years = sorted({s.date.year for s in trace if s.date and calendar.is_provisional(s.date)})
+    # Only days the calendar was asked about can be provisional (an anchor far outside its years,
+    # moved back into them by an offset, never was).
+    years = sorted(
+        {
+            s.date.year
+            for s in trace
+            if s.date and calendar.covers(s.date) and calendar.is_provisional(s.date)
+        }
+    )
     if years:
         ys = ", ".join(map(str, years))
         trace.append(

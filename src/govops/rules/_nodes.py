@@ -18,6 +18,7 @@ import attrs
 from ..exceptions import RuleError
 
 __all__ = [
+    "BilingualRuleError",
     "Body",
     "ByDate",
     "Count",
@@ -32,6 +33,8 @@ __all__ = [
     "Weekday",
     "WorkingDays",
     "YearDate",
+    "message_in",
+    "rule_error",
 ]
 
 Unit = Literal["day", "working_day", "week", "month", "year"]
@@ -53,6 +56,36 @@ ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete"
 # xun are not month-based and are handled on their own.
 MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 MAX_COUNT = 9999
+_FREQ_ZH = {
+    "day": "日",
+    "week": "周",
+    "xun": "旬",
+    "month": "月",
+    "quarter": "季度",
+    "half_year": "半年",
+    "year": "年",
+}
+
+
+class BilingualRuleError(RuleError):
+    """A :class:`~govops.RuleError` that also carries its message in Chinese, so that an error
+    about Chinese rule text can be reported in Chinese (the parser picks the language)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+def rule_error(en: str, zh: str) -> RuleError:
+    """A rule error with its message in both languages (see :class:`BilingualRuleError`)."""
+    return BilingualRuleError(en, zh)
+
+
+def message_in(error: RuleError, lang: str) -> str:
+    """The message of ``error`` in ``lang`` where it has one, else in English."""
+    if lang == "zh" and isinstance(error, BilingualRuleError):
+        return error.zh
+    return str(error)
 
 
 def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -62,7 +95,10 @@ def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
 
 def _int_in(name: str, value: object, lo: int, hi: int, hint: str = "") -> None:
     if type(value) is not int or not lo <= value <= hi:
-        raise RuleError(f"{name}={value!r} must be a whole number from {lo} to {hi}{hint}")
+        raise rule_error(
+            f"{name}={value!r} must be a whole number from {lo} to {hi}{hint}",
+            f"{value!r}超出范围：应为{lo}至{hi}的整数",
+        )
 
 
 @final
@@ -79,9 +115,10 @@ class Count:
     def __attrs_post_init__(self) -> None:
         _one_of("unit", self.unit, UNITS)
         if type(self.n) is int and self.n < 1:
-            raise RuleError(
+            raise rule_error(
                 f"a period of {self.n!r} {self.unit.replace('_', ' ')}s means nothing; "
-                "write at least 1 (e.g. 'within 1 day', '1日内'), or 'by YYYY-MM-DD' for a fixed date"
+                "write at least 1 (e.g. 'within 1 day'), or 'by YYYY-MM-DD' for a fixed date",
+                f"期限为{self.n!r}没有意义；至少写1（如“1日内”），固定日期写“2027年3月31日前”",
             )
         _int_in("n", self.n, 1, MAX_COUNT)
         days = 1 if self.unit == "day" else 7 if self.unit == "week" else 0
@@ -152,13 +189,18 @@ class Edge:
 @final
 @attrs.frozen
 class NthWorkingDay:
-    """The n-th working day of a period (1-based); ``-1`` is the last one."""
+    """The n-th working day of a period (1-based); ``-1`` is the last one, ``-3`` the last but two
+    (倒数第三个工作日)."""
 
     n: int
 
     def __attrs_post_init__(self) -> None:
-        if self.n != -1:
-            _int_in("n", self.n, 1, 250, " or -1 for the last working day")
+        if type(self.n) is not int or self.n == 0 or not -250 <= self.n <= 250:
+            raise rule_error(
+                f"n={self.n!r} must be a whole number from 1 to 250, or from -1 (the last working "
+                "day) to -250",
+                f"第{self.n!r}个工作日不存在；应为第1至第250个，或倒数第1至第250个",
+            )
 
 
 @final
@@ -195,9 +237,10 @@ class YearDate:
         _int_in("month", self.month, 1, 12)
         last = _stdcal.monthrange(2024, self.month)[1] if type(self.month) is int else 31
         if type(self.day) is not int or not 1 <= self.day <= last:
-            raise RuleError(
-                f"{self.month}月{self.day}日 (month {self.month}, day {self.day!r}) does not exist; "
-                f"month {self.month} has at most {last} days"
+            raise rule_error(
+                f"month {self.month}, day {self.day!r} does not exist; "
+                f"month {self.month} has at most {last} days",
+                f"{self.month}月{self.day}日不存在；{self.month}月至多{last}日",
             )
 
 
@@ -289,7 +332,7 @@ class Schedule:
         object.__setattr__(self, "selector", selector)
         allowed = _ALLOWED[self.frequency]
         if not isinstance(selector, allowed):
-            what = {
+            what_en = {
                 Edge: "a period start or end",
                 NthWorkingDay: "an n-th working day",
                 Weekday: "a weekday",
@@ -297,16 +340,33 @@ class Schedule:
                 YearDate: "a date of the year",
                 WorkingDays: "every working day",
             }
-            raise RuleError(
+            what_zh = {
+                Edge: "期初或期末",
+                NthWorkingDay: "第N个工作日",
+                Weekday: "星期几",
+                MonthDay: "每月某日",
+                YearDate: "每年某月某日",
+                WorkingDays: "每个工作日",
+            }
+            raise rule_error(
                 f"a {self.frequency.replace('_', '-')} schedule cannot fall on "
-                f"{what[type(selector)]}; it takes "
-                + " or ".join(what[t] for t in allowed)
-                + " (e.g. 'every month on the 5th', 'every Monday', 'every year on Mar 31')"
+                f"{what_en[type(selector)]}; it takes "
+                + " or ".join(what_en[t] for t in allowed)
+                + " (e.g. 'every month on the 5th', 'every Monday', 'every year on Mar 31')",
+                f"按{_FREQ_ZH[self.frequency]}的安排不能落在{what_zh[type(selector)]}；可取"
+                + "或".join(what_zh[t] for t in allowed)
+                + "（如“每月5日”“每周一”“每年3月31日”）",
+            )
+        if self.frequency == "week" and isinstance(selector, NthWorkingDay) and abs(selector.n) > 7:
+            raise rule_error(
+                f"a week has at most 7 working days; NthWorkingDay({selector.n}) never occurs",
+                f"一周至多7个工作日，第{abs(selector.n)}个工作日不存在",
             )
         if self.months and self.frequency != "month":
-            raise RuleError(
+            raise rule_error(
                 f"months={sorted(self.months)} only applies to a month schedule "
-                "(e.g. 'at the end of Feb, May, Aug and Nov')"
+                "(e.g. 'at the end of Feb, May, Aug and Nov')",
+                "只有按月的安排才能列出月份（如“2月、5月、8月和11月底”）",
             )
 
 

@@ -36,6 +36,8 @@ from ._nodes import (
     Weekday,
     WorkingDays,
     YearDate,
+    message_in,
+    rule_error,
 )
 from ._rule import Rule
 
@@ -100,6 +102,7 @@ _ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _ZH_DIGITS.update({"七": 7, "八": 8, "九": 9})
 _ZH_POSITIONAL = re.compile("[〇零一二三四五六七八九]+")
 _ZH_STRUCTURED = re.compile(
+    "(?:(?P<k>[一二两三四五六七八九])千)?零?"
     "(?:(?P<h>[一二两三四五六七八九])百)?零?"
     "(?:(?P<t>[一二两三四五六七八九]?)(?P<ten>十)|(?P<nian>廿))?"
     "(?P<u>[一二两三四五六七八九])?"
@@ -111,15 +114,20 @@ def zh_number(text: str) -> int:
 
     >>> [zh_number(s) for s in ("两", "七", "十", "十二", "二十", "廿五", "一百零五", "二〇二六")]
     [2, 7, 10, 12, 20, 25, 105, 2026]
+    >>> [zh_number(s) for s in ("一百二十", "一千", "两千零五")]
+    [120, 1000, 2005]
     """
     if _ZH_POSITIONAL.fullmatch(text) and (len(text) > 1 or text in "〇零"):
         return int("".join(str(_ZH_DIGITS[c]) for c in text))
     m = _ZH_STRUCTURED.fullmatch(text)
     if not text or m is None or not any(m.groupdict().values()):
-        raise RuleError(
-            f"{text!r} is not a Chinese number this parser reads; write e.g. 两, 二十, 廿五 or 20"
+        raise rule_error(
+            f"{text!r} is not a Chinese number this parser reads; write e.g. 两, 二十, 廿五 or 20",
+            f"无法识别数字{text!r}；可写两、二十、廿五、一百二十或20",
         )
     total = 0
+    if m["k"]:
+        total += 1000 * _ZH_DIGITS[m["k"]]
     if m["h"]:
         total += 100 * _ZH_DIGITS[m["h"]]
     if m["ten"]:
@@ -259,6 +267,15 @@ _PERIOD_ZH = {
     "年": "year",
 }
 _EDGE_ZH = {"底": "end", "末": "end", "初": "start"}
+_PERIOD_NAME_ZH = {
+    "day": "日",
+    "week": "周",
+    "xun": "旬",
+    "month": "月",
+    "quarter": "季度",
+    "half_year": "半年",
+    "year": "年",
+}
 
 
 def _period_noun(token: str) -> str:
@@ -299,49 +316,70 @@ def _date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise RuleError(
-            f"{year}年{month}月{day}日 ({year:04d}-{month:02d}-{day:02d}) is not a date; "
-            "check the month and day"
+        raise rule_error(
+            f"{year:04d}-{month:02d}-{day:02d} is not a date; check the month and day",
+            f"{year}年{month}月{day}日不存在；请检查月份和日期",
         ) from None
 
 
 def _schedule(frequency: str, sel: _Sel | None, months: frozenset[int] = frozenset()) -> Schedule:
-    if frequency not in ("week", "xun", "month", "quarter", "half_year", "year"):
-        raise RuleError(f"'every {frequency}' is not a schedule this language knows")
     if sel is None:
         return Schedule(frequency, Edge("start"), months=months)  # type: ignore[arg-type]
     if sel.period is not None and sel.period != frequency:
-        raise RuleError(
-            f"a {frequency.replace('_', '-')} schedule cannot use the "
-            f"{sel.period.replace('_', '-')} edge; write e.g. 'every {sel.period.replace('_', '-')} "
-            f"at {sel.period.replace('_', '-')}-end' or 'every {frequency.replace('_', '-')} "
-            f"at {frequency.replace('_', '-')}-end'"
+        # Suggest only texts that parse: a week has no edge to name (its days are weekdays).
+        en_freq, en_sel = frequency.replace("_", "-"), sel.period.replace("_", "-")
+        zh_freq, zh_sel = _PERIOD_NAME_ZH[frequency], _PERIOD_NAME_ZH[sel.period]
+        fixes_en = [f"'every {en_sel} at {en_sel}-end'"] if sel.period != "week" else []
+        fixes_zh = [f"“每{zh_sel}末”"] if sel.period != "week" else []
+        if frequency != "week":
+            fixes_en.append(f"'every {en_freq} at {en_freq}-end'")
+            fixes_zh.append(f"“每{zh_freq}末”")
+        else:
+            fixes_en.append("'every Sunday'")
+            fixes_zh.append("“每周日”")
+        raise rule_error(
+            f"a {en_freq} schedule cannot use the {en_sel} edge; write e.g. "
+            + " or ".join(fixes_en),
+            f"按{zh_freq}的安排不能取{zh_sel}的首末；可写" + "或".join(fixes_zh),
         )
     return Schedule(frequency, sel.selector, months=months)  # type: ignore[arg-type]
 
 
 def _interval(n: int, noun: str, phase: int | None, sel: _Sel | None) -> Schedule:
+    if n < 1:
+        raise rule_error(
+            f"'every {n} {noun.replace('_', '-')}s' never repeats; write a number from 1 up "
+            "(e.g. 'every 2 months starting January')",
+            f"“每{n}个{_PERIOD_NAME_ZH[noun]}”无法重复；次数至少为1（如“每2个月一次(自1月起)”）",
+        )
     if n == 1:
         return _schedule(noun, sel)
     if noun != "month":
-        raise RuleError(
+        raise rule_error(
             f"'every {n} {noun.replace('_', '-')}s' is not supported; schedules repeat every "
             "week, month, quarter, half-year or year, or every N months with a starting month "
-            "(e.g. 'every 2 months starting January')"
+            "(e.g. 'every 2 months starting January')",
+            f"不支持“每{n}个{_PERIOD_NAME_ZH[noun]}”；可按周、月、季度、半年、年安排，或写明起始月份的"
+            "“每N个月一次(自1月起)”",
         )
     if 12 % n:
-        raise RuleError(
+        raise rule_error(
             f"'every {n} months' does not fit the year evenly; use 2, 3, 4 or 6 months, or list "
-            "the months ('in Feb, May, Aug and Nov on the 5th')"
+            "the months ('in Feb, May, Aug and Nov on the 5th')",
+            f"“每{n}个月”不能整除一年；请用2、3、4或6个月，或列出月份（如“2月、5月、8月和11月的5日”）",
         )
     if phase is None:
-        raise RuleError(
+        raise rule_error(
             f"'every {n} months' needs a phase — which month it starts in; write "
-            f"'every {n} months starting January' (每{n}个月一次(自1月起))"
+            f"'every {n} months starting January'",
+            f"“每{n}个月”须写明从哪个月开始，如“每{n}个月一次(自1月起)”",
         )
     months = frozenset((phase - 1 + k * n) % 12 + 1 for k in range(12 // n))
     if sel is not None and sel.period not in (None, "month"):
-        raise RuleError("'every N months' takes a month selector such as 'at month-end'")
+        raise rule_error(
+            "'every N months' takes a month selector such as 'at month-end'",
+            "“每N个月”只能取月内的日子，如“月末”",
+        )
     return _schedule("month", sel, months)
 
 
@@ -359,16 +397,27 @@ def _unit(token: Token) -> str:
         return "week"
     noun = "quarter" if t == "QUARTER_ZH" else _period_noun(token)
     if noun in ("quarter", "half_year"):
-        raise RuleError(
+        raise rule_error(
             f"{str(token)!r} is not a unit to count in; write months instead "
-            "(a quarter is '3 months' / '3个月', a half-year '6 months' / '6个月')"
+            "(a quarter is '3 months', a half-year '6 months')",
+            f"{str(token)!r}不能作为计数单位；请写月数（一个季度写“3个月”，半年写“6个月”）",
         )
     if noun == "xun":
-        raise RuleError(
-            f"{str(token)!r} is not a unit to count in (a 旬 is 8 to 11 days); write days, or an "
-            "edge such as 'at xun-end plus 3 days' (旬末后3日)"
+        raise rule_error(
+            f"{str(token)!r} is not a unit to count in (a xun is 8 to 11 days); write days, or an "
+            "edge such as 'at xun-end plus 3 days'",
+            f"{str(token)!r}不能作为计数单位（一旬为8至11日）；请写日数，或写“旬末后3日”",
         )
     return noun
+
+
+def _mod_word(children: list[Any], zh_word: str) -> str:
+    """The modifier as written: an English keyword, or 遇节假日 with its Chinese verb (the verb
+    is an anonymous literal that the tree drops)."""
+    words = [str(c) for c in children if isinstance(c, Token)]
+    if words and words[0] and not _CJK.match(words[0]):
+        return " ".join(words)
+    return "".join(words) + zh_word
 
 
 class _Builder(Transformer[Token, Any]):
@@ -462,7 +511,9 @@ class _Builder(Transformer[Token, Any]):
     def zh_month(self, c: list[Any]) -> int:
         m = _ints(c)[0]
         if not 1 <= m <= 12:
-            raise RuleError(f"{m}月 is not a month; months are 1月 to 12月")
+            raise rule_error(
+                f"month {m} does not exist; months are 1 to 12", f"{m}月不存在；月份为1月至12月"
+            )
         return m
 
     def zh_months(self, c: list[Any]) -> frozenset[int]:
@@ -476,7 +527,10 @@ class _Builder(Transformer[Token, Any]):
         toks = _tokens(c, "ORDINAL")
         day = int(toks[0][:-2]) if toks else _ints(c)[0]
         if not 1 <= day <= 31:
-            raise RuleError(f"day {day} of the month does not exist; use 1 to 31")
+            raise rule_error(
+                f"day {day} of the month does not exist; use 1 to 31",
+                f"每月没有{day}日；日期为1日至31日",
+            )
         return _Sel(MonthDay(day), None)
 
     def sel_nth(self, c: list[Any]) -> _Sel:
@@ -608,7 +662,10 @@ class _Builder(Transformer[Token, Any]):
     def z_next_month_day(self, c: list[Any]) -> _Tagged:
         n = _ints(c)[0]
         if not 1 <= n <= 31:
-            raise RuleError(f"次月{n}日: day {n} of a month does not exist; use 1 to 31")
+            raise rule_error(
+                f"day {n} of the next month does not exist; use 1 to 31",
+                f"次月{n}日不存在；日期为1日至31日",
+            )
         return _Tagged(NextMonthDay(n), "zh")
 
     def z_period_edge(self, c: list[Any]) -> _Tagged:
@@ -620,6 +677,9 @@ class _Builder(Transformer[Token, Any]):
 
     def z_every_week(self, c: list[Any]) -> _Tagged:
         return _Tagged(Schedule("week", Weekday(0)), "zh")
+
+    def z_every_week_nth(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("week", NthWorkingDay(_ints(c)[0])), "zh")
 
     def z_every_weekday(self, c: list[Any]) -> _Tagged:
         tok = _tokens(c, "WEEKDAY_ZH")[0]
@@ -648,28 +708,33 @@ class _Builder(Transformer[Token, Any]):
         return _Action(_ACTIONS[word.lower()], word, "zh" if tok.type == "ACTION_ZH" else "en")
 
     def mod_following(self, c: list[Any]) -> _Roll:
-        return _Roll("following", " ".join(map(str, c)) or "顺延")
+        return _Roll("following", _mod_word(c, "顺延"))
 
     def mod_preceding(self, c: list[Any]) -> _Roll:
-        return _Roll("preceding", " ".join(map(str, c)) or "提前")
+        return _Roll("preceding", _mod_word(c, "提前"))
 
     def mod_none(self, c: list[Any]) -> _Roll:
-        return _Roll("none", " ".join(map(str, c)) or "不顺延")
+        return _Roll("none", _mod_word(c, "不顺延"))
 
     def mod_skip(self, c: list[Any]) -> _Roll:
-        return _Roll("skip", " ".join(map(str, c)) or "取消")
+        return _Roll("skip", _mod_word(c, "取消"))
 
     def start(self, c: list[Any]) -> Rule:
         tagged: _Tagged = _first(c, _Tagged)
         actions = [x for x in c if isinstance(x, _Action)]
         rolls = {x.roll for x in c if isinstance(x, _Roll)}
         if len(actions) > 1:
-            raise RuleError(
-                f"two action words ({actions[0].word!r} and {actions[1].word!r}); keep one"
+            raise rule_error(
+                f"two action words ({actions[0].word!r} and {actions[1].word!r}); keep one",
+                f"有两个行为词（{actions[0].word!r}和{actions[1].word!r}）；请保留一个",
             )
         if len(rolls) > 1:
-            words = sorted(x.word for x in c if isinstance(x, _Roll))
-            raise RuleError(f"contradictory modifiers {', '.join(map(repr, words))}; keep one")
+            # Name one word per convention: the two (or more) that contradict each other.
+            words = list({x.roll: x.word for x in c if isinstance(x, _Roll)}.values())
+            raise rule_error(
+                f"contradictory modifiers {' and '.join(map(repr, words))}; keep one",
+                f"节假日处理方式{'与'.join(map(repr, words))}互相矛盾；请保留一个",
+            )
         action = actions[0] if actions else None
         return Rule(
             tagged.body,
@@ -855,7 +920,26 @@ def _state_terminals(e: UnexpectedToken) -> set[str]:
     return {k for k in state.parse_conf.parse_table.states[state.position] if k in names}
 
 
-def _suggest(norm: str, pos: int) -> str | None:
+# Words of opposite meaning: one is never offered for the other, however close the spelling.
+_OPPOSITES = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("之日起", "之日前"),
+        ("会后", "会前"),
+        ("顺延", "提前"),
+        ("顺延", "不顺延"),
+        ("月初", "月末"),
+        ("年初", "年末"),
+        ("after", "before"),
+        ("start", "end"),
+        ("forward", "back"),
+        ("first", "last"),
+    )
+)
+
+
+def _suggest(norm: str, pos: int) -> tuple[str, str] | None:
+    """A did-you-mean for the word at ``pos``: ``(word, corrected text)``, or ``None``."""
     m = _WORD.match(norm, pos)
     if m is None and pos > 0 and norm[pos - 1 : pos].isalpha() and norm[pos - 1].isascii():
         start = pos
@@ -866,9 +950,15 @@ def _suggest(norm: str, pos: int) -> str | None:
         word = m.group().lower().rstrip("-")
         if word in _VOCAB_EN:
             return None
-        close = difflib.get_close_matches(word, _VOCAB_EN, n=1, cutoff=0.75)
-        return close[0] if close else None
-    best: tuple[float, str] | None = None
+        close = [
+            w
+            for w in difflib.get_close_matches(word, _VOCAB_EN, n=3, cutoff=0.75)
+            if frozenset((w, word)) not in _OPPOSITES
+        ]
+        if not close:
+            return None
+        return close[0], norm[: m.start()] + close[0] + norm[m.start() + len(word) :]
+    best: tuple[float, str, int, str] | None = None
     for back in (0, 1, 2):
         start = pos - back
         if start < 0:
@@ -877,13 +967,40 @@ def _suggest(norm: str, pos: int) -> str | None:
             cand = norm[start : start + len(word)]
             if len(word) < 2 or len(cand) < len(word) or cand == word or not _CJK.match(cand):
                 continue
+            if frozenset((cand, word)) in _OPPOSITES:
+                continue
             ratio = difflib.SequenceMatcher(None, cand, word).ratio()
             if ratio >= 0.6 and (best is None or ratio > best[0]):
-                best = (ratio, word)
-    return best[1] if best else None
+                best = (ratio, word, start, cand)
+    if best is None:
+        return None
+    _, word, start, cand = best
+    return word, norm[:start] + word + norm[start + len(cand) :]
+
+
+def _parses(text: str) -> bool:
+    """Whether ``text`` reads as a rule (a suggestion is offered only if it does)."""
+    try:
+        _parser().parse(text)
+    except (UnexpectedInput, GovopsError):
+        return False
+    return True
 
 
 _LANGUAGE_NEUTRAL = frozenset({"INT", "ZH_NUM", "EN_NUM", "ISO_DATE", "$END"})
+
+
+_LABELS_ZH = {
+    "INT": "数字",
+    "ZH_NUM": "数字",
+    "EN_NUM": "数字",
+    "ISO_DATE": "日期（YYYY-MM-DD）",
+    "$END": "规则结尾",
+    "WEEKDAY_ZH": "星期几（如“周一”）",
+    "EVENT_ZH": "事件（如“收到”）",
+    "ACTION_ZH": "行为（如“报送”）",
+    "YU": "“遇节假日”",
+}
 
 
 def _labels(names: set[str], *, is_zh: bool) -> list[str]:
@@ -891,6 +1008,9 @@ def _labels(names: set[str], *, is_zh: bool) -> list[str]:
     labels = set()
     for name in names:
         if name.startswith("__IGNORE"):
+            continue
+        if is_zh and name in _LABELS_ZH:
+            labels.add(_LABELS_ZH[name])
             continue
         label = _label(name)
         if name in _LANGUAGE_NEUTRAL or bool(_CJK.search(label)) == is_zh:
@@ -911,27 +1031,49 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
         expected = set(e.allowed or ())
         m = _WORD.match(norm, pos)
         what = repr(m.group() if m else norm[pos])
-    labels = _labels(expected, is_zh=bool(_CJK.search(norm)))
+    labels = _labels(expected, is_zh=bool(_CJK.search(norm)))  # in the language of the text
     orig = offsets[min(pos, len(offsets) - 1)]
     line = text.count("\n", 0, orig) + 1
     line_start = text.rfind("\n", 0, orig) + 1
     line_end = text.find("\n", orig)
     line_text = text[line_start : line_end if line_end >= 0 else len(text)]
     column = orig - line_start + 1
-    suggestion = _suggest(norm, pos)
-    months = re.search(r"([0-9]+|[〇零一二两三四五六七八九十百廿]+)月(以|之)?内", norm)
+    is_zh = bool(_CJK.search(norm))
+    suggestion = None
+    months = re.search(r"([0-9]+|[〇零一二两三四五六七八九十百千廿]+)月(以|之)?内", norm)
     if months:  # "3月内" reads as "within March" or "within 3 months": ask for the unambiguous form
-        suggestion = f"{months.group(1)}个月内"
-    if what:
-        message = f"cannot read rule {text!r}: unexpected {what} at line {line}, column {column}"
-    else:
-        message = f"cannot read rule {text!r}: it ends too soon (line {line}, column {column})"
-    if labels:
-        message += "; expected " + (
-            ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
+        fixed = f"{months.group(1)}个月内"
+        found: tuple[str, str] | None = (
+            fixed,
+            norm[: months.start()] + fixed + norm[months.end() :],
         )
-    if suggestion:
-        message += f"; did you mean {suggestion!r}?"
+    else:
+        found = _suggest(norm, pos)
+    if found is not None and _parses(found[1]):
+        suggestion = found[0]
+    if is_zh:
+        where = f"第{line}行第{column}列"
+        if what:
+            message = f"无法识别规则{text!r}：{where}的{what}无法识别"
+        else:
+            message = f"无法识别规则{text!r}：规则不完整（{where}）"
+        if labels:
+            message += "；此处应为" + "、".join(labels)
+        if suggestion:
+            message += f"；是否要写{suggestion!r}？"
+    else:
+        if what:
+            message = (
+                f"cannot read rule {text!r}: unexpected {what} at line {line}, column {column}"
+            )
+        else:
+            message = f"cannot read rule {text!r}: it ends too soon (line {line}, column {column})"
+        if labels:
+            message += "; expected " + (
+                ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
+            )
+        if suggestion:
+            message += f"; did you mean {suggestion!r}?"
     caret = " " * _width(line_text[: column - 1]) + "^"
     message += f"\n    {line_text}\n    {caret}"
     return RuleSyntaxError(
@@ -951,7 +1093,7 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
 def _parse_cached(text: str) -> Rule:
     if not text.strip():
         raise RuleSyntaxError(
-            f"cannot read rule {text!r}: it is empty; write e.g. 'within 2 days' or '两日内'",
+            f"cannot read rule {text!r}: it is empty; write e.g. 'within 2 days' (两日内)",
             text=text,
             line=1,
             column=1,
@@ -977,6 +1119,8 @@ def _parse_cached(text: str) -> Rule:
     except RuleSyntaxError:
         raise
     except RuleError as e:
+        if _CJK.search(norm):
+            raise RuleError(f"规则{text!r}：{message_in(e, 'zh')}") from None
         raise RuleError(f"rule {text!r}: {e}") from None
     return rule
 

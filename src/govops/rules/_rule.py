@@ -21,6 +21,7 @@ from ._nodes import (
     RollName,
     Schedule,
     default_roll,
+    rule_error,
 )
 
 if TYPE_CHECKING:
@@ -92,14 +93,16 @@ class Rule:
             raise RuleError(f"roll={self.roll!r} is not one of {', '.join(map(repr, ROLLS))}")
         default = default_roll(self.body)
         if default is None:
-            raise RuleError(
+            raise rule_error(
                 f"{_ROLL_WORDS[self.roll]!r} does not apply: this rule always lands on a working "
-                "day, so remove the modifier"
+                "day, so remove the modifier",
+                "本规则的日期总是工作日，节假日处理方式不适用；请删去该修饰语",
             )
         if self.roll == "skip" and not isinstance(self.body, Schedule):
-            raise RuleError(
-                "'skip holidays' (遇节假日取消) applies to schedules only; a deadline cannot be "
-                "skipped — write 'roll forward' or 'roll back' instead"
+            raise rule_error(
+                "'skip holidays' applies to schedules only; a deadline cannot be "
+                "skipped — write 'roll forward' or 'roll back' instead",
+                "“遇节假日取消”只适用于定期安排；期限不能取消，请写“遇节假日顺延”或“遇节假日提前”",
             )
         if self.roll == default:
             object.__setattr__(self, "roll", None)

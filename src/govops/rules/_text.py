@@ -55,13 +55,21 @@ _EVENT_ZH = {
     "meeting": "会议召开",
 }
 _PERIOD_EN = {
+    "week": "week",
     "xun": "xun",
     "month": "month",
     "quarter": "quarter",
     "half_year": "half-year",
     "year": "year",
 }
-_PERIOD_ZH = {"xun": "旬", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+_PERIOD_ZH = {
+    "week": "周",
+    "xun": "旬",
+    "month": "月",
+    "quarter": "季度",
+    "half_year": "半年",
+    "year": "年",
+}
 _END_ZH = {
     "xun": "旬末",
     "month": "月底",
