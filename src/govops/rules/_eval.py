@@ -23,12 +23,14 @@ from ._nodes import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
     RollName,
     Schedule,
     Selector,
+    Several,
     Weekday,
     WorkingDays,
     YearDate,
@@ -39,7 +41,7 @@ from ._text import count_en, count_zh, ordinal
 if TYPE_CHECKING:
     from ._rule import Rule
 
-__all__ = ["due", "explain", "occurrences"]
+__all__ = ["due", "due_at", "explain", "occurrences", "parts"]
 
 # An upper bound on a run of consecutive rest days (Spring Festival with its weekends is 9; local
 # closures rarely add more). Only used to decide which periods can reach a date range at all.
@@ -400,12 +402,26 @@ def _anchor(selector: Selector, ps: dt.date, pe: dt.date) -> dt.date:
     raise AssertionError(selector)  # pragma: no cover
 
 
+def _nth_weekday(selector: NthWeekday, ps: dt.date) -> dt.date | None:
+    """The n-th given weekday of the month starting ``ps``; ``None`` if it has no such day."""
+    if selector.n > 0:
+        first = ps + _WEEKDAY_OFFSETS[(selector.weekday - ps.weekday()) % 7]
+        d = first + dt.timedelta(days=7 * (selector.n - 1))
+    else:
+        end = ps.replace(day=_month_days(ps.year, ps.month))
+        last = end - _WEEKDAY_OFFSETS[(end.weekday() - selector.weekday) % 7]
+        d = last - dt.timedelta(days=7 * (-selector.n - 1))
+    return d if d.month == ps.month and d.year == ps.year else None
+
+
 def _window(
     selector: Selector, ps: dt.date, pe: dt.date, roll: RollName | None
 ) -> tuple[dt.date, dt.date]:
     """Where the occurrence of period [ps, pe] can land, computed without the calendar."""
     if isinstance(selector, NthWorkingDay):
         return ps, pe
+    if isinstance(selector, NthWeekday):  # some day of the month, rolled
+        return _roll_window(ps, roll)[0], _roll_window(pe, roll)[1]
     a = _anchor(selector, ps, pe)
     if isinstance(selector, Edge) and selector.offset is not None:
         off = selector.offset
@@ -468,6 +484,11 @@ def _occurrence(
             a = _shift(a, off, sign)
     elif type(selector) is NthWorkingDay:
         return _nth_working_day(selector.n, ps, pe, cal)
+    elif type(selector) is NthWeekday:
+        nth = _nth_weekday(selector, ps)
+        if nth is None:
+            return None
+        a = nth
     elif type(selector) is YearDate:
         year, month = ps.year, selector.month
         a = dt.date(year, month, min(selector.day, _month_days(year, month)))
@@ -519,7 +540,25 @@ def _period_date(
                 )
             )
         return result
-    a = _anchor(selector, ps, pe)
+    if isinstance(selector, NthWeekday):
+        nth = _nth_weekday(selector, ps)
+        if nth is None:
+            which_en = ordinal(selector.n) if selector.n > 0 else f"{ordinal(-selector.n)}-to-last"
+            which_zh = f"第{selector.n}个" if selector.n > 0 else f"倒数第{-selector.n}个"
+            trace.append(
+                Step(
+                    "anchor",
+                    None,
+                    en=f"{ps.isoformat()} – {pe.isoformat()} has no {which_en} "
+                    f"{_WD_EN[selector.weekday]}: no date in this month",
+                    zh=f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}星期"
+                    f"{_WD_ZH[selector.weekday]}，本月不安排",
+                )
+            )
+            return None
+        a = nth
+    else:
+        a = _anchor(selector, ps, pe)
     if trace is not None:
         if isinstance(selector, Edge):
             en_word = f"{_PERIOD_EN.get(frequency, frequency)}-{selector.edge}"
@@ -630,6 +669,10 @@ def _first_after(
     rule: Rule, body: Schedule, t: dt.date, cal: WorkCalendar, trace: Trace | None
 ) -> dt.date:
     """The first occurrence of a schedule strictly after ``t``."""
+    if rule._parts:  # a list of days: the earliest of each day's next occurrence
+        first = min(rule._parts, key=lambda part: _next_occurrence(part, t, cal)[0])
+        assert isinstance(first.body, Schedule)
+        return _first_after(first, first.body, t, cal, trace)
     sel = body.selector
     if isinstance(sel, WorkingDays):
         result = cal.add_working_days(t, 1)
@@ -697,15 +740,18 @@ class SearchPlan(NamedTuple):
     step: int  # see _bounds
     reach: dt.timedelta  # how far past its period's end an occurrence can land (_overshoot)
     lead: dt.timedelta | None  # t + lead is where the search starts; None: ask _search_start
+    phase: int | None  # every other week: the ordinal of a Monday whose week has a date
 
 
 def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
-    """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search)."""
+    """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search) and
+    for a list of days (each day of the list is searched on its own, see :func:`parts`)."""
     sel = body.selector
-    if isinstance(sel, WorkingDays):
+    if isinstance(sel, (WorkingDays, Several)):
         return None
     frequency = body.frequency
     step = 7 if frequency == "week" else 1 if frequency == "xun" else MONTHS_PER[frequency]
+    step *= body.every
     lead: dt.timedelta | None = _ONE
     if isinstance(sel, Edge) and sel.offset is not None:  # start where the offset comes from
         off = sel.offset
@@ -717,7 +763,25 @@ def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
         else:  # months and years: no fixed number of days
             lead = None
     reach = dt.timedelta(days=_overshoot(sel, roll, frequency))
-    return SearchPlan(sel, roll, frequency, body.months, step, reach, lead)
+    phase = body.phase.toordinal() if body.phase is not None else None
+    return SearchPlan(sel, roll, frequency, body.months, step, reach, lead, phase)
+
+
+def parts(body: Schedule) -> tuple[Schedule, ...]:
+    """A list schedule (``every Wednesday and Friday``) as one schedule per day of the list."""
+    if not isinstance(body, Schedule) or not isinstance(body.selector, Several):
+        return ()
+    return tuple(
+        Schedule(
+            body.frequency,
+            option,
+            months=body.months,
+            deadline=body.deadline,
+            every=body.every,
+            phase=body.phase,
+        )
+        for option in body.selector.options
+    )
 
 
 def _uncovered(
@@ -748,13 +812,15 @@ def _next_occurrence(rule: Rule, t: dt.date, cal: WorkCalendar) -> tuple[dt.date
     """
     plan = rule._search_plan
     assert plan is not None
-    sel, roll, frequency, months, step, reach, lead = plan
+    sel, roll, frequency, months, step, reach, lead, phase = plan
     try:
         start = t + lead if lead is not None else _search_start(sel, t)
     except OverflowError:  # the last days a date can have: start from t itself
         start = t
     if frequency == "week":
         k = start.toordinal() - start.weekday()
+        if phase is not None:  # every other week: back to a week that has a date
+            k -= (k - phase) % step
     elif frequency == "xun":
         k = _xun_index(start)
     else:
@@ -887,6 +953,8 @@ def due(rule: Rule, trigger: object, cal: object) -> dt.date:
         calendar.is_working_day(t)  # a trigger the calendar does not cover is an error
         if rule._search_plan is not None:  # a schedule: its hot path directly
             return _next_occurrence(rule, t, calendar)[0]
+        if rule._parts:  # a list of days: the earliest of each day's next occurrence
+            return min(_next_occurrence(part, t, calendar)[0] for part in rule._parts)
         return _evaluate(rule, t, calendar, None)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
@@ -934,16 +1002,21 @@ def _occurrences(
             for d in (dt.date.fromordinal(base + i) for i in range((hi - lo).days + 1))
             if is_working(d)
         ]
+    if rule._parts:  # a list of days: each day is a schedule of its own
+        return sorted({d for part in rule._parts for d in _part_occurrences(part, lo, hi, cal)})
+    weeks: tuple[int, int] | None = None  # every other week: (a Monday with a date, days apart)
     if isinstance(body, Schedule):
         frequency: str = body.frequency
         months = body.months
+        if body.phase is not None:
+            weeks = (body.phase.toordinal(), 7 * body.every)
     else:
         frequency, months = body.period, frozenset()
     roll = rule.effective_roll
     if isinstance(sel, (Weekday, MonthDay, YearDate)) or (
         isinstance(sel, Edge) and sel.offset is None
     ):
-        return _simple_occurrences(sel, frequency, months, roll, lo, hi, cal)
+        return _simple_occurrences(sel, frequency, months, roll, lo, hi, cal, weeks)
     margin = dt.timedelta(days=_margin(sel, roll))
     stop = hi + margin
     found: set[dt.date] = set()
@@ -952,6 +1025,8 @@ def _occurrences(
             break
         if months and ps.month not in months:
             continue
+        if weeks is not None and (ps.toordinal() - weeks[0]) % weeks[1]:
+            continue
         wlo, whi = _window(sel, ps, pe, roll)
         if whi < lo or wlo > hi:
             continue
@@ -959,6 +1034,11 @@ def _occurrences(
         if d is not None and lo <= d <= hi:
             found.add(d)
     return sorted(found)
+
+
+def _part_occurrences(part: Rule, lo: dt.date, hi: dt.date, cal: WorkCalendar) -> list[dt.date]:
+    assert isinstance(part.body, Schedule)
+    return _occurrences(part, part.body, lo, hi, cal)
 
 
 def _anchor_bounds(lo: dt.date, hi: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]:
@@ -982,6 +1062,7 @@ def _simple_occurrences(
     lo: dt.date,
     hi: dt.date,
     cal: WorkCalendar,
+    weeks: tuple[int, int] | None = None,
 ) -> list[dt.date]:
     """Occurrences of a calendar-day anchor (a weekday, a day of the month, a period edge).
 
@@ -995,6 +1076,11 @@ def _simple_occurrences(
         o = a_lo.toordinal() + (sel.weekday - a_lo.weekday()) % 7
         last, lo_o, hi_o = a_hi.toordinal(), lo.toordinal(), hi.toordinal()
         fromordinal = dt.date.fromordinal
+        if weeks is not None:  # every other week: start in a week that has a date
+            monday, step = weeks
+            o += (monday + sel.weekday - o) % step
+        else:
+            step = 7
         while o <= last:
             a = fromordinal(o)
             if is_working(a):
@@ -1004,7 +1090,7 @@ def _simple_occurrences(
                 d = _roll(a, roll, cal, None)
                 if d is not None and lo <= d <= hi:
                     found.add(d)
-            o += 7
+            o += step
         return sorted(found)
     for ps, pe in _periods(frequency, a_lo):
         if ps > a_hi:
@@ -1024,6 +1110,65 @@ def _simple_occurrences(
     return sorted(found)
 
 
+def _counts_days(body: object) -> bool:
+    """Whether a rule counts days at all (so a reading of "日" matters to it)."""
+    if isinstance(body, Relative):
+        return body.count.unit == "working_day"
+    selector = getattr(body, "selector", None)
+    return (
+        isinstance(selector, Edge)
+        and selector.offset is not None
+        and selector.offset.unit == "working_day"
+    )
+
+
+def _convention(body: Schedule) -> Step:
+    """Which roll a schedule's dates take, and why (``docs/explanation/counting.md``)."""
+    if body.deadline:
+        return Step(
+            "convention",
+            None,
+            en="these dates are deadlines (by …): one on a rest day moves to the next working "
+            "day, as every deadline does (Civil Code §203)",
+            zh="各期日期为截止期限(……前):遇休息日顺延至下一个工作日,与其他期限相同(民法典第二百零三条)",
+        )
+    return Step(
+        "convention",
+        None,
+        en="these dates are scheduled events: one on a rest day moves to the next working day "
+        "in the same month, else to the previous one (modified following)",
+        zh="各期日期为定期安排的事项:遇休息日顺延至同月内下一个工作日,跨月则提前(修正顺延)",
+    )
+
+
+def _time_words(rule: Rule, cal: WorkCalendar) -> tuple[str, str]:
+    if rule.time is None:
+        return "", ""
+    clock = rule.time.clock
+    if clock is None:
+        close = cal.office_hours[1].strftime("%H:%M")
+        return f" by {close} (close of business)", f"{close}(下班)前"
+    return f" by {clock.strftime('%H:%M')}", f"{clock.strftime('%H:%M')}前"
+
+
+def due_at(rule: Rule, trigger: object, cal: object) -> dt.datetime:
+    calendar = _check_calendar(cal)
+    day = due(rule, trigger, calendar)
+    if calendar.timezone is None:
+        raise RuleError(
+            f"{calendar!r} has no time zone, so a due instant cannot be given; build the calendar "
+            "with one (govops.calendar('CN') lives in Asia/Shanghai)"
+        )
+    zone = ZoneInfo(calendar.timezone)
+    if rule.time is None:  # 24:00 of the due date (Civil Code §203): the next day's first instant
+        try:
+            return dt.datetime.combine(day + _ONE, dt.time(0), tzinfo=zone)
+        except OverflowError as e:
+            raise _out_of_range(rule, e) from e
+    clock = rule.time.clock if rule.time.clock is not None else calendar.office_hours[1]
+    return dt.datetime.combine(day, clock, tzinfo=zone)
+
+
 def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
     calendar = _check_calendar(cal)
     if lang not in ("en", "zh"):
@@ -1031,8 +1176,8 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
     t = _local(trigger, calendar, "trigger")
     body = rule.body
     event = body.event if isinstance(body, Relative) else None
-    ev_en = f", {_EVENT_EN[event]}" if event else ""
-    ev_zh = f",{_EVENT_ZH[event]}之日" if event else ""
+    ev_en = f", the day of {_EVENT_EN.get(event, event)}" if event else ""
+    ev_zh = f",{_EVENT_ZH.get(event, event)}之日" if event else ""
     trace: Trace = [
         Step(
             "trigger",
@@ -1041,6 +1186,18 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
             zh=f"起算日:{_zh(t)}{ev_zh};开始的当日不计入(民法典第二百零一条)",
         )
     ]
+    counting = rule.counting
+    if counting is not None and counting.days == "working" and _counts_days(body):
+        trace.append(
+            Step(
+                "counting",
+                None,
+                en=f"days are read as working days: {counting.source_en}",
+                zh=f"“日”按工作日计算:{counting.source_zh}",
+            )
+        )
+    if isinstance(body, Schedule) and rule.effective_roll in ("following", "modified_following"):
+        trace.append(_convention(body))
     try:
         _require_covered(calendar, t)
         result = _evaluate(rule, t, calendar, trace)
@@ -1050,9 +1207,13 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
         raise
     except (OverflowError, ValueError) as e:
         raise _out_of_range(rule, e) from e
-    if isinstance(body, Schedule):
-        en = f"next occurrence after the trigger: {_en(result)}"
-        zh = f"起算日之后的下一次:{_zh(result)}"
+    at_en, at_zh = _time_words(rule, calendar)
+    if isinstance(body, Schedule) and not body.deadline:
+        en = f"next occurrence after the trigger: {_en(result)}{at_en}"
+        zh = f"起算日之后的下一次:{_zh(result)}{at_zh}"
+    elif rule.time is not None:
+        en = f"due: {_en(result)}{at_en}"
+        zh = f"截止日期:{_zh(result)}{at_zh}"
     else:
         en = f"due: {_en(result)}, by 24:00 local time (Civil Code §203)"
         zh = f"截止日期:{_zh(result)}24时(民法典第二百零三条)"

@@ -13,7 +13,16 @@ if TYPE_CHECKING:
 __all__ = ["Explanation", "Step"]
 
 StepKind = Literal[
-    "trigger", "period", "anchor", "offset", "rest_day", "roll", "due", "provisional"
+    "trigger",
+    "counting",
+    "convention",
+    "period",
+    "anchor",
+    "offset",
+    "rest_day",
+    "roll",
+    "due",
+    "provisional",
 ]
 
 

@@ -25,11 +25,14 @@ __all__ = [
     "Edge",
     "MonthDay",
     "NextMonthDay",
+    "NthWeekday",
     "NthWorkingDay",
     "PeriodDeadline",
     "Relative",
     "Schedule",
     "Selector",
+    "Several",
+    "TimeOfDay",
     "Weekday",
     "WorkingDays",
     "YearDate",
@@ -38,14 +41,24 @@ __all__ = [
 ]
 
 Unit = Literal["day", "working_day", "week", "month", "year"]
-Event = Literal["meeting", "formation", "receipt", "assignment", "decision"]
+Event = Literal[
+    "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service"
+]
 PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
 Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year"]
 RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
 Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
 
 UNITS: tuple[Unit, ...] = ("day", "working_day", "week", "month", "year")
-EVENTS: tuple[Event, ...] = ("meeting", "formation", "receipt", "assignment", "decision")
+EVENTS: tuple[Event, ...] = (
+    "meeting",
+    "formation",
+    "receipt",
+    "assignment",
+    "decision",
+    "acceptance",
+    "service",
+)
 # 旬 (xun): the ten-day thirds of a month, 1–10 (上旬), 11–20 (中旬) and 21 to the month's end (下旬).
 PERIODS: tuple[PeriodName, ...] = ("xun", "month", "quarter", "half_year", "year")
 FREQUENCIES: tuple[Frequency, ...] = ("day", "week", "xun", "month", "quarter", "half_year", "year")
@@ -56,6 +69,8 @@ ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete"
 # xun are not month-based and are handled on their own.
 MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 MAX_COUNT = 9999
+MAX_EVENT = 40
+MAX_EVERY = 52
 _FREQ_ZH = {
     "day": "日",
     "week": "周",
@@ -86,6 +101,26 @@ def message_in(error: RuleError, lang: str) -> str:
     if lang == "zh" and isinstance(error, BilingualRuleError):
         return error.zh
     return str(error)
+
+
+def _check_event(event: object) -> None:
+    if event in EVENTS:
+        return
+    if (
+        type(event) is not str
+        or not event.strip()
+        or event != event.strip()
+        or len(event) > MAX_EVENT
+        or not event[0].isalpha()
+        or any(c in event for c in "\n\r\t,;:()（），、；：。")
+        or any(c.isdigit() for c in event)
+        or event.endswith(("末", "底", "初"))
+    ):
+        raise rule_error(
+            f"event={event!r} is not an event name: write one of {', '.join(EVENTS)} or a short "
+            f"name without digits or punctuation (at most {MAX_EVENT} characters)",
+            f"事件名{event!r}无效：应为不含数字和标点的简短名称（至多{MAX_EVENT}个字符）",
+        )
 
 
 def _one_of(name: str, value: object, allowed: tuple[str, ...]) -> None:
@@ -136,16 +171,19 @@ class Relative:
     """A deadline counted from the trigger: ``within 2 days`` / ``3 working days before``.
 
     ``before=False`` counts forward (the trigger day itself is not counted, 民法典 §201);
-    ``before=True`` counts backwards from the trigger (会前三个工作日). ``event`` names the trigger.
+    ``before=True`` counts backwards from the trigger (会前三个工作日). ``event`` names the
+    trigger's event: one of :data:`EVENTS` where the language knows it in both languages
+    (``"receipt"`` is 收到), else its name as the document writes it (``"批复下达"``,
+    ``"service of the notice"``). The name never changes a date: the trigger is that event's day.
     """
 
     count: Count
     before: bool = attrs.field(default=False, kw_only=True)
-    event: Event | None = attrs.field(default=None, kw_only=True)
+    event: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.event is not None:
-            _one_of("event", self.event, EVENTS)
+            _check_event(self.event)
 
 
 @final
@@ -246,11 +284,82 @@ class YearDate:
 
 @final
 @attrs.frozen
+class NthWeekday:
+    """The n-th given weekday of a month: ``the second Wednesday`` (第二个星期三) is
+    ``NthWeekday(2, 2)``; ``n=-1`` is the last one. A month without a fifth one has no date."""
+
+    n: int
+    weekday: int
+
+    def __attrs_post_init__(self) -> None:
+        if type(self.n) is not int or self.n == 0 or not -5 <= self.n <= 5:
+            raise rule_error(
+                f"n={self.n!r} must be 1 to 5, or -1 to -5 counted from the month's end",
+                f"第{self.n!r}个星期几不存在；应为第1至第5个，或倒数第1至第5个",
+            )
+        _int_in("weekday", self.weekday, 0, 6, " (0 is Monday)")
+
+
+def _option_key(option: Weekday | MonthDay | YearDate) -> tuple[int, int]:
+    if isinstance(option, Weekday):
+        return (0, option.weekday)
+    if isinstance(option, MonthDay):
+        return (0, option.day)
+    return (option.month, option.day)
+
+
+def _sorted_options(options: object) -> tuple[Weekday | MonthDay | YearDate, ...]:
+    if not isinstance(options, (tuple, list)):
+        raise RuleError(f"options={options!r} must be a tuple of days")
+    values: tuple[Weekday | MonthDay | YearDate, ...] = tuple(options)
+    kinds = {type(v) for v in values}
+    if len(kinds) != 1 or not kinds <= {Weekday, MonthDay, YearDate}:
+        raise RuleError(
+            f"options={values!r} must be weekdays, days of the month or dates of the year, "
+            "all of one kind"
+        )
+    return tuple(sorted(set(values), key=_option_key))
+
+
+@final
+@attrs.frozen
+class Several:
+    """Several days of each period: ``every Wednesday and Friday`` (每周三、周五),
+    ``every month on the 8th, 18th and 28th`` (每月8日、18日和28日). Each is its own occurrence."""
+
+    options: tuple[Weekday | MonthDay | YearDate, ...] = attrs.field(converter=_sorted_options)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.options) < 2:
+            raise rule_error(
+                f"options={self.options!r}: a list needs at least two different days",
+                "列举的日子至少要有两个不同的日子",
+            )
+
+
+@final
+@attrs.frozen
+class TimeOfDay:
+    """The time of day a date is due by: ``17:30前`` is ``TimeOfDay(dt.time(17, 30))``; the default,
+    ``clock=None``, is the close of business (下班前, ``by close of business``), whose time the
+    calendar's office hours give (:meth:`Rule.due_at`)."""
+
+    clock: dt.time | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.clock is not None and (
+            type(self.clock) is not dt.time or self.clock.tzinfo is not None
+        ):
+            raise RuleError(f"clock={self.clock!r} must be a datetime.time without a time zone")
+
+
+@final
+@attrs.frozen
 class WorkingDays:
     """Every working day (每个工作日)."""
 
 
-Selector = Edge | NthWorkingDay | Weekday | MonthDay | YearDate | WorkingDays
+Selector = Edge | NthWorkingDay | NthWeekday | Weekday | MonthDay | YearDate | WorkingDays | Several
 
 
 @final
@@ -287,13 +396,15 @@ def _schedule_selector(frequency: str, selector: Selector) -> Selector:
 
 _ALLOWED: dict[str, tuple[type, ...]] = {
     "day": (WorkingDays,),
-    "week": (Weekday, NthWorkingDay),
+    "week": (Weekday, NthWorkingDay, Several),
     "xun": (Edge, NthWorkingDay),
-    "month": (Edge, NthWorkingDay, MonthDay),
+    "month": (Edge, NthWorkingDay, MonthDay, NthWeekday, Several),
     "quarter": (Edge, NthWorkingDay),
     "half_year": (Edge, NthWorkingDay),
-    "year": (Edge, NthWorkingDay, YearDate),
+    "year": (Edge, NthWorkingDay, YearDate, Several),
 }
+# Which kind of day a list may hold in each kind of schedule.
+_SEVERAL_OF: dict[str, type] = {"week": Weekday, "month": MonthDay, "year": YearDate}
 
 
 @final
@@ -303,6 +414,16 @@ class Schedule:
 
     ``months`` limits a month schedule to some months (``at the end of Feb, May, Aug and Nov``);
     empty means every month.
+
+    ``deadline`` says the dates are deadlines (``by the 20th of each month``, 每月20日前报送)
+    rather than events (``every month on the 20th``, 每月20日召开): a deadline on a rest day rolls
+    forward to the next working day, as every deadline does (民法典 §203); an event rolls modified
+    following, staying in its month (``docs/explanation/counting.md``). Where no roll can apply
+    (a working day of the period, an offset in working days, an offset before the edge, which
+    rolls back either way) the flag is folded to ``False``.
+
+    ``every`` and ``phase`` make a week schedule skip weeks: ``every=2`` with a ``phase`` is
+    every other week (隔周), counted from the week of ``phase`` (normalised to its Monday).
     """
 
     frequency: Frequency
@@ -310,9 +431,13 @@ class Schedule:
     months: frozenset[int] = attrs.field(
         default=frozenset(), kw_only=True, converter=_normalize_months
     )
+    deadline: bool = attrs.field(default=False, kw_only=True)
+    every: int = attrs.field(default=1, kw_only=True)
+    phase: dt.date | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         _one_of("frequency", self.frequency, FREQUENCIES)
+        self._check_interval()
         selector = _schedule_selector(self.frequency, self.selector)
         if (
             self.frequency == "month"
@@ -362,12 +487,56 @@ class Schedule:
                 f"a week has at most 7 working days; NthWorkingDay({selector.n}) never occurs",
                 f"一周至多7个工作日，第{abs(selector.n)}个工作日不存在",
             )
+        if isinstance(selector, Several) and type(selector.options[0]) is not _SEVERAL_OF.get(
+            self.frequency
+        ):
+            raise rule_error(
+                f"a {self.frequency.replace('_', '-')} schedule cannot list "
+                f"{type(selector.options[0]).__name__} days",
+                f"按{_FREQ_ZH[self.frequency]}的安排不能列举这类日子",
+            )
         if self.months and self.frequency != "month":
             raise rule_error(
                 f"months={sorted(self.months)} only applies to a month schedule "
                 "(e.g. 'at the end of Feb, May, Aug and Nov')",
                 "只有按月的安排才能列出月份（如“2月、5月、8月和11月底”）",
             )
+        if type(self.deadline) is not bool:
+            raise RuleError(f"deadline={self.deadline!r} must be True or False")
+        if self.deadline and not _rolls(selector):
+            object.__setattr__(self, "deadline", False)
+
+    def _check_interval(self) -> None:
+        _int_in("every", self.every, 1, MAX_EVERY)
+        if self.every == 1:
+            if self.phase is not None:
+                raise RuleError(f"phase={self.phase!r} only applies with every > 1")
+            return
+        if self.frequency != "week":
+            raise rule_error(
+                f"every={self.every} applies to week schedules; list the months instead "
+                "(e.g. 'every 2 months starting January')",
+                "间隔只适用于按周的安排；按月请列出月份（如“每2个月一次(自1月起)”）",
+            )
+        if self.phase is None:
+            raise rule_error(
+                f"every {self.every} weeks needs a phase — the week it starts in; write e.g. "
+                f"'every {self.every} weeks on Monday starting 2026-01-05'",
+                f"每{self.every}周须写明从哪一周开始，如“每{self.every}周周一(自2026年1月5日起)”",
+            )
+        if type(self.phase) is not dt.date:
+            raise RuleError(f"phase={self.phase!r} must be a datetime.date")
+        monday = self.phase - dt.timedelta(days=self.phase.weekday())
+        object.__setattr__(self, "phase", monday)
+
+
+def _rolls(selector: Selector) -> bool:
+    """Whether a date of ``selector`` can fall on a rest day and roll forward (or not)."""
+    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+        return False
+    if isinstance(selector, Edge) and selector.offset is not None:
+        return not (selector.offset.is_working or selector.before)
+    return True
 
 
 Body = Relative | ByDate | NextMonthDay | PeriodDeadline | Schedule
@@ -390,6 +559,6 @@ def default_roll(body: Body) -> RollName | None:
             return None
         if selector.before:
             return "preceding"
-    if isinstance(body, PeriodDeadline):
+    if isinstance(body, PeriodDeadline) or body.deadline:
         return "following"
     return "modified_following"

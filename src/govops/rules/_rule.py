@@ -20,12 +20,14 @@ from ._nodes import (
     Relative,
     RollName,
     Schedule,
+    TimeOfDay,
     default_roll,
     rule_error,
 )
 
 if TYPE_CHECKING:
     from ..calendars import WorkCalendar
+    from ._counting import Counting
     from ._explain import Explanation
 
 __all__ = ["Rule"]
@@ -68,9 +70,12 @@ class Rule:
     roll: RollName | None = attrs.field(default=None, kw_only=True)
     action: Action | None = attrs.field(default=None, kw_only=True)
     action_word: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    time: TimeOfDay | None = attrs.field(default=None, kw_only=True)
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
+    counting: Counting | None = attrs.field(default=None, kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
     _search_plan: _eval.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
+    _parts: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check()
@@ -79,12 +84,24 @@ class Rule:
         object.__setattr__(self, "_effective_roll", effective)
         plan = _eval.search_plan(self.body, effective) if isinstance(self.body, Schedule) else None
         object.__setattr__(self, "_search_plan", plan)
+        parts = _eval.parts(self.body) if isinstance(self.body, Schedule) else ()
+        object.__setattr__(
+            self,
+            "_parts",
+            tuple(Rule(part, roll=self.roll, time=self.time, lang=self.lang) for part in parts),
+        )
 
     def _check(self) -> None:
         if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):
             raise RuleError(f"body={self.body!r} is not a rule body")
         if self.action is not None and self.action not in ACTIONS:
             raise RuleError(f"action={self.action!r} is not one of {', '.join(ACTIONS)}")
+        if self.time is not None and not isinstance(self.time, TimeOfDay):
+            raise RuleError(f"time={self.time!r} is not a TimeOfDay")
+        if self.action_word is not None and (
+            type(self.action_word) is not str or not self.action_word.strip()
+        ):
+            raise RuleError(f"action_word={self.action_word!r} must be a non-empty str")
         if self.lang not in ("en", "zh"):
             raise RuleError(f"lang={self.lang!r} is not 'en' or 'zh'")
         if self.roll is None:
@@ -133,6 +150,30 @@ class Rule:
         period; for a schedule, the first occurrence strictly after the trigger.
         """
         return _eval.due(self, trigger, calendar)
+
+    def due_at(
+        self,
+        trigger: dt.date | dt.datetime,
+        *,
+        calendar: WorkCalendar,
+    ) -> dt.datetime:
+        """The instant the rule is due by: :meth:`due`'s date at the rule's time of day, in the
+        calendar's time zone.
+
+        A rule without a time of day is due by 24:00 of its date (民法典 §203), returned as 00:00
+        of the next day. ``下班前`` / ``by close of business`` is the close of the calendar's office
+        hours (:data:`OFFICE_CLOSE`, 17:30, unless the calendar says otherwise). The instant is
+        timezone-aware.
+
+        >>> import datetime as dt, govops
+        >>> from govops.rules import parse_rule
+        >>> cal = govops.calendars.calendar("CN")
+        >>> parse_rule("每周五下班前报送").due_at(dt.date(2024, 9, 23), calendar=cal)
+        datetime.datetime(2024, 9, 27, 17, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+        >>> parse_rule("两日内").due_at(dt.date(2024, 9, 23), calendar=cal)
+        datetime.datetime(2024, 9, 26, 0, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+        """
+        return _eval.due_at(self, trigger, calendar)
 
     def occurrences(
         self,

@@ -1,0 +1,1185 @@
+"""The AST builder: a lark Transformer, run inside the LALR parser, that turns parse-tree nodes
+into rule nodes (:mod:`._nodes`) as they are reduced.
+
+It also reads what the grammar leaves as text: numbers in words (二十五, ``forty-five``), the
+names of events (批复下达, ``receipt of the application``) and free action text (办理完毕).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, NamedTuple
+
+import attrs
+from lark import Token, Transformer
+
+from ..exceptions import RuleError
+from ._nodes import (
+    Body,
+    ByDate,
+    Count,
+    Edge,
+    MonthDay,
+    NextMonthDay,
+    NthWeekday,
+    NthWorkingDay,
+    PeriodDeadline,
+    Relative,
+    Schedule,
+    Selector,
+    Several,
+    TimeOfDay,
+    Weekday,
+    WorkingDays,
+    YearDate,
+    rule_error,
+)
+from ._rule import Rule
+
+__all__ = ["Builder", "time_of_day", "zh_number"]
+
+# -- numbers ---------------------------------------------------------------------------------
+
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_EN_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
+    )
+}
+_ORD_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ],
+        1,
+    )
+}
+_ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_ZH_DIGITS.update({"七": 7, "八": 8, "九": 9})
+_ZH_POSITIONAL = re.compile("[〇零一二三四五六七八九]+")
+_ZH_STRUCTURED = re.compile(
+    "(?:(?P<k>[一二两三四五六七八九])千)?零?"
+    "(?:(?P<h>[一二两三四五六七八九])百)?零?"
+    "(?:(?P<t>[一二两三四五六七八九]?)(?P<ten>十)|(?P<nian>廿))?"
+    "(?P<u>[一二两三四五六七八九])?"
+)
+
+
+def zh_number(text: str) -> int:
+    """The value of a Chinese numeral: ``两`` → 2, ``二十`` → 20, ``廿五`` → 25, ``二〇二六`` → 2026.
+
+    >>> [zh_number(s) for s in ("两", "七", "十", "十二", "二十", "廿五", "一百零五", "二〇二六")]
+    [2, 7, 10, 12, 20, 25, 105, 2026]
+    >>> [zh_number(s) for s in ("一百二十", "一千", "两千零五")]
+    [120, 1000, 2005]
+    """
+    if _ZH_POSITIONAL.fullmatch(text) and (len(text) > 1 or text in "〇零"):
+        return int("".join(str(_ZH_DIGITS[c]) for c in text))
+    m = _ZH_STRUCTURED.fullmatch(text)
+    if not text or m is None or not any(m.groupdict().values()):
+        raise rule_error(
+            f"{text!r} is not a Chinese number this parser reads; write e.g. 两, 二十, 廿五 or 20",
+            f"无法识别数字{text!r}；可写两、二十、廿五、一百二十或20",
+        )
+    total = 0
+    if m["k"]:
+        total += 1000 * _ZH_DIGITS[m["k"]]
+    if m["h"]:
+        total += 100 * _ZH_DIGITS[m["h"]]
+    if m["ten"]:
+        total += 10 * (_ZH_DIGITS[m["t"]] if m["t"] else 1)
+    if m["nian"]:
+        total += 20
+    if m["u"]:
+        total += _ZH_DIGITS[m["u"]]
+    return total
+
+
+def _en_number(text: str) -> int:
+    words = re.split(r"[- ]+", text.lower())
+    if len(words) == 1 and words[0] in _EN_NUMBERS:
+        return _EN_NUMBERS[words[0]]
+    return _EN_TENS[words[0]] + (_EN_NUMBERS[words[1]] if len(words) > 1 else 0)
+
+
+# -- the builder -----------------------------------------------------------------------------
+
+
+class _Action(NamedTuple):
+    key: str | None  # the action the language knows (report, 报送), if it is one
+    word: str
+    lang: str
+
+
+class _Roll(NamedTuple):
+    roll: str
+    word: str
+
+
+class _Sel(NamedTuple):
+    selector: Selector
+    period: str | None  # the period an edge word names ("month" in month-end), to check
+    months: frozenset[int] = frozenset()  # 3月底 in 每年3月底; 第一个月 in 每季度第一个月15日
+    deadline: bool = False  # 后5日内: a deadline counted from the edge
+
+
+class _Off(NamedTuple):
+    sign: int
+    length: Count
+    within: bool = False
+
+
+class _Tagged(NamedTuple):
+    body: Body
+    lang: str
+
+
+class _NoEvent:
+    pass
+
+
+_NO_EVENT = _NoEvent()
+
+_ACTIONS = {
+    "report": "report",
+    "submit": "submit",
+    "file": "submit",
+    "hold": "hold",
+    "publish": "publish",
+    "disclose": "publish",
+    "complete": "complete",
+    "reply": "reply",
+    "报送": "report",
+    "提报": "report",
+    "上报": "report",
+    "报告": "report",
+    "提交": "submit",
+    "召开": "hold",
+    "举行": "hold",
+    "公开": "publish",
+    "予以公开": "publish",
+    "上网公开": "publish",
+    "完成": "complete",
+    "办结": "complete",
+    "答复": "reply",
+}
+_EVENTS = {
+    "meeting": "meeting",
+    "the meeting": "meeting",
+    "formation": "formation",
+    "receipt": "receipt",
+    "assignment": "assignment",
+    "decision": "decision",
+    "the decision": "decision",
+    "acceptance": "acceptance",
+    "service": "service",
+    "会": "meeting",
+    "会议": "meeting",
+    "开会": "meeting",
+    "会议召开": "meeting",
+    "形成": "formation",
+    "收到": "receipt",
+    "接到": "receipt",
+    "收悉": "receipt",
+    "交办": "assignment",
+    "作出行政决定": "decision",
+    "作出决定": "decision",
+    "受理": "acceptance",
+    "送达": "service",
+}
+# What surrounds an event's name without being part of it: a modal verb and 自/从/于/在 in front
+# (应当自收到申请之日起), "the date of" in English ("from the date of the decision").
+_ZH_EVENT_FRONT = re.compile("^(?:应当|应该|必须|须|应|需|并)?(?:自|从|于|在|由)?")
+_EN_EVENT_FRONT = re.compile(r"^(?:the\s+)?(?:date|day)\s+(?:of|on\s+which|when)\s+", re.I)
+_EN_MODAL = re.compile(r"^(?:shall|must|should|will)\s+", re.I)
+
+
+def _event_name(text: str, *, zh: bool) -> str:
+    """The key of a known event, else the name as written (without its 自 / "the date of")."""
+    name = _ZH_EVENT_FRONT.sub("", text) if zh else _EN_EVENT_FRONT.sub("", text.strip())
+    name = " ".join(name.split()) if not zh else name.strip()
+    if not name:
+        raise rule_error(
+            f"{text!r} names no event; write e.g. 'within 15 days after receipt'",
+            f"{text!r}没有写明事件；可写“自收到之日起15日内”",
+        )
+    return _EVENTS.get(name.lower() if not zh else name, name)
+
+
+def _action_text(text: str) -> str:
+    return " ".join(_EN_MODAL.sub("", text.strip()).split())
+
+
+_CLOSE_WORDS = re.compile(
+    r"下班|下午|close of business|cob|end of business|working day|afternoon", re.I
+)
+_NOON_WORDS = re.compile(r"上午|中午|午前|morning|noon|midday", re.I)
+_CLOCK_ZH = re.compile(
+    "(?P<half>上午|下午|中午)?(?P<h>[0-9〇零一二两三四五六七八九十]{1,3})(?:时|点|:(?P<m2>[0-9]{2}))"
+    "(?:(?P<m>[0-9〇零一二三四五六七八九十]{1,2})分|(?P<ban>半))?"
+)
+_CLOCK_EN = re.compile(
+    r"(?P<h>[0-9]{1,2})(?::(?P<m>[0-9]{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?", re.I
+)
+
+
+def time_of_day(text: str) -> TimeOfDay:
+    """The time a phrase names: ``17:30前`` → 17:30, ``下午3点`` → 15:00, ``by 5 pm`` → 17:00,
+    ``上午`` / ``morning`` → 12:00 (the morning ends at noon), ``下班前`` / ``close of business``
+    → the close of business (the calendar's office hours say when).
+
+    >>> [time_of_day(t).clock for t in ("17:30前", "下午3点", "by 5 pm", "上午")]
+    [datetime.time(17, 30), datetime.time(15, 0), datetime.time(17, 0), datetime.time(12, 0)]
+    >>> time_of_day("下班前").clock is None
+    True
+    """
+    zh = _CLOCK_ZH.search(text)
+    if zh is not None:
+        hour = int(zh["h"]) if zh["h"].isdigit() else zh_number(zh["h"])
+        if zh["half"] in ("下午",) and hour < 12:
+            hour += 12
+        minute = 30 if zh["ban"] else int(zh["m2"] or 0)
+        if zh["m"]:
+            minute = int(zh["m"]) if zh["m"].isdigit() else zh_number(zh["m"])
+        return TimeOfDay(_clock(hour, minute, text))
+    en = _CLOCK_EN.search(text)
+    if en is not None and (en["ampm"] or en["m"]):
+        hour, minute = int(en["h"]), int(en["m"] or 0)
+        ampm = (en["ampm"] or "").lower().replace(".", "")
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        return TimeOfDay(_clock(hour, minute, text))
+    if _NOON_WORDS.search(text):
+        return TimeOfDay(dt.time(12, 0))
+    assert _CLOSE_WORDS.search(text), text
+    return TimeOfDay()
+
+
+def _clock(hour: int, minute: int, text: str) -> dt.time:
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise rule_error(
+            f"{text!r} is not a time of day; write e.g. '17:30' or '5 pm'",
+            f"{text!r}不是有效的时间；可写“17:30前”或“下午5点前”",
+        )
+    return dt.time(hour, minute)
+
+
+class _Marker:
+    """A word that changes the reading of its rule: ``by`` / 前 (a deadline). Not a tuple, so
+    that the builder's searches for tuples and strings among children never meet it."""
+
+    __slots__ = ()
+
+
+_BY = _Marker()
+
+
+class _Days(NamedTuple):
+    """A list of days: weekdays (0 is Monday), days of the month or (month, day) pairs."""
+
+    kind: str
+    values: tuple[Any, ...]
+
+
+class _Phase(NamedTuple):
+    date: dt.date
+
+
+def _several(days: _Days) -> Selector:
+    """One day, or a list of them (每周三、周五)."""
+    if days.kind == "weekday":
+        options: list[Any] = [Weekday(v) for v in days.values]
+    elif days.kind == "day":
+        options = [MonthDay(v) for v in days.values]
+    else:
+        options = [YearDate(m, d) for m, d in days.values]
+    if len(set(options)) == 1:
+        return options[0]  # type: ignore[no-any-return]
+    return Several(tuple(options))
+
+
+_WEEKDAYS_EN = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_WEEKDAYS_ZH = {c: i for i, c in enumerate("一二三四五六日")}
+_WEEKDAYS_ZH.update({"天": 6, "七": 6})
+_MONTHS_EN = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_ADVERBS = {
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "half-yearly": "half_year",
+    "yearly": "year",
+    "annually": "year",
+}
+_PERIOD_ZH = {
+    "旬": "xun",
+    "月": "month",
+    "季度": "quarter",
+    "季": "quarter",
+    "半年": "half_year",
+    "年": "year",
+    "年度": "year",
+}
+_EDGE_ZH = {
+    "底": "end",
+    "末": "end",
+    "初": "start",
+    "终了": "end",
+    "结束": "end",
+    "届满": "end",
+    "期满": "end",
+}
+_PERIOD_NAME_ZH = {
+    "day": "日",
+    "week": "周",
+    "xun": "旬",
+    "month": "月",
+    "quarter": "季度",
+    "half_year": "半年",
+    "year": "年",
+}
+
+
+def _period_noun(token: str) -> str:
+    word = re.sub(r"[- ]", "_", token.lower())
+    return word[:-1] if word.endswith("s") else word
+
+
+def _tokens(children: list[Any], *types: str) -> list[Token]:
+    return [c for c in children if isinstance(c, Token) and c.type in types]
+
+
+def _ints(children: list[Any]) -> list[int]:
+    return [c for c in children if type(c) is int]
+
+
+def _first(children: list[Any], kind: type) -> Any:
+    for c in children:
+        if isinstance(c, kind):
+            return c
+    return None
+
+
+def _edge(edge: str, offset: tuple[int, Count] | None) -> Edge:
+    if offset is None:
+        return Edge(edge)  # type: ignore[arg-type]
+    sign, count = offset
+    return Edge(edge, offset=count, before=sign < 0)  # type: ignore[arg-type]
+
+
+def _offset(children: list[Any]) -> tuple[int, Count] | None:
+    for c in children:
+        if isinstance(c, _Off):
+            return c.sign, c.length
+    return None
+
+
+def _is_within(children: list[Any]) -> bool:
+    """Whether an offset in ``children`` (or in their selector) ends in 内: a deadline."""
+    return any(
+        (isinstance(c, _Off) and c.within) or (isinstance(c, _Sel) and c.deadline) for c in children
+    )
+
+
+def _int(token: str) -> int:
+    return int(str(token).replace(",", ""))  # 1,000
+
+
+def _iso(token: str) -> dt.date:
+    y, m, d = (int(x) for x in str(token).split("-"))
+    return _date(y, m, d)
+
+
+def _day_of_month(day: int) -> int:
+    if not 1 <= day <= 31:
+        raise rule_error(
+            f"day {day} of the month does not exist; use 1 to 31",
+            f"每月没有{day}日；日期为1日至31日",
+        )
+    return day
+
+
+def _month_no(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise rule_error(
+            f"month {month} does not exist; months are 1 to 12",
+            f"{month}月不存在；月份为1月至12月",
+        )
+    return month
+
+
+def _schedule_noun(token: Token) -> str:
+    return _period_noun(token)
+
+
+def _in_period_month(period: str, sel: _Sel, deadline: bool) -> Schedule:
+    """每年3月底 (a month of each year), 每季度第一个月15日 / 末月最后一个工作日 (a month of each
+    quarter or half-year): a month schedule limited to those months."""
+    if sel.period == "year":
+        if period != "year":
+            raise rule_error(
+                f"a month of the year needs a yearly schedule, not every {period}",
+                "某月的日子应按年安排，如“每年3月底”",
+            )
+        return _schedule("month", _Sel(sel.selector, None), sel.months, deadline=deadline)
+    size = {"quarter": 3, "half_year": 6, "year": 12}.get(period)
+    (which,) = sel.months
+    if size is None or not (which == -1 or 1 <= which <= size):
+        raise rule_error(
+            f"month {which} of each {period.replace('_', '-')} does not exist",
+            f"每{_PERIOD_NAME_ZH[period]}没有第{which}个月",
+        )
+    offset = size - 1 if which == -1 else which - 1
+    months = frozenset(start + offset for start in range(1, 13, size))
+    return _schedule("month", _Sel(sel.selector, None), months, deadline=deadline)
+
+
+def _weeks(n: int, noun: str, selector: Selector, phase: Any) -> Schedule:
+    """Every n-th week (隔周, every other week), counted from the week of ``phase``."""
+    if noun != "week":
+        raise rule_error(
+            f"a starting date applies to weeks only; for every {n} {noun.replace('_', '-')}s "
+            "write the starting month (e.g. 'every 2 months starting January')",
+            "起始日期只适用于按周的安排；按月请写起始月份（如“每2个月一次(自1月起)”）",
+        )
+    if n < 1:
+        raise rule_error(
+            f"'every {n} weeks' never repeats; write a number from 1 up",
+            f"“每{n}周”无法重复；次数至少为1",
+        )
+    if n == 1:
+        return Schedule("week", selector)
+    return Schedule("week", selector, every=n, phase=phase.date if phase is not None else None)
+
+
+def _date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise rule_error(
+            f"{year:04d}-{month:02d}-{day:02d} is not a date; check the month and day",
+            f"{year}年{month}月{day}日不存在；请检查月份和日期",
+        ) from None
+
+
+def _schedule(
+    frequency: str,
+    sel: _Sel | None,
+    months: frozenset[int] = frozenset(),
+    *,
+    deadline: bool = False,
+) -> Schedule:
+    if sel is None:
+        return Schedule(frequency, Edge("start"), months=months, deadline=deadline)  # type: ignore[arg-type]
+    if sel.period is not None and sel.period != frequency:
+        # Suggest only texts that parse: a week has no edge to name (its days are weekdays).
+        en_freq, en_sel = frequency.replace("_", "-"), sel.period.replace("_", "-")
+        zh_freq, zh_sel = _PERIOD_NAME_ZH[frequency], _PERIOD_NAME_ZH[sel.period]
+        fixes_en = [f"'every {en_sel} at {en_sel}-end'"] if sel.period != "week" else []
+        fixes_zh = [f"“每{zh_sel}末”"] if sel.period != "week" else []
+        if frequency != "week":
+            fixes_en.append(f"'every {en_freq} at {en_freq}-end'")
+            fixes_zh.append(f"“每{zh_freq}末”")
+        else:
+            fixes_en.append("'every Sunday'")
+            fixes_zh.append("“每周日”")
+        raise rule_error(
+            f"a {en_freq} schedule cannot use the {en_sel} edge; write e.g. "
+            + " or ".join(fixes_en),
+            f"按{zh_freq}的安排不能取{zh_sel}的首末；可写" + "或".join(fixes_zh),
+        )
+    return Schedule(frequency, sel.selector, months=months, deadline=deadline)  # type: ignore[arg-type]
+
+
+def _interval(n: int, noun: str, phase: int | None, sel: _Sel | None) -> Schedule:
+    if n < 1:
+        raise rule_error(
+            f"'every {n} {noun.replace('_', '-')}s' never repeats; write a number from 1 up "
+            "(e.g. 'every 2 months starting January')",
+            f"“每{n}个{_PERIOD_NAME_ZH[noun]}”无法重复；次数至少为1（如“每2个月一次(自1月起)”）",
+        )
+    if n == 1:
+        return _schedule(noun, sel)
+    if noun == "week":
+        raise rule_error(
+            f"'every {n} weeks' needs a phase — the week it starts in; write e.g. "
+            f"'every {n} weeks on Monday starting 2026-01-05'",
+            f"“每{n}周”须写明从哪一周开始，如“每{n}周周一(自2026年1月5日起)”",
+        )
+    if noun != "month":
+        raise rule_error(
+            f"'every {n} {noun.replace('_', '-')}s' is not supported; schedules repeat every "
+            "week, month, quarter, half-year or year, or every N months with a starting month "
+            "(e.g. 'every 2 months starting January')",
+            f"不支持“每{n}个{_PERIOD_NAME_ZH[noun]}”；可按周、月、季度、半年、年安排，或写明起始月份的"
+            "“每N个月一次(自1月起)”",
+        )
+    if 12 % n:
+        raise rule_error(
+            f"'every {n} months' does not fit the year evenly; use 2, 3, 4 or 6 months, or list "
+            "the months ('in Feb, May, Aug and Nov on the 5th')",
+            f"“每{n}个月”不能整除一年；请用2、3、4或6个月，或列出月份（如“2月、5月、8月和11月的5日”）",
+        )
+    if phase is None:
+        raise rule_error(
+            f"'every {n} months' needs a phase — which month it starts in; write "
+            f"'every {n} months starting January'",
+            f"“每{n}个月”须写明从哪个月开始，如“每{n}个月一次(自1月起)”",
+        )
+    months = frozenset((phase - 1 + k * n) % 12 + 1 for k in range(12 // n))
+    if sel is not None and sel.period not in (None, "month"):
+        raise rule_error(
+            "'every N months' takes a month selector such as 'at month-end'",
+            "“每N个月”只能取月内的日子，如“月末”",
+        )
+    return _schedule("month", sel, months)
+
+
+def _unit(token: Token) -> str:
+    t = token.type
+    if t in ("DAYS", "CALENDAR_DAYS", "DAY_ZH", "NATURAL_DAY_ZH"):
+        return "day"
+    if t in ("WORKING_DAYS", "WORKING_DAY_ZH"):
+        return "working_day"
+    if t == "MONTH_ZH":
+        return "month"
+    if t == "YEAR_ZH":
+        return "year"
+    if t == "WEEK_ZH":
+        return "week"
+    noun = "quarter" if t == "QUARTER_ZH" else _period_noun(token)
+    if noun in ("quarter", "half_year"):
+        raise rule_error(
+            f"{str(token)!r} is not a unit to count in; write months instead "
+            "(a quarter is '3 months', a half-year '6 months')",
+            f"{str(token)!r}不能作为计数单位；请写月数（一个季度写“3个月”，半年写“6个月”）",
+        )
+    if noun == "xun":
+        raise rule_error(
+            f"{str(token)!r} is not a unit to count in (a xun is 8 to 11 days); write days, or an "
+            "edge such as 'at xun-end plus 3 days'",
+            f"{str(token)!r}不能作为计数单位（一旬为8至11日）；请写日数，或写“旬末后3日”",
+        )
+    return noun
+
+
+def _mod_word(children: list[Any], zh_word: str) -> str:
+    """The modifier as written: an English keyword, or 遇节假日 with its Chinese verb (the verb
+    is an anonymous literal that the tree drops)."""
+    words = [str(c) for c in children if isinstance(c, Token)]
+    if words and words[0].isascii():
+        return " ".join(words)
+    yu = "".join(str(c) for c in children if isinstance(c, Token) and c.type == "YU")
+    return yu + zh_word
+
+
+class Builder(Transformer[Token, Any]):
+    """Builds AST nodes bottom-up; one method per grammar rule or alias.
+
+    ``working_days=True`` reads a bare 日 / ``days`` as working days (a statute such as the
+    Administrative Licensing Law, Art. 82, says so); 自然日 / ``calendar days`` stay calendar days.
+    """
+
+    def __init__(self, *, working_days: bool = False) -> None:
+        super().__init__()
+        self._working_days = working_days
+
+    # ---- leaves
+    def num(self, c: list[Any]) -> int:
+        (tok,) = c
+        return _int(tok) if tok.type == "INT" else _en_number(tok)
+
+    def zh_num(self, c: list[Any]) -> int:
+        (tok,) = c
+        return _int(tok) if tok.type == "INT" else zh_number(str(tok))
+
+    def unit(self, c: list[Any]) -> str:
+        if self._working_days and c[0].type == "DAYS":
+            return "working_day"
+        return _unit(c[0])
+
+    def zh_unit(self, c: list[Any]) -> str:
+        if not isinstance(c[0], Token):
+            return str(c[0])
+        return self.unit(c) if c[0].type != "DAY_ZH" or not self._working_days else "working_day"
+
+    zh_unit_ge = zh_unit
+
+    def zh_week(self, c: list[Any]) -> str:
+        return "week"
+
+    def count(self, c: list[Any]) -> Count:
+        n = _ints(c)[0]
+        unit = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        return Count(n, unit)  # type: ignore[arg-type]
+
+    def day_no(self, c: list[Any]) -> int:
+        (tok,) = c
+        return _int(tok) if tok.type == "INT" else int(tok[:-2])
+
+    def ev_meeting(self, c: list[Any]) -> str:
+        return "meeting"
+
+    def ev_none(self, c: list[Any]) -> _NoEvent:
+        return _NO_EVENT
+
+    def offset(self, c: list[Any]) -> _Off:
+        return _Off(-1 if c[0].type == "MINUS" else 1, c[1])
+
+    def tail_after(self, c: list[Any]) -> _Off:
+        return _Off(1, _first(c, Count), bool(_tokens(c, "ZH_NEI")))
+
+    def tail_before(self, c: list[Any]) -> _Off:
+        return _Off(-1, _first(c, Count))
+
+    def en_edge(self, c: list[Any]) -> tuple[str, str]:
+        if c[0].type == "PERIOD_EDGE":
+            word = c[0].lower().replace(" ", "-")
+            period, edge = word.rsplit("-", 1)
+            return _period_noun(period), edge
+        return _period_noun(c[-1]), "end" if c[0].type == "END" else "start"
+
+    def zh_period(self, c: list[Any]) -> str:
+        return _PERIOD_ZH[str(c[0])]
+
+    def zh_edge(self, c: list[Any]) -> tuple[str, str]:
+        return c[0], _EDGE_ZH[str(c[1])]
+
+    def en_months(self, c: list[Any]) -> frozenset[int]:
+        return frozenset(_MONTHS_EN[t.lower().rstrip(".")] for t in c)
+
+    def zh_month(self, c: list[Any]) -> int:
+        m = _ints(c)[0]
+        if not 1 <= m <= 12:
+            raise rule_error(
+                f"month {m} does not exist; months are 1 to 12", f"{m}月不存在；月份为1月至12月"
+            )
+        return m
+
+    def zh_months(self, c: list[Any]) -> frozenset[int]:
+        return frozenset(_ints(c))
+
+    def zh_phase(self, c: list[Any]) -> int:
+        return self.zh_month(c)
+
+    # ---- selectors
+    def sel_nth(self, c: list[Any]) -> _Sel:
+        return _Sel(NthWorkingDay(_ints(c)[0]), None)
+
+    zsel_nth = sel_nth
+
+    def sel_date(self, c: list[Any]) -> _Sel:
+        months = _tokens(c, "MONTH_EN")
+        ints = _ints(c)
+        month = _MONTHS_EN[months[0].lower().rstrip(".")] if months else ints.pop(0)
+        day = ints[-1]
+        return _Sel(YearDate(month, day), "year")
+
+    def sel_edge(self, c: list[Any]) -> _Sel:
+        period, edge = c[0]
+        return _Sel(_edge(edge, _offset(c)), period)
+
+    def zsel_edge(self, c: list[Any]) -> _Sel:
+        edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
+        return _Sel(_edge(edge, _offset(c)), None, deadline=_is_within(c) or _BY in c)
+
+    def zsel_edge_p(self, c: list[Any]) -> _Sel:
+        edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
+        return _Sel(_edge(edge, _offset(c)), c[0], deadline=_is_within(c) or _BY in c)
+
+    # ---- English bodies
+    def within(self, c: list[Any]) -> _Tagged:
+        event = next((x for x in c if isinstance(x, str) and not isinstance(x, Token)), None)
+        return _Tagged(Relative(_first(c, Count), event=event), "en")
+
+    def before(self, c: list[Any]) -> _Tagged:
+        event = next((x for x in c if isinstance(x, str) and not isinstance(x, Token)), None)
+        return _Tagged(Relative(_first(c, Count), before=True, event=event), "en")
+
+    def next_month_day(self, c: list[Any]) -> _Tagged:
+        n = _ints(c)[0]
+        return _Tagged(NextMonthDay(31 if n == -1 else n), "en")
+
+    def within_after_edge(self, c: list[Any]) -> _Tagged:
+        # "within 3 days after the end of the xun" is "at xun-end plus 3 days" (旬末后三日内).
+        period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
+        if period == "week":
+            raise RuleError(
+                "a deadline after the end of the week is not supported; write 'every Sunday'"
+            )
+        return _Tagged(PeriodDeadline(period, _edge(edge, (1, _first(c, Count)))), "en")
+
+    def period_edge(self, c: list[Any]) -> _Tagged:
+        period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
+        if period == "week":
+            raise RuleError(
+                "a deadline at the end of the week is not supported; write 'every Sunday'"
+            )
+        return _Tagged(PeriodDeadline(period, _edge(edge, _offset(c))), "en")
+
+    def period_nth(self, c: list[Any]) -> _Tagged:
+        period = _period_noun(_tokens(c, "PERIOD_NOUN")[0])
+        if period == "week":
+            raise RuleError(
+                "'the n-th working day of the week' is not supported as a deadline; "
+                "write it as a schedule ('every week on the last working day')"
+            )
+        return _Tagged(PeriodDeadline(period, NthWorkingDay(_ints(c)[0])), "en")  # type: ignore[arg-type]
+
+    def every_working_day(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("day", WorkingDays()), "en")
+
+    def every_period(self, c: list[Any]) -> _Tagged:
+        adverb = _tokens(c, "PERIOD_ADVERB")
+        if adverb:
+            word = adverb[0].lower().replace(" ", "-")
+            noun = _ADVERBS[word]
+        else:
+            noun = _period_noun(_tokens(c, "PERIOD_NOUN")[0])
+        return _Tagged(_schedule(noun, _first(c, _Sel)), "en")
+
+    def every_interval(self, c: list[Any]) -> _Tagged:
+        noun = _period_noun(_tokens(c, "PERIOD_NOUN")[0])
+        months = _tokens(c, "MONTH_EN")
+        phase = _MONTHS_EN[months[0].lower().rstrip(".")] if months else None
+        return _Tagged(_interval(_ints(c)[0], noun, phase, _first(c, _Sel)), "en")
+
+    def months_end(self, c: list[Any]) -> _Tagged:
+        months = _first(c, frozenset)
+        sel = _Sel(_edge("end", _offset(c)), None)
+        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+
+    def months_start(self, c: list[Any]) -> _Tagged:
+        months = _first(c, frozenset)
+        sel = _Sel(_edge("start", _offset(c)), None)
+        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+
+    def months_sel(self, c: list[Any]) -> _Tagged:
+        sel = _first(c, _Sel)
+        if sel.period not in (None, "month"):
+            raise RuleError(
+                "a list of months takes a day of the month, an n-th working day or "
+                "a month edge (e.g. 'in Apr and Oct on the last working day')"
+            )
+        return _Tagged(_schedule("month", _Sel(sel.selector, None), _first(c, frozenset)), "en")
+
+    # ---- Chinese bodies
+    def _zh(self, tagged: _Tagged) -> _Tagged:
+        return _Tagged(tagged.body, "zh")
+
+    def z_within(self, c: list[Any]) -> _Tagged:
+        return self._zh(self.within(c))
+
+    def z_fixed_date(self, c: list[Any]) -> _Tagged:
+        y, m, d = _ints(c)
+        return _Tagged(ByDate(_date(y, m, d)), "zh")
+
+    def z_fixed_iso(self, c: list[Any]) -> _Tagged:
+        return self._zh(self.fixed_date(c))
+
+    def z_next_month_day(self, c: list[Any]) -> _Tagged:
+        n = _ints(c)[0]
+        if not 1 <= n <= 31:
+            raise rule_error(
+                f"day {n} of the next month does not exist; use 1 to 31",
+                f"次月{n}日不存在；日期为1日至31日",
+            )
+        return _Tagged(NextMonthDay(n), "zh")
+
+    def z_period_edge(self, c: list[Any]) -> _Tagged:
+        return self._zh(self.period_edge(c))
+
+    def z_period_nth(self, c: list[Any]) -> _Tagged:
+        period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        return _Tagged(PeriodDeadline(period, NthWorkingDay(_ints(c)[0])), "zh")  # type: ignore[arg-type]
+
+    def z_every_week(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("week", Weekday(0)), "zh")
+
+    def z_every_working_day(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("day", WorkingDays()), "zh")
+
+    def z_every_interval(self, c: list[Any]) -> _Tagged:
+        period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        ints = _ints(c)
+        phase = ints[1] if len(ints) > 1 else None
+        return _Tagged(_interval(ints[0], period, phase, None), "zh")
+
+    # ---- the rule
+    def mod_following(self, c: list[Any]) -> _Roll:
+        return _Roll("following", _mod_word(c, "顺延"))
+
+    def mod_preceding(self, c: list[Any]) -> _Roll:
+        return _Roll("preceding", _mod_word(c, "提前"))
+
+    def mod_none(self, c: list[Any]) -> _Roll:
+        return _Roll("none", _mod_word(c, "不顺延"))
+
+    def mod_skip(self, c: list[Any]) -> _Roll:
+        return _Roll("skip", _mod_word(c, "取消"))
+
+    # ---- leaves added for the readings of real documents
+    def nth(self, c: list[Any]) -> int:
+        (tok,) = c
+        if tok.type == "LAST":
+            return -1
+        if tok.type == "ORD_WORD":
+            return _ORD_WORDS[tok.lower()]
+        if tok.type == "NTH_LAST":  # "third-to-last", "last but two": counted from the end
+            word = tok.lower()
+            if "but" in word:
+                last = re.split(r"[- ]", word)[-1]
+                return -1 - (int(last) if last.isdigit() else _EN_NUMBERS[last])
+            first = re.split(r"[- ]", word)[0]
+            return -(int(first[:-2]) if first[0].isdigit() else _ORD_WORDS[first])
+        return int(tok[:-2])
+
+    def en_prep(self, c: list[Any]) -> _Marker | None:
+        return _BY if _tokens(c, "BY") else None
+
+    def zh_by(self, c: list[Any]) -> _Marker:
+        return _BY
+
+    def en_event(self, c: list[Any]) -> str:
+        return _event_name(str(c[0]), zh=False)
+
+    def zh_event_after(self, c: list[Any]) -> str:
+        return _event_name(str(_tokens(c, "EVENT_NAME_ZH")[0]), zh=True)
+
+    def zh_event_before(self, c: list[Any]) -> str:
+        return _event_name(str(_tokens(c, "EVENT_NAME_B_ZH")[0]), zh=True)
+
+    def zh_last(self, c: list[Any]) -> int:
+        return -1
+
+    def zh_nth_n(self, c: list[Any]) -> int:
+        return _ints(c)[0]
+
+    def zh_nth_back(self, c: list[Any]) -> int:
+        return -_ints(c)[0]
+
+    def zh_nwd(self, c: list[Any]) -> NthWeekday:
+        return NthWeekday(_ints(c)[0], _WEEKDAYS_ZH[_tokens(c, "WEEKDAY_ZH")[0][-1]])
+
+    def zh_nwd_last(self, c: list[Any]) -> NthWeekday:
+        return NthWeekday(-1, _WEEKDAYS_ZH[_tokens(c, "WEEKDAY_ZH")[0][-1]])
+
+    def zh_nwd_back(self, c: list[Any]) -> NthWeekday:
+        return NthWeekday(-_ints(c)[0], _WEEKDAYS_ZH[_tokens(c, "WEEKDAY_ZH")[0][-1]])
+
+    def en_weekdays(self, c: list[Any]) -> _Days:
+        return _Days("weekday", tuple(_WEEKDAYS_EN[t.lower().rstrip("s")] for t in c))
+
+    def zh_weekdays(self, c: list[Any]) -> _Days:
+        return _Days("weekday", tuple(_WEEKDAYS_ZH[t[-1]] for t in _tokens(c, "WEEKDAY_ZH")))
+
+    def en_ordinals(self, c: list[Any]) -> _Days:
+        return _Days("day", tuple(_day_of_month(int(t[:-2])) for t in _tokens(c, "ORDINAL")))
+
+    def zh_days(self, c: list[Any]) -> _Days:
+        return _Days("day", tuple(_day_of_month(n) for n in _ints(c)))
+
+    def en_month_day(self, c: list[Any]) -> tuple[int, int]:
+        month = _MONTHS_EN[_tokens(c, "MONTH_EN")[0].lower().rstrip(".")]
+        return month, _ints(c)[0]
+
+    def en_month_days(self, c: list[Any]) -> _Days:
+        return _Days("date", tuple(c))
+
+    def en_date(self, c: list[Any]) -> dt.date:
+        month = _MONTHS_EN[_tokens(c, "MONTH_EN")[0].lower().rstrip(".")]
+        year = _int(_tokens(c, "INT")[-1])
+        return _date(year, month, _ints(c)[0])
+
+    def zh_date(self, c: list[Any]) -> dt.date:
+        y, m, d = _ints(c)
+        return _date(y, m, d)
+
+    def en_phase(self, c: list[Any]) -> _Phase:
+        return _Phase(_first(c, dt.date) or _iso(_tokens(c, "ISO_DATE")[0]))
+
+    zh_wphase = en_phase
+
+    def pmonth_n(self, c: list[Any]) -> int:
+        return _ints(c)[0]
+
+    def pmonth_edge(self, c: list[Any]) -> int:
+        return 1 if str(c[0]) == "首月" else -1
+
+    def tail_by(self, c: list[Any]) -> _Marker:
+        return _BY
+
+    def z_times(self, c: list[Any]) -> _Tagged:
+        # 每周两次 says how often, not when: never guess the days.
+        n = _ints(c)[0]
+        raise rule_error(
+            f"{n} times a period does not say on which days; list them, e.g. "
+            "'every Tuesday and Thursday' or 'every month on the 10th and 25th'",
+            f"每期{n}次未写明哪几天；请列出日子，如“每周二、周四”或“每月10日和25日”",
+        )
+
+    def en_times(self, c: list[Any]) -> _Tagged:
+        raise rule_error(
+            f"{str(c[0])!r} does not say on which days; list them, e.g. "
+            "'every Tuesday and Thursday' or 'every month on the 10th and 25th'",
+            f"{str(c[0])!r}未写明哪几天；请列出日子，如“每周二、周四”",
+        )
+
+    def months_days(self, c: list[Any]) -> _Tagged:
+        # "by the 15th of Jan, Apr, Jul and Oct": days of some months.
+        ordinals = _tokens(c, "ORDINAL")
+        days = [int(t[:-2]) for t in ordinals] if len(ordinals) > 1 else _ints(c)
+        if days == [-1]:
+            sel = _Sel(Edge("end"), None)
+        else:
+            sel = _Sel(_several(_Days("day", tuple(_day_of_month(d) for d in days))), None)
+        months = _first(c, frozenset)
+        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+
+    # ---- selectors
+    def sel_day(self, c: list[Any]) -> _Sel:
+        return _Sel(_several(_first(c, _Days)), None)
+
+    def sel_weekday(self, c: list[Any]) -> _Sel:
+        return _Sel(_several(_first(c, _Days)), "week")
+
+    def sel_nth_weekday(self, c: list[Any]) -> _Sel:
+        weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]
+        return _Sel(NthWeekday(_ints(c)[0], weekday), "month")
+
+    def zsel_nth_weekday(self, c: list[Any]) -> _Sel:
+        return _Sel(_first(c, NthWeekday), "month")
+
+    def zsel_month_edge(self, c: list[Any]) -> _Sel:
+        # 每年3月底: the end of March each year, a month schedule limited to March.
+        month = _month_no(_ints(c)[0])
+        edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
+        return _Sel(_edge(edge, _offset(c)), "year", frozenset({month}))
+
+    def zsel_pmonth(self, c: list[Any]) -> _Sel:
+        # 每季度第一个月15日 / 首月 / 末月: a day of some month of each quarter or half-year; the
+        # period is known only to the caller, which spreads the month (see _in_period_month).
+        which = _ints(c)[0]
+        sel: _Sel = _first(c, _Sel)
+        return _Sel(sel.selector, "pmonth", frozenset({which}))
+
+    # ---- English bodies
+    def fixed_date(self, c: list[Any]) -> _Tagged:
+        return _Tagged(ByDate(_iso(_tokens(c, "ISO_DATE")[0])), "en")
+
+    def fixed_en_date(self, c: list[Any]) -> _Tagged:
+        return _Tagged(ByDate(_first(c, dt.date)), "en")
+
+    def within_after_each(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        return _Tagged(
+            _schedule(noun, _Sel(_edge("end", (1, _first(c, Count))), None), deadline=True), "en"
+        )
+
+    def each_edge(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        edge = "end" if _tokens(c, "END") else "start"
+        sel = _Sel(_edge(edge, _offset(c)), None)
+        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+
+    def each_nth(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        return _Tagged(_schedule(noun, _Sel(NthWorkingDay(_ints(c)[0]), None)), "en")
+
+    def each_days(self, c: list[Any]) -> _Tagged:
+        # "by the 20th of each month"; "the last of each month" is its end.
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        ordinals = _tokens(c, "ORDINAL")
+        days = [int(t[:-2]) for t in ordinals] if len(ordinals) > 1 else _ints(c)
+        if days == [-1]:
+            sel = _Sel(Edge("end"), None)
+        else:
+            sel = _Sel(_several(_Days("day", tuple(_day_of_month(d) for d in days))), "month")
+        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+
+    def each_nth_weekday(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]
+        sel = _Sel(NthWeekday(_ints(c)[0], weekday), "month")
+        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+
+    def each_dates(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        sel = _Sel(_several(_first(c, _Days)), "year")
+        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+
+    def each_weekdays(self, c: list[Any]) -> _Tagged:
+        noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
+        sel = _Sel(_several(_first(c, _Days)), "week")
+        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+
+    def every_weekday(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("week", _several(_first(c, _Days))), "en")
+
+    def every_n_weeks(self, c: list[Any]) -> _Tagged:
+        noun = _period_noun(_tokens(c, "PERIOD_NOUN")[0])
+        sel: _Sel = _first(c, _Sel)
+        return _Tagged(_weeks(_ints(c)[0], noun, sel.selector, _first(c, _Phase)), "en")
+
+    def every_other_week(self, c: list[Any]) -> _Tagged:
+        return _Tagged(_weeks(2, "week", _several(_first(c, _Days)), _first(c, _Phase)), "en")
+
+    # ---- Chinese bodies
+    def z_before(self, c: list[Any]) -> _Tagged:
+        event = None if c[0] is _NO_EVENT else c[0]
+        return _Tagged(Relative(_first(c, Count), before=True, event=event), "zh")
+
+    def z_every_week_nth(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("week", NthWorkingDay(_ints(c)[0]), deadline=_BY in c), "zh")
+
+    def z_every_weekday(self, c: list[Any]) -> _Tagged:
+        return _Tagged(Schedule("week", _several(_first(c, _Days)), deadline=_BY in c), "zh")
+
+    def z_every_period(self, c: list[Any]) -> _Tagged:
+        period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        sel: _Sel | None = _first(c, _Sel)
+        deadline = _BY in c or _is_within(c)
+        if sel is not None and sel.months:
+            return _Tagged(_in_period_month(period, sel, deadline), "zh")
+        return _Tagged(_schedule(period, sel, deadline=deadline), "zh")
+
+    def z_every_n_weeks(self, c: list[Any]) -> _Tagged:
+        return _Tagged(
+            _weeks(_ints(c)[0], "week", _several(_first(c, _Days)), _first(c, _Phase)), "zh"
+        )
+
+    def z_biweekly(self, c: list[Any]) -> _Tagged:
+        return _Tagged(_weeks(2, "week", _several(_first(c, _Days)), _first(c, _Phase)), "zh")
+
+    def z_months(self, c: list[Any]) -> _Tagged:
+        sel = _first(c, _Sel)
+        deadline = _BY in c or _is_within(c)
+        return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=deadline), "zh")
+
+    def z_half(self, c: list[Any]) -> _Tagged:
+        # 上半年结束前: the end of June each year (下半年: of December); 上半年初: January 1.
+        first = str(_tokens(c, "HALF_ZH")[0]) == "上半年"
+        edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
+        month = (6 if first else 12) if edge == "end" else (1 if first else 7)
+        sel = _Sel(_edge(edge, _offset(c)), None)
+        deadline = _BY in c or _is_within(c)
+        return _Tagged(_schedule("month", sel, frozenset({month}), deadline=deadline), "zh")
+
+    # ---- the rule
+    def action(self, c: list[Any]) -> _Action:
+        (tok,) = c
+        word = str(tok) if tok.type != "ACTION_PHRASE_EN" else _action_text(str(tok))
+        lang = "zh" if tok.type in ("ACTION_ZH", "ACTION_PHRASE_ZH") else "en"
+        return _Action(_ACTIONS.get(word.lower()), word, lang)
+
+    pre_action = post_action = action
+
+    def time_of_day(self, c: list[Any]) -> TimeOfDay:
+        return time_of_day(str(c[0]))
+
+    def start(self, c: list[Any]) -> Rule:
+        tagged: _Tagged = _first(c, _Tagged)
+        actions = [x for x in c if isinstance(x, _Action)]
+        rolls = {x.roll for x in c if isinstance(x, _Roll)}
+        times = [x for x in c if isinstance(x, TimeOfDay)]
+        if len(actions) > 1:
+            raise rule_error(
+                f"two action words ({actions[0].word!r} and {actions[1].word!r}); keep one",
+                f"有两个行为词（{actions[0].word!r}和{actions[1].word!r}）；请保留一个",
+            )
+        if len(rolls) > 1:
+            # Name one word per convention: the two (or more) that contradict each other.
+            words = list({x.roll: x.word for x in c if isinstance(x, _Roll)}.values())
+            raise rule_error(
+                f"contradictory modifiers {' and '.join(map(repr, words))}; keep one",
+                f"节假日处理方式{'与'.join(map(repr, words))}互相矛盾；请保留一个",
+            )
+        if len(set(times)) > 1:
+            raise rule_error("two times of day; keep one", "有两个时间；请保留一个")
+        body = tagged.body
+        if isinstance(body, Schedule) and any(
+            isinstance(x, Token) and x.type == "BY_PREFIX" for x in c
+        ):
+            body = attrs.evolve(body, deadline=True)  # 不晚于每月20日 is 每月20日前
+        action = actions[0] if actions else None
+        return Rule(
+            body,
+            roll=rolls.pop() if rolls else None,  # type: ignore[arg-type]
+            action=action.key if action else None,  # type: ignore[arg-type]
+            action_word=action.word if action else None,
+            time=times[0] if times else None,
+            lang=tagged.lang,  # type: ignore[arg-type]
+        )
