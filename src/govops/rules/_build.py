@@ -507,6 +507,12 @@ def _in_period_month(period: str, sel: _Sel, deadline: bool) -> Schedule:
     return _schedule("month", _Sel(sel.selector, None), months, deadline=deadline)
 
 
+def _week_day(children: list[Any], nth: list[int]) -> Selector:
+    """The day of a week schedule: weekdays (周三、周五) or an n-th working day."""
+    days: _Days | None = _first(children, _Days)
+    return _several(days) if days is not None else NthWorkingDay(nth[0])
+
+
 def _weeks(n: int, noun: str, selector: Selector, phase: Any) -> Schedule:
     """Every n-th week (隔周, every other week), counted from the week of ``phase``."""
     if noun != "week":
@@ -742,11 +748,11 @@ class Builder(Transformer[Token, Any]):
     zsel_nth = sel_nth
 
     def sel_date(self, c: list[Any]) -> _Sel:
-        months = _tokens(c, "MONTH_EN")
-        ints = _ints(c)
-        month = _MONTHS_EN[months[0].lower().rstrip(".")] if months else ints.pop(0)
-        day = ints[-1]
-        return _Sel(YearDate(month, day), "year")
+        days: _Days | None = _first(c, _Days)
+        if days is None:  # Chinese: 3月31日和9月30日, month and day in turn
+            ints = _ints(c)
+            days = _Days("date", tuple(zip(ints[::2], ints[1::2], strict=True)))
+        return _Sel(_several(days), "year")
 
     def sel_edge(self, c: list[Any]) -> _Sel:
         period, edge = c[0]
@@ -998,6 +1004,16 @@ class Builder(Transformer[Token, Any]):
             f"{str(c[0])!r}未写明哪几天；请列出日子，如“每周二、周四”",
         )
 
+    def months_nth_weekday(self, c: list[Any]) -> _Tagged:
+        weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]
+        sel = _Sel(NthWeekday(_ints(c)[0], weekday), None)
+        return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=_BY in c), "en")
+
+    def within_after_months(self, c: list[Any]) -> _Tagged:
+        edge = "end" if _tokens(c, "END") else "start"
+        sel = _Sel(_edge(edge, (1, _first(c, Count))), None)
+        return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=True), "en")
+
     def months_days(self, c: list[Any]) -> _Tagged:
         # "by the 15th of Jan, Apr, Jul and Oct": days of some months.
         ordinals = _tokens(c, "ORDINAL")
@@ -1045,9 +1061,9 @@ class Builder(Transformer[Token, Any]):
 
     def within_after_each(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
-        return _Tagged(
-            _schedule(noun, _Sel(_edge("end", (1, _first(c, Count))), None), deadline=True), "en"
-        )
+        edge = "end" if _tokens(c, "END") else "start"
+        sel = _Sel(_edge(edge, (1, _first(c, Count))), None)
+        return _Tagged(_schedule(noun, sel, deadline=True), "en")
 
     def each_edge(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
@@ -1117,12 +1133,11 @@ class Builder(Transformer[Token, Any]):
         return _Tagged(_schedule(period, sel, deadline=deadline), "zh")
 
     def z_every_n_weeks(self, c: list[Any]) -> _Tagged:
-        return _Tagged(
-            _weeks(_ints(c)[0], "week", _several(_first(c, _Days)), _first(c, _Phase)), "zh"
-        )
+        n, *nth = _ints(c)
+        return _Tagged(_weeks(n, "week", _week_day(c, nth), _first(c, _Phase)), "zh")
 
     def z_biweekly(self, c: list[Any]) -> _Tagged:
-        return _Tagged(_weeks(2, "week", _several(_first(c, _Days)), _first(c, _Phase)), "zh")
+        return _Tagged(_weeks(2, "week", _week_day(c, _ints(c)), _first(c, _Phase)), "zh")
 
     def z_months(self, c: list[Any]) -> _Tagged:
         sel = _first(c, _Sel)

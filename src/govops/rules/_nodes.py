@@ -111,14 +111,12 @@ def _check_event(event: object) -> None:
         or not event.strip()
         or event != event.strip()
         or len(event) > MAX_EVENT
-        or not event[0].isalpha()
-        or any(c in event for c in "\n\r\t,;:()（），、；：。")
-        or any(c.isdigit() for c in event)
+        or not all(c.isalpha() or c == " " for c in event)
         or event.endswith(("末", "底", "初"))
     ):
         raise rule_error(
             f"event={event!r} is not an event name: write one of {', '.join(EVENTS)} or a short "
-            f"name without digits or punctuation (at most {MAX_EVENT} characters)",
+            f"name of letters and spaces (at most {MAX_EVENT} characters)",
             f"事件名{event!r}无效：应为不含数字和标点的简短名称（至多{MAX_EVENT}个字符）",
         )
 
@@ -505,6 +503,12 @@ class Schedule:
             raise RuleError(f"deadline={self.deadline!r} must be True or False")
         if self.deadline and not _rolls(selector):
             object.__setattr__(self, "deadline", False)
+        if self.deadline and self.every > 1:
+            raise rule_error(
+                "a schedule of deadlines every few weeks is not supported; write the weeks' "
+                "day as an event ('every 2 weeks on Friday starting 2026-01-09')",
+                "隔周的截止期限暂不支持；请写成定期安排，如“每2周周五(自2026年1月9日起)”",
+            )
 
     def _check_interval(self) -> None:
         _int_in("every", self.every, 1, MAX_EVERY)

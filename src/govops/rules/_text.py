@@ -280,6 +280,8 @@ def _deadline_en(body: Schedule) -> str:
         return f"by the 1st {each}" if body.frequency == "month" else "by Jan 1 each year"
     if sel.offset is not None:  # after the edge: a deadline counted from it
         return f"within {count_en(sel.offset)} after the {sel.edge} {each}"
+    if body.months:
+        return f"by the {sel.edge} {each}"
     return f"by the {sel.edge} {each}"
 
 
