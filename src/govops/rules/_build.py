@@ -134,10 +134,14 @@ def zh_number(text: str) -> int:
 
 
 def _en_number(text: str) -> int:
-    words = re.split(r"[- ]+", text.lower())
-    if len(words) == 1 and words[0] in _EN_NUMBERS:
-        return _EN_NUMBERS[words[0]]
-    return _EN_TENS[words[0]] + (_EN_NUMBERS[words[1]] if len(words) > 1 else 0)
+    """``forty-five`` → 45, ``one hundred and twenty`` → 120."""
+    words = [w for w in re.split(r"[- ]+", text.lower()) if w and w != "and"]
+    total = 0
+    if len(words) > 1 and words[1] == "hundred":
+        total, words = 100 * _EN_NUMBERS[words[0]], words[2:]
+    for word in words:
+        total += _EN_TENS.get(word) or _EN_NUMBERS[word]
+    return total
 
 
 # -- the builder -----------------------------------------------------------------------------
@@ -227,7 +231,9 @@ _EVENTS = {
 }
 # What surrounds an event's name without being part of it: a modal verb and 自/从/于/在 in front
 # (应当自收到申请之日起), "the date of" in English ("from the date of the decision").
-_ZH_EVENT_FRONT = re.compile("^(?:应当|应该|必须|须|应|需|并)?(?:自|从|于|在|由)?")
+_ZH_EVENT_FRONT = re.compile(
+    "^(?:.{0,16}?(?:应当|应该|必须|须|应|可以|有权)(?:自|从|于|在)|(?:自|从|于|在))?"
+)
 _EN_EVENT_FRONT = re.compile(r"^(?:the\s+)?(?:date|day)\s+(?:of|on\s+which|when)\s+", re.I)
 _EN_MODAL = re.compile(r"^(?:shall|must|should|will)\s+", re.I)
 
@@ -392,6 +398,7 @@ _PERIOD_ZH = {
     "半年": "half_year",
     "年": "year",
     "年度": "year",
+    "月度": "month",
 }
 _EDGE_ZH = {
     "底": "end",
@@ -864,6 +871,16 @@ class Builder(Transformer[Token, Any]):
                 f"次月{n}日不存在；日期为1日至31日",
             )
         return _Tagged(NextMonthDay(n), "zh")
+
+    def z_edge_since(self, c: list[Any]) -> _Tagged:
+        # 自季度终了之日起十五日内: the edge of the trigger's period is the day counted from.
+        period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
+        return _Tagged(PeriodDeadline(period, _edge(edge, (1, _first(c, Count)))), "zh")
+
+    def z_period_after(self, c: list[Any]) -> _Tagged:
+        # 季后15日内 / 月后8日内: after the end of the trigger's period.
+        period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        return _Tagged(PeriodDeadline(period, _edge("end", (1, _first(c, Count)))), "zh")
 
     def z_period_edge(self, c: list[Any]) -> _Tagged:
         return self._zh(self.period_edge(c))
