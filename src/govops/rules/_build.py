@@ -880,7 +880,7 @@ class Builder(Transformer[Token, Any]):
     def z_period_after(self, c: list[Any]) -> _Tagged:
         # 季后15日内 / 月后8日内: after the end of the trigger's period.
         period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
-        return _Tagged(PeriodDeadline(period, _edge("end", (1, _first(c, Count)))), "zh")
+        return _Tagged(PeriodDeadline(period, _edge("end", (1, _first(c, Count)))), "zh")  # type: ignore[arg-type]
 
     def z_period_edge(self, c: list[Any]) -> _Tagged:
         return self._zh(self.period_edge(c))
