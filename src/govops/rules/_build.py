@@ -240,7 +240,10 @@ _EN_MODAL = re.compile(r"^(?:shall|must|should|will)\s+", re.I)
 
 def _event_name(text: str, *, zh: bool) -> str:
     """The key of a known event, else the name as written (without its 自 / "the date of")."""
-    name = _ZH_EVENT_FRONT.sub("", text) if zh else _EN_EVENT_FRONT.sub("", text.strip())
+    name, before = text.strip(), ""
+    while name != before:  # 应当自应当自受理: as often as it is written
+        before = name
+        name = _ZH_EVENT_FRONT.sub("", name) if zh else _EN_EVENT_FRONT.sub("", name)
     name = " ".join(name.split()) if not zh else name.strip()
     if not name:
         raise rule_error(

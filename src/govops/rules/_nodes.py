@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar as _stdcal
 import datetime as dt
+import re
 from typing import Literal, final
 
 import attrs
@@ -103,6 +104,24 @@ def message_in(error: RuleError, lang: str) -> str:
     return str(error)
 
 
+# What an event's name cannot hold, so that it reads back as the same name in either language: the
+# edge of a period at its start ("the end of June" is an edge) and the words that end it in
+# English text (a modifier or an offset after it).
+_NOT_AN_EVENT = re.compile(
+    r"^(the\s+)?(end|start|beginning)\s+of\b|^[a-z]+[- ](end|start)\b"
+    r"|\b(roll|rolling|no|do|don|skip|skipping|if|by|before|plus|minus|every|each|within|later)\b"
+    r"|之日|(后|以后|之后|起)\s*[〇零一二两三四五六七八九十百千廿个]"
+    # The same limits as the Chinese grammar's event names: no edge of a period inside, not
+    # starting like a schedule, a number or a holiday.
+    r"|(年度|季度|月度|半年|年|季|月|旬)(终了|结束|届满|期满|末|底|初)"
+    r"|^[每当本第之〇零一二两三四五六七八九十百千廿]"
+    r"|^(上|下|首|末|次)?个?(年度|季度|月度|半年|年|季|月|旬|周)(后|以后|之后)"
+    r"|^(节假日|节日|节|假期|假日|休息日)(后|以后|之后)"
+    r"|^(自|从|于|在)|(应当|应该|必须|须|应|可以|有权)(自|从|于|在)",
+    re.IGNORECASE,
+)
+
+
 def _check_event(event: object) -> None:
     if event in EVENTS:
         return
@@ -112,6 +131,7 @@ def _check_event(event: object) -> None:
         or event != event.strip()
         or len(event) > MAX_EVENT
         or not all(c.isalpha() or c == " " for c in event)
+        or _NOT_AN_EVENT.search(event)
         or event.endswith(("末", "底", "初"))
     ):
         raise rule_error(
@@ -462,6 +482,8 @@ class Schedule:
                 MonthDay: "a day of the month",
                 YearDate: "a date of the year",
                 WorkingDays: "every working day",
+                NthWeekday: "an n-th weekday",
+                Several: "a list of days",
             }
             what_zh = {
                 Edge: "期初或期末",
@@ -470,6 +492,8 @@ class Schedule:
                 MonthDay: "每月某日",
                 YearDate: "每年某月某日",
                 WorkingDays: "每个工作日",
+                NthWeekday: "第N个星期几",
+                Several: "列举的几天",
             }
             raise rule_error(
                 f"a {self.frequency.replace('_', '-')} schedule cannot fall on "

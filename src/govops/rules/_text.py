@@ -421,6 +421,11 @@ def _body_zh(rule: Rule) -> str:
     return _schedule_zh(body)
 
 
+# Free English action text reads back only before these words ("make a decision within 20 days");
+# elsewhere the canonical text leaves it out (it never changes a date).
+_FREE_ACTION_BEFORE = ("within ", "by ", "every ")
+
+
 def _is_zh(word: str) -> bool:
     return any("\u4e00" <= c <= "\u9fff" for c in word)
 
@@ -448,7 +453,11 @@ def to_en(rule: Rule) -> str:
     text = _body_en(rule) + _time_en(rule)
     if rule.action is not None:
         text = f"{rule.action} {text}"
-    elif rule.action_word is not None and not _is_zh(rule.action_word):
+    elif (
+        rule.action_word is not None
+        and not _is_zh(rule.action_word)
+        and text.startswith(_FREE_ACTION_BEFORE)
+    ):
         text = f"{rule.action_word} {text}"
     if rule.roll is not None:
         text = f"{text}, {_ROLL_EN[rule.roll]}"
