@@ -244,7 +244,7 @@ def _event_name(text: str, *, zh: bool) -> str:
     while name != before:  # 应当自应当自受理: as often as it is written
         before = name
         name = _ZH_EVENT_FRONT.sub("", name) if zh else _EN_EVENT_FRONT.sub("", name)
-    name = " ".join(name.split()) if not zh else name.strip()
+    name = " ".join(name.split())
     if not name:
         raise rule_error(
             f"{text!r} names no event; write e.g. 'within 15 days after receipt'",

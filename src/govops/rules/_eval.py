@@ -36,6 +36,8 @@ from ._nodes import (
     YearDate,
     rule_error,
 )
+from ._text import EVENT_EN as _EVENT_EN
+from ._text import EVENT_ZH as _EVENT_ZH
 from ._text import count_en, count_zh, ordinal
 
 if TYPE_CHECKING:
@@ -78,20 +80,7 @@ _ROLL_ZH = {
     "preceding": "提前至上一个工作日",
     "modified_following": "顺延至同月内下一个工作日(跨月则提前)",
 }
-_EVENT_EN = {
-    "meeting": "the meeting",
-    "formation": "formation",
-    "receipt": "receipt",
-    "assignment": "assignment",
-    "decision": "the decision",
-}
-_EVENT_ZH = {
-    "meeting": "会议召开",
-    "formation": "形成",
-    "receipt": "收到",
-    "assignment": "交办",
-    "decision": "作出行政决定",
-}
+
 
 Trace = list[Step]
 

@@ -128,7 +128,7 @@ def _check_event(event: object) -> None:
     if (
         type(event) is not str
         or not event.strip()
-        or event != event.strip()
+        or event != " ".join(event.split())
         or len(event) > MAX_EVENT
         or not all(c.isalpha() or c == " " for c in event)
         or _NOT_AN_EVENT.search(event)

@@ -29,7 +29,7 @@ from ._nodes import (
 if TYPE_CHECKING:
     from ._rule import Rule
 
-__all__ = ["ordinal", "to_en", "to_zh"]
+__all__ = ["EVENT_EN", "EVENT_ZH", "ordinal", "to_en", "to_zh"]
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -43,7 +43,7 @@ _UNIT_EN = {
     "year": ("year", "years"),
 }
 _UNIT_ZH = {"day": "日", "working_day": "个工作日", "week": "周", "month": "个月", "year": "年"}
-_EVENT_EN = {
+EVENT_EN = {
     "meeting": "the meeting",
     "formation": "formation",
     "receipt": "receipt",
@@ -52,7 +52,7 @@ _EVENT_EN = {
     "acceptance": "acceptance",
     "service": "service",
 }
-_EVENT_ZH = {
+EVENT_ZH = {
     "formation": "形成",
     "receipt": "收到",
     "assignment": "交办",
@@ -241,11 +241,11 @@ def _selector_en(frequency: str, selector: Selector) -> str:
 
 
 def _event_en(event: str) -> str:
-    return _EVENT_EN.get(event, event)
+    return EVENT_EN.get(event, event)
 
 
 def _event_zh(event: str) -> str:
-    return _EVENT_ZH.get(event, event)
+    return EVENT_ZH.get(event, event)
 
 
 def _relative_en(body: Relative) -> str:
