@@ -323,6 +323,10 @@ class _Marker:
 _BY = _Marker()
 
 
+def _has_by(children: list[Any]) -> bool:
+    return any(c is _BY for c in children)
+
+
 class _Days(NamedTuple):
     """A list of days: weekdays (0 is Monday), days of the month or (month, day) pairs."""
 
@@ -770,11 +774,11 @@ class Builder(Transformer[Token, Any]):
 
     def zsel_edge(self, c: list[Any]) -> _Sel:
         edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
-        return _Sel(_edge(edge, _offset(c)), None, deadline=_is_within(c) or _BY in c)
+        return _Sel(_edge(edge, _offset(c)), None, deadline=_is_within(c) or _has_by(c))
 
     def zsel_edge_p(self, c: list[Any]) -> _Sel:
         edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
-        return _Sel(_edge(edge, _offset(c)), c[0], deadline=_is_within(c) or _BY in c)
+        return _Sel(_edge(edge, _offset(c)), c[0], deadline=_is_within(c) or _has_by(c))
 
     # ---- English bodies
     def within(self, c: list[Any]) -> _Tagged:
@@ -836,12 +840,12 @@ class Builder(Transformer[Token, Any]):
     def months_end(self, c: list[Any]) -> _Tagged:
         months = _first(c, frozenset)
         sel = _Sel(_edge("end", _offset(c)), None)
-        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+        return _Tagged(_schedule("month", sel, months, deadline=_has_by(c)), "en")
 
     def months_start(self, c: list[Any]) -> _Tagged:
         months = _first(c, frozenset)
         sel = _Sel(_edge("start", _offset(c)), None)
-        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+        return _Tagged(_schedule("month", sel, months, deadline=_has_by(c)), "en")
 
     def months_sel(self, c: list[Any]) -> _Tagged:
         sel = _first(c, _Sel)
@@ -1027,7 +1031,7 @@ class Builder(Transformer[Token, Any]):
     def months_nth_weekday(self, c: list[Any]) -> _Tagged:
         weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]
         sel = _Sel(NthWeekday(_ints(c)[0], weekday), None)
-        return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=_BY in c), "en")
+        return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=_has_by(c)), "en")
 
     def within_after_months(self, c: list[Any]) -> _Tagged:
         edge = "end" if _tokens(c, "END") else "start"
@@ -1043,7 +1047,7 @@ class Builder(Transformer[Token, Any]):
         else:
             sel = _Sel(_several(_Days("day", tuple(_day_of_month(d) for d in days))), None)
         months = _first(c, frozenset)
-        return _Tagged(_schedule("month", sel, months, deadline=_BY in c), "en")
+        return _Tagged(_schedule("month", sel, months, deadline=_has_by(c)), "en")
 
     # ---- selectors
     def sel_day(self, c: list[Any]) -> _Sel:
@@ -1089,7 +1093,7 @@ class Builder(Transformer[Token, Any]):
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
         edge = "end" if _tokens(c, "END") else "start"
         sel = _Sel(_edge(edge, _offset(c)), None)
-        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+        return _Tagged(_schedule(noun, sel, deadline=_has_by(c)), "en")
 
     def each_nth(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
@@ -1104,23 +1108,23 @@ class Builder(Transformer[Token, Any]):
             sel = _Sel(Edge("end"), None)
         else:
             sel = _Sel(_several(_Days("day", tuple(_day_of_month(d) for d in days))), "month")
-        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+        return _Tagged(_schedule(noun, sel, deadline=_has_by(c)), "en")
 
     def each_nth_weekday(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
         weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]
         sel = _Sel(NthWeekday(_ints(c)[0], weekday), "month")
-        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+        return _Tagged(_schedule(noun, sel, deadline=_has_by(c)), "en")
 
     def each_dates(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
         sel = _Sel(_several(_first(c, _Days)), "year")
-        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+        return _Tagged(_schedule(noun, sel, deadline=_has_by(c)), "en")
 
     def each_weekdays(self, c: list[Any]) -> _Tagged:
         noun = _schedule_noun(_tokens(c, "PERIOD_NOUN")[0])
         sel = _Sel(_several(_first(c, _Days)), "week")
-        return _Tagged(_schedule(noun, sel, deadline=_BY in c), "en")
+        return _Tagged(_schedule(noun, sel, deadline=_has_by(c)), "en")
 
     def every_weekday(self, c: list[Any]) -> _Tagged:
         return _Tagged(Schedule("week", _several(_first(c, _Days))), "en")
@@ -1139,15 +1143,15 @@ class Builder(Transformer[Token, Any]):
         return _Tagged(Relative(_first(c, Count), before=True, event=event), "zh")
 
     def z_every_week_nth(self, c: list[Any]) -> _Tagged:
-        return _Tagged(Schedule("week", NthWorkingDay(_ints(c)[0]), deadline=_BY in c), "zh")
+        return _Tagged(Schedule("week", NthWorkingDay(_ints(c)[0]), deadline=_has_by(c)), "zh")
 
     def z_every_weekday(self, c: list[Any]) -> _Tagged:
-        return _Tagged(Schedule("week", _several(_first(c, _Days)), deadline=_BY in c), "zh")
+        return _Tagged(Schedule("week", _several(_first(c, _Days)), deadline=_has_by(c)), "zh")
 
     def z_every_period(self, c: list[Any]) -> _Tagged:
         period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
         sel: _Sel | None = _first(c, _Sel)
-        deadline = _BY in c or _is_within(c)
+        deadline = _has_by(c) or _is_within(c)
         if sel is not None and sel.months:
             return _Tagged(_in_period_month(period, sel, deadline), "zh")
         return _Tagged(_schedule(period, sel, deadline=deadline), "zh")
@@ -1161,7 +1165,7 @@ class Builder(Transformer[Token, Any]):
 
     def z_months(self, c: list[Any]) -> _Tagged:
         sel = _first(c, _Sel)
-        deadline = _BY in c or _is_within(c)
+        deadline = _has_by(c) or _is_within(c)
         return _Tagged(_schedule("month", sel, _first(c, frozenset), deadline=deadline), "zh")
 
     def z_half(self, c: list[Any]) -> _Tagged:
@@ -1170,7 +1174,7 @@ class Builder(Transformer[Token, Any]):
         edge = _EDGE_ZH[str(_tokens(c, "EDGE_ZH")[0])]
         month = (6 if first else 12) if edge == "end" else (1 if first else 7)
         sel = _Sel(_edge(edge, _offset(c)), None)
-        deadline = _BY in c or _is_within(c)
+        deadline = _has_by(c) or _is_within(c)
         return _Tagged(_schedule("month", sel, frozenset({month}), deadline=deadline), "zh")
 
     # ---- the rule
