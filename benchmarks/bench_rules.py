@@ -1,4 +1,4 @@
-"""Benchmark of the rule language (issue 3 §6), side by side with what a user would reach for.
+"""Benchmark of the rule language, side by side with what a user would reach for.
 
 Measures ``parse_rule`` uncached and cached, ``Rule.due`` for one rule of every kind (over 66
 triggers spread across 2024-2025), and ``Rule.occurrences`` of every Monday over a year, against
@@ -54,7 +54,7 @@ PHRASES = [
     "15日内（遇节假日顺延）",
 ]
 
-# One rule of every kind the language has (issue 3 §6: "Rule.due ≤ 5 µs for every kind of rule").
+# One rule of every kind the language has (the target: Rule.due ≤ 5 µs for every kind of rule).
 DUE_RULES = {
     "N days": "within 2 days",
     "N working days": "within 20 working days",

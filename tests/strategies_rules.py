@@ -162,7 +162,7 @@ def rules(draw: st.DrawFn) -> Rule:
         return Rule(body, action=action, time=time, lang=lang)  # type: ignore[arg-type]
 
 
-# Phrases every test of the language starts from (issue 3 §1).
+# Phrases every test of the language starts from.
 PHRASES = (
     "within 2 days",
     "report within two days",

@@ -29,7 +29,7 @@ def cal() -> WorkCalendar:
     return calendar("CN")
 
 
-# DESIGN §4 worked examples, in both languages.
+# The worked examples of docs/explanation/counting.md, in both languages.
 WORKED = [
     (["within 2 days", "会后两日内"], D(2024, 9, 27), D(2024, 9, 29)),
     (["within 20 working days", "20个工作日内"], D(2024, 9, 27), D(2024, 10, 30)),

@@ -1,4 +1,4 @@
-"""Reading rule text: every phrase of issue 3, equivalence of spellings, errors, fuzzing."""
+"""Reading rule text: every phrase family, equivalence of spellings, errors, fuzzing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Evaluation: due dates, occurrences and explanations on a working-day calendar (DESIGN §4).
+"""Evaluation: due dates, occurrences and explanations on a working-day calendar (``docs/explanation/counting.md``).
 
 One code path computes every date; when a ``trace`` list is passed it also records each step for
 :meth:`Rule.explain`, so an explanation can never disagree with :meth:`Rule.due`.
@@ -1031,7 +1031,7 @@ def _part_occurrences(part: Rule, lo: dt.date, hi: dt.date, cal: WorkCalendar) -
 
 
 def _anchor_bounds(lo: dt.date, hi: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]:
-    """The calendar days whose roll can land in [lo, hi] (DESIGN §4.8)."""
+    """The calendar days whose roll can land in [lo, hi] (modified following never leaves the month)."""
     r = dt.timedelta(days=_REST_RUN)
     if roll == "following":
         return lo - r, hi

@@ -53,7 +53,7 @@ class Rule:
     was written in (``lang``) do not, so ``parse_rule("会后两日内报送") ==
     parse_rule("report within 2 days after the meeting")``.
 
-    ``roll`` is ``None`` when the rule uses the default convention for its kind (DESIGN §4); an
+    ``roll`` is ``None`` when the rule uses the default convention for its kind (``docs/explanation/counting.md``); an
     explicit modifier equal to the default is folded to ``None``.
 
     >>> import datetime as dt, govops
