@@ -1,4 +1,6 @@
-"""Evaluation: due dates, occurrences and explanations on a working-day calendar (``docs/explanation/counting.md``).
+"""Evaluation: due dates, occurrences and explanations on a working-day calendar.
+
+The conventions are those of ``docs/explanation/counting.md``.
 
 One code path computes every date; when a ``trace`` list is passed it also records each step for
 :meth:`Rule.explain`, so an explanation can never disagree with :meth:`Rule.due`.

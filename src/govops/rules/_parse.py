@@ -19,18 +19,18 @@ import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from ..exceptions import GovopsError, InvalidTypeError, RuleError, RuleSyntaxError
-from ._build import (
+from ._build import Builder
+from ._counting import WORKING_DAYS, Counting, DaysReading
+from ._nodes import message_in
+from ._rule import Rule
+from ._words import (
     _EN_NUMBERS,
     _EN_TENS,
     _MONTHS_EN,
     _ORD_WORDS,
     _WEEKDAYS_EN,
-    Builder,
     zh_number,
 )
-from ._counting import WORKING_DAYS, Counting, DaysReading
-from ._nodes import message_in
-from ._rule import Rule
 
 __all__ = ["parse_rule", "zh_number"]
 
