@@ -15,6 +15,8 @@ modified following, staying in its month):
 * ``nextmonth D`` day D of the next month, rolled forward
 * ``end P [+N|+Nwd|+Nm]`` the end of the trigger's period P (xun, month, quarter, half, year),
   plus N days (rolled forward), N working days, or N months (rolled forward)
+* ``holiday after N`` / ``holiday before N`` the N-th working day after (before) the first
+  block of rest days holding a statutory holiday that gives a date after the trigger
 * ``every P SEL by|event [months=1,4,7,10] [every=2 phase=YYYY-MM-DD]`` the first date of a
   schedule strictly after the trigger; SEL is ``day=D[,D]``, ``end``, ``end+N``, ``end+Nwd``,
   ``start``, ``date=M/D``, ``wd=N`` (n-th working day, negative from the end),
@@ -159,6 +161,29 @@ def _schedule(t: dt.date, words: list[str]) -> dt.date:
     return min(found)
 
 
+def _is_festival(d: dt.date) -> bool:
+    on_holiday, name = chinese_calendar.get_holiday_detail(d)
+    return bool(on_holiday and name is not None)
+
+
+def _around_holiday(t: dt.date, side: str, n: int) -> dt.date:
+    """The n-th working day after (or before) the first holiday block that gives one after t."""
+    d = t - dt.timedelta(days=90)
+    while d <= t + dt.timedelta(days=400):
+        if _is_festival(d):
+            first = last = d
+            while not work(first - ONE):
+                first -= ONE
+            while not work(last + ONE):
+                last += ONE
+            found = add_wd(last, n) if side == "after" else add_wd(first, -n)
+            if found > t:
+                return found
+            d = last
+        d += ONE
+    raise ValueError("no holiday")
+
+
 def due(meaning: str, trigger: dt.date) -> dt.date:
     """The date ``meaning`` gives for ``trigger`` (see the module docstring)."""
     kind, *words = meaning.split()
@@ -182,4 +207,6 @@ def due(meaning: str, trigger: dt.date) -> dt.date:
         return _offset(pe, words[1].lstrip("+") if len(words) > 1 else "", "by")
     if kind == "every":
         return _schedule(trigger, words)
+    if kind == "holiday":
+        return _around_holiday(trigger, words[0], int(words[1]))
     raise ValueError(meaning)

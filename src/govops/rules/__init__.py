@@ -11,6 +11,7 @@ from ._counting import WORKING_DAYS as WORKING_DAYS
 from ._counting import Counting as Counting
 from ._explain import Explanation as Explanation
 from ._explain import Step as Step
+from ._nodes import AroundHoliday as AroundHoliday
 from ._nodes import ByDate as ByDate
 from ._nodes import Count as Count
 from ._nodes import Edge as Edge
@@ -33,6 +34,7 @@ __all__ = [
     "ADMINISTRATIVE_LICENSING",
     "CALENDAR_DAYS",
     "WORKING_DAYS",
+    "AroundHoliday",
     "ByDate",
     "Count",
     "Counting",

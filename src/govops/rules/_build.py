@@ -16,6 +16,7 @@ from lark import Token, Transformer
 
 from ..exceptions import RuleError
 from ._nodes import (
+    AroundHoliday,
     Body,
     ByDate,
     Count,
@@ -221,6 +222,16 @@ def _in_period_month(period: str, sel: _Sel, deadline: bool) -> Schedule:
     offset = size - 1 if which == -1 else which - 1
     months = frozenset(start + offset for start in range(1, 13, size))
     return _schedule("month", _Sel(sel.selector, None), months, deadline=deadline)
+
+
+def _around_holiday(n: int, *, before: bool) -> Schedule:
+    if n < 1:  # "the last working day after the holiday" names no day
+        raise rule_error(
+            "after a holiday, count working days forward: write e.g. 'the first working day "
+            "after each holiday'",
+            "节后请写第几个工作日，如“节后第一个工作日”",
+        )
+    return Schedule("holiday", AroundHoliday(n, before=before))
 
 
 def _week_day(children: list[Any], nth: list[int]) -> Selector:
@@ -729,6 +740,19 @@ class Builder(Transformer[Token, Any]):
             "'every Tuesday and Thursday' or 'every month on the 10th and 25th'",
             f"{str(c[0])!r}未写明哪几天；请列出日子，如“每周二、周四”",
         )
+
+    def z_after_holiday(self, c: list[Any]) -> _Tagged:
+        return _Tagged(_around_holiday(_ints(c)[0], before=False), "zh")
+
+    def z_before_holiday(self, c: list[Any]) -> _Tagged:
+        # 节前最后一个工作日 / 节前倒数第二个 / 节前第二个工作日: counted back from the holiday.
+        return _Tagged(_around_holiday(abs(_ints(c)[-1]), before=True), "zh")
+
+    def holiday_after(self, c: list[Any]) -> _Tagged:
+        return _Tagged(_around_holiday(_ints(c)[0], before=False), "en")
+
+    def holiday_before(self, c: list[Any]) -> _Tagged:
+        return _Tagged(_around_holiday(abs(_ints(c)[0]), before=True), "en")
 
     def months_nth_weekday(self, c: list[Any]) -> _Tagged:
         weekday = _WEEKDAYS_EN[_tokens(c, "WEEKDAY_EN")[0].lower().rstrip("s")]

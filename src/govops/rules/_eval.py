@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from .._time import as_local_date
 from ..calendars import DayKind, PeriodKind, WorkCalendar, period_of
 from ..exceptions import CalendarCoverageError, GovopsError, InvalidTypeError, RuleError
+from . import _holidays
 from ._explain import Explanation, Step
 from ._nodes import (
     MONTHS_PER,
+    AroundHoliday,
     ByDate,
     Count,
     Edge,
@@ -665,6 +667,8 @@ def _first_after(
         assert isinstance(first.body, Schedule)
         return _first_after(first, first.body, t, cal, trace)
     sel = body.selector
+    if isinstance(sel, AroundHoliday):
+        return _holidays.first_after(sel, t, cal, trace)
     if isinstance(sel, WorkingDays):
         result = cal.add_working_days(t, 1)
         if trace is not None:
@@ -738,7 +742,7 @@ def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
     """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search) and
     for a list of days (each day of the list is searched on its own, see :func:`parts`)."""
     sel = body.selector
-    if isinstance(sel, (WorkingDays, Several)):
+    if isinstance(sel, (WorkingDays, Several, AroundHoliday)):
         return None
     frequency = body.frequency
     step = 7 if frequency == "week" else 1 if frequency == "xun" else MONTHS_PER[frequency]
@@ -985,6 +989,8 @@ def _occurrences(
     rule: Rule, body: Schedule | PeriodDeadline, lo: dt.date, hi: dt.date, cal: WorkCalendar
 ) -> list[dt.date]:
     sel = body.selector
+    if isinstance(sel, AroundHoliday):
+        return _holidays.occurrences(sel, lo, hi, cal)
     if isinstance(sel, WorkingDays):
         base = lo.toordinal()
         is_working = cal.is_working_day

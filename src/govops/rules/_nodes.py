@@ -19,6 +19,7 @@ import attrs
 from ..exceptions import RuleError
 
 __all__ = [
+    "AroundHoliday",
     "BilingualRuleError",
     "Body",
     "ByDate",
@@ -46,7 +47,7 @@ Event = Literal[
     "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service"
 ]
 PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
-Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year"]
+Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year", "holiday"]
 RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
 Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
 
@@ -62,7 +63,16 @@ EVENTS: tuple[Event, ...] = (
 )
 # 旬 (xun): the ten-day thirds of a month, 1–10 (上旬), 11–20 (中旬) and 21 to the month's end (下旬).
 PERIODS: tuple[PeriodName, ...] = ("xun", "month", "quarter", "half_year", "year")
-FREQUENCIES: tuple[Frequency, ...] = ("day", "week", "xun", "month", "quarter", "half_year", "year")
+FREQUENCIES: tuple[Frequency, ...] = (
+    "day",
+    "week",
+    "xun",
+    "month",
+    "quarter",
+    "half_year",
+    "year",
+    "holiday",
+)
 ROLLS: tuple[RollName, ...] = ("following", "preceding", "modified_following", "none", "skip")
 ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete", "reply")
 
@@ -73,6 +83,7 @@ MAX_COUNT = 9999
 MAX_EVENT = 40
 MAX_EVERY = 52
 _FREQ_ZH = {
+    "holiday": "节假日",
     "day": "日",
     "week": "周",
     "xun": "旬",
@@ -116,7 +127,7 @@ _NOT_AN_EVENT = re.compile(
     r"|(年度|季度|月度|半年|年|季|月|旬)(终了|结束|届满|期满|末|底|初)"
     r"|^[每当本第之〇零一二两三四五六七八九十百千廿]"
     r"|^(上|下|首|末|次)?个?(年度|季度|月度|半年|年|季|月|旬|周)(后|以后|之后)"
-    r"|^(节假日|节日|节|假期|假日|休息日)(后|以后|之后)"
+    r"|^(节假日|节日|节|假期|假日|休息日|放假)(前|后|以后|之后|结束)|最$"
     r"|^(自|从|于|在)|(应当|应该|必须|须|应|可以|有权)(自|从|于|在)",
     re.IGNORECASE,
 )
@@ -373,11 +384,41 @@ class TimeOfDay:
 
 @final
 @attrs.frozen
+class AroundHoliday:
+    """A working day next to each holiday block, in ``Schedule("holiday", ...)``: the n-th working
+    day after it (节后第二个工作日, ``the second working day after each holiday``) or, with
+    ``before=True``, the n-th working day before it (节前最后一个工作日 is ``n=1``).
+
+    A holiday block is a run of rest days holding at least one statutory holiday (the Spring
+    Festival week with its weekends and days off in lieu), as the calendar gives it.
+    """
+
+    n: int
+    before: bool = attrs.field(default=False, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        _int_in("n", self.n, 1, 30, " (working days from the holiday)")
+        if type(self.before) is not bool:
+            raise RuleError(f"before={self.before!r} must be True or False")
+
+
+@final
+@attrs.frozen
 class WorkingDays:
     """Every working day (每个工作日)."""
 
 
-Selector = Edge | NthWorkingDay | NthWeekday | Weekday | MonthDay | YearDate | WorkingDays | Several
+Selector = (
+    Edge
+    | NthWorkingDay
+    | NthWeekday
+    | Weekday
+    | MonthDay
+    | YearDate
+    | WorkingDays
+    | Several
+    | AroundHoliday
+)
 
 
 @final
@@ -414,6 +455,7 @@ def _schedule_selector(frequency: str, selector: Selector) -> Selector:
 
 _ALLOWED: dict[str, tuple[type, ...]] = {
     "day": (WorkingDays,),
+    "holiday": (AroundHoliday,),
     "week": (Weekday, NthWorkingDay, Several),
     "xun": (Edge, NthWorkingDay),
     "month": (Edge, NthWorkingDay, MonthDay, NthWeekday, Several),
@@ -483,6 +525,7 @@ class Schedule:
                 YearDate: "a date of the year",
                 WorkingDays: "every working day",
                 NthWeekday: "an n-th weekday",
+                AroundHoliday: "a working day next to a holiday",
                 Several: "a list of days",
             }
             what_zh = {
@@ -493,6 +536,7 @@ class Schedule:
                 YearDate: "每年某月某日",
                 WorkingDays: "每个工作日",
                 NthWeekday: "第N个星期几",
+                AroundHoliday: "节前节后的工作日",
                 Several: "列举的几天",
             }
             raise rule_error(
@@ -560,7 +604,7 @@ class Schedule:
 
 def _rolls(selector: Selector) -> bool:
     """Whether a date of ``selector`` can fall on a rest day and roll forward (or not)."""
-    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+    if isinstance(selector, (NthWorkingDay, WorkingDays, AroundHoliday)):
         return False
     if isinstance(selector, Edge) and selector.offset is not None:
         return not (selector.offset.is_working or selector.before)
@@ -580,7 +624,7 @@ def default_roll(body: Body) -> RollName | None:
     if isinstance(body, (ByDate, NextMonthDay)):
         return "following"
     selector = body.selector
-    if isinstance(selector, (NthWorkingDay, WorkingDays)):
+    if isinstance(selector, (NthWorkingDay, WorkingDays, AroundHoliday)):
         return None
     if isinstance(selector, Edge) and selector.offset is not None:
         if selector.offset.is_working:

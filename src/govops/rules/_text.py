@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._nodes import (
+    AroundHoliday,
     ByDate,
     Count,
     Edge,
@@ -285,8 +286,24 @@ def _deadline_en(body: Schedule) -> str:
     return f"by the {sel.edge} {each}"
 
 
+def _holiday_en(sel: AroundHoliday) -> str:
+    if not sel.before:
+        first = "first" if sel.n == 1 else ordinal(sel.n)
+        return f"the {first} working day after each holiday"
+    which = "last" if sel.n == 1 else f"{ordinal(sel.n)}-to-last"
+    return f"the {which} working day before each holiday"
+
+
+def _holiday_zh(sel: AroundHoliday) -> str:
+    if not sel.before:
+        return f"节后第{sel.n}个工作日"
+    return "节前最后一个工作日" if sel.n == 1 else f"节前倒数第{sel.n}个工作日"
+
+
 def _schedule_en(body: Schedule) -> str:
     ssel = body.selector
+    if isinstance(ssel, AroundHoliday):
+        return _holiday_en(ssel)
     if body.deadline:
         return _deadline_en(body)
     if isinstance(ssel, Weekday):
@@ -374,6 +391,8 @@ def _selector_zh(frequency: str, sel: Selector) -> str:
 
 def _schedule_zh(body: Schedule) -> str:
     ssel = body.selector
+    if isinstance(ssel, AroundHoliday):
+        return _holiday_zh(ssel)
     by = "前" if body.deadline else ""
     if isinstance(ssel, Edge) and ssel.offset is not None and body.deadline:
         by = "内"  # 每季度末后10日内: a deadline counted from the edge
