@@ -30,12 +30,11 @@ from ._nodes import YearDate as YearDate
 from ._parse import parse_rule as parse_rule
 from ._rule import Rule as Rule
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_exports.py checks
     "ADMINISTRATIVE_LICENSING",
-    "CALENDAR_DAYS",
-    "WORKING_DAYS",
     "AroundHoliday",
     "ByDate",
+    "CALENDAR_DAYS",
     "Count",
     "Counting",
     "Edge",
@@ -51,6 +50,7 @@ __all__ = [
     "Several",
     "Step",
     "TimeOfDay",
+    "WORKING_DAYS",
     "Weekday",
     "WorkingDays",
     "YearDate",
