@@ -731,3 +731,32 @@ def test_a_working_day_context_reads_days_as_working_days_and_says_why(cal: Work
     assert "Administrative Licensing Law Art. 82" in "\n".join(explanation.lines("en"))
     # An explicit 自然日 stays calendar days whatever the context.
     assert parse_rule("20个自然日内", days="working").body.count.unit == "day"  # type: ignore[union-attr]
+
+
+# -- working days next to holidays ----------------------------------------------------------------
+
+
+def test_working_days_next_to_each_holiday_block(cal: WorkCalendar) -> None:
+    # 2026: New Year Jan 1-3 (Sun Jan 4 is worked), Spring Festival Feb 15-23, Qingming Apr 4-6,
+    # Labour Day May 1-5, Dragon Boat Jun 19-21.
+    after = parse_rule("节后第一个工作日召开")
+    assert after == parse_rule("hold on the first working day after each holiday")
+    assert after.occurrences(D(2026, 1, 1), D(2026, 6, 30), calendar=cal) == [
+        D(2026, 1, 4),
+        D(2026, 2, 24),
+        D(2026, 4, 7),
+        D(2026, 5, 6),
+        D(2026, 6, 22),
+    ]
+    before = parse_rule("节前最后一个工作日")
+    assert before.occurrences(D(2026, 1, 1), D(2026, 6, 30), calendar=cal) == [
+        D(2026, 2, 14),  # a Saturday, worked before the Spring Festival
+        D(2026, 4, 3),
+        D(2026, 4, 30),
+        D(2026, 6, 18),
+    ]
+    second = parse_rule("节后第二个工作日")
+    assert second.due(D(2026, 2, 10), calendar=cal) == D(2026, 2, 25)
+    text = str(second.explain(D(2026, 2, 10), calendar=cal, lang="zh"))
+    assert "2026-02-15至2026-02-23" in text and "春节" in text
+    assert second.to_rrule() is None

@@ -13,16 +13,21 @@ from hypothesis import strategies as st
 
 from govops.exceptions import GovopsError, InvalidTypeError, RuleError, RuleSyntaxError
 from govops.rules import (
+    AroundHoliday,
     ByDate,
     Count,
+    Counting,
     Edge,
     MonthDay,
     NextMonthDay,
+    NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
     Rule,
     Schedule,
+    Several,
+    TimeOfDay,
     Weekday,
     WorkingDays,
     YearDate,
@@ -638,3 +643,92 @@ def test_week_working_day_schedules_print_and_round_trip(text: str) -> None:
     )
     for lang in ("en", "zh"):
         assert parse_rule(rule.to_text(lang)) == rule
+
+
+# -- what the language asks for rather than guesses --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("每周两次", "请列出日子"),
+        ("每月三次报送", "请列出日子"),
+        ("twice a week", "list them"),
+        ("two times per month", "list them"),
+        ("fortnightly on Monday", "needs a phase"),
+        ("every other Wednesday", "needs a phase"),
+        ("隔周周三", "须写明从哪一周开始"),
+        ("每两周的周一", "须写明从哪一周开始"),
+        ("every 2 weeks on Monday", "needs a phase"),
+    ],
+)
+def test_how_often_without_when_is_an_error_that_asks(text: str, match: str) -> None:
+    with pytest.raises(RuleError, match=match):
+        parse_rule(text)
+
+
+def test_named_events_and_actions_are_kept_but_never_change_the_rule_kind() -> None:
+    rule = parse_rule("应当自受理行政许可申请之日起二十日内作出行政许可决定")
+    assert rule.body == Relative(Count(20, "day"), event="受理行政许可申请")
+    assert rule.action is None and rule.action_word == "作出行政许可决定"
+    assert parse_rule("收到之日起五个工作日内答复").body == Relative(
+        Count(5, "working_day"), event="receipt"
+    )
+    assert parse_rule("reply within 15 days after the application is received").body == Relative(
+        Count(15, "day"), event="the application is received"
+    )
+    # A misspelt edge is not an event, and a misspelt rule is not an action.
+    for text in ("季渡末后两天", "每季渡末后两天"):
+        with pytest.raises(RuleSyntaxError):
+            parse_rule(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("每周五下班前报送", None),
+        ("every Friday before close of business", None),
+        ("每周五下午", None),
+        ("每周五上午", dt.time(12)),
+        ("every Monday morning", dt.time(12)),
+        ("每周五12时前", dt.time(12)),
+        ("每周五下午3点前", dt.time(15)),
+        ("每周五下午5点半前", dt.time(17, 30)),
+        ("每周五17:30前", dt.time(17, 30)),
+        ("every Friday by 5 pm", dt.time(17)),
+        ("every Friday by 9:30 am", dt.time(9, 30)),
+    ],
+)
+def test_times_of_day(text: str, clock: dt.time | None) -> None:
+    rule = parse_rule(text)
+    assert rule.time == TimeOfDay(clock)
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule
+
+
+def test_counting_contexts_are_checked() -> None:
+    with pytest.raises(InvalidTypeError, match="days="):
+        parse_rule("20日内", days="weekdays")  # type: ignore[arg-type]
+    with pytest.raises(RuleError, match="days="):
+        Counting("business")  # type: ignore[arg-type]
+    assert parse_rule("20日内", days="working") == parse_rule("20个工作日内")
+
+
+def test_new_nodes_validate_themselves() -> None:
+    with pytest.raises(RuleError):
+        NthWeekday(6, 2)
+    with pytest.raises(RuleError):
+        Several((Weekday(1),))
+    with pytest.raises(RuleError):
+        Several((Weekday(1), MonthDay(3)))
+    with pytest.raises(RuleError):
+        TimeOfDay(dt.time(25 % 24, tzinfo=dt.timezone.utc))
+    with pytest.raises(RuleError):
+        AroundHoliday(0)
+    with pytest.raises(RuleError, match="phase"):
+        Schedule("week", Weekday(2), every=2)
+    with pytest.raises(RuleError):
+        Relative(Count(2, "day"), event="3 days")
+    assert Schedule("week", Weekday(2), every=2, phase=dt.date(2026, 1, 8)).phase == dt.date(
+        2026, 1, 5
+    )
