@@ -760,3 +760,12 @@ def test_working_days_next_to_each_holiday_block(cal: WorkCalendar) -> None:
     text = str(second.explain(D(2026, 2, 10), calendar=cal, lang="zh"))
     assert "2026-02-15至2026-02-23" in text and "春节" in text
     assert second.to_rrule() is None
+
+
+def test_evaluation_errors_are_in_the_rules_language(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="没有第25个工作日"):
+        parse_rule("当月第25个工作日前").due(D(2026, 2, 3), calendar=cal)
+    with pytest.raises(RuleError, match="does not exist"):
+        parse_rule("by the 25th working day of the month").due(D(2026, 2, 3), calendar=cal)
+    with pytest.raises(RuleError, match="从事件起算"):
+        parse_rule("两日内").occurrences(D(2026, 1, 1), D(2026, 2, 1), calendar=cal)

@@ -22,6 +22,7 @@ from ._explain import Explanation, Step
 from ._nodes import (
     MONTHS_PER,
     AroundHoliday,
+    BilingualRuleError,
     ByDate,
     Count,
     Edge,
@@ -38,6 +39,7 @@ from ._nodes import (
     Weekday,
     WorkingDays,
     YearDate,
+    message_in,
     rule_error,
 )
 from ._text import EVENT_EN as _EVENT_EN
@@ -141,9 +143,10 @@ def _shift(d: dt.date, count: Count, sign: int) -> dt.date:
             return _add_months(d, n)
         return _add_months(d, 12 * n)
     except (OverflowError, ValueError):
-        raise RuleError(
+        raise rule_error(
             f"{d.isoformat()} {'+' if sign > 0 else '-'} {count_en(count)} is outside the years a "
-            "date can have"
+            "date can have",
+            f"{d.isoformat()}{'加' if sign > 0 else '减'}{count_zh(count)}超出了日期可表示的年份",
         ) from None
 
 
@@ -869,9 +872,10 @@ def _next_occurrence(rule: Rule, t: dt.date, cal: WorkCalendar) -> tuple[dt.date
             d = _uncovered(error, sel, ps, pe, roll, t)
         if d is not None and d > t:
             return d, ps, pe
-    raise RuleError(
-        f"{rule.to_text(rule.lang)!r} has no occurrence after {t.isoformat()}; "
-        "check the months and the roll modifier"
+    raise rule_error(
+        f"{rule.to_text('en')!r} has no occurrence after {t.isoformat()}; "
+        "check the months and the roll modifier",
+        f"{rule.to_text('zh')!r}在{t.isoformat()}之后没有日期；请检查月份和节假日处理方式",
     )
 
 
@@ -930,6 +934,11 @@ def _require_covered(cal: WorkCalendar, *days: dt.date) -> None:
         cal.is_working_day(d)
 
 
+def _in_language(rule: Rule, e: RuleError) -> RuleError:
+    """An error about ``rule`` in the language the rule was written in."""
+    return RuleError(message_in(e, rule.lang))
+
+
 def _out_of_range(rule: Rule, e: Exception) -> RuleError:
     # Date arithmetic past year 1 or 9999 (only reachable with a calendar that covers those
     # years): a rule error, never a bare OverflowError or ValueError.
@@ -953,6 +962,8 @@ def due(rule: Rule, trigger: object, cal: object) -> dt.date:
         return _evaluate(rule, t, calendar, None)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
@@ -965,9 +976,13 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
     hi = _local(end, calendar, "end")
     body = rule.body
     if isinstance(body, (Relative, NextMonthDay)):
-        raise RuleError(
-            f"{rule.to_text(rule.lang)!r} is counted from an event, so it has no dates of its own; "
-            "call due(trigger, calendar=...) for each event instead"
+        raise _in_language(
+            rule,
+            rule_error(
+                f"{rule.to_text('en')!r} is counted from an event, so it has no dates of its own; "
+                "call due(trigger, calendar=...) for each event instead",
+                f"{rule.to_text('zh')!r}从事件起算，没有自身的日期；请对每个事件调用due(trigger, calendar=...)",
+            ),
         )
     try:
         _require_covered(calendar, lo, hi)
@@ -979,6 +994,8 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
         return _occurrences(rule, body, lo, hi, calendar)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
@@ -1200,6 +1217,8 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
         result = _evaluate(rule, t, calendar, trace)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
