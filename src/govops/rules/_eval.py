@@ -315,7 +315,10 @@ def _xun_span(k: int) -> tuple[dt.date, dt.date]:
     return period.start, period.end
 
 
+@functools.lru_cache(maxsize=8192)
 def _period_of(frequency: str, d: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the period of ``frequency`` holding ``d`` (cached: a deadline asks
+    for the trigger's period on every call)."""
     period = period_of(d, _KINDS[frequency])
     return period.start, period.end
 
