@@ -48,13 +48,15 @@ _ROLL_WORDS = {
 class Rule:
     """A deadline or schedule rule, read from English or Chinese text by :func:`parse_rule`.
 
-    Two rules are equal when they mean the same thing: ``body``, ``roll`` and ``action`` take part
-    in equality; the action word as written (``action_word``, e.g. ``"提报"``) and the language it
-    was written in (``lang``) do not, so ``parse_rule("会后两日内报送") ==
+    Two rules are equal when they mean the same thing: ``body``, ``roll``, ``action`` and ``time``
+    take part in equality; the action text as written (``action_word``, e.g. ``"提报"`` or
+    ``"办理完毕"``), the language it was written in (``lang``) and the counting context
+    (``counting``) do not, so ``parse_rule("会后两日内报送") ==
     parse_rule("report within 2 days after the meeting")``.
 
-    ``roll`` is ``None`` when the rule uses the default convention for its kind (``docs/explanation/counting.md``); an
-    explicit modifier equal to the default is folded to ``None``.
+    ``roll`` is ``None`` when the rule uses the default convention for its kind (see
+    ``docs/explanation/counting.md``); an explicit modifier equal to the default is folded to
+    ``None``.
 
     >>> import datetime as dt, govops
     >>> from govops.rules import parse_rule
@@ -162,8 +164,8 @@ class Rule:
 
         A rule without a time of day is due by 24:00 of its date (民法典 §203), returned as 00:00
         of the next day. ``下班前`` / ``by close of business`` is the close of the calendar's office
-        hours (:data:`OFFICE_CLOSE`, 17:30, unless the calendar says otherwise). The instant is
-        timezone-aware.
+        hours (``WorkCalendar.office_hours``: 17:30 unless the calendar is built with other hours).
+        The instant is timezone-aware.
 
         >>> import datetime as dt, govops
         >>> from govops.rules import parse_rule
