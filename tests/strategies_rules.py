@@ -232,4 +232,16 @@ PHRASES = (
     "within 3 days after the end of the xun",
     "每旬末",
     "every xun at xun-end",
+    # As documents write them.
+    "应当自收到申请之日起20个工作日内予以答复",
+    "reply within 15 days after the application is received",
+    "每季度第一个月15日前报送",
+    "by the 20th of each month",
+    "每月结束后5个工作日内",
+    "每周三、周五",
+    "隔周周三(自2026年1月7日起)",
+    "每周五下班前报送",
+    "15日内（遇节假日顺延）",
+    "节后第二个工作日",
+    "每月第二个星期三",
 )
