@@ -769,3 +769,15 @@ def test_evaluation_errors_are_in_the_rules_language(cal: WorkCalendar) -> None:
         parse_rule("by the 25th working day of the month").due(D(2026, 2, 3), calendar=cal)
     with pytest.raises(RuleError, match="从事件起算"):
         parse_rule("两日内").occurrences(D(2026, 1, 1), D(2026, 2, 1), calendar=cal)
+
+
+def test_explain_names_the_event_as_the_document_wrote_it(cal: WorkCalendar) -> None:
+    rule = parse_rule("批复下达后10个工作日内书面反馈")
+    zh = rule.explain(D(2025, 9, 26), calendar=cal, lang="zh")
+    en = rule.explain(D(2025, 9, 26), calendar=cal, lang="en")
+    assert "批复下达之日" in zh.steps[0].zh
+    assert "the day of 批复下达" in en.steps[0].en
+    # Sun Sep 28 and Sat Oct 11 are worked; Oct 1-8 are National Day and Mid-Autumn.
+    assert zh.due == rule.due(D(2025, 9, 26), calendar=cal) == D(2025, 10, 16)
+    known = parse_rule("reply within 15 days from the date of receipt")
+    assert "the day of receipt" in known.explain(D(2025, 9, 26), calendar=cal).steps[0].en

@@ -732,3 +732,13 @@ def test_new_nodes_validate_themselves() -> None:
     assert Schedule("week", Weekday(2), every=2, phase=dt.date(2026, 1, 8)).phase == dt.date(
         2026, 1, 5
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("every quarter at quarter-end, rool forward", "roll"), ("within 2 days, rol back", "roll")],
+)
+def test_did_you_mean_knows_the_new_words(text: str, suggestion: str) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_rule(text)
+    assert info.value.suggestion == suggestion

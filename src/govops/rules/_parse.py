@@ -138,7 +138,9 @@ _KEYWORDS_EN = (
     "quarter-end year-end half-year-end month-start quarter-start year-start end start beginning "
     "xun xun-end xun-start "
     "next advance meeting formation receipt assignment decision report submit hold publish "
-    "disclose complete reply roll forward back no skip holidays workday workdays"
+    "disclose complete reply roll forward back no skip holidays workday workdays "
+    "each later than fortnightly other holiday close business morning afternoon noon hundred "
+    "acceptance service"
 )
 _VOCAB_EN = sorted(
     set(_KEYWORDS_EN.split())
@@ -193,6 +195,19 @@ _VOCAB_ZH = [
     "一次",
     "星期",
     "礼拜",
+    "终了",
+    "结束",
+    "届满",
+    "期满",
+    "年度",
+    "节后",
+    "节前",
+    "隔周",
+    "双周",
+    "倒数第",
+    "下班前",
+    "不晚于",
+    "所在周起",
 ]
 _CJK = re.compile("[\u3000-\u9fff\uff00-\uffef]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
