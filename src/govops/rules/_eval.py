@@ -286,13 +286,6 @@ _MONTH_KINDS = {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 6: PeriodKind.HALF_Y
 _MONTH_KINDS[12] = PeriodKind.YEAR
 
 
-def _month_period(frequency: str, d: dt.date) -> tuple[int, int]:
-    """(index of the period's first month counted from year 0, months per period)."""
-    size = MONTHS_PER[frequency]
-    k = d.year * 12 + d.month - 1
-    return k - k % size, size
-
-
 @functools.lru_cache(maxsize=8192)
 def _span(k: int, size: int) -> tuple[dt.date, dt.date]:
     """First and last day of the month-based period starting at month count ``k`` (cached: due
