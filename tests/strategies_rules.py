@@ -13,21 +13,46 @@ from govops.rules import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
     Rule,
     Schedule,
+    Several,
+    TimeOfDay,
     Weekday,
     WorkingDays,
     YearDate,
 )
 
 UNITS = ("day", "working_day", "week", "month", "year")
-EVENTS = (None, "meeting", "formation", "receipt", "assignment", "decision")
+EVENTS = (
+    None,
+    "meeting",
+    "formation",
+    "receipt",
+    "assignment",
+    "decision",
+    "acceptance",
+    "service",
+    # Names the language does not know are kept as written, in either script.
+    "批复下达",
+    "接到通知",
+    "受理行政许可申请",
+    "service of the notice",
+    "the application is received",
+)
 PERIODS = ("xun", "month", "quarter", "half_year", "year")
 ROLLS = (None, "following", "preceding", "none", "skip", "modified_following")
 ACTIONS = (None, "report", "submit", "hold", "publish", "complete", "reply")
+TIMES = (
+    None,
+    TimeOfDay(),
+    TimeOfDay(dt.time(12, 0)),
+    TimeOfDay(dt.time(17, 30)),
+    TimeOfDay(dt.time(9, 5)),
+)
 
 counts = st.builds(Count, st.integers(1, 400), st.sampled_from(UNITS))
 small_counts = st.builds(Count, st.integers(1, 40), st.sampled_from(UNITS))
@@ -40,7 +65,19 @@ edges = st.one_of(
         st.booleans(),
     ),
 )
-nths = st.builds(NthWorkingDay, st.one_of(st.just(-1), st.integers(1, 20)))
+nths = st.builds(NthWorkingDay, st.one_of(st.integers(-5, -1), st.integers(1, 20)))
+week_nths = st.builds(NthWorkingDay, st.one_of(st.integers(-5, -1), st.integers(1, 5)))
+nth_weekdays = st.builds(
+    NthWeekday, st.one_of(st.integers(-5, -1), st.integers(1, 5)), st.integers(0, 6)
+)
+weekday_lists = st.builds(
+    lambda days: Several(tuple(Weekday(d) for d in days)),
+    st.frozensets(st.integers(0, 6), min_size=2, max_size=5),
+)
+month_day_lists = st.builds(
+    lambda days: Several(tuple(MonthDay(d) for d in days)),
+    st.frozensets(st.integers(1, 31), min_size=2, max_size=4),
+)
 year_dates = st.builds(
     lambda m, d: YearDate(m, min(d, [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1])),
     st.integers(1, 12),
@@ -58,28 +95,54 @@ next_month_days = st.builds(NextMonthDay, st.integers(1, 31))
 period_deadlines = st.builds(PeriodDeadline, st.sampled_from(PERIODS), st.one_of(edges, nths))
 
 
-def _schedule(frequency: str, selector: object, months: frozenset[int]) -> Schedule:
-    return Schedule(frequency, selector, months=months)  # type: ignore[arg-type]
+def _schedule(
+    frequency: str, selector: object, months: frozenset[int], deadline: bool = False
+) -> Schedule:
+    return Schedule(frequency, selector, months=months, deadline=deadline)  # type: ignore[arg-type]
+
+
+def _fortnightly(selector: object, every: int, phase: dt.date) -> Schedule:
+    return Schedule("week", selector, every=every, phase=phase)  # type: ignore[arg-type]
 
 
 schedules = st.one_of(
     st.builds(
-        _schedule, st.just("week"), st.builds(Weekday, st.integers(0, 6)), st.just(frozenset())
+        _schedule,
+        st.just("week"),
+        st.one_of(st.builds(Weekday, st.integers(0, 6)), weekday_lists, week_nths),
+        st.just(frozenset()),
+        st.booleans(),
+    ),
+    st.builds(
+        _fortnightly,
+        st.one_of(st.builds(Weekday, st.integers(0, 6)), weekday_lists, week_nths),
+        st.integers(2, 4),
+        st.dates(dt.date(2001, 1, 1), dt.date(2026, 12, 31)),
     ),
     st.builds(_schedule, st.just("day"), st.just(WorkingDays()), st.just(frozenset())),
     st.builds(
         _schedule,
         st.just("month"),
-        st.one_of(edges, nths, st.builds(MonthDay, st.integers(1, 31))),
+        st.one_of(
+            edges, nths, nth_weekdays, month_day_lists, st.builds(MonthDay, st.integers(1, 31))
+        ),
         st.frozensets(st.integers(1, 12), max_size=12),
+        st.booleans(),
     ),
     st.builds(
         _schedule,
         st.sampled_from(("xun", "quarter", "half_year")),
         st.one_of(edges, nths),
         st.just(frozenset()),
+        st.booleans(),
     ),
-    st.builds(_schedule, st.just("year"), st.one_of(edges, nths, year_dates), st.just(frozenset())),
+    st.builds(
+        _schedule,
+        st.just("year"),
+        st.one_of(edges, nths, year_dates),
+        st.just(frozenset()),
+        st.booleans(),
+    ),
 )
 
 bodies = st.one_of(relatives, by_dates, next_month_days, period_deadlines, schedules)
@@ -91,14 +154,15 @@ def rules(draw: st.DrawFn) -> Rule:
     body = draw(bodies)
     roll = draw(st.sampled_from(ROLLS))
     action = draw(st.sampled_from(ACTIONS))
+    time = draw(st.sampled_from(TIMES))
     lang = draw(st.sampled_from(("en", "zh")))
     try:
-        return Rule(body, roll=roll, action=action, lang=lang)  # type: ignore[arg-type]
+        return Rule(body, roll=roll, action=action, time=time, lang=lang)  # type: ignore[arg-type]
     except RuleError:
-        return Rule(body, action=action, lang=lang)  # type: ignore[arg-type]
+        return Rule(body, action=action, time=time, lang=lang)  # type: ignore[arg-type]
 
 
-# Phrases every test of the language starts from (issue 3 §1).
+# Phrases every test of the language starts from.
 PHRASES = (
     "within 2 days",
     "report within two days",
@@ -168,4 +232,16 @@ PHRASES = (
     "within 3 days after the end of the xun",
     "每旬末",
     "every xun at xun-end",
+    # As documents write them.
+    "应当自收到申请之日起20个工作日内予以答复",
+    "reply within 15 days after the application is received",
+    "每季度第一个月15日前报送",
+    "by the 20th of each month",
+    "每月结束后5个工作日内",
+    "每周三、周五",
+    "隔周周三(自2026年1月7日起)",
+    "每周五下班前报送",
+    "15日内（遇节假日顺延）",
+    "节后第二个工作日",
+    "每月第二个星期三",
 )

@@ -29,7 +29,7 @@ def cal() -> WorkCalendar:
     return calendar("CN")
 
 
-# DESIGN §4 worked examples, in both languages.
+# The worked examples of docs/explanation/counting.md, in both languages.
 WORKED = [
     (["within 2 days", "会后两日内"], D(2024, 9, 27), D(2024, 9, 29)),
     (["within 20 working days", "20个工作日内"], D(2024, 9, 27), D(2024, 10, 30)),
@@ -585,3 +585,202 @@ def test_xun_explanation_names_the_xun(cal: WorkCalendar) -> None:
         in text
     )
     assert "截止日期：2026-03-03（周二）" in text
+
+
+# -- regressions -----------------------------------------------------------------------------
+
+
+def test_week_without_a_working_day_is_skipped(cal: WorkCalendar) -> None:
+    # 2026-02-16 … 22 is all Spring Festival: that week has no last working day, so it has no
+    # date; the weeks around it keep theirs (Sat 2026-02-14 and Sat 02-28 are make-up workdays).
+    for text in ("every week on the last working day", "每周最后一个工作日"):
+        rule = parse_rule(text)
+        got = rule.occurrences(D(2026, 2, 9), D(2026, 3, 1), calendar=cal)
+        assert got == [D(2026, 2, 14), D(2026, 2, 28)]
+        assert rule.due(D(2026, 2, 14), calendar=cal) == D(2026, 2, 28)
+        assert rule.explain(D(2026, 2, 14), calendar=cal).due == D(2026, 2, 28)
+        assert "week" in rule.to_text() and "周" in rule.to_text("zh")
+
+
+def test_period_deadline_without_its_working_day_is_still_an_error(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="does not exist"):
+        parse_rule("by the 25th working day of the month").due(D(2026, 2, 3), calendar=cal)
+
+
+def test_explain_works_wherever_due_does_for_long_offsets(cal: WorkCalendar) -> None:
+    # The anchor (year-end 2000) lies before the calendar's first year; due() never needs it,
+    # and neither may explain().
+    rule = parse_rule("every year at year-end plus 400 days")
+    trigger = D(cal.first_year, 1, 3)
+    due = rule.due(trigger, calendar=cal)
+    ex = rule.explain(trigger, calendar=cal)
+    assert ex.due == due
+    assert ex.steps[-1].date == due
+    # A long count sums its rest days up instead of listing a hundred steps.
+    long = parse_rule("within 400 days").explain(D(2024, 1, 2), calendar=cal)
+    assert len(long.steps) < 6
+    assert any("rest days from" in step.en for step in long.steps)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rules(), st.dates(D(2001, 1, 1), D(2026, 12, 31)))
+def test_explain_ends_at_due_whenever_due_works(rule: Rule, trigger: dt.date) -> None:
+    cal = calendar("CN")
+    try:
+        due = rule.due(trigger, calendar=cal)
+    except GovopsError:
+        return
+    ex = rule.explain(trigger, calendar=cal)
+    assert ex.due == due and ex.steps[-1].kind == "due" and ex.steps[-1].date == due
+
+
+# -- recurring deadlines and recurring events (docs/explanation/counting.md) -------------------
+
+
+def test_a_schedule_of_deadlines_rolls_forward_a_schedule_of_events_stays_in_its_month(
+    cal: WorkCalendar,
+) -> None:
+    # 2025-05-31 is a Saturday and the Dragon Boat Festival (May 31 - Jun 2): a report due by
+    # month-end is due on the next working day, Tue Jun 3; a meeting held at month-end is held
+    # on the last working day of May, Fri May 30.
+    trigger = D(2025, 5, 20)
+    for text in ("每月底前报送", "report by the end of each month"):
+        rule = parse_rule(text)
+        assert rule.due(trigger, calendar=cal) == D(2025, 6, 3)
+        steps = rule.explain(trigger, calendar=cal).steps
+        assert any(s.kind == "convention" and "deadlines" in s.en for s in steps)
+    for text in ("每月底召开", "hold at the end of each month"):
+        rule = parse_rule(text)
+        assert rule.due(trigger, calendar=cal) == D(2025, 5, 30)
+        steps = rule.explain(trigger, calendar=cal).steps
+        assert any(s.kind == "convention" and "modified following" in s.en for s in steps)
+
+
+def test_a_month_without_the_nth_weekday_has_no_date(cal: WorkCalendar) -> None:
+    # 2026 has five Wednesdays in April, July, September and December only.
+    rule = parse_rule("每月第五个星期三")
+    got = rule.occurrences(D(2026, 1, 1), D(2026, 12, 31), calendar=cal)
+    assert got == [D(2026, 4, 29), D(2026, 7, 29), D(2026, 9, 30), D(2026, 12, 30)]
+
+
+def test_every_other_week_counts_from_its_phase(cal: WorkCalendar) -> None:
+    # Wed Feb 18 2026 is in the Spring Festival holiday (Feb 15-23): moved to Tue Feb 24.
+    rule = parse_rule("隔周周三(自2026年1月7日起)")
+    got = rule.occurrences(D(2026, 1, 1), D(2026, 2, 28), calendar=cal)
+    assert got == [D(2026, 1, 7), D(2026, 1, 21), D(2026, 2, 4), D(2026, 2, 24)]
+    assert rule.due(D(2026, 1, 7), calendar=cal) == D(2026, 1, 21)
+
+
+def test_a_list_of_days_merges_what_collides(cal: WorkCalendar) -> None:
+    # Wed Feb 18 and Fri Feb 20 2026 both move to Tue Feb 24, which counts once.
+    rule = parse_rule("每周三、周五")
+    got = rule.occurrences(D(2026, 2, 9), D(2026, 2, 28), calendar=cal)
+    assert got == [D(2026, 2, 11), D(2026, 2, 13), D(2026, 2, 24), D(2026, 2, 25), D(2026, 2, 27)]
+    assert rule.due(D(2026, 2, 13), calendar=cal) == D(2026, 2, 24)
+    assert rule.explain(D(2026, 2, 13), calendar=cal).due == D(2026, 2, 24)
+
+
+# -- times of day ------------------------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        ("每周五下班前报送", dt.datetime(2024, 9, 27, 17, 30, tzinfo=SHANGHAI)),
+        ("report every Friday before close of business", dt.datetime(2024, 9, 27, 17, 30)),
+        ("every Friday by 5 pm", dt.datetime(2024, 9, 27, 17, 0)),
+        ("每周五12时前", dt.datetime(2024, 9, 27, 12, 0)),
+        ("每周五上午", dt.datetime(2024, 9, 27, 12, 0)),
+        ("每周五下午3点前", dt.datetime(2024, 9, 27, 15, 0)),
+        ("两日内", dt.datetime(2024, 9, 26, 0, 0)),  # due the 25th, by 24:00
+    ],
+)
+def test_due_at_is_the_instant_the_rule_names(
+    text: str, instant: dt.datetime, cal: WorkCalendar
+) -> None:
+    rule = parse_rule(text)
+    got = rule.due_at(D(2024, 9, 23), calendar=cal)
+    assert got == instant.replace(tzinfo=SHANGHAI)
+    assert got.tzinfo is not None
+    assert rule.due(D(2024, 9, 23), calendar=cal) == D(2024, 9, 27) or "两日" in text
+
+
+def test_close_of_business_comes_from_the_calendars_office_hours(cal: WorkCalendar) -> None:
+    later = cal.with_office_hours(dt.time(9), dt.time(18))
+    rule = parse_rule("每周五下班前报送")
+    assert rule.due_at(D(2024, 9, 23), calendar=later).time() == dt.time(18)
+    assert "18:00" in str(rule.explain(D(2024, 9, 23), calendar=later))
+    with pytest.raises(GovopsError, match="office_hours"):
+        cal.with_office_hours(dt.time(18), dt.time(9))
+
+
+# -- counting "日" as working days -------------------------------------------------------------
+
+
+def test_a_working_day_context_reads_days_as_working_days_and_says_why(cal: WorkCalendar) -> None:
+    from govops.rules import ADMINISTRATIVE_LICENSING
+
+    text = "应当自受理行政许可申请之日起二十日内作出行政许可决定"
+    plain = parse_rule(text)
+    licensing = parse_rule(text, days=ADMINISTRATIVE_LICENSING)
+    assert plain.body.count.unit == "day"  # type: ignore[union-attr]
+    assert licensing.body.count.unit == "working_day"  # type: ignore[union-attr]
+    # 20 working days from Fri 2025-09-26, across National Day and Mid-Autumn (Oct 1-8).
+    assert licensing.due(D(2025, 9, 26), calendar=cal) == D(2025, 10, 30)
+    explanation = licensing.explain(D(2025, 9, 26), calendar=cal, lang="zh")
+    assert "行政许可法第八十二条" in str(explanation)
+    assert "Administrative Licensing Law Art. 82" in "\n".join(explanation.lines("en"))
+    # An explicit 自然日 stays calendar days whatever the context.
+    assert parse_rule("20个自然日内", days="working").body.count.unit == "day"  # type: ignore[union-attr]
+
+
+# -- working days next to holidays ----------------------------------------------------------------
+
+
+def test_working_days_next_to_each_holiday_block(cal: WorkCalendar) -> None:
+    # 2026: New Year Jan 1-3 (Sun Jan 4 is worked), Spring Festival Feb 15-23, Qingming Apr 4-6,
+    # Labour Day May 1-5, Dragon Boat Jun 19-21.
+    after = parse_rule("节后第一个工作日召开")
+    assert after == parse_rule("hold on the first working day after each holiday")
+    assert after.occurrences(D(2026, 1, 1), D(2026, 6, 30), calendar=cal) == [
+        D(2026, 1, 4),
+        D(2026, 2, 24),
+        D(2026, 4, 7),
+        D(2026, 5, 6),
+        D(2026, 6, 22),
+    ]
+    before = parse_rule("节前最后一个工作日")
+    assert before.occurrences(D(2026, 1, 1), D(2026, 6, 30), calendar=cal) == [
+        D(2026, 2, 14),  # a Saturday, worked before the Spring Festival
+        D(2026, 4, 3),
+        D(2026, 4, 30),
+        D(2026, 6, 18),
+    ]
+    second = parse_rule("节后第二个工作日")
+    assert second.due(D(2026, 2, 10), calendar=cal) == D(2026, 2, 25)
+    text = str(second.explain(D(2026, 2, 10), calendar=cal, lang="zh"))
+    assert "2026-02-15至2026-02-23" in text and "春节" in text
+    assert second.to_rrule() is None
+
+
+def test_evaluation_errors_are_in_the_rules_language(cal: WorkCalendar) -> None:
+    with pytest.raises(RuleError, match="没有第25个工作日"):
+        parse_rule("当月第25个工作日前").due(D(2026, 2, 3), calendar=cal)
+    with pytest.raises(RuleError, match="does not exist"):
+        parse_rule("by the 25th working day of the month").due(D(2026, 2, 3), calendar=cal)
+    with pytest.raises(RuleError, match="从事件起算"):
+        parse_rule("两日内").occurrences(D(2026, 1, 1), D(2026, 2, 1), calendar=cal)
+
+
+def test_explain_names_the_event_as_the_document_wrote_it(cal: WorkCalendar) -> None:
+    rule = parse_rule("批复下达后10个工作日内书面反馈")
+    zh = rule.explain(D(2025, 9, 26), calendar=cal, lang="zh")
+    en = rule.explain(D(2025, 9, 26), calendar=cal, lang="en")
+    assert "批复下达之日" in zh.steps[0].zh
+    assert "the day of 批复下达" in en.steps[0].en
+    # Sun Sep 28 and Sat Oct 11 are worked; Oct 1-8 are National Day and Mid-Autumn.
+    assert zh.due == rule.due(D(2025, 9, 26), calendar=cal) == D(2025, 10, 16)
+    known = parse_rule("reply within 15 days from the date of receipt")
+    assert "the day of receipt" in known.explain(D(2025, 9, 26), calendar=cal).steps[0].en

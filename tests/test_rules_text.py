@@ -10,7 +10,7 @@ from hypothesis import given, settings
 
 from govops.calendars import calendar
 from govops.exceptions import RuleError
-from govops.rules import Rule, parse_rule
+from govops.rules import Rule, Schedule, parse_rule
 from strategies_rules import rules
 
 
@@ -42,6 +42,10 @@ def test_unknown_language() -> None:
 
 
 RRULES = {
+    "每周三、周五": "FREQ=WEEKLY;BYDAY=WE,FR",
+    "every month on the 8th, 18th and 28th": "FREQ=MONTHLY;BYMONTHDAY=8,18,28",
+    "每月第二个星期三": "FREQ=MONTHLY;BYDAY=2WE",
+    "every month on the last Friday": "FREQ=MONTHLY;BYDAY=-1FR",
     "every Monday": "FREQ=WEEKLY;BYDAY=MO",
     "每周五": "FREQ=WEEKLY;BYDAY=FR",
     "every month on the 5th": "FREQ=MONTHLY;BYMONTHDAY=5",
@@ -109,7 +113,15 @@ def test_rrule_dates_match_occurrences_without_roll(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["every Monday", "每月5日", "2月、5月、8月和11月底", "every quarter"]
+    "text",
+    [
+        "every Monday",
+        "每月5日",
+        "2月、5月、8月和11月底",
+        "every quarter",
+        "每周三、周五",
+        "每月第二个星期三",
+    ],
 )
 def test_rrule_dates_rolled_are_the_occurrences(text: str) -> None:
     # With the default roll, each occurrence is an RRULE date moved by modified following.
@@ -148,3 +160,20 @@ def test_xun_rrules() -> None:
     assert parse_rule("每旬末").to_rrule() == "FREQ=MONTHLY;BYMONTHDAY=10,20,-1"
     assert parse_rule("every xun").to_rrule() == "FREQ=MONTHLY;BYMONTHDAY=1,11,21"
     assert parse_rule("每旬末后两天").to_rrule() is None
+
+
+def test_fortnightly_rrule_counts_from_its_phase() -> None:
+    # The RRULE of every other week needs DTSTART in the phase week, which the rule keeps.
+    cal = calendar("CN")
+    rule = parse_rule("every other week on Wednesday starting 2025-01-06, no roll")
+    assert rule.to_rrule() == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE"
+    body = rule.body
+    assert isinstance(body, Schedule) and body.phase == dt.date(2025, 1, 6)
+    start = dt.datetime.combine(body.phase, dt.time())
+    expected = [
+        d.date()
+        for d in rrulestr(rule.to_rrule() or "", dtstart=start).between(
+            dt.datetime(2025, 1, 1), dt.datetime(2026, 12, 31), inc=True
+        )
+    ]
+    assert rule.occurrences(dt.date(2025, 1, 1), dt.date(2026, 12, 31), calendar=cal) == expected

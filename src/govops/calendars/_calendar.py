@@ -87,6 +87,25 @@ def _as_int(n: object, name: str = "n") -> int:
     raise InvalidTypeError(f"{name}={n!r} is a {type(n).__name__}; expected an int")
 
 
+# 9:00 to 17:30: the hours most government offices publish for their service windows; offices
+# with summer and winter hours, or other hours, set their own (WorkCalendar.with_office_hours).
+OFFICE_HOURS = (dt.time(9, 0), dt.time(17, 30))
+
+
+def _office_hours(value: object) -> tuple[dt.time, dt.time]:
+    hours = tuple(value) if isinstance(value, (tuple, list)) else ()
+    if (
+        len(hours) != 2
+        or not all(type(t) is dt.time and t.tzinfo is None for t in hours)
+        or not hours[0] < hours[1]
+    ):
+        raise InvalidInputError(
+            f"office_hours={value!r} must be (opening, closing): two datetime.time values without "
+            "a time zone, opening before closing, e.g. (datetime.time(9), datetime.time(17, 30))"
+        )
+    return hours
+
+
 def _day_tuple(days: Iterable[DayInfo]) -> tuple[DayInfo, ...]:
     return tuple(sorted(days, key=lambda info: info.date))
 
@@ -124,6 +143,12 @@ class WorkCalendar:
     days: tuple[DayInfo, ...] = attrs.field(kw_only=True, converter=_day_tuple, repr=False)
     """Every day that is not an ordinary weekday or weekend day, in date order."""
     data_source: str = attrs.field(kw_only=True, default="")
+    office_hours: tuple[dt.time, dt.time] = attrs.field(
+        kw_only=True, default=OFFICE_HOURS, converter=_office_hours
+    )
+    """Local opening and closing time of the offices on a working day; a rule due "by close of
+    business" (下班前) is due at the closing time (``Rule.due_at``). Default :data:`OFFICE_HOURS`;
+    an office with other hours builds its calendar with :meth:`with_office_hours`."""
 
     # Lookup tables, derived from the fields above in __attrs_post_init__.
     _base: int = attrs.field(init=False, eq=False, repr=False)
@@ -523,6 +548,15 @@ class WorkCalendar:
         return self._np  # type: ignore[no-any-return]
 
     # -- new calendars ----------------------------------------------------------------------
+
+    def with_office_hours(self, opening: dt.time, closing: dt.time) -> WorkCalendar:
+        """The same calendar with other office hours (local time).
+
+        >>> import datetime as dt, govops
+        >>> govops.calendar("CN").with_office_hours(dt.time(8, 30), dt.time(17)).office_hours
+        (datetime.time(8, 30), datetime.time(17, 0))
+        """
+        return attrs.evolve(self, office_hours=(opening, closing))
 
     def with_overrides(
         self,

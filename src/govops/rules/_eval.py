@@ -1,4 +1,6 @@
-"""Evaluation: due dates, occurrences and explanations on a working-day calendar (DESIGN §4).
+"""Evaluation: due dates, occurrences and explanations on a working-day calendar.
+
+The conventions are those of ``docs/explanation/counting.md``.
 
 One code path computes every date; when a ``trace`` list is passed it also records each step for
 :meth:`Rule.explain`, so an explanation can never disagree with :meth:`Rule.due`.
@@ -13,32 +15,41 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from .._time import as_local_date
-from ..calendars import DayKind, WorkCalendar
+from ..calendars import DayKind, PeriodKind, WorkCalendar, period_of
 from ..exceptions import CalendarCoverageError, GovopsError, InvalidTypeError, RuleError
+from . import _holidays
 from ._explain import Explanation, Step
 from ._nodes import (
     MONTHS_PER,
+    AroundHoliday,
+    BilingualRuleError,
     ByDate,
     Count,
     Edge,
     MonthDay,
     NextMonthDay,
+    NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
     RollName,
     Schedule,
     Selector,
+    Several,
     Weekday,
     WorkingDays,
     YearDate,
+    message_in,
+    rule_error,
 )
+from ._text import EVENT_EN as _EVENT_EN
+from ._text import EVENT_ZH as _EVENT_ZH
 from ._text import count_en, count_zh, ordinal
 
 if TYPE_CHECKING:
     from ._rule import Rule
 
-__all__ = ["due", "explain", "occurrences"]
+__all__ = ["due", "due_at", "explain", "occurrences", "parts"]
 
 # An upper bound on a run of consecutive rest days (Spring Festival with its weekends is 9; local
 # closures rarely add more). Only used to decide which periods can reach a date range at all.
@@ -75,20 +86,7 @@ _ROLL_ZH = {
     "preceding": "提前至上一个工作日",
     "modified_following": "顺延至同月内下一个工作日(跨月则提前)",
 }
-_EVENT_EN = {
-    "meeting": "the meeting",
-    "formation": "formation",
-    "receipt": "receipt",
-    "assignment": "assignment",
-    "decision": "the decision",
-}
-_EVENT_ZH = {
-    "meeting": "会议召开",
-    "formation": "形成",
-    "receipt": "收到",
-    "assignment": "交办",
-    "decision": "作出行政决定",
-}
+
 
 Trace = list[Step]
 
@@ -145,9 +143,10 @@ def _shift(d: dt.date, count: Count, sign: int) -> dt.date:
             return _add_months(d, n)
         return _add_months(d, 12 * n)
     except (OverflowError, ValueError):
-        raise RuleError(
+        raise rule_error(
             f"{d.isoformat()} {'+' if sign > 0 else '-'} {count_en(count)} is outside the years a "
-            "date can have"
+            "date can have",
+            f"{d.isoformat()}{'加' if sign > 0 else '减'}{count_zh(count)}超出了日期可表示的年份",
         ) from None
 
 
@@ -160,21 +159,42 @@ def _rest_reason(cal: WorkCalendar, d: dt.date) -> tuple[str, str]:
     return (info.kind.value, info.kind.value)
 
 
+# More rest days than this inside one count are summed up in one step rather than listed.
+_REST_LIST = 31
+
+
 def _rest_days(cal: WorkCalendar, lo: dt.date, hi: dt.date, trace: Trace, en: str, zh: str) -> None:
-    """Record each rest day with lo <= d <= hi."""
+    """Record the rest days with lo <= d <= hi that the calendar covers.
+
+    A count can start from an anchor before the calendar's first year (an edge of a period long
+    ago plus a long offset): those days are not needed for the date, so they are not asked about.
+    """
+    rest = []
     d = lo
     while d <= hi:
-        if not cal.is_working_day(d):
-            r_en, r_zh = _rest_reason(cal, d)
-            trace.append(
-                Step(
-                    "rest_day",
-                    d,
-                    en=f"{_en(d)} is a rest day ({r_en}); {en}",
-                    zh=f"{_zh(d)}为休息日({r_zh}),{zh}",
-                )
-            )
+        if cal.covers(d) and not cal.is_working_day(d):
+            rest.append(d)
         d += _ONE
+    if len(rest) > _REST_LIST:
+        trace.append(
+            Step(
+                "rest_day",
+                rest[0],
+                en=f"{len(rest)} rest days from {_en(rest[0])} to {_en(rest[-1])}; {en}",
+                zh=f"{_zh(rest[0])}至{_zh(rest[-1])}共有{len(rest)}个休息日,{zh}",
+            )
+        )
+        return
+    for d in rest:
+        r_en, r_zh = _rest_reason(cal, d)
+        trace.append(
+            Step(
+                "rest_day",
+                d,
+                en=f"{_en(d)} is a rest day ({r_en}); {en}",
+                zh=f"{_zh(d)}为休息日({r_zh}),{zh}",
+            )
+        )
 
 
 def _rolled(d: dt.date, roll: RollName | None, cal: WorkCalendar) -> dt.date | None:
@@ -255,23 +275,24 @@ def _roll(
 
 
 # -- periods ---------------------------------------------------------------------------------
+#
+# Which days a period spans is the calendar's business (govops.calendars.period_of). Here periods
+# are only numbered, so that the search in ``due`` can step from one to the next by integer
+# arithmetic: a week is numbered by its Monday's ordinal, a xun (旬) by its count from year 0
+# (three a month), a month-based period by the month count (from year 0) of its first month.
 
-
-def _month_period(frequency: str, d: dt.date) -> tuple[int, int]:
-    """(index of the period's first month counted from year 0, months per period)."""
-    size = MONTHS_PER[frequency]
-    k = d.year * 12 + d.month - 1
-    return k - k % size, size
+_KINDS = {kind.value: kind for kind in PeriodKind}
+_MONTH_KINDS = {1: PeriodKind.MONTH, 3: PeriodKind.QUARTER, 6: PeriodKind.HALF_YEAR}
+_MONTH_KINDS[12] = PeriodKind.YEAR
 
 
 @functools.lru_cache(maxsize=8192)
 def _span(k: int, size: int) -> tuple[dt.date, dt.date]:
     """First and last day of the month-based period starting at month count ``k`` (cached: due
     and occurrences ask for the same few periods over and over)."""
-    # Periods never straddle a year (size divides 12 and k is a multiple of it).
     y, m = divmod(k, 12)
-    last = m + size
-    return dt.date(y, m + 1, 1), dt.date(y, last, _month_days(y, last))
+    period = period_of(dt.date(y, m + 1, 1), _MONTH_KINDS[size])
+    return period.start, period.end
 
 
 def _xun_index(d: dt.date) -> int:
@@ -283,38 +304,24 @@ def _xun_index(d: dt.date) -> int:
 def _xun_span(k: int) -> tuple[dt.date, dt.date]:
     """First and last day of xun number ``k`` (see :func:`_xun_index`), cached."""
     y, m = divmod(k // 3, 12)
-    third = k % 3
-    last = _month_days(y, m + 1) if third == 2 else 10 * third + 10
-    return dt.date(y, m + 1, 10 * third + 1), dt.date(y, m + 1, last)
+    period = period_of(dt.date(y, m + 1, 10 * (k % 3) + 1), PeriodKind.XUN)
+    return period.start, period.end
 
 
+@functools.lru_cache(maxsize=8192)
 def _period_of(frequency: str, d: dt.date) -> tuple[dt.date, dt.date]:
-    if frequency == "week":
-        start = d - dt.timedelta(days=d.weekday())
-        return start, start + dt.timedelta(days=6)
-    if frequency == "xun":
-        return _xun_span(_xun_index(d))
-    return _span(*_month_period(frequency, d))
+    """First and last day of the period of ``frequency`` holding ``d`` (cached: a deadline asks
+    for the trigger's period on every call)."""
+    period = period_of(d, _KINDS[frequency])
+    return period.start, period.end
 
 
 def _periods(frequency: str, lo: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
     """Periods in order from the one containing ``lo`` (an endless generator)."""
-    if frequency == "week":
-        start = lo - dt.timedelta(days=lo.weekday())
-        week = dt.timedelta(days=7)
-        six = dt.timedelta(days=6)
-        while True:
-            yield start, start + six
-            start += week
-    if frequency == "xun":
-        k = _xun_index(lo)
-        while True:
-            yield _xun_span(k)
-            k += 1
-    k, size = _month_period(frequency, lo)
+    period = period_of(lo, _KINDS[frequency])
     while True:
-        yield _span(k, size)
-        k += size
+        yield period.start, period.end
+        period = period.next()
 
 
 # The most calendar days one unit of an offset can span (a working day: 3, across a weekend).
@@ -387,12 +394,26 @@ def _anchor(selector: Selector, ps: dt.date, pe: dt.date) -> dt.date:
     raise AssertionError(selector)  # pragma: no cover
 
 
+def _nth_weekday(selector: NthWeekday, ps: dt.date) -> dt.date | None:
+    """The n-th given weekday of the month starting ``ps``; ``None`` if it has no such day."""
+    if selector.n > 0:
+        first = ps + _WEEKDAY_OFFSETS[(selector.weekday - ps.weekday()) % 7]
+        d = first + dt.timedelta(days=7 * (selector.n - 1))
+    else:
+        end = ps.replace(day=_month_days(ps.year, ps.month))
+        last = end - _WEEKDAY_OFFSETS[(end.weekday() - selector.weekday) % 7]
+        d = last - dt.timedelta(days=7 * (-selector.n - 1))
+    return d if d.month == ps.month and d.year == ps.year else None
+
+
 def _window(
     selector: Selector, ps: dt.date, pe: dt.date, roll: RollName | None
 ) -> tuple[dt.date, dt.date]:
     """Where the occurrence of period [ps, pe] can land, computed without the calendar."""
     if isinstance(selector, NthWorkingDay):
         return ps, pe
+    if isinstance(selector, NthWeekday):  # some day of the month, rolled
+        return _roll_window(ps, roll)[0], _roll_window(pe, roll)[1]
     a = _anchor(selector, ps, pe)
     if isinstance(selector, Edge) and selector.offset is not None:
         off = selector.offset
@@ -404,23 +425,25 @@ def _window(
     return _roll_window(a, roll)
 
 
-def _nth_working_day(
-    n: int, ps: dt.date, pe: dt.date, cal: WorkCalendar, frequency: str
-) -> dt.date:
-    """The n-th working day of the period [ps, pe] (``-1``: the last one)."""
+def _nth_working_day(n: int, ps: dt.date, pe: dt.date, cal: WorkCalendar) -> dt.date | None:
+    """The n-th working day of the period [ps, pe] (``-1``: the last one, ``-3``: the last but
+    two); ``None`` when the period has fewer working days (a week of Spring Festival has none)."""
     if n > 0:
         result = cal.add_working_days(cal.add_working_days(ps, 0), n - 1)
-        ok = result <= pe
-    else:
-        last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
-        result = cal.add_working_days(last, n + 1)
-        ok = result >= ps
-    if not ok:
-        raise RuleError(
-            f"the {ordinal(n)} working day of the {frequency.replace('_', '-')} "
-            f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days"
-        )
-    return result
+        return result if result <= pe else None
+    last = pe if cal.is_working_day(pe) else cal.add_working_days(pe, -1)
+    result = cal.add_working_days(last, n + 1)
+    return result if result >= ps else None
+
+
+def _no_nth(n: int, ps: dt.date, pe: dt.date, frequency: str) -> RuleError:
+    which_en = f"{ordinal(n)}" if n > 0 else "last" if n == -1 else f"{ordinal(-n)}-to-last"
+    which_zh = f"第{n}个" if n > 0 else "最后一个" if n == -1 else f"倒数第{-n}个"
+    return rule_error(
+        f"the {which_en} working day of the {frequency.replace('_', '-')} "
+        f"{ps.isoformat()} – {pe.isoformat()} does not exist: it has fewer working days",
+        f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}工作日：该期间的工作日不足",
+    )
 
 
 def _occurrence(
@@ -452,7 +475,12 @@ def _occurrence(
                 return cal.add_working_days(a, sign * off.n)
             a = _shift(a, off, sign)
     elif type(selector) is NthWorkingDay:
-        return _nth_working_day(selector.n, ps, pe, cal, frequency)
+        return _nth_working_day(selector.n, ps, pe, cal)
+    elif type(selector) is NthWeekday:
+        nth = _nth_weekday(selector, ps)
+        if nth is None:
+            return None
+        a = nth
     elif type(selector) is YearDate:
         year, month = ps.year, selector.month
         a = dt.date(year, month, min(selector.day, _month_days(year, month)))
@@ -477,10 +505,22 @@ def _period_date(
         return _occurrence(selector, ps, pe, roll, cal, frequency)
     if isinstance(selector, NthWorkingDay):
         n = selector.n
-        result = _nth_working_day(n, ps, pe, cal, frequency)
+        nth = _nth_working_day(n, ps, pe, cal)
+        which_en = "last" if n == -1 else ordinal(n) if n > 0 else f"{ordinal(-n)}-to-last"
+        which_zh = "最后一个" if n == -1 else f"第{n}个" if n > 0 else f"倒数第{-n}个"
+        if nth is None:
+            trace.append(
+                Step(
+                    "anchor",
+                    None,
+                    en=f"{ps.isoformat()} – {pe.isoformat()} has no {which_en} working day: "
+                    "no date in this period",
+                    zh=f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}工作日，本期不安排",
+                )
+            )
+            return None
+        result = nth
         if trace is not None:
-            which_en = "last" if n == -1 else ordinal(n)
-            which_zh = "最后一个" if n == -1 else f"第{n}个"
             trace.append(
                 Step(
                     "anchor",
@@ -492,7 +532,25 @@ def _period_date(
                 )
             )
         return result
-    a = _anchor(selector, ps, pe)
+    if isinstance(selector, NthWeekday):
+        nth = _nth_weekday(selector, ps)
+        if nth is None:
+            which_en = ordinal(selector.n) if selector.n > 0 else f"{ordinal(-selector.n)}-to-last"
+            which_zh = f"第{selector.n}个" if selector.n > 0 else f"倒数第{-selector.n}个"
+            trace.append(
+                Step(
+                    "anchor",
+                    None,
+                    en=f"{ps.isoformat()} – {pe.isoformat()} has no {which_en} "
+                    f"{_WD_EN[selector.weekday]}: no date in this month",
+                    zh=f"{ps.isoformat()}至{pe.isoformat()}没有{which_zh}星期"
+                    f"{_WD_ZH[selector.weekday]}，本月不安排",
+                )
+            )
+            return None
+        a = nth
+    else:
+        a = _anchor(selector, ps, pe)
     if trace is not None:
         if isinstance(selector, Edge):
             en_word = f"{_PERIOD_EN.get(frequency, frequency)}-{selector.edge}"
@@ -603,7 +661,13 @@ def _first_after(
     rule: Rule, body: Schedule, t: dt.date, cal: WorkCalendar, trace: Trace | None
 ) -> dt.date:
     """The first occurrence of a schedule strictly after ``t``."""
+    if rule._parts:  # a list of days: the earliest of each day's next occurrence
+        first = min(rule._parts, key=lambda part: _next_occurrence(part, t, cal)[0])
+        assert isinstance(first.body, Schedule)
+        return _first_after(first, first.body, t, cal, trace)
     sel = body.selector
+    if isinstance(sel, AroundHoliday):
+        return _holidays.first_after(sel, t, cal, trace)
     if isinstance(sel, WorkingDays):
         result = cal.add_working_days(t, 1)
         if trace is not None:
@@ -637,7 +701,7 @@ def _bounds(frequency: str, k: int, step: int) -> tuple[dt.date, dt.date]:
     ``step`` its length in months; a xun's ``k`` is :func:`_xun_index` and ``step`` 1. The next
     period is ``k + step``."""
     if frequency == "week":
-        return dt.date.fromordinal(k), dt.date.fromordinal(k + 6)
+        return _period_of("week", dt.date.fromordinal(k))
     if frequency == "xun":
         return _xun_span(k)
     return _span(k, step)
@@ -670,15 +734,18 @@ class SearchPlan(NamedTuple):
     step: int  # see _bounds
     reach: dt.timedelta  # how far past its period's end an occurrence can land (_overshoot)
     lead: dt.timedelta | None  # t + lead is where the search starts; None: ask _search_start
+    phase: int | None  # every other week: the ordinal of a Monday whose week has a date
 
 
 def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
-    """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search)."""
+    """The :class:`SearchPlan` of a schedule; ``None`` for ``every working day`` (no search) and
+    for a list of days (each day of the list is searched on its own, see :func:`parts`)."""
     sel = body.selector
-    if isinstance(sel, WorkingDays):
+    if isinstance(sel, (WorkingDays, Several, AroundHoliday)):
         return None
     frequency = body.frequency
     step = 7 if frequency == "week" else 1 if frequency == "xun" else MONTHS_PER[frequency]
+    step *= body.every
     lead: dt.timedelta | None = _ONE
     if isinstance(sel, Edge) and sel.offset is not None:  # start where the offset comes from
         off = sel.offset
@@ -690,7 +757,25 @@ def search_plan(body: Schedule, roll: RollName | None) -> SearchPlan | None:
         else:  # months and years: no fixed number of days
             lead = None
     reach = dt.timedelta(days=_overshoot(sel, roll, frequency))
-    return SearchPlan(sel, roll, frequency, body.months, step, reach, lead)
+    phase = body.phase.toordinal() if body.phase is not None else None
+    return SearchPlan(sel, roll, frequency, body.months, step, reach, lead, phase)
+
+
+def parts(body: Schedule) -> tuple[Schedule, ...]:
+    """A list schedule (``every Wednesday and Friday``) as one schedule per day of the list."""
+    if not isinstance(body, Schedule) or not isinstance(body.selector, Several):
+        return ()
+    return tuple(
+        Schedule(
+            body.frequency,
+            option,
+            months=body.months,
+            deadline=body.deadline,
+            every=body.every,
+            phase=body.phase,
+        )
+        for option in body.selector.options
+    )
 
 
 def _uncovered(
@@ -721,13 +806,15 @@ def _next_occurrence(rule: Rule, t: dt.date, cal: WorkCalendar) -> tuple[dt.date
     """
     plan = rule._search_plan
     assert plan is not None
-    sel, roll, frequency, months, step, reach, lead = plan
+    sel, roll, frequency, months, step, reach, lead, phase = plan
     try:
         start = t + lead if lead is not None else _search_start(sel, t)
     except OverflowError:  # the last days a date can have: start from t itself
         start = t
     if frequency == "week":
         k = start.toordinal() - start.weekday()
+        if phase is not None:  # every other week: back to a week that has a date
+            k -= (k - phase) % step
     elif frequency == "xun":
         k = _xun_index(start)
     else:
@@ -781,9 +868,10 @@ def _next_occurrence(rule: Rule, t: dt.date, cal: WorkCalendar) -> tuple[dt.date
             d = _uncovered(error, sel, ps, pe, roll, t)
         if d is not None and d > t:
             return d, ps, pe
-    raise RuleError(
-        f"{rule.to_text(rule.lang)!r} has no occurrence after {t.isoformat()}; "
-        "check the months and the roll modifier"
+    raise rule_error(
+        f"{rule.to_text('en')!r} has no occurrence after {t.isoformat()}; "
+        "check the months and the roll modifier",
+        f"{rule.to_text('zh')!r}在{t.isoformat()}之后没有日期；请检查月份和节假日处理方式",
     )
 
 
@@ -804,6 +892,9 @@ def _evaluate(rule: Rule, t: dt.date, cal: WorkCalendar, trace: Trace | None) ->
                 )
             )
         result = _period_date(body.selector, ps, pe, rule.effective_roll, cal, trace, body.period)
+        if result is None:  # only an n-th working day the period does not have
+            assert isinstance(body.selector, NthWorkingDay)
+            raise _no_nth(body.selector.n, ps, pe, body.period)
     elif isinstance(body, Schedule):
         result = _first_after(rule, body, t, cal, trace)
     elif isinstance(body, ByDate):
@@ -839,6 +930,11 @@ def _require_covered(cal: WorkCalendar, *days: dt.date) -> None:
         cal.is_working_day(d)
 
 
+def _in_language(rule: Rule, e: RuleError) -> RuleError:
+    """An error about ``rule`` in the language the rule was written in."""
+    return RuleError(message_in(e, rule.lang))
+
+
 def _out_of_range(rule: Rule, e: Exception) -> RuleError:
     # Date arithmetic past year 1 or 9999 (only reachable with a calendar that covers those
     # years): a rule error, never a bare OverflowError or ValueError.
@@ -857,9 +953,13 @@ def due(rule: Rule, trigger: object, cal: object) -> dt.date:
         calendar.is_working_day(t)  # a trigger the calendar does not cover is an error
         if rule._search_plan is not None:  # a schedule: its hot path directly
             return _next_occurrence(rule, t, calendar)[0]
+        if rule._parts:  # a list of days: the earliest of each day's next occurrence
+            return min(_next_occurrence(part, t, calendar)[0] for part in rule._parts)
         return _evaluate(rule, t, calendar, None)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
@@ -872,9 +972,13 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
     hi = _local(end, calendar, "end")
     body = rule.body
     if isinstance(body, (Relative, NextMonthDay)):
-        raise RuleError(
-            f"{rule.to_text(rule.lang)!r} is counted from an event, so it has no dates of its own; "
-            "call due(trigger, calendar=...) for each event instead"
+        raise _in_language(
+            rule,
+            rule_error(
+                f"{rule.to_text('en')!r} is counted from an event, so it has no dates of its own; "
+                "call due(trigger, calendar=...) for each event instead",
+                f"{rule.to_text('zh')!r}从事件起算，没有自身的日期；请对每个事件调用due(trigger, calendar=...)",
+            ),
         )
     try:
         _require_covered(calendar, lo, hi)
@@ -886,6 +990,8 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
         return _occurrences(rule, body, lo, hi, calendar)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
@@ -896,6 +1002,8 @@ def _occurrences(
     rule: Rule, body: Schedule | PeriodDeadline, lo: dt.date, hi: dt.date, cal: WorkCalendar
 ) -> list[dt.date]:
     sel = body.selector
+    if isinstance(sel, AroundHoliday):
+        return _holidays.occurrences(sel, lo, hi, cal)
     if isinstance(sel, WorkingDays):
         base = lo.toordinal()
         is_working = cal.is_working_day
@@ -904,16 +1012,21 @@ def _occurrences(
             for d in (dt.date.fromordinal(base + i) for i in range((hi - lo).days + 1))
             if is_working(d)
         ]
+    if rule._parts:  # a list of days: each day is a schedule of its own
+        return sorted({d for part in rule._parts for d in _part_occurrences(part, lo, hi, cal)})
+    weeks: tuple[int, int] | None = None  # every other week: (a Monday with a date, days apart)
     if isinstance(body, Schedule):
         frequency: str = body.frequency
         months = body.months
+        if body.phase is not None:
+            weeks = (body.phase.toordinal(), 7 * body.every)
     else:
         frequency, months = body.period, frozenset()
     roll = rule.effective_roll
     if isinstance(sel, (Weekday, MonthDay, YearDate)) or (
         isinstance(sel, Edge) and sel.offset is None
     ):
-        return _simple_occurrences(sel, frequency, months, roll, lo, hi, cal)
+        return _simple_occurrences(sel, frequency, months, roll, lo, hi, cal, weeks)
     margin = dt.timedelta(days=_margin(sel, roll))
     stop = hi + margin
     found: set[dt.date] = set()
@@ -921,6 +1034,8 @@ def _occurrences(
         if ps > stop:
             break
         if months and ps.month not in months:
+            continue
+        if weeks is not None and (ps.toordinal() - weeks[0]) % weeks[1]:
             continue
         wlo, whi = _window(sel, ps, pe, roll)
         if whi < lo or wlo > hi:
@@ -931,8 +1046,13 @@ def _occurrences(
     return sorted(found)
 
 
+def _part_occurrences(part: Rule, lo: dt.date, hi: dt.date, cal: WorkCalendar) -> list[dt.date]:
+    assert isinstance(part.body, Schedule)
+    return _occurrences(part, part.body, lo, hi, cal)
+
+
 def _anchor_bounds(lo: dt.date, hi: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]:
-    """The calendar days whose roll can land in [lo, hi] (DESIGN §4.8)."""
+    """The calendar days whose roll can land in [lo, hi] (modified following never leaves the month)."""
     r = dt.timedelta(days=_REST_RUN)
     if roll == "following":
         return lo - r, hi
@@ -952,6 +1072,7 @@ def _simple_occurrences(
     lo: dt.date,
     hi: dt.date,
     cal: WorkCalendar,
+    weeks: tuple[int, int] | None = None,
 ) -> list[dt.date]:
     """Occurrences of a calendar-day anchor (a weekday, a day of the month, a period edge).
 
@@ -965,6 +1086,11 @@ def _simple_occurrences(
         o = a_lo.toordinal() + (sel.weekday - a_lo.weekday()) % 7
         last, lo_o, hi_o = a_hi.toordinal(), lo.toordinal(), hi.toordinal()
         fromordinal = dt.date.fromordinal
+        if weeks is not None:  # every other week: start in a week that has a date
+            monday, step = weeks
+            o += (monday + sel.weekday - o) % step
+        else:
+            step = 7
         while o <= last:
             a = fromordinal(o)
             if is_working(a):
@@ -974,7 +1100,7 @@ def _simple_occurrences(
                 d = _roll(a, roll, cal, None)
                 if d is not None and lo <= d <= hi:
                     found.add(d)
-            o += 7
+            o += step
         return sorted(found)
     for ps, pe in _periods(frequency, a_lo):
         if ps > a_hi:
@@ -994,6 +1120,65 @@ def _simple_occurrences(
     return sorted(found)
 
 
+def _counts_days(body: object) -> bool:
+    """Whether a rule counts days at all (so a reading of "日" matters to it)."""
+    if isinstance(body, Relative):
+        return body.count.unit == "working_day"
+    selector = getattr(body, "selector", None)
+    return (
+        isinstance(selector, Edge)
+        and selector.offset is not None
+        and selector.offset.unit == "working_day"
+    )
+
+
+def _convention(body: Schedule) -> Step:
+    """Which roll a schedule's dates take, and why (``docs/explanation/counting.md``)."""
+    if body.deadline:
+        return Step(
+            "convention",
+            None,
+            en="these dates are deadlines (by …): one on a rest day moves to the next working "
+            "day, as every deadline does (Civil Code §203)",
+            zh="各期日期为截止期限(……前):遇休息日顺延至下一个工作日,与其他期限相同(民法典第二百零三条)",
+        )
+    return Step(
+        "convention",
+        None,
+        en="these dates are scheduled events: one on a rest day moves to the next working day "
+        "in the same month, else to the previous one (modified following)",
+        zh="各期日期为定期安排的事项:遇休息日顺延至同月内下一个工作日,跨月则提前(修正顺延)",
+    )
+
+
+def _time_words(rule: Rule, cal: WorkCalendar) -> tuple[str, str]:
+    if rule.time is None:
+        return "", ""
+    clock = rule.time.clock
+    if clock is None:
+        close = cal.office_hours[1].strftime("%H:%M")
+        return f" by {close} (close of business)", f"{close}(下班)前"
+    return f" by {clock.strftime('%H:%M')}", f"{clock.strftime('%H:%M')}前"
+
+
+def due_at(rule: Rule, trigger: object, cal: object) -> dt.datetime:
+    calendar = _check_calendar(cal)
+    day = due(rule, trigger, calendar)
+    if calendar.timezone is None:
+        raise RuleError(
+            f"{calendar!r} has no time zone, so a due instant cannot be given; build the calendar "
+            "with one (govops.calendar('CN') lives in Asia/Shanghai)"
+        )
+    zone = ZoneInfo(calendar.timezone)
+    if rule.time is None:  # 24:00 of the due date (Civil Code §203): the next day's first instant
+        try:
+            return dt.datetime.combine(day + _ONE, dt.time(0), tzinfo=zone)
+        except OverflowError as e:
+            raise _out_of_range(rule, e) from e
+    clock = rule.time.clock if rule.time.clock is not None else calendar.office_hours[1]
+    return dt.datetime.combine(day, clock, tzinfo=zone)
+
+
 def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
     calendar = _check_calendar(cal)
     if lang not in ("en", "zh"):
@@ -1001,8 +1186,8 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
     t = _local(trigger, calendar, "trigger")
     body = rule.body
     event = body.event if isinstance(body, Relative) else None
-    ev_en = f", {_EVENT_EN[event]}" if event else ""
-    ev_zh = f",{_EVENT_ZH[event]}之日" if event else ""
+    ev_en = f", the day of {_EVENT_EN.get(event, event)}" if event else ""
+    ev_zh = f",{_EVENT_ZH.get(event, event)}之日" if event else ""
     trace: Trace = [
         Step(
             "trigger",
@@ -1011,23 +1196,49 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
             zh=f"起算日:{_zh(t)}{ev_zh};开始的当日不计入(民法典第二百零一条)",
         )
     ]
+    counting = rule.counting
+    if counting is not None and counting.days == "working" and _counts_days(body):
+        trace.append(
+            Step(
+                "counting",
+                None,
+                en=f"days are read as working days: {counting.source_en}",
+                zh=f"“日”按工作日计算:{counting.source_zh}",
+            )
+        )
+    if isinstance(body, Schedule) and rule.effective_roll in ("following", "modified_following"):
+        trace.append(_convention(body))
     try:
         _require_covered(calendar, t)
         result = _evaluate(rule, t, calendar, trace)
     except CalendarCoverageError as e:
         raise _coverage(rule, e) from e
+    except BilingualRuleError as e:
+        raise _in_language(rule, e) from None
     except GovopsError:
         raise
     except (OverflowError, ValueError) as e:
         raise _out_of_range(rule, e) from e
-    if isinstance(body, Schedule):
-        en = f"next occurrence after the trigger: {_en(result)}"
-        zh = f"起算日之后的下一次:{_zh(result)}"
+    at_en, at_zh = _time_words(rule, calendar)
+    if isinstance(body, Schedule) and not body.deadline:
+        en = f"next occurrence after the trigger: {_en(result)}{at_en}"
+        zh = f"起算日之后的下一次:{_zh(result)}{at_zh}"
+    elif rule.time is not None:
+        en = f"due: {_en(result)}{at_en}"
+        zh = f"截止日期:{_zh(result)}{at_zh}"
     else:
         en = f"due: {_en(result)}, by 24:00 local time (Civil Code §203)"
         zh = f"截止日期:{_zh(result)}24时(民法典第二百零三条)"
     trace.append(Step("due", result, en=en, zh=zh))
-    years = sorted({s.date.year for s in trace if s.date and calendar.is_provisional(s.date)})
+    # Only days the calendar was asked about can be provisional (an anchor far outside its years,
+    # moved back into them by an offset, never was).
+    years = sorted(
+        {
+            s.date.year
+            for s in trace
+            if s.date and calendar.covers(s.date) and calendar.is_provisional(s.date)
+        }
+    )
     if years:
         ys = ", ".join(map(str, years))
         trace.append(

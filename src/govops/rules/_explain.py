@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Literal, final
 
 import attrs
@@ -13,16 +14,27 @@ if TYPE_CHECKING:
 __all__ = ["Explanation", "Step"]
 
 StepKind = Literal[
-    "trigger", "period", "anchor", "offset", "rest_day", "roll", "due", "provisional"
+    "trigger",
+    "counting",
+    "convention",
+    "period",
+    "anchor",
+    "offset",
+    "rest_day",
+    "roll",
+    "due",
+    "provisional",
 ]
 
 
 _FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "："})
+_CLOCK = re.compile(r"(\d{1,2})：(\d{2})")
 
 
 def _zh_punctuation(text: str) -> str:
-    """Chinese text takes full-width punctuation: ``(周五),`` → ``（周五），``."""
-    return text.translate(_FULL_WIDTH)
+    """Chinese text takes full-width punctuation: ``(周五),`` → ``（周五），``; a time of day keeps
+    its colon (17:30)."""
+    return _CLOCK.sub(r"\1:\2", text.translate(_FULL_WIDTH))
 
 
 @final

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._nodes import Edge, MonthDay, NthWorkingDay, PeriodDeadline, Schedule, Weekday, YearDate
+from ._nodes import (
+    Edge,
+    MonthDay,
+    NthWeekday,
+    NthWorkingDay,
+    PeriodDeadline,
+    Schedule,
+    Several,
+    Weekday,
+    YearDate,
+)
 
 if TYPE_CHECKING:
     from ._rule import Rule
@@ -68,6 +78,20 @@ def _edge(frequency: str, months: frozenset[int], edge: Edge) -> str | None:
     return None
 
 
+def _several(sel: Several, months: frozenset[int], interval: str) -> str | None:
+    """Several weekdays or days of the month in one RRULE; dates of the year have none (BYMONTH
+    and BYMONTHDAY would multiply out), nor have days that a short month lacks."""
+    options = sel.options
+    if all(isinstance(o, Weekday) for o in options):
+        days = ",".join(_BYDAY[o.weekday] for o in options if isinstance(o, Weekday))
+        return f"FREQ=WEEKLY{interval};BYDAY={days}"
+    if all(isinstance(o, MonthDay) and o.day <= 28 for o in options):
+        by_month = f";BYMONTH={_months(tuple(months))}" if months else ""
+        days = ",".join(str(o.day) for o in options if isinstance(o, MonthDay))
+        return f"FREQ=MONTHLY{by_month};BYMONTHDAY={days}"
+    return None
+
+
 def to_rrule(rule: Rule) -> str | None:
     """The RRULE of ``rule``'s nominal dates, or ``None``.
 
@@ -78,6 +102,10 @@ def to_rrule(rule: Rule) -> str | None:
     True
     >>> parse_rule("at the end of Feb, May, Aug and Nov").to_rrule()
     'FREQ=YEARLY;BYMONTH=2,5,8,11;BYMONTHDAY=-1'
+    >>> parse_rule("每周三、周五").to_rrule()
+    'FREQ=WEEKLY;BYDAY=WE,FR'
+    >>> parse_rule("每月第二个星期三").to_rrule()
+    'FREQ=MONTHLY;BYDAY=2WE'
     """
     body = rule.body
     if isinstance(body, Schedule):
@@ -87,8 +115,17 @@ def to_rrule(rule: Rule) -> str | None:
     else:
         return None
     sel = body.selector
+    interval = ""
+    if isinstance(body, Schedule) and body.every > 1:
+        # Every n-th week counts from the week of body.phase: give DTSTART in that week.
+        interval = f";INTERVAL={body.every}"
     if isinstance(sel, Weekday):
-        return f"FREQ=WEEKLY;BYDAY={_BYDAY[sel.weekday]}"
+        return f"FREQ=WEEKLY{interval};BYDAY={_BYDAY[sel.weekday]}"
+    if isinstance(sel, Several):
+        return _several(sel, months, interval)
+    if isinstance(sel, NthWeekday):
+        by_month = f";BYMONTH={_months(tuple(months))}" if months else ""
+        return f"FREQ=MONTHLY{by_month};BYDAY={sel.n}{_BYDAY[sel.weekday]}"
     if isinstance(sel, YearDate):
         if sel.month == 2 and sel.day == 29:
             return None  # Feb 28 in common years: no RRULE says that

@@ -20,11 +20,14 @@ from ._nodes import (
     Relative,
     RollName,
     Schedule,
+    TimeOfDay,
     default_roll,
+    rule_error,
 )
 
 if TYPE_CHECKING:
     from ..calendars import WorkCalendar
+    from ._counting import Counting
     from ._explain import Explanation
 
 __all__ = ["Rule"]
@@ -45,13 +48,15 @@ _ROLL_WORDS = {
 class Rule:
     """A deadline or schedule rule, read from English or Chinese text by :func:`parse_rule`.
 
-    Two rules are equal when they mean the same thing: ``body``, ``roll`` and ``action`` take part
-    in equality; the action word as written (``action_word``, e.g. ``"提报"``) and the language it
-    was written in (``lang``) do not, so ``parse_rule("会后两日内报送") ==
+    Two rules are equal when they mean the same thing: ``body``, ``roll``, ``action`` and ``time``
+    take part in equality; the action text as written (``action_word``, e.g. ``"提报"`` or
+    ``"办理完毕"``), the language it was written in (``lang``) and the counting context
+    (``counting``) do not, so ``parse_rule("会后两日内报送") ==
     parse_rule("report within 2 days after the meeting")``.
 
-    ``roll`` is ``None`` when the rule uses the default convention for its kind (DESIGN §4); an
-    explicit modifier equal to the default is folded to ``None``.
+    ``roll`` is ``None`` when the rule uses the default convention for its kind (see
+    ``docs/explanation/counting.md``); an explicit modifier equal to the default is folded to
+    ``None``.
 
     >>> import datetime as dt, govops
     >>> from govops.rules import parse_rule
@@ -67,9 +72,12 @@ class Rule:
     roll: RollName | None = attrs.field(default=None, kw_only=True)
     action: Action | None = attrs.field(default=None, kw_only=True)
     action_word: str | None = attrs.field(default=None, kw_only=True, eq=False)
+    time: TimeOfDay | None = attrs.field(default=None, kw_only=True)
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
+    counting: Counting | None = attrs.field(default=None, kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
     _search_plan: _eval.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
+    _parts: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check()
@@ -78,12 +86,24 @@ class Rule:
         object.__setattr__(self, "_effective_roll", effective)
         plan = _eval.search_plan(self.body, effective) if isinstance(self.body, Schedule) else None
         object.__setattr__(self, "_search_plan", plan)
+        parts = _eval.parts(self.body) if isinstance(self.body, Schedule) else ()
+        object.__setattr__(
+            self,
+            "_parts",
+            tuple(Rule(part, roll=self.roll, time=self.time, lang=self.lang) for part in parts),
+        )
 
     def _check(self) -> None:
         if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):
             raise RuleError(f"body={self.body!r} is not a rule body")
         if self.action is not None and self.action not in ACTIONS:
             raise RuleError(f"action={self.action!r} is not one of {', '.join(ACTIONS)}")
+        if self.time is not None and not isinstance(self.time, TimeOfDay):
+            raise RuleError(f"time={self.time!r} is not a TimeOfDay")
+        if self.action_word is not None and (
+            type(self.action_word) is not str or not self.action_word.strip()
+        ):
+            raise RuleError(f"action_word={self.action_word!r} must be a non-empty str")
         if self.lang not in ("en", "zh"):
             raise RuleError(f"lang={self.lang!r} is not 'en' or 'zh'")
         if self.roll is None:
@@ -92,14 +112,16 @@ class Rule:
             raise RuleError(f"roll={self.roll!r} is not one of {', '.join(map(repr, ROLLS))}")
         default = default_roll(self.body)
         if default is None:
-            raise RuleError(
+            raise rule_error(
                 f"{_ROLL_WORDS[self.roll]!r} does not apply: this rule always lands on a working "
-                "day, so remove the modifier"
+                "day, so remove the modifier",
+                "本规则的日期总是工作日，节假日处理方式不适用；请删去该修饰语",
             )
         if self.roll == "skip" and not isinstance(self.body, Schedule):
-            raise RuleError(
-                "'skip holidays' (遇节假日取消) applies to schedules only; a deadline cannot be "
-                "skipped — write 'roll forward' or 'roll back' instead"
+            raise rule_error(
+                "'skip holidays' applies to schedules only; a deadline cannot be "
+                "skipped — write 'roll forward' or 'roll back' instead",
+                "“遇节假日取消”只适用于定期安排；期限不能取消，请写“遇节假日顺延”或“遇节假日提前”",
             )
         if self.roll == default:
             object.__setattr__(self, "roll", None)
@@ -130,6 +152,30 @@ class Rule:
         period; for a schedule, the first occurrence strictly after the trigger.
         """
         return _eval.due(self, trigger, calendar)
+
+    def due_at(
+        self,
+        trigger: dt.date | dt.datetime,
+        *,
+        calendar: WorkCalendar,
+    ) -> dt.datetime:
+        """The instant the rule is due by: :meth:`due`'s date at the rule's time of day, in the
+        calendar's time zone.
+
+        A rule without a time of day is due by 24:00 of its date (民法典 §203), returned as 00:00
+        of the next day. ``下班前`` / ``by close of business`` is the close of the calendar's office
+        hours (``WorkCalendar.office_hours``: 17:30 unless the calendar is built with other hours).
+        The instant is timezone-aware.
+
+        >>> import datetime as dt, govops
+        >>> from govops.rules import parse_rule
+        >>> cal = govops.calendars.calendar("CN")
+        >>> parse_rule("每周五下班前报送").due_at(dt.date(2024, 9, 23), calendar=cal)
+        datetime.datetime(2024, 9, 27, 17, 30, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+        >>> parse_rule("两日内").due_at(dt.date(2024, 9, 23), calendar=cal)
+        datetime.datetime(2024, 9, 26, 0, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Shanghai'))
+        """
+        return _eval.due_at(self, trigger, calendar)
 
     def occurrences(
         self,

@@ -9,15 +9,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._nodes import (
+    AroundHoliday,
     ByDate,
     Count,
     Edge,
     MonthDay,
     NextMonthDay,
+    NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
+    Schedule,
     Selector,
+    Several,
     Weekday,
     WorkingDays,
     YearDate,
@@ -26,7 +30,7 @@ from ._nodes import (
 if TYPE_CHECKING:
     from ._rule import Rule
 
-__all__ = ["ordinal", "to_en", "to_zh"]
+__all__ = ["EVENT_EN", "EVENT_ZH", "ordinal", "to_en", "to_zh"]
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -40,28 +44,40 @@ _UNIT_EN = {
     "year": ("year", "years"),
 }
 _UNIT_ZH = {"day": "日", "working_day": "个工作日", "week": "周", "month": "个月", "year": "年"}
-_EVENT_EN = {
+EVENT_EN = {
     "meeting": "the meeting",
     "formation": "formation",
     "receipt": "receipt",
     "assignment": "assignment",
     "decision": "the decision",
+    "acceptance": "acceptance",
+    "service": "service",
 }
-_EVENT_ZH = {
+EVENT_ZH = {
     "formation": "形成",
     "receipt": "收到",
     "assignment": "交办",
     "decision": "作出行政决定",
     "meeting": "会议召开",
+    "acceptance": "受理",
+    "service": "送达",
 }
 _PERIOD_EN = {
+    "week": "week",
     "xun": "xun",
     "month": "month",
     "quarter": "quarter",
     "half_year": "half-year",
     "year": "year",
 }
-_PERIOD_ZH = {"xun": "旬", "month": "月", "quarter": "季度", "half_year": "半年", "year": "年"}
+_PERIOD_ZH = {
+    "week": "周",
+    "xun": "旬",
+    "month": "月",
+    "quarter": "季度",
+    "half_year": "半年",
+    "year": "年",
+}
 _END_ZH = {
     "xun": "旬末",
     "month": "月底",
@@ -141,11 +157,31 @@ def _edge_en(period: str, edge: Edge, prep: str) -> str:
 def _nth_en(n: int) -> str:
     if n == -1:
         return "the last working day"
+    if n < 0:
+        return f"the {ordinal(-n)}-to-last working day"
     return "the first working day" if n == 1 else f"the {ordinal(n)} working day"
 
 
 def _nth_zh(n: int) -> str:
-    return "最后一个工作日" if n == -1 else f"第{n}个工作日"
+    if n == -1:
+        return "最后一个工作日"
+    return f"倒数第{-n}个工作日" if n < 0 else f"第{n}个工作日"
+
+
+def _nth_weekday_en(sel: NthWeekday) -> str:
+    day = WEEKDAYS_EN[sel.weekday]
+    if sel.n == -1:
+        return f"the last {day}"
+    if sel.n < 0:
+        return f"the {ordinal(-sel.n)}-to-last {day}"
+    return f"the {ordinal(sel.n)} {day}"
+
+
+def _nth_weekday_zh(sel: NthWeekday) -> str:
+    day = f"星期{WEEKDAYS_ZH[sel.weekday]}"
+    if sel.n == -1:
+        return f"最后一个{day}"
+    return f"倒数第{-sel.n}个{day}" if sel.n < 0 else f"第{sel.n}个{day}"
 
 
 def _tail_zh(edge: Edge) -> str:
@@ -159,41 +195,135 @@ def _edge_zh(period: str, edge: Edge) -> str:
     return word + _tail_zh(edge)
 
 
+def _and_en(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _and_zh(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else "、".join(words[:-1]) + "和" + words[-1]
+
+
+def _days_en(sel: Several) -> str:
+    """The days of a list: ``Wednesday and Friday``, ``the 8th, 18th and 28th``."""
+    options = sel.options
+    if isinstance(options[0], Weekday):
+        return _and_en([WEEKDAYS_EN[o.weekday] for o in options if isinstance(o, Weekday)])
+    if isinstance(options[0], MonthDay):
+        return "the " + _and_en([ordinal(o.day) for o in options if isinstance(o, MonthDay)])
+    return _and_en(
+        [f"{MONTHS_EN[o.month - 1]} {o.day}" for o in options if isinstance(o, YearDate)]
+    )
+
+
+def _days_zh(sel: Several) -> str:
+    """The days of a list: ``周三、周五``, ``8日、18日和28日``."""
+    options = sel.options
+    if isinstance(options[0], Weekday):
+        return "、".join(f"周{WEEKDAYS_ZH[o.weekday]}" for o in options if isinstance(o, Weekday))
+    if isinstance(options[0], MonthDay):
+        return _and_zh([f"{o.day}日" for o in options if isinstance(o, MonthDay)])
+    return _and_zh([f"{o.month}月{o.day}日" for o in options if isinstance(o, YearDate)])
+
+
 def _selector_en(frequency: str, selector: Selector) -> str:
     if isinstance(selector, Edge):
         return _edge_en(frequency, selector, "at")
     if isinstance(selector, NthWorkingDay):
         return f"on {_nth_en(selector.n)}"
+    if isinstance(selector, NthWeekday):
+        return f"on {_nth_weekday_en(selector)}"
     if isinstance(selector, MonthDay):
         return f"on the {ordinal(selector.day)}"
     if isinstance(selector, YearDate):
         return f"on {MONTHS_EN[selector.month - 1]} {selector.day}"
+    if isinstance(selector, Several):
+        return f"on {_days_en(selector)}"
     raise AssertionError(selector)  # pragma: no cover - Weekday/WorkingDays handled by callers
 
 
-def _body_en(rule: Rule) -> str:
-    body = rule.body
-    if isinstance(body, Relative):
-        if body.before:
-            if body.event is None:
-                return f"{count_en(body.count)} in advance"
-            return f"{count_en(body.count)} before {_EVENT_EN[body.event]}"
-        text = f"within {count_en(body.count)}"
-        return text if body.event is None else f"{text} after {_EVENT_EN[body.event]}"
-    if isinstance(body, ByDate):
-        return f"by {body.date.isoformat()}"
-    if isinstance(body, NextMonthDay):
-        return f"by the {ordinal(body.day)} of next month"
-    if isinstance(body, PeriodDeadline):
-        sel = body.selector
-        if isinstance(sel, Edge):
-            return _edge_en(body.period, sel, "by" if sel.edge == "end" else "at")
-        return f"by {_nth_en(sel.n)} of the {_PERIOD_EN[body.period]}"
+def _event_en(event: str) -> str:
+    return EVENT_EN.get(event, event)
+
+
+def _event_zh(event: str) -> str:
+    return EVENT_ZH.get(event, event)
+
+
+def _relative_en(body: Relative) -> str:
+    if body.before:
+        if body.event is None:
+            return f"{count_en(body.count)} in advance"
+        return f"{count_en(body.count)} before {_event_en(body.event)}"
+    text = f"within {count_en(body.count)}"
+    return text if body.event is None else f"{text} after {_event_en(body.event)}"
+
+
+def _deadline_en(body: Schedule) -> str:
+    """A schedule of deadlines: ``by the 20th of each month``, ``by Nov 15 each year``."""
+    sel, noun = body.selector, _PERIOD_EN[body.frequency]
+    each = f"of {_months_en(body.months)}" if body.months else f"of each {noun}"
+    if isinstance(sel, Weekday):
+        return f"by {WEEKDAYS_EN[sel.weekday]} each week"
+    if isinstance(sel, YearDate):
+        return f"by {MONTHS_EN[sel.month - 1]} {sel.day} each year"
+    if isinstance(sel, MonthDay):
+        return f"by the {ordinal(sel.day)} {each}"
+    if isinstance(sel, NthWeekday):
+        return f"by {_nth_weekday_en(sel)} {each}"
+    if isinstance(sel, Several):
+        if isinstance(sel.options[0], Weekday):
+            return f"by {_days_en(sel)} each week"
+        if isinstance(sel.options[0], YearDate):
+            return f"by {_days_en(sel)} each year"
+        return f"by {_days_en(sel)} {each}"
+    assert isinstance(sel, Edge)
+    if sel == _START and body.frequency in ("month", "year"):
+        return f"by the 1st {each}" if body.frequency == "month" else "by Jan 1 each year"
+    if sel.offset is not None:  # after the edge: a deadline counted from it
+        return f"within {count_en(sel.offset)} after the {sel.edge} {each}"
+    if body.months:
+        return f"by the {sel.edge} {each}"
+    return f"by the {sel.edge} {each}"
+
+
+def _holiday_en(sel: AroundHoliday) -> str:
+    if not sel.before:
+        first = "first" if sel.n == 1 else ordinal(sel.n)
+        return f"the {first} working day after each holiday"
+    which = "last" if sel.n == 1 else f"{ordinal(sel.n)}-to-last"
+    return f"the {which} working day before each holiday"
+
+
+def _holiday_zh(sel: AroundHoliday) -> str:
+    if not sel.before:
+        return f"节后第{sel.n}个工作日"
+    return "节前最后一个工作日" if sel.n == 1 else f"节前倒数第{sel.n}个工作日"
+
+
+def _schedule_en(body: Schedule) -> str:
     ssel = body.selector
+    if isinstance(ssel, AroundHoliday):
+        return _holiday_en(ssel)
+    if body.deadline:
+        return _deadline_en(body)
     if isinstance(ssel, Weekday):
+        if body.every > 1:
+            assert body.phase is not None
+            return (
+                f"every {body.every} weeks on {WEEKDAYS_EN[ssel.weekday]} "
+                f"starting {body.phase.isoformat()}"
+            )
         return f"every {WEEKDAYS_EN[ssel.weekday]}"
     if isinstance(ssel, WorkingDays):
         return "every working day"
+    if body.every > 1:
+        assert body.phase is not None
+        return (
+            f"every {body.every} weeks {_selector_en('week', ssel)} "
+            f"starting {body.phase.isoformat()}"
+        )
+    if isinstance(ssel, Several) and isinstance(ssel.options[0], Weekday):
+        return f"every {_days_en(ssel)}"
     if body.months:
         months = _months_en(body.months)
         if ssel == _START:  # the day is printed when there is one to print (see _FIRST_DAY)
@@ -208,21 +338,94 @@ def _body_en(rule: Rule) -> str:
     return f"every {noun} {_selector_en(body.frequency, ssel)}"
 
 
+def _body_en(rule: Rule) -> str:
+    body = rule.body
+    if isinstance(body, Relative):
+        return _relative_en(body)
+    if isinstance(body, ByDate):
+        return f"by {body.date.isoformat()}"
+    if isinstance(body, NextMonthDay):
+        return f"by the {ordinal(body.day)} of next month"
+    if isinstance(body, PeriodDeadline):
+        sel = body.selector
+        if isinstance(sel, Edge):
+            return _edge_en(body.period, sel, "by" if sel.edge == "end" else "at")
+        return f"by {_nth_en(sel.n)} of the {_PERIOD_EN[body.period]}"
+    return _schedule_en(body)
+
+
+def _relative_zh(body: Relative) -> str:
+    count = count_zh(body.count)
+    if body.before:
+        if body.event is None:
+            return f"提前{count}"
+        if body.event == "meeting":
+            return f"会前{count}"
+        return f"{_event_zh(body.event)}之日前{count}"
+    if body.event is None:
+        return f"{count}内"
+    if body.event == "meeting":
+        return f"会后{count}内"
+    return f"自{_event_zh(body.event)}之日起{count}内"
+
+
+def _selector_zh(frequency: str, sel: Selector) -> str:
+    """The day of a period: ``20日``, ``最后一个工作日``, ``周三、周五``, ``末后2日``."""
+    if isinstance(sel, Edge):
+        edge = ("末" if frequency != "month" else "底") if sel.edge == "end" else "初"
+        return edge + _tail_zh(sel)
+    if isinstance(sel, NthWorkingDay):
+        return _nth_zh(sel.n)
+    if isinstance(sel, NthWeekday):
+        return _nth_weekday_zh(sel)
+    if isinstance(sel, MonthDay):
+        return f"{sel.day}日"
+    if isinstance(sel, YearDate):
+        return f"{sel.month}月{sel.day}日"
+    if isinstance(sel, Several):
+        return _days_zh(sel)
+    if isinstance(sel, Weekday):
+        return f"周{WEEKDAYS_ZH[sel.weekday]}"
+    raise AssertionError(sel)  # pragma: no cover - WorkingDays handled by callers
+
+
+def _schedule_zh(body: Schedule) -> str:
+    ssel = body.selector
+    if isinstance(ssel, AroundHoliday):
+        return _holiday_zh(ssel)
+    by = "前" if body.deadline else ""
+    if isinstance(ssel, Edge) and ssel.offset is not None and body.deadline:
+        by = "内"  # 每季度末后10日内: a deadline counted from the edge
+    if isinstance(ssel, WorkingDays):
+        return "每个工作日"
+    if body.every > 1:
+        assert body.phase is not None
+        p = body.phase
+        return f"每{body.every}周{_selector_zh('week', ssel)}(自{p.year}年{p.month}月{p.day}日起)"
+    if isinstance(ssel, Weekday) or (
+        isinstance(ssel, Several) and isinstance(ssel.options[0], Weekday)
+    ):
+        return f"每{_selector_zh('week', ssel)}{by}"
+    if body.months:
+        months = _months_zh(body.months)
+        if ssel == _START:
+            return f"{months}的1日{by}"
+        if isinstance(ssel, Edge):
+            return months + ("底" if ssel.edge == "end" else "初") + _tail_zh(ssel) + by
+        return f"{months}的{_selector_zh('month', ssel)}{by}"
+    period = _PERIOD_ZH[body.frequency]
+    if isinstance(ssel, Edge):
+        if ssel == _START:
+            first = _FIRST_DAY.get(body.frequency)
+            return (f"每{period}" if first is None else f"每{period}{first[1]}") + by
+        return "每" + _edge_zh(body.frequency, ssel) + by
+    return f"每{period}{_selector_zh(body.frequency, ssel)}{by}"
+
+
 def _body_zh(rule: Rule) -> str:
     body = rule.body
     if isinstance(body, Relative):
-        count = count_zh(body.count)
-        if body.before:
-            if body.event is None:
-                return f"提前{count}"
-            if body.event == "meeting":
-                return f"会前{count}"
-            return f"{_EVENT_ZH[body.event]}之日前{count}"
-        if body.event is None:
-            return f"{count}内"
-        if body.event == "meeting":
-            return f"会后{count}内"
-        return f"自{_EVENT_ZH[body.event]}之日起{count}内"
+        return _relative_zh(body)
     if isinstance(body, ByDate):
         d = body.date
         return f"{d.year}年{d.month}月{d.day}日前"
@@ -234,51 +437,59 @@ def _body_zh(rule: Rule) -> str:
             text = _edge_zh(body.period, sel)
             return text + "前" if sel.edge == "end" and sel.offset is None else text
         return f"当{_PERIOD_ZH[body.period]}{_nth_zh(sel.n)}前"
-    ssel = body.selector
-    if isinstance(ssel, Weekday):
-        return f"每周{WEEKDAYS_ZH[ssel.weekday]}"
-    if isinstance(ssel, WorkingDays):
-        return "每个工作日"
-    if body.months:
-        months = _months_zh(body.months)
-        if ssel == _START:
-            return f"{months}的1日"
-        if isinstance(ssel, Edge):
-            return months + ("底" if ssel.edge == "end" else "初") + _tail_zh(ssel)
-        if isinstance(ssel, NthWorkingDay):
-            return f"{months}的{_nth_zh(ssel.n)}"
-        if isinstance(ssel, MonthDay):
-            return f"{months}的{ssel.day}日"
-    period = _PERIOD_ZH[body.frequency]
-    if isinstance(ssel, Edge):
-        if ssel == _START:
-            first = _FIRST_DAY.get(body.frequency)
-            return f"每{period}" if first is None else f"每{period}{first[1]}"
-        return "每" + _edge_zh(body.frequency, ssel)
-    if isinstance(ssel, NthWorkingDay):
-        return f"每{period}{_nth_zh(ssel.n)}"
-    if isinstance(ssel, MonthDay):
-        return f"每{period}{ssel.day}日"
-    if isinstance(ssel, YearDate):
-        return f"每{period}{ssel.month}月{ssel.day}日"
-    raise AssertionError(ssel)  # pragma: no cover
+    return _schedule_zh(body)
+
+
+# Free English action text reads back only before these words ("make a decision within 20 days");
+# elsewhere the canonical text leaves it out (it never changes a date).
+_FREE_ACTION_BEFORE = ("within ", "by ", "every ")
+
+
+def _is_zh(word: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in word)
+
+
+def _time_en(rule: Rule) -> str:
+    if rule.time is None:
+        return ""
+    clock = rule.time.clock
+    return " by close of business" if clock is None else f" by {clock.strftime('%H:%M')}"
+
+
+def _time_zh(rule: Rule) -> str:
+    if rule.time is None:
+        return ""
+    clock = rule.time.clock
+    return "下班前" if clock is None else f"{clock.strftime('%H:%M')}前"
 
 
 def to_en(rule: Rule) -> str:
-    """The canonical English text of ``rule``."""
-    text = _body_en(rule)
+    """The canonical English text of ``rule``.
+
+    An action the language knows is translated (报送 is ``report``); any other action text is
+    kept as written, in the language it was written in only.
+    """
+    text = _body_en(rule) + _time_en(rule)
     if rule.action is not None:
         text = f"{rule.action} {text}"
+    elif (
+        rule.action_word is not None
+        and not _is_zh(rule.action_word)
+        and text.startswith(_FREE_ACTION_BEFORE)
+    ):
+        text = f"{rule.action_word} {text}"
     if rule.roll is not None:
         text = f"{text}, {_ROLL_EN[rule.roll]}"
     return text
 
 
 def to_zh(rule: Rule) -> str:
-    """The canonical Chinese text of ``rule``."""
-    text = _body_zh(rule)
+    """The canonical Chinese text of ``rule`` (actions as in :func:`to_en`)."""
+    text = _body_zh(rule) + _time_zh(rule)
     if rule.action is not None:
         text += ACTION_ZH[rule.action]
+    elif rule.action_word is not None and _is_zh(rule.action_word):
+        text += rule.action_word
     if rule.roll is not None:
         text = f"{text}，{_ROLL_ZH[rule.roll]}"
     return text
