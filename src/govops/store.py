@@ -913,7 +913,9 @@ class EventStore:
         self.mode = "rw" if mode == "create" else mode
         self._calendar = calendar
         self._lock = threading.RLock()
-        self._ledger: Ledger | None = None  # the stored ledger as last checked, see _base
+        self._ledger: Ledger | None = None  # the stored ledger as last checked, see _checked
+        self._read_policy: tuple[str | None, LedgerPolicy | None] = (None, None)
+        self._marked = False  # known to be marked STORE_SCHEMA (see _append)
         self._layouts: dict[str, tuple[str, ...]] = {}  # those known stored, by kind
         self._shared: dict[str, int] = {}  # the ids of shared values known stored, by their JSON
         where = str(self.path)
@@ -1106,10 +1108,22 @@ class EventStore:
         message = f"govops-store-head\n{head.version}\n{head.hash}\n{head.policy}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
-    def _check_head(self, db: sqlite3.Connection, head: StoreHead | None) -> int:
-        """Check that the entries are exactly the ones the head names; return their number."""
+    def _check_head(
+        self, db: sqlite3.Connection, head: StoreHead | None, *, every_row: bool = True
+    ) -> int:
+        """Check that the entries are exactly the ones the head names; return their number.
+
+        ``every_row=False`` checks the ends only: counting the rows reads every one, which
+        opening and loading do, while an append must stay quick however long the record."""
         where = str(self.path)
-        count, low, top = db.execute("SELECT count(*), min(seq), max(seq) FROM entries").fetchone()
+        # One aggregate a query: SQLite finds a lone min() or max() in the index, but computes
+        # several together by reading every row.
+        (low,) = db.execute("SELECT min(seq) FROM entries").fetchone()
+        (top,) = db.execute("SELECT max(seq) FROM entries").fetchone()
+        if every_row:
+            (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
+        else:
+            count = top or 0  # as many as the last number, if none went missing
         if count and low < 1:
             raise IntegrityError(
                 f"{where!r} holds an entry numbered seq={low}: entries are numbered from 1, so "
@@ -1222,7 +1236,7 @@ class EventStore:
         rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
         with self._errors("append to"), self._writing() as db:
             head = self._stored_head(db)
-            version = self._check_head(db, head)
+            version = self._check_head(db, head, every_row=False)
             row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
             stored_text = row[0] if row else None
             if version != expected_version:
@@ -1240,7 +1254,7 @@ class EventStore:
             if ledger is not None:
                 policy_text = self._policy_text(ledger.policy, stored_text)
             checked = self._checked(db, entries, version, ledger, policy_text)
-            if rows and self._schema(db) != STORE_SCHEMA:
+            if rows and not self._marked and self._schema(db) != STORE_SCHEMA:
                 # A file of an earlier version: from now on it holds what only this one reads.
                 for statement in _SCHEMA_SQL.split(";"):
                     if statement.strip():
@@ -1263,6 +1277,7 @@ class EventStore:
             )
             self._write_head(db, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
+        self._marked = self._marked or bool(rows)
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._shared.update(shared)
         return checked.version
@@ -1321,12 +1336,15 @@ class EventStore:
     def _policy(self, text: str | None) -> LedgerPolicy | None:
         if text is None:
             return None
+        if self._read_policy[0] == text:  # every append reads it: decoded once
+            return self._read_policy[1]
         try:
             policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
-        except (ValueError, TypeError, KeyError, cattrs.BaseValidationError) as exc:
+        except (ValueError, TypeError, KeyError, RecursionError, cattrs.BaseValidationError) as exc:
             raise IntegrityError(
                 f"the policy stored in {str(self.path)!r} cannot be read: {exc}"
             ) from exc
+        self._read_policy = (text, policy)
         return policy
 
     def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:

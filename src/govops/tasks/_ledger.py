@@ -774,7 +774,8 @@ class Ledger:
             n, log = ledger._length, ledger._log
             check_link(entry.seq, n + 1, entry.prev_hash, ledger.head_hash)
             _check_record(entry.event, entry.actor, entry.at, entry.reason)
-            if n and is_before(entry.at, log.entry(n - 1).at):
+            last_at = log.last_at() if n == len(log) else log.entry(n - 1).at if n else None
+            if last_at is not None and is_before(entry.at, last_at):
                 raise IntegrityError(f"entry seq={entry.seq} is dated before the entry before it")
             if len(log) > n and log.hashes_checked and log.hash_of(n) == entry.hash:
                 ledger = Ledger._view(log, n + 1)
