@@ -15,6 +15,9 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+# What `python -m venv` installs by itself, whatever the project asks for.
+_BOOTSTRAP = {"setuptools", "wheel"}
+
 
 def locked(path: Path) -> dict[str, str]:
     pins: dict[str, str] = {}
@@ -41,7 +44,7 @@ def main(argv: list[str]) -> int:
     lines = [
         f"  {name}: {old.get(name, 'not locked')} -> {new[name]}"
         for name in sorted(new)
-        if old.get(name) != new[name]
+        if old.get(name) != new[name] and (name in old or name not in _BOOTSTRAP)
     ]
     print("Versions that differ from the lock:" if lines else "Every version is the locked one.")
     print("\n".join(lines))
