@@ -5,7 +5,9 @@ the published principles). The notice appears; it is read as published, loaded, 
 moved are listed with their reasons, for the record and the monthly circular.
 
 The 2027 notice below is illustrative (the real one is whatever the State Council publishes): the
-point is the workflow.
+point is the workflow. The calendars are built on the data as published through 2026, as it stood
+before the notice, so that the example tells the same story on a holidays release that already
+carries the real 2027 arrangement.
 
 Run: python examples/next_year_schedule.py
 """
@@ -35,14 +37,14 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def main() -> None:
-    cn = govops.calendar("CN")
+    cn = govops.calendar("CN", published_through=2026)
     try:
         cn.add_working_days(dt.date(2026, 12, 28), 10)
     except govops.CalendarCoverageError as exc:
         print(f"Before the notice: {exc.year} is not covered.")
 
     # Until the notice, the office ran on estimates, every one flagged.
-    before = govops.calendar("CN", provisional=True)
+    before = govops.calendar("CN", provisional=True, published_through=2026)
     task = Task(
         "T1",
         "节后复工安全检查",

@@ -36,6 +36,7 @@ from govops import (
     ScheduleError,
     WorkCalendar,
 )
+from govops.calendars import estimate_schedule
 from govops.calendars._days import WORKING_KINDS
 from strategies import aware_datetimes, cn_dates, offsets, roll_conventions
 
@@ -636,6 +637,43 @@ def test_published_through_with_provisional_data() -> None:
     ]
     with pytest.raises(CalendarCoverageError, match=str(cal.last_year + 1)):
         cal.is_working_day(D(cal.last_year + 1, 1, 4))
+
+
+def test_published_through_takes_the_data_as_it_stood_before_a_notice() -> None:
+    # Capped at the year before the last published one, that year is unpublished again, whatever
+    # the installed release carries: an error, or with provisional=True the estimate of it.
+    cap = LAST - 1
+    before = govops.calendar("CN", published_through=cap)
+    assert before.published_through == before.last_year == cap
+    assert before.days == govops.calendar("CN", last_year=cap).days
+    with pytest.raises(CalendarCoverageError, match=f"loaded only through {cap}") as excinfo:
+        before.is_working_day(D(LAST, 3, 2))
+    assert excinfo.value.year == LAST
+    estimated = govops.calendar("CN", provisional=True, published_through=cap)
+    assert estimated.published_through == cap and estimated.provisional
+    assert estimated.last_year - cap == CN_PROVISIONAL.last_year - LAST
+    assert [estimated.is_working_day(d) for d in _days(D(2001, 1, 1), D(cap, 12, 31))] == [
+        CN.is_working_day(d) for d in _days(D(2001, 1, 1), D(cap, 12, 31))
+    ]
+    assert estimated.describe(D(cap, 10, 1)) == CN.describe(D(cap, 10, 1))
+    estimate = estimate_schedule(LAST)
+    for d, _, _ in estimate.holidays:
+        assert d.year < LAST or not estimated.is_working_day(d), d
+    for d, _, _ in estimate.workdays:
+        assert d.year < LAST or estimated.is_working_day(d), d
+    info = estimated.describe(D(LAST, 10, 1))
+    assert info.provisional and "estimate" in info.source and str(LAST) in info.source
+    assert not CN.describe(D(LAST, 10, 1)).provisional
+    # Refused: a cap past the data, before it, of the wrong type, for fixed-rule countries.
+    with pytest.raises(CalendarCoverageError, match=f"published only through {LAST}") as excinfo:
+        govops.calendar("CN", published_through=NEXT)
+    assert excinfo.value.year == NEXT
+    with pytest.raises(InvalidInputError, match="first_year=2001"):
+        govops.calendar("CN", published_through=2000)
+    with pytest.raises(InvalidTypeError, match="published_through='2025'"):
+        govops.calendar("CN", published_through="2025")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="fixed rules"):
+        govops.calendar("HK", published_through=cap)
 
 
 def test_asking_for_unpublished_years_without_provisional_is_an_error() -> None:

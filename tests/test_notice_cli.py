@@ -12,12 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from govops.calendars import calendar
 from govops.cli import main
 from govops.exceptions import ConfigError, NoticeError
 from govops.loaders import load_schedule, parse_schedule
 from govops.scenarios.loaders import load_scenario, parse_scenario
 
 NOTICE_2027 = Path(__file__).parent / "notices" / "2027-illustrative.txt"
+# The notice is loaded into the data as it stood before it, whatever the installed release carries.
+BEFORE_2027 = ("--published-through", "2026")
+LAST = calendar("CN").published_through
 
 
 @pytest.fixture
@@ -37,7 +41,9 @@ def test_import_shows_the_year_and_writes_toml(
     capsys: pytest.CaptureFixture[str], notice: Path, tmp_path: Path
 ) -> None:
     out_file = tmp_path / "2027.toml"
-    code, out, _ = run(capsys, "schedule", "import", str(notice), "--out", str(out_file))
+    code, out, _ = run(
+        capsys, "schedule", "import", str(notice), *BEFORE_2027, "--out", str(out_file)
+    )
     assert code == 0
     assert "2027 holiday schedule" in out and "official arrangement" in out
     assert "2027年2月 February" in out and "20班" in out  # the grid, for review
@@ -51,13 +57,16 @@ def test_import_shows_the_year_and_writes_toml(
     written = parse_schedule(out_file.read_text(encoding="utf-8"))
     assert written == load_schedule(notice)
     # Not overwritten by accident.
-    code, _, err = run(capsys, "schedule", "import", str(notice), "--out", str(out_file))
+    code, _, err = run(
+        capsys, "schedule", "import", str(notice), *BEFORE_2027, "--out", str(out_file)
+    )
     assert code == 2 and "--force" in err
-    assert run(capsys, "schedule", "import", str(notice), "--out", str(out_file), "--force")[0] == 0
+    again = ("schedule", "import", str(notice), *BEFORE_2027, "--out", str(out_file), "--force")
+    assert run(capsys, *again)[0] == 0
 
 
 def test_import_without_out_only_shows(capsys: pytest.CaptureFixture[str], notice: Path) -> None:
-    code, out, _ = run(capsys, "schedule", "import", str(notice))
+    code, out, _ = run(capsys, "schedule", "import", str(notice), *BEFORE_2027)
     assert code == 0 and "--out FILE.toml" in out
 
 
@@ -81,32 +90,79 @@ def test_every_calendar_command_takes_schedule_and_provisional(
     capsys: pytest.CaptureFixture[str], notice: Path
 ) -> None:
     rule, trigger = "20个工作日内", "2026-12-20"
-    code, _, err = run(capsys, "due", rule, "--from", trigger)
+    code, _, err = run(capsys, "due", rule, "--from", trigger, *BEFORE_2027)
     assert code == 2
     assert "--schedule NOTICE.txt" in err and "--provisional" in err and "2027" in err
     # With the notice: 2027-01-01..03 off, so the 20th working day is 01-18, not provisional.
-    code, out, _ = run(capsys, "due", rule, "--from", trigger, "--schedule", str(notice))
+    code, out, _ = run(
+        capsys, "due", rule, "--from", trigger, "--schedule", str(notice), *BEFORE_2027
+    )
     assert (code, out.strip()) == (0, "2027-01-18（周一）")
     # Sunday 01-31 is a make-up workday of the notice: the third working day after 01-28.
     code, out, _ = run(
-        capsys, "due", "3个工作日内", "--from", "2027-01-28", "--schedule", str(notice)
-    )
+        capsys, "due", "3个工作日内", "--from", "2027-01-28", "--schedule", str(notice),
+        *BEFORE_2027,
+    )  # fmt: skip
     assert (code, out.strip()) == (0, "2027-02-01（周一）")
-    code, out, _ = run(capsys, "due", rule, "--from", trigger, "--provisional")
+    code, out, _ = run(capsys, "due", rule, "--from", trigger, "--provisional", *BEFORE_2027)
     assert code == 0 and "临时" in out
-    code, out, _ = run(capsys, "explain", rule, "--from", trigger, "--schedule", str(notice))
+    code, out, _ = run(
+        capsys, "explain", rule, "--from", trigger, "--schedule", str(notice), *BEFORE_2027
+    )
     assert code == 0 and "2027-01-18" in out and "临时" not in out
     code, out, _ = run(
         capsys, "occurrences", "every Monday", "--from", "2027-02-01", "--to", "2027-02-28",
-        "--schedule", str(notice),
+        "--schedule", str(notice), *BEFORE_2027,
     )  # fmt: skip
     # Monday 02-08 is Spring Festival: it moves to 02-15 and merges with that Monday.
     assert (code, out.split()) == (
         0,
         ["2027-02-01", "(Mon)", "2027-02-15", "(Mon)", "2027-02-22", "(Mon)"],
     )
-    code, out, _ = run(capsys, "calendar", "2027", "--month", "10", "--schedule", str(notice))
+    code, out, _ = run(
+        capsys, "calendar", "2027", "--month", "10", "--schedule", str(notice), *BEFORE_2027
+    )
     assert code == 0 and "9班" in out and "2027 is official" in out
+
+
+def test_published_through_takes_the_data_as_it_stood_before_a_notice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Capped at the year before the last published one, that year is unpublished again.
+    cap, trigger = str(LAST - 1), f"{LAST - 1}-12-20"
+    assert run(capsys, "due", "20个工作日内", "--from", trigger)[0] == 0
+    code, _, err = run(capsys, "due", "20个工作日内", "--from", trigger, "--published-through", cap)
+    assert code == 2 and f"only through {cap}" in err and "--provisional" in err
+    code, out, _ = run(
+        capsys,
+        "due",
+        "20个工作日内",
+        "--from",
+        trigger,
+        "--published-through",
+        cap,
+        "--provisional",
+    )
+    assert code == 0 and "临时" in out
+    code, _, err = run(capsys, "calendar", str(LAST), "--month", "1", "--published-through", cap)
+    assert code == 2 and f"{LAST}-01-01 is in {LAST}" in err
+    code, _, err = run(capsys, "calendar", str(LAST), "--published-through", str(LAST + 1))
+    assert code == 2 and f"published_through={LAST + 1}" in err and f"only through {LAST}" in err
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        f'name = "跨年"\nstart = {LAST - 1}-12-01\nend = {LAST}-01-29\n'
+        '[[units]]\nid = "U1"\nname = "第一科"\n'
+        f'[[tasks]]\nid = "T1"\ntitle = "年终总结"\nunit = "U1"\nrule = "20个工作日内"\n'
+        f"trigger = {trigger}\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "scenario", "run", str(scenario))[0] == 0
+    code, _, err = run(capsys, "scenario", "run", str(scenario), "--published-through", cap)
+    assert code == 2 and "--schedule" in err
+    code, out, _ = run(
+        capsys, "scenario", "run", str(scenario), "--published-through", cap, "--provisional"
+    )
+    assert code == 0 and f"PROVISIONAL: {LAST}" in out
 
 
 def test_schedules_load_in_year_order_whatever_the_order_given(
@@ -119,7 +175,7 @@ def test_schedules_load_in_year_order_whatever_the_order_given(
     )
     code, out, _ = run(
         capsys, "calendar", "2028", "--month", "1", "--schedule", str(toml_2028),
-        "--schedule", str(notice),
+        "--schedule", str(notice), *BEFORE_2027,
     )  # fmt: skip
     assert code == 0 and " 1休" in out and "2028 is official" in out
 
@@ -174,9 +230,11 @@ trigger = 2026-12-20
 """,
         encoding="utf-8",
     )
-    code, _, err = run(capsys, "scenario", "run", str(scenario))
+    code, _, err = run(capsys, "scenario", "run", str(scenario), *BEFORE_2027)
     assert code == 2 and "--schedule" in err
-    code, out, _ = run(capsys, "scenario", "run", str(scenario), "--schedule", str(notice))
+    code, out, _ = run(
+        capsys, "scenario", "run", str(scenario), "--schedule", str(notice), *BEFORE_2027
+    )
     assert code == 0 and "provisional" not in out
-    code, out, _ = run(capsys, "scenario", "run", str(scenario), "--provisional")
-    assert code == 0 and "provisional" in out
+    code, out, _ = run(capsys, "scenario", "run", str(scenario), "--provisional", *BEFORE_2027)
+    assert code == 0 and "PROVISIONAL: 2027" in out

@@ -1,8 +1,9 @@
 """Results that rest on estimated holidays say so, wherever they appear.
 
-A scenario across the turn of 2026 into 2027 runs on a provisional calendar (2027 estimated) and on
-the same calendar with the 2027 notice loaded: the first is marked in the summary, the tables (and
-so the DataFrames), the bulletin and the charts; the second nowhere.
+A scenario across the turn of 2026 into 2027 runs on a provisional calendar (the data as published
+through 2026, 2027 estimated) and on the same data with the illustrative 2027 notice loaded: the
+first is marked in the summary, the tables (and so the DataFrames), the bulletin and the charts; the
+second nowhere.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from govops.tasks import Deadline, Responsibility, Task, Unit
 NOTICE_2027 = (Path(__file__).parent / "notices" / "2027-illustrative.txt").read_text(
     encoding="utf-8"
 )
-PROVISIONAL = govops.calendar("CN", provisional=True)
-OFFICIAL = parse_notice(NOTICE_2027).apply_to(govops.calendar("CN"))
+# The data as published through 2026, whatever the installed release carries.
+PROVISIONAL = govops.calendar("CN", provisional=True, published_through=2026)
+OFFICIAL = parse_notice(NOTICE_2027).apply_to(govops.calendar("CN", last_year=2026))
 START, END = dt.date(2026, 12, 1), dt.date(2027, 1, 29)
 
 

@@ -1,7 +1,8 @@
 """What loading the 2027 notice changes (govops.escalation.replan).
 
-The office has run into 2027 on the provisional calendar (the estimate of 2027: Spring Festival
-2月5日–12日, Saturday 2月13日 worked). The notice (``tests/notices/2027-illustrative.txt``) gives
+The office has run into 2027 on the provisional calendar, on the data as published through 2026
+whatever the installed release carries (the estimate of 2027: Spring Festival 2月5日–12日, Saturday
+2月13日 worked). The notice (``tests/notices/2027-illustrative.txt``) gives
 2月5日–13日 off and works Saturday 2月20日 instead. Every date below was worked out by hand from
 the two arrangements.
 """
@@ -30,7 +31,7 @@ from govops.tasks import Deadline, Ledger, Responsibility, Task, TaskAssigned, U
 
 CST = dt.timezone(dt.timedelta(hours=8))
 D = dt.date
-BEFORE = govops.calendar("CN", provisional=True)
+BEFORE = govops.calendar("CN", provisional=True, published_through=2026)
 NOTICE = parse_notice(
     (Path(__file__).parent / "notices" / "2027-illustrative.txt").read_text(encoding="utf-8")
 )

@@ -744,3 +744,12 @@ def test_a_store_with_a_key_refuses_a_head_rewritten_without_it(tmp_path: Path) 
         EventStore(path, key=KEY)
     with pytest.raises(InvalidInputError, match="at least 16"):
         EventStore(path, key=b"short")
+
+
+@pytest.mark.parametrize("value", ["{", "[1, 2]", "[" * 100_000, '"task_id"'])
+def test_a_damaged_layout_is_refused_as_damage(tmp_path: Path, value: str) -> None:
+    # Found by the fuzz above: a layout that is not JSON escaped as JSONDecodeError.
+    path = _stored(tmp_path)
+    _raw(path, "UPDATE meta SET value = ? WHERE key LIKE 'layout:%'", value)
+    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="layout"):
+        store.load()

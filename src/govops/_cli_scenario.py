@@ -59,7 +59,8 @@ def _run(f: ScenarioFile) -> Any:
 
 
 def _load(path: str, args: argparse.Namespace) -> ScenarioFile:
-    """A scenario file, with the command line's ``--schedule`` and ``--provisional`` on top."""
+    """A scenario file, with the command line's ``--schedule``, ``--provisional`` and
+    ``--published-through`` on top."""
     import attrs
 
     from ._cli_schedule import schedules_from_args, with_schedules
@@ -68,12 +69,18 @@ def _load(path: str, args: argparse.Namespace) -> ScenarioFile:
 
     f = load_scenario(path)
     extra = schedules_from_args(args)
-    if not extra and not args.provisional:
+    cap = args.published_through
+    if not extra and not args.provisional and cap is None:
         return f
     cal = f.scenario.calendar
-    if args.provisional and not cal.provisional:
-        # Rebuilt provisional, then the file's own schedules again, before the command line's.
-        base = calendar(cal.country, cal.subdiv, provisional=True)
+    if (args.provisional and not cal.provisional) or cap is not None:
+        # Rebuilt as asked, then the file's own schedules again, before the command line's.
+        base = calendar(
+            cal.country,
+            cal.subdiv,
+            provisional=args.provisional or cal.provisional,
+            published_through=cap,
+        )
         cal = with_schedules(base, f.schedules)
     scenario = attrs.evolve(f.scenario, calendar=with_schedules(cal, extra))
     return attrs.evolve(f, scenario=scenario)

@@ -1,7 +1,8 @@
 """Holiday schedules on the command line (an edge module: it reads and writes files and prints).
 
 ``add_calendar_options`` gives a command ``--schedule FILE`` (repeatable: a notice's text or a TOML
-schedule) and ``--provisional``; ``calendar_from_args`` builds the calendar they ask for.
+schedule), ``--provisional`` and ``--published-through YEAR``; ``calendar_from_args`` builds the
+calendar they ask for.
 ``add_parsers`` registers ``govops schedule import NOTICE.txt [--out FILE.toml]``, which reads a
 newly published notice, prints the year as a wall calendar for review and writes the TOML file.
 ``coverage_message`` words a :class:`~govops.CalendarCoverageError` in terms of those options.
@@ -37,7 +38,8 @@ def _out(text: str) -> None:
 
 
 def add_calendar_options(p: argparse.ArgumentParser, *, country: bool = True) -> None:
-    """``--schedule FILE`` (repeatable), ``--provisional`` and, unless told not to, ``--country``."""
+    """``--schedule FILE`` (repeatable), ``--provisional``, ``--published-through YEAR`` and,
+    unless told not to, ``--country``."""
     if country:
         p.add_argument("--country", default="CN", help="a holidays country code (default CN)")
     p.add_argument(
@@ -54,6 +56,13 @@ def add_calendar_options(p: argparse.ArgumentParser, *, country: bool = True) ->
         help="allow rule-based estimates for years whose schedule is not published (every "
         "result that uses one is marked provisional)",
     )
+    p.add_argument(
+        "--published-through",
+        type=int,
+        metavar="YEAR",
+        help="take the official holiday data only through YEAR, as it stood before later "
+        "notices, whatever the installed holidays release carries (reproduces earlier results)",
+    )
 
 
 def schedules_from_args(args: argparse.Namespace) -> list[HolidaySchedule]:
@@ -69,8 +78,14 @@ def with_schedules(cal: WorkCalendar, schedules: Sequence[HolidaySchedule]) -> W
 
 
 def calendar_from_args(args: argparse.Namespace) -> WorkCalendar:
-    """The calendar of ``--country`` (and ``--subdiv``), ``--provisional`` and every ``--schedule``."""
-    cal = calendar(args.country, getattr(args, "subdiv", None), provisional=args.provisional)
+    """The calendar of ``--country`` (and ``--subdiv``), ``--provisional``,
+    ``--published-through`` and every ``--schedule``."""
+    cal = calendar(
+        args.country,
+        getattr(args, "subdiv", None),
+        provisional=args.provisional,
+        published_through=args.published_through,
+    )
     return with_schedules(cal, schedules_from_args(args))
 
 
@@ -114,7 +129,7 @@ def cmd_schedule_import(args: argparse.Namespace) -> int:
     )
     _out("")
     _out("\n".join([*year_grid(cal, schedule.year), "", *legend(cal, schedule.year)]))
-    against, changed = _changed_days(base, cal, schedule.year)
+    against, changed = _changed_days(base, cal, schedule.year, args.published_through)
     if changed:
         _out(f"\n{len(changed)} days differ from {against}:")
         _out("\n".join(changed))
@@ -138,12 +153,21 @@ def cmd_schedule_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _changed_days(before: WorkCalendar, after: WorkCalendar, year: int) -> tuple[str, list[str]]:
+def _changed_days(
+    before: WorkCalendar, after: WorkCalendar, year: int, published_through: int | None
+) -> tuple[str, list[str]]:
     """The days of ``year`` (and the December before) the schedule turns from working to rest or
-    back: against ``before``, or against the provisional estimate where ``before`` stops."""
+    back: against ``before``, or against the provisional estimate where ``before`` stops (on the
+    data of ``--published-through``)."""
     against = f"the {year} data loaded before"
     if not before.covers(dt.date(year, 12, 31)):
-        before = calendar(before.country, before.subdiv, provisional=True, last_year=year)
+        before = calendar(
+            before.country,
+            before.subdiv,
+            provisional=True,
+            last_year=year,
+            published_through=published_through,
+        )
         against = f"the provisional estimate of {year} (what --provisional used)"
     elif before.is_provisional(dt.date(year, 1, 1)):
         against = f"the provisional estimate of {year} (what --provisional used)"

@@ -702,7 +702,10 @@ def _layout_of(data: dict[str, Any]) -> tuple[str, ...] | None:
 
 def _layout(kind: str, text: str) -> tuple[str, ...]:
     """The layout stored for ``kind`` as ``text``, checked."""
-    layout = json.loads(text)
+    try:
+        layout = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        layout = None
     if type(layout) is not list or not all(type(name) is str for name in layout):
         raise IntegrityError(f"the stored layout of {kind!r} events is not a list of names: {text}")
     return tuple(layout)

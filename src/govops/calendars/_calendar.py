@@ -854,6 +854,7 @@ def calendar(
     provisional: bool = False,
     first_year: int | None = None,
     last_year: int | None = None,
+    published_through: int | None = None,
     timezone: str | None = None,
     weekend: Iterable[int] | None = None,
 ) -> WorkCalendar:
@@ -863,6 +864,10 @@ def calendar(
     with the last published year; ``provisional=True`` extends it by rule-based estimates, every
     one flagged in ``describe()``. China's estimates are whole arrangements, with blocks and make-up
     workdays as the published principles give them (:func:`govops.calendars.estimate_schedule`). For countries with fixed holiday rules pass ``last_year``.
+    ``published_through`` takes the official data only through that year, as it stood before the
+    later notices, whatever the installed ``holidays`` release carries: the years after it are
+    unpublished (a coverage error, or estimates with ``provisional=True``). It keeps results that
+    were computed before a newer release reproducible.
     ``weekend`` replaces the country's weekly rest days (0 = Monday … 6 = Sunday): ``holidays``
     gives Hong Kong a Sunday-only weekend, while its government offices keep a five-day week, so
     an office there passes ``weekend={5, 6}``.
@@ -870,13 +875,29 @@ def calendar(
     >>> import govops
     >>> govops.calendar("CN", last_year=2024)   # the data as it stood before the 2025 notice
     WorkCalendar('CN', years=2001–2024, published_through=2024)
+    >>> govops.calendar("CN", provisional=True, published_through=2025)   # and 2026 estimated
+    WorkCalendar('CN', years=2001–2035, published_through=2025, provisional=True)
     """
     if not isinstance(country, str):
         raise InvalidTypeError(f"country={country!r} is a {type(country).__name__}; expected a str")
     code = country.upper()
     first = first_year if first_year is not None else _FIRST_YEAR.get(code, _DEFAULT_FIRST_YEAR)
+    cap = None if published_through is None else _as_int(published_through, "published_through")
     if code in ANNOUNCED_YEARLY:
         published = announced_through(code, subdiv, first)
+        if cap is not None:
+            if cap > published:
+                raise CalendarCoverageError(
+                    f"published_through={cap}: the official {code} schedule is published only "
+                    f"through {published}",
+                    year=published + 1,
+                )
+            if cap < first:
+                raise InvalidInputError(
+                    f"published_through={cap} is before first_year={first}, the first year of "
+                    f"the {code} calendar data"
+                )
+            published = cap
         last = last_year if last_year is not None else published
         if provisional and last_year is None:
             last = published + PROVISIONAL_YEARS
@@ -887,9 +908,14 @@ def calendar(
                 year=published + 1,
             )
     else:
+        if cap is not None:
+            raise InvalidInputError(
+                f"published_through={cap}: {code}'s holidays follow fixed rules, with no yearly "
+                "schedule to publish; pass last_year to end the calendar"
+            )
         last = last_year if last_year is not None else _DEFAULT_RULE_BASED_THROUGH
         published = last
-    data = load_source(code, subdiv, first, last)
+    data = load_source(code, subdiv, first, last, cap)
     rest = data.weekend if weekend is None else _weekdays(weekend)
     cal = WorkCalendar(
         code,

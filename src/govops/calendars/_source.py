@@ -121,8 +121,18 @@ def _strip_observed(name: str, observed_template: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def load_source(country: str, subdiv: str | None, first_year: int, last_year: int) -> SourceData:
-    """Read ``holidays`` for ``first_year``–``last_year`` (one extra year each side for naming)."""
+def load_source(
+    country: str,
+    subdiv: str | None,
+    first_year: int,
+    last_year: int,
+    published_through: int | None = None,
+) -> SourceData:
+    """Read ``holidays`` for ``first_year``–``last_year`` (one extra year each side for naming).
+
+    ``published_through`` caps the years taken as official: later ones are labelled as estimates,
+    as they were before their notices, even if the installed release carries them.
+    """
     years = range(first_year - 1, last_year + 2)
     supported = _probe(country, subdiv).supported_languages
     zh = _build(country, subdiv, years, _pick_language(supported, ("zh_CN", "zh_TW", "zh_HK")))
@@ -182,6 +192,8 @@ def load_source(country: str, subdiv: str | None, first_year: int, last_year: in
         return result
 
     published = _published_through(zh, country, last_year)
+    if published_through is not None:
+        published = min(published, published_through)
 
     def notice(year: int) -> str:
         if year > published:
