@@ -83,7 +83,8 @@ from .tasks import (
     TaskAssigned,
     WorkingCalendar,
 )
-from .tasks._ledger import Columns, new_entry
+from .tasks._ledger import new_entry
+from .tasks._replay import Columns
 
 __all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
 

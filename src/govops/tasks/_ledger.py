@@ -17,14 +17,14 @@ import itertools
 import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, final, overload
+from typing import final, overload
 
 import attrs
 
 from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
-from ._events import Entry, Event, Light, ProgressReported, TaskAssigned
+from ._events import Entry, Event, Light, TaskAssigned
 from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
 from ._progress import (
     Basis,
@@ -36,9 +36,8 @@ from ._progress import (
     plan_points,
     reference_day,
 )
+from ._replay import Columns, check_hash, replay
 from ._state import (
-    HANDLERS,
-    OPEN_STATUSES,
     Context,
     LedgerPolicy,
     Status,
@@ -85,12 +84,6 @@ class LedgerStatistics:
         return self.on_time_original / self.completed if self.completed else None
 
 
-Columns = tuple[list[Event], list[dt.datetime], list[str], list[str], bytes | list[str]]
-"""A run of entries as a store's replay reads them: their events, times, actors and reasons, and
-their hashes, either as their 32 raw bytes each, joined, when every one is 64 lowercase
-hexadecimal digits, or as a list of the hashes as stored (see ``_Log.store_hashes``)."""
-
-
 def _check_record(event: object, actor: object, at: object, reason: object) -> None:
     """What ``Ledger.record`` requires of its arguments, or the error that says what is wrong."""
     if not isinstance(event, Event) or type(event) is Event:
@@ -102,32 +95,28 @@ def _check_record(event: object, actor: object, at: object, reason: object) -> N
         raise InvalidTypeError(f"reason={reason!r}; expected a str")
 
 
-def _check_hash(seq: int, actual: str, recorded: str) -> None:
-    if actual != recorded:
-        raise IntegrityError(
-            f"entry seq={seq} hashes to {actual!r}, not its recorded hash={recorded!r}: "
-            "the entry was altered"
+_CHUNK = 1024  # entries taken apart at a time by from_entries
+
+
+def _entry_columns(entries: Iterable[Entry]) -> Iterator[Columns]:
+    """``entries`` as :data:`~govops.tasks._replay.Columns` for the replay, a chunk at a time,
+    each checked to be an :class:`Entry` that links to the one before it."""
+    prev, expected = GENESIS_HASH, 1
+    rest = iter(entries)
+    while chunk := list(itertools.islice(rest, _CHUNK)):
+        for entry in chunk:
+            if type(entry) is not Entry:
+                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+            if entry.seq != expected or entry.prev_hash != prev:
+                check_link(entry.seq, expected, entry.prev_hash, prev)  # which says what is wrong
+            prev, expected = entry.hash, expected + 1
+        yield (
+            [e.event for e in chunk],
+            [e.at for e in chunk],
+            [e.actor for e in chunk],
+            [e.reason for e in chunk],
+            [e.hash for e in chunk],
         )
-
-
-def _verify_columns(
-    seq: int,
-    events: list[Event],
-    ats: list[dt.datetime],
-    actors: list[str],
-    reasons: list[str],
-    hashes: bytes | list[str],
-    prev: str,
-) -> None:
-    """Recompute the hashes of the entries after ``seq`` given as columns (see :data:`Columns`);
-    ``prev`` is the hash of entry ``seq``."""
-    if isinstance(hashes, bytes):
-        hashes = [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
-    for event, at, actor, reason, digest in zip(events, ats, actors, reasons, hashes, strict=True):
-        seq += 1
-        actual = entry_hash(seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev)
-        _check_hash(seq, actual, digest)
-        prev = digest
 
 
 new_entry = positional_builder(Entry)
@@ -151,12 +140,8 @@ class _Log:
     as it is in ``odd``. This takes about a quarter of the memory of an ``Entry`` per event with
     its hash string.
 
-    A log rebuilt from :class:`Entry` values (``from_entries``) keeps those values in ``kept``
-    instead, as they are: the caller usually still holds them, and taking them apart would cost
-    the build time and save no memory.
-
     ``positions`` (where each task's entries are) serves time travel and ``history()`` only, so it
-    is built on first use rather than by every replay; once built, ``append`` keeps it up to date.
+    is built on first use rather than by every replay; once built, ``replay`` keeps it up to date.
 
     ``hashes_checked`` is false once an entry came in whose hash was taken as recorded rather than
     computed or recomputed (a replay with ``verify=False``).
@@ -172,7 +157,6 @@ class _Log:
         "digests",
         "events",
         "hashes_checked",
-        "kept",
         "lock",
         "odd",
         "reasons",
@@ -181,7 +165,6 @@ class _Log:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.kept: list[Entry] | None = None  # the entries themselves, instead of the columns
         self.events: list[Event] = []
         self.ats: list[dt.datetime] = []
         self.actor_ids = array.array("I")  # per entry, where its actor is in actor_names
@@ -196,7 +179,7 @@ class _Log:
         self.lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self.kept) if self.kept is not None else len(self.events)
+        return len(self.events)
 
     @property
     def entries(self) -> _Entries:
@@ -205,8 +188,6 @@ class _Log:
 
     def same_entries(self, other: _Log, length: int) -> bool:
         """True when the first ``length`` entries of the two logs are equal."""
-        if self.kept is not None or other.kept is not None:
-            return self.slice(0, length) == other.slice(0, length)
         n = length
         return (
             self.digests[: 32 * n] == other.digests[: 32 * n]
@@ -237,8 +218,6 @@ class _Log:
 
     def hash_of(self, index: int) -> str:
         """The hash of the entry at ``index`` (0-based)."""
-        if self.kept is not None:
-            return self.kept[index].hash
         if self.odd and index in self.odd:
             return self.odd[index]
         return self.digests[32 * index : 32 * index + 32].hex()
@@ -247,14 +226,10 @@ class _Log:
         return self.hash_of(length - 1) if length else GENESIS_HASH
 
     def last_at(self) -> dt.datetime | None:
-        if self.kept is not None:
-            return self.kept[-1].at if self.kept else None
         return self.ats[-1] if self.ats else None
 
     def entry(self, index: int) -> Entry:
         """The entry at ``index`` (0-based), built from the columns."""
-        if self.kept is not None:
-            return self.kept[index]
         return Entry(
             index + 1,
             self.events[index],
@@ -268,8 +243,6 @@ class _Log:
     def slice(self, start: int, stop: int) -> list[Entry]:
         """The entries from ``start`` to ``stop`` (0-based, ``stop`` excluded), built from the
         columns; each ``prev_hash`` is the same string as the ``hash`` before it."""
-        if self.kept is not None:
-            return self.kept[start:stop]
         if stop <= start:
             return []
         hexes = self.digests[32 * start : 32 * stop].hex()
@@ -325,7 +298,7 @@ class _Log:
                 positions = self._positions
                 if positions is None:
                     positions = {}
-                    events = self.events if self.kept is None else [e.event for e in self.kept]
+                    events = self.events
                     for i, event in enumerate(events):
                         where = positions.get(event.task_id)
                         if where is None:
@@ -334,35 +307,6 @@ class _Log:
                             where.append(i)
                     self._positions = positions
         return positions
-
-    def append(
-        self, event: Event, *, at: dt.datetime, actor: str, reason: str, digest: str
-    ) -> None:
-        """Apply and append an event that links to the head (raises, changing nothing, if the
-        event is refused)."""
-        index = len(self)
-        apply(self.tracks, event, seq=index + 1, at=at, actor=actor, ctx=self.ctx)
-        positions = self._positions
-        if positions is not None:
-            where = positions.get(event.task_id)
-            if where is None:
-                positions[event.task_id] = [index]
-            else:
-                where.append(index)
-        if self.kept is not None:
-            prev = self.head_hash(index)
-            self.kept.append(
-                Entry(
-                    index + 1, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest
-                )
-            )
-            return
-        self.store_hashes([digest], index)
-        self.ats.append(at)
-        self.actor_ids.append(self.actor_id(actor))
-        if reason:
-            self.reasons[index] = reason
-        self.events.append(event)  # last: the length of the log is the number of events
 
 
 class _Entries(Sequence[Entry]):
@@ -456,7 +400,11 @@ class Ledger:
         Raises :class:`~govops.exceptions.IntegrityError` on a broken chain and
         :class:`~govops.exceptions.InvalidInputError` for an entry whose time is not aware.
         """
-        return cls._replay(entries, calendar=calendar, policy=policy, verify=verify)
+        ledger = cls(calendar=calendar, policy=policy)
+        ledger._log.hashes_checked = verify
+        replay(ledger._log, _entry_columns(entries), verify=verify)
+        ledger._length = len(ledger._log)
+        return ledger
 
     @classmethod
     def _from_columns(
@@ -469,152 +417,15 @@ class Ledger:
         size: int = 0,
     ) -> Ledger:
         """:meth:`from_entries` for a store's replay, which reads entries a chunk at a time as
-        :data:`Columns` that continue one another: their sequence numbers and hash links were
-        checked by the reader, all the rest is checked here as ``from_entries`` does. No
-        :class:`Entry` is made, and the columns are kept as they come. ``size``, the number of
-        entries expected, sizes the columns once rather than growing them with room to spare."""
+        :data:`~govops.tasks._replay.Columns` that continue one another: their sequence numbers
+        and hash links were checked by the reader, all the rest is checked as ``from_entries``
+        does. No :class:`Entry` is made. ``size``, the number of entries expected, sizes the
+        columns once."""
         ledger = cls(calendar=calendar, policy=policy)
-        log = ledger._log
-        log.hashes_checked = verify
-        ctx = log.ctx
-        tracks = log.tracks
-        handlers = HANDLERS
-        report, in_progress = ProgressReported, Status.IN_PROGRESS
-        columns: tuple[list[Any], ...] = (log.events, log.ats)
-        for column in columns:
-            column.extend(itertools.repeat(None, size))
-        log.actor_ids = actor_ids = array.array("I", [0]) * size
-        known_actors = log._actor_ids
-        log.digests = bytearray(32 * size)
-        seq = 0
-        last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
-        # The loop is log.append() inlined: replaying a million entries is mostly interpreter
-        # overhead, so the common case (an event for a known task) skips two calls per entry,
-        # and what only the final state needs is set once per task after the loop: nobody can
-        # read a track (and cache its snapshot) before this method returns.
-        for events, ats, actors, reasons, hashes in chunks:
-            first = seq
-            if verify:
-                _verify_columns(seq, events, ats, actors, reasons, hashes, log.head_hash(seq))
-            for event, at, actor in zip(events, ats, actors, strict=True):
-                seq += 1
-                if is_before(at, last_at):
-                    raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
-                last_at = at
-                track = tracks.get(event.task_id)
-                if (
-                    type(event) is report
-                    and track is not None
-                    and track.status is in_progress
-                    and event.quantity is None
-                    and event.percent is not None
-                    and track.rare is None
-                ):
-                    # Seven entries in ten are progress reports, mostly of a percentage on a task
-                    # in progress with nothing latched: what _progress does with one, inlined (a
-                    # call per entry is a fifth of a build's instructions). Any other goes to it.
-                    track.percent = event.percent
-                    track.reports += 1
-                    track.last_report_at = at
-                    track.version = seq
-                    track.updated_at = at
-                    continue
-                handler = handlers.get(type(event))
-                if track is not None and handler is not None:
-                    handler(track, event, at, actor, ctx)
-                    track.version = seq
-                    track.updated_at = at
-                else:
-                    apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
-            log.store_hashes(hashes, first)
-            chunk: tuple[list[Any], ...] = (events, ats)
-            for column, values in zip(columns, chunk, strict=True):
-                column[first:seq] = values  # in place while within size, else appended
-            for actor in set(actors).difference(known_actors):
-                log.actor_id(actor)
-            actor_ids[first:seq] = array.array("I", map(known_actors.__getitem__, actors))
-            if any(reasons):
-                log.reasons.update((first + i, r) for i, r in enumerate(reasons) if r)
-        for column in columns:
-            del column[seq:]  # nothing, unless fewer entries came than expected
-        del actor_ids[seq:]
-        del log.digests[32 * seq :]
-        return ledger._settled()
-
-    def _settled(self) -> Ledger:
-        """This ledger, once a replay has applied every entry to its log: what only the final
-        state needs is set once per task."""
-        for track in self._log.tracks.values():
-            track.open = track.status in OPEN_STATUSES
-        self._length = len(self._log)
-        return self
-
-    @classmethod
-    def _replay(
-        cls,
-        items: Iterable[Any],
-        *,
-        calendar: WorkingCalendar,
-        policy: LedgerPolicy | None,
-        verify: bool,
-    ) -> Ledger:
-        """The ledger of the entries ``items`` (see :meth:`from_entries`)."""
-        ledger = cls(calendar=calendar, policy=policy)
-        log = ledger._log
-        ctx = log.ctx
-        tracks = log.tracks
-        handlers = HANDLERS
-        report, in_progress = ProgressReported, Status.IN_PROGRESS
-        kept = log.kept = list(items)  # see _Log; a refused entry leaves a ledger never returned
-        log.hashes_checked = verify
-        prev = GENESIS_HASH
-        last_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)  # before any time recorded
-        # As in _from_columns, log.append() inlined (the same lines, kept apart on purpose: a call
-        # per entry is what the inlining saves).
-        for expected, item in enumerate(kept, start=1):
-            if type(item) is not Entry:
-                raise InvalidTypeError(f"entries contains {item!r}; expected Entry values")
-            seq = item.seq
-            event = item.event
-            at = item.at
-            actor = item.actor
-            if seq != expected or item.prev_hash != prev:
-                check_link(seq, expected, item.prev_hash, prev)  # which says what is wrong
-            try:
-                earlier = is_before(at, last_at)
-            except (TypeError, AttributeError):  # naive, or not a time
-                raise InvalidInputError(
-                    f"entry seq={seq} has at={at!r}; expected an aware datetime"
-                ) from None
-            if verify:
-                _check_hash(seq, rehash(item), item.hash)
-            if earlier:
-                raise IntegrityError(f"entry seq={seq} is dated before the entry before it")
-            track = tracks.get(event.task_id)
-            if (
-                type(event) is report
-                and track is not None
-                and track.status is in_progress
-                and event.quantity is None
-                and event.percent is not None
-                and track.rare is None
-            ):  # what _progress does with such a report, inlined (see _from_columns)
-                track.percent = event.percent
-                track.reports += 1
-                track.last_report_at = at
-                track.version = seq
-                track.updated_at = at
-            else:
-                handler = handlers.get(type(event))
-                if track is not None and handler is not None:
-                    handler(track, event, at, actor, ctx)
-                    track.version = seq
-                    track.updated_at = at
-                else:
-                    apply(tracks, event, seq=seq, at=at, actor=actor, ctx=ctx)
-            prev = item.hash
-            last_at = at
-        return ledger._settled()
+        ledger._log.hashes_checked = verify
+        replay(ledger._log, chunks, verify=verify, size=size)
+        ledger._length = len(ledger._log)
+        return ledger
 
     # -- the record -------------------------------------------------------------------------------
 
@@ -662,8 +473,6 @@ class Ledger:
         """
         self._check_version(since)
         log = self._log
-        if log.kept is not None:
-            return ((e.event, e.at) for e in log.kept[since : self._length])
         return zip(log.events[since : self._length], log.ats[since : self._length], strict=True)
 
     def hash_at(self, version: int) -> str:
@@ -746,7 +555,8 @@ class Ledger:
                 digest = entry_hash(
                     seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
                 )
-            log.append(event, at=at, actor=actor, reason=reason, digest=digest)
+            # The one replay loop, for one entry; a refused event changes nothing in the log.
+            replay(log, [([event], [at], [actor], [reason], [digest])], verify=False)
             return Ledger._view(log, seq)
 
     def record_many(self, items: Iterable[tuple[Event, str, dt.datetime, str]]) -> Ledger:
@@ -780,7 +590,7 @@ class Ledger:
             if len(log) > n and log.hashes_checked and log.hash_of(n) == entry.hash:
                 ledger = Ledger._view(log, n + 1)
                 continue
-            _check_hash(entry.seq, rehash(entry), entry.hash)
+            check_hash(entry.seq, rehash(entry), entry.hash)
             ledger = ledger._recorded(entry.event, entry.actor, entry.at, entry.reason, entry.hash)
         return ledger
 
@@ -790,23 +600,10 @@ class Ledger:
         ctx = source.ctx
         log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
         log.hashes_checked = source.hashes_checked
-        for i in range(n):
-            entry = source.kept[i] if source.kept is not None else None
-            event = entry.event if entry is not None else source.events[i]
-            at = entry.at if entry is not None else source.ats[i]
-            actor = entry.actor if entry is not None else source.actor(i)
-            apply(log.tracks, event, seq=i + 1, at=at, actor=actor, ctx=log.ctx)
-        if source.kept is not None:
-            log.kept = source.kept[:n]
-        else:
-            log.digests = source.digests[: 32 * n]
-            log.odd = {i: h for i, h in source.odd.items() if i < n}
-            log.ats = source.ats[:n]
-            log.actor_ids = source.actor_ids[:n]
-            log.actor_names = source.actor_names[:]
-            log._actor_ids = dict(source._actor_ids)
-            log.reasons = {i: r for i, r in source.reasons.items() if i < n}
-            log.events = source.events[:n]
+        reasons = [source.reasons.get(i, "") for i in range(n)]
+        prefix = (source.events[:n], source.ats[:n], source.actors(0, n), reasons)
+        replay(log, [(*prefix, bytes(source.digests[: 32 * n]))], verify=False, size=n)
+        log.odd = {i: h for i, h in source.odd.items() if i < n}  # hashes kept as recorded
         return log
 
     def _current(self) -> _Log:
