@@ -453,10 +453,9 @@ class Ledger:
     def entries(self) -> tuple[Entry, ...]:
         """Every entry, in order.
 
-        A ledger that was recorded into or loaded from a store keeps its record compactly and
-        builds the entries when they are read (about a microsecond each): equal entries every
-        time, but not the same objects, so hold on to the tuple rather than reading it again in
-        a loop. A ledger rebuilt with :meth:`from_entries` keeps the entries it was given.
+        A ledger keeps its record compactly and builds the entries when they are read: equal
+        entries every time, but not the same objects, so hold on to the tuple rather than reading
+        it again in a loop.
         """
         return tuple(self._log.slice(0, self._length))
 
