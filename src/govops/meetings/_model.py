@@ -16,6 +16,7 @@ from typing import Any, TypeVar, final
 
 import attrs
 
+from .._checks import check_text, text, texts
 from ..exceptions import InvalidInputError, InvalidTypeError, MeetingError
 from ..tasks import Person, Unit
 
@@ -37,10 +38,7 @@ def text_field(name: str) -> Any:
     """An attrs validator: a non-empty ``str``."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidTypeError(f"{name}={value!r} is a {type(value).__name__}; expected a str")
-        if not value.strip():
-            raise InvalidInputError(f"{name}={value!r} is empty; expected a non-empty str")
+        check_text(value, name, empty=False)
 
     return check
 
@@ -119,6 +117,7 @@ def _roles_valid(name: str) -> Any:
         for role in value:
             if not isinstance(role, str) or not role.strip():
                 raise InvalidInputError(f"{name} contains {role!r}; expected role keys (str)")
+            check_text(role, f"a role of {name}")
 
     return check
 
@@ -335,8 +334,10 @@ class MeetingType:
         default=None, kw_only=True, validator=optional_text("ad_hoc_approver")
     )
     plan_required: bool = attrs.field(default=False, kw_only=True)
-    description: str = attrs.field(default="", kw_only=True)
-    sources: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=to_tuple)
+    description: str = attrs.field(default="", kw_only=True, validator=text())
+    sources: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=texts
+    )
 
     def __attrs_post_init__(self) -> None:
         for name, value in (
@@ -443,7 +444,7 @@ class Meeting:
     previous: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=day_field("previous", optional=True)
     )
-    reason: str = attrs.field(default="", kw_only=True)
+    reason: str = attrs.field(default="", kw_only=True, validator=text())
 
     @classmethod
     def ad_hoc(

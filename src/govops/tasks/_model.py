@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-import math
 from collections.abc import Iterable
 from typing import Any, Protocol, final
 
 import attrs
 
+from .._checks import check_number, check_text, shown, text, to_float
 from ..exceptions import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -56,10 +56,7 @@ def _text(name: str) -> Any:
     """An attrs validator: a non-empty ``str`` (ids and titles)."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidTypeError(f"{name}={value!r} is a {type(value).__name__}; expected a str")
-        if not value.strip():
-            raise InvalidInputError(f"{name}={value!r} is empty; expected a non-empty str")
+        check_text(value, name, empty=False)
 
     return check
 
@@ -82,14 +79,13 @@ def percent(value: object, *, name: str = "percent") -> float:
     """Return ``value`` as a float in [0, 100], or raise a clear error."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidTypeError(
-            f"{name}={value!r} is a {type(value).__name__}; expected a number from 0 to 100"
+            f"{name}={shown(value)} is a {type(value).__name__}; expected a number from 0 to 100"
         )
-    result = float(value)
-    if not math.isfinite(result) or not 0.0 <= result <= 100.0:
+    if not 0.0 <= value <= 100.0:  # before float(): 10**400 is out of range, not an overflow
         raise InvalidInputError(
-            f"{name}={value!r} is out of range; expected a number from 0 to 100"
+            f"{name}={shown(value)} is out of range; expected a number from 0 to 100"
         )
-    return result
+    return float(value)
 
 
 def _percent_field(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -156,7 +152,7 @@ class Person:
 
     id: str = attrs.field(validator=_text("id"))
     name: str = attrs.field(validator=_text("name"))
-    unit: str | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
     roles: frozenset[Role] = attrs.field(default=frozenset(), kw_only=True, converter=_roles)
 
 
@@ -165,8 +161,8 @@ class Person:
 class CooperatingUnit:
     """A cooperating unit (配合单位) and the part of the work it answers for."""
 
-    unit: Unit
-    part: str = attrs.field(default="", kw_only=True)
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    part: str = attrs.field(default="", kw_only=True, validator=text())
 
 
 def _tuple_of(kind: type, name: str) -> Any:
@@ -286,7 +282,7 @@ class Deadline:
     """
 
     date: dt.date | None = attrs.field(default=None, validator=_day("date", optional=True))
-    rule: str | None = attrs.field(default=None, kw_only=True)
+    rule: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
     trigger: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("trigger", optional=True)
     )
@@ -371,8 +367,10 @@ class Milestone:
 
     id: str = attrs.field(validator=_text("id"))
     due: dt.date = attrs.field(validator=_day("due"))
-    cumulative_percent: float = attrs.field(kw_only=True, converter=float, validator=_percent_field)
-    title: str = attrs.field(default="", kw_only=True)
+    cumulative_percent: float = attrs.field(
+        kw_only=True, converter=to_float, validator=_percent_field
+    )
+    title: str = attrs.field(default="", kw_only=True, validator=text())
 
 
 def _check_milestones(milestones: tuple[Milestone, ...]) -> None:
@@ -401,8 +399,10 @@ class SubItem:
     id: str = attrs.field(validator=_text("id"))
     title: str = attrs.field(validator=_text("title"))
     deadline: dt.date = attrs.field(kw_only=True, validator=_day("deadline"))
-    unit: str | None = attrs.field(default=None, kw_only=True)
-    responsible_person: str | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
+    responsible_person: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(optional=True)
+    )
     milestones: tuple[Milestone, ...] = attrs.field(
         default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Milestone, "milestones")
     )
@@ -425,7 +425,7 @@ class Plan:
     sub_items: tuple[SubItem, ...] = attrs.field(
         default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(SubItem, "sub_items")
     )
-    summary: str = attrs.field(default="", kw_only=True)
+    summary: str = attrs.field(default="", kw_only=True, validator=text())
 
     def __attrs_post_init__(self) -> None:
         ids = [m.id for m in self.milestones] + [s.id for s in self.sub_items]
@@ -457,18 +457,18 @@ class Task:
     category: Category = attrs.field(kw_only=True, converter=Category)
     responsibility: Responsibility = attrs.field(kw_only=True)
     deadline: Deadline = attrs.field(kw_only=True)
-    goal: str = attrs.field(default="", kw_only=True)
-    content: str = attrs.field(default="", kw_only=True)
+    goal: str = attrs.field(default="", kw_only=True, validator=text())
+    content: str = attrs.field(default="", kw_only=True, validator=text())
     source: Source | None = attrs.field(default=None, kw_only=True)
     start: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("start", optional=True)
     )
     plan: Plan | None = attrs.field(default=None, kw_only=True)
-    parent: str | None = attrs.field(default=None, kw_only=True)
-    target_quantity: float | None = attrs.field(
-        default=None, kw_only=True, converter=attrs.converters.optional(float)
+    parent: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
+    target_quantity: float | None = attrs.field(default=None, kw_only=True, converter=to_float)
+    quantity_unit: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(optional=True)
     )
-    quantity_unit: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.responsibility, Responsibility):
@@ -480,7 +480,7 @@ class Task:
         if self.parent == self.id:
             raise InvalidInputError(f"task {self.id!r} cannot be its own parent")
         if self.target_quantity is not None and not (
-            math.isfinite(self.target_quantity) and self.target_quantity > 0
+            check_number(self.target_quantity, "target_quantity") > 0
         ):
             raise InvalidInputError(
                 f"target_quantity={self.target_quantity!r}; expected a positive number"

@@ -1,0 +1,128 @@
+"""Checks every value class shares: text that can be written, numbers that are finite, and values
+shown in messages at a bounded length.
+
+Everything govops records is hashed and stored as UTF-8, so a ``str`` holding a lone surrogate
+(``"T\\ud800"``, which Python allows and UTF-8 cannot encode) is refused when a value is built, never
+half-way through a write. Numbers are refused the same way when they are not finite or do not fit
+a float (``10**400``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from .exceptions import InvalidInputError, InvalidTypeError
+
+__all__ = ["check_number", "check_text", "shown", "text", "texts", "to_float"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SHOWN_MAX = 120  # characters of a repr kept in a message
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut to a readable length; a huge int is described, not written out.
+
+    >>> shown(10**400)
+    'an int of about 400 digits'
+    >>> shown("x" * 500).endswith("… (502 characters)")
+    True
+    """
+    if type(value) is int and value.bit_length() > 128:
+        # repr() of an int past 4300 digits raises ValueError; the digits tell a reader nothing.
+        return f"an int of about {round(value.bit_length() * math.log10(2))} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a repr that fails must not hide the error being reported
+        return f"a {type(value).__name__}"
+    if len(text) > _SHOWN_MAX:
+        return f"{text[: _SHOWN_MAX - 12]}… ({len(text)} characters)"
+    return text
+
+
+def check_text(value: object, name: str, *, empty: bool = True) -> str:
+    """``value`` if it is a ``str`` that UTF-8 can encode (and, unless ``empty``, not blank).
+
+    >>> check_text("T\\ud800", "task_id")
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.InvalidInputError: task_id='T\\ud800' holds the lone surrogate '\\ud800' at index 1; expected text that UTF-8 can encode
+    """
+    if not isinstance(value, str):
+        raise InvalidTypeError(f"{name}={shown(value)} is a {type(value).__name__}; expected a str")
+    if not empty and not value.strip():
+        raise InvalidInputError(f"{name}={value!r} is empty; expected a non-empty str")
+    if not value.isascii():
+        bad = _SURROGATE.search(value)
+        if bad is not None:
+            raise InvalidInputError(
+                f"{name}={shown(value)} holds the lone surrogate {bad.group()!r} at index "
+                f"{bad.start()}; expected text that UTF-8 can encode"
+            )
+    return value
+
+
+def text(*, empty: bool = True, optional: bool = False) -> Any:
+    """An attrs validator: a ``str`` UTF-8 can encode, named by its field (see :func:`check_text`);
+    ``empty=False`` refuses blank text, ``optional=True`` lets ``None`` through."""
+
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if value is None and optional:
+            return
+        check_text(value, attribute.name, empty=empty)
+
+    return check
+
+
+def texts(_instance: object, attribute: Any, value: tuple[object, ...]) -> None:
+    """An attrs validator: every item of a tuple is a ``str`` UTF-8 can encode."""
+    for i, item in enumerate(value):
+        check_text(item, f"{attribute.name}[{i}]")
+
+
+def to_float(value: Any) -> Any:
+    """An attrs converter: a number becomes a ``float``; anything else, and an int too large for
+    a float, is left for the validator, which names it (a converter does not know the field)."""
+    if type(value) is float:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return value
+
+
+def check_number(
+    value: object, name: str, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    """``value`` as a finite ``float`` within the bounds given (inclusive), or a clear error.
+
+    Booleans and strings are not numbers here, and an int too large for a float is refused.
+
+    >>> check_number(10**400, "quantity")
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.InvalidInputError: quantity=an int of about 400 digits is too large; expected a finite number
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidTypeError(
+            f"{name}={shown(value)} is a {type(value).__name__}; expected a number"
+        )
+    try:
+        result = float(value)
+    except OverflowError:
+        raise InvalidInputError(
+            f"{name}={shown(value)} is too large; expected a finite number"
+        ) from None
+    if not math.isfinite(result):
+        raise InvalidInputError(f"{name}={shown(value)} is not finite; expected a finite number")
+    if (minimum is not None and result < minimum) or (maximum is not None and result > maximum):
+        low = "" if minimum is None else f" >= {minimum:g}"
+        high = "" if maximum is None else f" <= {maximum:g}"
+        both = " and" if low and high else ""
+        raise InvalidInputError(
+            f"{name}={shown(value)} is out of range; expected a number{low}{both}{high}"
+        )
+    return result
