@@ -61,10 +61,11 @@ def cmd_scenario_run(args: argparse.Namespace) -> int:
     from .scenarios.loaders import load_scenario
 
     f = load_scenario(args.file)
+    if args.out:  # before the run: a directory that cannot be made fails at once
+        os.makedirs(args.out, exist_ok=True)
     result = _run(f)
     _out("\n".join(result.summary()))
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
         for name, table in result.tables().items():
             target = os.path.join(args.out, f"{name}.csv")
             with open(target, "w", encoding="utf-8", newline="") as fh:

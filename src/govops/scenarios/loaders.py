@@ -51,7 +51,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, final
 
@@ -61,7 +60,7 @@ from ..assessment import KEY_WORK_SCORING, ScoringRules
 from ..calendars import calendar
 from ..escalation import CITY_KEY_WORK_POLICY, EscalationPolicy
 from ..exceptions import ConfigError, GovopsError
-from ..loaders import read_text
+from ..loaders import parse_toml, read_text
 from ..meetings import presets
 from ..tasks import (
     Category,
@@ -76,11 +75,6 @@ from ..tasks import (
     WarningPolicy,
 )
 from ._model import Duty, ProgressModel, Scenario
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "ESCALATION_PRESETS",
@@ -181,11 +175,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     ...
     govops.exceptions.ConfigError: <string>:3: end: expected a TOML date such as 2026-12-31, got 'soon'
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"{path}: not valid TOML: {exc}", path=path, line=line) from exc
+    data = parse_toml(text, path=path)
     where = _key_lines(text)
 
     def fail(key: str, message: str) -> NoReturn:
