@@ -42,7 +42,8 @@ def shown(value: object) -> str:
 
 
 def check_text(value: object, name: str, *, empty: bool = True) -> str:
-    """``value`` if it is a ``str`` that UTF-8 can encode (and, unless ``empty``, not blank).
+    """``value`` if it is a ``str`` that UTF-8 can encode (and, unless ``empty``, not blank);
+    messages name it ``name`` (``""`` when the caller names it).
 
     >>> check_text("T\\ud800", "task_id")
     Traceback (most recent call last):
@@ -56,8 +57,9 @@ def check_text(value: object, name: str, *, empty: bool = True) -> str:
     if not value.isascii():
         bad = _SURROGATE.search(value)
         if bad is not None:
+            label = f"{name}={shown(value)}" if name else shown(value)
             raise InvalidInputError(
-                f"{name}={shown(value)} holds the lone surrogate {bad.group()!r} at index "
+                f"{label} holds the lone surrogate {bad.group()!r} at index "
                 f"{bad.start()}; expected text that UTF-8 can encode"
             )
     return value

@@ -139,7 +139,7 @@ def _strict_str(value: Any, cls: Any) -> str:
         return cast(str, _strict_enum(value, cls))
     if type(value) is not str:
         raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected a string")
-    return check_text(value, "the string")
+    return check_text(value, "")
 
 
 def _strict_int(value: Any, _: Any) -> int:
@@ -355,13 +355,13 @@ def structure(data: Any, cls: type[T], *, calendar: WorkingCalendar | None = Non
 def _structure(data: Any, cls: type[T], path: str) -> T:
     try:
         return converter.structure(data, cls)
-    except (cattrs.BaseValidationError, GovopsError, KeyError, TypeError, ValueError) as exc:
+    except _REFUSALS as exc:
         # Read it again with detailed validation, which knows the path to each problem.
         try:
             _explaining.structure(data, cls)
         except cattrs.BaseValidationError as detailed:
             where = "; ".join(cattrs.transform_error(detailed, path, _format_error))
-        except (GovopsError, KeyError, TypeError, ValueError) as plain:
+        except _REFUSALS as plain:
             where = f"{_format_error(plain, cls)} @ {path}"
         else:  # pragma: no cover - both converters decide alike
             where = f"{_format_error(exc, cls)} @ {path}"
@@ -370,9 +370,23 @@ def _structure(data: Any, cls: type[T], path: str) -> T:
         raise error(f"cannot read {article} {cls.__name__}: {where}") from exc
 
 
+# What reading a document can raise: ours, cattrs' and the builtins cattrs lets through.
+_REFUSALS = (
+    GovopsError,
+    cattrs.BaseValidationError,
+    cattrs.ForbiddenExtraKeysError,
+    KeyError,
+    TypeError,
+    ValueError,
+)
+
+
 def _format_error(exc: BaseException, cls: Any) -> str:
     if isinstance(exc, GovopsError):
         return str(exc)
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        return f"unknown field {sorted(exc.extra_fields)[0]!r}; expected one of {known!r}"
     if isinstance(exc, KeyError):
         return f"required field {exc} missing"
     if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, cattrs.BaseValidationError):
