@@ -9,13 +9,28 @@ a float (``10**400``).
 
 from __future__ import annotations
 
+import enum
 import math
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from .exceptions import InvalidInputError, InvalidTypeError
 
-__all__ = ["check_number", "check_text", "shown", "text", "texts", "to_float"]
+__all__ = [
+    "boolean",
+    "check_number",
+    "check_text",
+    "instance_of",
+    "shown",
+    "text",
+    "texts",
+    "to_enum",
+    "to_float",
+    "to_tuple",
+]
+
+E = TypeVar("E", bound=enum.Enum)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN_MAX = 120  # characters of a repr kept in a message
@@ -128,3 +143,47 @@ def check_number(
             f"{name}={shown(value)} is out of range; expected a number{low}{both}{high}"
         )
     return result
+
+
+def boolean(_instance: object, attribute: Any, value: object) -> None:
+    """An attrs validator: ``True`` or ``False`` (not 1, not ``"yes"``)."""
+    if not isinstance(value, bool):
+        raise InvalidTypeError(
+            f"{attribute.name}={shown(value)} is a {type(value).__name__}; expected True or False"
+        )
+
+
+def instance_of(kind: type, *, optional: bool = False) -> Any:
+    """An attrs validator: an instance of ``kind`` (or ``None`` when ``optional``), else an
+    ``InvalidTypeError`` naming the field (attrs' own raises a bare ``TypeError``)."""
+
+    def check(_instance: object, attribute: Any, value: object) -> None:
+        if not isinstance(value, kind) and not (optional and value is None):
+            raise InvalidTypeError(
+                f"{attribute.name}={shown(value)} is a {type(value).__name__}; "
+                f"expected a {kind.__name__}" + (" or None" if optional else "")
+            )
+
+    return check
+
+
+def to_enum(kind: type[E], value: object) -> E:
+    """The member of ``kind`` that ``value`` is or names, else an error naming the values
+    allowed (``kind(value)`` would raise a bare ``ValueError``). For attrs converters."""
+    if isinstance(value, kind):
+        return value
+    for member in kind:
+        if type(value) is type(member.value) and member.value == value:
+            return member
+    raise InvalidInputError(
+        f"{shown(value)} is not a {kind.__name__}; expected one of {[m.value for m in kind]!r}"
+    )
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """An attrs converter: an iterable (not a string) as a tuple, else an ``InvalidTypeError``."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidTypeError(
+            f"{shown(value)} is a {type(value).__name__}; expected a tuple or list of values"
+        )
+    return tuple(value)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, final
 
 import attrs
 
-from .._checks import check_number, text, texts, to_float
+from .._checks import check_number, text, texts, to_float, to_tuple
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import Annotation, register_event_type
 
@@ -66,7 +66,7 @@ def _seq(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidTypeError(f"recipients={value!r} is a str; expected a tuple of ids")
-    return tuple(value)
+    return to_tuple(value)
 
 
 Notes = frozenset[Hashable]

@@ -199,12 +199,15 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     step = data.get("step", "working day")
     if step not in ("working day", "day"):
         fail("step", f"expected 'working day' or 'day', got {step!r}")
+    country = _str(data, "country", fail, default="CN")
+    subdiv = data.get("subdiv")
+    if subdiv is not None and not isinstance(subdiv, str):
+        fail("subdiv", f"expected a subdivision code such as 'HK', got {subdiv!r}")
+    provisional = data.get("provisional", False)
+    if not isinstance(provisional, bool):
+        fail("provisional", f"expected true or false, got {provisional!r}")
     try:
-        cal = calendar(
-            _str(data, "country", fail, default="CN"),
-            data.get("subdiv"),
-            provisional=bool(data.get("provisional", False)),
-        )
+        cal = calendar(country, subdiv, provisional=provisional)
     except GovopsError as exc:
         fail("country", str(exc))
 
@@ -228,7 +231,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     escalation = None
     if "escalation" in data:
         key = data["escalation"]
-        if key not in ESCALATION_PRESETS:
+        if not isinstance(key, str) or key not in ESCALATION_PRESETS:
             fail("escalation", f"expected one of {sorted(ESCALATION_PRESETS)!r}, got {key!r}")
         escalation = ESCALATION_PRESETS[key]
         # A named policy is in force from the start of the run the file asks for.
@@ -237,7 +240,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     scoring = None
     if "scoring" in data:
         key = data["scoring"]
-        if key not in SCORING_PRESETS:
+        if not isinstance(key, str) or key not in SCORING_PRESETS:
             fail("scoring", f"expected one of {sorted(SCORING_PRESETS)!r}, got {key!r}")
         scoring = SCORING_PRESETS[key]
     meetings = data.get("meetings", [])
@@ -245,7 +248,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
         fail("meetings", "expected a list of meeting preset keys")
     meeting_types = []
     for key in meetings:
-        if key not in presets.PRESETS:
+        if not isinstance(key, str) or key not in presets.PRESETS:
             fail(
                 "meetings", f"{key!r} is not a meeting preset; expected {sorted(presets.PRESETS)!r}"
             )

@@ -323,10 +323,17 @@ def unstructure(value: Any) -> Any:
         }
     if not isinstance(value, _VALUE_TYPES) and not _is_registered_event(value):
         raise InvalidTypeError(
-            f"cannot serialise {value!r}, a {type(value).__name__}; expected one of "
+            f"cannot serialise {shown(value)}, a {type(value).__name__}; expected one of "
             f"{sorted(_BY_NAME)!r}"
         )
-    return converter.unstructure(value)
+    try:
+        return converter.unstructure(value)
+    except (AttributeError, TypeError, ValueError) as exc:
+        # A value built with validators off, or one of the computed values (which check nothing
+        # when built by hand), holding what JSON cannot: a field of the wrong type.
+        raise InvalidTypeError(
+            f"cannot serialise {shown(value)}: a field holds a value of the wrong type ({exc})"
+        ) from exc
 
 
 def structure(data: Any, cls: type[T], *, calendar: WorkingCalendar | None = None) -> T:
@@ -407,7 +414,12 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     {"schema": "govops/1", "type": "Deadline", "data": {"date": "2026-06-30", "rule": null, "trigger": null, "clock_stops_when_suspended": false}}
     """
     document = {"schema": SCHEMA, "type": type(value).__name__, "data": unstructure(value)}
-    return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # as in unstructure(): a field of the wrong type
+        raise InvalidTypeError(
+            f"cannot serialise {shown(value)}: a field holds what JSON cannot ({exc})"
+        ) from exc
 
 
 def from_json(

@@ -15,7 +15,16 @@ from typing import Any, ClassVar, TypeVar, final
 
 import attrs
 
-from .._checks import check_number, check_text, shown, text, texts, to_float
+from .._checks import (
+    check_number,
+    check_text,
+    instance_of,
+    shown,
+    text,
+    texts,
+    to_float,
+    to_tuple,
+)
 from ..exceptions import InvalidInputError, InvalidTypeError
 from ._model import Deadline, Plan, Responsibility, Task, percent
 
@@ -157,7 +166,7 @@ class PlanSubmitted(Event):
     """The lead unit submitted an implementation plan (or a revised one) for approval."""
 
     kind: ClassVar[str] = "plan_submitted"
-    plan: Plan = attrs.field(validator=attrs.validators.instance_of(Plan))
+    plan: Plan = attrs.field(validator=instance_of(Plan))
 
 
 @final
@@ -207,7 +216,7 @@ def _light(value: object) -> Light:
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidTypeError(f"attachments={value!r} is a str; expected a tuple of references")
-    return tuple(value)
+    return to_tuple(value)
 
 
 # What a replay may test inline rather than call (see inline()). Text that is all ASCII holds
@@ -283,7 +292,7 @@ class DeadlineChangeRequested(Event):
     """The lead unit asked for a new deadline; the original is kept in the record."""
 
     kind: ClassVar[str] = "deadline_change_requested"
-    deadline: Deadline = attrs.field(validator=attrs.validators.instance_of(Deadline))
+    deadline: Deadline = attrs.field(validator=instance_of(Deadline))
 
 
 @final
@@ -308,9 +317,7 @@ class TaskReassigned(Event):
     """The responsibility for the task changed hands."""
 
     kind: ClassVar[str] = "task_reassigned"
-    responsibility: Responsibility = attrs.field(
-        validator=attrs.validators.instance_of(Responsibility)
-    )
+    responsibility: Responsibility = attrs.field(validator=instance_of(Responsibility))
 
 
 @final

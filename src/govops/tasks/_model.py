@@ -15,7 +15,17 @@ from typing import Any, Protocol, final
 
 import attrs
 
-from .._checks import check_number, check_text, shown, text, to_float
+from .._checks import (
+    boolean,
+    check_number,
+    check_text,
+    instance_of,
+    shown,
+    text,
+    to_enum,
+    to_float,
+    to_tuple,
+)
 from ..exceptions import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -113,6 +123,10 @@ class UnitKind(str, enum.Enum):
         return self.value
 
 
+def _unit_kind(value: object) -> UnitKind:
+    return to_enum(UnitKind, value)
+
+
 @final
 @attrs.frozen
 class Unit:
@@ -120,7 +134,7 @@ class Unit:
 
     id: str = attrs.field(validator=_text("id"))
     name: str = attrs.field(validator=_text("name"))
-    kind: UnitKind = attrs.field(default=UnitKind.DEPARTMENT, kw_only=True, converter=UnitKind)
+    kind: UnitKind = attrs.field(default=UnitKind.DEPARTMENT, kw_only=True, converter=_unit_kind)
 
 
 class Role(str, enum.Enum):
@@ -142,7 +156,7 @@ class Role(str, enum.Enum):
 
 
 def _roles(value: Iterable[Role | str]) -> frozenset[Role]:
-    return frozenset(Role(x) for x in value)
+    return frozenset(to_enum(Role, x) for x in to_tuple(value))
 
 
 @final
@@ -161,7 +175,7 @@ class Person:
 class CooperatingUnit:
     """A cooperating unit (配合单位) and the part of the work it answers for."""
 
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    unit: Unit = attrs.field(validator=instance_of(Unit))
     part: str = attrs.field(default="", kw_only=True, validator=text())
 
 
@@ -177,10 +191,6 @@ def _tuple_of(kind: type, name: str) -> Any:
     return check
 
 
-def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(value)
-
-
 @final
 @attrs.frozen
 class Responsibility:
@@ -191,17 +201,21 @@ class Responsibility:
     carries the work with the work team (工作班子).
     """
 
-    lead_unit: Unit
+    lead_unit: Unit = attrs.field(validator=instance_of(Unit))
     cooperating: tuple[CooperatingUnit, ...] = attrs.field(
         default=(),
         kw_only=True,
-        converter=_to_tuple,
+        converter=to_tuple,
         validator=_tuple_of(CooperatingUnit, "cooperating"),
     )
-    leader_in_charge: Person | None = attrs.field(default=None, kw_only=True)
-    responsible_person: Person | None = attrs.field(default=None, kw_only=True)
+    leader_in_charge: Person | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Person, optional=True)
+    )
+    responsible_person: Person | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Person, optional=True)
+    )
     work_team: tuple[Person, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Person, "work_team")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(Person, "work_team")
     )
 
     def unit_ids(self) -> frozenset[str]:
@@ -245,16 +259,24 @@ class SourceKind(str, enum.Enum):
         return self.value
 
 
+def _source_kind(value: object) -> SourceKind:
+    return to_enum(SourceKind, value)
+
+
 @final
 @attrs.frozen
 class Source:
     """The document, meeting or instruction a task comes from, e.g. a document number (文号)."""
 
-    kind: SourceKind = attrs.field(converter=SourceKind)
+    kind: SourceKind = attrs.field(converter=_source_kind)
     reference: str = attrs.field(validator=_text("reference"))
     date: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("date", optional=True)
     )
+
+
+def _category(value: object) -> Category:
+    return to_enum(Category, value)
 
 
 def _resolve_rule(text: str, trigger: dt.date, calendar: WorkingCalendar) -> dt.date:
@@ -286,7 +308,7 @@ class Deadline:
     trigger: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("trigger", optional=True)
     )
-    clock_stops_when_suspended: bool = attrs.field(default=False, kw_only=True)
+    clock_stops_when_suspended: bool = attrs.field(default=False, kw_only=True, validator=boolean)
 
     def __attrs_post_init__(self) -> None:
         if self.date is None and self.rule is None:
@@ -404,7 +426,7 @@ class SubItem:
         default=None, kw_only=True, validator=text(optional=True)
     )
     milestones: tuple[Milestone, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Milestone, "milestones")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(Milestone, "milestones")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -420,10 +442,10 @@ class Plan:
     """
 
     milestones: tuple[Milestone, ...] = attrs.field(
-        default=(), converter=_to_tuple, validator=_tuple_of(Milestone, "milestones")
+        default=(), converter=to_tuple, validator=_tuple_of(Milestone, "milestones")
     )
     sub_items: tuple[SubItem, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(SubItem, "sub_items")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(SubItem, "sub_items")
     )
     summary: str = attrs.field(default="", kw_only=True, validator=text())
 
@@ -454,16 +476,20 @@ class Task:
 
     id: str = attrs.field(validator=_text("id"))
     title: str = attrs.field(validator=_text("title"))
-    category: Category = attrs.field(kw_only=True, converter=Category)
+    category: Category = attrs.field(kw_only=True, converter=_category)
     responsibility: Responsibility = attrs.field(kw_only=True)
     deadline: Deadline = attrs.field(kw_only=True)
     goal: str = attrs.field(default="", kw_only=True, validator=text())
     content: str = attrs.field(default="", kw_only=True, validator=text())
-    source: Source | None = attrs.field(default=None, kw_only=True)
+    source: Source | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Source, optional=True)
+    )
     start: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("start", optional=True)
     )
-    plan: Plan | None = attrs.field(default=None, kw_only=True)
+    plan: Plan | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Plan, optional=True)
+    )
     parent: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
     target_quantity: float | None = attrs.field(default=None, kw_only=True, converter=to_float)
     quantity_unit: str | None = attrs.field(
