@@ -373,7 +373,7 @@ def _structure(data: Any, cls: type[T], path: str) -> T:
         else:  # pragma: no cover - both converters decide alike
             where = f"{_format_error(exc, cls)} @ {path}"
         error = InvalidTypeError if isinstance(exc, TypeError) else InvalidInputError
-        article = "an" if cls.__name__[0] in "AEIOU" else "a"
+        article = "an" if cls.__name__[0] in "AEIO" else "a"  # a Unit, an Issue
         raise error(f"cannot read {article} {cls.__name__}: {where}") from exc
 
 
