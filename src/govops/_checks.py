@@ -65,6 +65,8 @@ def check_text(value: object, name: str, *, empty: bool = True) -> str:
     ...
     govops.exceptions.InvalidInputError: task_id='T\\ud800' holds the lone surrogate '\\ud800' at index 1; expected text that UTF-8 can encode
     """
+    if type(value) is str and value.isascii() and (empty or value.strip()):
+        return value  # the common case, decided without a call: ASCII holds no surrogate
     if not isinstance(value, str):
         raise InvalidTypeError(f"{name}={shown(value)} is a {type(value).__name__}; expected a str")
     if not empty and not value.strip():
@@ -172,8 +174,12 @@ def to_enum(kind: type[E], value: object) -> E:
     allowed (``kind(value)`` would raise a bare ``ValueError``). For attrs converters."""
     if isinstance(value, kind):
         return value
-    for member in kind:
-        if type(value) is type(member.value) and member.value == value:
+    try:
+        member = kind(value)
+    except (TypeError, ValueError):
+        pass
+    else:
+        if type(member.value) is type(value):  # 1 is not True, 1.0 is not 1
             return member
     raise InvalidInputError(
         f"{shown(value)} is not a {kind.__name__}; expected one of {[m.value for m in kind]!r}"

@@ -139,7 +139,7 @@ def _strict_str(value: Any, cls: Any) -> str:
         return cast(str, _strict_enum(value, cls))
     if type(value) is not str:
         raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected a string")
-    return check_text(value, "")
+    return value if value.isascii() else check_text(value, "")
 
 
 def _strict_int(value: Any, _: Any) -> int:
@@ -214,7 +214,7 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
         kind = cls.kind if issubclass(cls, Event) else None
 
         def structure_value(value: Any, _: Any) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise InvalidTypeError(
                     f"{shown(value)} is {_json_type(value)}; expected an object of {cls.__name__}"
                 )

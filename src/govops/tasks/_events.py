@@ -227,7 +227,9 @@ inline(_optional_float, "type({v}) is float or {v} is None")
 inline(_quantity, "{v} is None or type({v}) is float and 0.0 <= {v} < 1e999")
 inline(_strings, "type({v}) is list", "tuple({v})")
 inline(_free_text, "type({v}) is str and {v}.isascii()")
-inline(texts, "type({v}) is tuple and all(type(x) is str and x.isascii() for x in {v})")
+inline(
+    texts, "{v} == () or type({v}) is tuple and all(type(x) is str and x.isascii() for x in {v})"
+)
 
 
 @final
