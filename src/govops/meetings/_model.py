@@ -17,6 +17,7 @@ from typing import Any, TypeVar, final
 import attrs
 
 from .._checks import check_text, text, texts
+from .._checks import to_tuple as to_tuple  # the meetings modules take it from here
 from ..exceptions import InvalidInputError, InvalidTypeError, MeetingError
 from ..tasks import Person, Unit
 
@@ -92,15 +93,6 @@ def enum_value(kind: type[E], name: str) -> Callable[[object], E]:
         raise InvalidInputError(f"{name}={value!r} is not one of {[m.value for m in kind]!r}")
 
     return convert
-
-
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Convert an iterable (not a string) to a tuple; anything else is an :class:`InvalidTypeError`."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise InvalidTypeError(
-            f"{value!r} is a {type(value).__name__}; expected a tuple or list of values"
-        )
-    return tuple(value)
 
 
 def role_set(value: Iterable[str] | str) -> frozenset[str]:

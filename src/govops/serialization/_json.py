@@ -36,7 +36,7 @@ import cattrs
 import cattrs.gen
 
 from .. import escalation as _escalation  # noqa: F401 - registers the supervision event kinds
-from .._checks import check_text, shown
+from .._checks import check_text, shown, to_enum
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
     CooperatingUnit,
@@ -171,14 +171,7 @@ def _strict_bool(value: Any, _: Any) -> bool:
 
 
 def _strict_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
-    if isinstance(value, cls):
-        return value
-    for member in cls:
-        if type(value) is type(member.value) and member.value == value:
-            return member
-    raise InvalidInputError(
-        f"{shown(value)} is not a {cls.__name__}; expected one of {[m.value for m in cls]!r}"
-    )
+    return to_enum(cls, value)
 
 
 def _json_type(value: object) -> str:
