@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import os
 from pathlib import Path
@@ -93,6 +94,7 @@ def test_a_file_that_is_not_utf8_names_its_line_and_column(tmp_path: Path) -> No
     assert message.startswith(f"{path}:2:")  # the first Chinese character is on line 2
     assert "is not UTF-8" in message and "save the schedule file as UTF-8" in message
     assert info.value.line == 2
+    assert info.value.column == len(b'source = "') + 1  # the column of the first bad byte
 
 
 def test_a_byte_order_mark_and_windows_line_ends_are_read(tmp_path: Path) -> None:
@@ -117,11 +119,21 @@ def test_a_file_that_cannot_be_opened_is_a_config_error(
         load_schedule(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
-def test_a_file_without_read_permission_is_a_config_error(tmp_path: Path) -> None:
+def test_a_file_without_read_permission_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "2027.toml"
     path.write_text(GOOD, encoding="utf-8")
     path.chmod(0)
+    if os.geteuid() == 0:  # root reads every file: open() refuses it as it would for a user
+        real_open = builtins.open
+
+        def refusing(file: Any, *args: Any, **kwargs: Any) -> Any:
+            if os.fspath(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", refusing)
     with pytest.raises(ConfigError, match=r"cannot read schedule file .*Permission denied"):
         load_schedule(path)
 
@@ -137,4 +149,4 @@ def test_toml_syntax_errors_show_line_column_and_a_caret_under_wide_characters()
     assert shown == '    name = "春节调休上班" 周日'
     # '    name = "' is 12 columns, the six characters 12 more, then '" ' two: under 周
     assert caret == " " * 4 + " " * (8 + 12 + 2) + "^"
-    assert info.value.line == 17
+    assert (info.value.line, info.value.column) == (17, 17)

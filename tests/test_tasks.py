@@ -304,3 +304,43 @@ def test_a_target_quantity_is_a_finite_positive_number(
 ) -> None:
     with pytest.raises(error, match=fragment):
         full_task(target_quantity=value, quantity_unit="km")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: WarningPolicy(blue_within=2**63),
+        lambda: ProgressPolicy(reporting_tolerance=2**63),
+        lambda: WarningPolicy(yellow_lag=float("inf")),
+    ],
+)
+def test_policy_numbers_fit_the_record(build: Any) -> None:
+    # A policy that builds is one JSON and the store can hold: counts fit in 64 bits.
+    with pytest.raises(
+        InvalidInputError, match=r"expected an int from 0 to 9223372036854775807|finite"
+    ):
+        build()
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: Unit("u", "x", kind="ministry"), "'ministry' is not a UnitKind"),
+        (lambda: full_task(category="urgent"), "'urgent' is not a Category"),
+        (lambda: Person("p", "王", roles=["boss"]), "'boss' is not a Role"),
+        (lambda: Source("memo", "文号"), "'memo' is not a SourceKind"),
+        (lambda: ProgressPolicy(basis="hours"), "'hours' is not a Basis"),
+        (
+            lambda: Deadline.on(D(2026, 1, 5), clock_stops_when_suspended=1),
+            "expected True or False",
+        ),
+        (lambda: WarningPolicy(latch="no"), "latch='no' is a str; expected True or False"),
+        (lambda: Responsibility("econ"), "lead_unit='econ' is a str; expected a Unit"),
+        (lambda: full_task(plan=[]), "plan=[] is a list; expected a Plan or None"),
+        (lambda: Plan(None), "None is a NoneType; expected a tuple or list"),
+    ],
+)
+def test_values_refuse_wrong_types_with_our_errors(build: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        build()
+    assert fragment in str(info.value)

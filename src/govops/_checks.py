@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from .exceptions import InvalidInputError, InvalidTypeError
 
 __all__ = [
+    "MAX_INT",
     "boolean",
     "check_number",
     "check_text",
@@ -31,6 +32,10 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=enum.Enum)
+
+MAX_INT = 2**63 - 1
+"""The largest integer a record holds (JSON as govops reads it, SQLite): a count or a sequence
+number beyond it is refused when a value is built, not when it is written."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SHOWN_MAX = 120  # characters of a repr kept in a message

@@ -89,6 +89,7 @@ def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
             f"save the {what} file as UTF-8",
             path=name,
             line=line,
+            column=column,
         ) from exc
     return name, text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -124,6 +125,7 @@ def parse_toml(text: str, *, path: str) -> dict[str, Any]:
             f"{path}:{line}:{column}: not valid TOML: {message}\n    {shown}\n    {' ' * pad}^",
             path=path,
             line=line,
+            column=column,
         ) from exc
 
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, final
 
 import attrs
 
-from .._checks import check_number, text, texts, to_float, to_tuple
+from .._checks import MAX_INT, check_number, shown, text, texts, to_float, to_tuple
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import Annotation, register_event_type
 
@@ -59,8 +59,10 @@ def _day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def _seq(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(f"{attribute.name}={value!r}; expected an entry seq (an int >= 1)")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise InvalidInputError(
+            f"{attribute.name}={shown(value)}; expected an entry seq (an int from 1 to {MAX_INT})"
+        )
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ import cattrs
 import cattrs.gen
 
 from .. import escalation as _escalation  # noqa: F401 - registers the supervision event kinds
-from .._checks import check_text, shown, to_enum
+from .._checks import MAX_INT, check_text, shown, to_enum
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
     CooperatingUnit,
@@ -72,7 +72,6 @@ __all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstruct
 SCHEMA = "govops/1"
 """The schema version written into, and required of, every document."""
 
-_INT_BOUND = 2**63  # a store keeps integers in 64 bits
 
 T = TypeVar("T")
 
@@ -145,7 +144,7 @@ def _strict_str(value: Any, cls: Any) -> str:
 def _strict_int(value: Any, _: Any) -> int:
     if type(value) is not int:
         raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected an integer")
-    if not -_INT_BOUND <= value < _INT_BOUND:
+    if not -MAX_INT - 1 <= value <= MAX_INT:
         raise InvalidInputError(f"{shown(value)} is out of range; expected a 64-bit integer")
     return value
 
@@ -154,7 +153,7 @@ def _strict_float(value: Any, _: Any) -> float:
     if type(value) is float:
         result = value
     elif type(value) is int:
-        if not -_INT_BOUND <= value < _INT_BOUND:
+        if not -MAX_INT - 1 <= value <= MAX_INT:
             raise InvalidInputError(f"{shown(value)} is out of range; expected a 64-bit number")
         result = float(value)
     else:

@@ -17,7 +17,7 @@ from typing import Any, final
 
 import attrs
 
-from .._checks import boolean, check_number, instance_of, to_enum, to_float
+from .._checks import MAX_INT, boolean, check_number, instance_of, shown, to_enum, to_float
 from ..exceptions import InvalidInputError
 from ._events import Light
 from ._model import Plan, WorkingCalendar
@@ -44,8 +44,8 @@ class Basis(str, enum.Enum):
 
 def _non_negative_int(name: str) -> Any:
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidInputError(f"{name}={value!r}; expected an int >= 0")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
+            raise InvalidInputError(f"{name}={shown(value)}; expected an int from 0 to {MAX_INT}")
 
     return check
 
