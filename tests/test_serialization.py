@@ -460,3 +460,11 @@ def test_numbers_that_are_not_finite_are_refused(literal: str) -> None:
     text = _document("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": 0})
     with pytest.raises(InvalidInputError, match="finite"):
         from_json(text.replace('"cumulative_percent": 0', f'"cumulative_percent": {literal}'))
+
+
+@pytest.mark.parametrize("cls", [5, int, "Task"])
+def test_a_type_that_is_not_a_govops_value_is_a_type_error(cls: Any) -> None:
+    with pytest.raises(InvalidTypeError, match="expected a govops value type"):
+        structure({}, cls)
+    with pytest.raises(InvalidTypeError, match="the document holds a Plan, not"):
+        from_json(to_json(PLAN), cls)

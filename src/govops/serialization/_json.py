@@ -341,6 +341,9 @@ def structure(data: Any, cls: type[T], *, calendar: WorkingCalendar | None = Non
     govops.exceptions.InvalidTypeError: cannot read a Milestone: True is a boolean; expected a number @ $.cumulative_percent
     """
     if cls is not Ledger:
+        # hasattr, not attrs.has(): that would narrow cls and lose T.
+        if not (isinstance(cls, type) and hasattr(cls, "__attrs_attrs__")):
+            raise InvalidTypeError(f"cls={shown(cls)}; expected a govops value type such as Task")
         return _structure(data, cls, "$")
     if calendar is None:
         raise InvalidInputError("reading a Ledger needs calendar=, the calendar it counts on")
@@ -462,5 +465,7 @@ def from_json(
             f"type={name!r} is not a govops value; expected one of {sorted(_BY_NAME)!r}"
         )
     if cls is not None and cls is not target:
-        raise InvalidTypeError(f"the document holds a {name}, not a {cls.__name__}")
+        raise InvalidTypeError(
+            f"the document holds a {name}, not a {getattr(cls, '__name__', shown(cls))}"
+        )
     return cast(T, structure(document.get("data"), target, calendar=calendar))
