@@ -689,3 +689,18 @@ def test_supervision_values_refuse_what_cannot_be_recorded(
     with pytest.raises(error) as info:
         build()
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: WarningAtLeast("purple"), "'purple' is not a Light"),
+        (lambda: BehindSchedule(points="10"), "'10' is a str; expected a number"),
+        (lambda: JointMeeting("联席会议", dates=None), "None is a NoneType; expected a tuple"),
+        (lambda: JointMeeting("联席会议", dates=[D(2026, 1, 5), "2026-01-06"]), "dates contains"),
+    ],
+)
+def test_policy_values_refuse_wrong_types_with_our_errors(build: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        build()
+    assert fragment in str(info.value)

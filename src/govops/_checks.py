@@ -27,6 +27,7 @@ __all__ = [
     "text",
     "texts",
     "to_enum",
+    "to_finite",
     "to_float",
     "to_tuple",
 ]
@@ -118,6 +119,12 @@ def to_float(value: Any) -> Any:
         return value
 
 
+def to_finite(value: object) -> float:
+    """An attrs converter where ``float`` was one: a finite number as a ``float``, else an
+    error (``float("12")`` and ``float(True)`` would accept a string and a bool)."""
+    return check_number(value, "")
+
+
 def check_number(
     value: object, name: str, *, minimum: float | None = None, maximum: float | None = None
 ) -> float:
@@ -130,25 +137,20 @@ def check_number(
     ...
     govops.exceptions.InvalidInputError: quantity=an int of about 400 digits is too large; expected a finite number
     """
+    label = f"{name}={shown(value)}" if name else shown(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidTypeError(
-            f"{name}={shown(value)} is a {type(value).__name__}; expected a number"
-        )
+        raise InvalidTypeError(f"{label} is a {type(value).__name__}; expected a number")
     try:
         result = float(value)
     except OverflowError:
-        raise InvalidInputError(
-            f"{name}={shown(value)} is too large; expected a finite number"
-        ) from None
+        raise InvalidInputError(f"{label} is too large; expected a finite number") from None
     if not math.isfinite(result):
-        raise InvalidInputError(f"{name}={shown(value)} is not finite; expected a finite number")
+        raise InvalidInputError(f"{label} is not finite; expected a finite number")
     if (minimum is not None and result < minimum) or (maximum is not None and result > maximum):
         low = "" if minimum is None else f" >= {minimum:g}"
         high = "" if maximum is None else f" <= {maximum:g}"
         both = " and" if low and high else ""
-        raise InvalidInputError(
-            f"{name}={shown(value)} is out of range; expected a number{low}{both}{high}"
-        )
+        raise InvalidInputError(f"{label} is out of range; expected a number{low}{both}{high}")
     return result
 
 

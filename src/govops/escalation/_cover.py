@@ -16,7 +16,7 @@ from typing import Any, Protocol, TypeVar, cast, final
 
 import attrs
 
-from .._checks import text
+from .._checks import text, to_tuple
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import CoverWindow
@@ -86,7 +86,7 @@ R = TypeVar("R", bound=_Recorder)
 
 
 def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    items = tuple(value.items()) if isinstance(value, Mapping) else tuple(value)
+    items = tuple(value.items()) if isinstance(value, Mapping) else to_tuple(value)
     for item in items:
         if (
             not isinstance(item, tuple)
@@ -103,7 +103,7 @@ def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[
 
 
 def _absences(value: Iterable[Absence]) -> tuple[Absence, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     for item in items:
         if not isinstance(item, Absence):
             raise InvalidTypeError(f"absences contains {item!r}; expected Absence values")

@@ -101,7 +101,7 @@ def role_set(value: Iterable[str] | str) -> frozenset[str]:
         return frozenset({value})
     if not isinstance(value, Iterable):
         raise InvalidTypeError(f"{value!r} is a {type(value).__name__}; expected role keys (str)")
-    return frozenset(value)
+    return frozenset(check_text(role, "a role key", empty=False) for role in value)
 
 
 def _roles_valid(name: str) -> Any:
@@ -169,7 +169,13 @@ def decision_steps(value: Iterable[DecisionStep | str]) -> frozenset[DecisionSte
     known = {s.value: s for s in DecisionStep}
     out = set()
     for step in value:
-        found = step if isinstance(step, DecisionStep) else known.get(step)
+        found = (
+            step
+            if isinstance(step, DecisionStep)
+            else known.get(step)
+            if isinstance(step, str)
+            else None
+        )
         if found is None:
             raise InvalidInputError(
                 f"decision step {step!r} is unknown; expected one of {sorted(known)!r}"
