@@ -853,5 +853,7 @@ def test_a_huge_quantity_that_is_finite_is_recorded_and_read_back() -> None:
 
 
 def test_an_unknown_warning_level_is_our_error() -> None:
-    with pytest.raises(InvalidInputError, match=r"level='purple'; expected one of \['blue'"):
+    with pytest.raises(
+        InvalidInputError, match=r"'purple' is not a Light; expected one of \['blue'"
+    ):
         WarningIssued("T1", "purple")  # type: ignore[arg-type]

@@ -19,9 +19,9 @@ from .._checks import (
     check_number,
     check_text,
     instance_of,
-    shown,
     text,
     texts,
+    to_enum,
     to_float,
     to_tuple,
 )
@@ -203,14 +203,7 @@ _name = text(empty=False)
 
 
 def _light(value: object) -> Light:
-    if isinstance(value, Light):
-        return value
-    for light in Light:
-        if light.value == value:
-            return light
-    raise InvalidInputError(
-        f"level={shown(value)}; expected one of {[light.value for light in Light]!r}"
-    )
+    return to_enum(Light, value)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
@@ -227,6 +220,7 @@ inline(_optional_float, "type({v}) is float or {v} is None")
 inline(_quantity, "{v} is None or type({v}) is float and 0.0 <= {v} < 1e999")
 inline(_strings, "type({v}) is list", "tuple({v})")
 inline(_free_text, "type({v}) is str and {v}.isascii()")
+# texts is shared with other packages; the condition holds of it wherever it is used.
 inline(
     texts, "{v} == () or type({v}) is tuple and all(type(x) is str and x.isascii() for x in {v})"
 )
