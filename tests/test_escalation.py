@@ -704,3 +704,12 @@ def test_policy_values_refuse_wrong_types_with_our_errors(build: Any, fragment: 
     with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
         build()
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("to", "fragment"),
+    [(None, "None is a NoneType; expected a tuple"), ([None], "None is not a Target")],
+)
+def test_a_level_addressed_to_nothing_usable_is_our_error(to: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError), match=fragment):
+        Level("reminder", kind="reminder", to=to, condition=Overdue())

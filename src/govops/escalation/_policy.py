@@ -326,7 +326,7 @@ def _kind(value: object) -> str:
 def _targets(value: Iterable[Target | str]) -> tuple[Target, ...]:
     if isinstance(value, (str, Target)):
         value = (value,)
-    items = tuple(Target(v) for v in value)
+    items = tuple(to_enum(Target, v) for v in to_tuple(value))
     if not items:
         raise InvalidInputError("to=(); a notice needs at least one Target")
     if Target.DEPUTY_COVER in items:
