@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -278,3 +280,19 @@ def test_scores_are_deterministic_and_ranks_a_permutation(
         assert u.score == pytest.approx(100 + u.bonus - u.deduction)
         assert u.bonus <= 10 and u.deduction <= 40
     assert isinstance(a, Bulletin) and a.to_markdown().count("\n| ") == len(a.units) + 1
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: Grade("90", "excellent", "优秀"), "'90' is a str; expected a number"),
+        (lambda: Grade(float("nan"), "excellent", "优秀"), "nan is not finite"),
+        (lambda: Veto("bribery", at_least=1, bars="excellent"), "'bribery' is not a ScoreEvent"),
+        (lambda: attrs.evolve(KEY_WORK_SCORING, base="100"), "'100' is a str"),
+        (lambda: attrs.evolve(KEY_WORK_SCORING, grades=None), "None is a NoneType"),
+    ],
+)
+def test_scoring_values_refuse_what_they_cannot_use(build: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        build()
+    assert fragment in str(info.value)

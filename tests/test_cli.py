@@ -40,7 +40,7 @@ def test_unpublished_year_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -
     assert main(["calendar", year]) == 2
     err = capsys.readouterr().err
     assert year in err and "--schedule NOTICE.txt" in err and "--provisional" in err
-    assert "with_schedule" not in err  # the command line names its own options
+    assert "with_schedule" not in err and "provisional=True" not in err  # flags, not Python
 
 
 def test_provisional_year(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,3 +61,66 @@ def test_demo_runs_as_a_command() -> None:
     )
     assert "2026-09-25 + 20 working days = 2026-10-29" in done.stdout
     assert "2026-10-02 rolled following = 2026-10-08" in done.stdout
+
+
+def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a failed command writes on stderr (and nothing on stdout)."""
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["calendar", "10000"], "10000 is outside 2001–"),
+        (["calendar", "0"], "no CN calendar data before 2001"),
+        (["calendar", "-5", "--provisional"], "-5 is outside"),
+        (["calendar", "2099", "--provisional"], "estimates CN holidays only through"),
+        (["due", "within 2 days", "--from", "1999-12-31"], "no CN calendar data before 2001"),
+        (["due", "within 2 days", "--from", "9999-12-31", "--provisional"], "only through"),
+        (["occurrences", "每周一", "--from", "2026-12-01", "--to", "2026-01-01"],
+         "--to 2026-01-01 is before --from 2026-12-01"),
+        (["scenario", "run", "examples/scenarios/quarterly_report.toml", "--out", "/proc/nope"],
+         "/proc/nope: No such file or directory"),
+        (["scenario", "run", "/nonexistent.toml"], "cannot read scenario file"),
+    ],
+)  # fmt: skip
+def test_every_error_is_one_line_with_status_2(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    line = _error_line(capsys)
+    assert line.startswith("govops: error: ") and expected in line
+    assert "=" not in line.split(":", 2)[2]  # no keyword arguments of Python calls
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["calendar"], "govops calendar: error: the following arguments are required: year"),
+        (["calendar", "x"], "invalid int value: 'x'"),
+        (["calendar", "2026", "--month", "13"], "month 13 is not 1–12"),
+        (["bogus"], "invalid choice: 'bogus'"),
+        ([], "govops: error: the following arguments are required: COMMAND"),
+        (["due", "within 2 days", "--from", "2026-02-30"], "'2026-02-30' is not a date"),
+    ],
+)
+def test_argument_errors_are_one_line_too(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    line = _error_line(capsys)
+    assert expected in line and "--help" in line
+
+
+def test_a_real_run_reports_a_bad_argument_without_a_traceback() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "govops", "calendar", "10000"], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("govops: error: 10000")

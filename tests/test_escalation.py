@@ -8,6 +8,7 @@ worked). Every date below is checked by hand against that calendar.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 import pytest
@@ -656,3 +657,59 @@ def test_the_journal_time_travels_and_reports_what_a_store_lacks() -> None:
     assert [n.level for n in past.notices] == ["reminder"]
     with pytest.raises(InvalidTypeError, match="supervision event"):
         journal.record(TaskCompleted("T1"), actor="x", at=at(D(2026, 9, 9)))  # type: ignore[arg-type]
+
+
+# -- supervision events refuse what the record cannot hold --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "fragment"),
+    [
+        (lambda: NoticeIssued("T1", "k\ud800", level="l", notice_kind="reminder"),
+         InvalidInputError, "key='k\\ud800' holds the lone surrogate"),
+        (lambda: NoticeIssued("T1", "k", level="l", notice_kind="r", recipients=["a", "\udfff"]),
+         InvalidInputError, "recipients[1]='\\udfff' holds the lone surrogate"),
+        (lambda: NoticeIssued("T1", "k", level="l", notice_kind="r", percent=10**400),
+         InvalidInputError, "percent=an int of about 400 digits is too large"),
+        (lambda: NoticeIssued("T1", "k", level="l", notice_kind="r", percent=float("nan")),
+         InvalidInputError, "percent=nan is not finite"),
+        (lambda: NoticeIssued("T1", "k", level="l", notice_kind="r", percent="40"),
+         InvalidTypeError, "percent='40' is a str; expected a number"),
+        (lambda: NoticeIssued("T1", "k", level="l", notice_kind="r", percent=140),
+         InvalidInputError, "percent=140.0 is out of range; expected a number >= 0 and <= 100"),
+        (lambda: NoticeAnswered("T1", "k", note="已办\ud800"), InvalidInputError, "note="),
+        (lambda: ApprovalStepStarted("T1", "环评", handler="\ud800"), InvalidInputError, "handler="),
+        (lambda: Absence("wang", start=D(2026, 10, 8), end=D(2026, 10, 9), reason="\ud800"),
+         InvalidInputError, "reason="),
+    ],
+)  # fmt: skip
+def test_supervision_values_refuse_what_cannot_be_recorded(
+    build: Any, error: type[Exception], fragment: str
+) -> None:
+    with pytest.raises(error) as info:
+        build()
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: WarningAtLeast("purple"), "'purple' is not a Light"),
+        (lambda: BehindSchedule(points="10"), "'10' is a str; expected a number"),
+        (lambda: JointMeeting("联席会议", dates=None), "None is a NoneType; expected a tuple"),
+        (lambda: JointMeeting("联席会议", dates=[D(2026, 1, 5), "2026-01-06"]), "dates contains"),
+    ],
+)
+def test_policy_values_refuse_wrong_types_with_our_errors(build: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        build()
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("to", "fragment"),
+    [(None, "None is a NoneType; expected a tuple"), ([None], "None is not a Target")],
+)
+def test_a_level_addressed_to_nothing_usable_is_our_error(to: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError), match=fragment):
+        Level("reminder", kind="reminder", to=to, condition=Overdue())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from collections.abc import Hashable
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -802,3 +802,58 @@ def test_a_report_of_minus_zero_keeps_its_own_reason_in_the_bulk_query() -> None
     assert list(ledger.warnings(now=now)) == [ledger.warning(i, now=now) for i in ledger.task_ids]
     lights = ledger.warnings(now=now)
     assert lights[0].reasons == lights[2].reasons != lights[1].reasons
+
+
+# -- events refuse what the record cannot hold, before record() sees it ------------------------------
+
+SURROGATE = "\ud800"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: TaskAccepted("T" + SURROGATE),
+        lambda: TaskAssigned(task("T" + SURROGATE)),
+        lambda: ProgressReported("T1", percent=5.0, note="进度" + SURROGATE),
+        lambda: ProgressReported("T1", percent=5.0, attachments=("ok.pdf", "a" + SURROGATE)),
+        lambda: MilestoneReached("T1", "m" + SURROGATE),
+        lambda: IssueRaised("T1", "i1", description=SURROGATE),
+        lambda: IssueResolved("T1", "i1", resolution=SURROGATE),
+    ],
+)
+def test_an_event_with_text_utf8_cannot_encode_is_refused_when_built(build: Any) -> None:
+    with pytest.raises(InvalidInputError, match="lone surrogate"):
+        build()
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "fragment"),
+    [
+        ({"percent": 10**400}, InvalidInputError, "percent=an int of about 400 digits is out of range"),
+        ({"percent": float("inf")}, InvalidInputError, "percent=inf is out of range"),
+        ({"quantity": 1e999}, InvalidInputError, "quantity=inf is not finite"),
+        ({"quantity": float("nan")}, InvalidInputError, "quantity=nan is not finite"),
+        ({"quantity": 10**400}, InvalidInputError, "quantity=an int of about 400 digits is too large"),
+        ({"quantity": "3"}, InvalidTypeError, "quantity='3' is a str; expected a number"),
+        ({"quantity": -1}, InvalidInputError, "quantity=-1.0 is out of range; expected a number >= 0"),
+    ],
+)  # fmt: skip
+def test_progress_numbers_are_finite_and_checked_when_built(
+    fields: dict[str, Any], error: type[Exception], fragment: str
+) -> None:
+    with pytest.raises(error) as info:
+        ProgressReported("T1", **fields)
+    assert fragment in str(info.value)
+
+
+def test_a_huge_quantity_that_is_finite_is_recorded_and_read_back() -> None:
+    ledger = started(task(target_quantity=1e308, quantity_unit="元"))
+    ledger = ledger.record(ProgressReported("T1", quantity=1e300), actor="econ", at=at(3, 3))
+    assert from_json(to_json(ledger), Ledger, calendar=CAL) == ledger
+
+
+def test_an_unknown_warning_level_is_our_error() -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"'purple' is not a Light; expected one of \['blue'"
+    ):
+        WarningIssued("T1", "purple")  # type: ignore[arg-type]

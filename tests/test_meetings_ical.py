@@ -130,3 +130,26 @@ def test_round_trip_over_any_range(t: MeetingType, start: dt.date, days: int) ->
     series = schedule(t, start, end, calendar=CAL)
     got = instances(to_ical(series)) if series.occurrences else {}
     assert list(got.values()) == ([list(series.dates)] if series.occurrences else [])
+
+
+def test_text_the_file_cannot_hold_is_refused_before_export() -> None:
+    t = presets.LEADERSHIP_MEETING
+    with pytest.raises(InvalidInputError, match="reason='改期\\\\ud800' holds the lone surrogate"):
+        Meeting(t, dt.date(2026, 3, 6), id="m1", basis="ad_hoc", reason="改期\ud800")
+    with pytest.raises(InvalidInputError, match="lone surrogate"):
+        attrs.evolve(t, description="\ud800")
+
+
+def test_what_icalendar_refuses_comes_back_as_our_error() -> None:
+    t = presets.LEADERSHIP_MEETING
+    meeting = Meeting(t, dt.date(2026, 3, 6), id="m1", basis="ad_hoc", reason="改期")
+    # A value that slipped past its checks (validators switched off) still cannot escape as
+    # UnicodeEncodeError from the export.
+    with attrs.validators.disabled():
+        bad = attrs.evolve(meeting, reason="改期\ud800")
+    with pytest.raises(InvalidInputError, match="cannot write the iCalendar file"):
+        to_ical(bad)
+    with pytest.raises(
+        InvalidTypeError, match="expected a MeetingSeries, a Meeting or an iterable"
+    ):
+        to_ical(42)  # type: ignore[arg-type]

@@ -144,3 +144,23 @@ def test_cli_compare(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "on-time rate" in out
     assert "due 2026-10-08 → 2026-10-09" in out
+
+
+def test_a_scenario_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_bytes('name = "季度报告"\n'.encode("gbk"))
+    with pytest.raises(ConfigError, match=r"s\.toml:1:9: byte .* is not UTF-8"):
+        load_scenario(path)
+
+
+def test_a_scenario_path_that_is_a_directory_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"cannot read scenario file .*Is a directory"):
+        load_scenario(tmp_path)
+
+
+def test_scenario_toml_syntax_errors_have_line_column_and_caret() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_scenario('name = "x"\nstart = 2026-13-01\n', path="s.toml")
+    assert str(info.value).splitlines()[0].startswith("s.toml:2:")
+    assert str(info.value).splitlines()[1] == "    start = 2026-13-01"
+    assert info.value.line == 2

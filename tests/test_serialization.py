@@ -340,3 +340,131 @@ def test_event_fields_are_read_strictly_whatever_was_decoded_before(
     with pytest.raises(InvalidInputError) as info:
         from_json(json.dumps(document))
     assert fragment in str(info.value)
+
+
+# -- corrupt and absurd documents: only our errors, saying where -----------------------------------
+
+
+def _document(type_name: str, data: object) -> str:
+    return json.dumps({"schema": SCHEMA, "type": type_name, "data": data}, ensure_ascii=False)
+
+
+def _entry(**changes: object) -> dict[str, object]:
+    entry = unstructure(sample_ledger().entries[1])
+    entry.update(changes)
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (b"\xff\xfe\x00", "not UTF-8 at byte 0"),
+        (b'{"schema": "\xc3(', "not UTF-8 at byte 12"),
+        ("[" * 100_000, "nested too deeply"),
+        (
+            '{"schema": "govops/1", "type": "Plan", "data": ' + "[" * 50_000 + "]" * 50_000 + "}",
+            "nested too deeply",
+        ),
+        ('{"schema": "govops/1", "type": "Unit", "data": {"id": ' + "9" * 5000 + "}}", "4300"),
+        (_document("Milestone", {"id": "m", "due": "2026-01-01"})[:-2] + ', "x": NaN}}', "NaN"),
+        ('{"schema": "govops/1", "type": "Unit", "data": {}, "extra": 1}', "unknown field 'extra'"),
+    ],
+)
+def test_corrupt_json_is_refused_with_our_error(text: str | bytes, fragment: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        from_json(text)
+    assert fragment in str(info.value)
+
+
+def test_a_byte_order_mark_is_read() -> None:
+    assert from_json(b"\xef\xbb\xbf" + to_json(PLAN).encode()) == PLAN
+
+
+def test_a_document_that_is_neither_text_nor_bytes_is_a_type_error() -> None:
+    with pytest.raises(InvalidTypeError, match="expected str or bytes"):
+        from_json(42)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "fragment"),
+    [
+        # cattrs used to coerce each of these: 2.5 -> 2, true -> 1, 5 -> "5"
+        ({"seq": 2.5}, InvalidTypeError, "2.5 is a number; expected an integer @ $.entries[1].seq"),
+        ({"seq": True}, InvalidTypeError, "True is a boolean; expected an integer @ $.entries[1].seq"),
+        ({"seq": "2"}, InvalidTypeError, "'2' is a string; expected an integer"),
+        ({"seq": 2**70}, InvalidInputError, "expected a 64-bit integer @ $.entries[1].seq"),
+        ({"actor": 5}, InvalidTypeError, "5 is an integer; expected a string @ $.entries[1].actor"),
+        ({"actor": "a\ud800"}, InvalidInputError, "lone surrogate '\\ud800' at index 1"),
+        ({"at": 5}, InvalidTypeError, "datetime 5 is a int"),
+        ({"bogus": 1}, InvalidInputError, "unknown field 'bogus'; expected one of ['seq'"),
+    ],
+)  # fmt: skip
+def test_entries_hold_exactly_their_types(
+    changes: dict[str, object], error: type[Exception], fragment: str
+) -> None:
+    document = json.loads(to_json(sample_ledger()))
+    document["data"]["entries"][1] = _entry(**changes)
+    with pytest.raises(error) as info:
+        from_json(json.dumps(document), Ledger, calendar=CAL)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("type_name", "data", "fragment"),
+    [
+        ("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": True},
+         "True is a boolean; expected a number @ $.cumulative_percent"),
+        ("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": "50"},
+         "'50' is a string; expected a number"),
+        ("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": 1e300},
+         "cumulative_percent=1e+300 is out of range"),
+        ("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": 10**30},
+         "expected a 64-bit number"),
+        ("Unit", {"id": 5, "name": "x"}, "5 is an integer; expected a string @ $.id"),
+        ("Unit", {"id": "u", "name": "x", "kind": "ministry"},
+         "'ministry' is not a UnitKind; expected one of ['government'"),
+        ("Unit", {"id": "u", "name": "x", "colour": "red"},
+         "unknown field 'colour'; expected one of ['id', 'name', 'kind'] @ $"),
+        ("Plan", [], "[] is an array; expected an object of Plan @ $"),
+        ("Plan", "milestones", "expected an object of Plan"),
+        ("Deadline", {"date": "2026-06-30", "clock_stops_when_suspended": 1},
+         "1 is an integer; expected true or false"),
+        ("TaskAccepted", {"type": "task_cancelled", "task_id": "T1"},
+         "not the kind of a TaskAccepted"),
+        ("ProgressReported", {"type": "progress_reported", "task_id": "T1", "percent": True},
+         "True is a boolean; expected a number @ $.percent"),
+        ("ProgressReported", {"type": "progress_reported", "task_id": "T1", "quantity": -1},
+         "quantity=-1.0 is out of range; expected a number >= 0"),
+        ("ProgressReported", {"type": "progress_reported", "task_id": "T1", "percent": 5.0,
+                              "note": 7}, "7 is an integer; expected a string @ $.note"),
+    ],
+)  # fmt: skip
+def test_values_hold_exactly_their_types(type_name: str, data: object, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        from_json(_document(type_name, data))
+    assert fragment in str(info.value)
+
+
+def test_a_lone_surrogate_in_an_id_is_refused_where_it_is_read() -> None:
+    text = '{"schema": "govops/1", "type": "TaskAccepted", "data": {"task_id": "T\\ud800"}}'
+    with pytest.raises(InvalidInputError) as info:
+        from_json(text)
+    assert str(info.value) == (
+        "cannot read a TaskAccepted: 'T\\ud800' holds the lone surrogate '\\ud800' at index 1; "
+        "expected text that UTF-8 can encode @ $.task_id"
+    )
+
+
+@pytest.mark.parametrize("literal", ["1e999", "-1e999", "Infinity", "NaN"])
+def test_numbers_that_are_not_finite_are_refused(literal: str) -> None:
+    text = _document("Milestone", {"id": "m", "due": "2026-06-30", "cumulative_percent": 0})
+    with pytest.raises(InvalidInputError, match="finite"):
+        from_json(text.replace('"cumulative_percent": 0', f'"cumulative_percent": {literal}'))
+
+
+@pytest.mark.parametrize("cls", [5, int, "Task"])
+def test_a_type_that_is_not_a_govops_value_is_a_type_error(cls: Any) -> None:
+    with pytest.raises(InvalidTypeError, match="expected a govops value type"):
+        structure({}, cls)
+    with pytest.raises(InvalidTypeError, match="the document holds a Plan, not"):
+        from_json(to_json(PLAN), cls)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -241,3 +242,105 @@ class TestPackage:
         assert "deadline moved from 2026-06-30" in text
         assert "yellow warning issued directly" in text
         assert "2026-05: missing work team, plan" in text
+
+
+# -- values refuse what cannot be recorded -----------------------------------------------------------
+
+SURROGATE = "\ud800"  # Python allows it in a str; UTF-8 (and so the record) cannot hold it
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Unit("u" + SURROGATE, "经济发展办"),
+        lambda: Unit("u", "经济" + SURROGATE),
+        lambda: Person("p", "王", unit=SURROGATE),
+        lambda: CooperatingUnit(Unit("u", "x"), part=SURROGATE),
+        lambda: Source(SourceKind.DOCUMENT, "文号" + SURROGATE),
+        lambda: Deadline.from_rule("within 2 days" + SURROGATE, trigger=D(2026, 1, 5)),
+        lambda: Milestone("m", D(2026, 3, 31), cumulative_percent=10, title=SURROGATE),
+        lambda: SubItem("s", "t", deadline=D(2026, 3, 31), responsible_person=SURROGATE),
+        lambda: Plan(summary=SURROGATE),
+        lambda: full_task(goal=SURROGATE),
+        lambda: full_task(content=SURROGATE),
+        lambda: full_task(parent=SURROGATE),
+        lambda: full_task(quantity_unit="万" + SURROGATE, target_quantity=10),
+    ],
+)
+def test_text_that_utf8_cannot_encode_is_refused_when_a_value_is_built(build: Any) -> None:
+    with pytest.raises(InvalidInputError, match=r"lone surrogate '\\ud800' at index \d+"):
+        build()
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "fragment"),
+    [
+        (10**400, InvalidInputError, "an int of about 400 digits is out of range"),
+        (float("inf"), InvalidInputError, "inf is out of range"),
+        (float("nan"), InvalidInputError, "nan is out of range"),
+        ("50", InvalidTypeError, "'50' is a str"),
+        (True, InvalidTypeError, "True is a bool"),
+    ],
+)
+def test_a_milestone_target_is_a_finite_number(
+    value: object, error: type[Exception], fragment: str
+) -> None:
+    with pytest.raises(error, match=fragment):
+        Milestone("m", D(2026, 3, 31), cumulative_percent=value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "fragment"),
+    [
+        (10**400, InvalidInputError, "target_quantity=an int of about 400 digits is too large"),
+        (1e999, InvalidInputError, "target_quantity=inf is not finite"),
+        ("12", InvalidTypeError, "target_quantity='12' is a str; expected a number"),
+        (False, InvalidTypeError, "target_quantity=False is a bool"),
+        (-3, InvalidInputError, "target_quantity=-3.0; expected a positive number"),
+    ],
+)
+def test_a_target_quantity_is_a_finite_positive_number(
+    value: object, error: type[Exception], fragment: str
+) -> None:
+    with pytest.raises(error, match=fragment):
+        full_task(target_quantity=value, quantity_unit="km")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: WarningPolicy(blue_within=2**63),
+        lambda: ProgressPolicy(reporting_tolerance=2**63),
+        lambda: WarningPolicy(yellow_lag=float("inf")),
+    ],
+)
+def test_policy_numbers_fit_the_record(build: Any) -> None:
+    # A policy that builds is one JSON and the store can hold: counts fit in 64 bits.
+    with pytest.raises(
+        InvalidInputError, match=r"expected an int from 0 to 9223372036854775807|finite"
+    ):
+        build()
+
+
+@pytest.mark.parametrize(
+    ("build", "fragment"),
+    [
+        (lambda: Unit("u", "x", kind="ministry"), "'ministry' is not a UnitKind"),
+        (lambda: full_task(category="urgent"), "'urgent' is not a Category"),
+        (lambda: Person("p", "王", roles=["boss"]), "'boss' is not a Role"),
+        (lambda: Source("memo", "文号"), "'memo' is not a SourceKind"),
+        (lambda: ProgressPolicy(basis="hours"), "'hours' is not a Basis"),
+        (
+            lambda: Deadline.on(D(2026, 1, 5), clock_stops_when_suspended=1),
+            "expected True or False",
+        ),
+        (lambda: WarningPolicy(latch="no"), "latch='no' is a str; expected True or False"),
+        (lambda: Responsibility("econ"), "lead_unit='econ' is a str; expected a Unit"),
+        (lambda: full_task(plan=[]), "plan=[] is a list; expected a Plan or None"),
+        (lambda: Plan(None), "None is a NoneType; expected a tuple or list"),
+    ],
+)
+def test_values_refuse_wrong_types_with_our_errors(build: Any, fragment: str) -> None:
+    with pytest.raises((InvalidInputError, InvalidTypeError)) as info:
+        build()
+    assert fragment in str(info.value)

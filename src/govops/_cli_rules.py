@@ -15,6 +15,7 @@ import attrs
 
 from ._cli_schedule import add_calendar_options, calendar_from_args
 from .calendars import WorkCalendar, calendar
+from .exceptions import InvalidInputError
 from .rules import parse_rule
 
 __all__ = ["add_parsers", "cmd_due", "cmd_explain", "cmd_occurrences", "demo_rules_lines"]
@@ -65,6 +66,8 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_occurrences(args: argparse.Namespace) -> int:
     """``govops occurrences RULE --from DATE --to DATE``: one date per line."""
+    if args.end < args.start:
+        raise InvalidInputError(f"--to {args.end} is before --from {args.start}")
     rule = parse_rule(args.rule)
     lang = args.lang or rule.lang
     cal = _calendar(args)

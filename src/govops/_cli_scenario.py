@@ -88,11 +88,12 @@ def _load(path: str, args: argparse.Namespace) -> ScenarioFile:
 
 def cmd_scenario_run(args: argparse.Namespace) -> int:
     """``govops scenario run FILE.toml [--out DIR]``."""
+    if args.out:  # before the run: a directory that cannot be made fails at once
+        os.makedirs(args.out, exist_ok=True)
     f = _load(args.file, args)
     result = _run(f)
     _out("\n".join(result.summary()))
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
         for name, table in result.tables().items():
             target = os.path.join(args.out, f"{name}.csv")
             with open(target, "w", encoding="utf-8", newline="") as fh:

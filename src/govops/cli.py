@@ -1,10 +1,17 @@
-"""The ``govops`` command (an edge module: it reads argv and prints)."""
+"""The ``govops`` command (an edge module: it reads argv and prints).
+
+Every error, whether in the arguments, the input or a file, is one line on stderr starting
+``govops: error:`` (rule text adds its caret under the problem) and exit status 2; its advice names
+the command's flags, not Python calls.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from ._cli_rules import add_parsers as add_rule_parsers
@@ -12,6 +19,7 @@ from ._cli_scenario import add_parsers as add_scenario_parsers
 from ._cli_schedule import add_calendar_options, calendar_from_args, coverage_message
 from ._cli_schedule import add_parsers as add_schedule_parsers
 from ._grid import legend, month_grid, month_notes, year_grid
+from .calendars import calendar
 from .exceptions import CalendarCoverageError, GovopsError
 
 __all__ = ["main"]
@@ -19,6 +27,12 @@ __all__ = ["main"]
 
 def _cmd_calendar(args: argparse.Namespace) -> int:
     cal = calendar_from_args(args)
+    if args.year < cal.first_year or args.year >= dt.MAXYEAR:  # no date there to compute on
+        raise CalendarCoverageError(
+            f"{args.year} is outside {cal.first_year}–{cal.last_year}, the years of the "
+            f"{cal.country} calendar data",
+            year=args.year,
+        )
     lines: list[str] = []
     if args.month:
         lines += month_grid(cal, args.year, args.month)
@@ -46,8 +60,17 @@ def _month(text: str) -> int:
     return value
 
 
+class _UsageError(Exception):
+    """Arguments argparse refuses; main() reports them as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govops",
         description="Working-day calendars, deadline rules and supervision for Chinese government offices.",
     )
@@ -73,15 +96,48 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input, with a one-line reason)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     try:
         return int(args.func(args))
     except CalendarCoverageError as exc:
-        print(f"govops: error: {coverage_message(exc)}", file=sys.stderr)
-        return 2
+        message = coverage_message(exc)
+        if message == str(exc) or getattr(args, "provisional", False):
+            # Not a year whose notice can be loaded, or estimates asked for already: the
+            # advice that fits, with flags rather than Python calls.
+            message = _coverage_advice(exc, args)
+        return _fail(message)
     except GovopsError as exc:
-        print(f"govops: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # writing --out files
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
+
+
+def _fail(message: str) -> int:
+    print(f"govops: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _coverage_advice(exc: CalendarCoverageError, args: argparse.Namespace) -> str:
+    """The coverage error with the way forward as a flag: the library's own message ends with
+    the Python calls that lift the limit, which a shell user cannot type."""
+    message = str(exc)
+    for advice in (". Either ", "; build ", "; pass "):
+        message = message.split(advice)[0]
+    country = getattr(args, "country", "CN")
+    try:
+        estimates = calendar(country, getattr(args, "subdiv", None), provisional=True)
+    except GovopsError:  # pragma: no cover - the command built this calendar already
+        return message
+    if exc.year < estimates.first_year:
+        return f"{message}; govops has no {country} calendar data before {estimates.first_year}"
+    if not getattr(args, "provisional", False) and exc.year <= estimates.last_year:
+        return f"{message}; pass --provisional to compute with rule-based estimates, each flagged"
+    return f"{message}; govops estimates {country} holidays only through {estimates.last_year}"
 
 
 if __name__ == "__main__":  # pragma: no cover

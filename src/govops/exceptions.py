@@ -192,7 +192,8 @@ class ScenarioError(GovopsError, ValueError):
 
 
 class ConfigError(GovopsError, ValueError):
-    """A configuration file that cannot be used; names the file, the key and the line."""
+    """A configuration file that cannot be used; names the file, the key, the line and, where the
+    problem is a character (a syntax error, a byte that is not UTF-8), its 1-based column."""
 
     def __init__(
         self,
@@ -201,8 +202,10 @@ class ConfigError(GovopsError, ValueError):
         path: str | None = None,
         key: str | None = None,
         line: int | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.path = path
         self.key = key
         self.line = line
+        self.column = column

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
+import unicodedata
 from typing import Any
 
 from .calendars import HolidaySchedule, parse_notice
@@ -36,20 +38,82 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["HolidaySchedule", "format_schedule", "load_schedule", "parse_schedule", "read_text"]
+__all__ = [
+    "HolidaySchedule",
+    "format_schedule",
+    "load_schedule",
+    "parse_schedule",
+    "parse_toml",
+    "read_text",
+]
 
 
 def read_text(path: str | os.PathLike[str], *, what: str) -> tuple[str, str]:
     """The name and UTF-8 text of a file; a file that cannot be read is a ``ConfigError``.
 
-    The one place where govops opens files; ``what`` names the kind of file in the message.
+    The one place where govops opens files; ``what`` names the kind of file in the message. A
+    byte order mark (which some editors write before Chinese text) is dropped; line ends become
+    ``\\n``. Bytes that are not UTF-8 are refused with their line and column.
     """
-    name = os.fspath(path)
     try:
-        with open(name, encoding="utf-8") as fh:
-            return name, fh.read()
-    except OSError as exc:
-        raise ConfigError(f"cannot read {what} file {name!r}: {exc.strerror}", path=name) from exc
+        name = os.fspath(path)
+    except TypeError:
+        raise ConfigError(f"{what} file {path!r} is not a path") from None
+    try:
+        with open(name, "rb") as fh:
+            data = fh.read()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"cannot read {what} file {name!r}: {reason}", path=name) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + 3 if data.startswith(b"\xef\xbb\xbf") else exc.start
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise ConfigError(
+            f"{name}:{line}:{column}: byte {data[start : start + 1].hex()} is not UTF-8; "
+            f"save the {what} file as UTF-8",
+            path=name,
+            line=line,
+            column=column,
+        ) from exc
+    return name, text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def parse_toml(text: str, *, path: str) -> dict[str, Any]:
+    """The TOML ``text`` as a dict; a syntax error is a ``ConfigError`` with the line, the column
+    and a caret under the problem.
+
+    >>> parse_toml('year = 2027\\nsource = 国办', path="2027.toml")
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.ConfigError: 2027.toml:2:10: not valid TOML: Invalid value
+        source = 国办
+                 ^
+    """
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+        return data
+    except tomllib.TOMLDecodeError as exc:
+        where = _TOML_WHERE.search(str(exc))
+        if where is None:  # pragma: no cover - tomllib always says where
+            raise ConfigError(f"{path}: not valid TOML: {exc}", path=path) from exc
+        line, column = int(where.group(1)), int(where.group(2))
+        lines = text.split("\n")
+        shown = lines[line - 1] if line <= len(lines) else ""
+        message = _TOML_WHERE.sub("", str(exc)).strip()
+        # The caret sits under the column as a terminal shows it: CJK characters are two wide.
+        pad = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in shown[: column - 1])
+        raise ConfigError(
+            f"{path}:{line}:{column}: not valid TOML: {message}\n    {shown}\n    {' ' * pad}^",
+            path=path,
+            line=line,
+            column=column,
+        ) from exc
 
 
 def load_schedule(path: str | os.PathLike[str]) -> HolidaySchedule:
@@ -89,11 +153,7 @@ def parse_schedule(text: str, *, path: str = "<string>") -> HolidaySchedule:
     >>> s.year, s.holidays
     (2027, ((datetime.date(2027, 1, 1), '元旦', '元旦'),))
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"{path}: not valid TOML: {exc}", path=path, line=line) from exc
+    data = parse_toml(text, path=path)
 
     def fail(key: str, message: str, needle: str | None = None) -> ConfigError:
         line = _line_of(text, needle or key.split(".")[-1].split("[")[0])

@@ -937,6 +937,10 @@ class EventStore:
         query = {"create": "mode=rwc", "rw": "mode=rw"}.get(mode, "mode=ro")
         try:
             self._db = self._connect(query, timeout)
+        except UnicodeDecodeError as exc:  # its schema, read at the first statement, is damaged
+            raise IntegrityError(
+                f"the event store at {where!r} is damaged: it holds text that is not UTF-8"
+            ) from exc
         except sqlite3.Error as exc:
             writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
             wal = Path(f"{self.path}-wal")
@@ -1010,6 +1014,11 @@ class EventStore:
             yield
         except sqlite3.Error as exc:
             raise _translated(exc, str(self.path), doing) from exc
+        except UnicodeDecodeError as exc:  # SQLite read text that is not UTF-8
+            raise IntegrityError(
+                f"the event store at {str(self.path)!r} is damaged: it holds text that is not "
+                f"UTF-8 ({exc})"
+            ) from exc
         except UnicodeError as exc:
             raise InvalidInputError(
                 f"cannot {doing} the event store at {str(self.path)!r}: a text holds a "

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, final
 
 import attrs
 
+from .._checks import check_text
 from ..exceptions import InvalidInputError, InvalidTypeError
 
 __all__ = ["EVENTS", "INLINE", "Entry", "Event", "EventRegistry", "inline"]
@@ -41,11 +42,11 @@ def inline(function: Callable[..., Any], when: str, value: str = "{v}") -> None:
 
 
 def _task_id(_instance: object, _attribute: object, value: str) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"task_id={value!r}; expected a non-empty str")
+    check_text(value, "task_id", empty=False)
 
 
-inline(_task_id, "type({v}) is str and {v}.strip()")
+# Text that is all ASCII holds no lone surrogate.
+inline(_task_id, "type({v}) is str and {v}.isascii() and {v}.strip()")
 
 
 @attrs.frozen

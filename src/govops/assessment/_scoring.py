@@ -16,6 +16,7 @@ from typing import Any, final
 
 import attrs
 
+from .._checks import check_number, to_enum, to_finite, to_tuple
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -83,19 +84,29 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[Any], value: obj
         raise InvalidInputError(f"{attribute.name}={value!r}; expected a number >= 0")
 
 
-def _points(value: Mapping[ScoreEvent | str, float]) -> tuple[tuple[ScoreEvent, float], ...]:
+def _points(value: object) -> tuple[tuple[ScoreEvent, float], ...]:
+    if isinstance(value, tuple) and all(
+        isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], ScoreEvent) for p in value
+    ):
+        value = dict(value)  # the stored form, which attrs.evolve passes back
     if not isinstance(value, Mapping):
         raise InvalidTypeError(f"points={value!r}; expected a mapping of ScoreEvent to points")
     out = []
     for event, pts in value.items():
-        if isinstance(pts, bool) or not isinstance(pts, (int, float)):
-            raise InvalidTypeError(f"points[{event!r}]={pts!r}; expected a number")
+        number = check_number(pts, f"points[{event!r}]")
         try:
-            out.append((ScoreEvent(event), float(pts)))
+            out.append((ScoreEvent(event), number))
         except ValueError:
             allowed = ", ".join(e.value for e in ScoreEvent)
             raise InvalidInputError(f"points has {event!r}; expected one of {allowed}") from None
     return tuple(sorted(out, key=lambda item: item[0].value))
+
+
+def _min_score(value: object) -> float:
+    # -inf is the floor of the lowest grade, so only NaN and what is not a number are refused.
+    if value == float("-inf") and type(value) is float:
+        return value
+    return to_finite(value)
 
 
 @final
@@ -103,9 +114,13 @@ def _points(value: Mapping[ScoreEvent | str, float]) -> tuple[tuple[ScoreEvent, 
 class Grade:
     """A grade (等次): a score of at least ``min_score`` earns it."""
 
-    min_score: float = attrs.field(converter=float)
+    min_score: float = attrs.field(converter=_min_score)
     name: str
     label_zh: str
+
+
+def _score_event(value: object) -> ScoreEvent:
+    return to_enum(ScoreEvent, value)
 
 
 @final
@@ -114,7 +129,7 @@ class Veto:
     """``at_least`` events of ``event`` in the period bar a unit from grade ``bars`` and above
     (一票否决, e.g. two overdue items bar a unit from excellence)."""
 
-    event: ScoreEvent = attrs.field(converter=ScoreEvent)
+    event: ScoreEvent = attrs.field(converter=_score_event)
     at_least: int = attrs.field(kw_only=True)
     bars: str = attrs.field(kw_only=True)
 
@@ -128,14 +143,14 @@ class Veto:
 
 
 def _grades(value: Iterable[Grade]) -> tuple[Grade, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     if not items or not all(isinstance(g, Grade) for g in items):
         raise InvalidInputError(f"grades={value!r}; expected at least one Grade")
     return tuple(sorted(items, key=lambda g: -g.min_score))
 
 
 def _vetoes(value: Iterable[Veto]) -> tuple[Veto, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     for v in items:
         if not isinstance(v, Veto):
             raise InvalidTypeError(f"vetoes contains {v!r}; expected Veto values")
@@ -155,12 +170,12 @@ class ScoringRules:
     id: str
     version: int = attrs.field(kw_only=True)
     points: tuple[tuple[ScoreEvent, float], ...] = attrs.field(kw_only=True, converter=_points)
-    base: float = attrs.field(default=100.0, kw_only=True, converter=float)
+    base: float = attrs.field(default=100.0, kw_only=True, converter=to_finite)
     lead_weight: float = attrs.field(
-        default=1.0, kw_only=True, converter=float, validator=_non_negative
+        default=1.0, kw_only=True, converter=to_finite, validator=_non_negative
     )
     cooperating_weight: float = attrs.field(
-        default=0.5, kw_only=True, converter=float, validator=_non_negative
+        default=0.5, kw_only=True, converter=to_finite, validator=_non_negative
     )
     early_by_working_days: int = attrs.field(default=5, kw_only=True)
     max_bonus: float | None = attrs.field(default=None, kw_only=True, validator=_non_negative)

@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar, cast, final
 
 import attrs
 
+from .._checks import text, to_tuple
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import CoverWindow
@@ -24,9 +25,7 @@ from ._events import DeputyActed
 __all__ = ["Absence", "Acting", "CoverPlan"]
 
 
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"{attribute.name}={value!r}; expected a non-empty str")
+_text = text(empty=False)
 
 
 def _day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -42,7 +41,7 @@ class Absence:
     person_id: str = attrs.field(validator=_text)
     start: dt.date = attrs.field(kw_only=True, validator=_day)
     end: dt.date = attrs.field(kw_only=True, validator=_day)
-    reason: str = attrs.field(default="", kw_only=True)
+    reason: str = attrs.field(default="", kw_only=True, validator=text())
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -87,7 +86,7 @@ R = TypeVar("R", bound=_Recorder)
 
 
 def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    items = tuple(value.items()) if isinstance(value, Mapping) else tuple(value)
+    items = tuple(value.items()) if isinstance(value, Mapping) else to_tuple(value)
     for item in items:
         if (
             not isinstance(item, tuple)
@@ -104,7 +103,7 @@ def _pairs(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[
 
 
 def _absences(value: Iterable[Absence]) -> tuple[Absence, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     for item in items:
         if not isinstance(item, Absence):
             raise InvalidTypeError(f"absences contains {item!r}; expected Absence values")

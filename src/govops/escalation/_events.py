@@ -22,6 +22,7 @@ from typing import Any, ClassVar, final
 
 import attrs
 
+from .._checks import MAX_INT, check_number, shown, text, texts, to_float, to_tuple
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..tasks import Annotation, register_event_type
 
@@ -39,13 +40,12 @@ __all__ = [
 ]
 
 
-def _text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        raise InvalidTypeError(
-            f"{attribute.name}={value!r} is a {type(value).__name__}; expected a str"
-        )
-    if not value.strip():
-        raise InvalidInputError(f"{attribute.name}={value!r} is empty; expected a non-empty str")
+_text = text(empty=False)
+_free_text = text()
+
+
+def _percent(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_number(value, attribute.name, minimum=0.0, maximum=100.0)
 
 
 def _optional_day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -59,14 +59,16 @@ def _day(_instance: object, attribute: attrs.Attribute[Any], value: object) -> N
 
 
 def _seq(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError(f"{attribute.name}={value!r}; expected an entry seq (an int >= 1)")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise InvalidInputError(
+            f"{attribute.name}={shown(value)}; expected an entry seq (an int from 1 to {MAX_INT})"
+        )
 
 
 def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidTypeError(f"recipients={value!r} is a str; expected a tuple of ids")
-    return tuple(value)
+    return to_tuple(value)
 
 
 Notes = frozenset[Hashable]
@@ -96,9 +98,11 @@ class NoticeIssued(SupervisionEvent):
     key: str = attrs.field(validator=_text)
     level: str = attrs.field(kw_only=True, validator=_text)
     notice_kind: str = attrs.field(kw_only=True, validator=_text)
-    percent: float = attrs.field(default=0.0, kw_only=True, converter=float)
+    percent: float = attrs.field(default=0.0, kw_only=True, converter=to_float, validator=_percent)
     answer_due: dt.date | None = attrs.field(default=None, kw_only=True, validator=_optional_day)
-    recipients: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_strings)
+    recipients: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_strings, validator=texts
+    )
 
     def noted(self, notes: Notes) -> Notes:
         """Refuse a key already issued for this task (a notice is issued once)."""
@@ -118,7 +122,7 @@ class NoticeAnswered(SupervisionEvent):
 
     kind: ClassVar[str] = "notice_answered"
     key: str = attrs.field(validator=_text)
-    note: str = attrs.field(default="", kw_only=True)
+    note: str = attrs.field(default="", kw_only=True, validator=_free_text)
 
     def noted(self, notes: Notes) -> Notes:
         """Refuse an answer to a notice never issued for this task, or answered already."""
@@ -168,7 +172,7 @@ class ApprovalStepStarted(SupervisionEvent):
 
     kind: ClassVar[str] = "approval_step_started"
     step: str = attrs.field(validator=_text)
-    handler: str = attrs.field(default="", kw_only=True)
+    handler: str = attrs.field(default="", kw_only=True, validator=_free_text)
 
     def noted(self, notes: Notes) -> Notes:
         """Refuse starting a step of this task that is already running."""
@@ -256,7 +260,7 @@ class DeputyReportedBack(SupervisionEvent):
 
     kind: ClassVar[str] = "deputy_reported_back"
     key: str = attrs.field(validator=_text)
-    note: str = attrs.field(default="", kw_only=True)
+    note: str = attrs.field(default="", kw_only=True, validator=_free_text)
 
     def noted(self, notes: Notes) -> Notes:
         """Refuse a report on an act never recorded for this task, or reported already."""

@@ -18,6 +18,7 @@ from typing import Any, final
 
 import attrs
 
+from .._checks import instance_of, to_enum, to_finite, to_tuple
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
 from ..meetings import MeetingType
 from ..tasks import Light
@@ -157,6 +158,14 @@ def _points(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise InvalidInputError(f"{attribute.name}={value!r}; expected a number from 0 to 100")
 
 
+def _light(value: object) -> Light:
+    return to_enum(Light, value)
+
+
+def _clock_rule(value: object) -> ClockRule:
+    return to_enum(ClockRule, value)
+
+
 @final
 @attrs.frozen
 class Assigned:
@@ -175,7 +184,7 @@ class Assigned:
 class BehindSchedule:
     """Reported progress trails the expected progress (序时进度) by more than ``points``."""
 
-    points: float = attrs.field(default=0.0, converter=float, validator=_points)
+    points: float = attrs.field(default=0.0, converter=to_finite, validator=_points)
 
 
 @final
@@ -215,11 +224,11 @@ class PreviousUnanswered:
 class WarningAtLeast:
     """The task's warning light (see :meth:`govops.tasks.Ledger.warning`) is at least ``light``."""
 
-    light: Light = attrs.field(converter=Light)
+    light: Light = attrs.field(converter=_light)
 
 
 def _conditions(value: Iterable[Any]) -> tuple[Any, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     if not items:
         raise InvalidInputError("a combined condition needs at least one condition")
     for item in items:
@@ -317,7 +326,7 @@ def _kind(value: object) -> str:
 def _targets(value: Iterable[Target | str]) -> tuple[Target, ...]:
     if isinstance(value, (str, Target)):
         value = (value,)
-    items = tuple(Target(v) for v in value)
+    items = tuple(to_enum(Target, v) for v in to_tuple(value))
     if not items:
         raise InvalidInputError("to=(); a notice needs at least one Target")
     if Target.DEPUTY_COVER in items:
@@ -358,11 +367,11 @@ def _rule_or_dates(instance: JointMeeting) -> None:
 
 
 def _dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
-    items = tuple(sorted(set(value)))
+    items = to_tuple(value)
     for d in items:
         if not isinstance(d, dt.date) or isinstance(d, dt.datetime):
             raise InvalidTypeError(f"dates contains {d!r}; expected datetime.date values")
-    return items
+    return tuple(sorted(set(items)))
 
 
 @final
@@ -416,9 +425,7 @@ class Coordination:
 
     unit_limit: str = attrs.field(kw_only=True, validator=_text)
     leader_limit: str = attrs.field(kw_only=True, validator=_text)
-    meeting: JointMeeting = attrs.field(
-        kw_only=True, validator=attrs.validators.instance_of(JointMeeting)
-    )
+    meeting: JointMeeting = attrs.field(kw_only=True, validator=instance_of(JointMeeting))
 
 
 @final
@@ -435,7 +442,7 @@ REPORT_BACK_WITHIN = "within 2 working days"
 
 
 def _levels(value: Iterable[Level]) -> tuple[Level, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     for item in items:
         if not isinstance(item, Level):
             raise InvalidTypeError(f"levels contains {item!r}; expected Level values")
@@ -443,7 +450,7 @@ def _levels(value: Iterable[Level]) -> tuple[Level, ...]:
 
 
 def _steps(value: Iterable[ApprovalStep]) -> tuple[ApprovalStep, ...]:
-    items = tuple(value)
+    items = to_tuple(value)
     for item in items:
         if not isinstance(item, ApprovalStep):
             raise InvalidTypeError(
@@ -453,7 +460,7 @@ def _steps(value: Iterable[ApprovalStep]) -> tuple[ApprovalStep, ...]:
 
 
 def _sources(value: Iterable[str]) -> tuple[str, ...]:
-    items = (value,) if isinstance(value, str) else tuple(value)
+    items = (value,) if isinstance(value, str) else to_tuple(value)
     for item in items:
         if not isinstance(item, str):
             raise InvalidTypeError(f"sources contains {item!r}; expected document titles (str)")
@@ -491,10 +498,10 @@ class EscalationPolicy:
         default=(), kw_only=True, converter=_steps
     )
     on_deadline_change: ClockRule = attrs.field(
-        default=ClockRule.CONTINUE, kw_only=True, converter=ClockRule
+        default=ClockRule.CONTINUE, kw_only=True, converter=_clock_rule
     )
     on_reassignment: ClockRule = attrs.field(
-        default=ClockRule.RESTART, kw_only=True, converter=ClockRule
+        default=ClockRule.RESTART, kw_only=True, converter=_clock_rule
     )
     working_days_only: bool = attrs.field(default=True, kw_only=True)
     report_back_within: str | None = attrs.field(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import icalendar
 
-from ..exceptions import InvalidInputError, InvalidTypeError
+from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ._model import Meeting
 from ._schedule import MeetingSeries
 
@@ -125,8 +125,25 @@ def to_ical(
     """
     if isinstance(items, (MeetingSeries, Meeting)):
         items = (items,)
+    elif not isinstance(items, Iterable):
+        raise InvalidTypeError(
+            f"items={items!r}; expected a MeetingSeries, a Meeting or an iterable of them"
+        )
     if stamp is not None and (not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None):
         raise InvalidInputError(f"stamp={stamp!r}; expected a timezone-aware datetime or None")
+    try:
+        return _calendar_bytes(items, stamp, calendar)
+    except GovopsError:
+        raise
+    except (UnicodeError, ValueError) as exc:  # icalendar's own: only ours escape
+        raise InvalidInputError(f"cannot write the iCalendar file: {exc}") from exc
+
+
+def _calendar_bytes(
+    items: Iterable[MeetingSeries | Meeting],
+    stamp: dt.datetime | None,
+    calendar: WorkCalendar | None,
+) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

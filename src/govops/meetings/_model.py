@@ -16,6 +16,8 @@ from typing import Any, TypeVar, final
 
 import attrs
 
+from .._checks import check_text, text, texts
+from .._checks import to_tuple as to_tuple  # the meetings modules take it from here
 from ..exceptions import InvalidInputError, InvalidTypeError, MeetingError
 from ..tasks import Person, Unit
 
@@ -37,10 +39,7 @@ def text_field(name: str) -> Any:
     """An attrs validator: a non-empty ``str``."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidTypeError(f"{name}={value!r} is a {type(value).__name__}; expected a str")
-        if not value.strip():
-            raise InvalidInputError(f"{name}={value!r} is empty; expected a non-empty str")
+        check_text(value, name, empty=False)
 
     return check
 
@@ -96,22 +95,13 @@ def enum_value(kind: type[E], name: str) -> Callable[[object], E]:
     return convert
 
 
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Convert an iterable (not a string) to a tuple; anything else is an :class:`InvalidTypeError`."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise InvalidTypeError(
-            f"{value!r} is a {type(value).__name__}; expected a tuple or list of values"
-        )
-    return tuple(value)
-
-
 def role_set(value: Iterable[str] | str) -> frozenset[str]:
     """Convert role keys to a frozenset; a bare string is one role, not its characters."""
     if isinstance(value, str):
         return frozenset({value})
     if not isinstance(value, Iterable):
         raise InvalidTypeError(f"{value!r} is a {type(value).__name__}; expected role keys (str)")
-    return frozenset(value)
+    return frozenset(check_text(role, "a role key", empty=False) for role in value)
 
 
 def _roles_valid(name: str) -> Any:
@@ -119,6 +109,7 @@ def _roles_valid(name: str) -> Any:
         for role in value:
             if not isinstance(role, str) or not role.strip():
                 raise InvalidInputError(f"{name} contains {role!r}; expected role keys (str)")
+            check_text(role, f"a role of {name}")
 
     return check
 
@@ -178,7 +169,13 @@ def decision_steps(value: Iterable[DecisionStep | str]) -> frozenset[DecisionSte
     known = {s.value: s for s in DecisionStep}
     out = set()
     for step in value:
-        found = step if isinstance(step, DecisionStep) else known.get(step)
+        found = (
+            step
+            if isinstance(step, DecisionStep)
+            else known.get(step)
+            if isinstance(step, str)
+            else None
+        )
         if found is None:
             raise InvalidInputError(
                 f"decision step {step!r} is unknown; expected one of {sorted(known)!r}"
@@ -335,8 +332,10 @@ class MeetingType:
         default=None, kw_only=True, validator=optional_text("ad_hoc_approver")
     )
     plan_required: bool = attrs.field(default=False, kw_only=True)
-    description: str = attrs.field(default="", kw_only=True)
-    sources: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=to_tuple)
+    description: str = attrs.field(default="", kw_only=True, validator=text())
+    sources: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=texts
+    )
 
     def __attrs_post_init__(self) -> None:
         for name, value in (
@@ -443,7 +442,7 @@ class Meeting:
     previous: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=day_field("previous", optional=True)
     )
-    reason: str = attrs.field(default="", kw_only=True)
+    reason: str = attrs.field(default="", kw_only=True, validator=text())
 
     @classmethod
     def ad_hoc(

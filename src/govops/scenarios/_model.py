@@ -9,12 +9,12 @@ the two results comes from the reform and none from chance.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, final
 
 import attrs
 
+from .._checks import check_number, to_float
 from ..assessment import ScoringRules
 from ..calendars import WorkCalendar
 from ..escalation import Directory, EscalationPolicy
@@ -36,7 +36,8 @@ def _text(name: str) -> Any:
 
 def _finite(lo: float, hi: float) -> Any:
     def check(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-        if not (math.isfinite(value) and lo <= value <= hi):
+        check_number(value, attribute.name)
+        if not lo <= value <= hi:
             raise InvalidInputError(
                 f"{attribute.name}={value!r}; expected a number from {lo} to {hi}"
             )
@@ -66,19 +67,19 @@ class ProgressModel:
 
     seed: int = attrs.field(default=0, kw_only=True)
     pace: float = attrs.field(
-        default=1.0, kw_only=True, converter=float, validator=_finite(0.05, 20)
+        default=1.0, kw_only=True, converter=to_float, validator=_finite(0.05, 20)
     )
     unit_spread: float = attrs.field(
-        default=0.0, kw_only=True, converter=float, validator=_finite(0, 3)
+        default=0.0, kw_only=True, converter=to_float, validator=_finite(0, 3)
     )
     task_spread: float = attrs.field(
-        default=0.0, kw_only=True, converter=float, validator=_finite(0, 3)
+        default=0.0, kw_only=True, converter=to_float, validator=_finite(0, 3)
     )
     report_noise: float = attrs.field(
-        default=0.0, kw_only=True, converter=float, validator=_finite(0, 50)
+        default=0.0, kw_only=True, converter=to_float, validator=_finite(0, 50)
     )
     catch_up: float = attrs.field(
-        default=0.0, kw_only=True, converter=float, validator=_finite(0, 1)
+        default=0.0, kw_only=True, converter=to_float, validator=_finite(0, 1)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -109,7 +110,7 @@ class Duty:
     every: str = attrs.field(kw_only=True, validator=_text("every"))
     units: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_to_tuple)
     effort: float = attrs.field(
-        default=1.0, kw_only=True, converter=float, validator=_finite(0.0, 10_000)
+        default=1.0, kw_only=True, converter=to_float, validator=_finite(0.0, 10_000)
     )
     category: Category = attrs.field(default=Category.ANNUAL_PLAN, kw_only=True, converter=Category)
 

@@ -52,7 +52,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, final
 
@@ -62,7 +61,7 @@ from ..assessment import KEY_WORK_SCORING, ScoringRules
 from ..calendars import HolidaySchedule, calendar
 from ..escalation import CITY_KEY_WORK_POLICY, EscalationPolicy
 from ..exceptions import ConfigError, GovopsError
-from ..loaders import load_schedule, read_text
+from ..loaders import load_schedule, parse_toml, read_text
 from ..meetings import presets
 from ..tasks import (
     Category,
@@ -77,11 +76,6 @@ from ..tasks import (
     WarningPolicy,
 )
 from ._model import Duty, ProgressModel, Scenario
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 __all__ = [
     "ESCALATION_PRESETS",
@@ -184,11 +178,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     ...
     govops.exceptions.ConfigError: <string>:3: end: expected a TOML date such as 2026-12-31, got 'soon'
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"{path}: not valid TOML: {exc}", path=path, line=line) from exc
+    data = parse_toml(text, path=path)
     where = _key_lines(text)
 
     def fail(key: str, message: str) -> NoReturn:
@@ -212,12 +202,15 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     step = data.get("step", "working day")
     if step not in ("working day", "day"):
         fail("step", f"expected 'working day' or 'day', got {step!r}")
+    country = _str(data, "country", fail, default="CN")
+    subdiv = data.get("subdiv")
+    if subdiv is not None and not isinstance(subdiv, str):
+        fail("subdiv", f"expected a subdivision code such as 'HK', got {subdiv!r}")
+    provisional = data.get("provisional", False)
+    if not isinstance(provisional, bool):
+        fail("provisional", f"expected true or false, got {provisional!r}")
     try:
-        cal = calendar(
-            _str(data, "country", fail, default="CN"),
-            data.get("subdiv"),
-            provisional=bool(data.get("provisional", False)),
-        )
+        cal = calendar(country, subdiv, provisional=provisional)
     except GovopsError as exc:
         fail("country", str(exc))
     schedules = _schedules(data, path, fail)
@@ -247,7 +240,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     escalation = None
     if "escalation" in data:
         key = data["escalation"]
-        if key not in ESCALATION_PRESETS:
+        if not isinstance(key, str) or key not in ESCALATION_PRESETS:
             fail("escalation", f"expected one of {sorted(ESCALATION_PRESETS)!r}, got {key!r}")
         escalation = ESCALATION_PRESETS[key]
         # A named policy is in force from the start of the run the file asks for.
@@ -256,7 +249,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     scoring = None
     if "scoring" in data:
         key = data["scoring"]
-        if key not in SCORING_PRESETS:
+        if not isinstance(key, str) or key not in SCORING_PRESETS:
             fail("scoring", f"expected one of {sorted(SCORING_PRESETS)!r}, got {key!r}")
         scoring = SCORING_PRESETS[key]
     meetings = data.get("meetings", [])
@@ -264,7 +257,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
         fail("meetings", "expected a list of meeting preset keys")
     meeting_types = []
     for key in meetings:
-        if key not in presets.PRESETS:
+        if not isinstance(key, str) or key not in presets.PRESETS:
             fail(
                 "meetings", f"{key!r} is not a meeting preset; expected {sorted(presets.PRESETS)!r}"
             )

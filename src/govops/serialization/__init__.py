@@ -1,6 +1,20 @@
 """JSON for govops values and ledgers (cattrs), versioned by a ``"schema": "govops/1"`` field.
 
 Kept out of the domain classes: a value does not know how it is stored.
+
+Reading is strict, and only :class:`~govops.exceptions.GovopsError` comes out of it: a document
+must be UTF-8 JSON; a field holds exactly its type (``"seq": 2.5``, ``"seq": true`` and
+``"id": 5`` are refused, not coerced); numbers are finite (``NaN``, ``Infinity``, ``1e999`` are
+refused) and integers fit in 64 bits; text has no lone surrogates; an object holds only the fields
+of its type. A document therefore nests only as deep as the values it holds (a ledger about a
+dozen levels); nesting past what Python's decoder reads (about a thousand levels) is refused as
+too deep. The message says where (``$.entries[3].seq``), what was found and what was expected:
+
+>>> from govops.serialization import from_json
+>>> from_json('{"schema": "govops/1", "type": "Unit", "data": {"id": "econ", "name": 5}}')
+Traceback (most recent call last):
+...
+govops.exceptions.InvalidTypeError: cannot read a Unit: 5 is an integer; expected a string @ $.name
 """
 
 from ._json import SCHEMA as SCHEMA

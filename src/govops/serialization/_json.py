@@ -6,6 +6,16 @@ frozensets arrays (frozensets sorted), events carry their ``"type"`` (their ``ki
 stored as its policy and its entries; reading it back replays and verifies the hash chain against
 the calendar the caller passes.
 
+Reading is strict: a field that holds a str, an int, a float or a bool must hold exactly that in the
+document (``"seq": 2.5``, ``"seq": true`` and ``"id": 5`` are refused, not coerced), numbers must be
+finite (``NaN``, ``Infinity`` and ``1e999`` are refused) and integers must fit in 64 bits; text
+must be UTF-8 with no lone surrogates (``"\\ud800"``); an object may hold only the fields of its
+type. So a document is read only as deep as the values it holds nest (a ledger about a dozen
+levels): deeper nesting is refused where it stops fitting, and nesting deeper than Python's
+decoder goes (about a thousand levels) is refused as too deep. Every refusal is a
+:class:`~govops.exceptions.GovopsError` saying where in the document it is
+(``$.entries[3].seq``), the value and what was expected.
+
 Event kinds are looked up in the registry of event kinds when a document is read, so
 annotation types registered with :func:`govops.tasks.register_event_type` (the supervision events of
 :mod:`govops.escalation`, whose kinds the registry always knows) round-trip like the task events.
@@ -14,7 +24,9 @@ annotation types registered with :func:`govops.tasks.register_event_type` (the s
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -22,6 +34,7 @@ import attrs
 import cattrs
 import cattrs.gen
 
+from .._checks import MAX_INT, check_text, shown, to_enum
 from .._record import EVENTS as EVENT_TYPES
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
@@ -56,6 +69,7 @@ __all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstruct
 
 SCHEMA = "govops/1"
 """The schema version written into, and required of, every document."""
+
 
 T = TypeVar("T")
 
@@ -117,10 +131,95 @@ def _type_named(name: str) -> type | None:
     return found
 
 
-def _make_converter() -> cattrs.Converter:
-    # Without detailed validation cattrs generates leaner code (replay is dominated by it); the
-    # errors it raises then are plain ones, which structure() translates all the same.
-    c = cattrs.Converter(detailed_validation=False)
+def _strict_str(value: Any, cls: Any) -> str:
+    if cls is not str and issubclass(cls, enum.Enum):  # a str enum: dispatched here as a str
+        return cast(str, _strict_enum(value, cls))
+    if type(value) is not str:
+        raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected a string")
+    return value if value.isascii() else check_text(value, "")
+
+
+def _strict_int(value: Any, _: Any) -> int:
+    if type(value) is not int:
+        raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected an integer")
+    if not -MAX_INT - 1 <= value <= MAX_INT:
+        raise InvalidInputError(f"{shown(value)} is out of range; expected a 64-bit integer")
+    return value
+
+
+def _strict_float(value: Any, _: Any) -> float:
+    if type(value) is float:
+        result = value
+    elif type(value) is int:
+        if not -MAX_INT - 1 <= value <= MAX_INT:
+            raise InvalidInputError(f"{shown(value)} is out of range; expected a 64-bit number")
+        result = float(value)
+    else:
+        raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected a number")
+    if not math.isfinite(result):
+        raise InvalidInputError(f"{shown(value)} is not finite; expected a finite number")
+    return result
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if type(value) is not bool:
+        raise InvalidTypeError(f"{shown(value)} is {_json_type(value)}; expected true or false")
+    return value
+
+
+def _strict_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    return to_enum(cls, value)
+
+
+def _json_type(value: object) -> str:
+    """What a decoded JSON value was in the document, with its article."""
+    if isinstance(value, Mapping):
+        return "an object"
+    names = {
+        bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+        list: "an array", type(None): "null",
+    }  # fmt: skip
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
+    # Without detailed validation cattrs generates leaner code (replay is dominated by it); a
+    # document it refuses is read again with detailed validation to say where the problem is.
+    c = cattrs.Converter(detailed_validation=detailed)
+    # Nothing is coerced: cattrs would turn 2.5 and true into the int 2 and 1, and 5 into "5".
+    c.register_structure_hook(str, _strict_str)
+    c.register_structure_hook(int, _strict_int)
+    c.register_structure_hook(float, _strict_float)
+    c.register_structure_hook(bool, _strict_bool)
+    c.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _strict_enum
+    )
+
+    def attrs_hook(cls: type) -> Callable[[Any, Any], Any]:
+        # Only an object is read as a value (cattrs would read a list or a string as a value
+        # of all its defaults), and only with the fields of its type.
+        inner: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(
+            cls, c, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=detailed
+        )
+        kind = cls.kind if issubclass(cls, Event) else None
+
+        def structure_value(value: Any, _: Any) -> Any:
+            if type(value) is not dict and not isinstance(value, Mapping):
+                raise InvalidTypeError(
+                    f"{shown(value)} is {_json_type(value)}; expected an object of {cls.__name__}"
+                )
+            if kind is not None and "type" in value:  # an event written with its kind
+                if value["type"] != kind:
+                    raise InvalidInputError(
+                        f"type={shown(value['type'])} is not the kind of a {cls.__name__}; "
+                        f"expected {kind!r}"
+                    )
+                value = {k: v for k, v in value.items() if k != "type"}
+            return inner(value, cls)
+
+        return structure_value
+
+    c.register_structure_hook_factory(attrs.has, attrs_hook)
     c.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
     c.register_structure_hook(dt.datetime, lambda v, _: _parse_datetime(v))
     c.register_unstructure_hook(dt.date, lambda v: v.isoformat())
@@ -202,6 +301,8 @@ def _parse_datetime(value: Any) -> dt.datetime:
 converter = _make_converter()
 """The cattrs converter govops uses; register it with your own to embed govops values."""
 
+_explaining = _make_converter(detailed=True)  # reads a refused document again to say where
+
 
 def unstructure(value: Any) -> Any:
     """``value`` as JSON-ready primitives (a ledger as its policy and entries)."""
@@ -212,36 +313,89 @@ def unstructure(value: Any) -> Any:
         }
     if not isinstance(value, _VALUE_TYPES) and not _is_registered_event(value):
         raise InvalidTypeError(
-            f"cannot serialise {value!r}, a {type(value).__name__}; expected one of "
+            f"cannot serialise {shown(value)}, a {type(value).__name__}; expected one of "
             f"{sorted(_BY_NAME)!r}"
         )
-    return converter.unstructure(value)
+    try:
+        return converter.unstructure(value)
+    except (AttributeError, TypeError, ValueError) as exc:
+        # A value built with validators off, or one of the computed values (which check nothing
+        # when built by hand), holding what JSON cannot: a field of the wrong type.
+        raise InvalidTypeError(
+            f"cannot serialise {shown(value)}: a field holds a value of the wrong type ({exc})"
+        ) from exc
 
 
 def structure(data: Any, cls: type[T], *, calendar: WorkingCalendar | None = None) -> T:
-    """The inverse of :func:`unstructure`; a ledger needs the ``calendar`` it counts on."""
+    """The inverse of :func:`unstructure`; a ledger needs the ``calendar`` it counts on.
+
+    Anything ``data`` does not hold as ``cls`` expects raises a
+    :class:`~govops.exceptions.GovopsError` that says where:
+
+    >>> from govops.tasks import Milestone
+    >>> structure({"id": "m1", "due": "2026-06-30", "cumulative_percent": True}, Milestone)
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.InvalidTypeError: cannot read a Milestone: True is a boolean; expected a number @ $.cumulative_percent
+    """
+    if cls is not Ledger:
+        # hasattr, not attrs.has(): that would narrow cls and lose T.
+        if not (isinstance(cls, type) and hasattr(cls, "__attrs_attrs__")):
+            raise InvalidTypeError(f"cls={shown(cls)}; expected a govops value type such as Task")
+        return _structure(data, cls, "$")
+    if calendar is None:
+        raise InvalidInputError("reading a Ledger needs calendar=, the calendar it counts on")
+    if not isinstance(data, Mapping) or not isinstance(data.get("entries"), list):
+        raise InvalidInputError("a Ledger document needs 'entries' (an array) and 'policy'")
+    policy = _structure(data.get("policy", {}), LedgerPolicy, "$.policy")
+    entries = [_structure(e, Entry, f"$.entries[{i}]") for i, e in enumerate(data["entries"])]
+    return cast(T, Ledger.from_entries(entries, calendar=calendar, policy=policy))
+
+
+def _structure(data: Any, cls: type[T], path: str) -> T:
     try:
-        if cls is Ledger:
-            if calendar is None:
-                raise InvalidInputError(
-                    "reading a Ledger needs calendar=, the calendar it counts on"
-                )
-            if not isinstance(data, Mapping) or "entries" not in data:
-                raise InvalidInputError("a Ledger document needs 'entries' and 'policy'")
-            policy = converter.structure(data.get("policy", {}), LedgerPolicy)
-            entries = [converter.structure(e, Entry) for e in data["entries"]]
-            return cast(T, Ledger.from_entries(entries, calendar=calendar, policy=policy))
         return converter.structure(data, cls)
-    except GovopsError:
-        raise
-    except (cattrs.BaseValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InvalidInputError(f"cannot read a {cls.__name__}: {_first_cause(exc)}") from exc
+    except _REFUSALS as exc:
+        # Read it again with detailed validation, which knows the path to each problem.
+        try:
+            _explaining.structure(data, cls)
+        except cattrs.BaseValidationError as detailed:
+            where = "; ".join(cattrs.transform_error(detailed, path, _format_error))
+        except _REFUSALS as plain:
+            where = f"{_format_error(plain, cls)} @ {path}"
+        else:  # pragma: no cover - both converters decide alike
+            where = f"{_format_error(exc, cls)} @ {path}"
+        error = InvalidTypeError if isinstance(exc, TypeError) else InvalidInputError
+        article = "an" if cls.__name__[0] in "AEIO" else "a"  # a Unit, an Issue
+        raise error(f"cannot read {article} {cls.__name__}: {where}") from exc
 
 
-def _first_cause(exc: BaseException) -> str:
-    while isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return f"{type(exc).__name__}: {exc}"
+# What reading a document can raise: ours, cattrs' and the builtins cattrs lets through.
+_REFUSALS = (
+    GovopsError,
+    cattrs.BaseValidationError,
+    cattrs.ForbiddenExtraKeysError,
+    KeyError,
+    TypeError,
+    ValueError,
+)
+
+
+def _format_error(exc: BaseException, cls: Any) -> str:
+    if isinstance(exc, GovopsError):
+        return str(exc)
+    if isinstance(exc, cattrs.ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        return f"unknown field {sorted(exc.extra_fields)[0]!r}; expected one of {known!r}"
+    if isinstance(exc, KeyError):
+        return f"required field {exc} missing"
+    if isinstance(exc, (TypeError, ValueError)) and not isinstance(exc, cattrs.BaseValidationError):
+        return f"{exc}" if str(exc) else f"expected {getattr(cls, '__name__', cls)}"
+    return cattrs.v.format_exception(exc, cls)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidInputError(f"{name} is not a JSON number; expected a finite number")
 
 
 def to_json(value: Any, *, indent: int | None = 2) -> str:
@@ -253,7 +407,12 @@ def to_json(value: Any, *, indent: int | None = 2) -> str:
     {"schema": "govops/1", "type": "Deadline", "data": {"date": "2026-06-30", "rule": null, "trigger": null, "clock_stops_when_suspended": false}}
     """
     document = {"schema": SCHEMA, "type": type(value).__name__, "data": unstructure(value)}
-    return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=indent, allow_nan=False)
+    except (TypeError, ValueError) as exc:  # as in unstructure(): a field of the wrong type
+        raise InvalidTypeError(
+            f"cannot serialise {shown(value)}: a field holds what JSON cannot ({exc})"
+        ) from exc
 
 
 def from_json(
@@ -264,13 +423,35 @@ def from_json(
     ``cls``, when given, must match the document's type. A ledger needs ``calendar=``; its hash
     chain is verified, so a tampered file raises :class:`~govops.exceptions.IntegrityError`.
     """
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError(
+                f"not UTF-8 at byte {exc.start}: {exc.object[exc.start : exc.end]!r}; "
+                "expected a JSON document in UTF-8"
+            ) from exc
+    elif not isinstance(text, str):
+        raise InvalidTypeError(
+            f"text={shown(text)} is a {type(text).__name__}; expected str or bytes"
+        )
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors write
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"not JSON: {exc}") from exc
-    if not isinstance(document, dict):
+    except RecursionError:
         raise InvalidInputError(
-            f"expected a JSON object with 'schema'; got {type(document).__name__}"
+            "JSON nested too deeply to read; a govops document nests about a dozen levels"
+        ) from None
+    except ValueError as exc:  # an integer of more digits than Python reads (4300)
+        raise InvalidInputError(f"not a JSON number govops can read: {exc}") from exc
+    if not isinstance(document, dict):
+        raise InvalidInputError(f"expected a JSON object with 'schema'; got {_json_type(document)}")
+    extra = sorted(set(document) - {"schema", "type", "data"})
+    if extra:
+        raise InvalidInputError(
+            f"unknown field {extra[0]!r} in the document; expected 'schema', 'type' and 'data'"
         )
     schema = document.get("schema")
     if schema != SCHEMA:
@@ -282,5 +463,7 @@ def from_json(
             f"type={name!r} is not a govops value; expected one of {sorted(_BY_NAME)!r}"
         )
     if cls is not None and cls is not target:
-        raise InvalidTypeError(f"the document holds a {name}, not a {cls.__name__}")
+        raise InvalidTypeError(
+            f"the document holds a {name}, not a {getattr(cls, '__name__', shown(cls))}"
+        )
     return cast(T, structure(document.get("data"), target, calendar=calendar))

@@ -14,6 +14,15 @@ from typing import Any, ClassVar, TypeVar, final
 
 import attrs
 
+from .._checks import (
+    check_number,
+    instance_of,
+    text,
+    texts,
+    to_enum,
+    to_float,
+    to_tuple,
+)
 from .._record import EVENTS, Entry, Event, inline
 from ..exceptions import InvalidInputError, InvalidTypeError
 from ._model import Deadline, Plan, Responsibility, Task, percent
@@ -126,7 +135,7 @@ class PlanSubmitted(Event):
     """The lead unit submitted an implementation plan (or a revised one) for approval."""
 
     kind: ClassVar[str] = "plan_submitted"
-    plan: Plan = attrs.field(validator=attrs.validators.instance_of(Plan))
+    plan: Plan = attrs.field(validator=instance_of(Plan))
 
 
 @final
@@ -146,30 +155,43 @@ def _optional_percent(_instance: object, attribute: attrs.Attribute[Any], value:
 
 
 def _optional_float(value: Any) -> Any:
-    # Only numbers are converted; anything else reaches the validator, which names it.
-    if type(value) is float:  # what float() returns for a float: the same object
-        return value
-    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    return float(value)
+    # Only numbers that fit a float are converted; anything else reaches the validator, which
+    # names it.
+    return to_float(value)
 
 
 def _quantity(_instance: object, _attribute: object, value: float | None) -> None:
-    if value is not None and (not isinstance(value, float) or not value >= 0.0):
-        raise InvalidInputError(f"quantity={value!r}; expected a number >= 0")
+    if value is not None:
+        check_number(value, "quantity", minimum=0.0)
+
+
+_free_text = text()
+"""The validator of a field of free text (a note, a description): any str UTF-8 can encode."""
+_name = text(empty=False)
+"""The validator of an id or a name: a non-blank str UTF-8 can encode."""
+
+
+def _light(value: object) -> Light:
+    return to_enum(Light, value)
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InvalidTypeError(f"attachments={value!r} is a str; expected a tuple of references")
-    return tuple(value)
+    return to_tuple(value)
 
 
-# What a replay may test inline rather than call (see inline()).
+# What a replay may test inline rather than call (see inline()). Text that is all ASCII holds
+# no lone surrogate; 1e999 is the float infinity.
 inline(_optional_percent, "{v} is None or type({v}) is float and 0.0 <= {v} <= 100.0")
 inline(_optional_float, "type({v}) is float or {v} is None")
-inline(_quantity, "{v} is None or type({v}) is float and {v} >= 0.0")
+inline(_quantity, "{v} is None or type({v}) is float and 0.0 <= {v} < 1e999")
 inline(_strings, "type({v}) is list", "tuple({v})")
+inline(_free_text, "type({v}) is str and {v}.isascii()")
+# texts is shared with other packages; the condition holds of it wherever it is used.
+inline(
+    texts, "{v} == () or type({v}) is tuple and all(type(x) is str and x.isascii() for x in {v})"
+)
 
 
 @final
@@ -187,8 +209,10 @@ class ProgressReported(Event):
     quantity: float | None = attrs.field(
         default=None, kw_only=True, converter=_optional_float, validator=_quantity
     )
-    note: str = attrs.field(default="", kw_only=True)
-    attachments: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_strings)
+    note: str = attrs.field(default="", kw_only=True, validator=_free_text)
+    attachments: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=_strings, validator=texts
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.percent is None and self.quantity is None:
@@ -203,7 +227,7 @@ class MilestoneReached(Event):
     """A milestone of the approved plan was reached."""
 
     kind: ClassVar[str] = "milestone_reached"
-    milestone_id: str
+    milestone_id: str = attrs.field(validator=_name)
 
 
 @final
@@ -212,8 +236,8 @@ class IssueRaised(Event):
     """A problem that blocks the work was raised for coordination (问题上报)."""
 
     kind: ClassVar[str] = "issue_raised"
-    issue_id: str
-    description: str = attrs.field(default="", kw_only=True)
+    issue_id: str = attrs.field(validator=_name)
+    description: str = attrs.field(default="", kw_only=True, validator=_free_text)
 
 
 @final
@@ -222,8 +246,8 @@ class IssueResolved(Event):
     """A raised problem was resolved."""
 
     kind: ClassVar[str] = "issue_resolved"
-    issue_id: str
-    resolution: str = attrs.field(default="", kw_only=True)
+    issue_id: str = attrs.field(validator=_name)
+    resolution: str = attrs.field(default="", kw_only=True, validator=_free_text)
 
 
 @final
@@ -232,7 +256,7 @@ class DeadlineChangeRequested(Event):
     """The lead unit asked for a new deadline; the original is kept in the record."""
 
     kind: ClassVar[str] = "deadline_change_requested"
-    deadline: Deadline = attrs.field(validator=attrs.validators.instance_of(Deadline))
+    deadline: Deadline = attrs.field(validator=instance_of(Deadline))
 
 
 @final
@@ -257,9 +281,7 @@ class TaskReassigned(Event):
     """The responsibility for the task changed hands."""
 
     kind: ClassVar[str] = "task_reassigned"
-    responsibility: Responsibility = attrs.field(
-        validator=attrs.validators.instance_of(Responsibility)
-    )
+    responsibility: Responsibility = attrs.field(validator=instance_of(Responsibility))
 
 
 @final
@@ -316,7 +338,7 @@ class WarningIssued(Event):
     """A supervisor issued a warning of ``level`` directly, above what the rules compute."""
 
     kind: ClassVar[str] = "warning_issued"
-    level: Light = attrs.field(converter=Light)
+    level: Light = attrs.field(converter=_light)
 
 
 @final

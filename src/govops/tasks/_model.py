@@ -10,12 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import itertools
-import math
 from collections.abc import Iterable
 from typing import Any, Protocol, final
 
 import attrs
 
+from .._checks import (
+    boolean,
+    check_number,
+    check_text,
+    instance_of,
+    shown,
+    text,
+    to_enum,
+    to_float,
+    to_tuple,
+)
 from ..exceptions import InvalidInputError, InvalidTypeError
 
 __all__ = [
@@ -56,10 +66,7 @@ def _text(name: str) -> Any:
     """An attrs validator: a non-empty ``str`` (ids and titles)."""
 
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidTypeError(f"{name}={value!r} is a {type(value).__name__}; expected a str")
-        if not value.strip():
-            raise InvalidInputError(f"{name}={value!r} is empty; expected a non-empty str")
+        check_text(value, name, empty=False)
 
     return check
 
@@ -82,14 +89,13 @@ def percent(value: object, *, name: str = "percent") -> float:
     """Return ``value`` as a float in [0, 100], or raise a clear error."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidTypeError(
-            f"{name}={value!r} is a {type(value).__name__}; expected a number from 0 to 100"
+            f"{name}={shown(value)} is a {type(value).__name__}; expected a number from 0 to 100"
         )
-    result = float(value)
-    if not math.isfinite(result) or not 0.0 <= result <= 100.0:
+    if not 0.0 <= value <= 100.0:  # before float(): 10**400 is out of range, not an overflow
         raise InvalidInputError(
-            f"{name}={value!r} is out of range; expected a number from 0 to 100"
+            f"{name}={shown(value)} is out of range; expected a number from 0 to 100"
         )
-    return result
+    return float(value)
 
 
 def _percent_field(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -117,6 +123,10 @@ class UnitKind(str, enum.Enum):
         return self.value
 
 
+def _unit_kind(value: object) -> UnitKind:
+    return to_enum(UnitKind, value)
+
+
 @final
 @attrs.frozen
 class Unit:
@@ -124,7 +134,7 @@ class Unit:
 
     id: str = attrs.field(validator=_text("id"))
     name: str = attrs.field(validator=_text("name"))
-    kind: UnitKind = attrs.field(default=UnitKind.DEPARTMENT, kw_only=True, converter=UnitKind)
+    kind: UnitKind = attrs.field(default=UnitKind.DEPARTMENT, kw_only=True, converter=_unit_kind)
 
 
 class Role(str, enum.Enum):
@@ -146,7 +156,7 @@ class Role(str, enum.Enum):
 
 
 def _roles(value: Iterable[Role | str]) -> frozenset[Role]:
-    return frozenset(Role(x) for x in value)
+    return frozenset(to_enum(Role, x) for x in to_tuple(value))
 
 
 @final
@@ -156,7 +166,7 @@ class Person:
 
     id: str = attrs.field(validator=_text("id"))
     name: str = attrs.field(validator=_text("name"))
-    unit: str | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
     roles: frozenset[Role] = attrs.field(default=frozenset(), kw_only=True, converter=_roles)
 
 
@@ -165,8 +175,8 @@ class Person:
 class CooperatingUnit:
     """A cooperating unit (配合单位) and the part of the work it answers for."""
 
-    unit: Unit
-    part: str = attrs.field(default="", kw_only=True)
+    unit: Unit = attrs.field(validator=instance_of(Unit))
+    part: str = attrs.field(default="", kw_only=True, validator=text())
 
 
 def _tuple_of(kind: type, name: str) -> Any:
@@ -181,10 +191,6 @@ def _tuple_of(kind: type, name: str) -> Any:
     return check
 
 
-def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(value)
-
-
 @final
 @attrs.frozen
 class Responsibility:
@@ -195,17 +201,21 @@ class Responsibility:
     carries the work with the work team (工作班子).
     """
 
-    lead_unit: Unit
+    lead_unit: Unit = attrs.field(validator=instance_of(Unit))
     cooperating: tuple[CooperatingUnit, ...] = attrs.field(
         default=(),
         kw_only=True,
-        converter=_to_tuple,
+        converter=to_tuple,
         validator=_tuple_of(CooperatingUnit, "cooperating"),
     )
-    leader_in_charge: Person | None = attrs.field(default=None, kw_only=True)
-    responsible_person: Person | None = attrs.field(default=None, kw_only=True)
+    leader_in_charge: Person | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Person, optional=True)
+    )
+    responsible_person: Person | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Person, optional=True)
+    )
     work_team: tuple[Person, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Person, "work_team")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(Person, "work_team")
     )
 
     def unit_ids(self) -> frozenset[str]:
@@ -249,16 +259,24 @@ class SourceKind(str, enum.Enum):
         return self.value
 
 
+def _source_kind(value: object) -> SourceKind:
+    return to_enum(SourceKind, value)
+
+
 @final
 @attrs.frozen
 class Source:
     """The document, meeting or instruction a task comes from, e.g. a document number (文号)."""
 
-    kind: SourceKind = attrs.field(converter=SourceKind)
+    kind: SourceKind = attrs.field(converter=_source_kind)
     reference: str = attrs.field(validator=_text("reference"))
     date: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("date", optional=True)
     )
+
+
+def _category(value: object) -> Category:
+    return to_enum(Category, value)
 
 
 def _resolve_rule(text: str, trigger: dt.date, calendar: WorkingCalendar) -> dt.date:
@@ -286,11 +304,11 @@ class Deadline:
     """
 
     date: dt.date | None = attrs.field(default=None, validator=_day("date", optional=True))
-    rule: str | None = attrs.field(default=None, kw_only=True)
+    rule: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
     trigger: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("trigger", optional=True)
     )
-    clock_stops_when_suspended: bool = attrs.field(default=False, kw_only=True)
+    clock_stops_when_suspended: bool = attrs.field(default=False, kw_only=True, validator=boolean)
 
     def __attrs_post_init__(self) -> None:
         if self.date is None and self.rule is None:
@@ -371,8 +389,10 @@ class Milestone:
 
     id: str = attrs.field(validator=_text("id"))
     due: dt.date = attrs.field(validator=_day("due"))
-    cumulative_percent: float = attrs.field(kw_only=True, converter=float, validator=_percent_field)
-    title: str = attrs.field(default="", kw_only=True)
+    cumulative_percent: float = attrs.field(
+        kw_only=True, converter=to_float, validator=_percent_field
+    )
+    title: str = attrs.field(default="", kw_only=True, validator=text())
 
 
 def _check_milestones(milestones: tuple[Milestone, ...]) -> None:
@@ -401,10 +421,12 @@ class SubItem:
     id: str = attrs.field(validator=_text("id"))
     title: str = attrs.field(validator=_text("title"))
     deadline: dt.date = attrs.field(kw_only=True, validator=_day("deadline"))
-    unit: str | None = attrs.field(default=None, kw_only=True)
-    responsible_person: str | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
+    responsible_person: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(optional=True)
+    )
     milestones: tuple[Milestone, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(Milestone, "milestones")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(Milestone, "milestones")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -420,12 +442,12 @@ class Plan:
     """
 
     milestones: tuple[Milestone, ...] = attrs.field(
-        default=(), converter=_to_tuple, validator=_tuple_of(Milestone, "milestones")
+        default=(), converter=to_tuple, validator=_tuple_of(Milestone, "milestones")
     )
     sub_items: tuple[SubItem, ...] = attrs.field(
-        default=(), kw_only=True, converter=_to_tuple, validator=_tuple_of(SubItem, "sub_items")
+        default=(), kw_only=True, converter=to_tuple, validator=_tuple_of(SubItem, "sub_items")
     )
-    summary: str = attrs.field(default="", kw_only=True)
+    summary: str = attrs.field(default="", kw_only=True, validator=text())
 
     def __attrs_post_init__(self) -> None:
         ids = [m.id for m in self.milestones] + [s.id for s in self.sub_items]
@@ -454,21 +476,25 @@ class Task:
 
     id: str = attrs.field(validator=_text("id"))
     title: str = attrs.field(validator=_text("title"))
-    category: Category = attrs.field(kw_only=True, converter=Category)
+    category: Category = attrs.field(kw_only=True, converter=_category)
     responsibility: Responsibility = attrs.field(kw_only=True)
     deadline: Deadline = attrs.field(kw_only=True)
-    goal: str = attrs.field(default="", kw_only=True)
-    content: str = attrs.field(default="", kw_only=True)
-    source: Source | None = attrs.field(default=None, kw_only=True)
+    goal: str = attrs.field(default="", kw_only=True, validator=text())
+    content: str = attrs.field(default="", kw_only=True, validator=text())
+    source: Source | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Source, optional=True)
+    )
     start: dt.date | None = attrs.field(
         default=None, kw_only=True, validator=_day("start", optional=True)
     )
-    plan: Plan | None = attrs.field(default=None, kw_only=True)
-    parent: str | None = attrs.field(default=None, kw_only=True)
-    target_quantity: float | None = attrs.field(
-        default=None, kw_only=True, converter=attrs.converters.optional(float)
+    plan: Plan | None = attrs.field(
+        default=None, kw_only=True, validator=instance_of(Plan, optional=True)
     )
-    quantity_unit: str | None = attrs.field(default=None, kw_only=True)
+    parent: str | None = attrs.field(default=None, kw_only=True, validator=text(optional=True))
+    target_quantity: float | None = attrs.field(default=None, kw_only=True, converter=to_float)
+    quantity_unit: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(optional=True)
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.responsibility, Responsibility):
@@ -480,7 +506,7 @@ class Task:
         if self.parent == self.id:
             raise InvalidInputError(f"task {self.id!r} cannot be its own parent")
         if self.target_quantity is not None and not (
-            math.isfinite(self.target_quantity) and self.target_quantity > 0
+            check_number(self.target_quantity, "target_quantity") > 0
         ):
             raise InvalidInputError(
                 f"target_quantity={self.target_quantity!r}; expected a positive number"

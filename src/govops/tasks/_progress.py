@@ -17,6 +17,7 @@ from typing import Any, final
 
 import attrs
 
+from .._checks import MAX_INT, boolean, check_number, instance_of, shown, to_enum, to_float
 from ..exceptions import InvalidInputError
 from ._events import Light
 from ._model import Plan, WorkingCalendar
@@ -43,15 +44,18 @@ class Basis(str, enum.Enum):
 
 def _non_negative_int(name: str) -> Any:
     def check(_instance: object, _attribute: object, value: object) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidInputError(f"{name}={value!r}; expected an int >= 0")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_INT:
+            raise InvalidInputError(f"{name}={shown(value)}; expected an int from 0 to {MAX_INT}")
 
     return check
 
 
 def _non_negative_float(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 0.0 or value == float("inf"):
-        raise InvalidInputError(f"{attribute.name}={value!r}; expected a finite number >= 0")
+    check_number(value, attribute.name, minimum=0.0)
+
+
+def _basis(value: object) -> Basis:
+    return to_enum(Basis, value)
 
 
 @final
@@ -64,7 +68,7 @@ class ProgressPolicy:
     month-end; the expected progress is taken that many days before today.
     """
 
-    basis: Basis = attrs.field(default=Basis.WORKING_DAYS, kw_only=True, converter=Basis)
+    basis: Basis = attrs.field(default=Basis.WORKING_DAYS, kw_only=True, converter=_basis)
     reporting_tolerance: int = attrs.field(
         default=0, kw_only=True, validator=_non_negative_int("reporting_tolerance")
     )
@@ -88,10 +92,12 @@ class WarningPolicy:
         default=5, kw_only=True, validator=_non_negative_int("blue_within")
     )
     yellow_lag: float = attrs.field(
-        default=10.0, kw_only=True, converter=float, validator=_non_negative_float
+        default=10.0, kw_only=True, converter=to_float, validator=_non_negative_float
     )
-    latch: bool = attrs.field(default=True, kw_only=True)
-    progress: ProgressPolicy = attrs.field(factory=ProgressPolicy, kw_only=True)
+    latch: bool = attrs.field(default=True, kw_only=True, validator=boolean)
+    progress: ProgressPolicy = attrs.field(
+        factory=ProgressPolicy, kw_only=True, validator=instance_of(ProgressPolicy)
+    )
 
 
 @final
