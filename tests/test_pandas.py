@@ -104,6 +104,23 @@ def test_working_days_between_equals_the_scalar_method(
     assert [None if v is pd.NA else v for v in result.tolist()] == expected
 
 
+def test_every_day_of_the_data_equals_the_scalar_methods() -> None:
+    days = pd.date_range("2001-01-01", "2026-12-31", freq="D")
+    as_dates = [t.date() for t in days]
+    assert days.govops.is_working_day(calendar=CN).tolist() == [
+        CN.is_working_day(d) for d in as_dates
+    ]
+    inner = days[(days >= "2001-03-01") & (days <= "2026-11-01")]  # room for ±20 working days
+    for n in (-20, -1, 0, 1, 20):
+        expected = [CN.add_working_days(t.date(), n) for t in inner]
+        assert _days(inner.govops.add_working_days(n, calendar=CN)) == expected
+    for convention in ("following", "modified_following", "none"):
+        expected = [CN.roll(d, convention) for d in as_dates]
+        assert _days(days.govops.roll(convention, calendar=CN)) == expected
+    expected = [CN.roll(t.date(), "preceding") for t in inner]
+    assert _days(inner.govops.roll("preceding", calendar=CN)) == expected
+
+
 def test_next_and_previous_working_day() -> None:
     s = _series([dt.date(2024, 9, 30), dt.date(2024, 10, 8)])
     assert _days(s.govops.next_working_day(calendar=CN)) == [

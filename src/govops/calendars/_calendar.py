@@ -505,11 +505,11 @@ class WorkCalendar:
             return [self.roll(d, conv) for d in dates]
         import numpy as np
 
-        idx = self._numpy_index(dates, "dates")
-        cum, flags, work = self._np_tables()
+        idx = self._numpy_index(dates, "dates")  # checked: datetime64[D] inside the data
+        days = np.array(dates)
         if conv is Roll.NONE:
-            result: npt.NDArray[Any] = (idx + (self._base - _EPOCH_ORDINAL)).astype("datetime64[D]")
-            return result
+            return days
+        cum, flags, work = self._np_tables()
         # cum[i] - flags[i] indexes the first working day on or after day i, cum[i] - 1 the last
         # one on or before it; on a working day both are the day itself.
         following, preceding = cum[idx] - flags[idx], cum[idx] - 1
@@ -517,7 +517,6 @@ class WorkCalendar:
             return self._work_many(preceding, work)
         result = self._work_many(following, work)
         if conv is Roll.MODIFIED_FOLLOWING:
-            days = (idx + (self._base - _EPOCH_ORDINAL)).astype("datetime64[D]")
             left = result.astype("datetime64[M]") != days.astype("datetime64[M]")
             if left.any():
                 result = np.where(
