@@ -153,10 +153,10 @@ def _text(values: Iterable[str | None]) -> Any:
 
 
 def _categories(
-    values: Iterable[object], categories: Iterable[str], *, ordered: bool = False
+    values: Iterable[str | None], categories: Iterable[str], *, ordered: bool = False
 ) -> Any:
     return pd.Categorical(
-        [None if v is None else str(v) for v in values],
+        list(values),
         categories=list(categories),
         ordered=ordered,
     )
@@ -198,7 +198,7 @@ def task_frame(
     tz = calendar_tz(ledger.calendar)
     today = as_local_date(now, tz)
     states = view.states()
-    lights = {w.task_id: w.level for w in view.warnings(now=now, policy=policy)}
+    lights = {w.task_id: w.level.value for w in view.warnings(now=now, policy=policy)}
     overdue = {s.id for s in view.overdue(now=now)}
     progress_policy = policy.progress if policy is not None else None
     checks = {
