@@ -286,6 +286,41 @@ def test_between_many_equals_the_scalar_method(pairs: list[tuple[dt.date, dt.dat
     assert result.tolist() == expected
 
 
+@settings(deadline=None)
+@given(days=st.lists(cn_dates(margin=False), max_size=50), convention=roll_conventions())
+def test_is_working_and_roll_many_equal_the_scalar_methods(
+    days: list[dt.date], convention: Roll | str
+) -> None:
+    array = np.array(days, dtype="datetime64[D]")
+    expected_flags = [CN.is_working_day(d) for d in days]
+    assert CN.is_working_day_many(days) == expected_flags
+    assert CN.is_working_day_many(array).tolist() == expected_flags
+    # Rolling the first day of the data (a holiday) back runs off the table: both paths refuse.
+    try:
+        expected: list[dt.date] | type[CalendarCoverageError] = [
+            CN.roll(d, convention) for d in days
+        ]
+    except CalendarCoverageError:
+        expected = CalendarCoverageError
+    if expected is CalendarCoverageError:
+        with pytest.raises(CalendarCoverageError):
+            CN.roll_many(array, convention)
+    else:
+        assert CN.roll_many(days, convention) == expected
+        result = CN.roll_many(array, convention)
+        assert result.dtype == np.dtype("datetime64[D]")
+        assert result.tolist() == expected
+
+
+def test_roll_many_at_the_edges_of_the_data() -> None:
+    first = np.array(["2001-01-01"], "datetime64[D]")  # New Year's Day, the first day of the data
+    assert CN.roll_many(first, "following").tolist() == [D(2001, 1, 2)]
+    with pytest.raises(CalendarCoverageError, match="before 2001"):
+        CN.roll_many(first, "preceding")
+    with pytest.raises(InvalidInputError, match="'sideways'"):
+        CN.roll_many(first, "sideways")
+
+
 def test_batches_keep_the_shape_and_accept_empty_input() -> None:
     grid = np.array([["2024-09-27", "2024-10-01"], ["2026-02-13", "2026-12-30"]], "datetime64[D]")
     result = CN.add_working_days_many(grid, 1)

@@ -22,6 +22,7 @@ PACKAGES = [
     "govops.exceptions",
     "govops.meetings",
     "govops.meetings.presets",
+    "govops.pandas",
     "govops.plots",
     "govops.rules",
     "govops.scenarios",

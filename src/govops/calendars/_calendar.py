@@ -120,6 +120,11 @@ class WorkCalendar:
     (converted to the calendar's local day) and raises :class:`~govops.CalendarCoverageError` for a
     day outside the years the calendar covers.
 
+    With pandas installed, a method that takes a date also takes a ``Timestamp`` (a naive one is a
+    local date), and ``is_working_day``, ``add_working_days``, ``roll`` and
+    ``working_days_between`` take a ``Series`` or ``DatetimeIndex`` of dates and give the same
+    kind of object back, ``NaT`` kept (see :mod:`govops.pandas`).
+
     >>> import datetime as dt, govops
     >>> cal = govops.calendar("CN")
     >>> cal.is_working_day(dt.date(2024, 9, 29))   # a Sunday, but a make-up workday
@@ -250,8 +255,14 @@ class WorkCalendar:
             reason=reason,
         )
 
+    def _local(self, d: object, name: str = "date") -> dt.date:
+        """The local day of a date, an aware datetime or a pandas ``Timestamp``."""
+        if _is_pandas(d):
+            return _pandas_days().local_date(self, d, name=name)  # type: ignore[no-any-return]
+        return as_local_date(d, self._tz, name=name)
+
     def _index(self, d: object, name: str = "date") -> int:
-        day = d if type(d) is dt.date else as_local_date(d, self._tz, name=name)
+        day = d if type(d) is dt.date else self._local(d, name)
         i = day.toordinal() - self._base
         if 0 <= i < self._n:
             return i
@@ -267,11 +278,11 @@ class WorkCalendar:
 
     def covers(self, d: dt.date) -> bool:
         """Whether ``d`` lies in the years this calendar computes."""
-        return self.first_year <= as_local_date(d, self._tz).year <= self.last_year
+        return self.first_year <= self._local(d).year <= self.last_year
 
     def is_provisional(self, d: dt.date) -> bool:
         """Whether ``d`` is computed from rule-based estimates rather than a published schedule."""
-        return as_local_date(d, self._tz).year > self.published_through
+        return self._local(d).year > self.published_through
 
     # -- single days ------------------------------------------------------------------------
 
@@ -282,6 +293,8 @@ class WorkCalendar:
             i = self._pos.get(d)
             if i is not None:
                 return self._flags[i]
+        elif _is_pandas(d):
+            return _pandas_days().is_working_day(self, d)  # type: ignore[no-any-return]
         return self._flags[self._index(d)]
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
@@ -295,6 +308,8 @@ class WorkCalendar:
             i = d.toordinal() - self._base
             if not 0 <= i < self._n:
                 i = self._index(d)
+        elif _is_pandas(d):
+            return _pandas_days().add_working_days(self, d, n)  # type: ignore[no-any-return]
         else:
             i = self._index(d)
         # cum[i] counts the working days up to and including day i, so the working days
@@ -317,6 +332,8 @@ class WorkCalendar:
 
         So ``add_working_days(a, working_days_between(a, b)) == b`` for every working day ``b > a``.
         """
+        if (type(a) is not dt.date or type(b) is not dt.date) and (_is_pandas(a) or _is_pandas(b)):
+            return _pandas_days().working_days_between(self, a, b)  # type: ignore[no-any-return]
         return self._cum[self._index(b, "b")] - self._cum[self._index(a, "a")]
 
     def roll(self, d: dt.date, convention: Roll | str = Roll.FOLLOWING) -> dt.date:
@@ -330,6 +347,8 @@ class WorkCalendar:
         datetime.date(2026, 5, 29)
         """
         conv = convention if type(convention) is Roll else _coerce_roll(convention)
+        if type(d) is not dt.date and _is_pandas(d):
+            return _pandas_days().roll(self, d, conv)  # type: ignore[no-any-return]
         i = self._index(d)
         day = dt.date.fromordinal(self._base + i)
         if conv is Roll.NONE or self._flags[i]:
@@ -385,8 +404,7 @@ class WorkCalendar:
 
     def special_days(self, start: dt.date, end: dt.date) -> list[DayInfo]:
         """Holidays, days off in lieu, make-up workdays and overrides with ``start <= date <= end``."""
-        lo = as_local_date(start, self._tz, name="start")
-        hi = as_local_date(end, self._tz, name="end")
+        lo, hi = self._local(start, "start"), self._local(end, "end")
         dates = [info.date for info in self.days]
         return list(self.days[bisect.bisect_left(dates, lo) : bisect.bisect_right(dates, hi)])
 
@@ -397,7 +415,7 @@ class WorkCalendar:
             return period
         if kind is None:
             raise InvalidInputError(f"pass a Period, or a date with kind=...; got {period!r}")
-        return period_of(as_local_date(period, self._tz), kind)
+        return period_of(self._local(period), kind)
 
     def working_days_in(
         self, period: Period | dt.date, kind: PeriodKind | str | None = None
@@ -456,6 +474,66 @@ class WorkCalendar:
             return self._add_many_numpy(dates, n)
         return self._add_many(dates, n)
 
+    def is_working_day_many(self, dates: Any) -> Any:
+        """``is_working_day`` over a sequence of dates.
+
+        A numpy ``datetime64[D]`` array gives a ``bool`` array (vectorised), any other iterable a
+        list.
+
+        >>> import numpy as np, govops
+        >>> govops.calendar("CN").is_working_day_many(np.array(["2024-09-29", "2024-10-01"], "datetime64[D]"))
+        array([ True, False])
+        """
+        if _is_numpy_dates(dates):
+            flags = self._np_tables()[1]
+            return flags[self._numpy_index(dates, "dates")].astype(bool)
+        return [self.is_working_day(d) for d in dates]
+
+    def roll_many(self, dates: Any, convention: Roll | str = Roll.FOLLOWING) -> Any:
+        """``roll`` over a sequence of dates.
+
+        A numpy ``datetime64[D]`` array is rolled vectorised and gives an array, any other
+        iterable a list; both give the answers of the scalar method.
+
+        >>> import numpy as np, govops
+        >>> days = np.array(["2024-10-02", "2026-05-31"], "datetime64[D]")
+        >>> govops.calendar("CN").roll_many(days, "modified_following")
+        array(['2024-10-08', '2026-05-29'], dtype='datetime64[D]')
+        """
+        conv = _coerce_roll(convention)
+        if not _is_numpy_dates(dates):
+            return [self.roll(d, conv) for d in dates]
+        import numpy as np
+
+        idx = self._numpy_index(dates, "dates")  # checked: datetime64[D] inside the data
+        days = np.array(dates)
+        if conv is Roll.NONE:
+            return days
+        cum, flags, work = self._np_tables()
+        # cum[i] - flags[i] indexes the first working day on or after day i, cum[i] - 1 the last
+        # one on or before it; on a working day both are the day itself.
+        following, preceding = cum[idx] - flags[idx], cum[idx] - 1
+        if conv is Roll.PRECEDING:
+            return self._work_many(preceding, work)
+        result = self._work_many(following, work)
+        if conv is Roll.MODIFIED_FOLLOWING:
+            left = result.astype("datetime64[M]") != days.astype("datetime64[M]")
+            if left.any():
+                result = np.where(
+                    left, self._work_many(np.where(left, preceding, following), work), result
+                )
+        return result
+
+    def _work_many(self, k: npt.NDArray[Any], work: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """The working days at table positions ``k``, or the coverage error of the first outside."""
+        import numpy as np
+
+        if k.size and (k.min() < 0 or k.max() >= work.size):
+            bad = int(np.argmax((k < 0) | (k >= work.size)))
+            self._work_at(int(k.flat[bad]))
+        result: npt.NDArray[Any] = work[k]
+        return result
+
     def _add_many(self, dates: Iterable[dt.date], n: int) -> list[dt.date]:
         base, size, cum, flags, work = self._base, self._n, self._cum, self._flags, self._work
         out: list[dt.date] = []
@@ -474,16 +552,10 @@ class WorkCalendar:
         return out
 
     def _add_many_numpy(self, dates: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
-        import numpy as np
-
         idx = self._numpy_index(dates, "dates")
         cum, flags, work = self._np_tables()
         k = cum[idx] + (n - 1) if n > 0 else cum[idx] - flags[idx] + n
-        if k.size and (k.min() < 0 or k.max() >= work.size):
-            bad = int(np.argmax((k < 0) | (k >= work.size)))
-            self._work_at(int(k.flat[bad]))
-        result: npt.NDArray[Any] = work[k]
-        return result
+        return self._work_many(k, work)
 
     def working_days_between_many(self, a: Any, b: Any) -> Any:
         """``working_days_between`` element-wise over two equally long sequences of dates."""
@@ -840,6 +912,22 @@ def _zone(name: str) -> ZoneInfo:
 
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _is_pandas(value: object) -> bool:
+    # By module name, so that the core never imports pandas to ask.
+    return type(value).__module__.partition(".")[0] == "pandas"
+
+
+def _pandas_days() -> Any:
+    """The pandas bridge (:mod:`govops.calendars._pandas`), imported on first use.
+
+    Its functions give pandas values (typed ``Any``: pandas ships no type information), which the
+    scalar methods pass through for a ``Timestamp``, ``Series`` or ``DatetimeIndex`` argument.
+    """
+    from . import _pandas
+
+    return _pandas
 
 
 def _is_numpy_dates(value: object) -> bool:
