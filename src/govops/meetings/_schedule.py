@@ -1,11 +1,11 @@
 """Sittings from a meeting type's schedule: dates on a working-day calendar, and where they moved.
 
-The dates come from the rule language (``docs/explanation/counting.md``): each occurrence is computed from its own
-period, a nominal day that is a rest day moves to the next working day unless that leaves its month
-(modified following), and occurrences that land on the same day are merged. This module adds what a
-meeting calendar needs on top: which nominal days each sitting stands for (so a reader sees that the
-Monday meeting of 2026-02-24 replaces the Mondays 2026-02-16 and 2026-02-23 of the Spring Festival),
-and the sittings themselves.
+The dates come from the rule language (``docs/explanation/counting.md``): each occurrence is
+computed from its own period, a nominal day that is a rest day moves to the next working day unless
+that leaves its month (modified following), and occurrences that land on the same day are merged.
+This module adds what a meeting calendar needs on top: which nominal days each sitting stands for
+(so a reader sees that the Monday meeting of 2026-02-24 replaces the Mondays 2026-02-16 and
+2026-02-23 of the Spring Festival), and the sittings themselves.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple, final
 import attrs
 
 from ..exceptions import (
+    CalendarCoverageError,
     InvalidInputError,
     InvalidTypeError,
     MeetingError,
@@ -241,10 +242,14 @@ def _occurrences(
         occurrences = tuple(Occurrence(d, nominal=tuple(sorted(landed.get(d, [d])))) for d in days)
         skipped, bare = to_tuple(skipped_list), to_tuple(bare_list)
     # The sitting before the first one in range: the window for "no progress since last time".
-    # Asked only where the calendar has data: before its first year there is no previous sitting.
+    # Asked only where the calendar has data; a schedule whose sittings near the calendar's first
+    # day depend on days before it has no previous sitting there either.
     first = max(start - _LOOK_BACK, dt.date(calendar.first_year, 1, 1))
     day_before = start - dt.timedelta(days=1)
-    before = rule.occurrences(first, day_before, calendar=calendar) if first <= day_before else []
+    try:
+        before = rule.occurrences(first, day_before, calendar=calendar)
+    except CalendarCoverageError:
+        before = []
     previous = before[-1] if before else None
     rrule = rule.to_rrule() if nominal is not None else None
     dates = tuple(o.date for o in occurrences)
