@@ -232,6 +232,24 @@ def test_timed_sittings_carry_the_time_zone() -> None:
     assert b"DTSTART;TZID=Asia/Shanghai:20260202T090000" in to_ical(series)
 
 
+def test_timed_sittings_last_the_duration_given() -> None:
+    series = schedule(typed("每周一上午9时"), D(2026, 2, 1), D(2026, 2, 28), calendar=CAL)
+    cal = icalendar.Calendar.from_ical(to_ical(series, duration=dt.timedelta(hours=1, minutes=30)))
+    ends = sorted(
+        e.decoded("dtend")
+        for e in recurring_ical_events.of(cal).between(D(2026, 2, 1), D(2026, 3, 1))
+    )
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    assert [e.astimezone(shanghai).time() for e in ends] == [dt.time(10, 30)] * 3
+    # An all-day series ignores it: its sittings take their day.
+    allday = schedule(presets.LEADERSHIP_MEETING, D(2026, 2, 1), D(2026, 2, 28), calendar=CAL)
+    assert b"DURATION" not in to_ical(allday, duration=dt.timedelta(hours=1))
+    with pytest.raises(InvalidInputError, match="duration="):
+        to_ical(series, duration=dt.timedelta(0))
+    with pytest.raises(InvalidInputError, match="duration="):
+        to_ical(series, duration=90)  # type: ignore[arg-type]
+
+
 def test_skip_holidays_becomes_exdate_only() -> None:
     skipping = attrs.evolve(presets.LEADERSHIP_MEETING, cadence="每周一 遇节假日取消")
     series = schedule(skipping, D(2026, 2, 1), D(2026, 2, 28), calendar=CAL)

@@ -71,7 +71,10 @@ def _zone(calendar: WorkCalendar | None) -> ZoneInfo:
 
 
 def _series_event(
-    series: MeetingSeries, stamp: dt.datetime | None, calendar: WorkCalendar | None
+    series: MeetingSeries,
+    stamp: dt.datetime | None,
+    calendar: WorkCalendar | None,
+    duration: dt.timedelta | None,
 ) -> icalendar.Event | None:
     t = series.meeting_type
     rule = parse_rule(t.cadence or "")  # a series exists only for a type with a cadence
@@ -94,6 +97,8 @@ def _series_event(
     )
     event.add("dtstamp", _stamp(stamp, series.start))
     event.add("dtstart", value(recur.start))
+    if clock is not None and duration is not None:
+        event.add("duration", duration)
     # UNTIL is a date for all-day events and a UTC time for timed ones (RFC 5545 §3.3.10).
     until = value(recur.until)
     if isinstance(until, dt.datetime):
@@ -132,12 +137,15 @@ def to_ical(
     *,
     stamp: dt.datetime | None = None,
     calendar: WorkCalendar | None = None,
+    duration: dt.timedelta | None = None,
 ) -> bytes:
     """An iCalendar file with one event per series and per single sitting.
 
     ``calendar``, when given, names the holidays in each series' description ("2026-02-16 农历除夕 →
-    2026-02-24") and gives the time zone of timed sittings. ``stamp`` (an aware datetime) is the
-    ``DTSTAMP`` of every event.
+    2026-02-24") and gives the time zone of timed sittings. ``duration`` is how long a timed
+    sitting lasts (``DURATION``; without it a timed sitting is the instant it starts, RFC 5545
+    §3.6.1); all-day sittings take their day. ``stamp`` (an aware datetime) is the ``DTSTAMP`` of
+    every event.
 
     >>> import datetime as dt, govops
     >>> from govops.meetings import presets, schedule, to_ical
@@ -151,13 +159,19 @@ def to_ical(
         items = (items,)
     if stamp is not None and (not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None):
         raise InvalidInputError(f"stamp={stamp!r}; expected a timezone-aware datetime or None")
+    if duration is not None and (
+        not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0)
+    ):
+        raise InvalidInputError(
+            f"duration={duration!r}; expected a positive datetime.timedelta, e.g. timedelta(hours=1), or None"
+        )
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     for item in items:
         if isinstance(item, MeetingSeries):
-            event = _series_event(item, stamp, calendar)
+            event = _series_event(item, stamp, calendar, duration)
             if event is not None:
                 cal.add_component(event)
         elif isinstance(item, Meeting):
