@@ -204,6 +204,13 @@ def test_uids_are_stable_across_ranges() -> None:
     ]
     assert uids[0] == uids[1] == {"leader_weekly_meeting/econ@govops"}
     assert uids[2] == uids[3] == {"quarterly_dispatch_meeting/econ@govops"}
+    # So two ranges of one series in one file would collide: refused, not silently merged.
+    halves = [
+        schedule(presets.LEADERSHIP_MEETING, a, b, calendar=CAL)
+        for a, b in ((D(2025, 1, 1), D(2025, 12, 31)), (D(2026, 1, 1), D(2026, 12, 31)))
+    ]
+    with pytest.raises(InvalidInputError, match="two events with UID 'leadership_meeting@govops'"):
+        to_ical(halves)
 
 
 def test_all_day_sittings_are_dates() -> None:
@@ -218,6 +225,7 @@ def test_timed_sittings_carry_the_time_zone() -> None:
     cal = icalendar.Calendar.from_ical(data)
     (zone,) = cal.walk("VTIMEZONE")
     assert zone["TZID"] == "Asia/Shanghai"
+    assert data.index(b"BEGIN:VTIMEZONE") < data.index(b"BEGIN:VEVENT")
     assert b"DTSTART;TZID=Asia/Shanghai:20260202T090000" in data
     assert b"UNTIL=20260228T010000Z" in data  # a timed rule's UNTIL is UTC
     shanghai = dt.timezone(dt.timedelta(hours=8))

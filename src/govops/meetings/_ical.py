@@ -169,17 +169,27 @@ def to_ical(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    seen: set[str] = set()
     for item in items:
         if isinstance(item, MeetingSeries):
             event = _series_event(item, stamp, calendar, duration)
-            if event is not None:
-                cal.add_component(event)
         elif isinstance(item, Meeting):
-            cal.add_component(_meeting_event(item, stamp))
+            event = _meeting_event(item, stamp)
         else:
             raise InvalidTypeError(
                 f"items contains {item!r}; expected MeetingSeries or Meeting values"
             )
+        if event is None:
+            continue
+        uid = str(event["UID"])
+        if uid in seen:
+            # A client keeps one event per UID: the second range would silently replace the first.
+            raise InvalidInputError(
+                f"items contains two events with UID {uid!r}; a series' UID does not depend on its "
+                "range, so export one range per meeting type and convener (schedule the whole span)"
+            )
+        seen.add(uid)
+        cal.add_component(event)
     cal.add_missing_timezones()
     data: bytes = cal.to_ical()
     return data
