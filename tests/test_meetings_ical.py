@@ -146,6 +146,15 @@ def test_february_of_the_30th_comes_back_as_rdate() -> None:
     }
 
 
+def test_the_30th_over_a_february_alone_gets_a_fitted_rule() -> None:
+    # BYMONTHDAY=30 has no instance in February, and DTSTART must be one: fit a rule instead.
+    series = schedule(typed("每月30日"), D(2025, 2, 1), D(2025, 2, 28), calendar=CAL)
+    assert series.dates == (D(2025, 2, 28),)
+    (event,) = events(to_ical(series))
+    assert rrule_text(event) == "FREQ=MONTHLY;UNTIL=20250228;BYMONTHDAY=28"
+    assert mismatches(series) == 0
+
+
 def test_weekly_series_uses_rrule_exdate_and_rdate() -> None:
     series = schedule(presets.LEADERSHIP_MEETING, D(2026, 1, 1), D(2026, 12, 31), calendar=CAL)
     (event,) = events(to_ical(series, calendar=CAL))

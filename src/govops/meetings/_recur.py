@@ -125,8 +125,8 @@ def _instances(rrule: str, anchor: dt.date, until: dt.date) -> tuple[dt.date, ..
 
 
 def _fitted(rule: Rule, sittings: tuple[dt.date, ...]) -> list[tuple[str, dt.date]]:
-    """Candidate rules (with the day to expand them from) for a schedule counted on working days,
-    the days of the month nearest the sittings' mean day first: among equally good fits, that one wins."""
+    """Candidate rules (with the day to expand them from) for a schedule counted on working days;
+    the days of the month nearest the sittings' mean day come first, so they win ties."""
     first = sittings[0]
     body = rule.body
     assert isinstance(body, Schedule)  # a meeting's cadence is a schedule (_schedule checks it)
@@ -169,29 +169,31 @@ def recurrence(series: MeetingSeries, rule: Rule) -> Recurrence | None:
     if not sittings:
         return None
     until = series.end
-    candidates: list[tuple[str, dt.date]] = []
-    own = None
     if series.rrule is not None:
-        # From the first nominal day a sitting stands for (it may precede the range: a Monday
-        # holiday moved into it) through the last (a day after the range, rolled back into it).
+        # The schedule's own nominal days, whatever the exceptions: a reader knows them. From the
+        # first nominal day a sitting stands for (it may precede the range: a Monday holiday moved
+        # into it) through the last (a day after the range, rolled back into it).
         nominal = [n for o in series.occurrences for n in o.nominal] + list(series.nominal)
         until = max(until, *nominal)
-        own = portable_rrule(series.rrule)
-        candidates.append((own, min(nominal)))
-    candidates += _fitted(rule, sittings)
-    held = set(sittings)
-    best: Recurrence | None = None
-    for rrule, anchor in candidates:
-        days = _instances(rrule, anchor, until)
-        if not days:  # e.g. only a February in range of "the 30th": fit one instead
-            continue
-        found = set(days)
-        exdates = tuple(d for d in days if d not in held)
-        rdates = tuple(d for d in sittings if d not in found)
-        found_one = Recurrence(rrule, days[0], until, exdates, rdates)
-        if rrule == own:
-            return found_one  # the schedule's own nominal days, whatever the exceptions
-        if best is None or len(exdates) + len(rdates) < len(best.exdates) + len(best.rdates):
-            best = found_one
-    assert best is not None  # a fitted rule on the first sitting's weekday or day has instances
-    return best
+        own = _against(portable_rrule(series.rrule), min(nominal), until, sittings)
+        if own is not None:
+            return own
+        # None: e.g. "the 30th" over a February alone; fit a rule as for working-day schedules.
+    fits = (_against(r, anchor, until, sittings) for r, anchor in _fitted(rule, sittings))
+    return min(
+        (f for f in fits if f is not None), key=lambda f: len(f.exdates) + len(f.rdates)
+    )  # never empty: the fit on the first sitting's weekday or day of the month has instances
+
+
+def _against(
+    rrule: str, anchor: dt.date, until: dt.date, sittings: tuple[dt.date, ...]
+) -> Recurrence | None:
+    """``rrule`` from ``anchor`` with the exceptions that make it ``sittings``; ``None`` when it
+    has no instance to start from."""
+    days = _instances(rrule, anchor, until)
+    if not days:
+        return None
+    held, found = set(sittings), set(days)
+    exdates = tuple(d for d in days if d not in held)
+    rdates = tuple(d for d in sittings if d not in found)
+    return Recurrence(rrule, days[0], until, exdates, rdates)
