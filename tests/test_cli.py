@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -124,3 +125,16 @@ def test_a_real_run_reports_a_bad_argument_without_a_traceback() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("govops: error: 10000")
+
+
+def test_calendar_ics_writes_the_rest_and_make_up_days_as_a_feed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import icalendar
+
+    assert main(["calendar", "2026", "--month", "10", "--ics"]) == 0
+    feed = icalendar.Calendar.from_ical(capsys.readouterr().out)
+    days = {e.decoded("dtstart"): str(e["SUMMARY"]) for e in feed.walk("VEVENT")}
+    assert days[dt.date(2026, 10, 1)] == "休 国庆节"
+    assert days[dt.date(2026, 10, 10)].startswith("班 ")
+    assert all(d.month == 10 for d in days)

@@ -237,6 +237,31 @@ class TestSchedule:
         with pytest.raises(govops.CalendarCoverageError):
             schedule(DISPATCH, D(2027, 1, 1), D(2027, 3, 31), calendar=CAL_2026)
 
+    def test_a_roll_back_schedule_up_to_the_end_of_the_data(self) -> None:
+        # A roll back can bring a sitting into the range from a nominal day after it, so schedule()
+        # looks past the end: only across the rest days there, never into an unpublished year.
+        t = attrs.evolve(DISPATCH, cadence="every quarter at quarter-start minus 3 days")
+        rule = govops.rules.parse_rule(t.cadence or "")
+        year = schedule(t, D(2026, 1, 1), D(2026, 12, 31), calendar=CAL_2026)
+        # Mar 29 and Jun 28 are Sundays, rolled back to the Fridays; Sep 28 and Dec 29 are workdays.
+        assert year.dates == (D(2026, 3, 27), D(2026, 6, 26), D(2026, 9, 28), D(2026, 12, 29))
+        assert list(year.dates) == rule.occurrences(
+            D(2026, 1, 1), D(2026, 12, 31), calendar=CAL_2026
+        )
+        assert [(o.date, o.nominal) for o in year.moved] == [
+            (D(2026, 3, 27), (D(2026, 3, 29),)),
+            (D(2026, 6, 26), (D(2026, 6, 28),)),
+        ]
+        # The range ends on the Friday; the Sunday it stands for lies after the range.
+        (sitting,) = schedule(t, D(2026, 6, 1), D(2026, 6, 26), calendar=CAL_2026).occurrences
+        assert sitting.nominal == (D(2026, 6, 28),)
+
+    def test_the_first_sitting_of_the_data_has_no_previous(self) -> None:
+        first = D(CAL_2026.first_year, 1, 1)
+        series = schedule(DISPATCH, first, first + dt.timedelta(days=90), calendar=CAL_2026)
+        assert series.meetings[0].previous is None
+        assert series.meetings[1].previous == series.dates[0]
+
     @settings(max_examples=50, deadline=None)
     @given(
         t=st.sampled_from([t for t in presets.PRESETS.values() if t.cadence]),

@@ -33,6 +33,14 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
             f"{cal.country} calendar data",
             year=args.year,
         )
+    if args.ics:
+        from .meetings import calendar_feed
+
+        first = dt.date(args.year, args.month or 1, 1)
+        last = dt.date(args.year, args.month or 12, 1) + dt.timedelta(days=31)
+        last = last.replace(day=1) - dt.timedelta(days=1)
+        sys.stdout.write(calendar_feed(cal, first, last).decode())
+        return 0
     lines: list[str] = []
     if args.month:
         lines += month_grid(cal, args.year, args.month)
@@ -81,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("year", type=int)
     p.add_argument("--month", type=_month, help="one month only, with its named days")
     p.add_argument("--subdiv", default=None, help="a subdivision of the country")
+    p.add_argument(
+        "--ics",
+        action="store_true",
+        help="write the year (or month) as an iCalendar feed of 休 and 班 days, for calendar apps",
+    )
     add_calendar_options(p)
     p.set_defaults(func=_cmd_calendar)
 

@@ -4,7 +4,8 @@ A :class:`MeetingType` encodes a meeting system as data (see :mod:`govops.meetin
 ones in the source policies); :func:`schedule` lays its sittings on a working-day calendar;
 :func:`build_agenda` checks proposed topics against the ledger; :class:`Minutes` record a sitting
 and :func:`record_minutes` turns the decided items and the follow-up duties into ledger tasks;
-:func:`circular` reports where every decided item stands; :func:`to_ical` exports the calendar.
+:func:`circular` reports where every decided item stands; :func:`to_ical` exports the meeting
+calendar and :func:`calendar_feed` the working-day calendar's 休/班 days, both as iCalendar.
 """
 
 from . import presets as presets
@@ -22,6 +23,7 @@ from ._circular import Circular as Circular
 from ._circular import CircularRow as CircularRow
 from ._circular import ItemStatus as ItemStatus
 from ._circular import circular as circular
+from ._feed import calendar_feed as calendar_feed
 from ._ical import to_ical as to_ical
 from ._minutes import DecidedItem as DecidedItem
 from ._minutes import Minutes as Minutes
@@ -67,6 +69,7 @@ __all__ = [
     "Reason",
     "Topic",
     "build_agenda",
+    "calendar_feed",
     "circular",
     "follow_up_tasks",
     "presets",

@@ -1,11 +1,11 @@
 """Sittings from a meeting type's schedule: dates on a working-day calendar, and where they moved.
 
-The dates come from the rule language (DESIGN §4.8): each occurrence is computed from its own
-period, a nominal day that is a rest day moves to the next working day unless that leaves its month
-(modified following), and occurrences that land on the same day are merged. This module adds what a
-meeting calendar needs on top: which nominal days each sitting stands for (so a reader sees that the
-Monday meeting of 2026-02-24 replaces the Mondays 2026-02-16 and 2026-02-23 of the Spring Festival),
-and the sittings themselves.
+The dates come from the rule language (``docs/explanation/counting.md``): each occurrence is
+computed from its own period, a nominal day that is a rest day moves to the next working day unless
+that leaves its month (modified following), and occurrences that land on the same day are merged.
+This module adds what a meeting calendar needs on top: which nominal days each sitting stands for
+(so a reader sees that the Monday meeting of 2026-02-24 replaces the Mondays 2026-02-16 and
+2026-02-23 of the Spring Festival), and the sittings themselves.
 """
 
 from __future__ import annotations
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MeetingSeries", "Occurrence", "schedule", "schedule_many"]
 
-# A nominal day can land this many days later (a roll past the longest holiday run) or, with a
-# preceding roll, earlier.
-_REACH = dt.timedelta(days=31)
 # How far back to look for the sitting before the first one in range (a yearly schedule's).
 _LOOK_BACK = dt.timedelta(days=400)
 
@@ -134,11 +131,54 @@ def _cadence_rule(meeting_type: MeetingType) -> Rule:
     return rule
 
 
+def _rest_run(calendar: WorkCalendar, day: dt.date, step: int) -> dt.date:
+    """The farthest day reached from ``day`` one ``step`` at a time across rest days only (``day``
+    itself when the next one is a working day or outside the calendar).
+
+    A nominal day in that run can roll onto the range it borders; one beyond it cannot, so this is
+    all the calendar is asked about outside the range.
+    """
+    delta = dt.timedelta(days=step)
+    d = day
+    while calendar.covers(d + delta) and not calendar.is_working_day(d + delta):
+        d += delta
+    return d
+
+
+def _walk(calendar: WorkCalendar, day: dt.date, step: int) -> dt.date | None:
+    """The first working day strictly after (``step=1``) or before (``-1``) ``day``; ``None``
+    when the calendar ends first."""
+    delta = dt.timedelta(days=step)
+    d = day + delta
+    while calendar.covers(d):
+        if calendar.is_working_day(d):
+            return d
+        d += delta
+    return None
+
+
+def _land(calendar: WorkCalendar, day: dt.date, roll: str) -> dt.date | None:
+    """Where the rest day ``day`` rolls to; ``None`` when that lies beyond the calendar (and so
+    outside any range the calendar covers)."""
+    if roll == "preceding":
+        return _walk(calendar, day, -1)
+    ahead = _walk(calendar, day, 1)
+    if roll == "modified_following" and (ahead is None or ahead.month != day.month):
+        # The calendar covers whole years, so running off its end also leaves the month.
+        return _walk(calendar, day, -1)
+    return ahead
+
+
 def _nominal(
     rule: Rule, start: dt.date, end: dt.date, calendar: WorkCalendar
 ) -> tuple[dict[dt.date, list[dt.date]], list[dt.date], list[dt.date]] | None:
     """Nominal day → the day it lands on, grouped by landing day; ``None`` when the schedule's days
-    are counted on working days (no nominal days to move)."""
+    are counted on working days (no nominal days to move).
+
+    Only the nominal days that can land in ``[start, end]`` are computed: those in the range and
+    those in a run of rest days touching it on the side the roll comes from, so the calendar is
+    asked about no day it was not asked about for the sittings themselves.
+    """
     roll = rule.effective_roll
     if roll is None or rule.to_rrule() is None:
         return None
@@ -146,27 +186,28 @@ def _nominal(
         bare = attrs.evolve(rule, roll="none")
     except RuleError:  # pragma: no cover - effective_roll is not None, so "none" applies
         return None
-    hi = end
+    lo, hi = start, end
+    if roll in ("following", "modified_following"):
+        lo = _rest_run(calendar, start, -1)
     if roll == "preceding":
-        hi = end + _REACH
+        hi = _rest_run(calendar, end, 1)
     elif roll == "modified_following":
-        hi = end.replace(day=_stdcal.monthrange(end.year, end.month)[1])
-    lo = start - _REACH if roll != "preceding" else start
+        month_end = end.replace(day=_stdcal.monthrange(end.year, end.month)[1])
+        hi = min(_rest_run(calendar, end, 1), month_end)
     landed: dict[dt.date, list[dt.date]] = {}
     skipped: list[dt.date] = []
     days = bare.occurrences(lo, hi, calendar=calendar)
     for day in days:
-        if calendar.is_working_day(day):
-            target = day
+        target: dt.date | None = day
+        if calendar.is_working_day(day) or roll == "none":
+            pass
         elif roll == "skip":
             if start <= day <= end:
                 skipped.append(day)
             continue
-        elif roll == "none":
-            target = day
         else:
-            target = calendar.roll(day, roll)
-        if start <= target <= end:
+            target = _land(calendar, day, roll)
+        if target is not None and start <= target <= end:
             landed.setdefault(target, []).append(day)
     return landed, skipped, [d for d in days if start <= d <= end]
 
@@ -201,11 +242,13 @@ def _occurrences(
         occurrences = tuple(Occurrence(d, nominal=tuple(sorted(landed.get(d, [d])))) for d in days)
         skipped, bare = to_tuple(skipped_list), to_tuple(bare_list)
     # The sitting before the first one in range: the window for "no progress since last time".
+    # Asked only where the calendar has data; a schedule whose sittings near the calendar's first
+    # day depend on days before it has no previous sitting there either.
+    first = max(start - _LOOK_BACK, dt.date(calendar.first_year, 1, 1))
+    day_before = start - dt.timedelta(days=1)
     try:
-        before = rule.occurrences(
-            start - _LOOK_BACK, start - dt.timedelta(days=1), calendar=calendar
-        )
-    except CalendarCoverageError:  # no data before the range: the first sitting has no previous
+        before = rule.occurrences(first, day_before, calendar=calendar)
+    except CalendarCoverageError:
         before = []
     previous = before[-1] if before else None
     rrule = rule.to_rrule() if nominal is not None else None
