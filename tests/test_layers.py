@@ -38,8 +38,9 @@ KERNEL = {"_record", "_time", "_checks"}
 KNOWN = {
     # The store replays through the ledger's loop (its chunks of columns, Ledger._from_columns,
     # the entry builder); a store protocol over the kernel takes their place.
-    ("govops.store", "govops.tasks._ledger"),
-    ("govops.store", "govops.tasks._replay"),
+    ("govops.store._rows", "govops.tasks._replay"),
+    ("govops.store._sqlite", "govops.tasks._ledger"),
+    ("govops.store._sqlite", "govops.tasks._replay"),
     # Plan points are computed by the ledger's progress module; they become public with it.
     ("govops.escalation._engine", "govops.tasks._progress"),
 }

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govops.calendars as gc
-import govops.store as store_module
+import govops.store._rows as store_module
+import govops.store._sqlite as store_sqlite
 from govops._record import GENESIS_HASH, INLINE, init_lines, rehash
 from govops.exceptions import (
     ConcurrencyError,
@@ -33,7 +34,8 @@ from govops.exceptions import (
     LedgerError,
 )
 from govops.serialization import converter, from_json
-from govops.store import STORE_SCHEMA, EventStore, _EventReader
+from govops.store import STORE_SCHEMA, EventStore
+from govops.store._rows import _EventReader
 from govops.tasks import (
     Category,
     CooperatingUnit,
@@ -788,7 +790,7 @@ def test_the_fast_reader_agrees_with_the_converter_on_any_ledger(
         pytest.MonkeyPatch.context() as patch,
         EventStore.create(tmp_path_factory.mktemp("h") / "h.db") as store,
     ):
-        patch.setattr(store_module, "_CHUNK", chunk)  # a replay reads this many entries at a time
+        patch.setattr(store_sqlite, "_CHUNK", chunk)  # a replay reads this many entries at a time
         store.save(ledger, expected_version=0)
         _assert_loads_back(store, ledger)
 
@@ -1402,7 +1404,7 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     ledger = _varied_ledger()
-    monkeypatch.setattr(store_module, "_CHUNK", chunk)
+    monkeypatch.setattr(store_sqlite, "_CHUNK", chunk)
     with EventStore.create(tmp_path / "l.db") as store:
         store.save(ledger, expected_version=0)
         _assert_loads_back(store, ledger)
@@ -1441,7 +1443,7 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
 def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str, message: str
 ) -> None:
-    monkeypatch.setattr(store_module, "_CHUNK", 3)
+    monkeypatch.setattr(store_sqlite, "_CHUNK", 3)
     path = tmp_path / "l.db"
     with EventStore.create(path) as store:
         store.save(_varied_ledger(), expected_version=0)
@@ -1458,7 +1460,7 @@ def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
 def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest: str, seq: int
 ) -> None:
-    monkeypatch.setattr(store_module, "_CHUNK", 4)
+    monkeypatch.setattr(store_sqlite, "_CHUNK", 4)
     path = tmp_path / "l.db"
     ledger = _varied_ledger()
     with EventStore.create(path) as store:
