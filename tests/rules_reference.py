@@ -142,21 +142,24 @@ def _schedule(t: dt.date, words: list[str]) -> dt.date:
     months = {int(m) for m in opts["months"].split(",")} if "months" in opts else None
     every = int(opts.get("every", 1))
     phase = dt.date.fromisoformat(opts["phase"]) if "phase" in opts else None
-    found = []
+    found: list[dt.date] = []
+    # Start well before the trigger (a late period's date can roll back past it) and stop one
+    # period after the first that gives a date after it, so no year past the answer is asked for.
     d = t - dt.timedelta(days=400)
-    seen = set()
+    extra = 1
     while d <= t + dt.timedelta(days=800):
         ps, pe = period(kind, d)
         d = pe + ONE
-        if ps in seen:
-            continue
-        seen.add(ps)
         if months is not None and ps.month not in months:
             continue
         if phase is not None:
             monday = phase - dt.timedelta(days=phase.weekday())
             if ((ps - monday).days // 7) % every:
                 continue
+        if found:
+            if not extra:
+                break
+            extra -= 1
         found += [x for x in _occurrences(kind, sel, roll, ps, pe) if x > t]
     return min(found)
 

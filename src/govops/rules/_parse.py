@@ -388,6 +388,11 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
         found = _suggest(norm, pos)
     if found is not None and _parses(found[1]):
         suggestion = found[0]
+    # "三十日内或者公告期满后三十日内": two deadlines joined by "or" are two rules, and which one
+    # applies is for the reader to decide, never the parser; offer the first when it reads alone.
+    alternative = re.match(r"或者|或|or\b", norm[pos:], re.IGNORECASE)
+    if alternative and suggestion is None and _parses(norm[:pos].rstrip(" ,，")):
+        suggestion = norm[:pos].rstrip(" ,，")
     if is_zh:
         where = f"第{line}行第{column}列"
         if what:
@@ -396,6 +401,8 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
             message = f"无法识别规则{text!r}：规则不完整（{where}）"
         if labels:
             message += "；此处应为" + "、".join(labels)
+        if alternative:
+            message += "；“或者”连接的两个期限应写成两条规则"
         if suggestion:
             message += f"；是否要写{suggestion!r}？"
     else:
@@ -409,6 +416,8 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
             message += "; expected " + (
                 ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
             )
+        if alternative:
+            message += "; two deadlines joined by 'or' are two rules: write one for each"
         if suggestion:
             message += f"; did you mean {suggestion!r}?"
     caret = " " * _width(line_text[: column - 1]) + "^"
