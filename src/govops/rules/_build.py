@@ -309,6 +309,13 @@ class Builder(Transformer[Token, Any]):
         period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
         return _Tagged(PeriodDeadline(period, _edge("end", (1, _first(c, Count)))), "zh")  # type: ignore[arg-type]
 
+    def z_period_after_nth(self, c: list[Any]) -> _Tagged:
+        # 季后第5个工作日(前): the 5th working day after the period ends, which is 5 working days
+        # after its end (a working day needs no roll, so 前 changes nothing).
+        period = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
+        count = Count(_ints(c)[0], "working_day")
+        return _Tagged(PeriodDeadline(period, _edge("end", (1, count))), "zh")  # type: ignore[arg-type]
+
     def z_period_edge(self, c: list[Any]) -> _Tagged:
         return self._zh(self.period_edge(c))
 
@@ -573,6 +580,11 @@ class Builder(Transformer[Token, Any]):
     # ---- Chinese bodies
     def z_before(self, c: list[Any]) -> _Tagged:
         event = None if c[0] is _NO_EVENT else c[0]
+        return _Tagged(Relative(_first(c, Count), before=True, event=event), "zh")
+
+    def z_event_before(self, c: list[Any]) -> _Tagged:
+        # 开庭三日前 / 举行听证的七日前: a count before the event, as 开庭之日前3日 reads.
+        event = _event_name(str(_tokens(c, "EVENT_NAME_C_ZH")[0]), zh=True)
         return _Tagged(Relative(_first(c, Count), before=True, event=event), "zh")
 
     def z_every_week_nth(self, c: list[Any]) -> _Tagged:
