@@ -766,3 +766,20 @@ def test_a_count_before_前_is_an_event_only_after_a_name() -> None:
     assert parse_rule("每月20日前") == parse_rule("by the 20th of each month")
     with pytest.raises(RuleSyntaxError):
         parse_rule("3日前")
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # 本 / 当 name the trigger's own period, as a bare edge does.
+        ("本月底前报送", "月底前报送"),
+        ("当月底前", "by month-end"),
+        ("本旬末前报送", "旬末前报送"),
+        ("自本年度终了之日起三个月内", "年度终了后3个月内"),
+        # 半年 as a length is six months.
+        ("半年内", "within 6 months"),
+        ("自收到之日起半年内", "within 6 months after receipt"),
+    ],
+)
+def test_this_period_and_half_a_year(text: str, same_as: str) -> None:
+    assert parse_rule(text) == parse_rule(same_as)

@@ -126,6 +126,10 @@ class Builder(Transformer[Token, Any]):
         unit = next(x for x in c if isinstance(x, str) and not isinstance(x, Token))
         return Count(n, unit)  # type: ignore[arg-type]
 
+    def half_year(self, c: list[Any]) -> Count:
+        # 半年内 / 自…之日起半年内: six months, as the Civil Code counts a half-year period.
+        return Count(6, "month")
+
     def day_no(self, c: list[Any]) -> int:
         (tok,) = c
         return _int(tok) if tok.type == "INT" else int(tok[:-2])
