@@ -13,6 +13,7 @@ modified following, staying in its month):
 * ``months N`` the same day N months later (the month's last day if it has none), rolled forward
 * ``date YYYY-MM-DD`` a fixed date, rolled forward
 * ``nextmonth D`` day D of the next month, rolled forward
+* ``nextyear M/D`` month M, day D of the next year (Feb 29: Feb 28 without one), rolled forward
 * ``end P [+N|+Nwd|+Nm]`` the end of the trigger's period P (xun, month, quarter, half, year),
   plus N days (rolled forward), N working days, or N months (rolled forward)
 * ``holiday after N`` / ``holiday before N`` the N-th working day after (before) the first
@@ -205,6 +206,10 @@ def due(meaning: str, trigger: dt.date) -> dt.date:
     if kind == "nextmonth":
         nxt = add_months(trigger.replace(day=1), 1)
         return forward(nxt.replace(day=min(int(words[0]), last_day(nxt.year, nxt.month).day)))
+    if kind == "nextyear":
+        month, day = (int(x) for x in words[0].split("/"))
+        year = trigger.year + 1
+        return forward(dt.date(year, month, min(day, last_day(year, month).day)))
     if kind == "end":
         _, pe = period(words[0], trigger)
         return _offset(pe, words[1].lstrip("+") if len(words) > 1 else "", "by")

@@ -20,6 +20,7 @@ from govops.rules import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NextYearDate,
     NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
@@ -754,6 +755,9 @@ def test_did_you_mean_knows_the_new_words(text: str, suggestion: str) -> None:
         ("季后第5个工作日前报送", "季度末后5个工作日报送"),
         ("月后第3个工作日", "at month-end plus 3 working days"),
         ("by the 15th of the following month", "by the 15th of next month"),
+        # 个人所得税法第十二条: a date of the year after the trigger's.
+        ("次年三月三十一日前", "by March 31 of the following year"),
+        ("翌年3月31日前", "by 31 March of next year"),
     ],
 )
 def test_procedure_and_reporting_phrasings(text: str, same_as: str) -> None:
@@ -764,6 +768,7 @@ def test_a_count_before_前_is_an_event_only_after_a_name() -> None:
     # 次月 and dates keep their own readings; a bare count before 前 names no event.
     assert parse_rule("次月5日前") == parse_rule("by the 5th of next month")
     assert parse_rule("每月20日前") == parse_rule("by the 20th of each month")
+    assert parse_rule("在次年三月三十一日前办理汇算清缴").body == NextYearDate(3, 31)
     with pytest.raises(RuleSyntaxError):
         parse_rule("3日前")
 

@@ -20,6 +20,7 @@ from ._nodes import (
     Count,
     Edge,
     NextMonthDay,
+    NextYearDate,
     NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
@@ -217,6 +218,10 @@ class Builder(Transformer[Token, Any]):
         n = _ints(c)[0]
         return _Tagged(NextMonthDay(31 if n == -1 else n), "en")
 
+    def next_year_date(self, c: list[Any]) -> _Tagged:
+        month, day = _first(c, tuple)
+        return _Tagged(NextYearDate(month, day), "en")
+
     def within_after_edge(self, c: list[Any]) -> _Tagged:
         # "within 3 days after the end of the xun" is "at xun-end plus 3 days" (旬末后三日内).
         period, edge = next(x for x in c if isinstance(x, tuple) and isinstance(x[0], str))
@@ -302,6 +307,11 @@ class Builder(Transformer[Token, Any]):
                 f"次月{n}日不存在；日期为1日至31日",
             )
         return _Tagged(NextMonthDay(n), "zh")
+
+    def z_next_year_date(self, c: list[Any]) -> _Tagged:
+        # 次年3月31日前 (个人所得税法第十二条): a date of the year after the trigger's.
+        month, day = _ints(c)[:2]
+        return _Tagged(NextYearDate(_month_no(month), day), "zh")
 
     def z_edge_since(self, c: list[Any]) -> _Tagged:
         # 自季度终了之日起十五日内: the edge of the trigger's period is the day counted from.

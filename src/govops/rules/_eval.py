@@ -38,6 +38,7 @@ from ._nodes import (
     ByDate,
     Edge,
     NextMonthDay,
+    NextYearDate,
     NthWorkingDay,
     PeriodDeadline,
     Relative,
@@ -58,7 +59,7 @@ from ._schedule import (
 )
 from ._text import EVENT_EN as _EVENT_EN
 from ._text import EVENT_ZH as _EVENT_ZH
-from ._text import ordinal
+from ._text import MONTHS_EN, ordinal
 
 if TYPE_CHECKING:
     from ._rule import Rule
@@ -97,6 +98,23 @@ def _next_month_day(
                 raw,
                 en=f"the {ordinal(body.day)} of the next month is {day_en(raw)}",
                 zh=f"次月{body.day}日为{day_zh(raw)}",
+            )
+        )
+    return roll_date(raw, rule.effective_roll, cal, trace)
+
+
+def _next_year_date(
+    rule: Rule, body: NextYearDate, t: dt.date, cal: WorkCalendar, trace: Trace | None
+) -> dt.date | None:
+    year = t.year + 1
+    raw = dt.date(year, body.month, min(body.day, month_days(year, body.month)))
+    if trace is not None:
+        trace.append(
+            Step(
+                "anchor",
+                raw,
+                en=f"{MONTHS_EN[body.month - 1]} {body.day} of the next year is {day_en(raw)}",
+                zh=f"次年{body.month}月{body.day}日为{day_zh(raw)}",
             )
         )
     return roll_date(raw, rule.effective_roll, cal, trace)
@@ -167,6 +185,8 @@ def _evaluate(rule: Rule, t: dt.date, cal: WorkCalendar, trace: Trace | None) ->
                 )
             )
         result = roll_date(body.date, rule.effective_roll, cal, trace)
+    elif isinstance(body, NextYearDate):
+        result = _next_year_date(rule, body, t, cal, trace)
     else:
         result = _next_month_day(rule, body, t, cal, trace)
     assert result is not None  # only schedules skip, and they never return None here
@@ -230,7 +250,7 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
     lo = local_date(start, calendar, "start")
     hi = local_date(end, calendar, "end")
     body = rule.body
-    if isinstance(body, (Relative, NextMonthDay)):
+    if isinstance(body, (Relative, NextMonthDay, NextYearDate)):
         raise _in_language(
             rule,
             rule_error(

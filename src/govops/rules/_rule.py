@@ -16,6 +16,7 @@ from ._nodes import (
     Body,
     ByDate,
     NextMonthDay,
+    NextYearDate,
     PeriodDeadline,
     Relative,
     RollName,
@@ -96,7 +97,9 @@ class Rule:
         )
 
     def _check(self) -> None:
-        if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):
+        if not isinstance(
+            self.body, (Relative, ByDate, NextMonthDay, NextYearDate, PeriodDeadline, Schedule)
+        ):
             raise RuleError(f"body={self.body!r} is not a rule body")
         if self.action is not None and self.action not in ACTIONS:
             raise RuleError(f"action={self.action!r} is not one of {', '.join(ACTIONS)}")
