@@ -207,6 +207,7 @@ def test_a_file_without_counting_reads_calendar_days() -> None:
     ("replace", "by", "key", "line"),
     [
         ('counting = "administrative_licensing"', 'counting = "lunar"', "counting", 4),
+        ('counting = "administrative_licensing"', 'counting = ["working_days"]', "counting", 4),
         (
             'rule = "自受理之日起二十日内作出行政许可决定"',
             'rule = "自受理之日起二十日内或者三十日内作出决定"',

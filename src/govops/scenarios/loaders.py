@@ -239,7 +239,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     counting = None
     if "counting" in data:
         key = data["counting"]
-        if key not in _COUNTINGS:
+        if not isinstance(key, str) or key not in _COUNTINGS:
             fail("counting", f"expected one of {sorted(_COUNTINGS)!r}, got {key!r}")
         counting = _COUNTINGS[key]
     rules = data.get("rules", {})
