@@ -13,6 +13,7 @@ modified following, staying in its month):
 * ``months N`` the same day N months later (the month's last day if it has none), rolled forward
 * ``date YYYY-MM-DD`` a fixed date, rolled forward
 * ``nextmonth D`` day D of the next month, rolled forward
+* ``nextyear M/D`` month M, day D of the next year (Feb 29: Feb 28 without one), rolled forward
 * ``end P [+N|+Nwd|+Nm]`` the end of the trigger's period P (xun, month, quarter, half, year),
   plus N days (rolled forward), N working days, or N months (rolled forward)
 * ``holiday after N`` / ``holiday before N`` the N-th working day after (before) the first
@@ -142,21 +143,24 @@ def _schedule(t: dt.date, words: list[str]) -> dt.date:
     months = {int(m) for m in opts["months"].split(",")} if "months" in opts else None
     every = int(opts.get("every", 1))
     phase = dt.date.fromisoformat(opts["phase"]) if "phase" in opts else None
-    found = []
+    found: list[dt.date] = []
+    # Start well before the trigger (a late period's date can roll back past it) and stop one
+    # period after the first that gives a date after it, so no year past the answer is asked for.
     d = t - dt.timedelta(days=400)
-    seen = set()
+    extra = 1
     while d <= t + dt.timedelta(days=800):
         ps, pe = period(kind, d)
         d = pe + ONE
-        if ps in seen:
-            continue
-        seen.add(ps)
         if months is not None and ps.month not in months:
             continue
         if phase is not None:
             monday = phase - dt.timedelta(days=phase.weekday())
             if ((ps - monday).days // 7) % every:
                 continue
+        if found:
+            if not extra:
+                break
+            extra -= 1
         found += [x for x in _occurrences(kind, sel, roll, ps, pe) if x > t]
     return min(found)
 
@@ -202,6 +206,10 @@ def due(meaning: str, trigger: dt.date) -> dt.date:
     if kind == "nextmonth":
         nxt = add_months(trigger.replace(day=1), 1)
         return forward(nxt.replace(day=min(int(words[0]), last_day(nxt.year, nxt.month).day)))
+    if kind == "nextyear":
+        month, day = (int(x) for x in words[0].split("/"))
+        year = trigger.year + 1
+        return forward(dt.date(year, month, min(day, last_day(year, month).day)))
     if kind == "end":
         _, pe = period(words[0], trigger)
         return _offset(pe, words[1].lstrip("+") if len(words) > 1 else "", "by")

@@ -13,6 +13,7 @@ from govops.rules import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NextYearDate,
     NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
@@ -92,6 +93,11 @@ relatives = st.builds(
 )
 by_dates = st.builds(ByDate, st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
 next_month_days = st.builds(NextMonthDay, st.integers(1, 31))
+next_year_dates = st.builds(
+    lambda m, d: NextYearDate(m, min(d, (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[m - 1])),
+    st.integers(1, 12),
+    st.integers(1, 31),
+)
 period_deadlines = st.builds(PeriodDeadline, st.sampled_from(PERIODS), st.one_of(edges, nths))
 
 
@@ -145,7 +151,9 @@ schedules = st.one_of(
     ),
 )
 
-bodies = st.one_of(relatives, by_dates, next_month_days, period_deadlines, schedules)
+bodies = st.one_of(
+    relatives, by_dates, next_month_days, next_year_dates, period_deadlines, schedules
+)
 
 
 @st.composite

@@ -1148,6 +1148,9 @@ def test_unknown_country_or_subdivision() -> None:
     with pytest.raises(InvalidInputError, match="'XX'") as excinfo:
         govops.calendar("XX")
     assert isinstance(excinfo.value, GovopsError)
+    # A name the holidays package holds that is not a country (a month constant).
+    with pytest.raises(InvalidInputError, match="'FEB'"):
+        govops.calendar("FEB")
     with pytest.raises(InvalidInputError):
         govops.calendar("CN", subdiv="ZZ")
     with pytest.raises(InvalidTypeError):

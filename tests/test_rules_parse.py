@@ -20,6 +20,7 @@ from govops.rules import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NextYearDate,
     NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
@@ -742,3 +743,48 @@ def test_did_you_mean_knows_the_new_words(text: str, suggestion: str) -> None:
     with pytest.raises(RuleSyntaxError) as info:
         parse_rule(text)
     assert info.value.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # 民事诉讼法第一百三十九条, 行政许可法第四十八条: a count before the event, then 前.
+        ("人民法院应当在开庭三日前通知当事人", "开庭之日前3日通知当事人"),
+        ("应当于举行听证的七日前通知申请人", "举行听证之日前7日通知申请人"),
+        # Statistical reporting rules: the n-th working day after the period is n working days after it.
+        ("季后第5个工作日前报送", "季度末后5个工作日报送"),
+        ("月后第3个工作日", "at month-end plus 3 working days"),
+        ("by the 15th of the following month", "by the 15th of next month"),
+        # 个人所得税法第十二条: a date of the year after the trigger's.
+        ("次年三月三十一日前", "by March 31 of the following year"),
+        ("翌年3月31日前", "by 31 March of next year"),
+    ],
+)
+def test_procedure_and_reporting_phrasings(text: str, same_as: str) -> None:
+    assert parse_rule(text) == parse_rule(same_as)
+
+
+def test_a_count_before_前_is_an_event_only_after_a_name() -> None:
+    # 次月 and dates keep their own readings; a bare count before 前 names no event.
+    assert parse_rule("次月5日前") == parse_rule("by the 5th of next month")
+    assert parse_rule("每月20日前") == parse_rule("by the 20th of each month")
+    assert parse_rule("在次年三月三十一日前办理汇算清缴").body == NextYearDate(3, 31)
+    with pytest.raises(RuleSyntaxError):
+        parse_rule("3日前")
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # 本 / 当 name the trigger's own period, as a bare edge does.
+        ("本月底前报送", "月底前报送"),
+        ("当月底前", "by month-end"),
+        ("本旬末前报送", "旬末前报送"),
+        ("自本年度终了之日起三个月内", "年度终了后3个月内"),
+        # 半年 as a length is six months.
+        ("半年内", "within 6 months"),
+        ("自收到之日起半年内", "within 6 months after receipt"),
+    ],
+)
+def test_this_period_and_half_a_year(text: str, same_as: str) -> None:
+    assert parse_rule(text) == parse_rule(same_as)

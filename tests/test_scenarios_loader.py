@@ -10,6 +10,7 @@ import pytest
 
 from govops._cli_scenario import add_parsers
 from govops.exceptions import ConfigError
+from govops.rules import ADMINISTRATIVE_LICENSING, parse_rule
 from govops.scenarios import simulate
 from govops.scenarios.loaders import load_scenario, parse_scenario
 
@@ -164,3 +165,78 @@ def test_scenario_toml_syntax_errors_have_line_column_and_caret() -> None:
     assert str(info.value).splitlines()[0].startswith("s.toml:2:")
     assert str(info.value).splitlines()[1] == "    start = 2026-13-01"
     assert info.value.line == 2
+
+
+LICENSING = """\
+name = "许可"
+start = 2026-02-01
+end = 2026-04-30
+counting = "administrative_licensing"
+
+[rules]
+decide = "二十日内作出决定"
+
+[[units]]
+id = "U1"
+name = "审批科"
+
+[[duties]]
+id = "D"
+title = "许可决定"
+deadline = "decide"
+every = "every month on the first working day"
+
+[[tasks]]
+id = "T1"
+title = "许可申请"
+unit = "U1"
+rule = "自受理之日起二十日内作出行政许可决定"
+trigger = 2026-02-13
+"""
+
+
+def test_a_file_names_its_counting_once() -> None:
+    f = parse_scenario(LICENSING)
+    sc = f.scenario
+    assert sc.counting is ADMINISTRATIVE_LICENSING
+    # The task keeps its rule written out; 20 working days from Feb 13 run past the Spring
+    # Festival (Feb 15-23) and count the make-up Saturdays Feb 14 and Feb 28.
+    deadline = sc.tasks[0].deadline
+    assert deadline.rule == "自受理之日起20个工作日内作出行政许可决定"
+    assert deadline.resolve(sc.calendar) == dt.date(2026, 3, 19)
+    # The duties' deadlines are read in the same context.
+    result = simulate(sc, start=f.start, end=f.end)
+    duty_rows = [r for r in result.tasks.records() if r["duty"] == "D"]
+    assert duty_rows
+    for row in duty_rows:
+        assert row["rule"] == "20个工作日内作出决定"
+        expected = parse_rule("二十日内作出决定", days="working").due(
+            row["trigger"], calendar=sc.calendar
+        )
+        assert row["due"] == expected
+
+
+def test_a_file_without_counting_reads_calendar_days() -> None:
+    sc = parse_scenario(LICENSING.replace('counting = "administrative_licensing"\n', "")).scenario
+    assert sc.counting is None
+    assert sc.tasks[0].deadline.rule == "自受理之日起二十日内作出行政许可决定"
+    assert sc.tasks[0].deadline.resolve(sc.calendar) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "key", "line"),
+    [
+        ('counting = "administrative_licensing"', 'counting = "lunar"', "counting", 4),
+        ('counting = "administrative_licensing"', 'counting = ["working_days"]', "counting", 4),
+        (
+            'rule = "自受理之日起二十日内作出行政许可决定"',
+            'rule = "自受理之日起二十日内或者三十日内作出决定"',
+            "tasks[0].rule",
+            23,
+        ),
+    ],
+)
+def test_counting_errors_name_the_key(replace: str, by: str, key: str, line: int) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_scenario(LICENSING.replace(replace, by), path="bad.toml")
+    assert f"bad.toml:{line}: {key}:" in str(info.value), str(info.value)

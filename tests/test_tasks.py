@@ -106,6 +106,37 @@ class TestModel:
         with pytest.raises(InvalidInputError, match="both a date and a rule"):
             Deadline(D(2026, 1, 1), rule="within 2 days", trigger=D(2026, 1, 1))
 
+    def test_a_rule_deadline_is_read_in_the_documents_counting(self) -> None:
+        from govops.exceptions import RuleSyntaxError
+        from govops.rules import ADMINISTRATIVE_LICENSING, CALENDAR_DAYS, WORKING_DAYS
+
+        zh = Deadline.from_rule(
+            "在五日内一次告知申请人需要补正的全部内容",
+            trigger=D(2024, 9, 27),
+            counting=ADMINISTRATIVE_LICENSING,
+        )
+        # Written out, so it reads the same without the context: Sep 29 (a make-up Sunday),
+        # Sep 30, then Oct 8, 9 and 10 after National Day.
+        assert zh.rule == "5个工作日内一次告知申请人需要补正的全部内容"
+        assert zh.resolve(CAL) == D(2024, 10, 10)
+        en = Deadline.from_rule(
+            "decide within twenty days", trigger=D(2024, 9, 27), counting=WORKING_DAYS
+        )
+        assert en.rule == "decide within 20 working days"
+        assert en.resolve(CAL) == D(2024, 10, 30)
+        # An explicit unit is read as written; the calendar-day reading keeps the text as given.
+        explicit = Deadline.from_rule(
+            "10个自然日内", trigger=D(2024, 9, 27), counting=ADMINISTRATIVE_LICENSING
+        )
+        assert explicit.resolve(CAL) == D(2024, 10, 8)
+        plain = Deadline.from_rule("二十日内", trigger=D(2024, 9, 27), counting=CALENDAR_DAYS)
+        assert plain.rule == "二十日内"
+        assert plain == Deadline.from_rule("二十日内", trigger=D(2024, 9, 27))
+        with pytest.raises(RuleSyntaxError, match="无法识别"):
+            Deadline.from_rule(
+                "二十日内或者三十日内", trigger=D(2024, 9, 27), counting=WORKING_DAYS
+            )
+
     @pytest.mark.skipif(not RULES_READY, reason="govops.rules.parse_rule is not available yet")
     def test_a_rule_deadline_resolves_with_the_rule_language(self) -> None:
         rule = Deadline.from_rule("within 20 working days", trigger=D(2024, 9, 27))

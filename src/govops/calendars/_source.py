@@ -73,9 +73,23 @@ def _pick_language(supported: Iterable[str], preferred: tuple[str, ...]) -> str 
     return None
 
 
+@functools.cache
+def _countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
 def _build(
     country: str, subdiv: str | None, years: range, language: str | None, *, observed: bool = True
 ) -> holidays.HolidayBase:
+    # holidays looks the code up as an attribute of its package, where "FEB" is a month constant
+    # and not a country: only the codes it lists are asked for.
+    if country not in _countries():
+        from ..exceptions import InvalidInputError
+
+        raise InvalidInputError(
+            f"country={country!r} is not known to the holidays package; expected a code such as "
+            "'CN' or 'HK'"
+        )
     try:
         return holidays.country_holidays(
             country,

@@ -17,6 +17,7 @@ from ._nodes import Count as Count
 from ._nodes import Edge as Edge
 from ._nodes import MonthDay as MonthDay
 from ._nodes import NextMonthDay as NextMonthDay
+from ._nodes import NextYearDate as NextYearDate
 from ._nodes import NthWeekday as NthWeekday
 from ._nodes import NthWorkingDay as NthWorkingDay
 from ._nodes import PeriodDeadline as PeriodDeadline
@@ -41,6 +42,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as tests/test_exports.py check
     "Explanation",
     "MonthDay",
     "NextMonthDay",
+    "NextYearDate",
     "NthWeekday",
     "NthWorkingDay",
     "PeriodDeadline",

@@ -27,6 +27,7 @@ __all__ = [
     "Edge",
     "MonthDay",
     "NextMonthDay",
+    "NextYearDate",
     "NthWeekday",
     "NthWorkingDay",
     "PeriodDeadline",
@@ -236,6 +237,19 @@ class NextMonthDay:
 
     def __attrs_post_init__(self) -> None:
         _int_in("day", self.day, 1, 31, " (a day of the month)")
+
+
+@final
+@attrs.frozen
+class NextYearDate:
+    """``by March 31 of the following year`` (次年3月31日前): a date of the year after the
+    trigger's, as tax law sets annual filings; Feb 29 is Feb 28 in a year without one."""
+
+    month: int
+    day: int
+
+    def __attrs_post_init__(self) -> None:
+        YearDate(self.month, self.day)  # the same check: a day the month can have
 
 
 @final
@@ -611,7 +625,7 @@ def _rolls(selector: Selector) -> bool:
     return True
 
 
-Body = Relative | ByDate | NextMonthDay | PeriodDeadline | Schedule
+Body = Relative | ByDate | NextMonthDay | NextYearDate | PeriodDeadline | Schedule
 
 
 def default_roll(body: Body) -> RollName | None:
@@ -621,7 +635,7 @@ def default_roll(body: Body) -> RollName | None:
         if body.count.is_working:
             return None
         return "preceding" if body.before else "following"
-    if isinstance(body, (ByDate, NextMonthDay)):
+    if isinstance(body, (ByDate, NextMonthDay, NextYearDate)):
         return "following"
     selector = body.selector
     if isinstance(selector, (NthWorkingDay, WorkingDays, AroundHoliday)):

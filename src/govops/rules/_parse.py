@@ -100,6 +100,7 @@ _LABELS = {
     "_AND": "'and'",
     "_EVERY": "'every'",
     "_NEXT_MONTH": "'next month'",
+    "_NEXT_YEAR": "'next year'",
     "_STARTING": "'starting'",
     "$END": "the end of the rule",
     "DAY_ZH": "'日'/'天'",
@@ -115,10 +116,12 @@ _LABELS = {
     "WEEKDAY_ZH": "a weekday ('周一')",
     "EVENT_NAME_ZH": "'收到之日起'",
     "EVENT_NAME_B_ZH": "'收到之日前'",
+    "EVENT_NAME_C_ZH": "'开庭'",
     "ACTION_ZH": "'报送'",
     "ACTION_PHRASE_ZH": "'办理完毕'",
     "HALF_ZH": "'上半年'/'下半年'",
     "NEXT_MONTH_ZH": "'次月'",
+    "NEXT_YEAR_ZH": "'次年'",
     "BIWEEK_ZH": "'隔周'",
     "NIANDU_ZH": "'年度'",
     "ZH_NEI": "'内'",
@@ -330,6 +333,7 @@ _LABELS_ZH = {
     "WEEKDAY_ZH": "星期几（如“周一”）",
     "EVENT_NAME_ZH": "事件（如“收到申请之日起”）",
     "EVENT_NAME_B_ZH": "事件（如“收到之日前”）",
+    "EVENT_NAME_C_ZH": "事件（如“开庭三日前”）",
     "ACTION_ZH": "行为（如“报送”）",
     "ACTION_PHRASE_ZH": "行为（如“办理完毕”）",
     "BY_PREFIX": "“不晚于”",
@@ -388,6 +392,11 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
         found = _suggest(norm, pos)
     if found is not None and _parses(found[1]):
         suggestion = found[0]
+    # "三十日内或者公告期满后三十日内": two deadlines joined by "or" are two rules, and which one
+    # applies is for the reader to decide, never the parser; offer the first when it reads alone.
+    alternative = re.match(r"或者|或|or\b", norm[pos:], re.IGNORECASE)
+    if alternative and suggestion is None and _parses(norm[:pos].rstrip(" ,，")):
+        suggestion = norm[:pos].rstrip(" ,，")
     if is_zh:
         where = f"第{line}行第{column}列"
         if what:
@@ -396,6 +405,8 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
             message = f"无法识别规则{text!r}：规则不完整（{where}）"
         if labels:
             message += "；此处应为" + "、".join(labels)
+        if alternative:
+            message += "；“或者”连接的两个期限应写成两条规则"
         if suggestion:
             message += f"；是否要写{suggestion!r}？"
     else:
@@ -409,6 +420,8 @@ def _syntax_error(text: str, norm: str, offsets: list[int], e: UnexpectedInput) 
             message += "; expected " + (
                 ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
             )
+        if alternative:
+            message += "; two deadlines joined by 'or' are two rules: write one for each"
         if suggestion:
             message += f"; did you mean {suggestion!r}?"
     caret = " " * _width(line_text[: column - 1]) + "^"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, final
 import attrs
 
 from ..exceptions import RuleError
-from . import _eval, _rrule, _text
+from . import _eval, _rrule, _schedule, _text
 from ._nodes import (
     ACTIONS,
     ROLLS,
@@ -16,6 +16,7 @@ from ._nodes import (
     Body,
     ByDate,
     NextMonthDay,
+    NextYearDate,
     PeriodDeadline,
     Relative,
     RollName,
@@ -76,7 +77,7 @@ class Rule:
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
     counting: Counting | None = attrs.field(default=None, kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
-    _search_plan: _eval.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
+    _search_plan: _schedule.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
     _parts: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -84,9 +85,11 @@ class Rule:
         # Computed once: due() reads them on every call.
         effective = self.roll if self.roll is not None else default_roll(self.body)
         object.__setattr__(self, "_effective_roll", effective)
-        plan = _eval.search_plan(self.body, effective) if isinstance(self.body, Schedule) else None
+        plan = (
+            _schedule.search_plan(self.body, effective) if isinstance(self.body, Schedule) else None
+        )
         object.__setattr__(self, "_search_plan", plan)
-        parts = _eval.parts(self.body) if isinstance(self.body, Schedule) else ()
+        parts = _schedule.parts(self.body) if isinstance(self.body, Schedule) else ()
         object.__setattr__(
             self,
             "_parts",
@@ -94,7 +97,9 @@ class Rule:
         )
 
     def _check(self) -> None:
-        if not isinstance(self.body, (Relative, ByDate, NextMonthDay, PeriodDeadline, Schedule)):
+        if not isinstance(
+            self.body, (Relative, ByDate, NextMonthDay, NextYearDate, PeriodDeadline, Schedule)
+        ):
             raise RuleError(f"body={self.body!r} is not a rule body")
         if self.action is not None and self.action not in ACTIONS:
             raise RuleError(f"action={self.action!r} is not one of {', '.join(ACTIONS)}")

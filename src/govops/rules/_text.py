@@ -15,6 +15,7 @@ from ._nodes import (
     Edge,
     MonthDay,
     NextMonthDay,
+    NextYearDate,
     NthWeekday,
     NthWorkingDay,
     PeriodDeadline,
@@ -346,6 +347,8 @@ def _body_en(rule: Rule) -> str:
         return f"by {body.date.isoformat()}"
     if isinstance(body, NextMonthDay):
         return f"by the {ordinal(body.day)} of next month"
+    if isinstance(body, NextYearDate):
+        return f"by {MONTHS_EN[body.month - 1]} {body.day} of next year"
     if isinstance(body, PeriodDeadline):
         sel = body.selector
         if isinstance(sel, Edge):
@@ -431,6 +434,8 @@ def _body_zh(rule: Rule) -> str:
         return f"{d.year}年{d.month}月{d.day}日前"
     if isinstance(body, NextMonthDay):
         return f"次月{body.day}日前"
+    if isinstance(body, NextYearDate):
+        return f"次年{body.month}月{body.day}日前"
     if isinstance(body, PeriodDeadline):
         sel = body.selector
         if isinstance(sel, Edge):

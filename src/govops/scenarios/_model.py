@@ -20,7 +20,7 @@ from ..calendars import WorkCalendar
 from ..escalation import Directory, EscalationPolicy
 from ..exceptions import InvalidInputError, InvalidTypeError, ScenarioError
 from ..meetings import MeetingType
-from ..rules import Rule, parse_rule
+from ..rules import Counting, Rule, parse_rule
 from ..tasks import Category, Task, Unit, WarningPolicy
 
 __all__ = ["Duty", "ProgressModel", "Scenario"]
@@ -150,7 +150,10 @@ class Scenario:
     schedule of progress reports (``None``: units report only when they finish); ``supervision`` the
     schedule on which the escalation policy is run; ``assessment`` the period of the bulletins.
     ``approve_notices``: leaders grant the notices that need approval (督办单) the day they are
-    proposed, so they go out at the next supervision.
+    proposed, so they go out at the next supervision. ``counting`` is the counting context of the
+    documents the scenario models (:class:`govops.rules.Counting`): every rule text of the
+    scenario, its duties' deadlines and schedules, is read in it (``None``: a bare 日 counts
+    calendar days).
     """
 
     name: str = attrs.field(validator=_text("name"))
@@ -180,10 +183,15 @@ class Scenario:
     supervision: str = attrs.field(default="every working day", kw_only=True)
     approve_notices: bool = attrs.field(default=True, kw_only=True)
     description: str = attrs.field(default="", kw_only=True)
+    counting: Counting | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.calendar, WorkCalendar):
             raise InvalidTypeError(f"calendar={self.calendar!r}; expected a WorkCalendar")
+        if self.counting is not None and not isinstance(self.counting, Counting):
+            raise InvalidTypeError(
+                f"counting={self.counting!r}; expected a govops.rules.Counting or None"
+            )
         if self.assessment not in ("month", "quarter", "half_year", "year"):
             raise InvalidInputError(
                 f"assessment={self.assessment!r}; expected 'month', 'quarter', 'half_year' or 'year'"
@@ -216,19 +224,19 @@ class Scenario:
                 )
         # Every rule text must read now, not halfway through a simulation.
         for name, text in self.rules:
-            _read(text, f"rules[{name!r}]")
+            self._check(text, f"rules[{name!r}]")
         for duty in self.duties:
-            _read(self.rule_text(duty.deadline), f"duty {duty.id!r} deadline")
+            self._check(self.rule_text(duty.deadline), f"duty {duty.id!r} deadline")
             if (
                 duty.meeting_key is None
-                and not _read(duty.every, f"duty {duty.id!r} every").is_schedule
+                and not self._check(duty.every, f"duty {duty.id!r} every").is_schedule
             ):
                 raise ScenarioError(
                     f"duty {duty.id!r}: every={duty.every!r} is a deadline, not a schedule; "
                     "write e.g. 'every quarter on the last working day'"
                 )
         for name, schedule in (("reporting", self.reporting), ("supervision", self.supervision)):
-            if schedule is not None and not _read(schedule, name).is_schedule:
+            if schedule is not None and not self._check(schedule, name).is_schedule:
                 raise ScenarioError(f"{name}={schedule!r} is not a schedule (e.g. 'every Monday')")
 
     # -- reading ---------------------------------------------------------------------------------
@@ -236,6 +244,23 @@ class Scenario:
     def rule_text(self, name_or_text: str) -> str:
         """The text of the named rule, or ``name_or_text`` itself when no rule has that name."""
         return dict(self.rules).get(name_or_text, name_or_text)
+
+    def read_rule(self, text: str) -> Rule:
+        """``text`` read as a rule in the scenario's ``counting`` context.
+
+        >>> from govops.calendars import calendar
+        >>> from govops.rules import ADMINISTRATIVE_LICENSING
+        >>> s = Scenario("许可", calendar=calendar("CN"), counting=ADMINISTRATIVE_LICENSING)
+        >>> s.read_rule("二十日内作出决定").to_text("zh")
+        '20个工作日内作出决定'
+        """
+        return parse_rule(text, days=self.counting or "calendar")
+
+    def _check(self, text: str, where: str) -> Rule:
+        try:
+            return self.read_rule(text)
+        except ValueError as exc:
+            raise ScenarioError(f"{where}: {exc}") from exc
 
     def all_units(self) -> tuple[Unit, ...]:
         """The scenario's units, then every lead or cooperating unit its tasks add, in order."""
@@ -261,13 +286,6 @@ class Scenario:
     def evolve(self, **changes: Any) -> Scenario:
         """The same scenario with ``changes`` (any field: ``escalation=``, ``progress=``, …)."""
         return attrs.evolve(self, **changes)
-
-
-def _read(text: str, where: str) -> Rule:
-    try:
-        return parse_rule(text)
-    except ValueError as exc:
-        raise ScenarioError(f"{where}: {exc}") from exc
 
 
 def local_time(calendar: WorkCalendar, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

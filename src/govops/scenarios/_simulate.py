@@ -24,7 +24,6 @@ from ..calendars import period_of
 from ..escalation import ApprovalGranted, NoticeIssued, SupervisionJournal, supervise
 from ..exceptions import InvalidInputError, ScenarioError
 from ..meetings import schedule
-from ..rules import parse_rule
 from ..tasks import (
     Deadline,
     Ledger,
@@ -133,7 +132,7 @@ def _trigger_days(scenario: Scenario, start: dt.date, end: dt.date) -> dict[str,
         if key is not None:
             out[duty.id] = sittings[key]
         else:
-            out[duty.id] = parse_rule(duty.every).occurrences(start, end, calendar=cal)
+            out[duty.id] = scenario.read_rule(duty.every).occurrences(start, end, calendar=cal)
     return out
 
 
@@ -181,7 +180,7 @@ def _work_items(scenario: Scenario, start: dt.date, end: dt.date) -> list[_Work]
                     duty.title,
                     category=duty.category,
                     responsibility=Responsibility(unit),
-                    deadline=Deadline.from_rule(text, trigger=day),
+                    deadline=Deadline.from_rule(text, trigger=day, counting=scenario.counting),
                     start=day,
                 )
                 due = task.deadline.resolve(cal)
@@ -199,7 +198,8 @@ def _work_items(scenario: Scenario, start: dt.date, end: dt.date) -> list[_Work]
                         total=max(0, cal.working_days_between(day, due)),
                         need=need,
                         duty=duty.id,
-                        rule=text,
+                        # As the deadline holds it: written out in the scenario's counting.
+                        rule=task.deadline.rule or text,
                         trigger=day,
                         noise=random.Random(f"{seed}|noise:{tid}"),
                     )
@@ -403,12 +403,12 @@ def simulate(
         if i < len(steps):
             by_day.setdefault(steps[i], []).append(w)
     reporting = (
-        set(parse_rule(scenario.reporting).occurrences(start, end, calendar=cal))
+        set(scenario.read_rule(scenario.reporting).occurrences(start, end, calendar=cal))
         if scenario.reporting
         else set()
     )
     supervising = (
-        set(parse_rule(scenario.supervision).occurrences(start, end, calendar=cal))
+        set(scenario.read_rule(scenario.supervision).occurrences(start, end, calendar=cal))
         if scenario.escalation is not None
         else set()
     )

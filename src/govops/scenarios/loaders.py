@@ -14,6 +14,8 @@ unit or task; errors name the file, the key and the line::
     escalation = "city-key-work"        # a ready-made policy (see ESCALATION_PRESETS)
     scoring = "key-work-scoring"        # ready-made scoring rules (see SCORING_PRESETS)
     assessment = "quarter"              # bulletin period
+    counting = "calendar_days"          # how a bare 日 reads: also "working_days" and
+                                        # "administrative_licensing" (行政许可法第八十二条)
     meetings = ["leadership_meeting"]   # meeting presets (govops.meetings.presets)
 
     [rules]
@@ -63,6 +65,7 @@ from ..escalation import CITY_KEY_WORK_POLICY, EscalationPolicy
 from ..exceptions import ConfigError, GovopsError
 from ..loaders import load_schedule, parse_toml, read_text
 from ..meetings import presets
+from ..rules import ADMINISTRATIVE_LICENSING, CALENDAR_DAYS, WORKING_DAYS, Counting
 from ..tasks import (
     Category,
     Deadline,
@@ -89,11 +92,17 @@ ESCALATION_PRESETS: dict[str, EscalationPolicy] = {CITY_KEY_WORK_POLICY.id: CITY
 """Escalation policies a scenario file can name."""
 SCORING_PRESETS: dict[str, ScoringRules] = {KEY_WORK_SCORING.id: KEY_WORK_SCORING}
 """Scoring rules a scenario file can name."""
+# The counting contexts a scenario file can name (``counting = "..."``).
+_COUNTINGS: dict[str, Counting] = {
+    "calendar_days": CALENDAR_DAYS,
+    "working_days": WORKING_DAYS,
+    "administrative_licensing": ADMINISTRATIVE_LICENSING,
+}
 
 _TOP = {
     "name", "description", "start", "end", "step", "country", "subdiv", "provisional", "schedules",
     "reporting", "supervision", "escalation", "scoring", "assessment", "meetings",
-    "approve_notices", "rules", "progress", "warnings", "units", "duties", "tasks",
+    "approve_notices", "rules", "progress", "warnings", "units", "duties", "tasks", "counting",
 }  # fmt: skip
 _UNIT_KEYS = {"id", "name", "kind"}
 _DUTY_KEYS = {"id", "title", "deadline", "every", "units", "effort", "category"}
@@ -220,6 +229,12 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
     except GovopsError as exc:
         fail("schedules", str(exc))
 
+    counting = None
+    if "counting" in data:
+        key = data["counting"]
+        if not isinstance(key, str) or key not in _COUNTINGS:
+            fail("counting", f"expected one of {sorted(_COUNTINGS)!r}, got {key!r}")
+        counting = _COUNTINGS[key]
     rules = data.get("rules", {})
     if not isinstance(rules, dict) or not all(isinstance(v, str) for v in rules.values()):
         fail("rules", 'expected a [rules] table of name = "rule text"')
@@ -231,7 +246,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
         _duty(item, f"duties[{i}]", fail) for i, item in enumerate(_tables(data, "duties", fail))
     ]
     tasks = [
-        _task(item, f"tasks[{i}]", by_id, fail)
+        _task(item, f"tasks[{i}]", by_id, counting, fail)
         for i, item in enumerate(_tables(data, "tasks", fail))
     ]
     if not units and not tasks:
@@ -299,6 +314,7 @@ def parse_scenario(text: str, *, path: str = "<string>") -> ScenarioFile:
             warnings=warning_policy,
             escalation=escalation,
             scoring=scoring,
+            counting=counting,
             **options,
         )
     except GovopsError as exc:
@@ -416,7 +432,9 @@ def _duty(item: dict[str, Any], key: str, fail: Fail) -> Duty:
         fail(f"{key}.category" if "Category" in str(exc) else f"{key}.effort", str(exc))
 
 
-def _task(item: dict[str, Any], key: str, units: dict[str, Unit], fail: Fail) -> Task:
+def _task(
+    item: dict[str, Any], key: str, units: dict[str, Unit], counting: Counting | None, fail: Fail
+) -> Task:
     _no_unknown(item, _TASK_KEYS, f"{key}.", fail)
     unit_id = _str(item, "unit", fail, prefix=f"{key}.")
     if unit_id not in units:
@@ -427,7 +445,11 @@ def _task(item: dict[str, Any], key: str, units: dict[str, Unit], fail: Fail) ->
         deadline = Deadline.on(_date(item["due"], f"{key}.due", fail))
     elif "rule" in item:
         trigger = _date(item.get("trigger"), f"{key}.trigger", fail)
-        deadline = Deadline.from_rule(_str(item, "rule", fail, prefix=f"{key}."), trigger=trigger)
+        text = _str(item, "rule", fail, prefix=f"{key}.")
+        try:
+            deadline = Deadline.from_rule(text, trigger=trigger, counting=counting)
+        except GovopsError as exc:
+            fail(f"{key}.rule", str(exc))
     else:
         fail(f"{key}.due", "expected due = <date> or rule = <text> with trigger = <date>")
     start = _date(item["start"], f"{key}.start", fail) if "start" in item else None

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import itertools
 from collections.abc import Iterable
-from typing import Any, Protocol, final
+from typing import TYPE_CHECKING, Any, Protocol, final
 
 import attrs
 
@@ -27,6 +27,9 @@ from .._checks import (
     to_tuple,
 )
 from ..exceptions import InvalidInputError, InvalidTypeError
+
+if TYPE_CHECKING:
+    from ..rules import Counting
 
 __all__ = [
     "Category",
@@ -332,9 +335,36 @@ class Deadline:
 
     @classmethod
     def from_rule(
-        cls, text: str, *, trigger: dt.date, clock_stops_when_suspended: bool = False
+        cls,
+        text: str,
+        *,
+        trigger: dt.date,
+        counting: Counting | None = None,
+        clock_stops_when_suspended: bool = False,
     ) -> Deadline:
-        """A due date computed by a rule, e.g. ``"within 20 working days"`` after ``trigger``."""
+        """A due date computed by a rule, e.g. ``"within 20 working days"`` after ``trigger``.
+
+        ``counting`` is the document's counting context (:class:`govops.rules.Counting`), for a
+        host that reads a whole document or policy one way: under the Administrative Licensing
+        Law every 日 is a working day. A rule read in a working-day context is kept written out
+        in full, in its own language, so the deadline means the same when stored and read back
+        without the context:
+
+        >>> from govops.rules import ADMINISTRATIVE_LICENSING
+        >>> d = Deadline.from_rule(
+        ...     "自受理之日起二十日内作出决定",
+        ...     trigger=dt.date(2025, 1, 24),
+        ...     counting=ADMINISTRATIVE_LICENSING,
+        ... )
+        >>> d.rule
+        '自受理之日起20个工作日内作出决定'
+
+        In such a context unreadable text raises :class:`~govops.exceptions.RuleSyntaxError`
+        here; calendar days are the rule language's own reading, and the text is kept as given.
+        """
+        if counting is not None and counting.days == "working":
+            rule = counting.parse_rule(text)
+            text = rule.to_text(rule.lang)
         return cls(
             rule=text, trigger=trigger, clock_stops_when_suspended=clock_stops_when_suspended
         )
