@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +139,12 @@ def test_calendar_ics_writes_the_rest_and_make_up_days_as_a_feed(
     assert days[dt.date(2026, 10, 1)] == "休 国庆节"
     assert days[dt.date(2026, 10, 10)].startswith("班 ")
     assert all(d.month == 10 for d in days)
+
+
+def test_the_demo_takes_the_calendar_options(capsys: pytest.CaptureFixture[str]) -> None:
+    notice = str(Path(__file__).parent / "notices" / "2027-illustrative.txt")
+    argv = ["demo", "--published-through", "2026", "--schedule", notice]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "govops demo: the 2026 working-day calendar" in out
+    assert main(["demo", "--provisional"]) == 0

@@ -57,7 +57,7 @@ def _cmd_calendar(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from ._demo import demo_lines
 
-    print("\n".join(demo_lines()))
+    print("\n".join(demo_lines(calendar_from_args(args))))
     return 0
 
 
@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_calendar)
 
     p = sub.add_parser("demo", help="the library's main job on built-in data")
-    p.set_defaults(func=_cmd_demo)
+    add_calendar_options(p, country=False)
+    p.set_defaults(func=_cmd_demo, country="CN", subdiv=None)
 
     add_rule_parsers(sub)
     add_scenario_parsers(sub)

@@ -53,9 +53,10 @@ def _calendar_deadlines(cal: WorkCalendar) -> list[str]:
     return lines
 
 
-def demo_lines() -> list[str]:
-    """Everything ``govops demo`` shows, as lines."""
-    cal = calendar("CN")
+def demo_lines(cal: WorkCalendar | None = None) -> list[str]:
+    """Everything ``govops demo`` shows, as lines, on ``cal`` (China's calendar by default: the
+    demo's year is 2026, so schedules loaded for later years change only its legend)."""
+    cal = cal if cal is not None else calendar("CN")
     lines = [
         "govops demo: the 2026 working-day calendar of China (休 rest, 班 make-up workday)",
         "",
