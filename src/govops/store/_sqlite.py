@@ -472,20 +472,21 @@ class EventStore:
 
     def _check_head(
         self, db: sqlite3.Connection, head: StoreHead | None, *, every_row: bool = True
-    ) -> int:
-        """Check that the entries are exactly the ones the head names; return their number.
+    ) -> tuple[int, str, str | None]:
+        """Check that the entries and the policy are exactly the ones the head names; return
+        the number of entries, the hash of the last one and the stored policy's text.
 
-        ``every_row=False`` checks the ends only: counting the rows reads every one, which
-        opening and loading do, while an append must stay quick however long the record."""
+        ``every_row=False`` checks the end only: counting the rows (and finding the first) reads
+        them all, which opening and loading do, while an append must stay quick however long the
+        record is."""
         where = str(self.path)
         # One aggregate a query: SQLite finds a lone min() or max() in the index, but computes
         # several together by reading every row.
-        (low,) = db.execute("SELECT min(seq) FROM entries").fetchone()
         (top,) = db.execute("SELECT max(seq) FROM entries").fetchone()
+        low, count = 1, top or 0  # as if none went missing, unless every row is read
         if every_row:
+            (low,) = db.execute("SELECT min(seq) FROM entries").fetchone()
             (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
-        else:
-            count = top or 0  # as many as the last number, if none went missing
         if any(v is not None and type(v) is not int for v in (low, top, count)):
             raise IntegrityError(
                 f"the event store at {where!r} is damaged: its entries are not numbered by "
@@ -502,25 +503,27 @@ class EventStore:
                 f"entry seq={gap} is missing from {where!r} ({count} entries numbered up to "
                 f"{top}): rows were removed or renumbered"
             )
+        last = db.execute("SELECT hash FROM entries WHERE seq = ?", (count,)).fetchone()
+        last_hash = last[0] if last else GENESIS_HASH
+        row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+        policy = row[0] if row else None
         if head is None:
-            return int(count)
+            return int(count), last_hash, policy
         if head.version != count:
             raise IntegrityError(
                 f"the event store at {where!r} holds {count} entries but its head, recorded with "
                 f"the last append, names {head.version}: entries were removed"
             )
-        last = db.execute("SELECT hash FROM entries WHERE seq = ?", (count,)).fetchone()
-        if (last[0] if last else GENESIS_HASH) != head.hash:
+        if last_hash != head.hash:
             raise IntegrityError(
                 f"the last entry of {where!r} is not the one its head names: it was replaced"
             )
-        policy = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-        if _digest(policy[0] if policy else None) != head.policy:
+        if _digest(policy) != head.policy:
             raise IntegrityError(
                 f"the ledger policy stored in {where!r} is not the one its head names: it was "
                 "changed behind govops' back"
             )
-        return int(count)
+        return int(count), last_hash, policy
 
     def _write_head(
         self, db: sqlite3.Connection, version: int, digest: str, policy: str | None
@@ -603,9 +606,7 @@ class EventStore:
         rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
         with self._errors("append to"), self._writing() as db:
             head = self._stored_head(db)
-            version = self._check_head(db, head, every_row=False)
-            row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-            stored_text = row[0] if row else None
+            version, head_hash, stored_text = self._check_head(db, head, every_row=False)
             if version != expected_version:
                 # A repeated append (its acknowledgement lost) that would change nothing.
                 same_policy = ledger is None or _dumps(converter.unstructure(ledger.policy)) == (
@@ -620,7 +621,7 @@ class EventStore:
             policy_text = stored_text
             if ledger is not None:
                 policy_text = self._policy_text(ledger.policy, stored_text)
-            checked = self._checked(db, entries, version, ledger, policy_text)
+            checked = self._checked(db, entries, version, head_hash, ledger, policy_text)
             if rows and not self._marked and self._schema(db) != STORE_SCHEMA:
                 # A file of an earlier version: from now on it holds what only this one reads.
                 for statement in _SCHEMA_SQL.split(";"):
@@ -669,12 +670,12 @@ class EventStore:
         db: sqlite3.Connection,
         entries: list[Entry],
         version: int,
+        head_hash: str,
         ledger: Ledger | None,
         policy_text: str | None,
     ) -> Ledger:
-        """The stored ledger followed by ``entries``, each checked (see ``append``)."""
-        head_hash = db.execute("SELECT hash FROM entries WHERE seq = ?", (version,)).fetchone()
-        head_hash = head_hash[0] if head_hash else GENESIS_HASH
+        """The stored ledger (``version`` entries, the last hashed ``head_hash``) followed by
+        ``entries``, each checked (see ``append``)."""
         if (
             ledger is not None
             and ledger._log.hashes_checked
