@@ -176,7 +176,9 @@ class EventStore:
     or one the process may not write. ``calendar`` is the calendar the ledger counts on: ``load``
     uses it by default and ``append`` checks each entry with it. ``timeout`` is how long, in
     seconds, a writer waits for another writer's transaction before giving up with
-    :class:`~govops.exceptions.ConcurrencyError`; readers never wait.
+    :class:`~govops.exceptions.ConcurrencyError`; readers never wait. ``key`` is the host's key of
+    a store made with one (:meth:`create`): with it, a head that does not authenticate is refused;
+    without it, such a store is read but not appended to.
 
     The database runs in WAL mode with ``synchronous=NORMAL``: a committed append survives the
     process being killed; only a power cut may lose the last commits, and never leaves a partial
