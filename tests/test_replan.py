@@ -25,6 +25,7 @@ from govops.escalation import (
     SupervisionJournal,
     replan,
 )
+from govops.exceptions import GovopsError
 from govops.meetings import circular, presets, schedule
 from govops.serialization import from_json, to_json
 from govops.tasks import Deadline, Ledger, Responsibility, Task, TaskAssigned, Unit
@@ -158,3 +159,15 @@ def test_the_circular_and_the_bulletin_mention_it(ledger: Ledger) -> None:
         notes=notes,
     )
     assert "RULE到期日由2027-02-15调整为2027-02-16" in bulletin.to_markdown()
+
+
+def test_the_annotation_refuses_what_it_cannot_record() -> None:
+    # Found by the edges' fuzz: an annotation built with no source and no dates could not be
+    # written to JSON. It is refused when it is built.
+    good = {"source": "国办发明电〔2026〕N号", "moved_from": None, "moved_to": D(2027, 2, 25)}
+    DueDateReplanned("T1", **good)  # type: ignore[arg-type]
+    for field, bad in (("source", None), ("source", " "), ("moved_from", b""), ("moved_to", None)):
+        with pytest.raises(GovopsError, match=field):
+            DueDateReplanned("T1", **{**good, field: bad})  # type: ignore[arg-type]
+    with pytest.raises(GovopsError, match="why"):
+        DueDateReplanned("T1", **good, why=("春节", 3))  # type: ignore[arg-type]

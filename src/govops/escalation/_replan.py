@@ -17,13 +17,14 @@ from typing import ClassVar, final
 
 import attrs
 
+from .._checks import text, texts, to_tuple
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import WorkCalendar
 from ..exceptions import CalendarCoverageError, InvalidTypeError
 from ..meetings import MeetingSeries, schedule
 from ..rules import parse_rule
 from ..tasks import Annotation, Ledger, WarningPolicy, register_event_type
-from ._events import NoticeAnswered, NoticeIssued
+from ._events import NoticeAnswered, NoticeIssued, _day, _optional_day
 from ._journal import SupervisionJournal
 from ._policy import EscalationPolicy
 
@@ -110,10 +111,12 @@ class DueDateReplanned(Annotation):
     """
 
     kind: ClassVar[str] = "due_date_replanned"
-    source: str = attrs.field(kw_only=True)
-    moved_from: dt.date | None = attrs.field(kw_only=True)
-    moved_to: dt.date = attrs.field(kw_only=True)
-    why: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    source: str = attrs.field(kw_only=True, validator=text(empty=False))
+    moved_from: dt.date | None = attrs.field(kw_only=True, validator=_optional_day)
+    moved_to: dt.date = attrs.field(kw_only=True, validator=_day)
+    why: tuple[str, ...] = attrs.field(
+        default=(), kw_only=True, converter=to_tuple, validator=texts
+    )
 
 
 @final
