@@ -753,3 +753,11 @@ def test_a_damaged_layout_is_refused_as_damage(tmp_path: Path, value: str) -> No
     _raw(path, "UPDATE meta SET value = ? WHERE key LIKE 'layout:%'", value)
     with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="layout"):
         store.load()
+
+
+def test_a_stored_value_with_a_field_it_does_not_have_is_refused_as_damage(tmp_path: Path) -> None:
+    # Found by the slow fuzz: the strict reader's "extra fields" error escaped from cattrs.
+    path = _stored(tmp_path)
+    _raw(path, "UPDATE shared SET value = replace(value, '\"lead_unit\"', '\"lead_unlt\"')")
+    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="seq=1"):
+        store.load()

@@ -568,7 +568,14 @@ class _Reader:
                 )
                 last = digest
             return out
-        except (cattrs.BaseValidationError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        except (
+            cattrs.BaseValidationError,
+            cattrs.ForbiddenExtraKeysError,
+            ValueError,
+            TypeError,
+            KeyError,
+            RecursionError,
+        ) as exc:
             # RecursionError: JSON nested too deep to read (a row altered, never one we wrote).
             if isinstance(exc, LedgerError):
                 raise

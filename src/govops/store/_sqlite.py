@@ -710,7 +710,14 @@ class EventStore:
             return self._read_policy[1]
         try:
             policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
-        except (ValueError, TypeError, KeyError, RecursionError, cattrs.BaseValidationError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            RecursionError,
+            cattrs.BaseValidationError,
+            cattrs.ForbiddenExtraKeysError,
+        ) as exc:
             raise IntegrityError(
                 f"the policy stored in {str(self.path)!r} cannot be read: {exc}"
             ) from exc
@@ -851,6 +858,7 @@ class EventStore:
                     KeyError,
                     RecursionError,
                     cattrs.BaseValidationError,
+                    cattrs.ForbiddenExtraKeysError,
                 ):
                     found = None  # read again below, which names what is wrong
                 if found is None:
