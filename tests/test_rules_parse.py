@@ -788,3 +788,11 @@ def test_a_count_before_前_is_an_event_only_after_a_name() -> None:
 )
 def test_this_period_and_half_a_year(text: str, same_as: str) -> None:
     assert parse_rule(text) == parse_rule(same_as)
+
+
+def test_an_event_name_holding_a_count_is_refused() -> None:
+    # Found by the slow fuzz: such a name (here in an English rule) wrote back as Chinese rule
+    # text that could not be read again.
+    with pytest.raises(RuleError):
+        parse_rule("apply for a hearing within 5 days from the date of b日起半年内")
+    assert parse_rule("自接到通知之日起15日内").to_text("zh") == "自接到通知之日起15日内"

@@ -134,6 +134,11 @@ _NOT_AN_EVENT = re.compile(
 )
 
 
+# A count or its start inside a name ("…日起", "…日内", "…年内") would read back as part of the
+# rule in Chinese: such a name could not be written as rule text and read again.
+_COUNT_IN_EVENT = re.compile("[日月年天](起|内|以内)|之日|以内")
+
+
 def _check_event(event: object) -> None:
     if event in EVENTS:
         return
@@ -144,6 +149,7 @@ def _check_event(event: object) -> None:
         or len(event) > MAX_EVENT
         or not all(c.isalpha() or c == " " for c in event)
         or _NOT_AN_EVENT.search(event)
+        or _COUNT_IN_EVENT.search(event)
         or event.endswith(("末", "底", "初"))
     ):
         raise rule_error(
