@@ -761,3 +761,16 @@ def test_a_stored_value_with_a_field_it_does_not_have_is_refused_as_damage(tmp_p
     _raw(path, "UPDATE shared SET value = replace(value, '\"lead_unit\"', '\"lead_unlt\"')")
     with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="seq=1"):
         store.load()
+
+
+def test_time_travel_across_a_daylight_saving_fold_goes_by_instants() -> None:
+    new_york = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 45, tzinfo=new_york)  # 05:45 UTC
+    second = dt.datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=new_york)  # 06:15 UTC
+    between = dt.datetime(2026, 11, 1, 1, 0, fold=1, tzinfo=new_york)  # 06:00 UTC
+    ledger = Ledger(calendar=CAL).record(TaskAssigned(task("T0")), actor="o", at=first)
+    ledger = ledger.record(TaskAccepted("T0"), actor="econ", at=second)
+    # 01:00 (the second time) comes after 01:45 (the first): the acceptance is not yet made.
+    assert ledger.as_of(between).version == 1
+    assert ledger.state("T0", at=between).status is ledger.as_of(between).state("T0").status
+    assert ledger.state("T0", at=second).status is not ledger.state("T0", at=between).status

@@ -638,12 +638,13 @@ class Ledger:
     def as_of(self, at: dt.datetime) -> Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
-        n = bisect.bisect_right(self._log.entries, at, 0, self._length, key=_entry_at)
+        # Compared as instants: two times of one zone compare by their wall clocks in Python.
+        n = bisect.bisect_right(self._log.ats, _instant(at), 0, self._length, key=_instant)
         return self if n == self._length else Ledger._view(self._log, n)
 
     def _at(self, now: dt.datetime) -> _Log:
         require_aware(now, name="now")
-        if self._length and now < self._log.entries[self._length - 1].at:
+        if self._length and is_before(now, self._log.ats[self._length - 1]):
             return self.as_of(now)._current()
         return self._current()
 
@@ -672,7 +673,7 @@ class Ledger:
         entries = self._log.entries
         for i in positions[:end]:
             entry = entries[i]
-            if entry.at > at:
+            if is_before(at, entry.at):
                 break
             if not tracks:  # the parent check needs the parent; this replay is for one task only
                 tracks[task_id] = _replay_first(entry, ctx)
@@ -1035,7 +1036,8 @@ class Ledger:
         )
 
 
-_entry_at = operator.attrgetter("at")
+def _instant(at: dt.datetime) -> dt.datetime:
+    return at.astimezone(dt.timezone.utc)
 
 
 def _unpickle(
