@@ -19,7 +19,7 @@ from typing import Any
 
 from ._grid import legend, year_grid
 from .calendars import HolidaySchedule, WorkCalendar, calendar
-from .exceptions import CalendarCoverageError, ConfigError
+from .exceptions import CalendarCoverageError, ConfigError, GovopsError
 from .loaders import format_schedule, load_schedule
 
 __all__ = [
@@ -89,26 +89,46 @@ def calendar_from_args(args: argparse.Namespace) -> WorkCalendar:
     return with_schedules(cal, schedules_from_args(args))
 
 
-def coverage_message(exc: CalendarCoverageError) -> str:
-    """The error for the command line: the same facts, with the options that fix it.
+def coverage_message(exc: CalendarCoverageError, args: argparse.Namespace) -> str:
+    """The error for the command line: the same facts, with the options that fix it rather than
+    the Python calls the library's message ends with.
 
     An error re-raised with context (``rule '…': <the calendar's error>``) keeps its context.
     """
     inner: BaseException | None = exc
     while inner is not None and getattr(inner, "reason", None) is None:
         inner = inner.__cause__
-    if not isinstance(inner, CalendarCoverageError) or inner.published_through is None:
-        return str(exc)
-    outer, own = str(exc), str(inner)
-    context = outer[: -len(own)] if outer.endswith(own) else ""
-    first = inner.published_through + 1
-    years = str(first) if inner.year == first else f"{first}–{inner.year}"
-    return (
-        f"{context}{inner.reason}. Load the State Council notice of {years} with --schedule "
-        "NOTICE.txt (its text as published, or the TOML file that `govops schedule import "
-        "NOTICE.txt --out FILE.toml` writes; repeat --schedule for each year), or pass "
-        "--provisional to compute with rule-based estimates, every result marked provisional"
-    )
+    provisional = getattr(args, "provisional", False)
+    if (
+        isinstance(inner, CalendarCoverageError)
+        and inner.published_through is not None
+        and not provisional
+    ):  # a year whose notice can be loaded
+        outer, own = str(exc), str(inner)
+        context = outer[: -len(own)] if outer.endswith(own) else ""
+        first = inner.published_through + 1
+        years = str(first) if inner.year == first else f"{first}–{inner.year}"
+        return (
+            f"{context}{inner.reason}. Load the State Council notice of {years} with "
+            "--schedule NOTICE.txt (its text as published, or the TOML file that `govops "
+            "schedule import NOTICE.txt --out FILE.toml` writes; repeat --schedule for each "
+            "year), or pass --provisional to compute with rule-based estimates, every result "
+            "marked provisional"
+        )
+    # Before the data, or past what estimates reach: the facts, without the Python advice.
+    message = str(exc)
+    for advice in (". Either ", "; build ", "; pass "):
+        message = message.split(advice)[0]
+    country = getattr(args, "country", "CN")
+    try:
+        estimates = calendar(country, getattr(args, "subdiv", None), provisional=True)
+    except GovopsError:  # pragma: no cover - the command built this calendar already
+        return message
+    if exc.year < estimates.first_year:
+        return f"{message}; govops has no {country} calendar data before {estimates.first_year}"
+    if not provisional and exc.year <= estimates.last_year:
+        return f"{message}; pass --provisional to compute with rule-based estimates, each flagged"
+    return f"{message}; govops estimates {country} holidays only through {estimates.last_year}"
 
 
 def cmd_schedule_import(args: argparse.Namespace) -> int:

@@ -19,7 +19,6 @@ from ._cli_scenario import add_parsers as add_scenario_parsers
 from ._cli_schedule import add_calendar_options, calendar_from_args, coverage_message
 from ._cli_schedule import add_parsers as add_schedule_parsers
 from ._grid import legend, month_grid, month_notes, year_grid
-from .calendars import calendar
 from .exceptions import CalendarCoverageError, GovopsError
 
 __all__ = ["main"]
@@ -118,12 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CalendarCoverageError as exc:
-        message = coverage_message(exc)
-        if message == str(exc) or getattr(args, "provisional", False):
-            # Not a year whose notice can be loaded, or estimates asked for already: the
-            # advice that fits, with flags rather than Python calls.
-            message = _coverage_advice(exc, args)
-        return _fail(message)
+        return _fail(coverage_message(exc, args))
     except GovopsError as exc:
         return _fail(str(exc))
     except OSError as exc:  # writing --out files
@@ -134,24 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fail(message: str) -> int:
     print(f"govops: error: {message}", file=sys.stderr)
     return 2
-
-
-def _coverage_advice(exc: CalendarCoverageError, args: argparse.Namespace) -> str:
-    """The coverage error with the way forward as a flag: the library's own message ends with
-    the Python calls that lift the limit, which a shell user cannot type."""
-    message = str(exc)
-    for advice in (". Either ", "; build ", "; pass "):
-        message = message.split(advice)[0]
-    country = getattr(args, "country", "CN")
-    try:
-        estimates = calendar(country, getattr(args, "subdiv", None), provisional=True)
-    except GovopsError:  # pragma: no cover - the command built this calendar already
-        return message
-    if exc.year < estimates.first_year:
-        return f"{message}; govops has no {country} calendar data before {estimates.first_year}"
-    if not getattr(args, "provisional", False) and exc.year <= estimates.last_year:
-        return f"{message}; pass --provisional to compute with rule-based estimates, each flagged"
-    return f"{message}; govops estimates {country} holidays only through {estimates.last_year}"
 
 
 if __name__ == "__main__":  # pragma: no cover
