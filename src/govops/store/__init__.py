@@ -38,8 +38,8 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 True
 """
 
+from ._head import StoreHead as StoreHead
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
-from ._sqlite import StoreHead as StoreHead
 
 __all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import sqlite3
@@ -37,6 +35,15 @@ from ..tasks import (
 )
 from ..tasks._ledger import new_entry
 from ..tasks._replay import Columns
+from ._head import (
+    HEAD_KEY,
+    StoreHead,
+    check_expected,
+    check_head,
+    digest,
+    head_row,
+    read_head,
+)
 from ._rows import (
     _TASK_SHARED,
     _document,
@@ -109,38 +116,6 @@ def _stored_layouts(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 def _top(db: sqlite3.Connection) -> int:
     """The number of the last entry stored (0 when none)."""
     return int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
-
-
-_HEAD = "head"  # the meta row of the head: {"version": n, "hash": "…", "policy": "…" or null}
-
-
-@final
-@attrs.frozen
-class StoreHead:
-    """A store's fingerprint: how many entries it holds, the hash of the last one (which
-    fingerprints every entry before it) and the sha256 of the stored ledger policy (``None``
-    before one is stored).
-
-    A host that keeps the latest head somewhere else (another database, a log, a signed receipt)
-    can later pass it to :meth:`EventStore.verify` to detect a store cut short or whose history
-    was rewritten: see ``docs/explanation/record.md`` for what each check detects.
-    """
-
-    version: int
-    hash: str
-    policy: str | None
-
-
-def _digest(text: str | None) -> str | None:
-    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
-
-
-# The first number missing from the entries (when they are not numbered 1 to their count).
-_GAP_SQL = (
-    "SELECT CASE WHEN min(seq) > 1 THEN 1 ELSE (SELECT e.seq + 1 FROM entries e "
-    "WHERE NOT EXISTS (SELECT 1 FROM entries n WHERE n.seq = e.seq + 1) ORDER BY e.seq LIMIT 1) "
-    "END FROM entries"
-)
 
 
 def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
@@ -439,107 +414,28 @@ class EventStore:
             raise IntegrityError(f"the event store at {where!r} has lost its table 'shared'")
 
     def _stored_head(self, db: sqlite3.Connection) -> StoreHead | None:
-        """The head recorded with the last append (``None`` in a file written before heads)."""
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (_HEAD,)).fetchone()
-        if row is None:
-            return None
-        where = str(self.path)
-        try:
-            data = json.loads(row[0])
-            head = StoreHead(data["version"], data["hash"], data["policy"])
-            mac = data.get("mac")
-            if type(head.version) is not int or type(head.hash) is not str:
-                raise TypeError(head)
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            raise IntegrityError(f"the head recorded in {where!r} cannot be read") from exc
-        if self._key is not None:
-            if mac is None:
-                raise IntegrityError(
-                    f"the head of {where!r} carries no authentication code: the store was made "
-                    "without a key, or its code was removed"
-                )
-            if not hmac.compare_digest(str(mac), self._mac(head)):
-                raise IntegrityError(
-                    f"the head of {where!r} does not authenticate with the key: the store was "
-                    "rewritten without it, or the key is not this store's"
-                )
-        elif mac is not None and self.mode == "rw":
+        """The head recorded with the last append (see ``_head.read_head``)."""
+        head, carries_code = read_head(db, str(self.path), self._key)
+        if carries_code and self._key is None and self.mode == "rw":
             self._keyed = True  # appends need the key, or the head would lose its code
         return head
-
-    def _mac(self, head: StoreHead) -> str:
-        assert self._key is not None
-        message = f"govops-store-head\n{head.version}\n{head.hash}\n{head.policy}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def _check_head(
         self, db: sqlite3.Connection, head: StoreHead | None, *, every_row: bool = True
     ) -> tuple[int, str, str | None]:
-        """Check that the entries and the policy are exactly the ones the head names; return
-        the number of entries, the hash of the last one and the stored policy's text.
-
-        ``every_row=False`` checks the end only: counting the rows (and finding the first) reads
-        them all, which opening and loading do, while an append must stay quick however long the
-        record is."""
-        where = str(self.path)
-        # One aggregate a query: SQLite finds a lone min() or max() in the index, but computes
-        # several together by reading every row.
-        (top,) = db.execute("SELECT max(seq) FROM entries").fetchone()
-        low, count = 1, top or 0  # as if none went missing, unless every row is read
-        if every_row:
-            (low,) = db.execute("SELECT min(seq) FROM entries").fetchone()
-            (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
-        if any(v is not None and type(v) is not int for v in (low, top, count)):
-            raise IntegrityError(
-                f"the event store at {where!r} is damaged: its entries are not numbered by "
-                f"integers (found {low!r} to {top!r})"
-            )
-        if count and low < 1:
-            raise IntegrityError(
-                f"{where!r} holds an entry numbered seq={low}: entries are numbered from 1, so "
-                "rows were added or renumbered"
-            )
-        if count and top != count:
-            (gap,) = db.execute(_GAP_SQL).fetchone()
-            raise IntegrityError(
-                f"entry seq={gap} is missing from {where!r} ({count} entries numbered up to "
-                f"{top}): rows were removed or renumbered"
-            )
-        last = db.execute("SELECT hash FROM entries WHERE seq = ?", (count,)).fetchone()
-        last_hash = last[0] if last else GENESIS_HASH
-        row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-        policy = row[0] if row else None
-        if head is None:
-            return int(count), last_hash, policy
-        if head.version != count:
-            raise IntegrityError(
-                f"the event store at {where!r} holds {count} entries but its head, recorded with "
-                f"the last append, names {head.version}: entries were removed"
-            )
-        if last_hash != head.hash:
-            raise IntegrityError(
-                f"the last entry of {where!r} is not the one its head names: it was replaced"
-            )
-        if _digest(policy) != head.policy:
-            raise IntegrityError(
-                f"the ledger policy stored in {where!r} is not the one its head names: it was "
-                "changed behind govops' back"
-            )
-        return int(count), last_hash, policy
+        """See ``_head.check_head``."""
+        return check_head(db, head, str(self.path), every_row=every_row)
 
     def _write_head(
-        self, db: sqlite3.Connection, version: int, digest: str, policy: str | None
+        self, db: sqlite3.Connection, version: int, last_hash: str, policy: str | None
     ) -> None:
         if self._keyed and self._key is None:
             raise InvalidInputError(
                 f"the event store at {str(self.path)!r} is protected by a key: open it with "
                 "EventStore(path, key=...) to append to it"
             )
-        head = StoreHead(version, digest, _digest(policy))
-        data: dict[str, Any] = {"version": version, "hash": digest, "policy": head.policy}
-        if self._key is not None:
-            data["mac"] = self._mac(head)
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_HEAD, _dumps(data)))
+        row = head_row(version, last_hash, policy, self._key)
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (HEAD_KEY, row))
 
     def head(self) -> StoreHead:
         """The store's fingerprint now: keep it elsewhere to check the store against later."""
@@ -548,10 +444,8 @@ class EventStore:
             if head is not None:
                 return head
             # A file written before heads were recorded: its head is what it holds.
-            top = _top(db)
-            last = db.execute("SELECT hash FROM entries WHERE seq = ?", (top,)).fetchone()
-            policy = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-            return StoreHead(top, last[0] if last else GENESIS_HASH, _digest(policy and policy[0]))
+            count, last_hash, policy = self._check_head(db, None, every_row=False)
+            return StoreHead(count, last_hash, digest(policy))
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -954,7 +848,7 @@ class EventStore:
                     )
                 prev = entry.hash
                 if expected_head is not None and count == expected_head.version:
-                    self._check_expected(entry.hash, expected_head, head)
+                    check_expected(entry.hash, expected_head, head, where)
             if expected_head is not None:
                 if count < expected_head.version:
                     raise IntegrityError(
@@ -962,18 +856,5 @@ class EventStore:
                         f"{expected_head.version} of the head kept elsewhere: it was cut short"
                     )
                 if expected_head.version == 0:
-                    self._check_expected(GENESIS_HASH, expected_head, head)
+                    check_expected(GENESIS_HASH, expected_head, head, where)
         return count
-
-    def _check_expected(self, digest: str, expected: StoreHead, head: StoreHead | None) -> None:
-        where = str(self.path)
-        if digest != expected.hash:
-            raise IntegrityError(
-                f"entry seq={expected.version} in {where!r} is not the one the head kept "
-                "elsewhere names: the history was rewritten"
-            )
-        if head is not None and head.version == expected.version and head.policy != expected.policy:
-            raise IntegrityError(
-                f"the ledger policy stored in {where!r} is not the one the head kept elsewhere "
-                "names: it was changed"
-            )
