@@ -20,6 +20,7 @@ never escape: they are translated into this tree, with the original kept as ``__
     ├── LedgerError (ValueError)
     │   ├── UnknownTaskError (KeyError)      an event for a task the ledger has never seen
     │   ├── InvalidTransitionError           an event the task's current state does not allow
+    │   │   └── PolicyViolationError         an event a rule of a source policy forbids (names both)
     │   ├── IntegrityError                   a broken hash chain: the record was altered
     │   └── ConcurrencyError                 another writer appended first
     ├── StoreError (OSError)                 a store that cannot be opened, read or written
@@ -46,6 +47,7 @@ __all__ = [
     "MeetingError",
     "NaiveDatetimeError",
     "NoticeError",
+    "PolicyViolationError",
     "RuleError",
     "RuleSyntaxError",
     "ScenarioError",
@@ -164,6 +166,17 @@ class UnknownTaskError(LedgerError, KeyError):
 
 class InvalidTransitionError(LedgerError):
     """An event the task's current state does not allow (e.g. completing a cancelled task)."""
+
+
+class PolicyViolationError(InvalidTransitionError):
+    """An event that a rule of a source policy forbids, e.g. removing a key project from the list
+    without the signed consent of the leader in charge. ``rule`` names the rule and ``source`` the
+    document and clause it comes from; the message names both."""
+
+    def __init__(self, message: str, *, rule: str, source: str) -> None:
+        super().__init__(f"{message} [{rule}; {source}]")
+        self.rule = rule
+        self.source = source
 
 
 class IntegrityError(LedgerError):

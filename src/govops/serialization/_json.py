@@ -267,11 +267,14 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, Event), unstructure_event
     )
     c.register_structure_hook_func(lambda t: t is Event, structure_event)
-    # A policy without cover windows is written as before cover windows existed.
+    # A policy without cover windows or list rules is written as before they existed.
     c.register_unstructure_hook(
         LedgerPolicy,
         cattrs.gen.make_dict_unstructure_fn(
-            LedgerPolicy, c, cover=cattrs.gen.override(omit_if_default=True)
+            LedgerPolicy,
+            c,
+            cover=cattrs.gen.override(omit_if_default=True),
+            list_changes=cattrs.gen.override(omit_if_default=True),
         ),
     )
     return c
