@@ -288,6 +288,8 @@ def _series(
         put(m, "plan_ref", None)
         put(m, "previous", prev)
         put(m, "reason", "")
+        put(m, "invited", frozenset())
+        put(m, "invitation_approved_by", None)
         append(m)
     return MeetingSeries(
         meeting_type,
