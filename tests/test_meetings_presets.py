@@ -15,8 +15,9 @@ import attrs
 import pytest
 
 import govops
-from govops.exceptions import InvalidInputError, MeetingError
+from govops.exceptions import InvalidInputError, InvalidTypeError, MeetingError
 from govops.meetings import (
+    AgendaRules,
     Attendance,
     AttendanceSheet,
     ExclusionReason,
@@ -398,3 +399,20 @@ def test_a_type_that_restricts_guests_names_who_may_let_them_come() -> None:
         attrs.evolve(presets.VICE_MAYOR_MEETING, guest_approver=None)
     with pytest.raises(InvalidInputError, match="have no seat"):
         attrs.evolve(presets.VICE_MAYOR_MEETING, restricted_guests={"janitor"})
+
+
+def test_bad_levels_and_hearings_are_our_errors() -> None:
+    with pytest.raises(InvalidTypeError, match="heard=5"):
+        Topic("x", "y", proposed_by="mayor", heard=5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidTypeError, match=r"heard\['a'\]"):
+        Topic("x", "y", proposed_by="mayor", heard={"a": dt.datetime(2026, 1, 1)})  # type: ignore[dict-item]
+    with pytest.raises(InvalidTypeError, match="expected a sequence of level keys"):
+        AgendaRules(ladder="section_meeting")
+    with pytest.raises(InvalidInputError, match="names a level twice"):
+        AgendaRules(ladder=("a", "a"))
+    assert Topic(
+        "x", "y", proposed_by="mayor", heard=[("b", D(2026, 1, 2)), ("a", D(2026, 1, 1))]
+    ).heard == (
+        ("a", D(2026, 1, 1)),
+        ("b", D(2026, 1, 2)),
+    )

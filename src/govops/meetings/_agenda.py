@@ -46,7 +46,12 @@ __all__ = [
 
 def _hearings(value: object) -> tuple[tuple[str, dt.date], ...]:
     """``{level: day}`` (or pairs) as sorted pairs; a level named twice is an error."""
-    pairs = list(value.items()) if isinstance(value, Mapping) else list(value)  # type: ignore[call-overload]
+    if isinstance(value, Mapping):
+        pairs: list[object] = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, str):
+        pairs = list(value)
+    else:
+        raise InvalidTypeError(f"heard={value!r}; expected a mapping of level to datetime.date")
     out: dict[str, dt.date] = {}
     for pair in pairs:
         if not isinstance(pair, tuple) or len(pair) != 2:
