@@ -17,6 +17,7 @@ were worked out by hand from the official schedules and are checked against the 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +25,8 @@ from zoneinfo import ZoneInfo
 import attrs
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import govops
 from govops.exceptions import InvalidInputError, InvalidTypeError, PolicyViolationError
@@ -309,3 +312,29 @@ def test_a_stored_ledger_keeps_its_list_rules_and_refuses_an_append_that_breaks_
         assert store.version == book.version
     finally:
         store.close()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dates(min_value=D(2025, 1, 6), max_value=D(2026, 12, 31)))
+def test_a_consented_removal_goes_through_exactly_inside_the_window(day: dt.date) -> None:
+    """For any day of 2025–2026, a removal with a valid consent is accepted iff the day lies in
+    the window computed from the independent ``chinesecalendar`` data."""
+    book = Ledger(calendar=CAL, policy=POLICY)
+    t = attrs.evolve(project(), start=D(2025, 1, 6), deadline=Deadline.on(D(2026, 12, 31)))
+    book = book.record(TaskAssigned(t), actor="group-office", at=at(2025, 1, 6, 8))
+    book = book.record(signed(on=D(2025, 1, 6)), actor="fengnan", at=at(2025, 1, 6, 9))
+    month = (day.month - 1) // 3 * 3 + 3
+    start, end = window_by_hand(D(day.year, month, calendar.monthrange(day.year, month)[1]))
+    cancel = TaskCancelled("P1")
+    if start <= day <= end:
+        book.record(cancel, actor="group-office", at=at(day.year, day.month, day.day))
+    else:
+        with pytest.raises(PolicyViolationError, match="outside the quarter-end window"):
+            book.record(cancel, actor="group-office", at=at(day.year, day.month, day.day))
+
+
+def test_a_project_without_a_leader_in_charge_cannot_be_changed() -> None:
+    t = attrs.evolve(project(), responsibility=Responsibility(COUNTY))
+    book = ledger(POLICY, t).record(signed(), actor="fengnan", at=at(2026, 3, 26))
+    with pytest.raises(PolicyViolationError, match="has none"):
+        book.record(TaskCancelled("P1"), actor="group-office", at=at(2026, 3, 27))
