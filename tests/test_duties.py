@@ -359,3 +359,17 @@ def test_bad_duties_are_refused_with_clear_errors() -> None:
         Occasion("x", dt.datetime(2026, 3, 1, tzinfo=CST), ECONOMY, key="k")  # type: ignore[arg-type]
     with pytest.raises(DutyError, match="twice"):
         QUARTERLY_PROGRESS_REPORT.owed_by_units(ECONOMY, Responsibility(ECONOMY))
+
+
+def test_a_scenario_duty_converts_from_a_duty() -> None:
+    from govops.scenarios import Duty as ScenarioDuty
+    from govops.scenarios import Scenario
+
+    sd = ScenarioDuty.from_duty(QUARTERLY_PROGRESS_REPORT.owed_by_units(ECONOMY), effort=2)
+    s = Scenario("季汇报", calendar=CAL, units=[ECONOMY], duties=[sd])
+    trigger = D(2025, 9, 30)  # the last working day of Q3 2025
+    assert s.read_rule(s.rule_text(sd.deadline)).due(trigger, calendar=CAL) == D(2025, 10, 9)
+    filing = ScenarioDuty.from_duty(YEAR_START_FILING.owed_by_units(ECONOMY))
+    assert filing.every == "every year on the first working day"
+    with pytest.raises(govops.GovopsError, match="periodic duties"):
+        ScenarioDuty.from_duty(TRIP_SUMMARY)

@@ -248,8 +248,9 @@ class Duty:
         >>> print(TRIP_SUMMARY.explain(dt.date(2026, 9, 30), calendar=govops.calendar("CN"), lang="en"))
         Rule: within 5 working days
           1. "及时" (promptly) is a named term: this policy reads it as "within 5 working days" ...
-          2. Trigger: 2026-09-30 (Wed); the trigger day is not counted
+          2. trigger: 2026-09-30 (Wed); the trigger day itself is not counted (Civil Code §201)
         ...
+          12. due: 2026-10-13 (Tue), by 24:00 local time (Civil Code §203)
         """
         exp = self._parsed.explain(self.trigger_day(day), calendar=calendar, lang=lang)
         term = self.term
