@@ -49,8 +49,9 @@ def demo_duty_lines(calendar: WorkCalendar) -> list[str]:
         f"generated on 2026-07-03: {len(ledger)} tasks; generated again: "
         f"{len(again) - len(ledger)} more (ids are stable)"
     )
-    for state in ledger.states():
-        lines.append(f"  {state.id}  due {state.due} · {state.task.responsibility.lead_unit.name}")
+    lines += (
+        f"  {s.id}  due {s.due} · {s.task.responsibility.lead_unit.name}" for s in ledger.states()
+    )
     lines.append(
         "  (Sep 30 + 2 days = Oct 2, National Day: rolled to Thu Oct 8, the first working day)"
     )
@@ -63,8 +64,7 @@ def demo_duty_lines(calendar: WorkCalendar) -> list[str]:
     for day in (d(2026, 9, 30), d(2026, 10, 8), d(2026, 10, 9)):
         now = _at(day, 18)
         decision = supervise(ledger, policy=CITY_KEY_WORK_POLICY, calendar=calendar, now=now)
-        for n in decision.notices:
-            lines.append(f"  {day} {n.kind.value} → {n.task_id}: {n.reason}")
+        lines += (f"  {day} {n.kind} → {n.task_id}: {n.reason}" for n in decision.notices)
         ledger = decision.record(ledger, actor="督查室")
     trip = Occasion(
         TRIP_SUMMARY.id, d(2026, 9, 30), Unit("commerce", "商务局"), key="招商-深圳-2026-09"
