@@ -29,22 +29,22 @@ from ._presets import TRIP_SUMMARY as TRIP_SUMMARY
 from ._presets import YEAR_START_FILING as YEAR_START_FILING
 from ._triggers import missed_monthly_targets as missed_monthly_targets
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
+    "Citation",
     "DOCUMENT_DUTIES",
+    "Duty",
     "E_SUPERVISION_ARCHIVE",
     "LEADER_MEETING_REPORT",
     "LEAD_UNIT_PROGRESS_REPORT",
     "MISSED_MONTHLY_TARGET_REPORT",
     "MONTHLY_WRITTEN_REPORT",
+    "Occasion",
     "PROMPTLY",
     "PROVINCIAL_MEETING_REPORT",
     "QUARTERLY_PROGRESS_REPORT",
     "TRIP_SUMMARY",
-    "YEAR_START_FILING",
-    "Citation",
-    "Duty",
-    "Occasion",
     "Term",
+    "YEAR_START_FILING",
     "duty_tasks",
     "is_duty_task",
     "missed_monthly_targets",

@@ -196,8 +196,9 @@ def circular(
     Rows are the ledger's tasks of category ``meeting_decision`` whose source is a meeting held in
     the period, in order of assignment, then (``include_open_from_earlier``) those decided before
     the period and still open at ``now``. The reporting duties due in the period, and those due
-    before it and still open, are counted apart (``duty_rows``). Status: done, cancelled, overdue (open after the due
-    date), behind (a yellow or red warning light: behind expected progress) or on track.
+    before it and still open, are counted apart (``duty_rows``). Status: done, cancelled,
+    overdue (open after the due date), behind (a yellow or red warning light: behind expected
+    progress) or on track.
     ``notes`` are printed under the summary (e.g. what a new holiday schedule changed).
     """
     if not isinstance(ledger, Ledger):
