@@ -54,6 +54,7 @@ from govops.meetings import (
 )
 from govops.scenarios import Duty as ScenarioDuty
 from govops.scenarios import Scenario
+from govops.serialization import from_json, to_json
 from govops.tasks import (
     Category,
     Deadline,
@@ -441,3 +442,17 @@ def test_generation_over_any_days_is_idempotent_and_due_on_working_days(
         assert chinese_calendar.is_workday(state.due), state.id
         assert state.task.source is not None and state.task.source.date is not None
         assert state.due >= state.task.source.date and is_duty_task(state.task)
+
+
+def test_duties_and_occasions_round_trip_through_json() -> None:
+    bound = QUARTERLY_PROGRESS_REPORT.owed_by_units(
+        ECONOMY, Responsibility(PLANNING, leader_in_charge=Person("wang", "王副镇长"))
+    )
+    occasion = Occasion(TRIP_SUMMARY.id, D(2026, 9, 30), ECONOMY, key="trip", about="深圳招商")
+    for value in (*DOCUMENT_DUTIES, bound, occasion):
+        back = from_json(to_json(value))
+        assert back == value and type(back) is type(value)
+    assert from_json(to_json(TRIP_SUMMARY)).due(D(2025, 1, 24), calendar=CAL) == D(2025, 2, 7)
+    broken = to_json(TRIP_SUMMARY).replace('"rule": "及时"', '"rule": "每月底前"')
+    with pytest.raises(govops.GovopsError, match="is a schedule"):
+        from_json(broken)
