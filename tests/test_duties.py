@@ -456,3 +456,48 @@ def test_duties_and_occasions_round_trip_through_json() -> None:
     broken = to_json(TRIP_SUMMARY).replace('"rule": "及时"', '"rule": "每月底前"')
     with pytest.raises(govops.GovopsError, match="is a schedule"):
         from_json(broken)
+
+
+def test_a_schedule_rolled_into_the_next_period_stays_with_its_own() -> None:
+    """每月30日前报送: Sun Nov 30 2025 rolls to Mon Dec 1, which is November's date, not
+    December's (Dec 30); February has no 30th, so its last day, Sat Feb 28 2026, a make-up
+    workday (民法典 §202)."""
+    d = Duty(
+        "m30", "月报", owed_by="a", owed_to="b", rule="每月30日前报送", source=Citation("d", "c")
+    )
+    assert [due(d, D(2025, m, 5)) for m in (11, 12)] == [D(2025, 12, 1), D(2025, 12, 30)]
+    assert due(d, D(2026, 2, 5)) == D(2026, 2, 28)
+    tasks = duty_tasks(
+        [d.owed_by_units(ECONOMY)], now=at(D(2025, 12, 31)), calendar=CAL, since=D(2025, 11, 1)
+    )
+    assert [t.deadline.resolve(CAL) for t in tasks] == [D(2025, 12, 1), D(2025, 12, 30)]
+
+
+def test_a_week_without_a_working_day_owes_nothing() -> None:
+    """ "every week on the last working day": Mon Feb 16 – Sun Feb 22 2026 is all Spring
+    Festival holiday, so that week owes no report; the week before is due on Sat Feb 14 and the
+    week after on Sat Feb 28, both make-up workdays."""
+    d = Duty(
+        "wk",
+        "周报",
+        owed_by="a",
+        owed_to="b",
+        rule="every week on the last working day",
+        source=Citation("d", "c"),
+    ).owed_by_units(ECONOMY)
+    tasks = duty_tasks([d], now=at(D(2026, 2, 26)), calendar=CAL, since=D(2026, 2, 9))
+    assert [(t.id, t.deadline.resolve(CAL)) for t in tasks] == [
+        ("duty:wk/2026-W07/economy", D(2026, 2, 14)),
+        ("duty:wk/2026-W09/economy", D(2026, 2, 28)),
+    ]
+    with pytest.raises(DutyError, match="no date in 2026-W08"):
+        d.due(D(2026, 2, 18), calendar=CAL)
+    with pytest.raises(DutyError, match="cannot be skipped"):
+        Duty(
+            "s",
+            "x",
+            owed_by="a",
+            owed_to="b",
+            rule="每月20日报送，遇节假日取消",
+            source=Citation("d", "c"),
+        )

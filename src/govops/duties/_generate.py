@@ -30,6 +30,7 @@ from ._model import Duty
 __all__ = ["Occasion", "duty_tasks", "is_duty_task", "record_duties"]
 
 PREFIX = "duty:"
+_LOOK_BACK = 12
 
 
 def _owner(value: object) -> Responsibility:
@@ -117,10 +118,14 @@ def _periods(
             out.append(out[-1].next())
         return [p for p in out if p.start <= today]
     # Without ``since``: the period under way, and those before it still owed (the quarter that
-    # ended two days ago, reported after the holiday).
+    # ended two days ago, reported after the holiday). A due date lands a few periods after its
+    # own at most, so the look back is bounded.
     out = [current]
     earlier = current.previous()
-    while duty.due(earlier.start, calendar=calendar) >= today:
+    for _ in range(_LOOK_BACK):
+        dated = duty.period_trigger(earlier, calendar=calendar) is not None
+        if dated and duty.due(earlier.start, calendar=calendar) < today:
+            break
         out.insert(0, earlier)
         earlier = earlier.previous()
     return out
@@ -172,7 +177,9 @@ def duty_tasks(
                 "duty.owed_by_units(...)"
             )
         for period in _periods(duty, today, since, calendar):
-            trigger = duty.trigger_day(period.start)
+            trigger = duty.period_trigger(period, calendar=calendar)
+            if trigger is None:
+                continue  # no date in this period (a week of holidays): nothing owed
             due = duty.due(period.start, calendar=calendar)
             start = period.start if due <= period.end else period.end
             tasks += (

@@ -150,7 +150,7 @@ class Duty:
     note: str = attrs.field(default="", kw_only=True, validator=text())
     _parsed: Rule = attrs.field(init=False, eq=False, repr=False)
     _period: PeriodKind | None = attrs.field(init=False, eq=False, repr=False)
-    _before_period: bool = attrs.field(init=False, eq=False, repr=False)
+    _per_schedule: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if "/" in self.id:
@@ -174,6 +174,11 @@ class Duty:
         before = False
         if self.trigger is None:
             rule, period, before = _periodic(self.id, rule)
+            if rule.roll == "skip":
+                raise DutyError(
+                    f"duty {self.id!r}: a duty cannot be skipped on a holiday ({self.rule!r}); "
+                    "write 'roll forward' (遇节假日顺延) or 'roll back' (遇节假日提前)"
+                )
         elif rule.is_schedule:
             raise DutyError(
                 f"duty {self.id!r} is owed on each {self.trigger!r}, so its rule counts from that "
@@ -181,7 +186,7 @@ class Duty:
             )
         object.__setattr__(self, "_parsed", rule)
         object.__setattr__(self, "_period", period)
-        object.__setattr__(self, "_before_period", before)
+        object.__setattr__(self, "_per_schedule", before)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -219,13 +224,47 @@ class Duty:
 
     # -- dates --------------------------------------------------------------------------------
 
-    def trigger_day(self, day: dt.date) -> dt.date:
-        """The day the due date counts from: the event's day, or for a periodic duty the first
-        day of ``day``'s period (the day before it, for a schedule such as 每年1月31日前)."""
+    def trigger_day(self, day: dt.date, *, calendar: WorkCalendar) -> dt.date:
+        """The day the due date counts from: the event's day; for a periodic duty the first day
+        of ``day``'s period, or for a schedule such as 每年1月31日前 the day before the period's
+        own date (so that the previous period's date, rolled past the period's start, is not
+        taken for this one's).
+
+        A schedule with no date in the period (``every week on the last working day`` in a week
+        of holidays) owes nothing for it: :class:`~govops.exceptions.DutyError`.
+        """
         if self._period is None:
             return day
-        start = period_of(day, self._period).start
-        return start - dt.timedelta(days=1) if self._before_period else start
+        period = period_of(day, self._period)
+        trigger = self.period_trigger(period, calendar=calendar)
+        if trigger is None:
+            raise DutyError(
+                f"duty {self.id!r} ({self.rule!r}) has no date in {period}, so nothing is owed "
+                "for it"
+            )
+        return trigger
+
+    def period_trigger(self, period: Period, *, calendar: WorkCalendar) -> dt.date | None:
+        """:meth:`trigger_day` for ``period`` of a periodic duty; ``None`` when nothing is owed
+        for it (a schedule with no date in the period)."""
+        if not self._per_schedule:
+            return period.start
+        rule = self._parsed
+        if rule.effective_roll is None:  # a working day of the period: never rolled out of it
+            dates = rule.occurrences(period.start, period.end, calendar=calendar)
+        else:
+            nominal = attrs.evolve(rule, roll="none")
+            dates = nominal.occurrences(period.start, period.end, calendar=calendar)
+        return dates[0] - dt.timedelta(days=1) if dates else None
+
+    @property
+    def due_after_period(self) -> bool:
+        """Whether the duty falls due after the period it is owed for (a report on the period,
+        counted from its end) rather than within it."""
+        body = self._parsed.body
+        if not isinstance(body, PeriodDeadline) or not isinstance(body.selector, Edge):
+            return False
+        return body.selector.edge == "end" and not body.selector.before
 
     def period_of(self, day: dt.date) -> Period:
         """The period of a periodic duty that contains ``day``."""
@@ -236,7 +275,7 @@ class Duty:
     def due(self, day: dt.date, *, calendar: WorkCalendar) -> dt.date:
         """The last day to discharge the duty: for the period containing ``day``, or for an event
         on ``day``."""
-        return self._parsed.due(self.trigger_day(day), calendar=calendar)
+        return self._parsed.due(self.trigger_day(day, calendar=calendar), calendar=calendar)
 
     def explain(
         self, day: dt.date, *, calendar: WorkCalendar, lang: Lang | None = None
@@ -252,7 +291,8 @@ class Duty:
         ...
           12. due: 2026-10-13 (Tue), by 24:00 local time (Civil Code §203)
         """
-        exp = self._parsed.explain(self.trigger_day(day), calendar=calendar, lang=lang)
+        trigger = self.trigger_day(day, calendar=calendar)
+        exp = self._parsed.explain(trigger, calendar=calendar, lang=lang)
         term = self.term
         if term is None:
             return exp
@@ -274,8 +314,8 @@ class Duty:
 
 
 def _periodic(duty_id: str, rule: Rule) -> tuple[Rule, PeriodKind, bool]:
-    """The rule of a periodic duty as a period deadline, its period, and whether it counts from
-    the day before the period (a schedule's first date in the period) rather than its first day.
+    """The rule of a periodic duty as a period deadline, its period, and whether it is a schedule
+    counted per period from its date in the period (rather than a deadline of the period).
 
     A schedule anchored on a period edge (每季度末后两天, 每月底前) is one deadline per period; a
     duty's dates are deadlines, so it rolls as a deadline does (forward), whatever the schedule's

@@ -119,8 +119,8 @@ class Duty:
     def from_duty(cls, duty: LedgerDuty, *, effort: float = 1.0) -> Duty:
         """The scenario form of a periodic :class:`govops.duties.Duty` bound to its units.
 
-        Each unit's task is assigned on the last working day of the period (the first, for a
-        duty due within its period, such as the year-start filing) and is due by the duty's rule.
+        Each unit's task is assigned on the last working day of the period when the duty falls due
+        after it (a report on the period), else on the first, and is due by the duty's rule.
 
         >>> from govops.duties import QUARTERLY_PROGRESS_REPORT
         >>> from govops.tasks import Unit
@@ -136,9 +136,7 @@ class Duty:
                 "periodic duties (or meeting-triggered ones, every='meeting:<key>')"
             )
         rule = duty.read_rule()
-        # A duty counted from the day before its period (每年1月31日前) falls due within it.
-        day = dt.date(2026, 1, 1)
-        first = duty.trigger_day(day) < duty.period_of(day).start
+        first = not duty.due_after_period
         return cls(
             duty.id,
             duty.title,
