@@ -345,8 +345,20 @@ def test_bad_duties_are_refused_with_clear_errors() -> None:
     src = Citation("某文件", "一")
     with pytest.raises(DutyError, match="one deadline per period"):
         Duty("x", "报告", owed_by="a", owed_to="b", rule="within 2 days", source=src)
-    with pytest.raises(DutyError, match="is a schedule"):
+    with pytest.raises(DutyError, match="是定期安排"):
         Duty("x", "报告", owed_by="a", owed_to="b", rule="每月底前报送", trigger="会议", source=src)
+    with pytest.raises(DutyError, match="is a schedule"):
+        Duty(
+            "x",
+            "report",
+            owed_by="a",
+            owed_to="b",
+            rule="by the end of each month",
+            trigger="m",
+            source=src,
+        )
+    with pytest.raises(DutyError, match="定期义务每期须有一个期限"):
+        Duty("x", "报告", owed_by="a", owed_to="b", rule="两日内", source=src)
     with pytest.raises(DutyError, match=r"无法识别规则'及时'(.|\n)*terms=\[Term"):
         Duty("x", "报告", owed_by="a", owed_to="b", rule="及时", source=src, trigger="会议")
     ok = Duty(
@@ -454,7 +466,7 @@ def test_duties_and_occasions_round_trip_through_json() -> None:
         assert back == value and type(back) is type(value)
     assert from_json(to_json(TRIP_SUMMARY)).due(D(2025, 1, 24), calendar=CAL) == D(2025, 2, 7)
     broken = to_json(TRIP_SUMMARY).replace('"rule": "及时"', '"rule": "每月底前"')
-    with pytest.raises(govops.GovopsError, match="is a schedule"):
+    with pytest.raises(govops.GovopsError, match="是定期安排"):
         from_json(broken)
 
 
@@ -492,7 +504,7 @@ def test_a_week_without_a_working_day_owes_nothing() -> None:
     ]
     with pytest.raises(DutyError, match="no date in 2026-W08"):
         d.due(D(2026, 2, 18), calendar=CAL)
-    with pytest.raises(DutyError, match="cannot be skipped"):
+    with pytest.raises(DutyError, match="不能遇节假日取消"):
         Duty(
             "s",
             "x",

@@ -37,6 +37,11 @@ Lang = Literal["en", "zh"]
 _PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
 
 
+def _in_chinese(text: str) -> bool:
+    """Whether ``text`` is written in Chinese: a message about it is then written in Chinese."""
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 def _name(field: str) -> Any:
     def check(_instance: object, _attribute: object, value: object) -> None:
         check_text(value, field, empty=False)
@@ -162,10 +167,9 @@ class Duty:
         try:
             rule = parse_rule(self.rule_text)
         except ValueError as exc:
-            zh = any("\u4e00" <= c <= "\u9fff" for c in self.rule)
             hint = (
                 f"\n若“{self.rule}”是由政策设定期限的用语，请用 terms=[Term(...)] 给出其期限"
-                if zh
+                if _in_chinese(self.rule)
                 else f"\nif {self.rule!r} is a word whose period the policy sets, define it with "
                 "terms=[Term(...)]"
             )
@@ -173,16 +177,21 @@ class Duty:
         period: PeriodKind | None = None
         before = False
         if self.trigger is None:
-            rule, period, before = _periodic(self.id, rule)
+            rule, period, before = _periodic(self.id, self.rule, rule)
             if rule.roll == "skip":
                 raise DutyError(
-                    f"duty {self.id!r}: a duty cannot be skipped on a holiday ({self.rule!r}); "
-                    "write 'roll forward' (遇节假日顺延) or 'roll back' (遇节假日提前)"
+                    f"义务{self.id!r}：期限不能遇节假日取消（{self.rule!r}）；请写“遇节假日顺延”或“遇节假日提前”"
+                    if _in_chinese(self.rule)
+                    else f"duty {self.id!r}: a duty cannot be skipped on a holiday "
+                    f"({self.rule!r}); write 'roll forward' or 'roll back'"
                 )
         elif rule.is_schedule:
             raise DutyError(
-                f"duty {self.id!r} is owed on each {self.trigger!r}, so its rule counts from that "
-                f"day; {self.rule!r} is a schedule: write e.g. '会后两日内' or 'within 5 working days'"
+                f"义务{self.id!r}在每次“{self.trigger}”后产生，期限应从该日起算；{self.rule!r}"
+                "是定期安排：请写如“会后两日内”"
+                if _in_chinese(self.rule)
+                else f"duty {self.id!r} is owed on each {self.trigger!r}, so its rule counts from "
+                f"that day; {self.rule!r} is a schedule: write e.g. 'within 5 working days'"
             )
         object.__setattr__(self, "_parsed", rule)
         object.__setattr__(self, "_period", period)
@@ -313,7 +322,7 @@ class Duty:
         return f"{self.id}: {self.owed_by} → {self.owed_to}: {self.title} ({self.rule}, {when}; {self.source})"
 
 
-def _periodic(duty_id: str, rule: Rule) -> tuple[Rule, PeriodKind, bool]:
+def _periodic(duty_id: str, text: str, rule: Rule) -> tuple[Rule, PeriodKind, bool]:
     """The rule of a periodic duty as a period deadline, its period, and whether it is a schedule
     counted per period from its date in the period (rather than a deadline of the period).
 
@@ -348,8 +357,13 @@ def _periodic(duty_id: str, rule: Rule) -> tuple[Rule, PeriodKind, bool]:
             return rule, PeriodKind(body.frequency), True
         if (body.frequency == "month" and len(body.months) == 1) or body.frequency == "year":
             return rule, PeriodKind.YEAR, True
+    if _in_chinese(text):
+        raise DutyError(
+            f"定期义务每期须有一个期限；{text!r}不是（义务{duty_id!r}）：请写如“季度末后两天”、"
+            "“每月底前报送”或“每年1月31日前报送”；由事件引起的义务请给出 trigger="
+        )
     raise DutyError(
-        f"a periodic duty needs one deadline per period; {rule.to_text(rule.lang)!r} is not one "
-        f"(duty {duty_id!r}): write e.g. 'at quarter-end plus 2 days', '每月底前报送' or "
-        "'每年1月31日前报送', or give trigger= for a duty owed on an event"
+        f"a periodic duty needs one deadline per period; {text!r} is not one (duty "
+        f"{duty_id!r}): write e.g. 'at quarter-end plus 2 days' or 'by the end of each month', "
+        "or give trigger= for a duty owed on an event"
     )
