@@ -381,6 +381,12 @@ def test_bad_duties_are_refused_with_clear_errors() -> None:
             calendar=CAL,
             occasions=[Occasion("nope", D(2026, 3, 1), ECONOMY, key="k")],
         )
+    clash = [
+        Occasion(TRIP_SUMMARY.id, D(2026, 3, 2), ECONOMY, key="trip"),
+        Occasion(TRIP_SUMMARY.id, D(2026, 3, 9), ECONOMY, key="trip"),
+    ]
+    with pytest.raises(DutyError, match="its own key"):
+        duty_tasks([TRIP_SUMMARY], now=at(D(2026, 4, 1)), calendar=CAL, occasions=clash)
     with pytest.raises(InvalidTypeError):
         Occasion("x", dt.datetime(2026, 3, 1, tzinfo=CST), ECONOMY, key="k")  # type: ignore[arg-type]
     with pytest.raises(DutyError, match="twice"):

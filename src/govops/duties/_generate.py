@@ -204,13 +204,15 @@ def duty_tasks(
             continue  # not happened yet at ``now``
         label = occasion.about or f"{owed.trigger} {occasion.on.isoformat()}"
         tasks.append(_task(owed, occasion.key, label, occasion.owner, occasion.on, occasion.on))
-    seen: set[str] = set()
-    unique = []
+    unique: dict[str, Task] = {}
     for task in tasks:
-        if task.id not in seen:
-            seen.add(task.id)
-            unique.append(task)
-    return tuple(unique)
+        other = unique.setdefault(task.id, task)
+        if other != task:
+            raise DutyError(
+                f"two occasions make the task {task.id!r} with different contents; give each "
+                "event of a duty its own key"
+            )
+    return tuple(unique.values())
 
 
 def record_duties(
@@ -225,7 +227,9 @@ def record_duties(
     """A new ledger with every task of :func:`duty_tasks` not yet in it assigned at ``now``.
 
     Idempotent: the tasks already in the ledger are left alone, so generating again for the
-    same ``now`` returns ``ledger`` itself. All or nothing: if one task cannot be recorded the
+    same ``now`` returns ``ledger`` itself. A task already recorded stays as recorded even if the
+    duty has changed since; change it with the ledger's own events (a deadline change, a
+    cancellation). All or nothing: if one task cannot be recorded the
     error is raised and ``ledger`` is unchanged. The ledger's calendar counts the due dates.
     """
     if not isinstance(ledger, Ledger):
