@@ -170,6 +170,11 @@ def test_summary_report_after_a_trip_is_prompt() -> None:
     assert d.term is not None and d.term.word == "及时"
     # Fri Jan 24 2025: Sun Jan 26 (make-up), Mon Jan 27, then Feb 5, 6, 7.
     assert due(d, D(2025, 1, 24)) == D(2025, 2, 7)
+    trip = Occasion(d.id, D(2025, 1, 24), Unit("commerce", "商务局"), key="深圳", about="深圳招商")
+    (task,) = duty_tasks([d], now=at(D(2025, 1, 26)), calendar=CAL, occasions=[trip])
+    assert task.title == "提交招商、考察、学习工作总结报告(深圳招商)"
+    assert task.content.endswith("及时 = 5个工作日内")
+    assert task.deadline.resolve(CAL) == D(2025, 2, 7)
 
 
 def test_leader_in_charge_reports_a_meeting_to_the_principal() -> None:

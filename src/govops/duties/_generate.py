@@ -66,7 +66,7 @@ class Occasion:
 
     >>> import datetime as dt
     >>> from govops.tasks import Unit
-    >>> Occasion("provincial-meeting-report", dt.date(2026, 3, 6), Unit("mayor", "市长办"),
+    >>> Occasion("003-provincial-meeting-report", dt.date(2026, 3, 6), Unit("mayor", "市长办"),
     ...          key="省安全生产会议-2026-03-06").owner.lead_unit.id
     'mayor'
     """
@@ -96,13 +96,15 @@ def _task(
     start: dt.date,
 ) -> Task:
     rule = duty.read_rule()
+    term = duty.term
+    read = f"; {term.word} = {term.rule}" if term is not None else ""
     return Task(
         f"{PREFIX}{duty.id}/{key}/{owner.lead_unit.id}",
         f"{duty.title}({label})",
         category=duty.category,
         responsibility=owner,
         deadline=Deadline.from_rule(rule.to_text(rule.lang), trigger=trigger),
-        content=f"{duty.owed_by} → {duty.owed_to}: {duty.title}",
+        content=f"{duty.owed_by} → {duty.owed_to}: {duty.title}{read}",
         source=Source(SourceKind.DOCUMENT, reference=str(duty.source), date=trigger),
         start=start,
     )
