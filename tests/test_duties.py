@@ -524,3 +524,17 @@ def test_a_week_without_a_working_day_owes_nothing() -> None:
             rule="每月20日报送，遇节假日取消",
             source=Citation("d", "c"),
         )
+
+
+def test_a_due_date_in_an_unpublished_year_needs_the_schedule_or_a_provisional_calendar() -> None:
+    """The 2026-Q4 report is due in January 2027, whose holiday schedule is not published: the
+    generation says so rather than guess; a provisional calendar counts it (Sat Jan 2 2027 →
+    Mon Jan 4, flagged provisional by the calendar)."""
+    duty = QUARTERLY_PROGRESS_REPORT.owed_by_units(ECONOMY)
+    with pytest.raises(CalendarCoverageError, match="2027"):
+        record_duties(Ledger(calendar=CAL), [duty], now=at(D(2026, 10, 12)))
+    guess = govops.calendar("CN", provisional=True)
+    ledger = record_duties(Ledger(calendar=guess), [duty], now=at(D(2026, 10, 12)))
+    assert [(s.id, s.due) for s in ledger.states()] == [
+        ("duty:000-quarterly-report/2026-Q4/economy", D(2027, 1, 4))
+    ]

@@ -29,7 +29,7 @@ from ._model import Duty
 
 __all__ = ["Occasion", "duty_tasks", "is_duty_task", "record_duties"]
 
-PREFIX = "duty:"
+_PREFIX = "duty:"
 _LOOK_BACK = 12
 
 
@@ -81,7 +81,7 @@ class Occasion:
 def is_duty_task(task: Task) -> bool:
     """Whether ``task`` was generated from a duty (by :func:`duty_tasks`)."""
     return (
-        task.id.startswith(PREFIX)
+        task.id.startswith(_PREFIX)
         and task.source is not None
         and task.source.kind is SourceKind.DOCUMENT
     )
@@ -99,7 +99,7 @@ def _task(
     term = duty.term
     read = f"; {term.word} = {term.rule}" if term is not None else ""
     return Task(
-        f"{PREFIX}{duty.id}/{key}/{owner.lead_unit.id}",
+        f"{_PREFIX}{duty.id}/{key}/{owner.lead_unit.id}",
         f"{duty.title}({label})",
         category=duty.category,
         responsibility=owner,
@@ -149,6 +149,10 @@ def duty_tasks(
     or on its last day when the due date falls after the period (a report on the quarter is
     written once the quarter is over). An occasion yields one task for its owner, from its day.
 
+    A due date in a year whose holiday schedule is not published (the fourth quarter's report,
+    due in January) raises :class:`~govops.exceptions.CalendarCoverageError`: load the year's
+    schedule, or count on a calendar built with ``provisional=True``.
+
     >>> import datetime as dt, govops
     >>> from govops.duties import QUARTERLY_PROGRESS_REPORT, duty_tasks
     >>> from govops.tasks import Unit
@@ -182,7 +186,7 @@ def duty_tasks(
             trigger = duty.period_trigger(period, calendar=calendar)
             if trigger is None:
                 continue  # no date in this period (a week of holidays): nothing owed
-            due = duty.due(period.start, calendar=calendar)
+            due = duty.read_rule().due(trigger, calendar=calendar)
             start = period.start if due <= period.end else period.end
             tasks += (
                 _task(duty, str(period), period.label_zh, owner, trigger, start)
@@ -231,8 +235,8 @@ def record_duties(
     Idempotent: the tasks already in the ledger are left alone, so generating again for the
     same ``now`` returns ``ledger`` itself. A task already recorded stays as recorded even if the
     duty has changed since; change it with the ledger's own events (a deadline change, a
-    cancellation). All or nothing: if one task cannot be recorded the
-    error is raised and ``ledger`` is unchanged. The ledger's calendar counts the due dates.
+    cancellation). All or nothing: if one task cannot be recorded the error is raised and
+    ``ledger`` is unchanged. The ledger's calendar counts the due dates.
     """
     if not isinstance(ledger, Ledger):
         raise InvalidTypeError(f"ledger={ledger!r}; expected a govops.tasks.Ledger")
