@@ -13,7 +13,7 @@ import datetime as dt
 
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import Period, PeriodKind, period_of
-from ..exceptions import DutyError, InvalidTypeError, UnknownTaskError
+from ..exceptions import DutyError, InvalidTypeError
 from ..tasks import Ledger, Status
 from ._generate import Occasion
 from ._presets import MISSED_MONTHLY_TARGET_REPORT
@@ -56,11 +56,8 @@ def missed_monthly_targets(
         return ()
     end = dt.datetime.combine(month.end, dt.time.max, tzinfo=tz)
     out = []
-    for task_id in ledger.task_ids:
-        try:
-            state = ledger.state(task_id, at=end)
-        except UnknownTaskError:  # assigned after the month ended
-            continue
+    for state in ledger.as_of(end).states():  # as recorded by the end of the month's last day
+        task_id = state.id
         plan = state.task.plan
         if plan is None or state.status in _SETTLED:
             continue
