@@ -1,7 +1,7 @@
 """govops's layers, checked on the import graph.
 
 From the bottom: the shared kernel (errors, time helpers, the record kernel), calendars, rules,
-tasks, meetings, escalation, assessment, scenarios and plots; above them the edge (command line,
+tasks, duties, meetings, escalation, assessment, scenarios and plots; above them the edge (command line,
 store, file loaders, serialization). Imports point downward only: a package may import its own modules and those of the layers below
 it, never above. A package never imports another package's private (``_name``) modules; the
 shared private kernel (``govops._record``, ``govops._time``, ``govops._checks``) is the exception.
@@ -26,6 +26,7 @@ LAYERS = [
     {"calendars"},
     {"rules"},
     {"tasks"},
+    {"duties"},
     {"meetings"},
     {"escalation"},
     {"assessment"},

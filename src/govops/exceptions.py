@@ -24,6 +24,7 @@ never escape: they are translated into this tree, with the original kept as ``__
     │   ├── IntegrityError                   a broken hash chain: the record was altered
     │   └── ConcurrencyError                 another writer appended first
     ├── StoreError (OSError)                 a store that cannot be opened, read or written
+    ├── DutyError (ValueError)               a duty that cannot say who owes what by when
     ├── MeetingError (ValueError)            attendance, agenda or minutes that break the meeting rules
     ├── EscalationError (ValueError)         an escalation or scoring policy that cannot be applied
     ├── ScenarioError (ValueError)           a scenario that cannot be simulated
@@ -37,6 +38,7 @@ __all__ = [
     "CalendarError",
     "ConcurrencyError",
     "ConfigError",
+    "DutyError",
     "EscalationError",
     "GovopsError",
     "IntegrityError",
@@ -190,6 +192,12 @@ class ConcurrencyError(LedgerError):
 class StoreError(GovopsError, OSError):
     """A store that cannot be opened, read or written: missing, closed, read-only, or on a full
     disk. Nothing was written; the message names the file."""
+
+
+class DutyError(GovopsError, ValueError):
+    """A duty (a recurring or event-triggered obligation) that cannot be turned into ledger work:
+    a rule that is not a period deadline or a relative deadline, a named term left undefined, a
+    periodic duty nobody owes."""
 
 
 class MeetingError(GovopsError, ValueError):

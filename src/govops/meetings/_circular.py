@@ -16,6 +16,7 @@ import attrs
 
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..calendars import Period, PeriodKind, period_of
+from ..duties import is_duty_task
 from ..exceptions import InvalidTypeError
 from ..tasks import Category, Ledger, Light, SourceKind, Status, TaskState
 from ._model import enum_value
@@ -78,17 +79,20 @@ class Circular:
     """The circular for ``period`` as of ``as_of``: every item decided in the period (and, by
     default, every item decided earlier that is still open). ``notes`` are lines printed under the
     summary, such as the due dates a newly loaded holiday schedule moved
-    (``govops.escalation.replan(...).notes_zh()``)."""
+    (``govops.escalation.replan(...).notes_zh()``). ``duty_rows`` are the reporting duties
+    (:mod:`govops.duties`) due in the period or still open from before it; for them
+    ``meeting_id`` holds the clause that sets the duty and ``decided_on`` the day it counts from."""
 
     period: Period
     as_of: dt.date = attrs.field(kw_only=True)
     rows: tuple[CircularRow, ...] = attrs.field(kw_only=True, converter=_rows)
     notes: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    duty_rows: tuple[CircularRow, ...] = attrs.field(default=(), kw_only=True, converter=_rows)
 
-    def count(self, status: ItemStatus | str) -> int:
-        """How many items have ``status``."""
+    def count(self, status: ItemStatus | str, *, duties: bool = False) -> int:
+        """How many items (with ``duties=True``: reporting duties) have ``status``."""
         wanted = enum_value(ItemStatus, "status")(status)
-        return sum(r.status is wanted for r in self.rows)
+        return sum(r.status is wanted for r in (self.duty_rows if duties else self.rows))
 
     def to_markdown(self) -> str:
         """The circular in Chinese Markdown, as the office would send it.
@@ -113,8 +117,26 @@ class Circular:
             parts = [f"{s.name_zh}{self.count(s)}项" for s in ItemStatus if self.count(s)]
             summary += ",其中" + "、".join(parts)
         lines.append(summary + "。")
+        if self.duty_rows:
+            parts = [
+                f"{s.name_zh}{self.count(s, duties=True)}项"
+                for s in ItemStatus
+                if self.count(s, duties=True)
+            ]
+            lines.append(f"本期到期报告事项{len(self.duty_rows)}项,其中" + "、".join(parts) + "。")
         if self.notes:
             lines += ["", *(f"> {note}" for note in self.notes)]
+        if self.duty_rows:
+            lines += [
+                "",
+                "| 序号 | 报告事项 | 依据 | 责任单位 | 完成时限 | 状态 |",
+                "|---:|---|---|---|---|---|",
+            ]
+            lines += [
+                f"| {i} | {_cell(r.title)} | {_cell(r.meeting_id)} | {_cell(r.lead_unit)} "
+                f"| {r.due.isoformat()} | {r.status.name_zh} |"
+                for i, r in enumerate(self.duty_rows, 1)
+            ]
         if not self.rows:
             return "\n".join(lines)
         lines += [
@@ -173,8 +195,10 @@ def circular(
 
     Rows are the ledger's tasks of category ``meeting_decision`` whose source is a meeting held in
     the period, in order of assignment, then (``include_open_from_earlier``) those decided before
-    the period and still open at ``now``. Status: done, cancelled, overdue (open after the due
-    date), behind (a yellow or red warning light: behind expected progress) or on track.
+    the period and still open at ``now``. The reporting duties due in the period, and those due
+    before it and still open, are counted apart (``duty_rows``). Status: done, cancelled,
+    overdue (open after the due date), behind (a yellow or red warning light: behind expected
+    progress) or on track.
     ``notes`` are printed under the summary (e.g. what a new holiday schedule changed).
     """
     if not isinstance(ledger, Ledger):
@@ -187,9 +211,16 @@ def circular(
     today = as_local_date(now, SHANGHAI, name="now")
     current: list[CircularRow] = []
     earlier: list[CircularRow] = []
+    duties: list[CircularRow] = []
     for state in ledger.states(now=now):
         task = state.task
         src = task.source
+        if is_duty_task(task) and src is not None and src.date is not None:
+            if period.start <= state.due <= period.end or (
+                state.due < period.start and state.is_open
+            ):
+                duties.append(_row(ledger, state, src.reference, src.date, now, today))
+            continue
         if task.category is not Category.MEETING_DECISION or src is None:
             continue
         if src.kind is not SourceKind.MEETING or src.date is None:
@@ -199,15 +230,29 @@ def circular(
             include_open_from_earlier and src.date < period.start and state.is_open
         ):
             continue
-        row = CircularRow(
-            task.id,
-            title=task.title,
-            meeting_id=src.reference,
-            decided_on=src.date,
-            lead_unit=task.responsibility.lead_unit.name,
-            due=state.due,
-            percent=state.percent,
-            status=_status(ledger, state, now, today),
-        )
+        row = _row(ledger, state, src.reference, src.date, now, today)
         (current if in_period else earlier).append(row)
-    return Circular(period, as_of=today, rows=current + earlier, notes=tuple(notes))
+    return Circular(
+        period, as_of=today, rows=current + earlier, notes=tuple(notes), duty_rows=duties
+    )
+
+
+def _row(
+    ledger: Ledger,
+    state: TaskState,
+    reference: str,
+    day: dt.date,
+    now: dt.datetime,
+    today: dt.date,
+) -> CircularRow:
+    task = state.task
+    return CircularRow(
+        task.id,
+        title=task.title,
+        meeting_id=reference,
+        decided_on=day,
+        lead_unit=task.responsibility.lead_unit.name,
+        due=state.due,
+        percent=state.percent,
+        status=_status(ledger, state, now, today),
+    )

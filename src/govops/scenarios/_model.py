@@ -17,6 +17,7 @@ import attrs
 from .._checks import check_number, to_float
 from ..assessment import ScoringRules
 from ..calendars import WorkCalendar
+from ..duties import Duty as LedgerDuty
 from ..escalation import Directory, EscalationPolicy
 from ..exceptions import InvalidInputError, InvalidTypeError, ScenarioError
 from ..meetings import MeetingType
@@ -113,6 +114,39 @@ class Duty:
         default=1.0, kw_only=True, converter=to_float, validator=_finite(0.0, 10_000)
     )
     category: Category = attrs.field(default=Category.ANNUAL_PLAN, kw_only=True, converter=Category)
+
+    @classmethod
+    def from_duty(cls, duty: LedgerDuty, *, effort: float = 1.0) -> Duty:
+        """The scenario form of a periodic :class:`govops.duties.Duty` bound to its units.
+
+        Each unit's task is assigned on the last working day of the period when the duty falls due
+        after it (a report on the period), else on the first, and is due by the duty's rule.
+
+        >>> from govops.duties import QUARTERLY_PROGRESS_REPORT
+        >>> from govops.tasks import Unit
+        >>> d = Duty.from_duty(QUARTERLY_PROGRESS_REPORT.owed_by_units(Unit("economy", "经发办")))
+        >>> d.every, d.deadline, d.units
+        ('every quarter on the last working day', '季度末后2日报送', ('economy',))
+        """
+        if not isinstance(duty, LedgerDuty):
+            raise InvalidTypeError(f"duty={duty!r}; expected a govops.duties.Duty")
+        if duty.period is None:
+            raise ScenarioError(
+                f"duty {duty.id!r} is owed on each {duty.trigger!r}; a scenario simulates "
+                "periodic duties (or meeting-triggered ones, every='meeting:<key>')"
+            )
+        rule = duty.read_rule()
+        first = not duty.due_after_period
+        return cls(
+            duty.id,
+            duty.title,
+            deadline=rule.to_text(rule.lang),
+            every=f"every {duty.period.value.replace('_', '-')} on the "
+            f"{'first' if first else 'last'} working day",
+            units=tuple(o.lead_unit.id for o in duty.owers),
+            effort=effort,
+            category=duty.category,
+        )
 
     @property
     def meeting_key(self) -> str | None:

@@ -36,6 +36,7 @@ import cattrs.gen
 
 from .._checks import MAX_INT, check_text, shown, to_enum
 from .._record import EVENTS as EVENT_TYPES
+from ..duties import Citation, Duty, Occasion, Term
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
 from ..tasks import (
     CooperatingUnit,
@@ -95,6 +96,10 @@ _VALUE_TYPES: tuple[type, ...] = (
     FiveOnesReport,
     LedgerStatistics,
     CoverWindow,
+    Citation,
+    Term,
+    Duty,
+    Occasion,
     *EVENT_TYPES.values(),
 )
 _BY_NAME: dict[str, type] = {cls.__name__: cls for cls in (*_VALUE_TYPES, Ledger)}
