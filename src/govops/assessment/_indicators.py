@@ -1,0 +1,197 @@
+"""Indicators measured against plan, and the results of public reviews, as inputs to a score.
+
+An :class:`Indicator` reads a figure from the ledger (the quantities the progress reports carry,
+or a milestone such as a project's start) and sets it against what the plans say should stand by
+the end of the period: the key-project plan (重点项目推进工作方案) scores starts, completed
+investment and newly added enterprises above designated size this way (重点考评…开工情况、实际完成
+投资、新增规上企业等关键指标). A :class:`PublicReview` is the result of a quarter-end public review
+(每季度末…组织公开评议…评议结果对外发布), kept with the notice that published it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, final
+
+import attrs
+
+from .._checks import check_number, check_text, instance_of, text, to_enum
+from ..calendars import Period
+from ..exceptions import InvalidInputError
+from ..tasks import Category, Ledger, Status, TaskState
+
+__all__ = ["Indicator", "IndicatorResult", "Measure", "PublicReview", "measure"]
+
+
+class Measure(str, enum.Enum):
+    """What an indicator counts."""
+
+    QUANTITY = "quantity"
+    """The cumulative quantity reported (``ProgressReported(quantity=…)``, e.g. 亿元 invested)
+    against the target quantity times the expected progress (序时进度) at the period's end."""
+    MILESTONE = "milestone"
+    """The tasks that reached a milestone of their plan (e.g. ``"start"``, 开工) against the tasks
+    whose plan puts that milestone on or before the period's end."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _measure(value: object) -> Measure:
+    return to_enum(Measure, value)
+
+
+def _category(value: object) -> Category | None:
+    return None if value is None else to_enum(Category, value)
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if check_number(value, attribute.name) <= 0:
+        raise InvalidInputError(f"{attribute.name}={value!r}; expected a number > 0")
+
+
+@final
+@attrs.frozen
+class Indicator:
+    """A key indicator (关键指标) scored against plan: ``weight`` points at 100 % of plan.
+
+    The tasks measured are those a unit leads, of ``category`` (any when ``None``) and, for a
+    quantity, reported in ``quantity_unit`` (so 亿元 and 家 never add up). A unit earns
+    ``weight × min(actual / planned, cap)``; ``cap`` above 1 rewards doing more than planned.
+    ``source`` names the clause the indicator comes from.
+
+    >>> Indicator("investment", name_zh="实际完成投资", name_en="completed investment", weight=50,
+    ...           measure="quantity", quantity_unit="亿元").label("en")
+    'completed investment (亿元)'
+    """
+
+    id: str = attrs.field(validator=text(empty=False))
+    name_zh: str = attrs.field(kw_only=True, validator=text(empty=False))
+    name_en: str = attrs.field(kw_only=True, validator=text(empty=False))
+    weight: float = attrs.field(kw_only=True, validator=_positive)
+    measure: Measure = attrs.field(kw_only=True, converter=_measure)
+    category: Category | None = attrs.field(default=None, kw_only=True, converter=_category)
+    quantity_unit: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(empty=False, optional=True)
+    )
+    milestone: str | None = attrs.field(
+        default=None, kw_only=True, validator=text(empty=False, optional=True)
+    )
+    cap: float = attrs.field(default=1.0, kw_only=True, validator=_positive)
+    source: str = attrs.field(default="", kw_only=True, validator=text())
+
+    def __attrs_post_init__(self) -> None:
+        if self.measure is Measure.QUANTITY and self.quantity_unit is None:
+            raise InvalidInputError(
+                f"indicator {self.id!r} measures a quantity; give quantity_unit= (e.g. '亿元') "
+                "so that quantities in other units are not added to it"
+            )
+        if self.measure is Measure.MILESTONE and self.milestone is None:
+            raise InvalidInputError(
+                f"indicator {self.id!r} counts a milestone; give milestone= (the id in the plans, "
+                "e.g. 'start')"
+            )
+
+    def name(self, lang: str) -> str:
+        """The indicator's name in ``lang``."""
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def label(self, lang: str) -> str:
+        """The name with the unit of a quantity, as a column header."""
+        unit = f"（{self.quantity_unit}）" if lang == "zh" else f" ({self.quantity_unit})"
+        return self.name(lang) + (unit if self.measure is Measure.QUANTITY else "")
+
+    def selects(self, state: TaskState) -> bool:
+        """Whether the indicator measures ``state``'s task."""
+        task = state.task
+        if state.status is Status.CANCELLED:
+            return False
+        if self.category is not None and task.category is not self.category:
+            return False
+        if self.measure is Measure.QUANTITY:
+            return task.target_quantity is not None and task.quantity_unit == self.quantity_unit
+        return task.plan is not None and task.plan.milestone(self.milestone or "") is not None
+
+
+@final
+@attrs.frozen
+class IndicatorResult:
+    """One indicator of one unit: ``planned`` and ``actual`` by the end of the period (tasks for a
+    milestone, the quantity otherwise), ``rate`` = actual / planned (``None`` when nothing was
+    planned yet: the indicator does not apply) and the ``points`` it earns."""
+
+    indicator: str
+    planned: float = attrs.field(kw_only=True)
+    actual: float = attrs.field(kw_only=True)
+    rate: float | None = attrs.field(kw_only=True)
+    points: float = attrs.field(kw_only=True)
+
+
+def measure(
+    indicator: Indicator,
+    ledger: Ledger,
+    states: tuple[TaskState, ...],
+    *,
+    cutoff: dt.datetime,
+    day: dt.date,
+) -> tuple[float, float]:
+    """``(planned, actual)`` of ``indicator`` over ``states`` (one unit's led tasks as they stood
+    at ``cutoff``, whose local day is ``day``), read from ``ledger`` as it stood then.
+
+    A task reported complete without a quantity counts its whole target: completion says the work
+    is done, and no later report will say more.
+    """
+    planned = actual = 0.0
+    for state in states:
+        if not indicator.selects(state):
+            continue
+        task = state.task
+        if indicator.measure is Measure.QUANTITY:
+            target = task.target_quantity
+            assert target is not None  # selects() checked it
+            planned += target * ledger.progress(state.id, now=cutoff).expected / 100.0
+            done = state.status in (Status.COMPLETED, Status.CONFIRMED)
+            actual += target if state.quantity is None and done else state.quantity or 0.0
+        else:
+            assert task.plan is not None and indicator.milestone is not None
+            milestone = task.plan.milestone(indicator.milestone)
+            assert milestone is not None  # selects() checked it
+            planned += milestone.due <= day
+            actual += indicator.milestone in state.milestones_reached
+    return planned, actual
+
+
+def _satisfaction(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_number(value, attribute.name, minimum=0.0, maximum=100.0)
+
+
+def _source(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_text(value, attribute.name, empty=False)
+
+
+@final
+@attrs.frozen
+class PublicReview:
+    """The result of a public review (公开评议) of one unit's key work over ``period``.
+
+    The supervision office holds it at quarter-end with the assessment offices; lead and
+    cooperating units report their work to people's deputies, CPPCC members and invited
+    supervisors (``reviewers``), answer questions and are rated; the result is published
+    (评议结果对外发布). ``satisfaction`` is the published share of reviewers satisfied (满意率, in
+    percent); ``source`` is where it was published (a notice number, a web page) and is required:
+    a score must be traceable to it. ``held_on`` is the day of the review.
+
+    >>> import datetime as dt
+    >>> from govops.calendars import period_of
+    >>> PublicReview("roads", period=period_of(dt.date(2026, 9, 1), "quarter"), satisfaction=92.5,
+    ...              held_on=dt.date(2026, 9, 29), source="督查室〔2026〕12号").satisfaction
+    92.5
+    """
+
+    unit_id: str = attrs.field(validator=text(empty=False))
+    period: Period = attrs.field(kw_only=True, validator=instance_of(Period))
+    satisfaction: float = attrs.field(kw_only=True, validator=_satisfaction)
+    held_on: dt.date = attrs.field(kw_only=True, validator=instance_of(dt.date))
+    source: str = attrs.field(kw_only=True, validator=_source)
+    reviewers: str = attrs.field(default="", kw_only=True, validator=text())
