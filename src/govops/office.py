@@ -146,7 +146,7 @@ def to_docx(
     for block in doc.blocks:
         if isinstance(block, Heading):
             font = _HEADING_FONT if block.level <= 2 else _NOTE_FONT
-            para(block.text, font, body_size, bold=not zh or block.level > 2)
+            para(block.text, font, body_size, bold=True)
         elif isinstance(block, Paragraph):
             para(block.text, _BODY_FONT, body_size, indent=zh)
         elif isinstance(block, Note):
@@ -156,7 +156,8 @@ def to_docx(
                 p = para(line, _BODY_FONT, body_size - 2)
                 p.paragraph_format.left_indent = shared.Pt(body_size)
         else:
-            _docx_table(out, block, shared, centre, size=10.5 if zh else 9)
+            width = section.page_width - section.left_margin - section.right_margin
+            _docx_table(out, block, shared, centre, size=10.5 if zh else 9, width=width)
     out.add_paragraph()
     right = enum_text.WD_ALIGN_PARAGRAPH.RIGHT
     if issuer:
@@ -196,12 +197,28 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _docx_table(out: Any, table: Table, shared: Any, centre: Any, *, size: float) -> None:
+def _docx_table(
+    out: Any, table: Table, shared: Any, centre: Any, *, size: float, width: int
+) -> None:
     grid = out.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = "Table Grid"
+    grid.autofit = False
+    # Columns share the text width by what they hold (a header may wrap between its words), so
+    # a unit's name is not broken over three lines beside a column of digits.
+    wants = [
+        2
+        + min(
+            14, max(2, *(_width(w) + 1 for w in name.split()), *(_width(r[c]) for r in table.rows))
+        )
+        for c, name in enumerate(table.header)
+    ]  # a bold header word takes about one character more; a cell's margins about two
+    widths = [int(width * w / sum(wants)) for w in wants]
+    for column, w in zip(grid.columns, widths, strict=True):
+        column.width = w  # the grid, which LibreOffice reads; Word reads the cells
     for r, row in enumerate((table.header, *table.rows)):
         for c, value in enumerate(row):
             cell = grid.cell(r, c)
+            cell.width = widths[c]
             cell.text = ""
             run = cell.paragraphs[0].add_run(_text(value))
             run.font.size = shared.Pt(size)

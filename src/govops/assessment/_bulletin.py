@@ -30,9 +30,9 @@ from .._document import (
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import Period
 from ..escalation import NoticeIssued, SupervisionJournal
-from ..exceptions import InvalidInputError, InvalidTypeError
+from ..exceptions import InvalidTypeError
 from ..tasks import IssueRaised, IssueResolved, Ledger, Status, TaskState
-from ._indicators import Indicator, IndicatorResult, PublicReview, measure
+from ._indicators import Indicator, IndicatorResult, PublicReview, reviews_in, score_indicators
 from ._scoring import Grade, PointChange, ScoreEvent, ScoringRules, Veto
 
 __all__ = ["Bulletin", "Problem", "TaskCounts", "UnitResult", "VetoApplied", "assess"]
@@ -537,7 +537,7 @@ def assess(
                 )
 
     satisfaction: dict[str, float] = {}
-    for review in _reviews(reviews, period, today, units):
+    for review in reviews_in(reviews, period, today, units=frozenset(units)):
         satisfaction[review.unit_id] = review.satisfaction
         pts = rules.review(review.satisfaction)
         acc = units[review.unit_id]
@@ -556,7 +556,7 @@ def assess(
                 )
             )
 
-    indicators = _indicators(ledger, rules, period, now, tz) if rules.indicators else {}
+    indicators = score_indicators(ledger, rules.indicators, period, now, tz)
     rows: list[tuple[tuple[float, int, int, str], UnitResult]] = []
     for unit_id, acc in units.items():
         bonus = sum(c.points for c in acc.changes if c.points > 0)
@@ -640,69 +640,6 @@ def _entries(ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetim
                 found.append(entry)
     found.sort(key=lambda e: e.at)
     return found
-
-
-def _reviews(
-    reviews: Iterable[PublicReview], period: Period, today: dt.date, units: dict[str, _Acc]
-) -> list[PublicReview]:
-    """The reviews of periods inside ``period`` held by ``today``; one per unit and period."""
-    seen: set[tuple[str, Period]] = set()
-    found = []
-    for review in reviews:
-        if not isinstance(review, PublicReview):
-            raise InvalidTypeError(f"reviews contains {review!r}; expected PublicReview values")
-        if review.unit_id not in units:
-            raise InvalidInputError(
-                f"public review of unit {review.unit_id!r}, which leads or cooperates on no task "
-                f"in the ledger; units: {sorted(units)!r}"
-            )
-        key = (review.unit_id, review.period)
-        if key in seen:
-            raise InvalidInputError(
-                f"two public reviews of {review.unit_id!r} for {review.period}; give one"
-            )
-        seen.add(key)
-        if (
-            period.start <= review.period.start
-            and review.period.end <= period.end
-            and review.held_on <= today
-        ):
-            found.append(review)
-    return found
-
-
-def _indicators(
-    ledger: Ledger, rules: ScoringRules, period: Period, now: dt.datetime, tz: dt.tzinfo
-) -> dict[str, tuple[tuple[IndicatorResult, ...], float | None]]:
-    """Per lead unit: its indicator results at the end of ``period`` (or ``now``) and their
-    points, scaled to the full weight when some indicator does not apply (按权重折算)."""
-    end = dt.datetime.combine(period.end, dt.time.max, tzinfo=tz)
-    cutoff = min(now, end)
-    day = cutoff.astimezone(tz).date()
-    view = ledger.as_of(cutoff)
-    led: dict[str, list[TaskState]] = {}
-    for state in view.states():
-        led.setdefault(state.task.responsibility.lead_unit.id, []).append(state)
-    total = sum(i.weight for i in rules.indicators)
-    out = {}
-    for unit_id, tasks in led.items():
-        results = []
-        for indicator in rules.indicators:
-            planned, actual = measure(indicator, view, tuple(tasks), cutoff=cutoff, day=day)
-            rate = actual / planned if planned > 0 else None
-            points = 0.0 if rate is None else round(indicator.weight * min(rate, indicator.cap), 4)
-            results.append(
-                IndicatorResult(
-                    indicator.id, planned=planned, actual=actual, rate=rate, points=points
-                )
-            )
-        applied = sum(
-            i.weight for i, r in zip(rules.indicators, results, strict=True) if r.rate is not None
-        )
-        earned = sum(r.points for r in results)
-        points_total = round(earned * total / applied, 4) if applied else None
-        out[unit_id] = (tuple(results), points_total)
-    return out
 
 
 def _grade(rules: ScoringRules, name: str) -> Grade:

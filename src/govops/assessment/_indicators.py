@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from typing import Any, final
 
 import attrs
 
 from .._checks import check_number, check_text, instance_of, text, to_enum
 from ..calendars import Period
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, InvalidTypeError
 from ..tasks import Category, Ledger, Status, TaskState
 
-__all__ = ["Indicator", "IndicatorResult", "Measure", "PublicReview", "measure"]
+__all__ = [
+    "Indicator",
+    "IndicatorResult",
+    "Measure",
+    "PublicReview",
+    "measure",
+    "reviews_in",
+    "score_indicators",
+]
 
 
 class Measure(str, enum.Enum):
@@ -195,3 +204,72 @@ class PublicReview:
     held_on: dt.date = attrs.field(kw_only=True, validator=instance_of(dt.date))
     source: str = attrs.field(kw_only=True, validator=_source)
     reviewers: str = attrs.field(default="", kw_only=True, validator=text())
+
+
+def reviews_in(
+    reviews: Iterable[PublicReview], period: Period, today: dt.date, *, units: frozenset[str]
+) -> list[PublicReview]:
+    """The reviews of periods inside ``period`` held by ``today``; one per unit and period."""
+    seen: set[tuple[str, Period]] = set()
+    found = []
+    for review in reviews:
+        if not isinstance(review, PublicReview):
+            raise InvalidTypeError(f"reviews contains {review!r}; expected PublicReview values")
+        if review.unit_id not in units:
+            raise InvalidInputError(
+                f"public review of unit {review.unit_id!r}, which leads or cooperates on no task "
+                f"in the ledger; units: {sorted(units)!r}"
+            )
+        key = (review.unit_id, review.period)
+        if key in seen:
+            raise InvalidInputError(
+                f"two public reviews of {review.unit_id!r} for {review.period}; give one"
+            )
+        seen.add(key)
+        if (
+            period.start <= review.period.start
+            and review.period.end <= period.end
+            and review.held_on <= today
+        ):
+            found.append(review)
+    return found
+
+
+def score_indicators(
+    ledger: Ledger,
+    indicators: tuple[Indicator, ...],
+    period: Period,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> dict[str, tuple[tuple[IndicatorResult, ...], float | None]]:
+    """Per lead unit: its indicator results at the end of ``period`` (or ``now``) and their
+    points, scaled to the full weight when some indicator does not apply (按权重折算)."""
+    if not indicators:
+        return {}
+    end = dt.datetime.combine(period.end, dt.time.max, tzinfo=tz)
+    cutoff = min(now, end)
+    day = cutoff.astimezone(tz).date()
+    view = ledger.as_of(cutoff)
+    led: dict[str, list[TaskState]] = {}
+    for state in view.states():
+        led.setdefault(state.task.responsibility.lead_unit.id, []).append(state)
+    total = sum(i.weight for i in indicators)
+    out = {}
+    for unit_id, tasks in led.items():
+        results = []
+        for indicator in indicators:
+            planned, actual = measure(indicator, view, tuple(tasks), cutoff=cutoff, day=day)
+            rate = actual / planned if planned > 0 else None
+            points = 0.0 if rate is None else round(indicator.weight * min(rate, indicator.cap), 4)
+            results.append(
+                IndicatorResult(
+                    indicator.id, planned=planned, actual=actual, rate=rate, points=points
+                )
+            )
+        applied = sum(
+            i.weight for i, r in zip(indicators, results, strict=True) if r.rate is not None
+        )
+        earned = sum(r.points for r in results)
+        points_total = round(earned * total / applied, 4) if applied else None
+        out[unit_id] = (tuple(results), points_total)
+    return out
