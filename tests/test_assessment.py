@@ -24,6 +24,7 @@ from govops.assessment import (
     Grade,
     PublicReview,
     ScoringRules,
+    TaskCounts,
     Veto,
     assess,
 )
@@ -126,6 +127,8 @@ def test_a_quarter_is_scored_with_a_reason_for_every_point() -> None:
     ]
     water = b.unit("water")
     assert (water.led, water.due, water.done, water.on_time, water.overdue) == (2, 2, 1, 0, 1)
+    # The same counts per category, for a reader who counts one kind of work apart.
+    assert water.by_category == (("key_task", TaskCounts(due=2, done=1, on_time=0, overdue=1)),)
     assert water.notices == (("reminder", 1), ("supervision", 1))
     assert any("supervision for C" in c.reason for c in water.changes)
     # Two overdue items (B was late, C is still open): water is barred from excellence.

@@ -15,6 +15,7 @@ from typing import Literal, TypeAlias, final
 
 import attrs
 
+from ._checks import instance_of
 from .exceptions import InvalidInputError
 
 __all__ = [
@@ -178,7 +179,7 @@ class Document:
 
     title: str
     lang: Lang = attrs.field(kw_only=True, converter=check_lang)
-    date: dt.date = attrs.field(kw_only=True)
+    date: dt.date = attrs.field(kw_only=True, validator=instance_of(dt.date))
     blocks: tuple[Block, ...] = attrs.field(kw_only=True, converter=_blocks)
 
     @property

@@ -90,7 +90,8 @@ class UnitResult:
     ``as_of``, whichever is earlier); ``by_category`` has the same counts per task category (a
     category of duties, say, read apart from the rest). ``notices`` counts the notices on its led
     tasks by kind. ``indicators`` are its results against plan and ``indicator_points`` their
-    points (``None`` when no indicator applies); ``satisfaction`` is its public review's result.
+    points (``None`` when no indicator applies); ``satisfaction`` is the result of its latest
+    public review in the period.
     ``score`` = base + indicator points + capped bonus − capped deduction; ``barred`` lists the
     vetoes that applied. ``rank`` is shared by equal scores (``tied``): 1, 2, 2, 4.
     """
@@ -626,7 +627,8 @@ def assess(
 
 
 def _entries(ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime) -> list[Any]:
-    """The ledger's and the journal's entries up to ``now`` that the bulletin reads, in order."""
+    """The ledger's and the journal's entries up to ``now`` that the bulletin reads (each
+    source in its own order: an issue's resolution comes after it was raised)."""
     wanted = (NoticeIssued, IssueRaised, IssueResolved)
     sources: list[Iterable[Any]] = [ledger.entries]
     if journal is not None:
@@ -638,7 +640,6 @@ def _entries(ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetim
                 break
             if isinstance(entry.event, wanted):
                 found.append(entry)
-    found.sort(key=lambda e: e.at)
     return found
 
 

@@ -240,6 +240,7 @@ class ScoringRules:
     deductions at ``max_deduction`` (``None``: no cap). ``indicators`` add
     ``weight × min(actual / planned, cap)`` each, outside the caps; a unit with nothing planned
     for an indicator is scored on the others, scaled to their full weight (按权重折算).
+    ``description`` says where the rules come from and which figures are local choices.
     """
 
     id: str
