@@ -299,6 +299,8 @@ def test_scores_are_deterministic_and_ranks_a_permutation(
         assert u.tied == (scores.count(u.score) > 1)
     for u in a.units:
         assert u.score == pytest.approx(100 + u.bonus - u.deduction)
+        # No notice names a cooperating unit here, so nothing costs one (its own part only).
+        assert not [c for c in u.changes if c.role == "cooperating" and c.points < 0]
         assert u.bonus <= 10 and u.deduction <= 40
     assert isinstance(a, Bulletin) and a.to_markdown().count("\n| ") == len(a.units) + 1
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import attrs
 import pytest
@@ -168,6 +169,11 @@ def test_an_indicator_without_a_plan_is_scaled_out() -> None:
     md = b.to_markdown(lang="en")
     assert "projects started: nothing planned this period, not scored" in md
     assert "indicators scaled to their full weight: 100 points" in md
+    assert "investment completed (100 million yuan): planned 4.47, done 5, 111.9% of plan" in md
+    # One language: the only Chinese left is what was recorded, the counties' names.
+    assert not re.search(
+        r"[\u3000-\u9fff\uff00-\uffef]", md.replace("路南区", "").replace("路北区", "")
+    )
 
 
 def test_reports_count_in_the_period_they_are_recorded() -> None:

@@ -55,6 +55,16 @@ def _category(value: object) -> Category | None:
     return None if value is None else to_enum(Category, value)
 
 
+_UNITS_EN = {
+    "亿元": "100 million yuan",
+    "万元": "10,000 yuan",
+    "元": "yuan",
+    "家": "enterprises",
+    "个": "items",
+    "项": "items",
+}
+
+
 def _positive(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if check_number(value, attribute.name) <= 0:
         raise InvalidInputError(f"{attribute.name}={value!r}; expected a number > 0")
@@ -72,7 +82,7 @@ class Indicator:
 
     >>> Indicator("investment", name_zh="实际完成投资", name_en="completed investment", weight=50,
     ...           measure="quantity", quantity_unit="亿元").label("en")
-    'completed investment (亿元)'
+    'completed investment (100 million yuan)'
     """
 
     id: str = attrs.field(validator=text(empty=False))
@@ -107,9 +117,14 @@ class Indicator:
         return self.name_zh if lang == "zh" else self.name_en
 
     def label(self, lang: str) -> str:
-        """The name with the unit of a quantity, as a column header."""
-        unit = f"（{self.quantity_unit}）" if lang == "zh" else f" ({self.quantity_unit})"
-        return self.name(lang) + (unit if self.measure is Measure.QUANTITY else "")
+        """The name with the unit of a quantity (in English words for the units of Chinese
+        statistics, so that an English bulletin reads in English)."""
+        if self.measure is not Measure.QUANTITY:
+            return self.name(lang)
+        if lang == "zh":
+            return f"{self.name_zh}（{self.quantity_unit}）"
+        unit = _UNITS_EN.get(self.quantity_unit or "", self.quantity_unit)
+        return f"{self.name_en} ({unit})"
 
     def selects(self, state: TaskState) -> bool:
         """Whether the indicator measures ``state``'s task."""
