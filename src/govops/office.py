@@ -157,7 +157,8 @@ def to_docx(
                 p.paragraph_format.left_indent = shared.Pt(body_size)
         else:
             width = section.page_width - section.left_margin - section.right_margin
-            _docx_table(out, block, shared, centre, size=10.5 if zh else 9, width=width)
+            # 小五 (9 pt): a table of a bulletin has many columns.
+            _docx_table(out, block, shared, centre, size=9 if zh else 8, width=width)
     out.add_paragraph()
     right = enum_text.WD_ALIGN_PARAGRAPH.RIGHT
     if issuer:
@@ -197,22 +198,40 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _column_widths(table: Table, width: int, size: float) -> list[int]:
+    """Column widths (EMU) sharing ``width``: a figure, a date or a word never breaks (each
+    column keeps room for its longest one); when the table is too wide for the page, the columns
+    of running text wrap. Widths are counted in half-width characters of ``size`` points (a
+    Chinese character is two, a cell's margins about two, a bold header word one more)."""
+
+    def unbreakable(value: object) -> int:
+        text = _text(value)
+        if any(_width(ch) == 2 for ch in text):
+            return min(8, _width(text))  # Chinese text may break, but not to one character a line
+        return max((_width(word) for word in text.split()), default=0)
+
+    floor = [
+        2 + max(2, *(_width(w) + 1 for w in name.split()), *(unbreakable(r[c]) for r in table.rows))
+        for c, name in enumerate(table.header)
+    ]
+    wants = [
+        max(f, 2 + min(30, max((_width(r[c]) for r in table.rows), default=0)))
+        for c, f in enumerate(floor)
+    ]
+    capacity = width / 12700 / (size * 0.6)  # EMU to points; a half-width glyph ≈ 0.6 em
+    excess, slack = sum(wants) - capacity, sum(wants) - sum(floor)
+    ratio = 1.0 if excess <= 0 or not slack else max(0.0, 1 - excess / slack)
+    units = [f + (w - f) * ratio for f, w in zip(floor, wants, strict=True)]
+    return [int(width * u / sum(units)) for u in units]
+
+
 def _docx_table(
     out: Any, table: Table, shared: Any, centre: Any, *, size: float, width: int
 ) -> None:
     grid = out.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = "Table Grid"
     grid.autofit = False
-    # Columns share the text width by what they hold (a header may wrap between its words), so
-    # a unit's name is not broken over three lines beside a column of digits.
-    wants = [
-        2
-        + min(
-            14, max(2, *(_width(w) + 1 for w in name.split()), *(_width(r[c]) for r in table.rows))
-        )
-        for c, name in enumerate(table.header)
-    ]  # a bold header word takes about one character more; a cell's margins about two
-    widths = [int(width * w / sum(wants)) for w in wants]
+    widths = _column_widths(table, width, size)
     for column, w in zip(grid.columns, widths, strict=True):
         column.width = w  # the grid, which LibreOffice reads; Word reads the cells
     for r, row in enumerate((table.header, *table.rows)):
