@@ -123,7 +123,7 @@ def county_ledger() -> Ledger:
         (D(2026, 6, 29), ProgressReported("P1", quantity=8.0)),
         (D(2026, 6, 29), ProgressReported("P4", quantity=5.0)),
         (D(2026, 6, 30), ProgressReported("E1", quantity=7)),
-        (D(2026, 7, 2), ProgressReported("P1", quantity=9.5)),  # after the quarter: counts in Q3
+        (D(2026, 7, 6), ProgressReported("P1", quantity=9.5)),  # after Q2's report window
     ):
         ledger = ledger.record(event, actor="unit", at=at(day, 17))
     return ledger
@@ -138,7 +138,7 @@ def test_key_indicators_are_scored_against_plan() -> None:
     )
     lunan = b.unit("lunan")
     investment = lunan.indicator("investment")
-    # 20 亿元 × 44.7 % = 8.94 planned by Jun 30; 8.0 reported by then (the Jul 2 report is Q3's).
+    # 20 亿元 × 44.7 % = 8.94 planned by Jun 30; 8.0 reported by Jul 2 (the Jul 6 report is Q3's).
     assert (investment.planned, investment.actual) == (pytest.approx(8.94), 8.0)
     assert investment.points == pytest.approx(50 * 8.0 / 8.94, abs=1e-4)
     starts = lunan.indicator("starts")
@@ -176,18 +176,28 @@ def test_an_indicator_without_a_plan_is_scaled_out() -> None:
     )
 
 
-def test_reports_count_in_the_period_they_are_recorded() -> None:
-    """The Jul 2 report (9.5 亿元) is read in Q3, against 78.7 % of the plan by Sep 30 (二(3))."""
-    q3 = assess(
-        county_ledger(), period=Q3, rules=KEY_PROJECT_SCORING, calendar=CAL, now=at(D(2026, 10, 9))
-    )
+def test_reports_count_for_the_period_until_its_report_is_due() -> None:
+    """乡镇运行保障机制实施意见 §4: "各责任部门要于每季度末后两天将当季工作完成情况提报" — the
+    quarter's figures arrive after it ends. ``KEY_PROJECT_SCORING`` reads the reports recorded up
+    to that day against the plan at quarter-end: Sep 30 + 2 days is Oct 2, a National Day holiday,
+    so the third quarter's reports are due by Thu 2026-10-08 (2026 calendar)."""
+    ledger = county_ledger()
+    for day, quantity in ((D(2026, 10, 8), 15.0), (D(2026, 10, 9), 16.0)):
+        ledger = ledger.record(
+            ProgressReported("P1", quantity=quantity), actor="lunan", at=at(day, 17)
+        )
+    q3 = assess(ledger, period=Q3, rules=KEY_PROJECT_SCORING, calendar=CAL, now=at(D(2026, 10, 12)))
     investment = q3.unit("lunan").indicator("investment")
-    assert (investment.planned, investment.actual) == (pytest.approx(20 * 0.787), 9.5)
-    # Mid-quarter the plan is read at `now`: by Aug 3 the plan interpolates between milestones.
-    mid = assess(
-        county_ledger(), period=Q3, rules=KEY_PROJECT_SCORING, calendar=CAL, now=at(D(2026, 8, 3))
-    )
+    assert (investment.planned, investment.actual) == (pytest.approx(20 * 0.787), 15.0)
+    # Without a report window the quarter is read from what was recorded in it (Jul 6: 9.5).
+    strict = attrs.evolve(KEY_PROJECT_SCORING, reports_within=None)
+    q3 = assess(ledger, period=Q3, rules=strict, calendar=CAL, now=at(D(2026, 10, 12)))
+    assert q3.unit("lunan").indicator("investment").actual == 9.5
+    # Mid-quarter the plan is read at `now`: on Aug 3 between the Q2 and Q3 milestones.
+    mid = assess(ledger, period=Q3, rules=KEY_PROJECT_SCORING, calendar=CAL, now=at(D(2026, 8, 3)))
     assert 20 * 0.447 < mid.unit("lunan").indicator("investment").planned < 20 * 0.787
+    with pytest.raises(govops.RuleSyntaxError):
+        attrs.evolve(KEY_PROJECT_SCORING, reports_within="within two dayz")
 
 
 def test_a_cap_above_one_rewards_more_than_planned() -> None:

@@ -557,7 +557,14 @@ def assess(
                 )
             )
 
-    indicators = score_indicators(ledger, rules.indicators, period, now, tz)
+    indicators = score_indicators(
+        ledger,
+        rules.indicators,
+        period,
+        now=now,
+        calendar=calendar,
+        reports_within=rules.reports_within,
+    )
     rows: list[tuple[tuple[float, int, int, str], UnitResult]] = []
     for unit_id, acc in units.items():
         bonus = sum(c.points for c in acc.changes if c.points > 0)

@@ -18,8 +18,10 @@ from typing import Any, final
 import attrs
 
 from .._checks import check_number, check_text, instance_of, text, to_enum
+from .._time import calendar_tz
 from ..calendars import Period
 from ..exceptions import InvalidInputError, InvalidTypeError
+from ..rules import parse_rule
 from ..tasks import Category, Ledger, Status, TaskState
 
 __all__ = [
@@ -157,24 +159,25 @@ def measure(
     ledger: Ledger,
     states: tuple[TaskState, ...],
     *,
-    cutoff: dt.datetime,
+    plan_at: dt.datetime,
     day: dt.date,
 ) -> tuple[float, float]:
-    """``(planned, actual)`` of ``indicator`` over ``states`` (one unit's led tasks as they stood
-    at ``cutoff``, whose local day is ``day``), read from ``ledger`` as it stood then.
+    """``(planned, actual)`` of ``indicator`` over ``states`` (one unit's led tasks, as reported
+    up to the end of ``ledger``), against the plan at ``plan_at`` (whose local day is ``day``).
 
-    A task reported complete without a quantity counts its whole target: completion says the work
-    is done, and no later report will say more.
+    A task assigned after ``plan_at`` was not in the plan. A task reported complete without a
+    quantity counts its whole target: completion says the work is done, and no later report will
+    say more.
     """
     planned = actual = 0.0
     for state in states:
-        if not indicator.selects(state):
+        if state.assigned_at > plan_at or not indicator.selects(state):
             continue
         task = state.task
         if indicator.measure is Measure.QUANTITY:
             target = task.target_quantity
             assert target is not None  # selects() checked it
-            planned += target * ledger.progress(state.id, now=cutoff).expected / 100.0
+            planned += target * ledger.progress(state.id, now=plan_at).expected / 100.0
             done = state.status in (Status.COMPLETED, Status.CONFIRMED)
             actual += target if state.quantity is None and done else state.quantity or 0.0
         else:
@@ -254,16 +257,27 @@ def score_indicators(
     ledger: Ledger,
     indicators: tuple[Indicator, ...],
     period: Period,
+    *,
     now: dt.datetime,
-    tz: dt.tzinfo,
+    calendar: Any,
+    reports_within: str | None,
 ) -> dict[str, tuple[tuple[IndicatorResult, ...], float | None]]:
     """Per lead unit: its indicator results at the end of ``period`` (or ``now``) and their
-    points, scaled to the full weight when some indicator does not apply (按权重折算)."""
+    points, scaled to the full weight when some indicator does not apply (按权重折算).
+
+    The plan is read at the period's end; the reports up to then, or up to the day
+    ``reports_within`` (a rule, counted from the period's last day) gives the units to report
+    the period, e.g. "within 2 days" for a quarterly report due two days after quarter-end.
+    """
     if not indicators:
         return {}
-    end = dt.datetime.combine(period.end, dt.time.max, tzinfo=tz)
-    cutoff = min(now, end)
-    day = cutoff.astimezone(tz).date()
+    tz = calendar_tz(calendar)
+    plan_at = min(now, dt.datetime.combine(period.end, dt.time.max, tzinfo=tz))
+    closes = period.end
+    if reports_within is not None:
+        closes = parse_rule(reports_within).due(period.end, calendar=calendar)
+    cutoff = min(now, dt.datetime.combine(closes, dt.time.max, tzinfo=tz))
+    day = plan_at.astimezone(tz).date()
     view = ledger.as_of(cutoff)
     led: dict[str, list[TaskState]] = {}
     for state in view.states():
@@ -273,7 +287,7 @@ def score_indicators(
     for unit_id, tasks in led.items():
         results = []
         for indicator in indicators:
-            planned, actual = measure(indicator, view, tuple(tasks), cutoff=cutoff, day=day)
+            planned, actual = measure(indicator, view, tuple(tasks), plan_at=plan_at, day=day)
             rate = actual / planned if planned > 0 else None
             points = 0.0 if rate is None else round(indicator.weight * min(rate, indicator.cap), 4)
             results.append(

@@ -21,6 +21,7 @@ import attrs
 from .._checks import check_number, to_enum, to_finite, to_tuple
 from .._document import Lang, check_lang
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
+from ..rules import parse_rule
 from ..tasks import Category
 from ._indicators import Indicator
 
@@ -218,6 +219,16 @@ def _review_points(value: object) -> tuple[tuple[float, float], ...]:
     return tuple(sorted(out, reverse=True))
 
 
+def _rule_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidTypeError(
+            f"{attribute.name}={value!r}; expected rule text such as 'within 2 days'"
+        )
+    parse_rule(value)  # a RuleSyntaxError now, not when a bulletin is made
+
+
 def _vetoes(value: Iterable[Veto]) -> tuple[Veto, ...]:
     items = to_tuple(value)
     for v in items:
@@ -240,6 +251,9 @@ class ScoringRules:
     deductions at ``max_deduction`` (``None``: no cap). ``indicators`` add
     ``weight × min(actual / planned, cap)`` each, outside the caps; a unit with nothing planned
     for an indicator is scored on the others, scaled to their full weight (按权重折算).
+    ``reports_within`` (rule text, counted from the period's last day, e.g. ``"within 2 days"``)
+    lets the reports of that window count for the period, as a quarterly report due two days after
+    quarter-end does; without it, reports count in the period they were recorded in.
     ``description`` says where the rules come from and which figures are local choices.
     """
 
@@ -271,6 +285,7 @@ class ScoringRules:
     review_points: tuple[tuple[float, float], ...] = attrs.field(
         default=(), kw_only=True, converter=_review_points
     )
+    reports_within: str | None = attrs.field(default=None, kw_only=True, validator=_rule_text)
     description: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
@@ -442,6 +457,7 @@ KEY_PROJECT_SCORING = ScoringRules(
     version=1,
     points={ScoreEvent.SUPERVISION: -2},
     base=0,
+    reports_within="within 2 days",
     indicators=(
         Indicator(
             "starts",
@@ -479,7 +495,9 @@ KEY_PROJECT_SCORING = ScoringRules(
         "14.4 %, 44.7 %, 78.7 % and 100 % of the year's investment). The document gives no "
         "weights: 30, 50 and 20 points of 100 are a local choice, as is −2 per supervision "
         "notice. A start is the milestone 'start' of a key project's plan; investment is "
-        "reported in 亿元 and new enterprises in 家 (ProgressReported quantities)."
+        "reported in 亿元 and new enterprises in 家 (ProgressReported quantities); reports "
+        "recorded within 2 days after the period's end count for it, as the quarterly report "
+        "two days after quarter-end does (乡镇运行保障机制实施意见 §4, 季度末后两天)."
     ),
 )
 """The key-project scoring rules: three indicators against plan (weights are local choices)."""
