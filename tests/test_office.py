@@ -9,6 +9,7 @@ import io
 import os
 import re
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
@@ -195,3 +196,15 @@ def test_libreoffice_opens_what_we_write(tmp_path: Path) -> None:
     assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
     rows = (tmp_path / "b.csv").read_text(encoding="utf-8").splitlines()
     assert rows[1].startswith("排名,单位,牵头") and rows[2].startswith("1,镇交通办,2,1,1,1,0,")
+
+
+def test_without_the_extra_the_error_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(
+        ImportError,
+        match=r"Word export needs the optional package 'docx': pip install 'govops\[office\]'",
+    ):
+        to_docx(bulletin())
+    with pytest.raises(ImportError, match=r"'openpyxl': pip install 'govops\[office\]'"):
+        to_xlsx(bulletin())

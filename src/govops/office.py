@@ -65,7 +65,7 @@ _LATIN_FONT = "Times New Roman"
 _RED = "FF0000"
 
 
-def optional_import(module: str, *, extra: str, purpose: str) -> Any:
+def _optional_import(module: str, *, extra: str, purpose: str) -> Any:
     """Import a module of the office extra, or raise an ``ImportError`` that says how to get it."""
     try:
         return importlib.import_module(module)
@@ -106,9 +106,9 @@ def to_docx(
     end (成文日期), by default the day the document speaks as of. ``lang`` chooses the language of
     a bulletin or a circular (a :class:`Document` has its own).
     """
-    docx = optional_import("docx", extra="office", purpose="Word export")
-    shared = optional_import("docx.shared", extra="office", purpose="Word export")
-    enum_text = optional_import("docx.enum.text", extra="office", purpose="Word export")
+    docx = _optional_import("docx", extra="office", purpose="Word export")
+    shared = _optional_import("docx.shared", extra="office", purpose="Word export")
+    enum_text = _optional_import("docx.enum.text", extra="office", purpose="Word export")
     doc = _document(value, lang)
     zh = doc.lang == "zh"
     centre = enum_text.WD_ALIGN_PARAGRAPH.CENTER
@@ -171,17 +171,17 @@ def to_docx(
 
 def _east_asian(run: Any, font: str) -> None:
     """Set the font of the run's Chinese characters (python-docx sets only the Latin one)."""
-    ns = optional_import("docx.oxml.ns", extra="office", purpose="Word export")
-    rpr = run._element.get_or_add_rPr()
+    ns = _optional_import("docx.oxml.ns", extra="office", purpose="Word export")
+    rpr = run._element.get_or_add_rPr()  # python-docx has no API for w:eastAsia
     fonts = rpr.get_or_add_rFonts()
     fonts.set(ns.qn("w:eastAsia"), font)
 
 
 def _red_rule(paragraph: Any) -> None:
     """A red line under the document number (版头中的分隔线), as a bottom border."""
-    oxml = optional_import("docx.oxml", extra="office", purpose="Word export")
-    ns = optional_import("docx.oxml.ns", extra="office", purpose="Word export")
-    ppr = paragraph._p.get_or_add_pPr()
+    oxml = _optional_import("docx.oxml", extra="office", purpose="Word export")
+    ns = _optional_import("docx.oxml.ns", extra="office", purpose="Word export")
+    ppr = paragraph._p.get_or_add_pPr()  # nor for paragraph borders
     border = oxml.OxmlElement("w:pBdr")
     bottom = oxml.OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "1"), ("w:color", _RED)):
@@ -314,9 +314,9 @@ def to_xlsx(value: object, *, lang: Lang = "zh") -> bytes:
     Each sheet has the title in its first row, the header in bold in the second (frozen), then
     the rows with dates and numbers as Excel values, and columns wide enough for their text.
     """
-    openpyxl = optional_import("openpyxl", extra="office", purpose="Excel export")
-    styles = optional_import("openpyxl.styles", extra="office", purpose="Excel export")
-    utils = optional_import("openpyxl.utils", extra="office", purpose="Excel export")
+    openpyxl = _optional_import("openpyxl", extra="office", purpose="Excel export")
+    styles = _optional_import("openpyxl.styles", extra="office", purpose="Excel export")
+    utils = _optional_import("openpyxl.utils", extra="office", purpose="Excel export")
     title, tables = _tables(value, lang)
     book = openpyxl.Workbook()
     book.remove(book.active)
