@@ -9,8 +9,8 @@ import io
 import os
 import re
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
