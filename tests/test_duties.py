@@ -340,7 +340,12 @@ def test_the_bulletin_and_the_circular_count_duties() -> None:
         ("duty:000-quarterly-report/2026-Q1/economy", "done"),
         ("duty:000-quarterly-report/2026-Q1/planning", "overdue"),
     ]
-    assert "本期到期报告事项2项,其中已完成1项、已超期1项。" in c.to_markdown()
+    zh = c.to_markdown()
+    assert "本期到期报告事项2项,其中已完成1项、已超期1项。" in zh
+    assert "| 1 | " in zh.split("报告事项")[-1]  # the duties' own table follows
+    en = c.to_markdown(lang="en")
+    assert "2 report(s) owed in this period: 1 done, 1 overdue." in en
+    assert "| No. | Report owed | Source | Owing unit | Due | Status |" in en
 
 
 # -- errors -----------------------------------------------------------------------------------

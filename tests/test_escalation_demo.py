@@ -44,4 +44,6 @@ def test_the_demo_shows_the_ladder_the_tiers_the_agenda_the_deputy_and_the_bulle
         "2026-09-30 li reports back to wang on T1 (ab:wang:29; 事后汇报, due 2026-09-29)" in lines
     )
     assert "# 2026年第3季度重点工作督查通报" in text
+    assert "公开评议满意率92%（镇督查室〔2026〕9号）" in text  # the public review, with its source
+    assert "| 1 (tied) | 农业服务中心 |" in text and "| 1 (tied) | 镇交通办 |" in text
     assert demo_supervision_lines(cal) == lines
