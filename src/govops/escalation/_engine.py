@@ -528,9 +528,12 @@ def _check(cond: Condition, f: _Facts) -> str | None:
             if reason is None:
                 return None
             reasons.append(reason)
-        return "; ".join(reasons)
+        return _AND[ctx.lang].join(reasons)
     reasons = [r for r in (_check(c, f) for c in cond.conditions) if r is not None]
-    return "; ".join(reasons) if reasons else None
+    return _AND[ctx.lang].join(reasons) if reasons else None
+
+
+_AND = {"en": "; ", "zh": "；"}  # how the reasons of several conditions are joined
 
 
 class _Run:

@@ -20,8 +20,19 @@ govops.exceptions.InvalidTypeError: cannot read a Unit: 5 is an integer; expecte
 from ._json import SCHEMA as SCHEMA
 from ._json import converter as converter
 from ._json import from_json as from_json
+from ._json import public_types as public_types
 from ._json import structure as structure
 from ._json import to_json as to_json
 from ._json import unstructure as unstructure
+from ._schema import json_schema as json_schema
 
-__all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstructure"]
+__all__ = [
+    "SCHEMA",
+    "converter",
+    "from_json",
+    "json_schema",
+    "public_types",
+    "structure",
+    "to_json",
+    "unstructure",
+]
