@@ -103,7 +103,7 @@ def test_every_text_of_a_quarter_is_in_one_language(lang: str) -> None:
     assert lights and all(light.lang == lang for light in lights)
     # Names from the record and the policy are shown as written, as is code in a hint.
     assert CITY_KEY_WORK_POLICY.coordination is not None
-    names = ("Roads office", "Wang", CITY_KEY_WORK_POLICY.coordination.meeting.name)
+    names = ("Roads office", "Wang", CITY_KEY_WORK_POLICY.coordination.meeting.name, "联席会议")
     for text in texts:
         for name in names:
             text = text.replace(name, "")

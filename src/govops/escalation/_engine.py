@@ -633,7 +633,7 @@ class _Run:
                 out.append(
                     Recipient(target, office.id, office.name)
                     if office
-                    else Recipient(target, "joint-meeting", role_name(target.value, self.lang))
+                    else Recipient(target, "joint-meeting", "联席会议")
                 )
         return tuple(out)
 
