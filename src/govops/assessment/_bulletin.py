@@ -13,6 +13,7 @@ from typing import Any, final
 
 import attrs
 
+from .._html import table
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import Period
 from ..escalation import NoticeIssued, SupervisionJournal
@@ -88,6 +89,19 @@ class Bulletin:
             if u.unit_id == unit_id:
                 return u
         raise KeyError(unit_id)
+
+    def _repr_html_(self) -> str:
+        """The bulletin in Jupyter: the ranking table (point changes are in ``to_markdown()``)."""
+        rows = [
+            (u.rank, u.name, u.led, u.due, u.done, u.on_time, u.overdue, f"{u.score:g}",
+             u.grade.label_zh + ("（否决）" if u.barred else ""))
+            for u in self.units
+        ]  # fmt: skip
+        head = ("排名", "单位", "牵头", "到期", "完成", "按期", "逾期", "得分", "等次")
+        caption = f"{self.period.label_zh}重点工作督查通报（截至{self.as_of.isoformat()}）"
+        if self.provisional:
+            caption += "（临时）"
+        return table(caption, head, rows)
 
     def to_markdown(self) -> str:
         """The bulletin in Chinese Markdown: a ranking table, then every point change."""

@@ -17,6 +17,7 @@ from typing import Any, Protocol, final, overload
 
 import attrs
 
+from .._html import esc, table
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
@@ -196,6 +197,40 @@ class Decision:
         for notice in self.notices:
             journal = journal.record(notice.to_event(), actor=actor, at=when, reason=notice.reason)
         return journal
+
+    def _repr_html_(self) -> str:
+        """The decision in Jupyter: the notices due, those awaiting approval, the warnings."""
+        zh = self.lang == "zh"
+        head = (
+            ("下发日期", "类型", "任务", "送达", "事由", "答复期限")
+            if zh
+            else ("issued", "kind", "task", "to", "reason", "answer by")
+        )
+
+        def rows(notices: tuple[Notice, ...]) -> list[tuple[object, ...]]:
+            return [
+                (
+                    n.issued_on.isoformat(),
+                    kind_label(n.kind, self.lang),
+                    n.task_id,
+                    ", ".join(r.text(self.lang) for r in n.recipients),
+                    n.reason,
+                    n.answer_due.isoformat() if n.answer_due else "",
+                )
+                for n in notices
+            ]
+
+        parts = [table("通知" if zh else "notices due", head, rows(self.notices))]
+        if self.awaiting_approval:
+            caption = "待审批" if zh else "awaiting approval"
+            parts.append(table(caption, head, rows(self.awaiting_approval)))
+        parts += [
+            f"<p><strong>{'注意' if zh else 'note'}</strong>: {esc(w)}</p>" for w in self.warnings
+        ]
+        if self.next_check_at is not None:
+            label = "下次检查" if zh else "next check at"
+            parts.append(f"<p>{label}: {self.next_check_at.isoformat()}</p>")
+        return "".join(parts)
 
     def lines(self) -> list[str]:
         """The decision as readable lines, in the language it was made in."""

@@ -21,6 +21,7 @@ from typing import Literal, final, overload
 
 import attrs
 
+from .._html import table
 from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
@@ -522,6 +523,29 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<Ledger version={self._length} tasks={len(self._current().tracks)} head={self.head_hash[:12]}>"
+
+    def _repr_html_(self) -> str:
+        """The ledger in Jupyter: its tasks as they stand after the last entry (the first 50)."""
+        states = self.states()
+        rows = [
+            (
+                s.id,
+                s.task.title,
+                s.task.responsibility.lead_unit.name,
+                s.status.value,
+                s.due.isoformat(),
+                f"{s.percent:g}%",
+            )
+            for s in states[:_HTML_ROWS]
+        ]
+        more = (
+            f"<p>… and {len(states) - _HTML_ROWS} more tasks</p>"
+            if len(states) > _HTML_ROWS
+            else ""
+        )
+        caption = f"Ledger: {len(self)} entries, {len(states)} tasks, head {self.head_hash[:12]}"
+        head = ("task", "title", "lead unit", "status", "due", "progress")
+        return table(caption, head, rows) + more
 
     def record(self, event: Event, *, actor: str, at: dt.datetime, reason: str = "") -> Ledger:
         """A new ledger with ``event`` recorded by ``actor`` at ``at``; this one is unchanged.
@@ -1055,6 +1079,9 @@ class Ledger:
             average_delay_working_days=sum(delays) / len(delays) if delays else None,
             **counts,
         )
+
+
+_HTML_ROWS = 50  # tasks a notebook shows of a ledger; the rest are counted
 
 
 def _instant(at: dt.datetime) -> dt.datetime:
