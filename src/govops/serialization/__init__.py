@@ -1,6 +1,9 @@
 """JSON for govops values and ledgers (cattrs), versioned by a ``"schema": "govops/1"`` field.
 
-Kept out of the domain classes: a value does not know how it is stored.
+Every value a public package exports (a task, a decision, a notice, a rule, an explanation, a day's
+description, a bulletin, a policy, …), every computed value and whole ledgers; :func:`json_schema`
+describes the documents for API docs. Kept out of the domain classes: a value does not know how it
+is stored.
 
 Reading is strict, and only :class:`~govops.exceptions.GovopsError` comes out of it: a document
 must be UTF-8 JSON; a field holds exactly its type (``"seq": 2.5``, ``"seq": true`` and

@@ -1,10 +1,14 @@
 """JSON for govops values and whole ledgers, via cattrs, with a schema version.
 
-Every document is an object ``{"schema": "govops/1", "type": <class name>, "data": ...}``. Dates are
-ISO 8601 (``"2026-03-31"``), datetimes ISO 8601 with their UTC offset, enums their values, tuples and
-frozensets arrays (frozensets sorted), events carry their ``"type"`` (their ``kind``). A ledger is
-stored as its policy and its entries; reading it back replays and verifies the hash chain against
-the calendar the caller passes.
+Every document is an object ``{"schema": "govops/1", "type": <class name>, "data": ...}``. The
+types are found, not listed: every attrs class the public packages export (so a value added to a
+package needs no edit here), registered event types, and any other govops attrs value for
+writing. Dates are ISO 8601 (``"2026-03-31"``), datetimes ISO 8601 with their UTC offset, enums
+their values, tuples and frozensets arrays (frozensets sorted), events carry their ``"type"``
+(their ``kind``), a field holding one of several value types carries the class name in
+``"type"``, a rule is its canonical text and language. A ledger is stored as its policy and its
+entries; reading it back replays and verifies the hash chain against the calendar the caller
+passes.
 
 Reading is strict: a field that holds a str, an int, a float or a bool must hold exactly that in the
 document (``"seq": 2.5``, ``"seq": true`` and ``"id": 5`` are refused, not coerced), numbers must be
