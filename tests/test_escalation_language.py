@@ -12,7 +12,9 @@ import pytest
 import govops
 from govops.escalation import (
     CITY_KEY_WORK_POLICY,
+    Absence,
     ApprovalGranted,
+    CoverPlan,
     Decision,
     Directory,
     Target,
@@ -187,6 +189,22 @@ def test_the_host_resolves_roles_with_its_own_hook() -> None:
     principal = next(r for r in interview.recipients if r.target is Target.PRINCIPAL)
     assert (principal.id, principal.name) == ("zhao", "Zhao")
     assert (Target.PRINCIPAL, "roads") in asked
+    # A person the resolver names who is away is covered by their deputy (AB角).
+    away = Directory(
+        resolver=resolver,
+        cover=CoverPlan(
+            {"zhao": "qian"},
+            absences=[Absence("zhao", start=D(2026, 9, 1), end=D(2026, 12, 31), reason="培训")],
+        ),
+    )
+    covered = supervise(
+        ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=interview_day, directory=away
+    )
+    interview = next(
+        n for n in covered.notices + covered.awaiting_approval if n.kind == "interview"
+    )
+    principal = next(r for r in interview.recipients if r.target is Target.PRINCIPAL)
+    assert (principal.id, principal.acting_for) == ("qian", "zhao")
     with pytest.raises(InvalidTypeError, match="expected a function"):
         Directory(resolver="zhao")  # type: ignore[arg-type]
 

@@ -674,9 +674,12 @@ class _Run:
 
     def _hosted(self, target: Target, r: Responsibility) -> Recipient:
         """The recipient the host's resolver names for ``target``."""
-        assert self.directory.resolver is not None
-        found = self.directory.resolver(target, r)
+        d = self.directory
+        assert d.resolver is not None
+        found = d.resolver(target, r)
         if found is None:
+            if target is Target.JOINT_MEETING:  # as without a resolver: the meeting itself
+                return Recipient(target, "joint-meeting", "联席会议")
             self.unresolved.add(target)
             return Recipient(target, None)
         if not isinstance(found, (Person, Unit)):
@@ -684,6 +687,12 @@ class _Run:
                 f"the directory's resolver returned {found!r} for {target.value}; expected a "
                 "Person, a Unit or None"
             )
+        if isinstance(found, Person):  # a person away is covered by their deputy (AB角)
+            acting = d.cover.acting(found.id, self.today)
+            if acting.deputy_id is not None:
+                deputy = d.person(acting.deputy_id)
+                name = deputy.name if deputy is not None else acting.deputy_id
+                return Recipient(target, acting.deputy_id, name, acting_for=found.id)
         return Recipient(target, found.id, found.name)
 
     def warnings(self) -> tuple[str, ...]:
