@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import final
 
 import attrs
@@ -76,8 +77,8 @@ class CalendarMonth:
                 mark = f"<sup>{_mark(d)}</sup>" if _mark(d) else ""
                 cells.append(f"<td{shade}{title}>{d.date.day}{mark}</td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        provisional = " (provisional)" if any(d.provisional for d in self.days) else ""
-        caption = f"{self.year}年{self.month}月 · {self.working_days} working days{provisional}"
+        provisional = "（临时）" if any(d.provisional for d in self.days) else ""
+        caption = f"{self.year}年{self.month}月：{self.working_days}个工作日{provisional}"
         return f"<table><caption>{esc(caption)}</caption><tr>{head}</tr>{''.join(rows)}</table>"
 
 
@@ -89,7 +90,9 @@ def _mark(day: DayInfo) -> str:
     return ""
 
 
-def month_days(describe: object, year: int, month: int) -> tuple[DayInfo, ...]:
+def month_days(
+    describe: Callable[[dt.date], DayInfo], year: int, month: int
+) -> tuple[DayInfo, ...]:
     """Every day of the month, described by ``describe`` (a calendar's ``describe``)."""
     last = _stdlib_calendar.monthrange(year, month)[1]
-    return tuple(describe(dt.date(year, month, n)) for n in range(1, last + 1))  # type: ignore[operator]
+    return tuple(describe(dt.date(year, month, n)) for n in range(1, last + 1))

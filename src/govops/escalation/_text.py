@@ -14,10 +14,9 @@ from ..exceptions import InvalidInputError
 from ._policy import NoticeKind, kind_label_zh
 from ._rules import rule_text
 
-__all__ = ["LANGS", "Lang", "Reasons", "check_lang", "kind_label", "recipient_text", "role_name"]
+__all__ = ["Lang", "Reasons", "check_lang", "kind_label", "recipient_text", "role_name"]
 
 Lang = Literal["en", "zh"]
-LANGS: tuple[Lang, ...] = ("en", "zh")
 
 _EN = {
     NoticeKind.ASSIGNMENT: "assignment notice",
