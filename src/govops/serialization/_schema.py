@@ -30,7 +30,15 @@ from ._json import SCHEMA, _attrs_members, resolve
 __all__ = ["json_schema"]
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
-_TAGGED = " tagged"  # a key of the definitions being built that no class name can be
+
+
+class _Defs(dict[str, Any]):
+    """The definitions of a schema being built, by class name, and which classes are members of
+    a tagged union (written with their class name in ``"type"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tagged: set[str] = set()
 
 
 def json_schema(cls: type) -> dict[str, Any]:
@@ -51,9 +59,9 @@ def json_schema(cls: type) -> dict[str, Any]:
             f"cls={cls!r}; expected a govops value type such as Task, Decision or Rule "
             "(govops.serialization.public_types() lists them)"
         )
-    defs: dict[str, Any] = {}
+    defs = _Defs()
     data = _ref(cls, defs)
-    for name in defs.pop(_TAGGED, ()):  # members of a union, written with their class name
+    for name in defs.tagged:
         defs[name]["properties"]["type"] = {"const": name}
     return {
         "$schema": _DRAFT,
@@ -74,7 +82,7 @@ def _is_govops_attrs(cls: type) -> bool:
     return attrs.has(cls) and (cls.__module__.startswith("govops.") or cls in EVENT_TYPES.values())
 
 
-def _ref(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+def _ref(cls: type, defs: _Defs) -> dict[str, Any]:
     """A reference to ``cls``'s definition, adding it (and what it holds) to ``defs``."""
     name = cls.__name__
     if name not in defs:
@@ -83,7 +91,7 @@ def _ref(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def _definition(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+def _definition(cls: type, defs: _Defs) -> dict[str, Any]:
     if cls is Ledger:
         return {
             "description": "A ledger: its policy and its hash-chained entries, replayed on read.",
@@ -126,7 +134,7 @@ def _definition(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _of(annotation: Any, defs: dict[str, Any]) -> dict[str, Any]:
+def _of(annotation: Any, defs: _Defs) -> dict[str, Any]:
     """The schema of a field annotated ``annotation``."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -136,7 +144,7 @@ def _of(annotation: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if len(tagged) > 1:
         # Written with the class name in "type" (see the converter), read back by it.
         options = [_ref(member, defs) for member in tagged]
-        defs.setdefault(_TAGGED, []).extend(m.__name__ for m in tagged)
+        defs.tagged.update(m.__name__ for m in tagged)
         if type(None) in args:
             options.append({"type": "null"})
         return {"oneOf": options}
