@@ -47,7 +47,9 @@ def demo_scenario_lines(calendar: WorkCalendar) -> list[str]:
         calendar=calendar,
         units=[Unit(f"U{i:02d}", f"第{i}科") for i in range(1, 13)],
         rules={"report": "季度末后两天"},
-        duties=[Duty("QR", "季度报告", deadline="report", every="每季度最后一个工作日", effort=2)],
+        duties=[
+            Duty("QR", "季度报告", deadline="rule:report", every="每季度最后一个工作日", effort=2)
+        ],
         progress=ProgressModel(seed=7, unit_spread=0.4, task_spread=0.3, catch_up=0.3),
         escalation=CITY_KEY_WORK_POLICY,
     )

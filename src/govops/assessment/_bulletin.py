@@ -27,6 +27,7 @@ from .._document import (
     check_lang,
     format_day,
 )
+from .._html import table
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import Period
 from ..escalation import NoticeIssued, SupervisionJournal
@@ -361,6 +362,12 @@ class Bulletin:
             points=_num(r.points),
             weight=_num(indicator.weight),
         )
+
+    def _repr_html_(self) -> str:
+        """The bulletin in Jupyter: the ranking table (point changes are in ``to_markdown()``)."""
+        ranking = self.ranking("zh")
+        caption = f"{self.title('zh')}（截至{self.as_of.isoformat()}）"
+        return table(caption, ranking.header, ranking.rows)
 
     def to_markdown(self, lang: Lang = "zh") -> str:
         """The bulletin as Markdown in ``lang``: the ranking, the problems and countermeasures,

@@ -94,16 +94,24 @@ def _task(
     owner: Responsibility,
     trigger: dt.date,
     start: dt.date,
+    due: dt.date | None = None,
 ) -> Task:
     rule = duty.read_rule()
     term = duty.term
     read = f"; {term.word} = {term.rule}" if term is not None else ""
+    # A deadline is a rule counted from the trigger; a schedule (每年1月31日前) recurs, so its
+    # task carries the period's date, and the content keeps the rule it came from.
+    deadline = (
+        Deadline.on(due)
+        if due is not None and duty._per_schedule
+        else Deadline.from_rule(rule.to_text(rule.lang), trigger=trigger)
+    )
     return Task(
         f"{_PREFIX}{duty.id}/{key}/{owner.lead_unit.id}",
         f"{duty.title}({label})",
         category=duty.category,
         responsibility=owner,
-        deadline=Deadline.from_rule(rule.to_text(rule.lang), trigger=trigger),
+        deadline=deadline,
         content=f"{duty.owed_by} → {duty.owed_to}: {duty.title}{read}",
         source=Source(SourceKind.DOCUMENT, reference=str(duty.source), date=trigger),
         start=start,
@@ -189,7 +197,7 @@ def duty_tasks(
             due = duty.read_rule().due(trigger, calendar=calendar)
             start = period.start if due <= period.end else period.end
             tasks += (
-                _task(duty, str(period), period.label_zh, owner, trigger, start)
+                _task(duty, str(period), period.label_zh, owner, trigger, start, due)
                 for owner in duty.owers
             )
     for occasion in occasions:

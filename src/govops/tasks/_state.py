@@ -16,6 +16,7 @@ from typing import Any, final
 
 import attrs
 
+from .._html import fields
 from .._record import EVENTS, generated_function, positional_builder
 from ..exceptions import (
     InvalidInputError,
@@ -260,6 +261,23 @@ class TaskState:
         return (
             f"{self.task.id} {self.task.title}: {self.status.value}, {self.percent:g}% done, "
             f"due {self.due.isoformat()}"
+        )
+
+    def _repr_html_(self) -> str:
+        """The state in Jupyter: who, status, dates and progress, open issues."""
+        due = self.due.isoformat()
+        if self.due != self.original_due:
+            due += f" (originally {self.original_due.isoformat()})"
+        return fields(
+            f"{self.task.id} {self.task.title}",
+            [
+                ("lead unit", self.task.responsibility.lead_unit.name),
+                ("status", self.status.value),
+                ("start", self.start.isoformat()),
+                ("due", due),
+                ("progress", f"{self.percent:g}% ({self.reports} reports)"),
+                ("open issues", ", ".join(i.id for i in self.open_issues) or "none"),
+            ],
         )
 
 
