@@ -38,8 +38,22 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 True
 """
 
+from ._common import DEFAULT_LEDGER as DEFAULT_LEDGER
+from ._common import Store as Store
 from ._head import StoreHead as StoreHead
+from ._postgres import POSTGRES_SCHEMA as POSTGRES_SCHEMA
+from ._postgres import PostgresStore as PostgresStore
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
+from ._sqlite import SQLiteStore as SQLiteStore
 
-__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
+__all__ = [
+    "DEFAULT_LEDGER",
+    "POSTGRES_SCHEMA",
+    "STORE_SCHEMA",
+    "EventStore",
+    "PostgresStore",
+    "SQLiteStore",
+    "Store",
+    "StoreHead",
+]

@@ -27,6 +27,7 @@ __all__ = [
     "check_head",
     "digest",
     "head_row",
+    "parse_head",
     "read_head",
 ]
 
@@ -76,8 +77,14 @@ def read_head(
     row = db.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
     if row is None:
         return None, False
+    return parse_head(row[0], where, key)
+
+
+def parse_head(text: str, where: str, key: bytes | None) -> tuple[StoreHead, bool]:
+    """The head recorded as ``text``, checked against ``key`` when one is given; and whether it
+    carries a code."""
     try:
-        data = json.loads(row[0])
+        data = json.loads(text)
         head = StoreHead(data["version"], data["hash"], data["policy"])
         code = data.get("mac")
         if type(head.version) is not int or type(head.hash) is not str:

@@ -37,7 +37,7 @@ from ..tasks import (
     Task,
     TaskAssigned,
 )
-from ..tasks._replay import Columns
+from ..tasks._replay import Columns as Columns
 
 
 def _dumps(value: Any) -> str:
@@ -448,7 +448,7 @@ class _Reader:
     __slots__ = ("_actors", "_ats", "_events", "_path", "_zones")
 
     def __init__(
-        self, path: Path, layouts: dict[str, tuple[str, ...]], shared: dict[int, str]
+        self, path: Path | str, layouts: dict[str, tuple[str, ...]], shared: dict[int, str]
     ) -> None:
         self._path = path
         self._events = _EventReader(layouts, shared)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -12,10 +11,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, final
 
-import attrs
 import cattrs
 
-from .._record import GENESIS_HASH, rehash
+from .._record import GENESIS_HASH
 from ..exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -35,10 +33,16 @@ from ..tasks import (
 )
 from ..tasks._ledger import new_entry
 from ..tasks._replay import Columns
+from ._common import (
+    DEFAULT_LEDGER,
+    decode_policy,
+    extend_stored,
+    merged_policy_text,
+    verify_entries,
+)
 from ._head import (
     HEAD_KEY,
     StoreHead,
-    check_expected,
     check_head,
     digest,
     head_row,
@@ -55,7 +59,7 @@ from ._rows import (
     _Row,
 )
 
-__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
+__all__ = ["STORE_SCHEMA", "EventStore", "SQLiteStore"]
 
 STORE_SCHEMA = "govops-store/3"
 """The mark of the store files this version writes (events stored positionally, shared values
@@ -142,8 +146,12 @@ _READABLE = (STORE_SCHEMA, "govops-store/2", SCHEMA)
 
 
 @final
-class EventStore:
-    """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one.
+class SQLiteStore:
+    """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one
+    (``EventStore`` is this class's other name: the store govops uses by default).
+
+    It implements :class:`~govops.store.Store`. A file holds one ledger, whose id is
+    ``"default"``: for many ledgers in one database, see :class:`~govops.store.PostgresStore`.
 
     Opening reads and writes nothing but what it checks: that the file is a govops store whose
     entries are all there (the head recorded with the last append names the last entry and its
@@ -189,7 +197,7 @@ class EventStore:
         policy: LedgerPolicy | None = None,
         key: bytes | None = None,
         timeout: float = 30.0,
-    ) -> EventStore:
+    ) -> SQLiteStore:
         """Make a new, empty store at ``path``, which must not exist yet; ``policy`` is the
         ledger policy it will keep (else the one of the first ledger saved). With a ``key``
         (at least 16 bytes, kept by the host, never in the store), every head the store records
@@ -317,7 +325,7 @@ class EventStore:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
 
-    def __enter__(self) -> EventStore:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(
@@ -330,6 +338,15 @@ class EventStore:
 
     def __repr__(self) -> str:
         return f"EventStore({str(self.path)!r}, mode={self.mode!r})"
+
+    @property
+    def ledger(self) -> str:
+        """The id of the file's one ledger: ``"default"``."""
+        return DEFAULT_LEDGER
+
+    def ledgers(self) -> list[str]:
+        """The ids of the ledgers of the file: ``["default"]``."""
+        return [DEFAULT_LEDGER]
 
     # -- transactions and errors ------------------------------------------------------------------
 
@@ -572,78 +589,32 @@ class EventStore:
     ) -> Ledger:
         """The stored ledger (``version`` entries, the last hashed ``head_hash``) followed by
         ``entries``, each checked (see ``append``)."""
-        if (
-            ledger is not None
-            and ledger._log.hashes_checked
-            and ledger.hash_at(version) == head_hash
-        ):
-            # The ledger recorded (or replayed and verified) these entries on the stored ones,
-            # under the policy just checked against the stored one: they were checked then.
-            return ledger
-        policy = self._policy(policy_text) or LedgerPolicy()  # a ledger's default when none stored
-        base = self._ledger
-        if base is None or (base.version, base.head_hash, base.policy) != (
-            version,
-            head_hash,
-            policy,
-        ):
-            calendar = self._calendar if ledger is None else ledger.calendar
-            if calendar is None:
-                raise InvalidInputError(
-                    f"appending to the event store at {str(self.path)!r} checks each entry "
-                    "against the ledger as stored, which needs its calendar: open the store with "
-                    "EventStore(path, calendar=...)"
-                )
-            base = self._replay(db, calendar=calendar, policy=policy, verify=True)
-        return base._extend(entries)
+        return extend_stored(
+            entries,
+            version=version,
+            head_hash=head_hash,
+            policy=self._policy(policy_text) or LedgerPolicy(),  # a ledger's default if none
+            ledger=ledger,
+            known=self._ledger,
+            calendar=self._calendar,
+            replay=lambda calendar, policy: self._replay(
+                db, calendar=calendar, policy=policy, verify=True
+            ),
+            opened_with="EventStore(path, calendar=...)",
+        )
 
     def _policy(self, text: str | None) -> LedgerPolicy | None:
         if text is None:
             return None
         if self._read_policy[0] == text:  # every append reads it: decoded once
             return self._read_policy[1]
-        try:
-            policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            RecursionError,
-            cattrs.BaseValidationError,
-            cattrs.ForbiddenExtraKeysError,
-        ) as exc:
-            raise IntegrityError(
-                f"the policy stored in {str(self.path)!r} cannot be read: {exc}"
-            ) from exc
+        policy = decode_policy(text, str(self.path))
         self._read_policy = (text, policy)
         return policy
 
     def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:
-        """The policy text to store for a ledger with ``policy``: the stored one unless it only
-        gains cover windows (or none is stored yet); any other change is refused."""
-        text = _dumps(converter.unstructure(policy))
-        if stored_text is None or stored_text == text:
-            return text
-        stored = self._policy(stored_text)
-        assert stored is not None
-        missing = [w for w in stored.cover if w not in policy.cover]
-        if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
-            raise InvalidInputError(
-                f"the ledger's policy {policy!r} differs from the one stored with this ledger "
-                f"({stored_text}) in more than added cover windows; a ledger keeps one policy, "
-                "which may only gain cover windows"
-            )
-        if missing:
-            named = "; ".join(
-                f"{w.deputy!r} for {w.leader!r} from {w.start.isoformat()} to {w.end.isoformat()}"
-                for w in missing
-            )
-            raise InvalidInputError(
-                f"the ledger's policy lacks the cover window(s) stored with this ledger ({named}); "
-                "a ledger keeps one policy, which may only gain cover windows, never lose or "
-                "change them"
-            )
-        return text
+        """The policy text to store for a ledger with ``policy`` (see ``merged_policy_text``)."""
+        return merged_policy_text(policy, stored_text, self._policy(stored_text))
 
     def _refer(self, db: sqlite3.Connection, task: dict[str, Any], shared: dict[str, int]) -> None:
         """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)
@@ -835,26 +806,9 @@ class EventStore:
         with self._errors("verify"), self._reading() as db:
             head = self._stored_head(db)
             self._check_head(db, head)
-            prev = GENESIS_HASH
-            count = 0
-            for row in self._rows(db, 0):
-                entry = new_entry(*row)
-                count += 1
-                if entry.seq != count:
-                    raise IntegrityError(f"entry seq={count} is missing from {where!r}")
-                if entry.prev_hash != prev or rehash(entry) != entry.hash:
-                    raise IntegrityError(
-                        f"entry seq={entry.seq} in {where!r} does not verify: it was altered"
-                    )
-                prev = entry.hash
-                if expected_head is not None and count == expected_head.version:
-                    check_expected(entry.hash, expected_head, head, where)
-            if expected_head is not None:
-                if count < expected_head.version:
-                    raise IntegrityError(
-                        f"the event store at {where!r} holds {count} entries, fewer than the "
-                        f"{expected_head.version} of the head kept elsewhere: it was cut short"
-                    )
-                if expected_head.version == 0:
-                    check_expected(GENESIS_HASH, expected_head, head, where)
-        return count
+            entries = (new_entry(*row) for row in self._rows(db, 0))
+            return verify_entries(entries, where, head, expected_head)
+
+
+EventStore = SQLiteStore
+"""The default store: an SQLite file (see :class:`SQLiteStore`)."""

@@ -1,0 +1,373 @@
+"""One suite for every store: what :class:`govops.store.Store` promises, run against an SQLite file
+and a real PostgreSQL server (``postgres`` in conftest.py) alike.
+
+Tests that only one backend can have (a file on a read-only disk, a killed SQLite writer; a
+server restart, writers of other ledgers) are at the end, under each backend's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import attrs
+import psycopg
+import pytest
+
+from govops._record import rehash
+from govops.exceptions import (
+    ConcurrencyError,
+    IntegrityError,
+    InvalidInputError,
+    InvalidTransitionError,
+    StoreError,
+)
+from govops.store import DEFAULT_LEDGER, PostgresStore, SQLiteStore, Store, StoreHead
+from govops.tasks import (
+    CompletionConfirmed,
+    IssueRaised,
+    Ledger,
+    LedgerPolicy,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCompleted,
+)
+from postgres_server import PostgresServer
+from test_store import CAL, START, small_ledger, task
+
+KEY = b"k" * 32
+
+
+@attrs.define
+class Backend:
+    """Makes and opens stores of one kind, and tampers with them behind govops' back."""
+
+    name: str
+    place: str  # a file's path, or a connection string
+    ledger: str = DEFAULT_LEDGER
+
+    def create(self, **kw: Any) -> Store:
+        if self.name == "sqlite":
+            return SQLiteStore.create(self.place, calendar=CAL, **kw)
+        return PostgresStore.create(self.place, self.ledger, calendar=CAL, **kw)
+
+    def open(self, **kw: Any) -> Store:
+        kw.setdefault("calendar", CAL)
+        if self.name == "sqlite":
+            return SQLiteStore(self.place, **kw)
+        return PostgresStore(self.place, self.ledger, **kw)
+
+    def stored(self, ledger: Ledger | None = None, **kw: Any) -> Ledger:
+        ledger = small_ledger() if ledger is None else ledger
+        with self.create(**kw) as store:
+            store.save(ledger, expected_version=0)
+        return ledger
+
+    def delete_last(self) -> None:
+        """Remove the last entry as someone with access to the database could."""
+        if self.name == "sqlite":
+            self._sqlite("DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)")
+        else:
+            self._postgres(
+                "DELETE FROM govops_events WHERE ledger = %s AND version = "
+                "(SELECT max(version) FROM govops_events WHERE ledger = %s)",
+                (self.ledger, self.ledger),
+            )
+
+    def change_policy(self) -> None:
+        lax = '{"confirmation_requires_leader":false}'
+        if self.name == "sqlite":
+            self._sqlite(f"UPDATE meta SET value = '{lax}' WHERE key = 'policy'")
+        else:
+            self._postgres(
+                "UPDATE govops_ledgers SET policy = %s WHERE id = %s", (lax, self.ledger)
+            )
+
+    def _sqlite(self, sql: str) -> None:
+        db = sqlite3.connect(self.place, isolation_level=None)
+        try:
+            db.execute(sql)
+        finally:
+            db.close()
+
+    def _postgres(self, sql: str, args: tuple[Any, ...]) -> None:
+        with psycopg.connect(self.place, autocommit=True) as conn:
+            conn.execute(sql, args)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "sqlite":
+        return Backend("sqlite", str(tmp_path / "ledger.db"))
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return Backend("postgres", server.conninfo, f"office-{uuid.uuid4().hex[:12]}")
+
+
+def test_a_saved_ledger_loads_back_and_verifies(backend: Backend) -> None:
+    ledger = backend.stored()
+    with backend.open(mode="ro") as store:
+        assert isinstance(store, Store)
+        assert store.ledger == backend.ledger
+        assert store.ledger in store.ledgers()
+        assert store.load() == ledger
+        assert store.load(verify=False) == ledger
+        assert store.version == ledger.version
+        assert store.verify() == ledger.version
+        assert store.head().version == ledger.version
+        assert store.head().hash == ledger.head_hash
+        assert list(store.entries(since=4)) == list(ledger.entries_since(4))
+        with pytest.raises(StoreError, match="read-only"):
+            store.save(ledger, expected_version=ledger.version)
+
+
+def test_an_empty_store_loads_as_an_empty_ledger(backend: Backend) -> None:
+    with backend.create() as store:
+        assert store.version == 0
+        assert store.load() == Ledger(calendar=CAL)
+        assert store.verify(expected_head=store.head()) == 0
+
+
+def test_a_second_writer_at_the_same_version_gets_a_concurrency_error(backend: Backend) -> None:
+    ledger = backend.stored()
+    mine = ledger.record(IssueRaised("T0", "mine"), actor="econ", at=START)
+    theirs = ledger.record(IssueRaised("T1", "theirs"), actor="econ", at=START)
+    with backend.open() as first, backend.open() as second:
+        assert first.save(mine, expected_version=ledger.version) == mine.version
+        message = f"expected_version={ledger.version} .* version {mine.version}"
+        with pytest.raises(ConcurrencyError, match=message):
+            second.save(theirs, expected_version=ledger.version)
+        assert second.load() == mine
+
+
+def test_a_repeated_append_is_acknowledged_once(backend: Backend) -> None:
+    ledger = backend.stored()
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    batch = more.entries_since(ledger.version)
+    with backend.open() as store:
+        assert store.append(batch, expected_version=ledger.version) == more.version
+        assert store.append(batch, expected_version=ledger.version) == more.version
+        assert store.save(more, expected_version=ledger.version) == more.version
+        assert store.load() == more
+
+
+def test_an_append_is_checked_as_a_load_checks_it(backend: Backend) -> None:
+    ledger = backend.stored()
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    (entry,) = more.entries_since(ledger.version)
+    forged = attrs.evolve(entry, event=IssueRaised("T0", "i2"))  # same hash, other content
+    early = attrs.evolve(entry, at=START - dt.timedelta(hours=1))
+    early = attrs.evolve(early, hash=rehash(early))
+    with backend.open() as store:
+        with pytest.raises(IntegrityError, match=f"seq={entry.seq} hashes to"):
+            store.append([forged], expected_version=ledger.version)
+        with pytest.raises(IntegrityError, match=f"seq={entry.seq} is dated before"):
+            store.append([early], expected_version=ledger.version)
+        assert store.version == ledger.version
+    with backend.open() as store:  # a store that has not loaded replays what it holds
+        assert store.load() == ledger
+
+
+def test_an_entry_the_stored_policy_forbids_is_refused(backend: Backend) -> None:
+    lax = Ledger(calendar=CAL, policy=LedgerPolicy(confirmation_requires_leader=False))
+    lax = lax.record(TaskAssigned(task("T0")), actor="office", at=START)
+    lax = lax.record(TaskAccepted("T0"), actor="econ", at=START)
+    lax = lax.record(TaskCompleted("T0"), actor="econ", at=START)
+    with backend.create(policy=LedgerPolicy()) as store:
+        store.append(lax.entries, expected_version=0)
+        confirmed = lax.record(CompletionConfirmed("T0"), actor="econ", at=START)
+        with pytest.raises(InvalidTransitionError, match="leader in charge"):
+            store.append(confirmed.entries_since(3), expected_version=3)
+        with pytest.raises(InvalidInputError, match="more than added cover windows"):
+            store.save(confirmed, expected_version=3)
+        assert store.version == 3
+
+
+def test_a_store_that_lost_its_last_entry_is_refused(backend: Backend) -> None:
+    backend.stored()
+    backend.delete_last()
+    with pytest.raises(IntegrityError, match="entries were removed"):
+        backend.open()
+
+
+def test_a_policy_changed_behind_govops_back_is_refused(backend: Backend) -> None:
+    backend.stored(policy=LedgerPolicy())
+    backend.change_policy()
+    with pytest.raises(IntegrityError, match="policy"):
+        backend.open()
+
+
+def test_the_head_kept_elsewhere_finds_a_store_cut_short(backend: Backend) -> None:
+    ledger = backend.stored()
+    with backend.open() as store:
+        kept = store.head()
+        assert store.verify(expected_head=kept) == ledger.version
+        bigger = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+        store.save(bigger, expected_version=ledger.version)
+        assert store.verify(expected_head=kept) == bigger.version
+        with pytest.raises(IntegrityError, match="history was rewritten"):
+            store.verify(expected_head=StoreHead(kept.version, "0" * 64, kept.policy))
+        with pytest.raises(IntegrityError, match="cut short"):
+            store.verify(expected_head=StoreHead(99, kept.hash, kept.policy))
+
+
+def test_a_store_with_a_key_is_read_with_it_and_appended_to_only_with_it(
+    backend: Backend,
+) -> None:
+    ledger = backend.stored(key=KEY)
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    with backend.open(key=KEY) as store:
+        assert store.load() == ledger
+    with pytest.raises(IntegrityError, match="does not authenticate"):
+        backend.open(key=b"x" * 32)
+    with backend.open() as store:  # read without it, not appended to
+        assert store.load() == ledger
+        with pytest.raises(InvalidInputError, match="protected by a key"):
+            store.save(more, expected_version=ledger.version)
+    with backend.open(key=KEY) as store:
+        assert store.save(more, expected_version=ledger.version) == more.version
+
+
+def test_a_closed_store_says_so(backend: Backend) -> None:
+    backend.stored()
+    store = backend.open()
+    store.close()
+    for call in (lambda: store.version, store.load, store.verify, store.head):
+        with pytest.raises(StoreError, match="closed"):
+            call()
+
+
+def test_creating_and_opening_are_different_calls(backend: Backend) -> None:
+    with pytest.raises(StoreError, match="create"):
+        backend.open()
+    backend.stored()
+    with pytest.raises(StoreError, match="already exists"):
+        backend.create()
+
+
+def test_a_store_opened_without_a_calendar_says_what_append_needs(backend: Backend) -> None:
+    ledger = backend.stored()
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    with backend.open(calendar=None) as store:
+        with pytest.raises(InvalidInputError, match="calendar"):
+            store.append(more.entries_since(ledger.version), expected_version=ledger.version)
+        assert store.save(more, expected_version=ledger.version) == more.version  # it has one
+
+
+# -- PostgreSQL only ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conninfo(postgres: PostgresServer) -> str:
+    return postgres.conninfo
+
+
+def _office() -> str:
+    return f"office-{uuid.uuid4().hex[:12]}"
+
+
+def test_postgres_many_ledgers_in_one_database(conninfo: str) -> None:
+    offices = [_office() for _ in range(3)]
+    built = {}
+    for n, office in enumerate(offices, 1):
+        built[office] = small_ledger(n)
+        with PostgresStore.create(conninfo, office, calendar=CAL) as store:
+            store.save(built[office], expected_version=0)
+    with PostgresStore(conninfo, offices[0], mode="ro") as store:
+        assert set(offices) <= set(store.ledgers())
+        assert store.ledgers() == sorted(store.ledgers())
+    for office in offices:
+        with PostgresStore(conninfo, office, calendar=CAL) as store:
+            assert store.load() == built[office]
+            assert store.verify() == built[office].version
+
+
+def test_postgres_writers_of_other_ledgers_and_readers_never_wait(conninfo: str) -> None:
+    """A transaction holding ledger A (as a slow writer would) stops A's other writers, after
+    their timeout, with a ConcurrencyError; B's writers and A's readers go on at once."""
+    a, b = _office(), _office()
+    ledger = small_ledger()
+    for office in (a, b):
+        with PostgresStore.create(conninfo, office, calendar=CAL) as store:
+            store.save(ledger, expected_version=0)
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    with psycopg.connect(conninfo) as slow:  # a transaction left open, its lock held
+        slow.execute("SELECT 1 FROM govops_ledgers WHERE id = %s FOR UPDATE", (a,))
+        with PostgresStore(conninfo, b, calendar=CAL, timeout=1) as store:
+            assert store.save(more, expected_version=ledger.version) == more.version
+        with PostgresStore(conninfo, a, calendar=CAL, timeout=1) as store:
+            assert store.load() == ledger
+            with pytest.raises(ConcurrencyError, match="lock timeout"):
+                store.save(more, expected_version=ledger.version)
+        slow.rollback()
+    with PostgresStore(conninfo, a, calendar=CAL) as store:
+        assert store.save(more, expected_version=ledger.version) == more.version
+
+
+def test_postgres_writers_racing_on_one_ledger_store_each_entry_once(conninfo: str) -> None:
+    office = _office()
+    base = small_ledger()
+    with PostgresStore.create(conninfo, office, calendar=CAL) as store:
+        store.save(base, expected_version=0)
+    outcomes: list[str] = []
+
+    def write(n: int) -> None:
+        with PostgresStore(conninfo, office, calendar=CAL) as store:
+            mine = base.record(IssueRaised("T0", f"w{n}"), actor="econ", at=START)
+            try:
+                store.save(mine, expected_version=base.version)
+                outcomes.append("stored")
+            except ConcurrencyError:
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 5 + ["stored"]
+    with PostgresStore(conninfo, office, calendar=CAL) as store:
+        assert store.verify() == base.version + 1
+
+
+def test_postgres_a_server_restart_loses_nothing_acknowledged(postgres: PostgresServer) -> None:
+    office = _office()
+    ledger = small_ledger()
+    with PostgresStore.create(postgres.conninfo, office, calendar=CAL) as store:
+        store.save(ledger, expected_version=0)
+        postgres.restart()
+        more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+        with pytest.raises(StoreError, match="connection to the server was lost"):
+            store.save(more, expected_version=ledger.version)
+        # The next call connects again; the append is repeated as it was.
+        assert store.save(more, expected_version=ledger.version) == more.version
+        assert store.load() == more
+
+
+def test_postgres_bad_ledger_ids_and_connections_are_named(conninfo: str) -> None:
+    for bad in ("", "a\nb", "x" * 201, "\udc80"):
+        with pytest.raises(InvalidInputError, match="ledger="):
+            PostgresStore(conninfo, bad)
+    with pytest.raises(StoreError, match="connection|connect"):
+        PostgresStore("host=127.0.0.1 port=1 dbname=none", timeout=1)
+    with pytest.raises(InvalidInputError, match="conninfo"):
+        PostgresStore("host=127.0.0.1 ===")
+
+
+def test_postgres_a_database_without_govops_tables_says_so(postgres: PostgresServer) -> None:
+    name = f"empty_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres.conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        empty = postgres.conninfo.replace("dbname=postgres", f"dbname={name}")
+        with pytest.raises(StoreError, match="tables are missing"):
+            PostgresStore(empty)
+        with PostgresStore.create(empty, calendar=CAL) as store:
+            assert store.ledgers() == [DEFAULT_LEDGER]
+    finally:
+        with psycopg.connect(postgres.conninfo, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name}")
+
