@@ -89,7 +89,7 @@ class PostgresServer:
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run(
             [str(self.bin / tool), *args],
-            preexec_fn=self._drop,  # noqa: PLW1509 (a single-threaded moment of the test run)
+            preexec_fn=self._drop,  # drops root: the test run is single-threaded here
             capture_output=True,
             text=True,
             cwd=self.root,

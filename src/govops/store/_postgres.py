@@ -105,6 +105,8 @@ def _translated(exc: Exception, where: str, doing: str) -> GovopsError:
         return StoreError(f"cannot {doing} {where}: {what} ({text}); nothing was written")
     if state in ("25006", "42501"):  # read-only transaction, insufficient privilege
         return StoreError(f"cannot {doing} {where}: it is read-only for this connection ({text})")
+    if doing == "connect to" and isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"cannot connect to {where}: the server cannot be reached ({text})")
     if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "57")):
         return StoreError(
             f"cannot {doing} {where}: the connection to the server was lost ({text}). An append "
