@@ -26,7 +26,15 @@ from govops.exceptions import (
     InvalidTransitionError,
     StoreError,
 )
-from govops.store import DEFAULT_LEDGER, PostgresStore, SQLiteStore, Store, StoreHead
+from govops.serialization import from_json
+from govops.store import (
+    DEFAULT_LEDGER,
+    STORE_SCHEMA,
+    PostgresStore,
+    SQLiteStore,
+    Store,
+    StoreHead,
+)
 from govops.tasks import (
     CompletionConfirmed,
     IssueRaised,
@@ -37,7 +45,7 @@ from govops.tasks import (
     TaskCompleted,
 )
 from postgres_server import PostgresServer
-from test_store import CAL, START, small_ledger, task
+from test_store import CAL, GOLDEN, START, small_ledger, task
 
 KEY = b"k" * 32
 
@@ -50,16 +58,14 @@ class Backend:
     place: str  # a file's path, or a connection string
     ledger: str = DEFAULT_LEDGER
 
-    def create(self, **kw: Any) -> Store:
-        if self.name == "sqlite":
-            return SQLiteStore.create(self.place, calendar=CAL, **kw)
-        return PostgresStore.create(self.place, self.ledger, calendar=CAL, **kw)
+    def create(self, ledger: str | None = None, **kw: Any) -> Store:
+        kind = SQLiteStore if self.name == "sqlite" else PostgresStore
+        return kind.create(self.place, ledger or self.ledger, calendar=CAL, **kw)
 
-    def open(self, **kw: Any) -> Store:
+    def open(self, ledger: str | None = None, **kw: Any) -> Store:
         kw.setdefault("calendar", CAL)
-        if self.name == "sqlite":
-            return SQLiteStore(self.place, **kw)
-        return PostgresStore(self.place, self.ledger, **kw)
+        kind = SQLiteStore if self.name == "sqlite" else PostgresStore
+        return kind(self.place, ledger or self.ledger, **kw)
 
     def stored(self, ledger: Ledger | None = None, **kw: Any) -> Ledger:
         ledger = small_ledger() if ledger is None else ledger
@@ -81,7 +87,7 @@ class Backend:
     def change_policy(self) -> None:
         lax = '{"confirmation_requires_leader":false}'
         if self.name == "sqlite":
-            self._sqlite(f"UPDATE meta SET value = '{lax}' WHERE key = 'policy'")
+            self._sqlite(f"UPDATE ledgers SET policy = '{lax}'")
         else:
             self._postgres(
                 "UPDATE govops_ledgers SET policy = %s WHERE id = %s", (lax, self.ledger)
@@ -257,6 +263,89 @@ def test_a_store_opened_without_a_calendar_says_what_append_needs(backend: Backe
         assert store.save(more, expected_version=ledger.version) == more.version  # it has one
 
 
+def test_a_database_holds_many_ledgers_each_its_own_chain(backend: Backend) -> None:
+    offices = {f"{backend.ledger}-{n}": small_ledger(n) for n in (1, 2, 3)}
+    for office, ledger in offices.items():
+        with backend.create(office) as store:
+            store.save(ledger, expected_version=0)
+            assert store.ledger == office
+    with backend.open(next(iter(offices)), mode="ro") as store:
+        assert set(offices) <= set(store.ledgers())
+        assert store.ledgers() == sorted(store.ledgers())
+    first, second, _ = offices
+    more = offices[first].record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    with backend.open(first) as a, backend.open(second) as b:
+        assert a.save(more, expected_version=offices[first].version) == more.version
+        assert b.version == offices[second].version  # another ledger, untouched
+        other = Ledger(calendar=CAL).record(TaskAssigned(task("X")), actor="office", at=START)
+        with pytest.raises(ConcurrencyError):  # versions are per ledger
+            b.save(other, expected_version=0)
+    for office, ledger in offices.items():
+        with backend.open(office) as store:
+            expected = more if office == first else ledger
+            assert store.load() == expected
+            assert store.verify(expected_head=store.head()) == expected.version
+    with pytest.raises(StoreError, match="create"):
+        backend.open(f"{backend.ledger}-none")
+    with pytest.raises(StoreError, match="already exists"):
+        backend.create(first)
+
+
+# -- SQLite only ----------------------------------------------------------------------------------
+
+
+def test_sqlite_writers_of_other_ledgers_take_turns_and_readers_never_wait(
+    tmp_path: Path,
+) -> None:
+    """One SQLite file has one writer at a time: an append to ledger B waits (up to its
+    ``timeout``) for a write transaction on the file to end, whichever ledger it is for, and
+    then goes on; readers of any ledger never wait."""
+    path = tmp_path / "offices.db"
+    ledger = small_ledger()
+    for office in ("a", "b"):
+        with SQLiteStore.create(path, office, calendar=CAL) as store:
+            store.save(ledger, expected_version=0)
+    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
+    slow = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    slow.execute("BEGIN IMMEDIATE")  # a writer in the middle of its transaction
+    try:
+        with SQLiteStore(path, "b", calendar=CAL, timeout=0.2) as store:
+            assert store.load() == ledger
+            with pytest.raises(ConcurrencyError, match="another writer holds"):
+                store.save(more, expected_version=ledger.version)
+        done = threading.Timer(0.3, lambda: slow.execute("ROLLBACK"))
+        done.start()
+        with SQLiteStore(path, "b", calendar=CAL, timeout=30) as store:
+            assert store.save(more, expected_version=ledger.version) == more.version
+        done.join()
+    finally:
+        slow.close()
+
+
+def test_sqlite_a_file_of_the_previous_version_is_read_then_rewritten_by_the_first_write(
+    tmp_path: Path,
+) -> None:
+    """golden/store_govops3.db: golden/ledger.json saved by govops as of c28fb48 (schema
+    govops-store/3: one ledger, hashes as text, each prev_hash stored)."""
+    path = tmp_path / "old.db"
+    path.write_bytes((GOLDEN / "store_govops3.db").read_bytes())
+    ledger = from_json((GOLDEN / "ledger.json").read_text(encoding="utf-8"), calendar=CAL)
+    with SQLiteStore(path, mode="ro", calendar=CAL) as store:
+        assert store.ledgers() == [DEFAULT_LEDGER]
+        assert store.load() == ledger
+        kept = store.head()
+    with pytest.raises(StoreError, match="no ledger 'other'"):
+        SQLiteStore(path, "other")
+    with SQLiteStore.create(path, "other", calendar=CAL) as store:  # the first write
+        assert store.ledgers() == [DEFAULT_LEDGER, "other"]
+    ((schema,),) = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'schema'")
+    assert schema == STORE_SCHEMA
+    with SQLiteStore(path, calendar=CAL) as store:
+        assert store.head() == kept
+        assert store.verify(expected_head=kept) == ledger.version
+        assert store.load() == ledger
+
+
 # -- PostgreSQL only ------------------------------------------------------------------------------
 
 
@@ -267,22 +356,6 @@ def conninfo(postgres: PostgresServer) -> str:
 
 def _office() -> str:
     return f"office-{uuid.uuid4().hex[:12]}"
-
-
-def test_postgres_many_ledgers_in_one_database(conninfo: str) -> None:
-    offices = [_office() for _ in range(3)]
-    built = {}
-    for n, office in enumerate(offices, 1):
-        built[office] = small_ledger(n)
-        with PostgresStore.create(conninfo, office, calendar=CAL) as store:
-            store.save(built[office], expected_version=0)
-    with PostgresStore(conninfo, offices[0], mode="ro") as store:
-        assert set(offices) <= set(store.ledgers())
-        assert store.ledgers() == sorted(store.ledgers())
-    for office in offices:
-        with PostgresStore(conninfo, office, calendar=CAL) as store:
-            assert store.load() == built[office]
-            assert store.verify() == built[office].version
 
 
 def test_postgres_writers_of_other_ledgers_and_readers_never_wait(conninfo: str) -> None:
@@ -370,4 +443,3 @@ def test_postgres_a_database_without_govops_tables_says_so(postgres: PostgresSer
     finally:
         with psycopg.connect(postgres.conninfo, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE {name}")
-

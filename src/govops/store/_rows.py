@@ -534,8 +534,11 @@ class _Reader:
             return None
         # Every hash 64 lowercase hexadecimal digits, one space between (fromhex skips spaces,
         # so the exact round trip is the check), and every prev_hash the hash before it.
+        # A file of this version stores no prev_hash (``prevs`` is None): each is the hash before.
         digests = bytes.fromhex(hashes)
-        if digests.hex(" ", 32) != hashes or prevs != (prev + " " + hashes)[:-65]:
+        if digests.hex(" ", 32) != hashes or (
+            prevs is not None and prevs != (prev + " " + hashes)[:-65]
+        ):
             return None
         at_texts = at_text.split(",")
         documents = json.loads(events_text)  # a JSON array: SQLite added the brackets
