@@ -133,6 +133,14 @@ class PostgresStore:
     A store holds one connection. When the server restarts or the connection drops, the
     operation under way raises :class:`~govops.exceptions.StoreError` and the next one connects
     again: an append whose acknowledgement was lost may be repeated as it was.
+
+    >>> import govops
+    >>> dsn = "host=db.internal dbname=supervision user=govops"
+    >>> with PostgresStore.create(dsn, "roads-office", calendar=govops.calendar("CN")) as store:
+    ...     store.save(ledger, expected_version=0)  # doctest: +SKIP
+
+    (Skipped here: it needs a server. ``tests/test_store_conformance.py`` runs every promise
+    against a real one.)
     """
 
     def __init__(
