@@ -22,7 +22,6 @@ from ._rows import _dumps
 from ._sql import Queries
 
 __all__ = [
-    "HEAD_KEY",
     "StoreHead",
     "check_expected",
     "check_head",
@@ -31,8 +30,6 @@ __all__ = [
     "parse_head",
     "read_head",
 ]
-
-HEAD_KEY = "head"  # the meta row of the head: {"version": n, "hash": "…", "policy": "…" or null}
 
 
 @final

@@ -121,8 +121,11 @@ class SQLiteStore:
     """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one
     (``EventStore`` is this class's other name: the store govops uses by default).
 
-    It implements :class:`~govops.store.Store`. A file holds one ledger, whose id is
-    ``"default"``: for many ledgers in one database, see :class:`~govops.store.PostgresStore`.
+    It implements :class:`~govops.store.Store`. A file holds any number of ledgers, each named
+    by an id (``ledger``, ``"default"`` when not named; :meth:`ledgers` lists them). A file has
+    one writer at a time: appends are short transactions, and an append to one ledger waits (up
+    to ``timeout``) for an append to another to commit. For writers on many machines, see
+    :class:`~govops.store.PostgresStore`.
 
     Opening reads and writes nothing but what it checks: that the file is a govops store whose
     entries are all there (the head recorded with the last append names the last entry and its
