@@ -482,14 +482,21 @@ def test_events_are_stored_positionally_in_their_kinds_layout(tmp_path: Path) ->
     with EventStore.create(path) as store:
         store.save(small_ledger(2), expected_version=0)
     rows = dict(_raw(path, "SELECT seq, event FROM entries"))
-    assert rows[2] == '["task_accepted","T0"]'
-    assert rows[6] == '["progress_reported","T1",10.0,null,"周报",[]]'
-    assert json.loads(rows[1])[0] == "task_assigned"
+    # Each kind by its code, numbered as the store first met them.
+    assert rows[2] == '[1,"T0"]'
+    assert rows[6] == '[2,"T1",10.0,null,"周报",[]]'
+    assert json.loads(rows[1])[0] == 0
     layouts = dict(_raw(path, "SELECT key, value FROM meta WHERE key LIKE 'layout:%'"))
     assert layouts == {
         "layout:task_assigned": '["task"]',
         "layout:task_accepted": '["task_id"]',
         "layout:progress_reported": '["task_id","percent","quantity","note","attachments"]',
+    }
+    codes = dict(_raw(path, "SELECT key, value FROM meta WHERE key LIKE 'kind:%'"))
+    assert codes == {
+        "kind:task_assigned": "0",
+        "kind:task_accepted": "1",
+        "kind:progress_reported": "2",
     }
 
 
@@ -522,10 +529,7 @@ def test_events_stored_as_objects_are_read_and_appended_to(tmp_path: Path) -> No
         store.save(more, expected_version=ledger.version)  # now both forms, in one file
         _assert_loads_back(store, more)
         assert store.verify() == more.version
-    assert (
-        _raw(path, "SELECT event FROM entries WHERE seq = 8")[0][0]
-        == '["issue_raised","T1","i1",""]'
-    )
+    assert _raw(path, "SELECT event FROM entries WHERE seq = 8")[0][0] == '[3,"T1","i1",""]'
 
 
 def test_a_store_written_before_this_format_is_read_and_appended_to(tmp_path: Path) -> None:
@@ -557,7 +561,7 @@ def test_a_stored_layout_other_than_the_class_s_own_is_read_by_name(tmp_path: Pa
         store.save(ledger, expected_version=0)
     order = ["note", "attachments", "task_id", "quantity", "percent"]
     db = sqlite3.connect(path, isolation_level=None)
-    reports = "SELECT seq, event FROM entries WHERE event LIKE '[\"progress_reported\"%'"
+    reports = "SELECT seq, event FROM entries WHERE event LIKE '[2,%'"  # the code of reports
     for seq, text in db.execute(reports):
         values = dict(
             zip(
@@ -593,6 +597,8 @@ def test_a_stored_layout_other_than_the_class_s_own_is_read_by_name(tmp_path: Pa
          r"seq=3 .*should be a kind of event with a layout stored"),
         ("UPDATE entries SET event = '[[1],\"T0\"]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
         ("UPDATE entries SET event = '[]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
+        ("UPDATE entries SET event = '[99,\"T0\"]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
+        ("UPDATE meta SET value = 'x' WHERE key = 'kind:task_accepted'", r"code of 'task_accepted' .*damaged"),
         ("DELETE FROM meta WHERE key = 'layout:task_accepted'",
          r"seq=2 .*should be a kind of event with a layout stored"),
         ("UPDATE meta SET value = '{}' WHERE key = 'layout:task_accepted'",

@@ -82,6 +82,17 @@ def _stored_shared(db: sqlite3.Connection) -> dict[int, str]:
     return dict(db.execute("SELECT id, value FROM shared"))
 
 
+def _stored_kinds(db: sqlite3.Connection) -> dict[int, str]:
+    """The kind of each code of a positional event, as stored in the database."""
+    rows = db.execute("SELECT substr(key, 6), value FROM meta WHERE substr(key, 1, 5) = 'kind:'")
+    kinds = {}
+    for kind, code in rows:
+        if type(code) is not str or not code.isdigit() or int(code) in kinds:
+            raise IntegrityError(f"the stored code of {kind!r} events is damaged: {code!r}")
+        kinds[int(code)] = kind
+    return kinds
+
+
 def _stored_layouts(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """Every layout stored in the database, by kind."""
     rows = db.execute("SELECT substr(key, 8), value FROM meta WHERE substr(key, 1, 7) = 'layout:'")
@@ -252,6 +263,7 @@ class SQLiteStore:
         self._name = check_ledger_id(ledger)
         self._queries: dict[str, Queries] = {}  # by the schema they were made for
         self._layouts: dict[str, tuple[str, ...]] = {}  # those known stored, by kind
+        self._codes: dict[str, int] = {}  # the codes of kinds known stored
         self._shared: dict[str, int] = {}  # the ids of shared values known stored, by their JSON
         where = str(self.path)
         if mode != "create" and not self.path.is_file():
@@ -590,12 +602,12 @@ class SQLiteStore:
             # A file of an earlier version: from now on it holds what only this one reads.
             self._migrate(db)
             q = self._q(db)
-            layouts = self._layouts_for(db, rows)  # read or stored in this transaction
+            layouts, codes = self._layouts_for(db, rows)  # read or stored in this transaction
             shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
                 if row[5] == TaskAssigned.kind:
                     self._refer(db, row[6]["task"], shared)
-                row[6] = _document(row[6], layouts)
+                row[6] = _document(row[6], layouts, codes)
             db.executemany(
                 "INSERT INTO entries (ledger, seq, at, actor, reason, event, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -604,6 +616,7 @@ class SQLiteStore:
             self._write_head(db, q, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
         self._layouts.update(layouts)  # stored for good, now that they are committed
+        self._codes.update(codes)
         self._shared.update(shared)
         return checked.version
 
@@ -676,11 +689,13 @@ class SQLiteStore:
 
     def _layouts_for(
         self, db: sqlite3.Connection, rows: list[list[Any]]
-    ) -> dict[str, tuple[str, ...]]:
-        """The stored layout of every kind of event in ``rows`` (inside a write transaction):
-        the one already stored, else the event's own, stored now."""
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """The stored layout and code of every kind of event in ``rows`` (inside a write
+        transaction): the ones already stored, else the event's own layout and the next code,
+        stored now."""
         layouts = self._layouts
         found: dict[str, tuple[str, ...]] = {}
+        codes: dict[str, int] = {}
         for row in rows:
             layout = _layout_of(row[6])
             kind = row[6].get("type")
@@ -693,7 +708,17 @@ class SQLiteStore:
                 found[kind] = layout
             else:
                 found[kind] = _layout(kind, stored[0])
-        return {**layouts, **found}
+        missing = [kind for kind in {**layouts, **found} if kind not in self._codes]
+        if missing:
+            stored_codes = {kind: code for code, kind in _stored_kinds(db).items()}
+            for kind in missing:
+                if kind not in stored_codes:
+                    code = stored_codes[kind] = max(stored_codes.values(), default=-1) + 1
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)", (f"kind:{kind}", str(code))
+                    )
+                codes[kind] = stored_codes[kind]
+        return {**layouts, **found}, {**self._codes, **codes}
 
     @staticmethod
     def _row(entry: Entry) -> list[Any]:
@@ -729,7 +754,7 @@ class SQLiteStore:
         cursor = db.execute(q.rows, q.params(after=since, upto=_ALL, prev=prev))
         # The layouts and shared values are read once the rows' read has begun: they are only
         # ever added, so this finds every one those rows need.
-        reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
+        reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db), _stored_kinds(db))
         try:
             while rows := cursor.fetchmany(_CHUNK):
                 yield from reader.rows(rows)
@@ -752,7 +777,7 @@ class SQLiteStore:
         it is.
         """
         try:
-            reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
+            reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db), _stored_kinds(db))
             prev = GENESIS_HASH
             top = _top(db, q)
             for lo in range(0, top, _CHUNK):
