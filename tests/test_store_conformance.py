@@ -8,7 +8,10 @@ server restart, writers of other ledgers) are at the end, under each backend's n
 from __future__ import annotations
 
 import datetime as dt
+import pwd
+import secrets
 import sqlite3
+import subprocess
 import threading
 import uuid
 from pathlib import Path
@@ -443,3 +446,55 @@ def test_postgres_a_database_without_govops_tables_says_so(postgres: PostgresSer
     finally:
         with psycopg.connect(postgres.conninfo, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE {name}")
+
+
+def test_postgres_a_full_disk_on_the_server_says_so_and_loses_nothing(
+    postgres: PostgresServer,
+) -> None:
+    """The govops tables on a 1 MB disk of the server's (a tablespace on a tmpfs mount): the
+    append that fills it is a StoreError saying so, and every acknowledged append loads back."""
+    disk = postgres.root / f"small-{uuid.uuid4().hex[:8]}"
+    disk.mkdir()
+    owner = pwd.getpwnam(postgres.user)
+    options = f"size=1m,mode=0700,uid={owner.pw_uid},gid={owner.pw_gid}"
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode:
+        pytest.skip(f"mounting a small disk needs privileges: {mounted.stderr.strip()!r}")
+    name = disk.name.replace("-", "_")
+    admin = psycopg.connect(postgres.conninfo, autocommit=True)
+    try:
+        admin.execute(f"CREATE TABLESPACE {name} LOCATION '{disk}'")
+        admin.execute(f"CREATE DATABASE {name}")
+        admin.execute(f"ALTER DATABASE {name} SET default_tablespace = {name}")
+        dsn = postgres.conninfo.replace("dbname=postgres", f"dbname={name}")
+        acknowledged = small_ledger(1)
+        message = ""
+        with PostgresStore.create(dsn, calendar=CAL) as store:
+            store.save(acknowledged, expected_version=0)
+            for n in range(1_000):
+                nxt = acknowledged
+                for i in range(10):  # random text: the server cannot compress it away
+                    note = secrets.token_hex(2_000)
+                    event = IssueRaised("T0", f"{n}-{i}", description=note)
+                    nxt = nxt.record(event, actor="x", at=START)
+                try:
+                    store.save(nxt, expected_version=acknowledged.version)
+                except StoreError as exc:
+                    message = str(exc)
+                    break
+                acknowledged = nxt
+            assert "disk is full" in message
+            assert acknowledged.version > 3  # some appends went in first
+            assert store.version == acknowledged.version
+        with PostgresStore(dsn, calendar=CAL, mode="ro") as store:
+            assert store.load() == acknowledged
+            assert store.verify() == acknowledged.version
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP TABLESPACE IF EXISTS {name}")
+        admin.close()
+        subprocess.run(["umount", str(disk)], check=False)
