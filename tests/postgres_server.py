@@ -78,7 +78,7 @@ class PostgresServer:
                 # A throwaway server: no fsync (its durability is not what is tested here),
                 # small shared memory so that several test runs fit on one machine.
                 "fsync = off\nfull_page_writes = off\nshared_buffers = 32MB\n"
-                "max_connections = 60\n"
+                "max_connections = 150\n"
             )
         self.start()
 

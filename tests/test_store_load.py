@@ -60,12 +60,32 @@ def _start(clock: Any) -> float:
     return float(shared["until"])
 
 
+def _save(store: Store, nxt: Ledger, version: int, until: float) -> int:
+    """Save ``nxt`` after ``version``, repeating the append as it was while its outcome is
+    unknown (the connection lost); return how many times it was repeated."""
+    repeats = 0
+    while True:
+        try:
+            store.save(nxt, expected_version=version)
+        except ConcurrencyError:  # noqa: PERF203 (a retry loop: the exception is the point)
+            raise
+        except GovopsError:
+            if time.time() > until + 60:
+                raise
+            repeats += 1
+            time.sleep(0.2)
+        else:
+            return repeats
+
+
 def _writer(kind: str, place: str, ledgers: list[str], clock: Any, seed: int) -> dict[str, Any]:
     """Append one event at a time to a ledger picked at random until the clock's end; return
     what was acknowledged (ledger, version, hash), the conflicts and the errors met."""
     rng = random.Random(seed)
     until = _start(clock)
     known: dict[str, Ledger] = {}
+    # The stores last used stay open, as a service keeps its connections: up to 8 a process.
+    stores: collections.OrderedDict[str, Store] = collections.OrderedDict()
     acked: list[tuple[str, int, str]] = []
     conflicts = lost = 0
     other: list[str] = []
@@ -73,24 +93,15 @@ def _writer(kind: str, place: str, ledgers: list[str], clock: Any, seed: int) ->
     while time.time() < until:
         name = rng.choice(ledgers)
         try:
-            with _open(kind, place, name) as store:
-                ledger = known.get(name) or store.load()
-                at = START + dt.timedelta(seconds=ledger.version)
-                n += 1
-                nxt = ledger.record(IssueRaised("T0", f"w{seed}-{n}"), actor=f"w{seed}", at=at)
-                while True:  # an append whose outcome is unknown is repeated as it was
-                    try:
-                        store.save(nxt, expected_version=ledger.version)
-                        break
-                    except ConcurrencyError:
-                        raise
-                    except GovopsError:
-                        lost += 1
-                        if time.time() > until + 60:
-                            raise
-                        time.sleep(0.2)
-                known[name] = nxt
-                acked.append((name, nxt.version, nxt.head_hash))
+            store = stores.pop(name, None) or _open(kind, place, name)
+            stores[name] = store
+            ledger = known.get(name) or store.load()
+            n += 1
+            at = START + dt.timedelta(seconds=ledger.version)
+            nxt = ledger.record(IssueRaised("T0", f"w{seed}-{n}"), actor=f"w{seed}", at=at)
+            lost += _save(store, nxt, ledger.version, until)
+            known[name] = nxt
+            acked.append((name, nxt.version, nxt.head_hash))
         except ConcurrencyError:
             conflicts += 1
             known.pop(name, None)
@@ -99,6 +110,10 @@ def _writer(kind: str, place: str, ledgers: list[str], clock: Any, seed: int) ->
             other.append(repr(exc))
             known.pop(name, None)
             time.sleep(0.2)
+        if len(stores) > 8:
+            stores.popitem(last=False)[1].close()
+    for store in stores.values():
+        store.close()
     return {"acked": acked, "conflicts": conflicts, "lost": lost, "other": other}
 
 
