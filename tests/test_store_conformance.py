@@ -498,3 +498,19 @@ def test_postgres_a_full_disk_on_the_server_says_so_and_loses_nothing(
         admin.execute(f"DROP TABLESPACE IF EXISTS {name}")
         admin.close()
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_postgres_keeps_its_tables_in_the_connection_s_schema(postgres: PostgresServer) -> None:
+    schema = f"city_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres.conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    dsn = f"{postgres.conninfo} options='-c search_path={schema}'"
+    ledger = small_ledger()
+    with PostgresStore.create(dsn, "roads", calendar=CAL, timeout=5) as store:
+        store.save(ledger, expected_version=0)
+        assert store.ledgers() == ["roads"]  # only this schema's
+    with psycopg.connect(postgres.conninfo) as conn:
+        ((count,),) = conn.execute(f"SELECT count(*) FROM {schema}.govops_events").fetchall()
+    assert count == ledger.version
+    with PostgresStore(dsn, "roads", calendar=CAL) as store:
+        assert store.load() == ledger

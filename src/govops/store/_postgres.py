@@ -246,6 +246,7 @@ class PostgresStore:
         except self._psycopg.Error as exc:
             raise InvalidInputError(f"conninfo={conninfo!r} cannot be read: {exc}") from None
         place = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        self._options = info.get("options", "")  # the host's own (a search_path, say), kept
         self._where = f"the ledger {ledger!r} at postgresql://{place}"
         self._closed = False
         with self._errors("connect to"):
@@ -291,7 +292,7 @@ class PostgresStore:
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
-            options = f"-c lock_timeout={int(self._timeout * 1000)}"
+            options = f"{self._options} -c lock_timeout={int(self._timeout * 1000)}".strip()
             if self.mode == "ro":
                 options += " -c default_transaction_read_only=on"
             conn = self._psycopg.connect(
