@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL server for the tests: ``initdb`` and ``pg_ctl`` in a temporary folder.
 
 The server is the machine's own PostgreSQL (found on ``PATH``, in ``/usr/lib/postgresql/*/bin``
-or ``/usr/local/bin``), listening on 127.0.0.1 at a free port, with its socket in its folder so
+or ``/usr/local/bin``), else the one the ``pgserver`` wheel of the test dependencies brings,
+listening on 127.0.0.1 at a free port, with its socket in its folder so
 that it meets no other server. PostgreSQL refuses to run as root, and CI runs as root: there the
 server runs as the unprivileged user ``nobody``, its folder given to that user.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -22,12 +24,22 @@ from pathlib import Path
 _PLACES = ("/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin", "/usr/local/bin")
 
 
+def bundled() -> Path | None:
+    """The binaries the ``pgserver`` wheel brings (a test dependency on Linux x86_64)."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
 def binaries() -> Path | None:
-    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``, or ``None``."""
+    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``: the machine's own, else those
+    of the ``pgserver`` wheel; ``None`` when there are none."""
     found = shutil.which("initdb")
     candidates = [Path(found).parent] if found else []
     for pattern in _PLACES:
         candidates += sorted((Path(p) for p in glob.glob(pattern)), reverse=True)
+    candidates.append(bundled() or Path("/nonexistent"))
     for folder in candidates:
         if all((folder / name).is_file() for name in ("initdb", "pg_ctl", "postgres")):
             return folder
@@ -118,14 +130,16 @@ class PostgresServer:
 
 
 @contextlib.contextmanager
-def running() -> Iterator[PostgresServer]:
-    """A server for the time of the block; ``RuntimeError`` when no PostgreSQL is installed."""
-    found = binaries()
+def running(found: Path | None = None) -> Iterator[PostgresServer]:
+    """A server (of the binaries in ``found``, by default those :func:`binaries` finds) for the
+    time of the block; ``RuntimeError`` when no PostgreSQL is installed."""
+    found = found or binaries()
     if found is None:
         raise RuntimeError(
             "the PostgreSQL store is tested against a real server, and none is installed: "
             "install PostgreSQL (initdb, pg_ctl and postgres on PATH or in "
-            "/usr/lib/postgresql/<version>/bin), e.g. `apt-get install postgresql`"
+            "/usr/lib/postgresql/<version>/bin), e.g. `apt-get install postgresql`, or the "
+            "pgserver wheel of the test dependencies (Linux x86_64)"
         )
     server = PostgresServer(found)
     try:

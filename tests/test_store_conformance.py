@@ -8,10 +8,12 @@ server restart, writers of other ledgers) are at the end, under each backend's n
 from __future__ import annotations
 
 import datetime as dt
+import platform
 import pwd
 import secrets
 import sqlite3
 import subprocess
+import sys
 import threading
 import uuid
 from pathlib import Path
@@ -47,7 +49,7 @@ from govops.tasks import (
     TaskAssigned,
     TaskCompleted,
 )
-from postgres_server import PostgresServer
+from postgres_server import PostgresServer, bundled, running
 from test_store import CAL, GOLDEN, START, small_ledger, task
 
 KEY = b"k" * 32
@@ -514,3 +516,20 @@ def test_postgres_keeps_its_tables_in_the_connection_s_schema(postgres: Postgres
     assert count == ledger.version
     with PostgresStore(dsn, "roads", calendar=CAL) as store:
         assert store.load() == ledger
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or platform.machine() != "x86_64" or sys.version_info >= (3, 13),
+    reason="the pgserver wheel, a test dependency there, is built for Linux x86_64, Python < 3.13",
+)
+def test_postgres_the_bundled_server_serves_a_store() -> None:
+    """Where the machine has no PostgreSQL, the tests run the one the pgserver wheel brings: it
+    starts (as an unprivileged user when the tests run as root) and keeps a ledger."""
+    found = bundled()
+    assert found is not None, "the pgserver wheel of the test dependencies is not installed"
+    ledger = small_ledger()
+    with running(found) as server:
+        with PostgresStore.create(server.conninfo, calendar=CAL) as store:
+            store.save(ledger, expected_version=0)
+        with PostgresStore(server.conninfo, calendar=CAL, mode="ro") as store:
+            assert store.load() == ledger
