@@ -18,8 +18,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 _PLACES = ("/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin", "/usr/local/bin")
 
@@ -52,19 +53,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _as_user(uid: int, gid: int) -> Callable[[], None] | None:
-    """The function a child runs before exec to drop root for ``uid`` (None when not root)."""
-    if os.geteuid() != 0:
-        return None
-
-    def drop() -> None:
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
-
-    return drop
-
-
 class PostgresServer:
     """A PostgreSQL server of its own in a temporary folder; :meth:`stop` removes it all."""
 
@@ -75,8 +63,10 @@ class PostgresServer:
         self.port = _free_port()
         user = pwd.getpwnam("nobody") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
         self.user = user.pw_name
-        self._drop = _as_user(user.pw_uid, user.pw_gid)
-        if self._drop is not None:
+        # Run as that user when root (subprocess drops root in the child, before exec).
+        self._as: dict[str, Any] = {}
+        if os.geteuid() == 0:
+            self._as = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
             os.chown(self.root, user.pw_uid, user.pw_gid)
         os.chmod(self.root, 0o700)
         self._run(
@@ -101,7 +91,7 @@ class PostgresServer:
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run(
             [str(self.bin / tool), *args],
-            preexec_fn=self._drop,  # drops root: the test run is single-threaded here
+            **self._as,
             capture_output=True,
             text=True,
             cwd=self.root,
