@@ -1,10 +1,11 @@
 """The row codec of the SQLite store: the stored form of events, and reading them back fast.
 
-An event is stored as a JSON array of its kind and its values, in the order of its kind's layout
-(see "the stored form of events" below); a task's shared values are stored once and referred to
-by id. Reading them back is most of a replay, and the shortcuts here make it fast without
-trusting the file any more than the govops converter does. The SQL and the transactions are in
-``_sqlite.py``.
+An event is stored as a JSON array of its kind's code and its values, in the order of its kind's
+layout (see "the stored form of events" below); a task's shared values are stored once and
+referred to by id. Reading them back is most of a replay, and the shortcuts here make it fast
+without trusting the file any more than the govops converter does. The transactions are in
+``_sqlite.py``, the statements of each file layout in ``_sql.py``; the PostgreSQL store reads its
+rows (events as JSON objects) through the same reader.
 """
 
 from __future__ import annotations

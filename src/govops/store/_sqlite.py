@@ -1,4 +1,5 @@
-"""The SQLite store: its file, its SQL and its transactions (the row codec is ``_rows.py``)."""
+"""The SQLite store: its file and its transactions (the statements of each file layout are in
+``_sql.py``, the row codec in ``_rows.py``)."""
 
 from __future__ import annotations
 
