@@ -223,6 +223,16 @@ def main(n_tasks: int) -> None:
                 ">= 5,000/s",
                 rate >= 5_000,
             )
+            # The file as the appends left it (its write-ahead log folded in when the store closes,
+            # so both are counted): what a host's disk holds.
+            wal = Path(f"{path}-wal")
+            size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+            report(
+                "SQLite file size",
+                f"{size / n_events:,.1f} B/event",
+                "<= 150 B/event",
+                size / n_events <= 150,
+            )
 
             # A replay is what a process does when it starts: open the store and load the ledger.
             # It is timed in a fresh process (median of 5), as a host starting up would run it,

@@ -98,6 +98,36 @@ def _raw(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         db.close()
 
 
+def as_store_3(path: Path) -> None:
+    """Rewrite the one ledger of the store at ``path`` as govops wrote it before files held many
+    ledgers (schema ``govops-store/3``): the hashes as text, each ``prev_hash`` stored, the
+    policy and the head in ``meta``."""
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.executescript(
+            """
+            BEGIN;
+            ALTER TABLE entries RENAME TO entries_4;
+            CREATE TABLE entries (seq INTEGER PRIMARY KEY, task_id TEXT NOT NULL,
+                at TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL,
+                event TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE);
+            CREATE INDEX entries_task ON entries (task_id, seq);
+            INSERT INTO entries SELECT seq, coalesce(json_extract(event, '$[1]'), ''), at, actor,
+                reason, coalesce(json_extract(event, '$[0]'), json_extract(event, '$.type')),
+                event, lower(hex(coalesce(lag(hash) OVER (ORDER BY seq), zeroblob(32)))),
+                lower(hex(hash)) FROM entries_4;
+            INSERT INTO meta SELECT 'policy', policy FROM ledgers WHERE policy IS NOT NULL;
+            INSERT INTO meta SELECT 'head', head FROM ledgers;
+            DROP TABLE entries_4;
+            DROP TABLE ledgers;
+            UPDATE meta SET value = 'govops-store/3' WHERE key = 'schema';
+            COMMIT;
+            """
+        )
+    finally:
+        db.close()
+
+
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     ledger = small_ledger()
     path = tmp_path / "ledger.db"
@@ -222,7 +252,7 @@ def test_a_policy_stored_without_cover_windows_gains_them(tmp_path: Path) -> Non
     ledger = small_ledger(1)
     with EventStore.create(path) as store:
         store.save(ledger, expected_version=0)
-    ((text,),) = _raw(path, "SELECT value FROM meta WHERE key = 'policy'")
+    ((text,),) = _raw(path, "SELECT policy FROM ledgers")
     assert "cover" not in json.loads(text)
     windows = (_window("p-wang", "p-li", dt.date(2026, 4, 1)),)
     wider = Ledger.from_entries(ledger.entries, calendar=CAL, policy=LedgerPolicy(cover=windows))
@@ -343,7 +373,8 @@ def _die_mid_write(path: str, marker: str) -> None:
         row[6] = json.dumps(row[6])  # the event as a JSON object, a form every store reads
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
-    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows[:100])
+    rows = [(1, r[0], r[2], r[3], r[4], r[6], bytes.fromhex(r[8])) for r in rows]
+    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows[:100])
     Path(marker).write_text("inside", encoding="utf-8")
     time.sleep(60)
 
@@ -451,14 +482,21 @@ def test_events_are_stored_positionally_in_their_kinds_layout(tmp_path: Path) ->
     with EventStore.create(path) as store:
         store.save(small_ledger(2), expected_version=0)
     rows = dict(_raw(path, "SELECT seq, event FROM entries"))
-    assert rows[2] == '["task_accepted","T0"]'
-    assert rows[6] == '["progress_reported","T1",10.0,null,"周报",[]]'
-    assert json.loads(rows[1])[0] == "task_assigned"
+    # Each kind by its code, numbered as the store first met them.
+    assert rows[2] == '[1,"T0"]'
+    assert rows[6] == '[2,"T1",10.0,null,"周报",[]]'
+    assert json.loads(rows[1])[0] == 0
     layouts = dict(_raw(path, "SELECT key, value FROM meta WHERE key LIKE 'layout:%'"))
     assert layouts == {
         "layout:task_assigned": '["task"]',
         "layout:task_accepted": '["task_id"]',
         "layout:progress_reported": '["task_id","percent","quantity","note","attachments"]',
+    }
+    codes = dict(_raw(path, "SELECT key, value FROM meta WHERE key LIKE 'kind:%'"))
+    assert codes == {
+        "kind:task_assigned": "0",
+        "kind:task_accepted": "1",
+        "kind:progress_reported": "2",
     }
 
 
@@ -471,7 +509,6 @@ def _as_objects(path: Path) -> None:
     db.executemany("UPDATE entries SET event = ? WHERE seq = ?", objects)
     db.execute("DELETE FROM meta WHERE key LIKE 'layout:%'")
     db.execute("DELETE FROM shared")
-    db.execute("UPDATE meta SET value = 'govops/1' WHERE key = 'schema'")
     db.close()
 
 
@@ -489,16 +526,10 @@ def test_events_stored_as_objects_are_read_and_appended_to(tmp_path: Path) -> No
     more = more.record(IssueRaised("T1", "i1"), actor="econ", at=START)
     with EventStore(path) as store:
         _assert_loads_back(store, ledger)
-        assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [("govops/1",)]
         store.save(more, expected_version=ledger.version)  # now both forms, in one file
         _assert_loads_back(store, more)
         assert store.verify() == more.version
-    # marked so that govops 0.1.0, which cannot read the new rows, refuses the file
-    assert _raw(path, "SELECT value FROM meta WHERE key = 'schema'") == [(STORE_SCHEMA,)]
-    assert (
-        _raw(path, "SELECT event FROM entries WHERE seq = 8")[0][0]
-        == '["issue_raised","T1","i1",""]'
-    )
+    assert _raw(path, "SELECT event FROM entries WHERE seq = 8")[0][0] == '[3,"T1","i1",""]'
 
 
 def test_a_store_written_before_this_format_is_read_and_appended_to(tmp_path: Path) -> None:
@@ -530,7 +561,8 @@ def test_a_stored_layout_other_than_the_class_s_own_is_read_by_name(tmp_path: Pa
         store.save(ledger, expected_version=0)
     order = ["note", "attachments", "task_id", "quantity", "percent"]
     db = sqlite3.connect(path, isolation_level=None)
-    for seq, text in db.execute("SELECT seq, event FROM entries WHERE kind = 'progress_reported'"):
+    reports = "SELECT seq, event FROM entries WHERE event LIKE '[2,%'"  # the code of reports
+    for seq, text in db.execute(reports):
         values = dict(
             zip(
                 ["task_id", "percent", "quantity", "note", "attachments"],
@@ -565,6 +597,8 @@ def test_a_stored_layout_other_than_the_class_s_own_is_read_by_name(tmp_path: Pa
          r"seq=3 .*should be a kind of event with a layout stored"),
         ("UPDATE entries SET event = '[[1],\"T0\"]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
         ("UPDATE entries SET event = '[]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
+        ("UPDATE entries SET event = '[99,\"T0\"]' WHERE seq = 3", r"seq=3 .*should be a kind of event"),
+        ("UPDATE meta SET value = 'x' WHERE key = 'kind:task_accepted'", r"code of 'task_accepted' .*damaged"),
         ("DELETE FROM meta WHERE key = 'layout:task_accepted'",
          r"seq=2 .*should be a kind of event with a layout stored"),
         ("UPDATE meta SET value = '{}' WHERE key = 'layout:task_accepted'",
@@ -1281,6 +1315,7 @@ def test_a_loaded_last_hash_of_any_form_reads_back_as_stored(tmp_path: Path, dig
     ledger = small_ledger(1)
     with EventStore.create(path) as store:
         store.save(ledger, expected_version=0)
+    as_store_3(path)  # a file whose hashes are text, of any form
     _raw(path, "UPDATE entries SET hash = ? WHERE seq = 3", digest)
     with pytest.raises(IntegrityError, match="not the one its head names"):
         EventStore(path)
@@ -1447,6 +1482,8 @@ def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
     path = tmp_path / "l.db"
     with EventStore.create(path) as store:
         store.save(_varied_ledger(), expected_version=0)
+    if "prev_hash" in sql:
+        as_store_3(path)  # a file that stores each prev_hash
     with contextlib.closing(sqlite3.connect(path)) as raw:
         raw.executescript(sql)  # some are several statements
     with pytest.raises(IntegrityError, match=message), EventStore(path) as store:
@@ -1465,6 +1502,7 @@ def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     ledger = _varied_ledger()
     with EventStore.create(path) as store:
         store.save(ledger, expected_version=0)
+    as_store_3(path)  # a file whose hashes are text, of any form
     _raw(path, "UPDATE entries SET hash = ? WHERE seq = ?", digest, seq)
     _raw(path, "UPDATE entries SET prev_hash = ? WHERE seq = ?", digest, seq + 1)
     with EventStore(path) as store:

@@ -55,7 +55,7 @@ from govops.tasks import (
     TaskAssigned,
     TaskCompleted,
 )
-from test_store import CAL, START, small_ledger, task
+from test_store import CAL, START, as_store_3, small_ledger, task
 
 TESTS = Path(__file__).parent
 
@@ -244,9 +244,12 @@ def test_an_append_needs_the_calendar_once_to_check_against_the_stored_ledger(
         ("DROP TABLE meta", "lost its table"),
         ("UPDATE entries SET seq = 0 WHERE seq = 1", "numbered seq=0"),
         (
-            "UPDATE meta SET value = replace(value, 'true', 'false') WHERE key = 'policy'",
+            "UPDATE ledgers SET policy = replace(policy, 'true', 'false')",
             "policy stored .* is not the one its head names",
         ),
+        ("DROP TABLE ledgers", "lost its table"),
+        ("DELETE FROM ledgers", "lost the rows of its ledgers"),
+        ("UPDATE entries SET ledger = 2 WHERE seq = 9", "holds 8 entries but its head"),
         ("DELETE FROM meta WHERE key = 'schema'", "lost its schema mark"),
     ],
 )
@@ -301,7 +304,7 @@ def test_the_head_kept_elsewhere_finds_a_store_cut_short_or_rewritten(tmp_path: 
     _raw(path, "DELETE FROM entries WHERE seq > 6")
     _raw(
         path,
-        "UPDATE meta SET value = json_set(value, '$.version', 6, '$.hash', ?) WHERE key = 'head'",
+        "UPDATE ledgers SET head = json_set(head, '$.version', 6, '$.hash', ?)",
         shorter.head_hash,
     )
     with EventStore(path) as store:
@@ -325,6 +328,7 @@ def test_the_head_kept_elsewhere_finds_a_store_cut_short_or_rewritten(tmp_path: 
 def test_an_old_store_without_a_head_is_read_and_gains_one(tmp_path: Path) -> None:
     ledger = small_ledger()
     path = _stored(tmp_path, ledger)
+    as_store_3(path)
     _raw(
         path,
         "DELETE FROM meta WHERE key = 'head'; "
@@ -334,9 +338,7 @@ def test_an_old_store_without_a_head_is_read_and_gains_one(tmp_path: Path) -> No
         assert store.head() == StoreHead(ledger.version, ledger.head_hash, store.head().policy)
         more = store.load().record(IssueRaised("T0", "i"), actor="econ", at=START)
         store.save(more, expected_version=ledger.version)
-    head = json.loads(
-        sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'head'").fetchone()[0]
-    )
+    head = json.loads(sqlite3.connect(path).execute("SELECT head FROM ledgers").fetchone()[0])
     assert head["version"] == more.version and head["hash"] == more.head_hash
 
 
@@ -690,7 +692,7 @@ _ROW_VALUES = st.one_of(
 
 @settings(max_examples=60, deadline=None)
 @given(
-    column=st.sampled_from(["event", "at", "actor", "reason", "kind", "prev_hash", "hash", "seq"]),
+    column=st.sampled_from(["event", "at", "actor", "reason", "hash", "seq", "ledger"]),
     value=_ROW_VALUES,
 )
 def test_a_row_altered_to_anything_gives_only_govops_errors(
@@ -733,13 +735,13 @@ def test_a_store_with_a_key_refuses_a_head_rewritten_without_it(tmp_path: Path) 
     _raw(path, "DELETE FROM entries WHERE seq > 6")
     _raw(
         path,
-        "UPDATE meta SET value = json_set(value, '$.version', 6, '$.hash', ?) WHERE key = 'head'",
+        "UPDATE ledgers SET head = json_set(head, '$.version', 6, '$.hash', ?)",
         ledger.entries[5].hash,
     )
     with pytest.raises(IntegrityError, match="does not authenticate"):
         EventStore(path, key=KEY)
     # Its code removed: refused too, and a wrong key is told apart from no key.
-    _raw(path, "UPDATE meta SET value = json_remove(value, '$.mac') WHERE key = 'head'")
+    _raw(path, "UPDATE ledgers SET head = json_remove(head, '$.mac')")
     with pytest.raises(IntegrityError, match="carries no authentication code"):
         EventStore(path, key=KEY)
     with pytest.raises(InvalidInputError, match="at least 16"):

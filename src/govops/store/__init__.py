@@ -1,16 +1,22 @@
-"""An SQLite event store for ledgers (an edge module: it touches files).
+"""Event stores for ledgers (an edge module: it touches files and databases).
 
-One database file holds one ledger: a table of entries (one row per event, the event as JSON, the
-hash chain in two columns), a small table of metadata (schema version, ledger policy, the head
-recorded with the last append, and the layout of each kind of event) and a table of the values
-tasks share. An event is stored as a JSON array of its kind and its values, in the order its kind's
-layout names them (``["progress_reported","T1",40.0,null,"",[]]`` with the layout
-``["task_id","percent","quantity","note","attachments"]``), which reads back about twice as fast
-as an object of named values. A task's responsibility, deadline, source and plan are stored once
-each in the ``shared`` table and the task refers to them by ``id`` (``"responsibility":3``): tasks
-of one office share them. Rows stored as objects with every value in place, as earlier versions
-wrote them, are read too, and so is a layout other than the class's own. The hash chain covers the
-events, not this encoding.
+:class:`Store` is what a ledger's store does, whichever database keeps it: :class:`SQLiteStore`
+(also named :class:`EventStore`, the default: one file, nothing to run) and :class:`PostgresStore`
+(a PostgreSQL database shared by many writers on many machines, with the ``postgres`` extra)
+implement it with the same promises. A database holds many ledgers, each named by an id
+(``"default"`` when none is given) and each a hash chain of its own.
+
+In an SQLite file, a ledger's entries are rows of the table ``entries`` (the event as JSON, the
+hash as its 32 bytes; each ``prev_hash`` is the hash of the row before, not stored), its policy
+and head a row of ``ledgers``; ``meta`` keeps the schema mark and the layout of each kind of
+event, and ``shared`` the values tasks share. An event is stored as a JSON array of its kind and
+its values, in the order its kind's layout names them (``["progress_reported","T1",40.0,null,"",[]]``
+with the layout ``["task_id","percent","quantity","note","attachments"]``), which reads back about
+twice as fast as an object of named values. A task's responsibility, deadline, source and plan are
+stored once each in the ``shared`` table and the task refers to them by ``id``
+(``"responsibility":3``): tasks of one office share them. Rows stored as objects with every value
+in place, as earlier versions wrote them, are read too, and so is a layout other than the class's
+own. The hash chain covers the events, not this encoding.
 
 A store never acknowledges what it could not load back: ``append`` and ``save`` check each entry
 as ``load`` does, and a store that has lost entries, tables or bytes is refused when opened.
@@ -34,12 +40,29 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 ...         store.save(ledger, expected_version=0)
 ...     with EventStore(path, calendar=cal, mode="ro") as store:
 ...         store.load() == ledger
+...     with EventStore.create(path, "parks", calendar=cal) as parks:  # a second ledger
+...         parks.ledgers(), parks.version
 1
 True
+(['default', 'parks'], 0)
 """
 
+from ._common import DEFAULT_LEDGER as DEFAULT_LEDGER
+from ._common import Store as Store
 from ._head import StoreHead as StoreHead
+from ._postgres import POSTGRES_SCHEMA as POSTGRES_SCHEMA
+from ._postgres import PostgresStore as PostgresStore
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
+from ._sqlite import SQLiteStore as SQLiteStore
 
-__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
+__all__ = [
+    "DEFAULT_LEDGER",
+    "POSTGRES_SCHEMA",
+    "STORE_SCHEMA",
+    "EventStore",
+    "PostgresStore",
+    "SQLiteStore",
+    "Store",
+    "StoreHead",
+]

@@ -19,18 +19,17 @@ import attrs
 from .._record import GENESIS_HASH
 from ..exceptions import IntegrityError
 from ._rows import _dumps
+from ._sql import Queries
 
 __all__ = [
-    "HEAD_KEY",
     "StoreHead",
     "check_expected",
     "check_head",
     "digest",
     "head_row",
+    "parse_head",
     "read_head",
 ]
-
-HEAD_KEY = "head"  # the meta row of the head: {"version": n, "hash": "…", "policy": "…" or null}
 
 
 @final
@@ -54,14 +53,6 @@ def digest(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode()).hexdigest()
 
 
-# The first number missing from the entries (when they are not numbered 1 to their count).
-GAP_SQL = (
-    "SELECT CASE WHEN min(seq) > 1 THEN 1 ELSE (SELECT e.seq + 1 FROM entries e "
-    "WHERE NOT EXISTS (SELECT 1 FROM entries n WHERE n.seq = e.seq + 1) ORDER BY e.seq LIMIT 1) "
-    "END FROM entries"
-)
-
-
 def mac(key: bytes, head: StoreHead) -> str:
     """The HMAC-SHA256 code of ``head`` with the host's ``key``."""
     message = f"govops-store-head\n{head.version}\n{head.hash}\n{head.policy}".encode()
@@ -69,15 +60,21 @@ def mac(key: bytes, head: StoreHead) -> str:
 
 
 def read_head(
-    db: sqlite3.Connection, where: str, key: bytes | None
+    db: sqlite3.Connection, where: str, key: bytes | None, q: Queries
 ) -> tuple[StoreHead | None, bool]:
     """The head recorded with the last append (``None`` in a file written before heads), checked
     against ``key`` when one is given; and whether it carries a code (appends then need the key)."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
+    row = db.execute(q.head, q.params()).fetchone()
     if row is None:
         return None, False
+    return parse_head(row[0], where, key)
+
+
+def parse_head(text: str, where: str, key: bytes | None) -> tuple[StoreHead, bool]:
+    """The head recorded as ``text``, checked against ``key`` when one is given; and whether it
+    carries a code."""
     try:
-        data = json.loads(row[0])
+        data = json.loads(text)
         head = StoreHead(data["version"], data["hash"], data["policy"])
         code = data.get("mac")
         if type(head.version) is not int or type(head.hash) is not str:
@@ -109,7 +106,12 @@ def head_row(version: int, last_hash: str, policy: str | None, key: bytes | None
 
 
 def check_head(
-    db: sqlite3.Connection, head: StoreHead | None, where: str, *, every_row: bool = True
+    db: sqlite3.Connection,
+    head: StoreHead | None,
+    where: str,
+    q: Queries,
+    *,
+    every_row: bool = True,
 ) -> tuple[int, str, str | None]:
     """Check that the entries and the policy are exactly the ones the head names; return
     the number of entries, the hash of the last one and the stored policy's text.
@@ -119,11 +121,12 @@ def check_head(
     record is."""
     # One aggregate a query: SQLite finds a lone min() or max() in the index, but computes
     # several together by reading every row.
-    (top,) = db.execute("SELECT max(seq) FROM entries").fetchone()
+    params = q.params()
+    (top,) = db.execute(q.top, params).fetchone()
     low, count = 1, top or 0  # as if none went missing, unless every row is read
     if every_row:
-        (low,) = db.execute("SELECT min(seq) FROM entries").fetchone()
-        (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
+        (low,) = db.execute(q.low, params).fetchone()
+        (count,) = db.execute(q.count, params).fetchone()
     if any(v is not None and type(v) is not int for v in (low, top, count)):
         raise IntegrityError(
             f"the event store at {where!r} is damaged: its entries are not numbered by "
@@ -135,14 +138,14 @@ def check_head(
             "rows were added or renumbered"
         )
     if count and top != count:
-        (gap,) = db.execute(GAP_SQL).fetchone()
+        (gap,) = db.execute(q.gap, params).fetchone()
         raise IntegrityError(
             f"entry seq={gap} is missing from {where!r} ({count} entries numbered up to "
             f"{top}): rows were removed or renumbered"
         )
-    last = db.execute("SELECT hash FROM entries WHERE seq = ?", (count,)).fetchone()
+    last = db.execute(q.hash_at, q.params(seq=count)).fetchone()
     last_hash = last[0] if last else GENESIS_HASH
-    row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+    row = db.execute(q.policy, params).fetchone()
     policy = row[0] if row else None
     if head is None:
         return int(count), last_hash, policy

@@ -1,10 +1,11 @@
 """The row codec of the SQLite store: the stored form of events, and reading them back fast.
 
-An event is stored as a JSON array of its kind and its values, in the order of its kind's layout
-(see "the stored form of events" below); a task's shared values are stored once and referred to
-by id. Reading them back is most of a replay, and the shortcuts here make it fast without
-trusting the file any more than the govops converter does. The SQL and the transactions are in
-``_sqlite.py``.
+An event is stored as a JSON array of its kind's code and its values, in the order of its kind's
+layout (see "the stored form of events" below); a task's shared values are stored once and
+referred to by id. Reading them back is most of a replay, and the shortcuts here make it fast
+without trusting the file any more than the govops converter does. The transactions are in
+``_sqlite.py``, the statements of each file layout in ``_sql.py``; the PostgreSQL store reads its
+rows (events as JSON objects) through the same reader.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from ..tasks import (
     Task,
     TaskAssigned,
 )
-from ..tasks._replay import Columns
+from ..tasks._replay import Columns as Columns
 
 
 def _dumps(value: Any) -> str:
@@ -445,13 +446,18 @@ class _Reader:
     memory. Values are unchanged.
     """
 
-    __slots__ = ("_actors", "_ats", "_events", "_path", "_zones")
+    __slots__ = ("_actors", "_ats", "_events", "_kinds", "_path", "_zones")
 
     def __init__(
-        self, path: Path, layouts: dict[str, tuple[str, ...]], shared: dict[int, str]
+        self,
+        path: Path | str,
+        layouts: dict[str, tuple[str, ...]],
+        shared: dict[int, str],
+        kinds: dict[int, str] | None = None,
     ) -> None:
         self._path = path
         self._events = _EventReader(layouts, shared)
+        self._kinds = kinds or {}  # the kind of each code a positional event may begin with
         self._actors: dict[str, str] = {}  # actors and reasons, shared
         self._ats: dict[str, dt.datetime] = {}  # ISO text -> the time, shared
         self._zones: dict[dt.tzinfo, dt.tzinfo] = {}
@@ -495,6 +501,7 @@ class _Reader:
         read = self._events
         builders, positional, share = read.builders, read.positional, read.share
         direct, assigned_kind = read.assigned_directly, TaskAssigned.kind
+        kinds = self._kinds
         events: list[Event] = []
         add = events.append
         for data in documents:
@@ -502,6 +509,8 @@ class _Reader:
             # positionally in its class's own layout or as an object with the keys govops writes.
             if type(data) is list:
                 kind = data[0] if data else None
+                if type(kind) is int:  # a kind's code (an unknown one stays, and is refused)
+                    kind = data[0] = kinds.get(kind, kind)
                 fits = positional.get(kind) if type(kind) is str else None
                 if fits is not None and len(data) == fits[0]:
                     add(fits[1](data, share))
@@ -534,8 +543,11 @@ class _Reader:
             return None
         # Every hash 64 lowercase hexadecimal digits, one space between (fromhex skips spaces,
         # so the exact round trip is the check), and every prev_hash the hash before it.
+        # A file of this version stores no prev_hash (``prevs`` is None): each is the hash before.
         digests = bytes.fromhex(hashes)
-        if digests.hex(" ", 32) != hashes or prevs != (prev + " " + hashes)[:-65]:
+        if digests.hex(" ", 32) != hashes or (
+            prevs is not None and prevs != (prev + " " + hashes)[:-65]
+        ):
             return None
         at_texts = at_text.split(",")
         documents = json.loads(events_text)  # a JSON array: SQLite added the brackets
@@ -603,9 +615,11 @@ class _Reader:
 
 # -- the stored form of events ----------------------------------------------------------------------
 #
-# An event is stored positionally, as ``[kind, value, …]``: its values in the order of the fields
-# its kind had when the store first met it, its *layout*, kept in the meta table under
-# ``layout:<kind>`` (a JSON array of field names). Parsing an array of values is about twice as
+# An event is stored positionally, as ``[code, value, …]``: its kind's code, a small number kept in
+# the meta table under ``kind:<kind>`` (files of govops-store/3 and before wrote the kind's name,
+# which is read too), then its values in the order of the fields its kind had when the store first
+# met it, its *layout*, kept in the meta table under ``layout:<kind>`` (a JSON array of field
+# names). Parsing an array of values is about twice as
 # fast as parsing an object of named ones (a progress report: 0.7 µs against 1.95 µs), the file is
 # smaller, and the layout keeps every row readable whatever fields a later version gives the
 # class. An event whose keys are not its kind's stored layout is stored as the JSON object the
@@ -629,12 +643,17 @@ def _layout(kind: str, text: str) -> tuple[str, ...]:
     return tuple(layout)
 
 
-def _document(data: dict[str, Any], layouts: dict[str, tuple[str, ...]]) -> str:
-    """The stored JSON of an event the converter unstructured as ``data``: positional when its
-    keys are its kind's stored layout, else the object itself."""
+def _document(
+    data: dict[str, Any], layouts: dict[str, tuple[str, ...]], codes: dict[str, int]
+) -> str:
+    """The stored JSON of an event the converter unstructured as ``data``: positional, its kind
+    by its code, when its keys are its kind's stored layout; else the object itself."""
     layout = _layout_of(data)
-    if layout is not None and layouts.get(data["type"]) == layout:
-        return _dumps(list(data.values()))
+    kind = data["type"] if layout is not None else None
+    if kind in codes and layouts.get(kind) == layout:
+        values = list(data.values())
+        values[0] = codes[kind]
+        return _dumps(values)
     return _dumps(data)
 
 

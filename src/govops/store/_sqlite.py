@@ -1,9 +1,9 @@
-"""The SQLite store: its file, its SQL and its transactions (the row codec is ``_rows.py``)."""
+"""The SQLite store: its file and its transactions (the statements of each file layout are in
+``_sql.py``, the row codec in ``_rows.py``)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import threading
@@ -12,10 +12,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, final
 
-import attrs
 import cattrs
 
-from .._record import GENESIS_HASH, rehash
+from .._record import GENESIS_HASH
 from ..exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -35,10 +34,16 @@ from ..tasks import (
 )
 from ..tasks._ledger import new_entry
 from ..tasks._replay import Columns
+from ._common import (
+    DEFAULT_LEDGER,
+    check_ledger_id,
+    decode_policy,
+    extend_stored,
+    merged_policy_text,
+    verify_entries,
+)
 from ._head import (
-    HEAD_KEY,
     StoreHead,
-    check_expected,
     check_head,
     digest,
     head_row,
@@ -54,50 +59,21 @@ from ._rows import (
     _Reader,
     _Row,
 )
+from ._sql import SCHEMA_4, TABLES_4, Queries, migrate, queries
 
-__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
+__all__ = ["STORE_SCHEMA", "EventStore", "SQLiteStore"]
 
-STORE_SCHEMA = "govops-store/3"
-"""The mark of the store files this version writes (events stored positionally, shared values
-stored once, the head recorded with each append). Earlier versions of govops refuse to open such a
+STORE_SCHEMA = SCHEMA_4
+"""The mark of the store files this version writes (many ledgers a file, events stored
+positionally, shared values stored once, hashes as their bytes, the head recorded with each
+append; see ``docs/explanation/record.md``). Earlier versions of govops refuse to open such a
 file, naming it. This version also reads the files earlier versions wrote (marked
-``"govops-store/2"``, or with the JSON schema ``"govops/1"`` by 0.1.0), and marks one anew when it
-first appends to it."""
-
-_SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entries (
-    seq       INTEGER PRIMARY KEY,
-    task_id   TEXT NOT NULL,
-    at        TEXT NOT NULL,
-    actor     TEXT NOT NULL,
-    reason    TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    event     TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash      TEXT NOT NULL UNIQUE
-);
-CREATE INDEX IF NOT EXISTS entries_task ON entries (task_id, seq);
-CREATE TABLE IF NOT EXISTS shared (
-    id    INTEGER PRIMARY KEY,
-    value TEXT NOT NULL UNIQUE
-);
-"""
-
+``"govops-store/3"`` or ``"govops-store/2"``, or with the JSON schema ``"govops/1"`` by 0.1.0) as
+holding one ledger, ``"default"``, and rewrites one in its own layout when it first appends to
+it."""
 
 _CHUNK = 1024  # entries read at a time: small enough that a chunk's objects stay in the CPU cache
-_ROWS_SQL = (
-    "SELECT seq, at, actor, reason, event, prev_hash, hash FROM entries "
-    "WHERE seq > ? ORDER BY seq LIMIT ?"
-)
-_CHUNK_SQL = (
-    "SELECT count(*), group_concat(at, ','), json_group_array(actor), json_group_array(reason), "
-    "'[' || group_concat(event, ',') || ']', group_concat(prev_hash, ' '), group_concat(hash, ' ') "
-    "FROM entries WHERE seq > ? AND seq <= ?"
-)
+_ALL = 2**62  # no entry is numbered beyond
 
 
 def _stored_shared(db: sqlite3.Connection) -> dict[int, str]:
@@ -107,15 +83,26 @@ def _stored_shared(db: sqlite3.Connection) -> dict[int, str]:
     return dict(db.execute("SELECT id, value FROM shared"))
 
 
+def _stored_kinds(db: sqlite3.Connection) -> dict[int, str]:
+    """The kind of each code of a positional event, as stored in the database."""
+    rows = db.execute("SELECT substr(key, 6), value FROM meta WHERE substr(key, 1, 5) = 'kind:'")
+    kinds = {}
+    for kind, code in rows:
+        if type(code) is not str or not code.isdigit() or int(code) in kinds:
+            raise IntegrityError(f"the stored code of {kind!r} events is damaged: {code!r}")
+        kinds[int(code)] = kind
+    return kinds
+
+
 def _stored_layouts(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
     """Every layout stored in the database, by kind."""
     rows = db.execute("SELECT substr(key, 8), value FROM meta WHERE substr(key, 1, 7) = 'layout:'")
     return {kind: _layout(kind, text) for kind, text in rows}
 
 
-def _top(db: sqlite3.Connection) -> int:
-    """The number of the last entry stored (0 when none)."""
-    return int(db.execute("SELECT COALESCE(MAX(seq), 0) FROM entries").fetchone()[0])
+def _top(db: sqlite3.Connection, q: Queries) -> int:
+    """The number of the last entry of the ledger (0 when none)."""
+    return int(db.execute(q.top, q.params()).fetchone()[0] or 0)
 
 
 def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
@@ -138,12 +125,19 @@ def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
     return StoreError(f"cannot {doing} the event store at {where!r}: {exc}")
 
 
-_READABLE = (STORE_SCHEMA, "govops-store/2", SCHEMA)
+_READABLE = (STORE_SCHEMA, "govops-store/3", "govops-store/2", SCHEMA)
 
 
 @final
-class EventStore:
-    """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one.
+class SQLiteStore:
+    """A ledger kept in an SQLite file: :meth:`create` makes one, ``EventStore(path)`` opens one
+    (``EventStore`` is this class's other name: the store govops uses by default).
+
+    It implements :class:`~govops.store.Store`. A file holds any number of ledgers, each named
+    by an id (``ledger``, ``"default"`` when not named; :meth:`ledgers` lists them). A file has
+    one writer at a time: appends are short transactions, and an append to one ledger waits (up
+    to ``timeout``) for an append to another to commit. For writers on many machines, see
+    :class:`~govops.store.PostgresStore`.
 
     Opening reads and writes nothing but what it checks: that the file is a govops store whose
     entries are all there (the head recorded with the last append names the last entry and its
@@ -163,6 +157,7 @@ class EventStore:
     def __init__(
         self,
         path: str | os.PathLike[str],
+        ledger: str = DEFAULT_LEDGER,
         *,
         calendar: WorkingCalendar | None = None,
         mode: str = "rw",
@@ -171,7 +166,7 @@ class EventStore:
     ) -> None:
         if mode not in ("rw", "ro"):
             raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
-        self._open(path, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        self._open(path, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
         try:
             with self._errors("open"), self._reading() as db:
                 self._check_tables(db)
@@ -184,44 +179,65 @@ class EventStore:
     def create(
         cls,
         path: str | os.PathLike[str],
+        ledger: str = DEFAULT_LEDGER,
         *,
         calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         key: bytes | None = None,
         timeout: float = 30.0,
-    ) -> EventStore:
-        """Make a new, empty store at ``path``, which must not exist yet; ``policy`` is the
-        ledger policy it will keep (else the one of the first ledger saved). With a ``key``
-        (at least 16 bytes, kept by the host, never in the store), every head the store records
-        carries an HMAC-SHA256 code, so a store rewritten without the key is refused."""
+    ) -> SQLiteStore:
+        """Make a new, empty ledger ``ledger`` (``"default"`` when not named) in the file at
+        ``path``, making the file when it does not exist; the ledger must not exist yet.
+        ``policy`` is the ledger policy it will keep (else the one of the first ledger saved).
+        With a ``key`` (at least 16 bytes, kept by the host, never in the store), every head the
+        ledger records carries an HMAC-SHA256 code, so a ledger rewritten without the key is
+        refused."""
         if policy is not None and not isinstance(policy, LedgerPolicy):
             raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
         store = cls.__new__(cls)
-        store._open(path, calendar=calendar, mode="create", key=key, timeout=timeout)
+        made = not Path(path).exists() if isinstance(path, (str, os.PathLike)) else False
+        mode = "create" if made else "rw"
+        store._open(path, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
         try:
             with store._errors("create"):
-                store._connection().execute("PRAGMA journal_mode=WAL")
+                if made:
+                    store._connection().execute("PRAGMA journal_mode=WAL")
+                else:
+                    with store._reading() as db:
+                        store._check_tables(db)
                 with store._writing() as db:
-                    for statement in _SCHEMA_SQL.split(";"):
-                        if statement.strip():
+                    if made:
+                        for statement in TABLES_4:
                             db.execute(statement)
-                    db.execute(
-                        "INSERT INTO meta (key, value) VALUES ('schema', ?)", (STORE_SCHEMA,)
-                    )
+                        db.execute(
+                            "INSERT INTO meta (key, value) VALUES ('schema', ?)", (STORE_SCHEMA,)
+                        )
+                    else:
+                        store._migrate(db)
                     text = None if policy is None else _dumps(converter.unstructure(policy))
-                    if text is not None:
-                        db.execute("INSERT INTO meta (key, value) VALUES ('policy', ?)", (text,))
-                    store._write_head(db, 0, GENESIS_HASH, text)
+                    db.execute(
+                        "INSERT OR IGNORE INTO ledgers (name, policy, head) VALUES (?, ?, '')",
+                        (store.ledger, text),
+                    )
+                    if db.execute("SELECT changes()").fetchone()[0] != 1:
+                        raise StoreError(
+                            f"the ledger {store.ledger!r} at {str(store.path)!r} already exists; "
+                            f"open it with EventStore(path, {store.ledger!r}), or create one "
+                            "with a new id or at a new path"
+                        )
+                    store._write_head(db, store._q(db), 0, GENESIS_HASH, text)
         except BaseException:
             store.close()
-            with contextlib.suppress(OSError):
-                store.path.unlink()  # it made the file; it leaves nothing half made
+            if made:
+                with contextlib.suppress(OSError):
+                    store.path.unlink()  # it made the file; it leaves nothing half made
             raise
         return store
 
     def _open(
         self,
         path: str | os.PathLike[str],
+        ledger: str,
         *,
         calendar: WorkingCalendar | None,
         mode: str,
@@ -245,15 +261,12 @@ class EventStore:
         self._lock = threading.RLock()
         self._ledger: Ledger | None = None  # the stored ledger as last checked, see _checked
         self._read_policy: tuple[str | None, LedgerPolicy | None] = (None, None)
-        self._marked = False  # known to be marked STORE_SCHEMA (see _append)
+        self._name = check_ledger_id(ledger)
+        self._queries: dict[str, Queries] = {}  # by the schema they were made for
         self._layouts: dict[str, tuple[str, ...]] = {}  # those known stored, by kind
+        self._codes: dict[str, int] = {}  # the codes of kinds known stored
         self._shared: dict[str, int] = {}  # the ids of shared values known stored, by their JSON
         where = str(self.path)
-        if mode == "create" and self.path.exists():
-            raise StoreError(
-                f"{where!r} already exists; open a store with EventStore(path), or create one "
-                "at a new path"
-            )
         if mode != "create" and not self.path.is_file():
             missing = "is a directory" if self.path.is_dir() else "does not exist"
             raise StoreError(
@@ -302,6 +315,8 @@ class EventStore:
         )
         try:
             db.execute("PRAGMA synchronous=NORMAL")
+            # What rewrites a file of an earlier version, whose hashes are hexadecimal text.
+            db.create_function("unhex", 1, bytes.fromhex, deterministic=True)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the file now
         except BaseException:
             db.close()
@@ -317,7 +332,7 @@ class EventStore:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
 
-    def __enter__(self) -> EventStore:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(
@@ -330,6 +345,18 @@ class EventStore:
 
     def __repr__(self) -> str:
         return f"EventStore({str(self.path)!r}, mode={self.mode!r})"
+
+    @property
+    def ledger(self) -> str:
+        """The id of the ledger this store reads and writes."""
+        return self._name
+
+    def ledgers(self) -> list[str]:
+        """The ids of every ledger of the file, sorted."""
+        with self._errors("read"), self._reading() as db:
+            if self._schema(db) != SCHEMA_4:
+                return [DEFAULT_LEDGER]
+            return [row[0] for row in db.execute("SELECT name FROM ledgers ORDER BY name")]
 
     # -- transactions and errors ------------------------------------------------------------------
 
@@ -399,10 +426,15 @@ class EventStore:
                 f"{where!r} holds no event store: the file is empty or was truncated "
                 "(EventStore.create makes a new store)"
             )
-        lost = [t for t in ("entries", "meta") if t not in tables]
+        row = None
+        if "meta" in tables:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        needed = (
+            ("entries", "meta", "ledgers", "shared") if row == (SCHEMA_4,) else ("entries", "meta")
+        )
+        lost = [t for t in needed if t not in tables]
         if lost:
             raise IntegrityError(f"the event store at {where!r} has lost its table(s) {lost}")
-        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None:
             raise IntegrityError(f"the event store at {where!r} has lost its schema mark")
         if row[0] not in _READABLE:
@@ -413,29 +445,77 @@ class EventStore:
         if row[0] != SCHEMA and "shared" not in tables:  # govops 0.1.0 wrote none
             raise IntegrityError(f"the event store at {where!r} has lost its table 'shared'")
 
-    def _stored_head(self, db: sqlite3.Connection) -> StoreHead | None:
+    def _q(self, db: sqlite3.Connection) -> Queries:
+        """The statements that read this store's ledger, for the layout of the file now (another
+        process may have rewritten a file of an earlier version since the last transaction)."""
+        schema = self._schema(db)
+        q = self._queries.get(schema)
+        if q is None:
+            number: int | None = 0
+            if schema == SCHEMA_4:
+                row = db.execute("SELECT id FROM ledgers WHERE name = ?", (self.ledger,)).fetchone()
+                number = int(row[0]) if row else None
+                if row is None and db.execute("SELECT 1 FROM ledgers").fetchone() is None:
+                    raise IntegrityError(
+                        f"the event store at {str(self.path)!r} has lost the rows of its "
+                        "ledgers (every file holds at least the one it was created with)"
+                    )
+            if number is None or (schema != SCHEMA_4 and self.ledger != DEFAULT_LEDGER):
+                raise StoreError(
+                    f"there is no ledger {self.ledger!r} in the event store at "
+                    f"{str(self.path)!r}: EventStore.create(path, {self.ledger!r}) makes one"
+                )
+            q = self._queries[schema] = queries(schema, number)
+        return q
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Rewrite a file of an earlier version in this version's layout (inside a write
+        transaction, see ``_sql.migrate``), its head kept as it is."""
+        schema = self._schema(db)
+        if schema == SCHEMA_4:
+            return
+        q = queries(schema, 0)
+        row = db.execute(q.head, q.params()).fetchone()
+        if row is None:  # a file written before heads: its head is what it holds
+            version, last_hash, policy = check_head(db, None, str(self.path), q, every_row=False)
+            row = (head_row(version, last_hash, policy, None),)
+        migrate(db, row[0])
+
+    def _stored_head(self, db: sqlite3.Connection, q: Queries | None = None) -> StoreHead | None:
         """The head recorded with the last append (see ``_head.read_head``)."""
-        head, carries_code = read_head(db, str(self.path), self._key)
+        q = q or self._q(db)
+        head, carries_code = read_head(db, str(self.path), self._key, q)
+        if head is None and q.ledger:
+            raise IntegrityError(
+                f"the ledger {self.ledger!r} of the event store at {str(self.path)!r} has lost "
+                "its row in the table 'ledgers'"
+            )
         if carries_code and self._key is None and self.mode == "rw":
             self._keyed = True  # appends need the key, or the head would lose its code
         return head
 
     def _check_head(
-        self, db: sqlite3.Connection, head: StoreHead | None, *, every_row: bool = True
+        self,
+        db: sqlite3.Connection,
+        head: StoreHead | None,
+        q: Queries | None = None,
+        *,
+        every_row: bool = True,
     ) -> tuple[int, str, str | None]:
         """See ``_head.check_head``."""
-        return check_head(db, head, str(self.path), every_row=every_row)
+        return check_head(db, head, str(self.path), q or self._q(db), every_row=every_row)
 
     def _write_head(
-        self, db: sqlite3.Connection, version: int, last_hash: str, policy: str | None
+        self, db: sqlite3.Connection, q: Queries, version: int, last_hash: str, policy: str | None
     ) -> None:
+        """Record the head and the policy of the ledger (of a file in this version's layout)."""
         if self._keyed and self._key is None:
             raise InvalidInputError(
                 f"the event store at {str(self.path)!r} is protected by a key: open it with "
                 "EventStore(path, key=...) to append to it"
             )
         row = head_row(version, last_hash, policy, self._key)
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (HEAD_KEY, row))
+        db.execute("UPDATE ledgers SET head = ?, policy = ? WHERE id = ?", (row, policy, q.ledger))
 
     def head(self) -> StoreHead:
         """The store's fingerprint now: keep it elsewhere to check the store against later."""
@@ -453,7 +533,7 @@ class EventStore:
     def version(self) -> int:
         """The number of stored entries (the ``seq`` of the last one)."""
         with self._errors("read"), self._reading() as db:
-            return _top(db)
+            return _top(db, self._q(db))
 
     def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
         """Append ``entries`` after ``expected_version``; return the new version.
@@ -501,48 +581,43 @@ class EventStore:
         entries = list(entries)
         rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
         with self._errors("append to"), self._writing() as db:
-            head = self._stored_head(db)
-            version, head_hash, stored_text = self._check_head(db, head, every_row=False)
+            q = self._q(db)
+            head = self._stored_head(db, q)
+            version, head_hash, stored_text = self._check_head(db, head, q, every_row=False)
             if version != expected_version:
                 # A repeated append (its acknowledgement lost) that would change nothing.
                 same_policy = ledger is None or _dumps(converter.unstructure(ledger.policy)) == (
                     stored_text
                 )
-                if same_policy and self._holds(db, entries, expected_version):
+                if same_policy and self._holds(db, q, entries, expected_version):
                     return expected_version + len(entries)
                 raise ConcurrencyError(
                     f"expected_version={expected_version} but the event store is at version "
-                    f"{version}: another writer appended first; reload and retry"
+                    f"{version} (ledger {self.ledger!r}): another writer appended first; "
+                    "reload and retry"
                 )
             policy_text = stored_text
             if ledger is not None:
                 policy_text = self._policy_text(ledger.policy, stored_text)
-            checked = self._checked(db, entries, version, head_hash, ledger, policy_text)
-            if rows and not self._marked and self._schema(db) != STORE_SCHEMA:
-                # A file of an earlier version: from now on it holds what only this one reads.
-                for statement in _SCHEMA_SQL.split(";"):
-                    if statement.strip():
-                        db.execute(statement)  # the tables 0.1.0 did not have
-                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (STORE_SCHEMA,))
-            if policy_text != stored_text:
-                db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", (policy_text,)
-                )
-            layouts = self._layouts_for(db, rows)  # read or stored in this transaction
+            checked = self._checked(db, q, entries, version, head_hash, ledger, policy_text)
+            # A file of an earlier version: from now on it holds what only this one reads.
+            self._migrate(db)
+            q = self._q(db)
+            layouts, codes = self._layouts_for(db, rows)  # read or stored in this transaction
             shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
                 if row[5] == TaskAssigned.kind:
                     self._refer(db, row[6]["task"], shared)
-                row[6] = _document(row[6], layouts)
+                row[6] = _document(row[6], layouts, codes)
             db.executemany(
-                "INSERT INTO entries (seq, task_id, at, actor, reason, kind, event, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                "INSERT INTO entries (ledger, seq, at, actor, reason, event, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(q.ledger, r[0], r[2], r[3], r[4], r[6], bytes.fromhex(r[8])) for r in rows],
             )
-            self._write_head(db, checked.version, checked.head_hash, policy_text)
+            self._write_head(db, q, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
-        self._marked = self._marked or bool(rows)
         self._layouts.update(layouts)  # stored for good, now that they are committed
+        self._codes.update(codes)
         self._shared.update(shared)
         return checked.version
 
@@ -551,19 +626,17 @@ class EventStore:
         return str(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
     @staticmethod
-    def _holds(db: sqlite3.Connection, entries: list[Entry], after: int) -> bool:
-        """True when the store holds exactly ``entries`` right after entry ``after``."""
+    def _holds(db: sqlite3.Connection, q: Queries, entries: list[Entry], after: int) -> bool:
+        """True when the ledger holds exactly ``entries`` right after entry ``after``."""
         if not entries or entries[0].seq != after + 1:
             return False
-        stored = db.execute(
-            "SELECT hash FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
-            (after, after + len(entries)),
-        ).fetchall()
+        stored = db.execute(q.hashes, q.params(lo=after, hi=after + len(entries))).fetchall()
         return [r[0] for r in stored] == [e.hash for e in entries]
 
     def _checked(
         self,
         db: sqlite3.Connection,
+        q: Queries,
         entries: list[Entry],
         version: int,
         head_hash: str,
@@ -572,78 +645,32 @@ class EventStore:
     ) -> Ledger:
         """The stored ledger (``version`` entries, the last hashed ``head_hash``) followed by
         ``entries``, each checked (see ``append``)."""
-        if (
-            ledger is not None
-            and ledger._log.hashes_checked
-            and ledger.hash_at(version) == head_hash
-        ):
-            # The ledger recorded (or replayed and verified) these entries on the stored ones,
-            # under the policy just checked against the stored one: they were checked then.
-            return ledger
-        policy = self._policy(policy_text) or LedgerPolicy()  # a ledger's default when none stored
-        base = self._ledger
-        if base is None or (base.version, base.head_hash, base.policy) != (
-            version,
-            head_hash,
-            policy,
-        ):
-            calendar = self._calendar if ledger is None else ledger.calendar
-            if calendar is None:
-                raise InvalidInputError(
-                    f"appending to the event store at {str(self.path)!r} checks each entry "
-                    "against the ledger as stored, which needs its calendar: open the store with "
-                    "EventStore(path, calendar=...)"
-                )
-            base = self._replay(db, calendar=calendar, policy=policy, verify=True)
-        return base._extend(entries)
+        return extend_stored(
+            entries,
+            version=version,
+            head_hash=head_hash,
+            policy=self._policy(policy_text) or LedgerPolicy(),  # a ledger's default if none
+            ledger=ledger,
+            known=self._ledger,
+            calendar=self._calendar,
+            replay=lambda calendar, policy: self._replay(
+                db, q, calendar=calendar, policy=policy, verify=True
+            ),
+            opened_with="EventStore(path, calendar=...)",
+        )
 
     def _policy(self, text: str | None) -> LedgerPolicy | None:
         if text is None:
             return None
         if self._read_policy[0] == text:  # every append reads it: decoded once
             return self._read_policy[1]
-        try:
-            policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
-        except (
-            ValueError,
-            TypeError,
-            KeyError,
-            RecursionError,
-            cattrs.BaseValidationError,
-            cattrs.ForbiddenExtraKeysError,
-        ) as exc:
-            raise IntegrityError(
-                f"the policy stored in {str(self.path)!r} cannot be read: {exc}"
-            ) from exc
+        policy = decode_policy(text, str(self.path))
         self._read_policy = (text, policy)
         return policy
 
     def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:
-        """The policy text to store for a ledger with ``policy``: the stored one unless it only
-        gains cover windows (or none is stored yet); any other change is refused."""
-        text = _dumps(converter.unstructure(policy))
-        if stored_text is None or stored_text == text:
-            return text
-        stored = self._policy(stored_text)
-        assert stored is not None
-        missing = [w for w in stored.cover if w not in policy.cover]
-        if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
-            raise InvalidInputError(
-                f"the ledger's policy {policy!r} differs from the one stored with this ledger "
-                f"({stored_text}) in more than added cover windows; a ledger keeps one policy, "
-                "which may only gain cover windows"
-            )
-        if missing:
-            named = "; ".join(
-                f"{w.deputy!r} for {w.leader!r} from {w.start.isoformat()} to {w.end.isoformat()}"
-                for w in missing
-            )
-            raise InvalidInputError(
-                f"the ledger's policy lacks the cover window(s) stored with this ledger ({named}); "
-                "a ledger keeps one policy, which may only gain cover windows, never lose or "
-                "change them"
-            )
-        return text
+        """The policy text to store for a ledger with ``policy`` (see ``merged_policy_text``)."""
+        return merged_policy_text(policy, stored_text, self._policy(stored_text))
 
     def _refer(self, db: sqlite3.Connection, task: dict[str, Any], shared: dict[str, int]) -> None:
         """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)
@@ -663,11 +690,13 @@ class EventStore:
 
     def _layouts_for(
         self, db: sqlite3.Connection, rows: list[list[Any]]
-    ) -> dict[str, tuple[str, ...]]:
-        """The stored layout of every kind of event in ``rows`` (inside a write transaction):
-        the one already stored, else the event's own, stored now."""
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+        """The stored layout and code of every kind of event in ``rows`` (inside a write
+        transaction): the ones already stored, else the event's own layout and the next code,
+        stored now."""
         layouts = self._layouts
         found: dict[str, tuple[str, ...]] = {}
+        codes: dict[str, int] = {}
         for row in rows:
             layout = _layout_of(row[6])
             kind = row[6].get("type")
@@ -680,7 +709,17 @@ class EventStore:
                 found[kind] = layout
             else:
                 found[kind] = _layout(kind, stored[0])
-        return {**layouts, **found}
+        missing = [kind for kind in {**layouts, **found} if kind not in self._codes]
+        if missing:
+            stored_codes = {kind: code for code, kind in _stored_kinds(db).items()}
+            for kind in missing:
+                if kind not in stored_codes:
+                    code = stored_codes[kind] = max(stored_codes.values(), default=-1) + 1
+                    db.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)", (f"kind:{kind}", str(code))
+                    )
+                codes[kind] = stored_codes[kind]
+        return {**layouts, **found}, {**self._codes, **codes}
 
     @staticmethod
     def _row(entry: Entry) -> list[Any]:
@@ -705,23 +744,25 @@ class EventStore:
     def entries(self, *, since: int = 0) -> Iterator[Entry]:
         """The stored entries after ``since``, in order, as one read of the store."""
         with self._errors("read"), self._reading() as db:
-            found = [new_entry(*row) for row in self._rows(db, since)]
+            found = [new_entry(*row) for row in self._rows(db, self._q(db), since)]
         return iter(found)
 
-    def _rows(self, db: sqlite3.Connection, since: int) -> Iterator[_Row]:
+    def _rows(self, db: sqlite3.Connection, q: Queries, since: int) -> Iterator[_Row]:
         """The stored entries after ``since`` as ``(seq, event, at, actor, reason, prev_hash,
         hash)``, as they are stored: no link between them is checked."""
-        cursor = db.execute(_ROWS_SQL, (since, -1))
+        row = db.execute(q.hash_at, q.params(seq=since)).fetchone() if since else None
+        prev = row[0] if row else GENESIS_HASH
+        cursor = db.execute(q.rows, q.params(after=since, upto=_ALL, prev=prev))
         # The layouts and shared values are read once the rows' read has begun: they are only
         # ever added, so this finds every one those rows need.
-        reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
+        reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db), _stored_kinds(db))
         try:
             while rows := cursor.fetchmany(_CHUNK):
                 yield from reader.rows(rows)
         finally:
             _forget_seen()
 
-    def _columns(self, db: sqlite3.Connection) -> Generator[Columns, None, None]:
+    def _columns(self, db: sqlite3.Connection, q: Queries) -> Generator[Columns, None, None]:
         """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
         ``_CHUNK`` entries, with their sequence numbers and hash links checked (inside a
         transaction: every chunk and layout from one state).
@@ -730,20 +771,20 @@ class EventStore:
         and reasons as JSON arrays, the events joined into one JSON array, the hashes joined):
         a handful of values per chunk rather than seven per row. That shape is only trusted when
         it checks out: as many rows as sequence numbers in the range, every hash 64 lowercase
-        hexadecimal digits, each ``prev_hash`` the hash before it (which also proves the rows
-        came in order, hashes being unique) and as many times and events as rows. A chunk that
+        hexadecimal digits (32 bytes), in a file of an earlier version each ``prev_hash`` the
+        hash before it, and as many times and events as rows. A chunk that
         does not (a gap, an altered row, an odd hash), or whose events do not decode, is read
         again row by row, which raises the error that names the entry or keeps the odd hash as
         it is.
         """
         try:
-            reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
+            reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db), _stored_kinds(db))
             prev = GENESIS_HASH
-            top = _top(db)
+            top = _top(db, q)
             for lo in range(0, top, _CHUNK):
                 hi = min(lo + _CHUNK, top)
                 try:
-                    row = db.execute(_CHUNK_SQL, (lo, hi)).fetchone()
+                    row = db.execute(q.chunk, q.params(lo=lo, hi=hi)).fetchone()
                     found = reader.columns(row, hi - lo, prev)
                 except (
                     sqlite3.Error,
@@ -756,7 +797,7 @@ class EventStore:
                 ):
                     found = None  # read again below, which names what is wrong
                 if found is None:
-                    rows = db.execute(_ROWS_SQL, (lo, hi - lo)).fetchall()
+                    rows = db.execute(q.rows, q.params(after=lo, upto=hi, prev=prev)).fetchall()
                     found = reader.checked(rows, lo, prev, hi - lo)
                 hashes = found[4]
                 prev = hashes[-32:].hex() if isinstance(hashes, bytes) else hashes[-1]
@@ -767,6 +808,7 @@ class EventStore:
     def _replay(
         self,
         db: sqlite3.Connection,
+        q: Queries,
         *,
         calendar: WorkingCalendar,
         policy: LedgerPolicy | None,
@@ -775,9 +817,9 @@ class EventStore:
         """The stored ledger, replayed inside the transaction open on ``db``."""
         # Columns rather than entries: the ledger keeps columns, not Entry objects. Closed at
         # once, so that a refused entry ends the read with the replay.
-        with contextlib.closing(self._columns(db)) as chunks:
+        with contextlib.closing(self._columns(db, q)) as chunks:
             return Ledger._from_columns(
-                chunks, calendar=calendar, policy=policy, verify=verify, size=_top(db)
+                chunks, calendar=calendar, policy=policy, verify=verify, size=_top(db, q)
             )
 
     def load(
@@ -805,11 +847,12 @@ class EventStore:
                 "store with EventStore(path, calendar=...)"
             )
         with self._errors("load"), self._reading() as db:
-            self._check_head(db, self._stored_head(db))
-            row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
-            stored = self._policy(row[0] if row else None)
+            q = self._q(db)
+            *_, text = self._check_head(db, self._stored_head(db, q), q)
+            stored = self._policy(text)
             ledger = self._replay(
                 db,
+                q,
                 calendar=calendar,
                 policy=policy if policy is not None else stored,
                 verify=verify,
@@ -835,26 +878,9 @@ class EventStore:
         with self._errors("verify"), self._reading() as db:
             head = self._stored_head(db)
             self._check_head(db, head)
-            prev = GENESIS_HASH
-            count = 0
-            for row in self._rows(db, 0):
-                entry = new_entry(*row)
-                count += 1
-                if entry.seq != count:
-                    raise IntegrityError(f"entry seq={count} is missing from {where!r}")
-                if entry.prev_hash != prev or rehash(entry) != entry.hash:
-                    raise IntegrityError(
-                        f"entry seq={entry.seq} in {where!r} does not verify: it was altered"
-                    )
-                prev = entry.hash
-                if expected_head is not None and count == expected_head.version:
-                    check_expected(entry.hash, expected_head, head, where)
-            if expected_head is not None:
-                if count < expected_head.version:
-                    raise IntegrityError(
-                        f"the event store at {where!r} holds {count} entries, fewer than the "
-                        f"{expected_head.version} of the head kept elsewhere: it was cut short"
-                    )
-                if expected_head.version == 0:
-                    check_expected(GENESIS_HASH, expected_head, head, where)
-        return count
+            entries = (new_entry(*row) for row in self._rows(db, self._q(db), 0))
+            return verify_entries(entries, where, head, expected_head)
+
+
+EventStore = SQLiteStore
+"""The default store: an SQLite file (see :class:`SQLiteStore`)."""

@@ -1,0 +1,220 @@
+"""What every store does the same way, whatever keeps its rows: the protocol the stores implement,
+the ledger ids, the policy a ledger keeps, checking appends and verifying the chain."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from types import TracebackType
+from typing import Protocol, runtime_checkable
+
+import attrs
+import cattrs
+
+from .._record import GENESIS_HASH, rehash
+from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
+from ..serialization import converter
+from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
+from ._head import StoreHead, check_expected
+from ._rows import _dumps
+
+__all__ = [
+    "DEFAULT_LEDGER",
+    "Store",
+    "check_ledger_id",
+    "decode_policy",
+    "extend_stored",
+    "merged_policy_text",
+    "verify_entries",
+]
+
+DEFAULT_LEDGER = "default"
+"""The id of the ledger a store opens when none is named (and of the one ledger of a file written
+before stores held several)."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What a ledger's store does, whichever database keeps it: :class:`SQLiteStore` (one file)
+    or :class:`PostgresStore` (a PostgreSQL database shared by many writers and offices).
+
+    A store holds one ledger of a database that may hold several, named by :attr:`ledger`; each
+    is a hash chain of entries numbered from 1, with a head recorded at every append. Every
+    implementation keeps the same promises (see ``docs/explanation/record.md``): nothing
+    acknowledged that cannot be loaded, optimistic concurrency, safe retries, the chain checked
+    against its head, and only :class:`~govops.exceptions.GovopsError` escaping.
+    """
+
+    @property
+    def ledger(self) -> str:
+        """The id of the ledger this store reads and writes."""
+
+    @property
+    def version(self) -> int:
+        """The number of entries stored (the ``seq`` of the last one)."""
+
+    def ledgers(self) -> list[str]:
+        """The ids of every ledger of the database, sorted."""
+
+    def load(
+        self,
+        *,
+        calendar: WorkingCalendar | None = None,
+        policy: LedgerPolicy | None = None,
+        verify: bool = True,
+    ) -> Ledger:
+        """Replay the stored entries into a ledger."""
+
+    def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
+        """Append ``entries`` after ``expected_version``, checked as ``load`` checks them."""
+
+    def save(self, ledger: Ledger, *, expected_version: int) -> int:
+        """Append the entries ``ledger`` has beyond ``expected_version``."""
+
+    def entries(self, *, since: int = 0) -> Iterator[Entry]:
+        """The stored entries after ``since``, in order."""
+
+    def head(self) -> StoreHead:
+        """The ledger's fingerprint now, to keep elsewhere."""
+
+    def verify(self, *, expected_head: StoreHead | None = None) -> int:
+        """Recompute the hash chain; return the number of entries checked."""
+
+    def close(self) -> None:
+        """Release the connection; the store cannot be used afterwards."""
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def check_ledger_id(ledger: object) -> str:
+    """``ledger`` if it can name a ledger: a non-empty text of at most 200 characters, printable,
+    with no surrogate (it is stored as UTF-8 text and shown in messages)."""
+    if not isinstance(ledger, str):
+        raise InvalidTypeError(f"ledger={ledger!r}; expected a str, the id of a ledger")
+    if not 0 < len(ledger) <= 200 or not ledger.isprintable():
+        raise InvalidInputError(
+            f"ledger={ledger!r}; expected an id of 1 to 200 printable characters, "
+            "e.g. 'roads-office'"
+        )
+    try:
+        ledger.encode()
+    except UnicodeEncodeError:
+        raise InvalidInputError(f"ledger={ledger!r} holds a lone surrogate") from None
+    return ledger
+
+
+def decode_policy(text: str | None, where: str) -> LedgerPolicy | None:
+    """The ledger policy stored as ``text`` (``None`` when none is stored)."""
+    if text is None:
+        return None
+    try:
+        policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        RecursionError,
+        cattrs.BaseValidationError,
+        cattrs.ForbiddenExtraKeysError,
+    ) as exc:
+        raise IntegrityError(f"the policy stored in {where!r} cannot be read: {exc}") from exc
+    return policy
+
+
+def merged_policy_text(
+    policy: LedgerPolicy, stored_text: str | None, stored: LedgerPolicy | None
+) -> str:
+    """The policy text to store for a ledger with ``policy``: the stored one unless it only
+    gains cover windows (or none is stored yet); any other change is refused."""
+    text = _dumps(converter.unstructure(policy))
+    if stored_text is None or stored_text == text:
+        return text
+    assert stored is not None
+    missing = [w for w in stored.cover if w not in policy.cover]
+    if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
+        raise InvalidInputError(
+            f"the ledger's policy {policy!r} differs from the one stored with this ledger "
+            f"({stored_text}) in more than added cover windows; a ledger keeps one policy, "
+            "which may only gain cover windows"
+        )
+    if missing:
+        named = "; ".join(
+            f"{w.deputy!r} for {w.leader!r} from {w.start.isoformat()} to {w.end.isoformat()}"
+            for w in missing
+        )
+        raise InvalidInputError(
+            f"the ledger's policy lacks the cover window(s) stored with this ledger ({named}); "
+            "a ledger keeps one policy, which may only gain cover windows, never lose or "
+            "change them"
+        )
+    return text
+
+
+def extend_stored(
+    entries: list[Entry],
+    *,
+    version: int,
+    head_hash: str,
+    policy: LedgerPolicy,
+    ledger: Ledger | None,
+    known: Ledger | None,
+    calendar: WorkingCalendar | None,
+    replay: Callable[[WorkingCalendar, LedgerPolicy], Ledger],
+    opened_with: str,
+) -> Ledger:
+    """The stored ledger (``version`` entries, the last hashed ``head_hash``, under ``policy``)
+    followed by ``entries``, each checked as a replay checks it.
+
+    ``ledger`` is the ledger being saved (if any), ``known`` the stored ledger as the store last
+    checked it, ``calendar`` the store's; ``replay`` replays the stored ledger when neither is
+    current (it needs a calendar, else ``opened_with`` tells how to pass one)."""
+    if ledger is not None and ledger._log.hashes_checked and ledger.hash_at(version) == head_hash:
+        # The ledger recorded (or replayed and verified) these entries on the stored ones,
+        # under the policy just checked against the stored one: they were checked then.
+        return ledger
+    base = known
+    if base is None or (base.version, base.head_hash, base.policy) != (version, head_hash, policy):
+        calendar = calendar if ledger is None else ledger.calendar
+        if calendar is None:
+            raise InvalidInputError(
+                "appending checks each entry against the ledger as stored, which needs its "
+                f"calendar: open the store with {opened_with}"
+            )
+        base = replay(calendar, policy)
+    return base._extend(entries)
+
+
+def verify_entries(
+    entries: Iterable[Entry], where: str, head: StoreHead | None, expected: StoreHead | None
+) -> int:
+    """Recompute the chain of ``entries`` (all of a ledger's, in order); check the entry at
+    ``expected.version`` against a head kept elsewhere; return how many there are."""
+    prev = GENESIS_HASH
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.seq != count:
+            raise IntegrityError(f"entry seq={count} is missing from {where!r}")
+        if entry.prev_hash != prev or rehash(entry) != entry.hash:
+            raise IntegrityError(
+                f"entry seq={entry.seq} in {where!r} does not verify: it was altered"
+            )
+        prev = entry.hash
+        if expected is not None and count == expected.version:
+            check_expected(entry.hash, expected, head, where)
+    if expected is not None:
+        if count < expected.version:
+            raise IntegrityError(
+                f"the event store at {where!r} holds {count} entries, fewer than the "
+                f"{expected.version} of the head kept elsewhere: it was cut short"
+            )
+        if expected.version == 0:
+            check_expected(GENESIS_HASH, expected, head, where)
+    return count

@@ -1,0 +1,662 @@
+"""The PostgreSQL store: many ledgers in one database, many writers on many machines.
+
+Three tables, named ``govops_*`` so that they sit beside a host's own:
+
+``govops_meta``
+    the schema mark (``key = 'schema'``).
+``govops_ledgers``
+    one row per ledger: its ``id``, its policy (JSON, ``NULL`` until one is stored) and its
+    ``head``, recorded with every append (see ``_head.py``).
+``govops_events``
+    one row per entry: ``(ledger, version)`` is the primary key, so two writers can never both
+    store an entry at one place; the time, actor and reason as text, the event as the JSON the
+    govops converter writes, the hash as its 32 bytes. The ``prev_hash`` of an entry is the hash
+    of the one before it, and is not stored.
+
+An append locks its ledger's row (``SELECT … FOR UPDATE``) for its short transaction: writers of
+one ledger take turns, writers of different ledgers never wait for each other, and readers,
+which read a snapshot (``REPEATABLE READ``), never wait for anyone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, final
+
+from .._record import GENESIS_HASH
+from ..exceptions import (
+    ConcurrencyError,
+    GovopsError,
+    IntegrityError,
+    InvalidInputError,
+    InvalidTypeError,
+    LedgerError,
+    StoreError,
+)
+from ..serialization import converter
+from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
+from ._common import (
+    DEFAULT_LEDGER,
+    check_ledger_id,
+    decode_policy,
+    extend_stored,
+    merged_policy_text,
+    verify_entries,
+)
+from ._head import StoreHead, digest, head_row, parse_head
+from ._rows import Columns, _dumps, _forget_seen, _Reader, _Row
+
+if TYPE_CHECKING:
+    import psycopg
+
+__all__ = ["POSTGRES_SCHEMA", "PostgresStore"]
+
+POSTGRES_SCHEMA = "govops-postgres/1"
+"""The mark of the govops tables in a PostgreSQL database (see :class:`PostgresStore`)."""
+
+_SCHEMA_SQL = (
+    "CREATE TABLE IF NOT EXISTS govops_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS govops_ledgers ("
+    " id TEXT PRIMARY KEY, policy TEXT, head TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS govops_events ("
+    " ledger TEXT NOT NULL REFERENCES govops_ledgers (id),"
+    " version BIGINT NOT NULL CHECK (version > 0),"
+    " at TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, event TEXT NOT NULL,"
+    " hash BYTEA NOT NULL,"
+    " PRIMARY KEY (ledger, version))",
+)
+_LOCK_TABLES = 7_040_431  # pg_advisory_xact_lock key: one creator of the tables at a time
+_CHUNK = 1024  # entries read at a time
+
+# SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
+_RETRY = {"40001": "a serialization failure", "40P01": "a deadlock", "55P03": "a lock timeout"}
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:  # the optional extra is not installed
+        raise StoreError(
+            "the PostgreSQL store needs psycopg 3: pip install 'govops[postgres]'"
+        ) from None
+    return psycopg
+
+
+def _translated(exc: Exception, where: str, doing: str) -> GovopsError:
+    """The govops error for a psycopg error while doing something to the store ``where``."""
+    psycopg = _psycopg()
+    state = getattr(exc, "sqlstate", None) or ""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if state in _RETRY:
+        return ConcurrencyError(
+            f"cannot {doing} {where}: {_RETRY[state]} with another writer ({text}); nothing was "
+            "written: reload and retry"
+        )
+    if state == "23505":  # unique_violation: another writer stored an entry at that version
+        return ConcurrencyError(
+            f"cannot {doing} {where}: another writer stored entries at those versions first; "
+            "nothing was written: reload and retry"
+        )
+    if state.startswith("53"):  # insufficient resources: disk full, out of memory
+        what = "the server's disk is full" if state == "53100" else "the server is out of resources"
+        return StoreError(f"cannot {doing} {where}: {what} ({text}); nothing was written")
+    if state in ("25006", "42501"):  # read-only transaction, insufficient privilege
+        return StoreError(f"cannot {doing} {where}: it is read-only for this connection ({text})")
+    if doing == "connect to" and isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"cannot connect to {where}: the server cannot be reached ({text})")
+    if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "57")):
+        return StoreError(
+            f"cannot {doing} {where}: the connection to the server was lost ({text}). An append "
+            "may or may not have been stored: repeat it with the same expected_version (a "
+            "repeated append is acknowledged once)"
+        )
+    return StoreError(f"cannot {doing} {where}: {text}")
+
+
+@final
+class PostgresStore:
+    """One ledger of a PostgreSQL database, which may hold many: :meth:`create` makes one,
+    ``PostgresStore(conninfo, ledger)`` opens one. It implements :class:`~govops.store.Store`.
+
+    ``conninfo`` is a libpq connection string or URI (``"host=db.example port=5432
+    dbname=supervision user=govops"``; a password is best kept in ``~/.pgpass`` or
+    ``PGPASSWORD``). ``ledger`` is the id of the ledger (an office, a programme), ``"default"``
+    when none is named. ``calendar``, ``key`` and ``mode`` are as for
+    :class:`~govops.store.SQLiteStore`; ``timeout`` is how long, in seconds, to wait for the server
+    to connect and for another writer of the same ledger before giving up with
+    :class:`~govops.exceptions.ConcurrencyError`. Writers of different ledgers never wait for
+    each other; readers never wait.
+
+    A store holds one connection. When the server restarts or the connection drops, the
+    operation under way raises :class:`~govops.exceptions.StoreError` and the next one connects
+    again: an append whose acknowledgement was lost may be repeated as it was.
+
+    >>> import govops
+    >>> dsn = "host=db.internal dbname=supervision user=govops"
+    >>> with PostgresStore.create(dsn, "roads-office", calendar=govops.calendar("CN")) as store:
+    ...     store.save(ledger, expected_version=0)  # doctest: +SKIP
+
+    (Skipped here: it needs a server. ``tests/test_store_conformance.py`` runs every promise
+    against a real one.)
+    """
+
+    def __init__(
+        self,
+        conninfo: str,
+        ledger: str = DEFAULT_LEDGER,
+        *,
+        calendar: WorkingCalendar | None = None,
+        mode: str = "rw",
+        key: bytes | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        if mode not in ("rw", "ro"):
+            raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
+        self._setup(conninfo, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        try:
+            with self._errors("open"), self._reading() as cur:
+                self._check_tables(cur)
+                text, head = self._stored(cur)
+                self._check_policy(text, head)
+                self._check_head(cur, head)
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def create(
+        cls,
+        conninfo: str,
+        ledger: str = DEFAULT_LEDGER,
+        *,
+        calendar: WorkingCalendar | None = None,
+        policy: LedgerPolicy | None = None,
+        key: bytes | None = None,
+        timeout: float = 30.0,
+    ) -> PostgresStore:
+        """Make a new, empty ledger ``ledger`` in the database (and govops' tables, the first
+        time); the ledger must not exist yet. ``policy`` and ``key`` are as for
+        :meth:`SQLiteStore.create <govops.store.SQLiteStore.create>`."""
+        if policy is not None and not isinstance(policy, LedgerPolicy):
+            raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
+        store = cls.__new__(cls)
+        store._setup(conninfo, ledger, calendar=calendar, mode="rw", key=key, timeout=timeout)
+        try:
+            with store._errors("create"), store._writing() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_TABLES,))
+                for statement in _SCHEMA_SQL:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO govops_meta (key, value) VALUES ('schema', %s) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    (POSTGRES_SCHEMA,),
+                )
+                store._check_tables(cur)
+                text = None if policy is None else _dumps(converter.unstructure(policy))
+                cur.execute(
+                    "INSERT INTO govops_ledgers (id, policy, head) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (store.ledger, text, store._head_row(0, GENESIS_HASH, text)),
+                )
+                if cur.rowcount != 1:
+                    raise StoreError(
+                        f"{store._where} already exists; open it with PostgresStore(conninfo, "
+                        f"{store.ledger!r}), or create a ledger with a new id"
+                    )
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _setup(
+        self,
+        conninfo: str,
+        ledger: str,
+        *,
+        calendar: WorkingCalendar | None,
+        mode: str,
+        key: bytes | None,
+        timeout: float,
+    ) -> None:
+        self._conn: psycopg.Connection[Any] | None = None
+        self._closed = True
+        if not isinstance(conninfo, str):
+            raise InvalidTypeError(f"conninfo={conninfo!r}; expected a libpq connection string")
+        self._ledger_id = check_ledger_id(ledger)
+        if key is not None and (not isinstance(key, bytes) or len(key) < 16):
+            raise InvalidInputError(
+                "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
+                "host and never stored with the ledger"
+            )
+        self._key = key
+        self._keyed = False  # the stored head carries a code: appends need the key
+        self.mode = mode
+        self._calendar = calendar
+        self._timeout = timeout
+        self._conninfo = conninfo
+        self._lock = threading.RLock()
+        self._ledger: Ledger | None = None  # the stored ledger as last checked
+        self._read_policy: tuple[str | None, LedgerPolicy | None] = (None, None)
+        self._psycopg = _psycopg()
+        try:
+            info = self._psycopg.conninfo.conninfo_to_dict(conninfo)
+        except self._psycopg.Error as exc:
+            raise InvalidInputError(f"conninfo={conninfo!r} cannot be read: {exc}") from None
+        place = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+        self._options = info.get("options", "")  # the host's own (a search_path, say), kept
+        self._where = f"the ledger {ledger!r} at postgresql://{place}"
+        self._closed = False
+        with self._errors("connect to"):
+            self._connection()
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    @property
+    def ledger(self) -> str:
+        """The id of the ledger this store reads and writes."""
+        return self._ledger_id
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore(ledger={self.ledger!r}, mode={self.mode!r})"
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        """The open connection, made anew when the last one was lost."""
+        if self._closed:
+            raise StoreError(f"{self._where} is closed")
+        conn = self._conn
+        if conn is None or conn.closed or conn.broken:
+            self._conn = None
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            options = f"{self._options} -c lock_timeout={int(self._timeout * 1000)}".strip()
+            if self.mode == "ro":
+                options += " -c default_transaction_read_only=on"
+            conn = self._psycopg.connect(
+                self._conninfo,
+                autocommit=True,
+                connect_timeout=max(1, round(self._timeout)),
+                options=options,
+                application_name="govops",
+            )
+            self._conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """Translate psycopg's errors into govops' own."""
+        try:
+            yield
+        except self._psycopg.Error as exc:
+            raise _translated(exc, self._where, doing) from exc
+        except UnicodeError as exc:
+            raise InvalidInputError(
+                f"cannot {doing} {self._where}: a text holds a character that cannot be stored "
+                f"({exc})"
+            ) from exc
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[psycopg.Cursor[Any]]:
+        """One read-only transaction on a snapshot: what it reads is one state, and it waits
+        for no writer."""
+        with self._lock:
+            conn = self._connection()
+            with conn.transaction(), conn.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield cur
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[psycopg.Cursor[Any]]:
+        """One write transaction, committed if the block succeeds."""
+        with self._lock:
+            if self.mode == "ro":
+                raise StoreError(f"{self._where} was opened read-only (mode='ro')")
+            conn = self._connection()
+            with conn.transaction(), conn.cursor() as cur:
+                yield cur
+
+    # -- what a store must hold -------------------------------------------------------------------
+
+    def _check_tables(self, cur: psycopg.Cursor[Any]) -> None:
+        cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_name IN ('govops_meta', 'govops_ledgers', 'govops_events')"
+        )
+        (tables,) = cur.fetchone() or (0,)
+        if tables != 3:
+            raise StoreError(
+                f"no govops store in the database of {self._where} (its tables are missing): "
+                "PostgresStore.create(conninfo, ledger) makes one"
+            )
+        cur.execute("SELECT value FROM govops_meta WHERE key = 'schema'")
+        row = cur.fetchone()
+        if row is None or row[0] != POSTGRES_SCHEMA:
+            raise LedgerError(
+                f"the govops tables of the database of {self._where} have schema "
+                f"{row and row[0]!r}; this version of govops reads {POSTGRES_SCHEMA!r}"
+            )
+
+    def _stored(
+        self, cur: psycopg.Cursor[Any], *, lock: bool = False
+    ) -> tuple[str | None, StoreHead]:
+        """The stored policy text and head of the ledger (its row locked with ``lock``)."""
+        cur.execute(
+            "SELECT policy, head FROM govops_ledgers WHERE id = %s"
+            + (" FOR UPDATE" if lock else ""),
+            (self.ledger,),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise StoreError(
+                f"there is no {self._where[4:]}: PostgresStore.create(conninfo, "
+                f"{self.ledger!r}) makes it"
+            )
+        head, carries_code = parse_head(row[1], self._where, self._key)
+        if carries_code and self._key is None and self.mode == "rw":
+            self._keyed = True
+        return row[0], head
+
+    def _check_head(
+        self, cur: psycopg.Cursor[Any], head: StoreHead, *, every_row: bool = True
+    ) -> str:
+        """Check that the ledger's entries are exactly those its head names; return the hash of
+        the last. ``every_row=False`` checks the end only (an append stays quick)."""
+        cur.execute(
+            "SELECT version, hash FROM govops_events WHERE ledger = %s "
+            "ORDER BY version DESC LIMIT 1",
+            (self.ledger,),
+        )
+        row = cur.fetchone()
+        top, last = (row[0], bytes(row[1]).hex()) if row else (0, GENESIS_HASH)
+        count = top
+        if every_row:
+            cur.execute(
+                "SELECT count(*), min(version) FROM govops_events WHERE ledger = %s",
+                (self.ledger,),
+            )
+            count, low = cur.fetchone() or (0, None)
+            if count and (low != 1 or count != top):
+                raise IntegrityError(
+                    f"{self._where} holds {count} entries numbered {low} to {top}: rows were "
+                    "removed or renumbered"
+                )
+        if head.version != count:
+            raise IntegrityError(
+                f"{self._where} holds {count} entries but its head, recorded with the last "
+                f"append, names {head.version}: entries were removed or added behind govops' back"
+            )
+        if last != head.hash:
+            raise IntegrityError(
+                f"the last entry of {self._where} is not the one its head names: it was replaced"
+            )
+        return last
+
+    def _check_policy(self, text: str | None, head: StoreHead) -> LedgerPolicy | None:
+        if digest(text) != head.policy:
+            raise IntegrityError(
+                f"the ledger policy stored with {self._where} is not the one its head names: it "
+                "was changed behind govops' back"
+            )
+        if self._read_policy[0] != text:
+            self._read_policy = (text, decode_policy(text, self._where))
+        return self._read_policy[1]
+
+    def _head_row(self, version: int, last_hash: str, policy: str | None) -> str:
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"{self._where} is protected by a key: open it with PostgresStore(conninfo, "
+                "ledger, key=...) to append to it"
+            )
+        return head_row(version, last_hash, policy, self._key)
+
+    # -- the protocol -----------------------------------------------------------------------------
+
+    def ledgers(self) -> list[str]:
+        """The ids of every ledger of the database, sorted."""
+        with self._errors("read"), self._reading() as cur:
+            cur.execute("SELECT id FROM govops_ledgers ORDER BY id")
+            return [row[0] for row in cur.fetchall()]
+
+    def head(self) -> StoreHead:
+        """The ledger's fingerprint now: keep it elsewhere to check the ledger against later."""
+        with self._errors("read"), self._reading() as cur:
+            return self._stored(cur)[1]
+
+    @property
+    def version(self) -> int:
+        """The number of stored entries (the ``seq`` of the last one)."""
+        return self.head().version
+
+    def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
+        """Append ``entries`` after ``expected_version``; return the new version. As
+        :meth:`SQLiteStore.append <govops.store.SQLiteStore.append>`: each entry checked as
+        :meth:`load` checks it, :class:`~govops.exceptions.ConcurrencyError` naming both versions
+        when another writer got there first, a repeated append acknowledged once."""
+        return self._append(entries, expected_version=expected_version, ledger=None)
+
+    def save(self, ledger: Ledger, *, expected_version: int) -> int:
+        """Append the entries ``ledger`` has beyond ``expected_version``, as
+        :meth:`SQLiteStore.save <govops.store.SQLiteStore.save>` does (the policy stored with
+        the first save, later ones may only add cover windows)."""
+        if not isinstance(ledger, Ledger):
+            raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        return self._append(
+            ledger.entries_since(expected_version), expected_version=expected_version, ledger=ledger
+        )
+
+    def _append(
+        self, entries: Sequence[Entry], *, expected_version: int, ledger: Ledger | None
+    ) -> int:
+        if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+            raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
+        entries = list(entries)
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+        with self._errors("append to"), self._writing() as cur:
+            stored_text, head = self._stored(cur, lock=True)
+            stored = self._check_policy(stored_text, head)
+            head_hash = self._check_head(cur, head, every_row=False)
+            if head.version != expected_version:
+                same_policy = ledger is None or (
+                    _dumps(converter.unstructure(ledger.policy)) == stored_text
+                )
+                if same_policy and self._holds(cur, entries, expected_version):
+                    return expected_version + len(entries)
+                raise ConcurrencyError(
+                    f"expected_version={expected_version} but {self._where} is at version "
+                    f"{head.version}: another writer appended first; reload and retry"
+                )
+            policy_text = stored_text
+            if ledger is not None:
+                policy_text = merged_policy_text(ledger.policy, stored_text, stored)
+            policy = stored if policy_text == stored_text else decode_policy(policy_text, "")
+            checked = extend_stored(
+                entries,
+                version=head.version,
+                head_hash=head_hash,
+                policy=policy or LedgerPolicy(),
+                ledger=ledger,
+                known=self._ledger,
+                calendar=self._calendar,
+                replay=lambda calendar, policy: self._replay(cur, calendar, policy, verify=True),
+                opened_with="PostgresStore(conninfo, ledger, calendar=...)",
+            )
+            if entries:
+                cur.executemany(
+                    "INSERT INTO govops_events (ledger, version, at, actor, reason, event, hash) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [
+                        (
+                            self.ledger,
+                            e.seq,
+                            e.at.isoformat(),
+                            e.actor,
+                            e.reason,
+                            _dumps(converter.unstructure(e.event)),
+                            bytes.fromhex(e.hash),
+                        )
+                        for e in entries
+                    ],
+                )
+            cur.execute(
+                "UPDATE govops_ledgers SET policy = %s, head = %s WHERE id = %s",
+                (
+                    policy_text,
+                    self._head_row(checked.version, checked.head_hash, policy_text),
+                    self.ledger,
+                ),
+            )
+        self._ledger = checked
+        return checked.version
+
+    def _holds(self, cur: psycopg.Cursor[Any], entries: list[Entry], after: int) -> bool:
+        """True when the ledger holds exactly ``entries`` right after entry ``after``."""
+        if not entries or entries[0].seq != after + 1:
+            return False
+        cur.execute(
+            "SELECT hash FROM govops_events WHERE ledger = %s AND version > %s AND version <= %s "
+            "ORDER BY version",
+            (self.ledger, after, after + len(entries)),
+        )
+        return [bytes(r[0]).hex() for r in cur.fetchall()] == [e.hash for e in entries]
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def _rows(
+        self, cur: psycopg.Cursor[Any], since: int
+    ) -> Generator[list[tuple[Any, ...]], None, None]:
+        """The stored rows after ``since`` a chunk at a time, as the row reader takes them:
+        ``(seq, at, actor, reason, event, prev_hash, hash)``, each ``prev_hash`` the hash of the
+        row before (the link is what the hashes then check)."""
+        prev = GENESIS_HASH
+        if since:
+            cur.execute(
+                "SELECT hash FROM govops_events WHERE ledger = %s AND version = %s",
+                (self.ledger, since),
+            )
+            row = cur.fetchone()
+            prev = bytes(row[0]).hex() if row else GENESIS_HASH
+        after = since
+        while True:
+            cur.execute(
+                "SELECT version, at, actor, reason, event, hash FROM govops_events "
+                "WHERE ledger = %s AND version > %s ORDER BY version LIMIT %s",
+                (self.ledger, after, _CHUNK),
+            )
+            found = cur.fetchall()
+            if not found:
+                return
+            rows = []
+            for version, at, actor, reason, event, hash_ in found:
+                digest_ = bytes(hash_).hex()
+                rows.append((version, at, actor, reason, event, prev, digest_))
+                prev, after = digest_, version
+            yield rows
+
+    def _chunks(self, cur: psycopg.Cursor[Any]) -> Iterator[Columns]:
+        reader = _Reader(self._where, {}, {})
+        count = 0
+        prev = GENESIS_HASH
+        try:
+            for rows in self._rows(cur, 0):
+                yield reader.checked(rows, count, prev, len(rows))
+                count, prev = rows[-1][0], rows[-1][6]
+        finally:
+            _forget_seen()
+
+    def _replay(
+        self,
+        cur: psycopg.Cursor[Any],
+        calendar: WorkingCalendar,
+        policy: LedgerPolicy | None,
+        *,
+        verify: bool,
+    ) -> Ledger:
+        return Ledger._from_columns(
+            self._chunks(cur), calendar=calendar, policy=policy, verify=verify
+        )
+
+    def entries(self, *, since: int = 0) -> Iterator[Entry]:
+        """The stored entries after ``since``, in order, as one read of the ledger."""
+        reader = _Reader(self._where, {}, {})
+        with self._errors("read"), self._reading() as cur:
+            try:
+                found = [
+                    _entry(row) for rows in self._rows(cur, since) for row in reader.rows(rows)
+                ]
+            finally:
+                _forget_seen()
+        return iter(found)
+
+    def load(
+        self,
+        *,
+        calendar: WorkingCalendar | None = None,
+        policy: LedgerPolicy | None = None,
+        verify: bool = True,
+    ) -> Ledger:
+        """Replay the ledger's entries into a ledger, checked as
+        :meth:`SQLiteStore.load <govops.store.SQLiteStore.load>` checks them."""
+        calendar = calendar if calendar is not None else self._calendar
+        if calendar is None:
+            raise InvalidInputError(
+                "load() needs the calendar the ledger counts on: pass calendar=..., or open the "
+                "store with PostgresStore(conninfo, ledger, calendar=...)"
+            )
+        with self._errors("load"), self._reading() as cur:
+            text, head = self._stored(cur)
+            stored = self._check_policy(text, head)
+            self._check_head(cur, head)
+            ledger = self._replay(
+                cur, calendar, policy if policy is not None else stored, verify=verify
+            )
+        if ledger.version != head.version or ledger.head_hash != head.hash:
+            raise IntegrityError(f"{self._where} does not hold the entries its head names")
+        if verify and (policy is None or policy == stored):
+            self._ledger = ledger
+        return ledger
+
+    def verify(self, *, expected_head: StoreHead | None = None) -> int:
+        """Recompute the ledger's hash chain; return the number of entries checked. As
+        :meth:`SQLiteStore.verify <govops.store.SQLiteStore.verify>`."""
+        if expected_head is not None and not isinstance(expected_head, StoreHead):
+            raise InvalidTypeError(f"expected_head={expected_head!r}; expected a StoreHead")
+        reader = _Reader(self._where, {}, {})
+        with self._errors("verify"), self._reading() as cur:
+            text, head = self._stored(cur)
+            self._check_policy(text, head)
+            self._check_head(cur, head)
+            try:
+                entries = (_entry(row) for rows in self._rows(cur, 0) for row in reader.rows(rows))
+                return verify_entries(entries, self._where, head, expected_head)
+            finally:
+                _forget_seen()
+
+
+def _entry(row: _Row) -> Entry:
+    seq, event, at, actor, reason, prev_hash, hash_ = row
+    return Entry(seq, event, at=at, actor=actor, reason=reason, prev_hash=prev_hash, hash=hash_)
