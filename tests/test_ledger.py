@@ -49,8 +49,10 @@ from govops.tasks import (
     PlanApproved,
     PlanStatus,
     PlanSubmitted,
+    PolicyChanged,
     ProgressPolicy,
     ProgressReported,
+    RecordEvent,
     Responsibility,
     Status,
     Task,
@@ -693,6 +695,61 @@ class Unregistered(Annotation):
     kind: ClassVar[str] = "test_unregistered"
 
 
+class TestRecordEvents:
+    """Events about the ledger as a whole: kept in the chain, applied by the replay."""
+
+    def test_a_policy_change_holds_from_its_entry_on_in_every_view(self) -> None:
+        ledger = started()
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 3))
+        with pytest.raises(InvalidTransitionError, match="leader in charge"):
+            ledger.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 4))
+        lax = LedgerPolicy(confirmation_requires_leader=False)
+        changed = ledger.record(PolicyChanged(lax), actor="office", at=at(3, 4))
+        done = changed.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 4, 10))
+        assert done.state("T1").confirmed_by == "p-zhao"
+        assert (done.policy, done.policy_at(3), done.policy_at(4)) == (lax, LedgerPolicy(), lax)
+        assert ledger.policy == LedgerPolicy() and done.as_of(at(3, 3)).policy == LedgerPolicy()
+        assert done.entries[3].task_id == ""  # about no task
+        # Rebuilt from its entries, pickled, or as JSON: the change comes with the chain.
+        again = Ledger.from_entries(done.entries, calendar=CAL)
+        assert again == done and again.policy == lax
+        assert pickle.loads(pickle.dumps(done)) == done
+        assert from_json(to_json(done), Ledger, calendar=CAL) == done
+        # Time travel replays a task's entries under the policy in force at each.
+        assert done.state("T1", at=at(3, 4, 12)).status is Status.CONFIRMED
+        # A branch from before the change is kept under the policy it started with.
+        branch = ledger.record(TaskReopened("T1"), actor="office", at=at(3, 5))
+        assert branch.policy == LedgerPolicy() and branch.version == 4
+        with pytest.raises(InvalidTransitionError):
+            ledger.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 5))
+
+    def test_record_events_are_known_or_refused(self) -> None:
+        @attrs.frozen
+        class Unknown(RecordEvent):
+            kind: ClassVar[str] = "test_unknown_record_event"
+
+        with pytest.raises(InvalidInputError, match="must be registered"):
+            started().record(Unknown(), actor="office", at=at(3, 3))
+        with pytest.raises(InvalidInputError, match="must be registered"):
+            started().record(RecordEvent(), actor="office", at=at(3, 3))
+
+        @register_event_type
+        @attrs.frozen
+        class Reviewed(RecordEvent):
+            kind: ClassVar[str] = "test_ledger_reviewed"
+            note: str = ""
+
+        ledger = started().record(Reviewed(note="季度"), actor="office", at=at(3, 3))
+        assert ledger.state("T1").version == 2  # no task's state moved
+        assert [type(e.event) for e in ledger.entries] == [TaskAssigned, TaskAccepted, Reviewed]
+        assert [e.seq for e in ledger.history("T1")] == [1, 2]
+        with pytest.raises(UnknownTaskError):
+            ledger.history("")
+        assert Ledger.from_entries(ledger.entries, calendar=CAL) == ledger
+        with pytest.raises(InvalidTypeError):
+            PolicyChanged("not a policy")  # type: ignore[arg-type]
+
+
 class TestAnnotations:
     def test_a_registered_annotation_is_recorded_without_changing_the_state(self) -> None:
         ledger = started()
@@ -749,10 +806,9 @@ class TestAnnotations:
 
         with pytest.raises(InvalidInputError, match="no kind of its own"):
             register_event_type(NoKind)
-        with pytest.raises(InvalidTypeError, match="only annotations"):
-            register_event_type(TaskAccepted)  # type: ignore[type-var]
-        with pytest.raises(InvalidTypeError, match="only annotations"):
-            register_event_type(Annotation)
+        for cls in (TaskAccepted, Annotation, RecordEvent, Event):
+            with pytest.raises(InvalidTypeError, match="Annotation or RecordEvent"):
+                register_event_type(cls)
         assert EVENT_TYPES["task_assigned"] is TaskAssigned
 
 

@@ -13,6 +13,7 @@ from ._events import INLINE as INLINE
 from ._events import Entry as Entry
 from ._events import Event as Event
 from ._events import EventRegistry as EventRegistry
+from ._events import RecordEvent as RecordEvent
 from ._events import inline as inline
 from ._generated import generated_function as generated_function
 from ._hash import GENESIS_HASH as GENESIS_HASH
@@ -28,6 +29,7 @@ __all__ = [
     "Entry",
     "Event",
     "EventRegistry",
+    "RecordEvent",
     "canonical",
     "check_link",
     "entry_hash",

@@ -308,7 +308,7 @@ def unstructure(value: Any) -> Any:
     """``value`` as JSON-ready primitives (a ledger as its policy and entries)."""
     if isinstance(value, Ledger):
         return {
-            "policy": converter.unstructure(value.policy),
+            "policy": converter.unstructure(value.policy_at(0)),
             "entries": [converter.unstructure(e) for e in value.entries],
         }
     if not isinstance(value, _VALUE_TYPES) and not _is_registered_event(value):

@@ -12,7 +12,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, final
 
-import attrs
 import cattrs
 
 from .._record import GENESIS_HASH, rehash
@@ -477,15 +476,15 @@ class EventStore:
     def save(self, ledger: Ledger, *, expected_version: int) -> int:
         """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
 
-        The ledger's policy is stored with the first save, unless the store was created with
-        one. Later saves must bring the same policy, or the same one with cover windows added (a
-        leader's absence planned after the ledger was first stored, see
-        :class:`~govops.tasks.CoverWindow`): the stored policy then gains them. Windows only
-        widen who may confirm a completion, so every stored entry still replays. Any other
-        difference, a window removed or changed included, raises
-        :class:`~govops.exceptions.InvalidInputError` and writes nothing. The policy and the
-        entries are written in one transaction. The entries are checked as :meth:`append`
-        checks them; a ledger that recorded them itself on the stored entries has checked them.
+        The policy the ledger was made with (``ledger.policy_at(0)``) is stored with the first
+        save, unless the store was created with one, and never changes: later saves must bring a
+        ledger made with the same one, else :class:`~govops.exceptions.InvalidInputError` is
+        raised and nothing is written. A policy changes by recording a
+        :class:`~govops.tasks.PolicyChanged` entry (a cover window added for a leader's absence
+        planned later, say), which the store keeps in the hash chain like every other entry.
+        The policy and the entries are written in one transaction. The entries are checked as
+        :meth:`append` checks them; a ledger that recorded them itself on the stored entries has
+        checked them.
         """
         if not isinstance(ledger, Ledger):
             raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
@@ -505,8 +504,9 @@ class EventStore:
             version, head_hash, stored_text = self._check_head(db, head, every_row=False)
             if version != expected_version:
                 # A repeated append (its acknowledgement lost) that would change nothing.
-                same_policy = ledger is None or _dumps(converter.unstructure(ledger.policy)) == (
-                    stored_text
+                made_with = None if ledger is None else ledger.policy_at(0)
+                same_policy = made_with is None or (
+                    _dumps(converter.unstructure(made_with)) == stored_text
                 )
                 if same_policy and self._holds(db, entries, expected_version):
                     return expected_version + len(entries)
@@ -516,7 +516,7 @@ class EventStore:
                 )
             policy_text = stored_text
             if ledger is not None:
-                policy_text = self._policy_text(ledger.policy, stored_text)
+                policy_text = self._policy_text(ledger.policy_at(0), stored_text)
             checked = self._checked(db, entries, version, head_hash, ledger, policy_text)
             if rows and not self._marked and self._schema(db) != STORE_SCHEMA:
                 # A file of an earlier version: from now on it holds what only this one reads.
@@ -524,10 +524,8 @@ class EventStore:
                     if statement.strip():
                         db.execute(statement)  # the tables 0.1.0 did not have
                 db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (STORE_SCHEMA,))
-            if policy_text != stored_text:
-                db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", (policy_text,)
-                )
+            if stored_text is None and policy_text is not None:  # the first save sets it, once
+                db.execute("INSERT INTO meta (key, value) VALUES ('policy', ?)", (policy_text,))
             layouts = self._layouts_for(db, rows)  # read or stored in this transaction
             shared: dict[str, int] = {}  # the values first stored in this transaction
             for row in rows:
@@ -582,7 +580,7 @@ class EventStore:
             return ledger
         policy = self._policy(policy_text) or LedgerPolicy()  # a ledger's default when none stored
         base = self._ledger
-        if base is None or (base.version, base.head_hash, base.policy) != (
+        if base is None or (base.version, base.head_hash, base.policy_at(0)) != (
             version,
             head_hash,
             policy,
@@ -619,31 +617,16 @@ class EventStore:
         return policy
 
     def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:
-        """The policy text to store for a ledger with ``policy``: the stored one unless it only
-        gains cover windows (or none is stored yet); any other change is refused."""
+        """The policy text to store for a ledger made with ``policy``: its own when none is
+        stored yet; else it must be the stored one."""
         text = _dumps(converter.unstructure(policy))
-        if stored_text is None or stored_text == text:
-            return text
-        stored = self._policy(stored_text)
-        assert stored is not None
-        missing = [w for w in stored.cover if w not in policy.cover]
-        if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
-            raise InvalidInputError(
-                f"the ledger's policy {policy!r} differs from the one stored with this ledger "
-                f"({stored_text}) in more than added cover windows; a ledger keeps one policy, "
-                "which may only gain cover windows"
-            )
-        if missing:
-            named = "; ".join(
-                f"{w.deputy!r} for {w.leader!r} from {w.start.isoformat()} to {w.end.isoformat()}"
-                for w in missing
-            )
-            raise InvalidInputError(
-                f"the ledger's policy lacks the cover window(s) stored with this ledger ({named}); "
-                "a ledger keeps one policy, which may only gain cover windows, never lose or "
-                "change them"
-            )
-        return text
+        if stored_text is None or stored_text == text or self._policy(stored_text) == policy:
+            return stored_text or text
+        raise InvalidInputError(
+            f"the ledger was made with policy {policy!r} but this store keeps the ledger made "
+            f"with {stored_text}; a ledger's policy changes only by recording PolicyChanged, "
+            "which keeps the change in the hash chain: load the stored ledger and record one"
+        )
 
     def _refer(self, db: sqlite3.Connection, task: dict[str, Any], shared: dict[str, int]) -> None:
         """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)

@@ -25,6 +25,7 @@ from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, 
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
 from ._events import Entry, Event, Light, TaskAssigned
+from ._ledger_policy import LedgerPolicy
 from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
 from ._progress import (
     Basis,
@@ -37,16 +38,8 @@ from ._progress import (
     reference_day,
 )
 from ._replay import Columns, check_hash, replay
-from ._state import (
-    Context,
-    LedgerPolicy,
-    Status,
-    TaskState,
-    _Track,
-    apply,
-    extended_due,
-    new_track,
-)
+from ._state import Status, TaskState, _Track
+from ._transitions import Context, apply, extended_due, new_track
 
 __all__ = ["Ledger", "LedgerStatistics"]
 
@@ -362,7 +355,8 @@ class Ledger:
     __slots__ = ("__weakref__", "_length", "_log", "_private")
 
     def __init__(self, *, calendar: WorkingCalendar, policy: LedgerPolicy | None = None) -> None:
-        """An empty ledger counting on ``calendar`` and enforcing ``policy``."""
+        """An empty ledger counting on ``calendar`` and enforcing ``policy`` (by default
+        ``LedgerPolicy()``) until a :class:`~govops.tasks.PolicyChanged` entry changes it."""
         for method in ("is_working_day", "add_working_days", "working_days_between"):
             if not callable(getattr(calendar, method, None)):
                 raise InvalidTypeError(
@@ -436,8 +430,16 @@ class Ledger:
 
     @property
     def policy(self) -> LedgerPolicy:
-        """The procedural rules this ledger enforces."""
-        return self._log.ctx.policy
+        """The procedural rules in force after the last entry: the policy the ledger was made
+        with, or the one its last :class:`~govops.tasks.PolicyChanged` entry put in force."""
+        return self._log.ctx.policy_at(self._length)
+
+    def policy_at(self, version: int) -> LedgerPolicy:
+        """The policy in force after the first ``version`` entries; ``policy_at(0)`` is the one
+        the ledger was made with (what a store keeps beside the chain, see
+        ``docs/explanation/record.md``)."""
+        self._check_version(version)
+        return self._log.ctx.policy_at(version)
 
     @property
     def version(self) -> int:
@@ -506,7 +508,11 @@ class Ledger:
         if not isinstance(other, Ledger):
             return NotImplemented
         n = self._length
-        if n != other._length or self.head_hash != other.head_hash or self.policy != other.policy:
+        if (
+            n != other._length
+            or self.head_hash != other.head_hash
+            or self.policy_at(0) != other.policy_at(0)
+        ):
             return False
         # Entry by entry, as the entries would compare, without building them: the seq is the
         # position and each prev_hash the hash before.
@@ -518,7 +524,7 @@ class Ledger:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Pickle as the entries and replay on load: the shared log holds a lock and caches.
-        return (_unpickle, (self.entries, self.calendar, self.policy))
+        return (_unpickle, (self.entries, self.calendar, self.policy_at(0)))
 
     def __repr__(self) -> str:
         return f"<Ledger version={self._length} tasks={len(self._current().tracks)} head={self.head_hash[:12]}>"
@@ -596,8 +602,7 @@ class Ledger:
     def _fork(self) -> _Log:
         """A private log holding this ledger's prefix (used to branch from an older version)."""
         source, n = self._log, self._length
-        ctx = source.ctx
-        log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
+        log = _Log(source.ctx.started())
         log.hashes_checked = source.hashes_checked
         reasons = [source.reasons.get(i, "") for i in range(n)]
         prefix = (source.events[:n], source.ats[:n], source.actors(0, n), reasons)
@@ -669,8 +674,9 @@ class Ledger:
         positions = self._log.positions[task_id]
         end = bisect.bisect_left(positions, self._length)
         tracks: dict[str, _Track] = {}
-        ctx = self._log.ctx
-        entries = self._log.entries
+        log = self._log
+        ctx = log.ctx.started()  # its policy follows the ledger's at each entry
+        entries = log.entries
         for i in positions[:end]:
             entry = entries[i]
             if is_before(at, entry.at):
@@ -678,6 +684,7 @@ class Ledger:
             if not tracks:  # the parent check needs the parent; this replay is for one task only
                 tracks[task_id] = _replay_first(entry, ctx)
                 continue
+            ctx.policy = log.ctx.policy_at(i)
             apply(tracks, entry.event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=ctx)
         if not tracks:
             raise UnknownTaskError(
