@@ -51,8 +51,10 @@ from govops.tasks import (
     IssueRaised,
     IssueResolved,
     Ledger,
+    LedgerPolicy,
     Light,
     Person,
+    PolicyChanged,
     ProgressReported,
     Responsibility,
     Source,
@@ -341,6 +343,35 @@ def test_reassignment_restarts_the_ladder_and_a_deadline_change_continues_it() -
     restarting = attrs.evolve(CITY_KEY_WORK_POLICY, on_deadline_change=ClockRule.RESTART)
     decision, _ = run(extended, journal, D(2026, 9, 15), policy=restarting)
     assert [n.key for n in decision.notices] == ["city-key-work@1:T1:c1:assignment:0"]
+
+
+def test_a_deadline_change_in_force_at_once_after_a_policy_change_restarts_the_clock() -> None:
+    """Under a ledger policy recorded later (PolicyChanged) a requested deadline takes effect
+    without approval, and supervision counts it from that entry on."""
+    restarting = attrs.evolve(CITY_KEY_WORK_POLICY, on_deadline_change=ClockRule.RESTART)
+    ledger = assigned(road_task())
+    _, journal = run(ledger, SupervisionJournal(), D(2026, 9, 1))
+    _, journal = run(ledger, journal, D(2026, 9, 7))
+    requested = ledger.record(
+        PolicyChanged(LedgerPolicy(deadline_change_requires_approval=False)),
+        actor="office",
+        at=at(D(2026, 9, 8), 8),
+    ).record(
+        DeadlineChangeRequested("T1", Deadline.on(D(2026, 12, 31))),
+        actor="roads",
+        at=at(D(2026, 9, 8), 9),
+    )
+    assert requested.state("T1").due == D(2026, 12, 31)
+    decision, _ = run(requested, journal, D(2026, 9, 15), policy=restarting)
+    assert [n.key for n in decision.notices] == ["city-key-work@1:T1:c1:assignment:0"]
+    # Without the policy change the request waits for approval: the cycle goes on.
+    waiting = ledger.record(
+        DeadlineChangeRequested("T1", Deadline.on(D(2026, 12, 31))),
+        actor="roads",
+        at=at(D(2026, 9, 8), 9),
+    )
+    decision, _ = run(waiting, journal, D(2026, 9, 15), policy=restarting, approve=False)
+    assert [n.key for n in decision.awaiting_approval] == ["city-key-work@1:T1:c0:supervision:0"]
 
 
 def test_each_task_keeps_the_policy_version_it_started_under() -> None:

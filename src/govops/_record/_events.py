@@ -71,6 +71,10 @@ class RecordEvent(Event):
     kind: ClassVar[str] = "record_event"
     task_id: str = attrs.field(init=False, default="", repr=False)
 
+    def concerns(self) -> tuple[str, ...]:
+        """The tasks this event is about, each of which the record must hold (none by default)."""
+        return ()
+
 
 @final
 @attrs.frozen

@@ -55,6 +55,7 @@ from ._presets import CITY_KEY_WORK_POLICY as CITY_KEY_WORK_POLICY
 from ._presets import TOWN_JOINT_MEETING as TOWN_JOINT_MEETING
 from ._replan import DayChange as DayChange
 from ._replan import DueDateReplanned as DueDateReplanned
+from ._replan import DueDatesReplanned as DueDatesReplanned
 from ._replan import Move as Move
 from ._replan import Replan as Replan
 from ._replan import replan as replan
@@ -84,6 +85,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "DeputyReportedBack",
     "Directory",
     "DueDateReplanned",
+    "DueDatesReplanned",
     "EscalatedIssue",
     "EscalationPolicy",
     "JointMeeting",

@@ -494,7 +494,7 @@ def apply(
     track = tracks.get(event.task_id)
     if track is None:
         if isinstance(event, RecordEvent):
-            _record_event(event, seq, ctx)
+            _record_event(tracks, event, seq, ctx)
             return
         raise UnknownTaskError(
             f"{type(event).__name__} for task {event.task_id!r}, which is not in the ledger; "
@@ -517,16 +517,22 @@ def apply(
     track.snapshot = None
 
 
-def _record_event(event: RecordEvent, seq: int, ctx: Context) -> None:
-    """Apply an event about the ledger as a whole (entry ``seq``)."""
+def _record_event(tracks: dict[str, _Track], event: RecordEvent, seq: int, ctx: Context) -> None:
+    """Apply an event about the ledger as a whole (entry ``seq``); on any error nothing has
+    changed."""
     cls = type(event)
-    if cls is PolicyChanged:
-        assert isinstance(event, PolicyChanged)
-        ctx.policy = event.policy
-        ctx.changes.append((seq, event.policy))
-    elif EVENTS.get(cls.kind) is not cls:
-        # Any other record event only needs to be known: the ledger keeps it in the chain.
+    if EVENTS.get(cls.kind) is not cls:
         raise InvalidInputError(
             f"event={event!r} is not a ledger event type; a RecordEvent subclass must be "
             "registered with govops.tasks.register_event_type first"
         )
+    missing = [task_id for task_id in event.concerns() if task_id not in tracks]
+    if missing:
+        raise UnknownTaskError(
+            f"{cls.__name__} names task(s) {missing!r}, which are not in the ledger"
+        )
+    if cls is PolicyChanged:
+        assert isinstance(event, PolicyChanged)
+        ctx.policy = event.policy
+        ctx.changes.append((seq, event.policy))
+    # Any other record event changes no task: the ledger keeps it in the chain.
