@@ -750,6 +750,26 @@ class TestRecordEvents:
             PolicyChanged("not a policy")  # type: ignore[arg-type]
 
 
+def test_open_task_views_read_as_the_open_tasks() -> None:
+    ledger = started(task("T1"), task("T2"), task("T3"))
+    ledger = ledger.record(ProgressReported("T1", percent=30), actor="econ", at=at(3, 3))
+    ledger = ledger.record(TaskCancelled("T2"), actor="office", at=at(3, 3))
+    now = at(3, 4)
+    views = ledger.open_task_views(now=now)
+    assert [v.freeze() for v in views] == list(ledger.open_tasks(now=now))
+    for view, state in zip(views, ledger.open_tasks(now=now), strict=True):
+        fields = ("task", "status", "assigned_at", "accepted_at", "start", "due", "percent")
+        assert [getattr(view, f) for f in fields] == [getattr(state, f) for f in fields]
+        assert (view.last_report_at, view.paused, view.open_issues) == (
+            state.last_report_at,
+            state.paused,
+            state.open_issues,
+        )
+    # At an earlier time: the projection then.
+    assert [v.task.id for v in ledger.open_task_views(now=at(3, 2, 12))] == ["T1", "T2", "T3"]
+    assert ledger.open_task_views(now=at(3, 2, 12))[0].percent == 0.0
+
+
 class TestAnnotations:
     def test_a_registered_annotation_is_recorded_without_changing_the_state(self) -> None:
         ledger = started()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, final, overload
 
 import attrs
@@ -26,10 +26,10 @@ from ..tasks import (
     Status,
     Task,
     TaskState,
+    TaskView,
     Unit,
     expected_percent,
 )
-from ..tasks._progress import plan_points
 from ._cover import CoverPlan
 from ._events import NoticeIssued
 from ._journal import SupervisionJournal
@@ -254,44 +254,13 @@ def _cycle_notices(sup: _Sup | None, prefix: str) -> tuple[_ByLevel, dt.date | N
 
 
 class _Subject(Protocol):
-    """What a notice needs of its task: a :class:`TaskState`, or the ledger's live projection."""
+    """What a notice needs of its task: a :class:`TaskState` or a :class:`TaskView`."""
 
     @property
     def task(self) -> Task: ...
 
     @property
     def percent(self) -> float: ...
-
-
-class _Projection(_Subject, Protocol):
-    """An open task as the ledger's projection holds it (its private ``_Track``): the fields of
-    :class:`TaskState` the engine reads directly, and ``freeze()`` for the snapshot itself."""
-
-    @property
-    def status(self) -> Status: ...
-
-    @property
-    def assigned_at(self) -> dt.datetime: ...
-
-    @property
-    def start(self) -> dt.date: ...
-
-    @property
-    def due(self) -> dt.date: ...
-
-    @property
-    def paused(self) -> tuple[tuple[dt.date, dt.date], ...]: ...
-
-    @property
-    def last_report_at(self) -> dt.datetime | None: ...
-
-    @property
-    def accepted_at(self) -> dt.datetime | None: ...
-
-    @property
-    def open_issues(self) -> tuple[Any, ...]: ...
-
-    def freeze(self) -> TaskState: ...
 
 
 # Condition types whose answer is a function of what :meth:`_Run.plain_ladder` keys its memo on
@@ -352,7 +321,7 @@ class _Facts:
                     due=s.due,
                     today=self.ctx.today,
                     calendar=self.ctx.calendar,
-                    milestones=plan_points(plan),
+                    milestones=() if plan is None else plan.points,
                     paused=s.paused,
                 )
         return self._expected
@@ -720,7 +689,7 @@ class _Run:
     def plain_ladder(
         self,
         policy: EscalationPolicy,
-        t: _Projection,
+        t: TaskView,
         sup: _Sup | None,
         cycle: int,
         restart_day: dt.date | None,
@@ -1029,13 +998,12 @@ def supervise(
             )
     first, second = scans(ledger, journal, now, tz)  # one pass over each record, memoized
     facts, answered = gather(first, second)
-    known = ledger._tracks()  # what Ledger.task_ids lists, without a copy
-    unknown = sorted(facts.keys() - known.keys())
+    unknown = sorted(task_id for task_id in facts if task_id not in ledger)
     if unknown:
         raise EscalationError(
             f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
         )
-    states: Sequence[_Projection] = ledger._open_tracks(now)
+    states = ledger.open_task_views(now=now)
     run = _Run(ledger, calendar, now, today, directory, answered, tz)
     duties = open_duties(first, second, tz)  # AB角 report-backs, whether the task is open
     if not states and not duties:

@@ -63,6 +63,7 @@ from ._state import Issue as Issue
 from ._state import PlanStatus as PlanStatus
 from ._state import Status as Status
 from ._state import TaskState as TaskState
+from ._state import TaskView as TaskView
 
 __all__ = [
     "Annotation",
@@ -113,6 +114,7 @@ __all__ = [
     "TaskResumed",
     "TaskState",
     "TaskSuspended",
+    "TaskView",
     "Unit",
     "UnitKind",
     "WarningIssued",

@@ -38,7 +38,7 @@ from ._progress import (
     reference_day,
 )
 from ._replay import Columns, check_hash, replay
-from ._state import Status, TaskState, _Track
+from ._state import Status, TaskState, TaskView, _Track
 from ._transitions import Context, apply, extended_due, new_track
 
 __all__ = ["Ledger", "LedgerStatistics"]
@@ -488,15 +488,19 @@ class Ledger:
         if not 0 <= version <= self._length:
             raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
 
-    def _open_tracks(self, now: dt.datetime) -> list[_Track]:
-        """The open tasks at ``now`` as the projection holds them, unfrozen, in order of
-        assignment: for govops' own engines, which freeze a :class:`TaskState` only when they need
-        one (``open_tasks`` freezes every one, about 8 µs each)."""
-        return [t for t in self._at(now).tracks.values() if t.open]
+    def open_task_views(self, *, now: dt.datetime) -> Sequence[TaskView]:
+        """The tasks still to be done at ``now``, as :meth:`open_tasks` lists them, but as
+        :class:`~govops.tasks.TaskView` values read straight from the projection rather than
+        a frozen :class:`TaskState` each: for code that reads a few fields of many tasks and
+        freezes only the ones it keeps. Read them before recording anything more on this ledger.
 
-    def _tracks(self) -> dict[str, _Track]:
-        """Every task's projection after the last entry (what ``task_ids`` lists), unfrozen."""
-        return self._current().tracks
+        >>> import datetime as dt, govops
+        >>> from govops.tasks import Ledger
+        >>> Ledger(calendar=govops.calendar("CN")).open_task_views(
+        ...     now=dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc))
+        []
+        """
+        return [t for t in self._at(now).tracks.values() if t.open]
 
     def __len__(self) -> int:
         return self._length

@@ -486,6 +486,12 @@ class Plan:
             raise InvalidInputError(f"plan ids must be unique; repeated: {duplicates!r}")
         _check_milestones(self.milestones)
 
+    @property
+    def points(self) -> tuple[tuple[dt.date, float], ...]:
+        """The ``(due date, cumulative percent)`` of each milestone, as
+        :func:`~govops.tasks.expected_percent` takes them."""
+        return tuple((m.due, m.cumulative_percent) for m in self.milestones)
+
     def milestone(self, milestone_id: str) -> Milestone | None:
         """The milestone with this id, if any."""
         for m in self.milestones:
