@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
 import govops
+from govops._record import rehash
 from govops.escalation import (
     CITY_KEY_WORK_POLICY,
     Absence,
@@ -559,6 +561,31 @@ def test_journal_is_a_hash_chained_value() -> None:
         journal.record(
             NoticeAnswered("T1", journal.entries[0].event.key), actor="x", at=at(D(2026, 9, 1))
         )  # type: ignore[attr-defined]
+
+
+def test_the_journal_keeps_its_entries_as_a_ledger_does() -> None:
+    """The journal is kept on the record kernel: the same chain, hash and checks as a ledger."""
+    ny = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 45, tzinfo=ny)  # 05:45 UTC
+    second = dt.datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=ny)  # 06:15 UTC, an hour later
+    notice = NoticeIssued("T1", "k1", level="reminder", notice_kind="reminder")
+    journal = SupervisionJournal().record(notice, actor="office", at=first)
+    journal = journal.record(NoticeAnswered("T1", "k1"), actor="roads", at=second)
+    assert journal.as_of(first).version == 1  # ordered as instants, not wall clocks
+    assert journal.as_of(second).version == 2
+    assert all(rehash(e) == e.hash for e in journal.entries)  # the kernel's hash
+    # Loading checks time order, which recording does: an entry dated before the one before it.
+    early = dt.datetime(2026, 10, 1, 9, tzinfo=ny)
+    entries = list(journal.entries)
+    late = attrs.evolve(entries[1], at=early)
+    late = attrs.evolve(late, hash=rehash(late))
+    with pytest.raises(govops.IntegrityError, match="dated before"):
+        SupervisionJournal.from_entries([entries[0], late])
+    with pytest.raises(govops.IntegrityError, match="seq=2 was expected"):
+        SupervisionJournal.from_entries([entries[0], entries[0]])
+    # A branch from an older value keeps the newer one as it was.
+    branch = journal.as_of(first).record(NoticeAnswered("T1", "k1"), actor="x", at=second)
+    assert branch.version == 2 and branch != journal and journal.version == 2
 
 
 def test_deputy_cover_rules() -> None:

@@ -566,7 +566,7 @@ class TestWarnings:
         ledger = started(task("T1", deadline=Deadline.on(D(2026, 3, 10))), task("T2"))
         ledger = ledger.record(ProgressReported("T2", percent=20), actor="econ", at=at(3, 5))
         ledger = ledger.record(TaskCompleted("T2"), actor="econ", at=at(3, 6))  # clears a latch
-        tracks = ledger._tracks()
+        tracks = ledger._current().tracks
         assert tracks["T1"].rare is None and tracks["T2"].rare is None
         plain = ledger.state("T2")
         assert (plain.latched_at, plain.reports_since_latch, plain.paused) == (None, (), ())
@@ -592,7 +592,7 @@ class TestWarnings:
         new = Deadline.on(D(2026, 3, 31))
         ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 12))
         ledger = ledger.record(TaskSuspended("T1"), actor="econ", at=at(3, 13))
-        tracks = ledger._tracks()
+        tracks = ledger._current().tracks
         assert tracks["T1"].rare is not None and tracks["T2"].rare is None
         names = [a.name for a in attrs.fields(TaskState)]
         for track in tracks.values():

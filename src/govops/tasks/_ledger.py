@@ -21,7 +21,14 @@ from typing import final, overload
 
 import attrs
 
-from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
+from .._record import (
+    GENESIS_HASH,
+    check_link,
+    entry_hash,
+    instant,
+    positional_builder,
+    rehash,
+)
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
 from ._events import Entry, Event, Light, TaskAssigned
@@ -648,7 +655,7 @@ class Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
         # Compared as instants: two times of one zone compare by their wall clocks in Python.
-        n = bisect.bisect_right(self._log.ats, _instant(at), 0, self._length, key=_instant)
+        n = bisect.bisect_right(self._log.ats, instant(at), 0, self._length, key=instant)
         return self if n == self._length else Ledger._view(self._log, n)
 
     def _at(self, now: dt.datetime) -> _Log:
@@ -1045,10 +1052,6 @@ class Ledger:
             average_delay_working_days=sum(delays) / len(delays) if delays else None,
             **counts,
         )
-
-
-def _instant(at: dt.datetime) -> dt.datetime:
-    return at.astimezone(dt.timezone.utc)
 
 
 def _unpickle(
