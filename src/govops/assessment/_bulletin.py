@@ -14,7 +14,7 @@ from typing import Any, final
 import attrs
 
 from .._time import as_local_date, calendar_tz, require_aware
-from ..calendars import Period
+from ..calendars import Calendar, Period
 from ..escalation import NoticeIssued, SupervisionJournal
 from ..exceptions import InvalidTypeError
 from ..tasks import Ledger, Status, TaskState
@@ -173,7 +173,7 @@ def assess(
     *,
     period: Period,
     rules: ScoringRules,
-    calendar: Any,
+    calendar: Calendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
     notes: Iterable[str] = (),

@@ -15,9 +15,11 @@ from ._notice import parse_notice as parse_notice
 from ._periods import Period as Period
 from ._periods import PeriodKind as PeriodKind
 from ._periods import period_of as period_of
+from ._protocol import Calendar as Calendar
 from ._schedule import HolidaySchedule as HolidaySchedule
 
 __all__ = [
+    "Calendar",
     "DayInfo",
     "DayKind",
     "HolidaySchedule",

@@ -17,6 +17,7 @@ from typing import Any, Protocol, final, overload
 
 import attrs
 
+from ..calendars import WorkCalendar
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
@@ -344,7 +345,7 @@ class _Facts:
         return self._light
 
 
-def _add(cal: Any, d: dt.date, n: int) -> dt.date:
+def _add(cal: WorkCalendar, d: dt.date, n: int) -> dt.date:
     """``cal.add_working_days(d, n)`` for a next-check date; past the calendar's data, the first
     day of the missing year (the host learns the rest when it runs then)."""
     try:
@@ -354,7 +355,7 @@ def _add(cal: Any, d: dt.date, n: int) -> dt.date:
     return result
 
 
-def _next(cal: Any, d: dt.date) -> dt.date:
+def _next(cal: WorkCalendar, d: dt.date) -> dt.date:
     """``cal.next_working_day(d)``, with the same fallback as :func:`_add`."""
     try:
         result: dt.date = cal.next_working_day(d)
@@ -463,7 +464,7 @@ class _Run:
     def __init__(
         self,
         ledger: Ledger,
-        calendar: Any,
+        calendar: WorkCalendar,
         now: dt.datetime,
         today: dt.date,
         directory: Directory,
@@ -964,7 +965,7 @@ def supervise(
     ledger: Ledger,
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
     directory: Directory | None = None,

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, final
+from typing import final
 
 import attrs
 
+from ..calendars import WorkCalendar
 from ..exceptions import EscalationError, UnknownTaskError
 from ..tasks import Ledger
 from ._events import DeputyActed
@@ -96,7 +97,7 @@ def due_date(
     event: DeputyActed,
     ledger: Ledger,
     policies: tuple[EscalationPolicy, ...],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     tz: dt.tzinfo,
 ) -> tuple[EscalationPolicy, dt.date | None]:
@@ -118,7 +119,7 @@ def pending_report_backs(
     ledger: Ledger,
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
 ) -> tuple[ReportBackDuty, ...]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .._time import as_local_date, calendar_tz, require_aware
+from ..calendars import Calendar
 from ..exceptions import EscalationError, InvalidTypeError
 from ..tasks import (
     DeadlineChangeApproved,
@@ -241,7 +242,7 @@ def checked_inputs(
     ledger: Any,
     journal: Any,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: Calendar,
     now: dt.datetime,
 ) -> tuple[tuple[EscalationPolicy, ...], dt.tzinfo, dt.date]:
     """The policies, the calendar's time zone and the day of ``now`` there, once the arguments
