@@ -32,7 +32,6 @@ from ._events import WarningIssued as WarningIssued
 from ._events import WarningWithdrawn as WarningWithdrawn
 from ._events import register_event_type as register_event_type
 from ._ledger import Ledger as Ledger
-from ._ledger import LedgerStatistics as LedgerStatistics
 from ._ledger_policy import CoverWindow as CoverWindow
 from ._ledger_policy import LedgerPolicy as LedgerPolicy
 from ._ledger_policy import PolicyChanged as PolicyChanged
@@ -59,6 +58,7 @@ from ._progress import ProgressPolicy as ProgressPolicy
 from ._progress import WarningLight as WarningLight
 from ._progress import WarningPolicy as WarningPolicy
 from ._progress import expected_percent as expected_percent
+from ._queries import LedgerStatistics as LedgerStatistics
 from ._state import Issue as Issue
 from ._state import PlanStatus as PlanStatus
 from ._state import Status as Status
