@@ -17,10 +17,10 @@ from ._agenda import joint_meeting_agenda as joint_meeting_agenda
 from ._cover import Absence as Absence
 from ._cover import Acting as Acting
 from ._cover import CoverPlan as CoverPlan
-from ._engine import Decision as Decision
-from ._engine import Directory as Directory
-from ._engine import Notice as Notice
-from ._engine import Recipient as Recipient
+from ._decision import Decision as Decision
+from ._decision import Directory as Directory
+from ._decision import Notice as Notice
+from ._decision import Recipient as Recipient
 from ._engine import supervise as supervise
 from ._events import SUPERVISION_EVENT_TYPES as SUPERVISION_EVENT_TYPES
 from ._events import ApprovalGranted as ApprovalGranted

@@ -12,19 +12,23 @@ and the leader, and looks again the day after each due date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import final
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
 from ..calendars import WorkCalendar
 from ..exceptions import EscalationError, UnknownTaskError
 from ..tasks import Ledger
+from ._decision import Notice, Recipient
 from ._events import DeputyActed
 from ._journal import SupervisionJournal
-from ._policy import EscalationPolicy, policy_in_force
+from ._policy import EscalationPolicy, NoticeKind, Target, policy_in_force
 from ._rules import rule_due
-from ._scan import _Acted, _Reported, _Scan, checked_inputs, scans
+from ._scan import _Acted, _Reported, _Scan, _Sup, checked_inputs, scans
+
+if TYPE_CHECKING:
+    from ._engine import _Run
 
 __all__ = ["ReportBackDuty", "pending_report_backs"]
 
@@ -158,3 +162,53 @@ def pending_report_backs(
         )
     far = dt.date.max
     return tuple(sorted(out, key=lambda d: (d.due or far, d.task_id, d.act_seq, d.key)))
+
+
+def report_back_notices(
+    run: _Run,
+    policies: tuple[EscalationPolicy, ...],
+    duties: tuple[tuple[Any, dt.date], ...],
+    facts: Mapping[str, _Sup],
+) -> None:
+    """A report-back notice for each deputy act still unreported after its due date, once."""
+    today = run.today
+    for event, acted_on in duties:
+        policy, due = due_date(event, run.ledger, policies, run.calendar, run.now, run.tz)
+        if due is None:
+            continue
+        if today <= due:
+            run.candidates.append(due + dt.timedelta(days=1))
+            continue
+        key = f"{policy.label}:{event.task_id}:report_back:{event.key}"
+        sup = facts.get(event.task_id)
+        if sup is not None and any(e.key == key for e, _ in sup.issued):
+            continue
+        d = run.directory
+        deputy, leader = d.person(event.deputy), d.person(event.leader)
+        late = run.calendar.working_days_between(due, today)
+        run.notices.append(
+            Notice(
+                key,
+                task_id=event.task_id,
+                level=f"report_back:{event.key}",
+                kind=NoticeKind.REPORT_BACK,
+                recipients=(
+                    Recipient(
+                        Target.DEPUTY_COVER,
+                        event.deputy,
+                        deputy.name if deputy else None,
+                        acting_for=event.leader,
+                    ),
+                    Recipient(Target.DEPUTY_COVER, event.leader, leader.name if leader else None),
+                ),
+                reason=(
+                    f"{event.deputy} acted for {event.leader} on {acted_on.isoformat()} "
+                    f"({event.act_kind}, entry {event.act_seq}) while {event.leader} was away "
+                    f"{event.away_from.isoformat()}–{event.away_until.isoformat()}, and has not "
+                    f"reported back: due {due.isoformat()} ({policy.report_back_within} after the "
+                    f"leader's return), {late} working day(s) late (AB角 事后汇报)"
+                ),
+                issued_on=today,
+                policy=policy.label,
+            )
+        )
