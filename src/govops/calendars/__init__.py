@@ -4,9 +4,9 @@ See ``docs/explanation/calendar-data.md`` for the data and ``docs/explanation/co
 counting semantics.
 """
 
-from ._calendar import Roll as Roll
+from ._build import calendar as calendar
 from ._calendar import WorkCalendar as WorkCalendar
-from ._calendar import calendar as calendar
+from ._conventions import Roll as Roll
 from ._days import DayInfo as DayInfo
 from ._days import DayKind as DayKind
 from ._days import Override as Override
