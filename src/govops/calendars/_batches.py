@@ -192,7 +192,7 @@ class BatchDays:
         unit = np.datetime_data(dates.dtype)[0]
         if unit != "D":
             # Finer units are time stamps without a time zone, like a naive datetime: which local
-            # day they mean is the caller's call (DESIGN §3, local time).
+            # day they mean is the caller's call (docs/explanation/counting.md: local time).
             raise InvalidInputError(
                 f"{name} has dtype {dates.dtype}; expected datetime64[D] (local calendar days): "
                 "convert time stamps to the calendar's local time first, then .astype('datetime64[D]')"

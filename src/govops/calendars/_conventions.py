@@ -11,7 +11,7 @@ __all__ = ["Roll", "as_int", "coerce_roll"]
 
 
 class Roll(str, enum.Enum):
-    """How a date that falls on a rest day is moved (DESIGN §3)."""
+    """How a date that falls on a rest day is moved (see ``docs/explanation/counting.md``)."""
 
     FOLLOWING = "following"
     """To the next working day (顺延)."""

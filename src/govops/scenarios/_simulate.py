@@ -1,6 +1,6 @@
 """The simulation: a clock steps through the days, units work, the engine supervises and scores.
 
-The simulation owns time (DESIGN §1): it passes a simulated ``now`` into the pure core
+The simulation owns time (the core reads no clock): it passes a simulated ``now`` into the pure core
 (``Ledger.record``, ``supervise``, ``assess``); it reads no clock and draws only from
 ``random.Random`` seeded by the scenario's seed and the ids of units and tasks. Within a day the
 clock reads 09:00 for assignments, 17:00 for reports and completions, 18:00 for supervision, 20:00
