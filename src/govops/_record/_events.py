@@ -66,6 +66,10 @@ class RecordEvent(Event):
     They are kept, hashed and replayed like every other event, in the same chain, so that what
     changes the meaning of later entries is itself part of the record. Their ``task_id`` is
     always ``""``, which no task can have: code that groups entries by task sees them apart.
+
+    >>> from govops.tasks import LedgerPolicy, PolicyChanged
+    >>> PolicyChanged(LedgerPolicy()).task_id
+    ''
     """
 
     kind: ClassVar[str] = "record_event"

@@ -8,8 +8,9 @@ the supervision office (督查室) keeps its own record — and for them a :clas
 the same shape: ``record(event, actor=, at=, reason=)`` returns a new journal whose entries are
 :class:`govops.tasks.Entry` values kept in the record kernel's log, with the event base, registry,
 encoding, hash chain and checks of a ledger (see ``docs/explanation/record.md``): nothing is ever
-changed, and each event is checked by the same rules as in a ledger. :func:`~govops.escalation.supervise` and
-:func:`~govops.assessment.assess` read supervision events from the ledger *and* the journal.
+changed, and each event is checked by the same rules as in a ledger.
+:func:`~govops.escalation.supervise` and :func:`~govops.assessment.assess` read supervision events
+from the ledger *and* the journal.
 """
 
 from __future__ import annotations

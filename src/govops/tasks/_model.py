@@ -482,7 +482,12 @@ class Plan:
     @property
     def points(self) -> tuple[tuple[dt.date, float], ...]:
         """The ``(due date, cumulative percent)`` of each milestone, as
-        :func:`~govops.tasks.expected_percent` takes them."""
+        :func:`~govops.tasks.expected_percent` takes them.
+
+        >>> import datetime as dt
+        >>> Plan([Milestone("q2", dt.date(2026, 6, 30), cumulative_percent=50)]).points
+        ((datetime.date(2026, 6, 30), 50.0),)
+        """
         return tuple((m.due, m.cumulative_percent) for m in self.milestones)
 
     def milestone(self, milestone_id: str) -> Milestone | None:
