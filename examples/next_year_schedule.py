@@ -70,7 +70,7 @@ def main() -> None:
     plan = replan(ledger, before=before, after=after, now=now)
     print("\n".join(plan.lines()))
     ledger = Ledger.from_entries(ledger.entries, calendar=after)
-    ledger = ledger.record_many((event, "office", now, why) for event, why in plan.events())
+    ledger = ledger.record(plan.to_event(), actor="office", at=now)
     assert ledger.state("T1").due == dt.date(2027, 2, 16)
     print("\n".join(plan.notes_zh()))
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
 
 import govops
+from govops._record import rehash
 from govops.escalation import (
     CITY_KEY_WORK_POLICY,
     Absence,
@@ -51,8 +53,10 @@ from govops.tasks import (
     IssueRaised,
     IssueResolved,
     Ledger,
+    LedgerPolicy,
     Light,
     Person,
+    PolicyChanged,
     ProgressReported,
     Responsibility,
     Source,
@@ -343,6 +347,35 @@ def test_reassignment_restarts_the_ladder_and_a_deadline_change_continues_it() -
     assert [n.key for n in decision.notices] == ["city-key-work@1:T1:c1:assignment:0"]
 
 
+def test_a_deadline_change_in_force_at_once_after_a_policy_change_restarts_the_clock() -> None:
+    """Under a ledger policy recorded later (PolicyChanged) a requested deadline takes effect
+    without approval, and supervision counts it from that entry on."""
+    restarting = attrs.evolve(CITY_KEY_WORK_POLICY, on_deadline_change=ClockRule.RESTART)
+    ledger = assigned(road_task())
+    _, journal = run(ledger, SupervisionJournal(), D(2026, 9, 1))
+    _, journal = run(ledger, journal, D(2026, 9, 7))
+    requested = ledger.record(
+        PolicyChanged(LedgerPolicy(deadline_change_requires_approval=False)),
+        actor="office",
+        at=at(D(2026, 9, 8), 8),
+    ).record(
+        DeadlineChangeRequested("T1", Deadline.on(D(2026, 12, 31))),
+        actor="roads",
+        at=at(D(2026, 9, 8), 9),
+    )
+    assert requested.state("T1").due == D(2026, 12, 31)
+    decision, _ = run(requested, journal, D(2026, 9, 15), policy=restarting)
+    assert [n.key for n in decision.notices] == ["city-key-work@1:T1:c1:assignment:0"]
+    # Without the policy change the request waits for approval: the cycle goes on.
+    waiting = ledger.record(
+        DeadlineChangeRequested("T1", Deadline.on(D(2026, 12, 31))),
+        actor="roads",
+        at=at(D(2026, 9, 8), 9),
+    )
+    decision, _ = run(waiting, journal, D(2026, 9, 15), policy=restarting, approve=False)
+    assert [n.key for n in decision.awaiting_approval] == ["city-key-work@1:T1:c0:supervision:0"]
+
+
 def test_each_task_keeps_the_policy_version_it_started_under() -> None:
     v2 = attrs.evolve(CITY_KEY_WORK_POLICY, version=2, effective_from=D(2026, 9, 15))
     early = assigned(road_task("T1"))
@@ -528,6 +561,31 @@ def test_journal_is_a_hash_chained_value() -> None:
         journal.record(
             NoticeAnswered("T1", journal.entries[0].event.key), actor="x", at=at(D(2026, 9, 1))
         )  # type: ignore[attr-defined]
+
+
+def test_the_journal_keeps_its_entries_as_a_ledger_does() -> None:
+    """The journal is kept on the record kernel: the same chain, hash and checks as a ledger."""
+    ny = ZoneInfo("America/New_York")
+    first = dt.datetime(2026, 11, 1, 1, 45, tzinfo=ny)  # 05:45 UTC
+    second = dt.datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=ny)  # 06:15 UTC, an hour later
+    notice = NoticeIssued("T1", "k1", level="reminder", notice_kind="reminder")
+    journal = SupervisionJournal().record(notice, actor="office", at=first)
+    journal = journal.record(NoticeAnswered("T1", "k1"), actor="roads", at=second)
+    assert journal.as_of(first).version == 1  # ordered as instants, not wall clocks
+    assert journal.as_of(second).version == 2
+    assert all(rehash(e) == e.hash for e in journal.entries)  # the kernel's hash
+    # Loading checks time order, which recording does: an entry dated before the one before it.
+    early = dt.datetime(2026, 10, 1, 9, tzinfo=ny)
+    entries = list(journal.entries)
+    late = attrs.evolve(entries[1], at=early)
+    late = attrs.evolve(late, hash=rehash(late))
+    with pytest.raises(govops.IntegrityError, match="dated before"):
+        SupervisionJournal.from_entries([entries[0], late])
+    with pytest.raises(govops.IntegrityError, match="seq=2 was expected"):
+        SupervisionJournal.from_entries([entries[0], entries[0]])
+    # A branch from an older value keeps the newer one as it was.
+    branch = journal.as_of(first).record(NoticeAnswered("T1", "k1"), actor="x", at=second)
+    assert branch.version == 2 and branch != journal and journal.version == 2
 
 
 def test_deputy_cover_rules() -> None:

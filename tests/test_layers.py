@@ -42,8 +42,6 @@ KNOWN = {
     ("govops.store._rows", "govops.tasks._replay"),
     ("govops.store._sqlite", "govops.tasks._ledger"),
     ("govops.store._sqlite", "govops.tasks._replay"),
-    # Plan points are computed by the ledger's progress module; they become public with it.
-    ("govops.escalation._engine", "govops.tasks._progress"),
 }
 
 

@@ -51,8 +51,10 @@ from govops.tasks import (
     PlanApproved,
     PlanStatus,
     PlanSubmitted,
+    PolicyChanged,
     ProgressPolicy,
     ProgressReported,
+    RecordEvent,
     Responsibility,
     Status,
     Task,
@@ -574,7 +576,7 @@ class TestWarnings:
         ledger = started(task("T1", deadline=Deadline.on(D(2026, 3, 10))), task("T2"))
         ledger = ledger.record(ProgressReported("T2", percent=20), actor="econ", at=at(3, 5))
         ledger = ledger.record(TaskCompleted("T2"), actor="econ", at=at(3, 6))  # clears a latch
-        tracks = ledger._tracks()
+        tracks = ledger._current().tracks
         assert tracks["T1"].rare is None and tracks["T2"].rare is None
         plain = ledger.state("T2")
         assert (plain.latched_at, plain.reports_since_latch, plain.paused) == (None, (), ())
@@ -600,7 +602,7 @@ class TestWarnings:
         new = Deadline.on(D(2026, 3, 31))
         ledger = ledger.record(DeadlineChangeRequested("T1", new), actor="econ", at=at(3, 12))
         ledger = ledger.record(TaskSuspended("T1"), actor="econ", at=at(3, 13))
-        tracks = ledger._tracks()
+        tracks = ledger._current().tracks
         assert tracks["T1"].rare is not None and tracks["T2"].rare is None
         names = [a.name for a in attrs.fields(TaskState)]
         for track in tracks.values():
@@ -703,6 +705,81 @@ class Unregistered(Annotation):
     kind: ClassVar[str] = "test_unregistered"
 
 
+class TestRecordEvents:
+    """Events about the ledger as a whole: kept in the chain, applied by the replay."""
+
+    def test_a_policy_change_holds_from_its_entry_on_in_every_view(self) -> None:
+        ledger = started()
+        ledger = ledger.record(TaskCompleted("T1"), actor="econ", at=at(3, 3))
+        with pytest.raises(InvalidTransitionError, match="leader in charge"):
+            ledger.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 4))
+        lax = LedgerPolicy(confirmation_requires_leader=False)
+        changed = ledger.record(PolicyChanged(lax), actor="office", at=at(3, 4))
+        done = changed.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 4, 10))
+        assert done.state("T1").confirmed_by == "p-zhao"
+        assert (done.policy, done.policy_at(3), done.policy_at(4)) == (lax, LedgerPolicy(), lax)
+        assert ledger.policy == LedgerPolicy() and done.as_of(at(3, 3)).policy == LedgerPolicy()
+        assert done.entries[3].task_id == ""  # about no task
+        # Rebuilt from its entries, pickled, or as JSON: the change comes with the chain.
+        again = Ledger.from_entries(done.entries, calendar=CAL)
+        assert again == done and again.policy == lax
+        assert pickle.loads(pickle.dumps(done)) == done
+        assert from_json(to_json(done), Ledger, calendar=CAL) == done
+        # Time travel replays a task's entries under the policy in force at each.
+        assert done.state("T1", at=at(3, 4, 12)).status is Status.CONFIRMED
+        # A branch from before the change is kept under the policy it started with.
+        branch = ledger.record(TaskReopened("T1"), actor="office", at=at(3, 5))
+        assert branch.policy == LedgerPolicy() and branch.version == 4
+        with pytest.raises(InvalidTransitionError):
+            ledger.record(CompletionConfirmed("T1"), actor="p-zhao", at=at(3, 5))
+
+    def test_record_events_are_known_or_refused(self) -> None:
+        @attrs.frozen
+        class Unknown(RecordEvent):
+            kind: ClassVar[str] = "test_unknown_record_event"
+
+        with pytest.raises(InvalidInputError, match="must be registered"):
+            started().record(Unknown(), actor="office", at=at(3, 3))
+        with pytest.raises(InvalidInputError, match="must be registered"):
+            started().record(RecordEvent(), actor="office", at=at(3, 3))
+
+        @register_event_type
+        @attrs.frozen
+        class Reviewed(RecordEvent):
+            kind: ClassVar[str] = "test_ledger_reviewed"
+            note: str = ""
+
+        ledger = started().record(Reviewed(note="季度"), actor="office", at=at(3, 3))
+        assert ledger.state("T1").version == 2  # no task's state moved
+        assert [type(e.event) for e in ledger.entries] == [TaskAssigned, TaskAccepted, Reviewed]
+        assert [e.seq for e in ledger.history("T1")] == [1, 2]
+        with pytest.raises(UnknownTaskError):
+            ledger.history("")
+        assert Ledger.from_entries(ledger.entries, calendar=CAL) == ledger
+        with pytest.raises(InvalidTypeError):
+            PolicyChanged("not a policy")  # type: ignore[arg-type]
+
+
+def test_open_task_views_read_as_the_open_tasks() -> None:
+    ledger = started(task("T1"), task("T2"), task("T3"))
+    ledger = ledger.record(ProgressReported("T1", percent=30), actor="econ", at=at(3, 3))
+    ledger = ledger.record(TaskCancelled("T2"), actor="office", at=at(3, 3))
+    now = at(3, 4)
+    views = ledger.open_task_views(now=now)
+    assert [v.freeze() for v in views] == list(ledger.open_tasks(now=now))
+    for view, state in zip(views, ledger.open_tasks(now=now), strict=True):
+        fields = ("task", "status", "assigned_at", "accepted_at", "start", "due", "percent")
+        assert [getattr(view, f) for f in fields] == [getattr(state, f) for f in fields]
+        assert (view.last_report_at, view.paused, view.open_issues) == (
+            state.last_report_at,
+            state.paused,
+            state.open_issues,
+        )
+    # At an earlier time: the projection then.
+    assert [v.task.id for v in ledger.open_task_views(now=at(3, 2, 12))] == ["T1", "T2", "T3"]
+    assert ledger.open_task_views(now=at(3, 2, 12))[0].percent == 0.0
+
+
 class TestAnnotations:
     def test_a_registered_annotation_is_recorded_without_changing_the_state(self) -> None:
         ledger = started()
@@ -759,10 +836,9 @@ class TestAnnotations:
 
         with pytest.raises(InvalidInputError, match="no kind of its own"):
             register_event_type(NoKind)
-        with pytest.raises(InvalidTypeError, match="only annotations"):
-            register_event_type(TaskAccepted)  # type: ignore[type-var]
-        with pytest.raises(InvalidTypeError, match="only annotations"):
-            register_event_type(Annotation)
+        for cls in (TaskAccepted, Annotation, RecordEvent, Event):
+            with pytest.raises(InvalidTypeError, match="Annotation or RecordEvent"):
+                register_event_type(cls)
         assert EVENT_TYPES["task_assigned"] is TaskAssigned
 
 

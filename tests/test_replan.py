@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 import pytest
 
 import govops
@@ -20,12 +21,14 @@ from govops.calendars import estimate_schedule, parse_notice, period_of
 from govops.escalation import (
     CITY_KEY_WORK_POLICY,
     DueDateReplanned,
+    DueDatesReplanned,
+    Move,
     NoticeAnswered,
     NoticeIssued,
     SupervisionJournal,
     replan,
 )
-from govops.exceptions import GovopsError
+from govops.exceptions import GovopsError, UnknownTaskError
 from govops.meetings import circular, presets, schedule
 from govops.serialization import from_json, to_json
 from govops.tasks import Deadline, Ledger, Responsibility, Task, TaskAssigned, Unit
@@ -131,17 +134,59 @@ def test_replan_is_pure_and_empty_when_nothing_changes(ledger: Ledger) -> None:
     assert ledger.calendar is BEFORE  # the ledger given is untouched
 
 
-def test_recorded_in_the_ledger_and_read_back(ledger: Ledger) -> None:
+def test_recorded_in_the_ledger_as_one_entry_and_read_back(ledger: Ledger) -> None:
     plan = replan(ledger, before=BEFORE, after=AFTER, now=NOW)
     moved = Ledger.from_entries(ledger.entries, calendar=AFTER, policy=ledger.policy)
-    recorded = moved.record_many((e, "office", NOW, reason) for e, reason in plan.events())
-    entry = recorded.history("RULE")[-1]
-    assert isinstance(entry.event, DueDateReplanned)
-    assert entry.event.source == NOTICE.source
-    assert (entry.event.moved_from, entry.event.moved_to) == (D(2027, 2, 15), D(2027, 2, 16))
+    recorded = moved.record(plan.to_event(), actor="office", at=NOW)
+    assert recorded.version == moved.version + 1  # one entry for the whole replan
+    event = recorded.entries[-1].event
+    assert isinstance(event, DueDatesReplanned) and event.task_id == ""
+    assert event.source == NOTICE.source
+    assert event.moves == plan.of("due") and event.concerns() == ("RULE",)
+    assert event.moves[0].why[0].name_zh == "春节"
     assert recorded.state("RULE").due == D(2027, 2, 16)
     again = from_json(to_json(recorded), Ledger, calendar=AFTER)
-    assert again.history("RULE")[-1].event == entry.event
+    assert again == recorded and again.entries[-1].event == event
+    with pytest.raises(UnknownTaskError, match="NOPE"):
+        moved.record(
+            DueDatesReplanned(
+                source=NOTICE.source, moves=(attrs.evolve(event.moves[0], subject="NOPE"),)
+            ),
+            actor="office",
+            at=NOW,
+        )
+
+
+def test_a_ledger_holding_the_per_task_form_keeps_loading(ledger: Ledger) -> None:
+    """Earlier versions recorded one DueDateReplanned annotation per moved task."""
+    old = DueDateReplanned(
+        "RULE",
+        source=NOTICE.source,
+        moved_from=D(2027, 2, 15),
+        moved_to=D(2027, 2, 16),
+        why=("2027-02-13 改为休息日（春节）",),
+    )
+    moved = Ledger.from_entries(ledger.entries, calendar=AFTER, policy=ledger.policy)
+    recorded = moved.record(old, actor="office", at=NOW)
+    again = from_json(to_json(recorded), Ledger, calendar=AFTER)
+    assert again.history("RULE")[-1].event == old
+
+
+def test_the_record_refuses_moves_it_cannot_keep() -> None:
+    move = Move("due", subject="T1", moved_from=None, moved_to=D(2027, 2, 25), why=())
+    DueDatesReplanned(source="国办发明电〔2026〕N号", moves=(move,))
+    for moves, match in (
+        ((move, move), "twice"),
+        ((attrs.evolve(move, what="sitting"),), "what='due'"),
+        (("T1",), "Move values"),
+    ):
+        with pytest.raises(GovopsError, match=match):
+            DueDatesReplanned(source="国办发明电〔2026〕N号", moves=moves)  # type: ignore[arg-type]
+    with pytest.raises(GovopsError, match="source"):
+        DueDatesReplanned(source=" ", moves=())
+    for field, bad in (("what", "dues"), ("subject", ""), ("moved_to", None), ("why", ("春节",))):
+        with pytest.raises(GovopsError, match=field):
+            attrs.evolve(move, **{field: bad})
 
 
 def test_the_circular_and_the_bulletin_mention_it(ledger: Ledger) -> None:

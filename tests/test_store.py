@@ -38,6 +38,7 @@ from govops.store import STORE_SCHEMA, EventStore
 from govops.store._rows import _EventReader
 from govops.tasks import (
     Category,
+    CompletionConfirmed,
     CooperatingUnit,
     CoverWindow,
     Deadline,
@@ -52,12 +53,14 @@ from govops.tasks import (
     Milestone,
     Person,
     Plan,
+    PolicyChanged,
     ProgressReported,
     Responsibility,
     Source,
     Task,
     TaskAccepted,
     TaskAssigned,
+    TaskCompleted,
     TaskReassigned,
     Unit,
     WarningIssued,
@@ -179,75 +182,101 @@ def test_the_policy_is_stored_and_must_not_change(tmp_path: Path) -> None:
     with EventStore.create(tmp_path / "l.db") as store:
         store.save(ledger, expected_version=0)
         assert store.load(calendar=CAL).policy == policy
-        with pytest.raises(InvalidInputError, match="keeps one policy"):
+        with pytest.raises(InvalidInputError, match="changes only by recording PolicyChanged"):
             store.save(small_ledger(1), expected_version=1)
+        assert store.version == 1
 
 
 def _window(leader: str, deputy: str, start: dt.date, days: int = 5) -> CoverWindow:
     return CoverWindow(leader, deputy, start=start, end=start + dt.timedelta(days=days))
 
 
-def test_the_stored_policy_may_gain_cover_windows(tmp_path: Path) -> None:
+def _led(task_id: str) -> Task:
+    return attrs.evolve(
+        task(task_id),
+        responsibility=Responsibility(
+            Unit("econ", "经济发展办"), leader_in_charge=Person("p-wang", "王")
+        ),
+    )
+
+
+def test_a_policy_change_is_an_entry_in_the_chain_and_the_stored_policy_never_changes(
+    tmp_path: Path,
+) -> None:
     first = LedgerPolicy(cover=(_window("p-wang", "p-li", dt.date(2026, 4, 1)),))
     wider = attrs.evolve(
         first, cover=(*first.cover, _window("p-wang", "p-li", dt.date(2026, 8, 3)))
     )
-    ledger = Ledger(calendar=CAL, policy=first).record(TaskAssigned(task("T")), actor="o", at=START)
-    path = tmp_path / "l.db"
-    with EventStore.create(path) as store:
-        store.save(ledger, expected_version=0)
-        later = Ledger.from_entries(ledger.entries, calendar=CAL, policy=wider)
-        later = later.record(TaskAccepted("T"), actor="econ", at=START)
-        assert store.save(later, expected_version=1) == 2
-    with EventStore(path) as store:  # the wider policy was committed with the entry
-        assert store.load(calendar=CAL).policy == wider
-        assert store.load(calendar=CAL) == later
-        # Saving again with the narrower policy would lose a window: refused, nothing written.
-        narrower = Ledger.from_entries(later.entries, calendar=CAL, policy=first)
-        narrower = narrower.record(IssueRaised("T", "i1"), actor="econ", at=START)
-        with pytest.raises(InvalidInputError, match="never lose or change") as refused:
-            store.save(narrower, expected_version=2)
-        assert "2026-08-03" in str(refused.value)
-        changed = attrs.evolve(wider, cover=(_window("p-wang", "p-zhao", dt.date(2026, 4, 1)),))
-        with pytest.raises(InvalidInputError, match="never lose or change"):
-            store.save(
-                Ledger.from_entries(later.entries, calendar=CAL, policy=changed),
-                expected_version=2,
-            )
-        assert store.version == 2
-        assert store.load(calendar=CAL).policy == wider
-
-
-def test_a_policy_that_changes_more_than_its_windows_is_refused_and_nothing_written(
-    tmp_path: Path,
-) -> None:
-    first = LedgerPolicy(cover=(_window("p-wang", "p-li", dt.date(2026, 4, 1)),))
-    ledger = Ledger(calendar=CAL, policy=first).record(TaskAssigned(task("T")), actor="o", at=START)
-    path = tmp_path / "l.db"
-    with EventStore.create(path) as store:
-        store.save(ledger, expected_version=0)
-    other = attrs.evolve(
-        first,
-        confirmation_requires_leader=False,
-        cover=(*first.cover, _window("p-wang", "p-li", dt.date(2026, 9, 1))),
+    august = dt.datetime(2026, 8, 4, 9, tzinfo=CST)
+    ledger = Ledger(calendar=CAL, policy=first).record_many(
+        [
+            (TaskAssigned(_led("T")), "o", START, ""),
+            (TaskAccepted("T"), "econ", START, ""),
+            (TaskCompleted("T"), "econ", START, ""),
+        ]
     )
-    more = Ledger.from_entries(ledger.entries, calendar=CAL, policy=other)
-    more = more.record(TaskAccepted("T"), actor="econ", at=START)
+    path = tmp_path / "l.db"
+    with EventStore.create(path) as store:
+        store.save(ledger, expected_version=0)
+        ((text,),) = _raw(path, "SELECT policy FROM ledgers")
+        # Under the first policy, p-li may not confirm in August; once the window is recorded
+        # (an entry of the chain), they may.
+        with pytest.raises(LedgerError, match="p-li"):
+            ledger.record(CompletionConfirmed("T"), actor="p-li", at=august)
+        later = ledger.record(PolicyChanged(wider), actor="office", at=august)
+        later = later.record(CompletionConfirmed("T"), actor="p-li", at=august)
+        assert store.save(later, expected_version=3) == 5
+    assert _raw(path, "SELECT policy FROM ledgers") == [(text,)]  # no UPDATE
     with EventStore(path) as store:
-        with pytest.raises(InvalidInputError, match="in more than added cover windows"):
-            store.save(more, expected_version=1)
-        assert store.version == 1
-        assert store.load(calendar=CAL).policy == first
-        # A stale writer's save fails as a whole: its wider policy is not stored either.
-        wider = attrs.evolve(first, cover=other.cover)
-        stale = Ledger.from_entries(ledger.entries, calendar=CAL, policy=wider)
-        with pytest.raises(ConcurrencyError):
-            store.save(stale, expected_version=0)
-        assert store.load(calendar=CAL).policy == first
+        loaded = store.load(calendar=CAL)
+        assert loaded == later
+        assert (loaded.policy, loaded.policy_at(0), loaded.policy_at(3)) == (wider, first, first)
+        assert loaded.state("T").confirmed_as_deputy_for == "p-wang"
+        # A ledger made with the wider policy is another ledger: refused, nothing written.
+        made_wider = Ledger.from_entries(later.entries, calendar=CAL, policy=wider)
+        with pytest.raises(InvalidInputError, match="PolicyChanged"):
+            store.save(made_wider, expected_version=5)
+        assert store.version == 5
+    # The change is hashed like any entry: editing it in the file is found.
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE entries SET event = replace(event, '08-03', '09-03') WHERE seq = 4")
+    with EventStore(path) as store, pytest.raises(IntegrityError, match="seq=4"):
+        store.verify()
 
 
-def test_a_policy_stored_without_cover_windows_gains_them(tmp_path: Path) -> None:
-    """A store whose policy was written before cover windows existed (no ``cover`` key)."""
+def test_a_policy_change_holds_from_its_entry_on(tmp_path: Path) -> None:
+    """Entries before a change keep the meaning they were recorded with."""
+    ledger = Ledger(calendar=CAL).record_many(
+        [
+            (TaskAssigned(task("T")), "o", START, ""),
+            (TaskAccepted("T"), "econ", START, ""),
+            (DeadlineChangeRequested("T", Deadline.on(dt.date(2027, 1, 29))), "econ", START, ""),
+            (DeadlineChangeApproved("T"), "office", START, ""),
+        ]
+    )
+    changed = ledger.record(
+        PolicyChanged(LedgerPolicy(deadline_change_requires_approval=False)),
+        actor="office",
+        at=START,
+    )
+    changed = changed.record(
+        DeadlineChangeRequested("T", Deadline.on(dt.date(2027, 2, 26))), actor="econ", at=START
+    )
+    assert changed.state("T").due == dt.date(2027, 2, 26)  # in force at once, no approval
+    assert changed.state("T").pending_deadline is None
+    path = tmp_path / "l.db"
+    with EventStore.create(path) as store:
+        store.save(changed, expected_version=0)
+    with EventStore(path) as store:
+        loaded = store.load(calendar=CAL)
+    assert loaded == changed and loaded.states() == changed.states()
+    assert loaded.as_of(START).policy == changed.policy  # every entry at START
+    assert ledger.policy == LedgerPolicy()  # the older value is as it was
+
+
+def test_a_store_of_an_earlier_version_keeps_its_policy(tmp_path: Path) -> None:
+    """A store whose policy was written before cover windows existed (no ``cover`` key) loads
+    under it; a change is then an entry."""
     path = tmp_path / "l.db"
     ledger = small_ledger(1)
     with EventStore.create(path) as store:
@@ -255,11 +284,12 @@ def test_a_policy_stored_without_cover_windows_gains_them(tmp_path: Path) -> Non
     ((text,),) = _raw(path, "SELECT policy FROM ledgers")
     assert "cover" not in json.loads(text)
     windows = (_window("p-wang", "p-li", dt.date(2026, 4, 1)),)
-    wider = Ledger.from_entries(ledger.entries, calendar=CAL, policy=LedgerPolicy(cover=windows))
     with EventStore(path) as store:
-        assert store.save(wider, expected_version=3) == 3  # no entries, the policy alone
+        loaded = store.load(calendar=CAL)
+        assert store.save(loaded, expected_version=3) == 3  # the same again: nothing to do
+        wider = loaded.record(PolicyChanged(LedgerPolicy(cover=windows)), actor="o", at=START)
+        assert store.save(wider, expected_version=3) == 4
         assert store.load(calendar=CAL).policy.cover == windows
-        assert store.save(wider, expected_version=3) == 3  # the same again: nothing to do
 
 
 @pytest.mark.parametrize(

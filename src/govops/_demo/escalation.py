@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from ..calendars import WorkCalendar
 from ..escalation import (
     CITY_KEY_WORK_POLICY,
     TOWN_JOINT_MEETING,
@@ -115,7 +116,7 @@ def _town() -> tuple[list[tuple[dt.datetime, Any, str]], Directory]:
     return events, directory
 
 
-def demo_supervision_lines(calendar: Any) -> list[str]:
+def demo_supervision_lines(calendar: WorkCalendar) -> list[str]:
     """A quarter of supervision in the town (Q3 2026), as lines: every notice with its date and
     reason, an issue climbing the three tiers onto the joint meeting's agenda (and the agenda of
     that sitting), a deputy receiving notices during a leave and reporting back late, and the

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from ..calendars import Calendar
 from ..tasks import (
     Category,
     CompletionConfirmed,
@@ -42,7 +43,6 @@ from ..tasks import (
     UnitKind,
     WarningIssued,
     WarningPolicy,
-    WorkingCalendar,
 )
 
 __all__ = ["demo_ledger", "demo_ledger_lines"]
@@ -56,7 +56,7 @@ def _at(month: int, day: int, hour: int = 9) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, tzinfo=_CST)
 
 
-def demo_ledger(calendar: WorkingCalendar) -> Ledger:
+def demo_ledger(calendar: Calendar) -> Ledger:
     """The demo town's 2026 ledger, as recorded up to mid-July."""
     gov = Unit("gov-office", "党政办公室", kind=UnitKind.OFFICE)
     econ = Unit("econ", "经济发展办")
@@ -187,7 +187,7 @@ def demo_ledger(calendar: WorkingCalendar) -> Ledger:
     return ledger
 
 
-def demo_ledger_lines(calendar: WorkingCalendar) -> list[str]:
+def demo_ledger_lines(calendar: Calendar) -> list[str]:
     """The demo's report on the town ledger at :data:`DEMO_NOW`, as lines of text."""
     ledger = demo_ledger(calendar)
     now = DEMO_NOW

@@ -21,7 +21,7 @@ import attrs
 from .._checks import check_text
 from ..exceptions import InvalidInputError, InvalidTypeError
 
-__all__ = ["EVENTS", "INLINE", "Entry", "Event", "EventRegistry", "inline"]
+__all__ = ["EVENTS", "INLINE", "Entry", "Event", "EventRegistry", "RecordEvent", "inline"]
 
 
 INLINE = "__govops_inline__"
@@ -51,10 +51,33 @@ inline(_task_id, "type({v}) is str and {v}.isascii() and {v}.strip()")
 
 @attrs.frozen
 class Event:
-    """Base of every event a record keeps; ``task_id`` names the task it is about."""
+    """Base of every event a record keeps; ``task_id`` names the task it is about, and is empty
+    for an event about the record as a whole (a :class:`RecordEvent`)."""
 
     kind: ClassVar[str] = "event"
     task_id: str = attrs.field(validator=_task_id)
+
+
+@attrs.frozen
+class RecordEvent(Event):
+    """Base of events about the record as a whole rather than one task: a change of the rules
+    the record is kept under, or one decision that concerns many tasks at once.
+
+    They are kept, hashed and replayed like every other event, in the same chain, so that what
+    changes the meaning of later entries is itself part of the record. Their ``task_id`` is
+    always ``""``, which no task can have: code that groups entries by task sees them apart.
+
+    >>> from govops.tasks import LedgerPolicy, PolicyChanged
+    >>> PolicyChanged(LedgerPolicy()).task_id
+    ''
+    """
+
+    kind: ClassVar[str] = "record_event"
+    task_id: str = attrs.field(init=False, default="", repr=False)
+
+    def concerns(self) -> tuple[str, ...]:
+        """The tasks this event is about, each of which the record must hold (none by default)."""
+        return ()
 
 
 @final
@@ -77,7 +100,7 @@ class Entry:
 
     @property
     def task_id(self) -> str:
-        """The task the event is about."""
+        """The task the event is about (``""`` for a :class:`RecordEvent`)."""
         return self.event.task_id
 
 
@@ -101,7 +124,7 @@ class EventRegistry(Mapping[str, type[Event]]):
     def register(self, cls: type[Event]) -> None:
         """Make ``cls`` known by its own ``kind``; the same class again does nothing, another
         class of a taken kind raises :class:`~govops.exceptions.InvalidInputError`."""
-        if not isinstance(cls, type) or not issubclass(cls, Event) or cls is Event:
+        if not isinstance(cls, type) or not issubclass(cls, Event) or cls in (Event, RecordEvent):
             raise InvalidTypeError(f"cls={cls!r}; expected a subclass of Event")
         kind = cls.__dict__.get("kind")
         if not isinstance(kind, str) or not kind.strip():

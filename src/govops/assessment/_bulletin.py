@@ -29,7 +29,7 @@ from .._document import (
 )
 from .._html import table
 from .._time import as_local_date, calendar_tz, require_aware
-from ..calendars import Period
+from ..calendars import Calendar, Period
 from ..escalation import NoticeIssued, SupervisionJournal
 from ..exceptions import InvalidTypeError
 from ..tasks import IssueRaised, IssueResolved, Ledger, Status, TaskState
@@ -407,7 +407,7 @@ def assess(
     *,
     period: Period,
     rules: ScoringRules,
-    calendar: Any,
+    calendar: Calendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
     reviews: Iterable[PublicReview] = (),

@@ -4,9 +4,9 @@ See ``docs/explanation/calendar-data.md`` for the data and ``docs/explanation/co
 counting semantics.
 """
 
-from ._calendar import Roll as Roll
+from ._build import calendar as calendar
 from ._calendar import WorkCalendar as WorkCalendar
-from ._calendar import calendar as calendar
+from ._conventions import Roll as Roll
 from ._days import DayInfo as DayInfo
 from ._days import DayKind as DayKind
 from ._days import Override as Override
@@ -16,9 +16,11 @@ from ._notice import parse_notice as parse_notice
 from ._periods import Period as Period
 from ._periods import PeriodKind as PeriodKind
 from ._periods import period_of as period_of
+from ._protocol import Calendar as Calendar
 from ._schedule import HolidaySchedule as HolidaySchedule
 
 __all__ = [
+    "Calendar",
     "CalendarMonth",
     "DayInfo",
     "DayKind",

@@ -1,15 +1,18 @@
-"""The working-day calendar: precomputed tables, O(1) day arithmetic, explicit coverage."""
+"""The working-day calendar: precomputed tables, O(1) day arithmetic, explicit coverage.
+
+:class:`WorkCalendar` answers questions about days from tables built once; its batch methods are
+in ``_batches``, loading a year's arrangement in ``_arrange``, and :func:`govops.calendar`, which
+builds one from a country's data, in ``_build``.
+"""
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import enum
 import itertools
-import operator
 from array import array
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, final
+from typing import Any, final
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -21,71 +24,20 @@ from ..exceptions import (
     InvalidTypeError,
     ScheduleError,
 )
+from ._arrange import arrange
+from ._batches import BatchDays, is_pandas, pandas_days
+from ._conventions import Roll, as_int, coerce_roll
 from ._days import DayInfo, DayKind, Override
-from ._estimate import FIRST_ESTIMATED_YEAR, estimate_schedule
 from ._month import CalendarMonth, month_days
 from ._periods import Period, PeriodKind, period_of
-from ._source import ANNOUNCED_YEARLY, announced_through, load_source, source_version
+from ._source import ANNOUNCED_YEARLY
 
-if TYPE_CHECKING:
-    import numpy.typing as npt
+__all__ = ["OFFICE_HOURS", "PROVISIONAL_YEARS", "WorkCalendar"]
 
-__all__ = ["Roll", "WorkCalendar", "calendar"]
-
-# Where each calendar's days are counted; an aware datetime is converted to this zone first.
-_TIMEZONES = {
-    "CN": "Asia/Shanghai",
-    "HK": "Asia/Hong_Kong",
-    "MO": "Asia/Macau",
-    "TW": "Asia/Taipei",
-    "SG": "Asia/Singapore",
-    "JP": "Asia/Tokyo",
-    "KR": "Asia/Seoul",
-}
-
-# The CN data is checked against the State Council notices from 2001 on (holidays' China docstring).
-_FIRST_YEAR = {"CN": 2001}
-_DEFAULT_FIRST_YEAR = 2001
-# Calendars of countries with fixed holiday rules are built this far by default.
-_DEFAULT_RULE_BASED_THROUGH = 2035
 # A provisional calendar reaches this many years past the last published one.
 PROVISIONAL_YEARS = 10
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-class Roll(str, enum.Enum):
-    """How a date that falls on a rest day is moved (DESIGN §3)."""
-
-    FOLLOWING = "following"
-    """To the next working day (顺延)."""
-    PRECEDING = "preceding"
-    """To the previous working day (提前)."""
-    MODIFIED_FOLLOWING = "modified_following"
-    """To the next working day unless that leaves the month, then to the previous one."""
-    NONE = "none"
-    """Not moved."""
-
-    def __str__(self) -> str:
-        return self.value
-
-
-def _coerce_roll(convention: Roll | str) -> Roll:
-    try:
-        return Roll(convention)
-    except ValueError:
-        allowed = ", ".join(repr(r.value) for r in Roll)
-        raise InvalidInputError(f"roll convention {convention!r} is not one of {allowed}") from None
-
-
-def _as_int(n: object, name: str = "n") -> int:
-    # Any exact integer (numpy's int64 too, via __index__), but not a bool and not 1.0.
-    if not isinstance(n, bool) and hasattr(type(n), "__index__"):
-        try:
-            return operator.index(n)  # type: ignore[arg-type]
-        except TypeError:
-            pass
-    raise InvalidTypeError(f"{name}={n!r} is a {type(n).__name__}; expected an int")
 
 
 # 9:00 to 17:30: the hours most government offices publish for their service windows; offices
@@ -113,7 +65,7 @@ def _day_tuple(days: Iterable[DayInfo]) -> tuple[DayInfo, ...]:
 
 @final
 @attrs.frozen(cache_hash=True)
-class WorkCalendar:
+class WorkCalendar(BatchDays):
     """A working-day calendar frozen into lookup tables.
 
     Build one with :func:`govops.calendar`. Two calendars with the same data are equal and hash
@@ -258,8 +210,8 @@ class WorkCalendar:
 
     def _local(self, d: object, name: str = "date") -> dt.date:
         """The local day of a date, an aware datetime or a pandas ``Timestamp``."""
-        if _is_pandas(d):
-            return _pandas_days().local_date(self, d, name=name)  # type: ignore[no-any-return]
+        if is_pandas(d):
+            return pandas_days().local_date(self, d, name=name)  # type: ignore[no-any-return]
         return as_local_date(d, self._tz, name=name)
 
     def _index(self, d: object, name: str = "date") -> int:
@@ -294,8 +246,8 @@ class WorkCalendar:
             i = self._pos.get(d)
             if i is not None:
                 return self._flags[i]
-        elif _is_pandas(d):
-            return _pandas_days().is_working_day(self, d)  # type: ignore[no-any-return]
+        elif is_pandas(d):
+            return pandas_days().is_working_day(self, d)  # type: ignore[no-any-return]
         return self._flags[self._index(d)]
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
@@ -304,13 +256,13 @@ class WorkCalendar:
         ``n == 0`` returns ``d`` if it is a working day, else the next working day.
         """
         if type(n) is not int:
-            n = _as_int(n)
+            n = as_int(n)
         if type(d) is dt.date:
             i = d.toordinal() - self._base
             if not 0 <= i < self._n:
                 i = self._index(d)
-        elif _is_pandas(d):
-            return _pandas_days().add_working_days(self, d, n)  # type: ignore[no-any-return]
+        elif is_pandas(d):
+            return pandas_days().add_working_days(self, d, n)  # type: ignore[no-any-return]
         else:
             i = self._index(d)
         # cum[i] counts the working days up to and including day i, so the working days
@@ -333,8 +285,8 @@ class WorkCalendar:
 
         So ``add_working_days(a, working_days_between(a, b)) == b`` for every working day ``b > a``.
         """
-        if (type(a) is not dt.date or type(b) is not dt.date) and (_is_pandas(a) or _is_pandas(b)):
-            return _pandas_days().working_days_between(self, a, b)  # type: ignore[no-any-return]
+        if (type(a) is not dt.date or type(b) is not dt.date) and (is_pandas(a) or is_pandas(b)):
+            return pandas_days().working_days_between(self, a, b)  # type: ignore[no-any-return]
         return self._cum[self._index(b, "b")] - self._cum[self._index(a, "a")]
 
     def roll(self, d: dt.date, convention: Roll | str = Roll.FOLLOWING) -> dt.date:
@@ -347,9 +299,9 @@ class WorkCalendar:
         >>> cal.roll(dt.date(2026, 5, 31), "modified_following")   # a Sunday, stays in May
         datetime.date(2026, 5, 29)
         """
-        conv = convention if type(convention) is Roll else _coerce_roll(convention)
-        if type(d) is not dt.date and _is_pandas(d):
-            return _pandas_days().roll(self, d, conv)  # type: ignore[no-any-return]
+        conv = convention if type(convention) is Roll else coerce_roll(convention)
+        if type(d) is not dt.date and is_pandas(d):
+            return pandas_days().roll(self, d, conv)  # type: ignore[no-any-return]
         i = self._index(d)
         day = dt.date.fromordinal(self._base + i)
         if conv is Roll.NONE or self._flags[i]:
@@ -445,7 +397,7 @@ class WorkCalendar:
         >>> cal.nth_working_day(q, 1), cal.nth_working_day(q, -1)
         (datetime.date(2026, 10, 8), datetime.date(2026, 10, 30))
         """
-        n = _as_int(n)
+        n = as_int(n)
         p = self._period(period, kind)
         lo, hi = self._index(p.start), self._index(p.end)
         first, last = self._cum[lo] - self._flags[lo], self._cum[hi] - 1
@@ -468,164 +420,6 @@ class WorkCalendar:
     ) -> dt.date:
         """The last working day of a period."""
         return self.nth_working_day(period, -1, kind)
-
-    # -- batches ----------------------------------------------------------------------------
-
-    def add_working_days_many(self, dates: Any, n: int) -> Any:
-        """``add_working_days`` over a sequence of dates.
-
-        A numpy ``datetime64[D]`` array is computed vectorised and returns an array; any other
-        iterable of dates returns a list. Both give the same answers as the scalar method.
-        """
-        n = _as_int(n)
-        if _is_numpy_dates(dates):
-            return self._add_many_numpy(dates, n)
-        return self._add_many(dates, n)
-
-    def is_working_day_many(self, dates: Any) -> Any:
-        """``is_working_day`` over a sequence of dates.
-
-        A numpy ``datetime64[D]`` array gives a ``bool`` array (vectorised), any other iterable a
-        list.
-
-        >>> import numpy as np, govops
-        >>> govops.calendar("CN").is_working_day_many(np.array(["2024-09-29", "2024-10-01"], "datetime64[D]"))
-        array([ True, False])
-        """
-        if _is_numpy_dates(dates):
-            flags = self._np_tables()[1]
-            return flags[self._numpy_index(dates, "dates")].astype(bool)
-        return [self.is_working_day(d) for d in dates]
-
-    def roll_many(self, dates: Any, convention: Roll | str = Roll.FOLLOWING) -> Any:
-        """``roll`` over a sequence of dates.
-
-        A numpy ``datetime64[D]`` array is rolled vectorised and gives an array, any other
-        iterable a list; both give the answers of the scalar method.
-
-        >>> import numpy as np, govops
-        >>> days = np.array(["2024-10-02", "2026-05-31"], "datetime64[D]")
-        >>> govops.calendar("CN").roll_many(days, "modified_following")
-        array(['2024-10-08', '2026-05-29'], dtype='datetime64[D]')
-        """
-        conv = _coerce_roll(convention)
-        if not _is_numpy_dates(dates):
-            return [self.roll(d, conv) for d in dates]
-        import numpy as np
-
-        idx = self._numpy_index(dates, "dates")  # checked: datetime64[D] inside the data
-        days = np.array(dates)
-        if conv is Roll.NONE:
-            return days
-        cum, flags, work = self._np_tables()
-        # cum[i] - flags[i] indexes the first working day on or after day i, cum[i] - 1 the last
-        # one on or before it; on a working day both are the day itself.
-        following, preceding = cum[idx] - flags[idx], cum[idx] - 1
-        if conv is Roll.PRECEDING:
-            return self._work_many(preceding, work)
-        result = self._work_many(following, work)
-        if conv is Roll.MODIFIED_FOLLOWING:
-            left = result.astype("datetime64[M]") != days.astype("datetime64[M]")
-            if left.any():
-                result = np.where(
-                    left, self._work_many(np.where(left, preceding, following), work), result
-                )
-        return result
-
-    def _work_many(self, k: npt.NDArray[Any], work: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        """The working days at table positions ``k``, or the coverage error of the first outside."""
-        import numpy as np
-
-        if k.size and (k.min() < 0 or k.max() >= work.size):
-            bad = int(np.argmax((k < 0) | (k >= work.size)))
-            self._work_at(int(k.flat[bad]))
-        result: npt.NDArray[Any] = work[k]
-        return result
-
-    def _add_many(self, dates: Iterable[dt.date], n: int) -> list[dt.date]:
-        base, size, cum, flags, work = self._base, self._n, self._cum, self._flags, self._work
-        out: list[dt.date] = []
-        append = out.append
-        top = len(work)
-        for d in dates:
-            if type(d) is not dt.date:
-                d = as_local_date(d, self._tz)
-            i = d.toordinal() - base
-            if not 0 <= i < size:
-                raise self._coverage_error(d)
-            k = cum[i] + n - 1 if n > 0 else cum[i] - flags[i] + n
-            if not 0 <= k < top:
-                self._work_at(k)
-            append(work[k])
-        return out
-
-    def _add_many_numpy(self, dates: npt.NDArray[Any], n: int) -> npt.NDArray[Any]:
-        idx = self._numpy_index(dates, "dates")
-        cum, flags, work = self._np_tables()
-        k = cum[idx] + (n - 1) if n > 0 else cum[idx] - flags[idx] + n
-        return self._work_many(k, work)
-
-    def working_days_between_many(self, a: Any, b: Any) -> Any:
-        """``working_days_between`` element-wise over two equally long sequences of dates."""
-        if _is_numpy_dates(a) and _is_numpy_dates(b):
-            ia, ib = self._numpy_index(a, "a"), self._numpy_index(b, "b")
-            if ia.shape != ib.shape:
-                raise InvalidInputError(
-                    f"a and b must have the same shape; got {ia.shape} and {ib.shape}"
-                )
-            cum = self._np_tables()[0]
-            return cum[ib] - cum[ia]
-        seq_a, seq_b = list(a), list(b)
-        if len(seq_a) != len(seq_b):
-            raise InvalidInputError(
-                f"a and b must be equally long; got {len(seq_a)} and {len(seq_b)} dates"
-            )
-        table, idx = self._cum, self._index
-        return [table[idx(y, "b")] - table[idx(x, "a")] for x, y in zip(seq_a, seq_b, strict=True)]
-
-    def _numpy_index(self, dates: Any, name: str) -> npt.NDArray[Any]:
-        """Table indexes of a ``datetime64[D]`` array, checked like the scalar path checks a date."""
-        import numpy as np
-
-        dates = np.asarray(dates)
-        unit = np.datetime_data(dates.dtype)[0]
-        if unit != "D":
-            # Finer units are time stamps without a time zone, like a naive datetime: which local
-            # day they mean is the caller's call (DESIGN §3, local time).
-            raise InvalidInputError(
-                f"{name} has dtype {dates.dtype}; expected datetime64[D] (local calendar days): "
-                "convert time stamps to the calendar's local time first, then .astype('datetime64[D]')"
-            )
-        idx: npt.NDArray[Any] = dates.astype(np.int64) - (self._base - _EPOCH_ORDINAL)
-        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
-            # NaT is the smallest int64, so it lands here too.
-            nat = np.isnat(dates)
-            if nat.any():
-                raise InvalidInputError(
-                    f"{name} holds NaT at flat index {int(np.argmax(nat))}; expected dates"
-                )
-            bad = int(np.argmax((idx < 0) | (idx >= self._n)))
-            # Clamp to what datetime.date can hold: numpy reaches far beyond year 9999.
-            ordinal = int(idx.flat[bad]) + self._base
-            ordinal = min(max(ordinal, 1), dt.date.max.toordinal())
-            raise self._coverage_error(dt.date.fromordinal(ordinal))
-        return idx
-
-    def _np_tables(self) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
-        if self._np is None:
-            import numpy as np
-
-            work = np.array(self._work_ord, dtype=np.int64) - _EPOCH_ORDINAL
-            object.__setattr__(
-                self,
-                "_np",
-                (
-                    np.array(self._cum, dtype=np.int64),
-                    np.array(self._flags, dtype=np.int64),
-                    work.astype("datetime64[D]"),
-                ),
-            )
-        return self._np  # type: ignore[no-any-return]
 
     # -- new calendars ----------------------------------------------------------------------
 
@@ -744,10 +538,10 @@ class WorkCalendar:
         >>> cal.published_through, cal.is_working_day(dt.date(2027, 1, 4))
         (2027, True)
         """
-        days, published, last_year = _arrange(
+        days, published, last_year = arrange(
             self,
             self.days,
-            _as_int(year, "year"),
+            as_int(year, "year"),
             holidays=holidays,
             workdays=workdays,
             source=source,
@@ -774,142 +568,6 @@ class WorkCalendar:
         )
 
 
-def _arrange(
-    cal: WorkCalendar,
-    base: tuple[DayInfo, ...],
-    year: int,
-    *,
-    holidays: Mapping[dt.date, str | tuple[str, str]],
-    workdays: Mapping[dt.date, str | tuple[str, str]],
-    source: str,
-    provisional: bool,
-) -> tuple[tuple[DayInfo, ...], int, int]:
-    """The days of ``base`` with ``year``'s arrangement loaded, and the new published and last years.
-
-    ``cal`` gives the years and the weekend; ``base`` may already hold earlier arrangements not yet
-    frozen into a calendar (a provisional calendar loads all its estimates in one go).
-    """
-    if provisional and not (cal.published_through < year <= cal.last_year):
-        raise ScheduleError(
-            f"year={year}: an estimate is loaded into a year this calendar computes but has no "
-            f"official schedule for ({cal.published_through + 1}–{cal.last_year}); build it "
-            "with provisional=True"
-        )
-    if not provisional and year > cal.published_through + 1:
-        raise ScheduleError(
-            f"year={year}: this calendar is published through {cal.published_through}, so "
-            f"the next schedule to load is {cal.published_through + 1}; load the years in order"
-        )
-    if year < cal.first_year:
-        raise ScheduleError(f"year={year} is before the calendar's first year {cal.first_year}")
-    if not isinstance(source, str) or not source.strip():
-        raise ScheduleError(
-            "with_schedule needs source='…': the notice's document number, e.g. '国办发明电〔2026〕N号'"
-        )
-    # A notice may arrange the December before its year, but an estimate never reaches into
-    # an officially published year.
-    lo = dt.date(year - 1, 12, 1)
-    if provisional and year - 1 <= cal.published_through:
-        lo = dt.date(year, 1, 1)
-    hi = dt.date(year, 12, 31)
-    if provisional:
-        holidays = {d: v for d, v in holidays.items() if not _before(d, lo)}
-        workdays = {d: v for d, v in workdays.items() if not _before(d, lo)}
-    off = {WorkCalendar._schedule_date(d, lo, hi): _names(v, d) for d, v in holidays.items()}
-    on = {WorkCalendar._schedule_date(d, lo, hi): _names(v, d) for d, v in workdays.items()}
-    clash = sorted(set(off) & set(on))
-    if clash:
-        raise ScheduleError(f"{clash[0].isoformat()} is both a holiday and a make-up workday")
-    for d in on:
-        if d.weekday() not in cal.weekend:
-            raise ScheduleError(
-                f"make-up workday {d.isoformat()} is a {d.strftime('%A')}; a make-up workday "
-                "is a day of the weekly rest (Saturday or Sunday)"
-            )
-    last_year = max(cal.last_year, year)
-    # What the new arrangement replaces: the days of the old one for `year` (estimates, or
-    # the data being corrected). Kept: local overrides, which stay on top of any national
-    # schedule, and late-December days that the next year's notice arranged (a correction
-    # of 2018 must not drop the 2019 notice's 2018-12-29 and 2018-12-31).
-    overridden = {info.date for info in base if info.kind in _OVERRIDE_KINDS}
-    own_sources = {
-        info.source
-        for info in base
-        if info.date.year == year and info.date.month < 12 and info.date not in overridden
-    }
-
-    def replaced(info: DayInfo) -> bool:
-        if info.date in overridden:
-            return False
-        if info.date in off or info.date in on:
-            return True
-        if info.date.year != year:
-            return False
-        return info.date.month < 12 or info.source in own_sources
-
-    kept = [info for info in base if not replaced(info)]
-    off = {d: names for d, names in off.items() if d not in overridden}
-    on = {d: names for d, names in on.items() if d not in overridden}
-    published = cal.published_through if provisional else max(cal.published_through, year)
-    new = [
-        DayInfo(
-            d,
-            is_working=False,
-            kind=DayKind.HOLIDAY,
-            name_zh=zh,
-            name_en=en,
-            source=source,
-            provisional=provisional,
-        )
-        for d, (zh, en) in off.items()
-    ] + [
-        DayInfo(
-            d,
-            is_working=True,
-            kind=DayKind.MAKEUP_WORKDAY,
-            name_zh=zh,
-            name_en=en,
-            source=source,
-            provisional=provisional,
-        )
-        for d, (zh, en) in on.items()
-    ]
-    # Days of later, still provisional years stay provisional; earlier ones are now published.
-    # A December day of the year just published that is still here belongs to the next year's
-    # arrangement (2030's estimate works 2029-12-29): it stays as provisional as that year.
-    kept = [
-        attrs.evolve(
-            info,
-            provisional=info.date.year > published
-            or (info.date.year == published and info.date.month == 12),
-        )
-        if info.provisional
-        else info
-        for info in kept
-    ]
-    return tuple(kept + new), published, last_year
-
-
-def _before(d: object, lo: dt.date) -> bool:
-    return isinstance(d, dt.date) and not isinstance(d, dt.datetime) and d < lo
-
-
-# Days a local override decided; a newly loaded national schedule does not undo them.
-_OVERRIDE_KINDS = frozenset({DayKind.CLOSURE, DayKind.EXTRA_WORKDAY})
-
-
-def _names(value: object, d: object) -> tuple[str, str]:
-    if isinstance(value, str) and value:
-        return value, value
-    if (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and all(isinstance(v, str) and v for v in value)
-    ):
-        return value[0], value[1]
-    raise ScheduleError(f"name for {d!r} is {value!r}; expected a name or a (zh, en) pair of names")
-
-
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -917,146 +575,3 @@ def _zone(name: str) -> ZoneInfo:
         raise InvalidInputError(
             f"timezone={name!r} is not a known IANA time zone (e.g. 'Asia/Shanghai')"
         ) from exc
-
-
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-
-
-def _is_pandas(value: object) -> bool:
-    # By module name, so that the core never imports pandas to ask.
-    return type(value).__module__.partition(".")[0] == "pandas"
-
-
-def _pandas_days() -> Any:
-    """The pandas bridge (:mod:`govops.calendars._pandas`), imported on first use.
-
-    Its functions give pandas values (typed ``Any``: pandas ships no type information), which the
-    scalar methods pass through for a ``Timestamp``, ``Series`` or ``DatetimeIndex`` argument.
-    """
-    from . import _pandas
-
-    return _pandas
-
-
-def _is_numpy_dates(value: object) -> bool:
-    module = type(value).__module__
-    return module == "numpy" and getattr(getattr(value, "dtype", None), "kind", "") == "M"
-
-
-def calendar(
-    country: str = "CN",
-    subdiv: str | None = None,
-    *,
-    provisional: bool = False,
-    first_year: int | None = None,
-    last_year: int | None = None,
-    published_through: int | None = None,
-    timezone: str | None = None,
-    weekend: Iterable[int] | None = None,
-) -> WorkCalendar:
-    """Build the working-day calendar of ``country`` (and ``subdiv``) from the ``holidays`` data.
-
-    For China (and other countries that announce their arrangement each year) the calendar ends
-    with the last published year; ``provisional=True`` extends it by rule-based estimates, every
-    one flagged in ``describe()``. China's estimates are whole arrangements, with blocks and make-up
-    workdays as the published principles give them (:func:`govops.calendars.estimate_schedule`). For countries with fixed holiday rules pass ``last_year``.
-    ``published_through`` takes the official data only through that year, as it stood before the
-    later notices, whatever the installed ``holidays`` release carries: the years after it are
-    unpublished (a coverage error, or estimates with ``provisional=True``). It keeps results that
-    were computed before a newer release reproducible.
-    ``weekend`` replaces the country's weekly rest days (0 = Monday … 6 = Sunday): ``holidays``
-    gives Hong Kong a Sunday-only weekend, while its government offices keep a five-day week, so
-    an office there passes ``weekend={5, 6}``.
-
-    >>> import govops
-    >>> govops.calendar("CN", last_year=2024)   # the data as it stood before the 2025 notice
-    WorkCalendar('CN', years=2001–2024, published_through=2024)
-    >>> govops.calendar("CN", provisional=True, published_through=2025)   # and 2026 estimated
-    WorkCalendar('CN', years=2001–2035, published_through=2025, provisional=True)
-    """
-    if not isinstance(country, str):
-        raise InvalidTypeError(f"country={country!r} is a {type(country).__name__}; expected a str")
-    code = country.upper()
-    first = first_year if first_year is not None else _FIRST_YEAR.get(code, _DEFAULT_FIRST_YEAR)
-    cap = None if published_through is None else _as_int(published_through, "published_through")
-    if code in ANNOUNCED_YEARLY:
-        published = announced_through(code, subdiv, first)
-        if cap is not None:
-            if cap > published:
-                raise CalendarCoverageError(
-                    f"published_through={cap}: the official {code} schedule is published only "
-                    f"through {published}",
-                    year=published + 1,
-                )
-            if cap < first:
-                raise InvalidInputError(
-                    f"published_through={cap} is before first_year={first}, the first year of "
-                    f"the {code} calendar data"
-                )
-            published = cap
-        last = last_year if last_year is not None else published
-        if provisional and last_year is None:
-            last = published + PROVISIONAL_YEARS
-        if last > published and not provisional:
-            raise CalendarCoverageError(
-                f"last_year={last}: the official {code} schedule is published only through "
-                f"{published}; pass provisional=True for rule-based estimates beyond it",
-                year=published + 1,
-            )
-    else:
-        if cap is not None:
-            raise InvalidInputError(
-                f"published_through={cap}: {code}'s holidays follow fixed rules, with no yearly "
-                "schedule to publish; pass last_year to end the calendar"
-            )
-        last = last_year if last_year is not None else _DEFAULT_RULE_BASED_THROUGH
-        published = last
-    data = load_source(code, subdiv, first, last, cap)
-    rest = data.weekend if weekend is None else _weekdays(weekend)
-    cal = WorkCalendar(
-        code,
-        subdiv=subdiv,
-        first_year=first,
-        published_through=min(published, last),
-        last_year=last,
-        provisional=provisional,
-        weekend=rest,
-        timezone=timezone if timezone is not None else _TIMEZONES.get(code),
-        days=data.days,
-        data_source=source_version(),
-    )
-    if code == "CN" and subdiv is None and last > cal.published_through:
-        # Unpublished years: the arrangement the published principles give, not bare festivals;
-        # all of them arranged first, then frozen into tables once.
-        days = cal.days
-        for year in range(max(cal.published_through + 1, FIRST_ESTIMATED_YEAR), last + 1):
-            estimate = estimate_schedule(year)
-            days = _arrange(
-                cal,
-                days,
-                year,
-                holidays={d: (zh, en) for d, zh, en in estimate.holidays},
-                workdays={d: (zh, en) for d, zh, en in estimate.workdays},
-                source=estimate.source,
-                provisional=True,
-            )[0]
-        cal = attrs.evolve(cal, days=days)
-    return cal
-
-
-def _weekdays(values: Iterable[int]) -> frozenset[int]:
-    try:
-        days = frozenset(values)
-    except TypeError:
-        raise InvalidTypeError(
-            f"weekend={values!r}; expected a set of weekday numbers (0 = Monday … 6 = Sunday)"
-        ) from None
-    if (
-        not days
-        or len(days) > 6
-        or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in days)
-    ):
-        raise InvalidInputError(
-            f"weekend={values!r}; expected one to six weekday numbers from 0 (Monday) to 6 (Sunday)"
-        )
-    return days

@@ -24,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import InvalidInputError, InvalidTypeError
-from ._calendar import _is_pandas
+from ._batches import is_pandas
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from ._calendar import Roll, WorkCalendar
+    from ._calendar import WorkCalendar
+    from ._conventions import Roll
 
 __all__ = ["add_working_days", "is_working_day", "local_date", "roll", "working_days_between"]
 
@@ -185,7 +186,7 @@ def _rank(value: object) -> int:
         return 0
     if isinstance(value, pd.Index):
         return 1
-    return 2 if _is_pandas(value) else 3
+    return 2 if is_pandas(value) else 3
 
 
 def _is_sequence(value: object) -> bool:
@@ -194,6 +195,6 @@ def _is_sequence(value: object) -> bool:
 
 def _side(cal: WorkCalendar, value: Any, name: str) -> npt.NDArray[Any]:
     """One side of a count as a ``datetime64[D]`` array (one element for a single day)."""
-    if _is_pandas(value):
+    if is_pandas(value):
         return _local_days(cal, value, name)
     return np.array([cal._local(value, name)], dtype="datetime64[D]")

@@ -17,10 +17,10 @@ from ._agenda import joint_meeting_agenda as joint_meeting_agenda
 from ._cover import Absence as Absence
 from ._cover import Acting as Acting
 from ._cover import CoverPlan as CoverPlan
-from ._engine import Decision as Decision
-from ._engine import Directory as Directory
-from ._engine import Notice as Notice
-from ._engine import Recipient as Recipient
+from ._decision import Decision as Decision
+from ._decision import Directory as Directory
+from ._decision import Notice as Notice
+from ._decision import Recipient as Recipient
 from ._engine import supervise as supervise
 from ._events import SUPERVISION_EVENT_TYPES as SUPERVISION_EVENT_TYPES
 from ._events import ApprovalGranted as ApprovalGranted
@@ -55,6 +55,7 @@ from ._presets import CITY_KEY_WORK_POLICY as CITY_KEY_WORK_POLICY
 from ._presets import TOWN_JOINT_MEETING as TOWN_JOINT_MEETING
 from ._replan import DayChange as DayChange
 from ._replan import DueDateReplanned as DueDateReplanned
+from ._replan import DueDatesReplanned as DueDatesReplanned
 from ._replan import Move as Move
 from ._replan import Replan as Replan
 from ._replan import replan as replan
@@ -84,6 +85,7 @@ __all__ = [  # noqa: RUF022 - plain sorted(), as tests/test_exports.py checks
     "DeputyReportedBack",
     "Directory",
     "DueDateReplanned",
+    "DueDatesReplanned",
     "EscalatedIssue",
     "EscalationPolicy",
     "JointMeeting",

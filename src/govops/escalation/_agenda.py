@@ -17,6 +17,7 @@ from typing import Any, final
 import attrs
 
 from .._time import as_local_date
+from ..calendars import WorkCalendar
 from ..exceptions import InvalidTypeError
 from ..meetings import Agenda, Meeting, Topic, build_agenda
 from ..tasks import Ledger
@@ -91,7 +92,7 @@ def _split(key: str, task_id: str) -> tuple[str, str, dt.date] | None:
     return key[:at], issue_id, day
 
 
-def _first_sitting(meeting: JointMeeting, after: dt.date, calendar: Any) -> dt.date | None:
+def _first_sitting(meeting: JointMeeting, after: dt.date, calendar: WorkCalendar) -> dt.date | None:
     start = after + dt.timedelta(days=1)
     if meeting.dates:
         return next((d for d in meeting.dates if d >= start), None)
@@ -117,7 +118,7 @@ def escalated_issues(
     ledger: Ledger,
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
 ) -> tuple[EscalatedIssue, ...]:
@@ -190,7 +191,7 @@ def joint_meeting_agenda(
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
     now: dt.datetime,
-    calendar: Any = None,
+    calendar: WorkCalendar | None = None,
     journal: SupervisionJournal | None = None,
     topics: Iterable[Topic] = (),
     proposed_by: str = "leader_in_charge",
@@ -207,7 +208,14 @@ def joint_meeting_agenda(
     """
     if not isinstance(meeting, Meeting):
         raise InvalidTypeError(f"meeting={meeting!r}; expected a govops.meetings.Meeting")
-    cal = ledger.calendar if calendar is None and isinstance(ledger, Ledger) else calendar
+    cal = calendar
+    if cal is None and isinstance(ledger, Ledger):
+        if not isinstance(ledger.calendar, WorkCalendar):
+            raise InvalidTypeError(
+                f"the ledger counts on {ledger.calendar!r}; the joint meeting's schedule is rule "
+                "text, which needs a WorkCalendar: pass calendar=govops.calendar(...)"
+            )
+        cal = ledger.calendar
     issues = escalated_issues(ledger, policy=policy, calendar=cal, now=now, journal=journal)
     setter = set_by if set_by is not None else meeting.meeting_type.chair
     proposed = [

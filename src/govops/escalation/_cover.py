@@ -156,7 +156,8 @@ class CoverPlan:
     def windows(self) -> tuple[CoverWindow, ...]:
         """The plan's absences of leaders with a fixed deputy, as ledger cover windows.
 
-        Pass them to the ledger's policy (``LedgerPolicy(cover=plan.windows())``) so that the
+        Pass them to the ledger's policy (``LedgerPolicy(cover=plan.windows())`` for a new
+        ledger, a :class:`~govops.tasks.PolicyChanged` entry for one already kept) so that the
         deputy may confirm a completion (办结) while the leader is away; absences of people without
         a deputy are left out, since nobody acts for them.
         """

@@ -6,310 +6,50 @@ three coordination tiers of its open issues and the limits of its running approv
 returns a :class:`Decision`: the notices due now, those waiting for a leader's approval, and
 ``next_check_at``, the first moment anything can change without a new event. See
 ``docs/explanation/escalation.md`` for the semantics.
+
+The values it returns are in ``_decision``, the conditions of a level are evaluated in
+``_conditions``, and the deputies' report-back notices are made in ``_report_back``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, final, overload
+from collections.abc import Iterable
+from typing import Any, Protocol
 
-import attrs
-
-from .._html import esc, table
+from ..calendars import WorkCalendar
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
     Person,
     Responsibility,
-    Role,
     SourceKind,
     Status,
     Task,
     TaskState,
+    TaskView,
     Unit,
-    expected_percent,
 )
-from ..tasks._progress import plan_points
-from ._cover import CoverPlan
+from ._conditions import Facts, add_working, check, next_working, plain
+from ._decision import RESOLVABLE, Decision, Directory, Notice, Recipient, directory_fills
 from ._events import NoticeIssued
 from ._journal import SupervisionJournal
 from ._policy import (
-    AllOf,
-    AnyOf,
     Assigned,
-    BehindSchedule,
     ClockRule,
-    Condition,
     EscalationPolicy,
     Level,
-    NoProgressFor,
     NoticeKind,
-    Overdue,
-    PreviousUnanswered,
     Target,
-    WarningAtLeast,
-    kind_label_zh,
     policy_in_force,
 )
-from ._report_back import due_date, open_duties
+from ._report_back import open_duties, report_back_notices
 from ._rules import rule_due, rule_occurrences
 from ._scan import _ByLevel, _Sup, checked_inputs, gather, scans
-from ._text import Lang, Reasons, check_lang, kind_label, recipient_text, role_name
+from ._text import Lang, Reasons, check_lang, role_name
 
-__all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
-
-
-@final
-@attrs.frozen
-class Recipient:
-    """Who a notice goes to: ``id``/``name`` resolved from ``target`` (``None`` when the
-    directory does not name anyone), and ``acting_for`` when a deputy receives it (AB角)."""
-
-    target: Target
-    id: str | None
-    name: str | None = None
-    acting_for: str | None = attrs.field(default=None, kw_only=True)
-
-    def __str__(self) -> str:
-        return recipient_text(self.target.value, self.id, self.name, self.acting_for, "en")
-
-    def text(self, lang: Lang = "en") -> str:
-        """The recipient in ``lang``; one the directory does not name says so."""
-        return recipient_text(self.target.value, self.id, self.name, self.acting_for, lang)
-
-
-@final
-@attrs.frozen
-class Notice:
-    """A notice due now, with its stable idempotency ``key`` and the reason it is due.
-
-    ``sequence`` is 0 for the first notice of a level and counts repeats; ``coalesced`` counts the
-    missed steps merged into this one (repeats missed while nobody ran the engine, or lower levels
-    overtaken). ``meeting_on`` is the joint-meeting date for an issue put on its agenda.
-    """
-
-    key: str
-    task_id: str = attrs.field(kw_only=True)
-    level: str = attrs.field(kw_only=True)
-    kind: str = attrs.field(kw_only=True)
-    recipients: tuple[Recipient, ...] = attrs.field(kw_only=True)
-    reason: str = attrs.field(kw_only=True)
-    issued_on: dt.date = attrs.field(kw_only=True)
-    answer_due: dt.date | None = attrs.field(default=None, kw_only=True)
-    policy: str = attrs.field(kw_only=True)
-    sequence: int = attrs.field(default=0, kw_only=True)
-    coalesced: int = attrs.field(default=0, kw_only=True)
-    percent: float = attrs.field(default=0.0, kw_only=True)
-    meeting_on: dt.date | None = attrs.field(default=None, kw_only=True)
-    needs_approval: bool = attrs.field(default=False, kw_only=True)
-    lang: Lang = attrs.field(default="en", kw_only=True, converter=check_lang)
-    """The language of ``reason`` and of ``str(notice)``."""
-
-    @property
-    def label_zh(self) -> str:
-        """The Chinese name of the notice kind (催办单, 督办单, …)."""
-        return kind_label_zh(self.kind)
-
-    def to_event(self) -> NoticeIssued:
-        """The :class:`NoticeIssued` event that records this notice."""
-        return NoticeIssued(
-            self.task_id,
-            self.key,
-            level=self.level,
-            notice_kind=str(self.kind),
-            percent=self.percent,
-            answer_due=self.answer_due,
-            recipients=tuple(r.id for r in self.recipients if r.id is not None),
-        )
-
-    def __str__(self) -> str:
-        lang = self.lang
-        to = ", ".join(r.text(lang) for r in self.recipients)
-        label = kind_label(self.kind, lang)
-        if lang == "zh":
-            extra = f"；请于{self.answer_due.isoformat()}前答复" if self.answer_due else ""
-            if self.meeting_on:
-                extra += f"；列入{self.meeting_on.isoformat()}会议议程"
-            return (
-                f"{self.issued_on.isoformat()} {label} {self.task_id} → {to}：{self.reason}{extra}"
-            )
-        extra = f"; answer by {self.answer_due.isoformat()}" if self.answer_due else ""
-        if self.meeting_on:
-            extra += f"; on the agenda of {self.meeting_on.isoformat()}"
-        return f"{self.issued_on.isoformat()} {label} {self.task_id} → {to}: {self.reason}{extra}"
-
-
-@final
-@attrs.frozen
-class Decision:
-    """What :func:`supervise` found at ``as_of``.
-
-    ``notices``: due now, to be sent and recorded. ``awaiting_approval``: due but waiting for a
-    leader's :class:`~govops.escalation.ApprovalGranted` (same keys they will be issued with).
-    ``next_check_at``: the first moment (local midnight of a day) when the decision can change
-    without a new event; ``None`` when nothing is open.
-    """
-
-    as_of: dt.datetime
-    notices: tuple[Notice, ...] = attrs.field(kw_only=True)
-    awaiting_approval: tuple[Notice, ...] = attrs.field(kw_only=True)
-    next_check_at: dt.datetime | None = attrs.field(kw_only=True)
-    warnings: tuple[str, ...] = attrs.field(default=(), kw_only=True)
-    """What the host should know about the decision itself, said once: roles the directory
-    could not resolve, so that some notices name a role instead of a person."""
-    lang: Lang = attrs.field(default="en", kw_only=True, converter=check_lang)
-
-    @overload
-    def record(self, target: Ledger, *, actor: str, at: dt.datetime | None = None) -> Ledger: ...
-
-    @overload
-    def record(
-        self, target: SupervisionJournal, *, actor: str, at: dt.datetime | None = None
-    ) -> SupervisionJournal: ...
-
-    def record(
-        self,
-        target: Ledger | SupervisionJournal,
-        *,
-        actor: str,
-        at: dt.datetime | None = None,
-    ) -> Ledger | SupervisionJournal:
-        """``target`` with every notice recorded (``at`` defaults to ``as_of``), reasons kept.
-
-        ``target`` is the task ledger (the usual record) or, for a host that keeps supervision
-        apart, a :class:`SupervisionJournal`; the same type comes back, the given one unchanged.
-        All or nothing: a notice whose key is already recorded for its task raises
-        :class:`~govops.exceptions.EscalationError` and no ledger with part of the batch is
-        returned.
-        """
-        if not isinstance(target, (Ledger, SupervisionJournal)):
-            raise InvalidTypeError(
-                f"target={target!r}; expected a govops.tasks.Ledger or a SupervisionJournal"
-            )
-        when = self.as_of if at is None else at
-        if isinstance(target, Ledger):
-            return target.record_many(
-                (notice.to_event(), actor, when, notice.reason) for notice in self.notices
-            )
-        journal = target
-        for notice in self.notices:
-            journal = journal.record(notice.to_event(), actor=actor, at=when, reason=notice.reason)
-        return journal
-
-    def _repr_html_(self) -> str:
-        """The decision in Jupyter: the notices due, those awaiting approval, the warnings."""
-        zh = self.lang == "zh"
-        head = (
-            ("下发日期", "类型", "任务", "送达", "事由", "答复期限")
-            if zh
-            else ("issued", "kind", "task", "to", "reason", "answer by")
-        )
-
-        def rows(notices: tuple[Notice, ...]) -> list[tuple[object, ...]]:
-            return [
-                (
-                    n.issued_on.isoformat(),
-                    kind_label(n.kind, self.lang),
-                    n.task_id,
-                    ", ".join(r.text(self.lang) for r in n.recipients),
-                    n.reason,
-                    n.answer_due.isoformat() if n.answer_due else "",
-                )
-                for n in notices
-            ]
-
-        parts = [table("通知" if zh else "notices due", head, rows(self.notices))]
-        if self.awaiting_approval:
-            caption = "待审批" if zh else "awaiting approval"
-            parts.append(table(caption, head, rows(self.awaiting_approval)))
-        parts += [
-            f"<p><strong>{'注意' if zh else 'note'}</strong>: {esc(w)}</p>" for w in self.warnings
-        ]
-        if self.next_check_at is not None:
-            label = "下次检查" if zh else "next check at"
-            parts.append(f"<p>{label}: {self.next_check_at.isoformat()}</p>")
-        return "".join(parts)
-
-    def lines(self) -> list[str]:
-        """The decision as readable lines, in the language it was made in."""
-        zh = self.lang == "zh"
-        out = [str(n) for n in self.notices]
-        out += [f"{'待审批：' if zh else 'awaiting approval: '}{n}" for n in self.awaiting_approval]
-        out += [f"{'注意：' if zh else 'note: '}{w}" for w in self.warnings]
-        if self.next_check_at is not None:
-            when = self.next_check_at.isoformat()
-            out.append(f"下次检查：{when}" if zh else f"next check at {when}")
-        return out
-
-
-def _people(value: Iterable[Person]) -> tuple[Person, ...]:
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Person):
-            raise InvalidTypeError(f"people contains {item!r}; expected Person values")
-    return items
-
-
-Resolver = Callable[[Target, Responsibility], Person | Unit | None]
-"""A host's hook naming who holds a role for a task's responsibility (its people service)."""
-
-
-def _resolver(_instance: object, _attribute: object, value: Resolver | None) -> None:
-    if value is not None and not callable(value):
-        raise InvalidTypeError(
-            f"resolver={value!r}; expected a function (target, responsibility) -> Person, "
-            "Unit or None"
-        )
-
-
-@final
-@attrs.frozen
-class Directory:
-    """Who is who beyond the task itself: principals, the assessment office, the joint
-    meeting's office and the deputy cover plan.
-
-    ``resolver``, when given, is asked for a role the listed people and offices do not fill:
-    ``resolver(target, responsibility)`` returns the :class:`~govops.tasks.Person` or
-    :class:`~govops.tasks.Unit` holding it, or ``None``. A role nobody fills is addressed by its
-    name, and the decision says so once in :attr:`Decision.warnings`.
-    """
-
-    people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
-    assessment_office: Unit | None = attrs.field(default=None, kw_only=True)
-    joint_meeting_office: Unit | None = attrs.field(default=None, kw_only=True)
-    cover: CoverPlan = attrs.field(factory=CoverPlan, kw_only=True)
-    resolver: Resolver | None = attrs.field(
-        default=None, kw_only=True, validator=_resolver, eq=False
-    )
-
-    def person(self, person_id: str) -> Person | None:
-        """The person with this id, if listed."""
-        for p in self.people:
-            if p.id == person_id:
-                return p
-        return None
-
-    def principal_of(self, unit_id: str) -> Person | None:
-        """The listed principal (主要负责人) of a unit, if any."""
-        for p in self.people:
-            if p.unit == unit_id and Role.PRINCIPAL in p.roles:
-                return p
-        return None
-
-
-# Roles the directory fills (the others come with the task itself).
-_RESOLVABLE = frozenset({Target.PRINCIPAL, Target.ASSESSMENT_OFFICE, Target.JOINT_MEETING})
-
-
-def _listed(d: Directory, target: Target, r: Responsibility) -> bool:
-    """Whether the directory itself fills ``target`` for a task of responsibility ``r``."""
-    if target is Target.PRINCIPAL:
-        return d.principal_of(r.lead_unit.id) is not None
-    if target is Target.ASSESSMENT_OFFICE:
-        return d.assessment_office is not None
-    return d.joint_meeting_office is not None
+__all__ = ["supervise"]
 
 
 # -- what the record says about supervision (read by ._scan) ----------------------------------
@@ -341,7 +81,7 @@ def _cycle_notices(sup: _Sup | None, prefix: str) -> tuple[_ByLevel, dt.date | N
 
 
 class _Subject(Protocol):
-    """What a notice needs of its task: a :class:`TaskState`, or the ledger's live projection."""
+    """What a notice needs of its task: a :class:`TaskState` or a :class:`TaskView`."""
 
     @property
     def task(self) -> Task: ...
@@ -353,231 +93,13 @@ class _Subject(Protocol):
     def due(self) -> dt.date: ...
 
 
-class _Projection(_Subject, Protocol):
-    """An open task as the ledger's projection holds it (its private ``_Track``): the fields of
-    :class:`TaskState` the engine reads directly, and ``freeze()`` for the snapshot itself."""
-
-    @property
-    def status(self) -> Status: ...
-
-    @property
-    def assigned_at(self) -> dt.datetime: ...
-
-    @property
-    def start(self) -> dt.date: ...
-
-    @property
-    def due(self) -> dt.date: ...
-
-    @property
-    def paused(self) -> tuple[tuple[dt.date, dt.date], ...]: ...
-
-    @property
-    def last_report_at(self) -> dt.datetime | None: ...
-
-    @property
-    def accepted_at(self) -> dt.datetime | None: ...
-
-    @property
-    def open_issues(self) -> tuple[Any, ...]: ...
-
-    def freeze(self) -> TaskState: ...
-
-
-# Condition types whose answer is a function of what :meth:`_Run.plain_ladder` keys its memo on
-# (the task's schedule, progress and notices); WarningAtLeast reads the task's warning light,
-# which also depends on its latch and issued warnings, so a policy using it is never memoized.
-_PLAIN_CONDITIONS = frozenset(
-    {Assigned, BehindSchedule, Overdue, PreviousUnanswered, NoProgressFor, AllOf, AnyOf}
-)
-
-
-def _plain(cond: Condition | None) -> tuple[bool, bool]:
-    """Whether ``cond`` can be memoized, and whether it reads the progress anchor."""
-    if cond is None:
-        return True, False
-    if type(cond) not in _PLAIN_CONDITIONS:
-        return False, False
-    if isinstance(cond, (AllOf, AnyOf)):
-        parts = [_plain(c) for c in cond.conditions]
-        return all(ok for ok, _ in parts), any(anchor for _, anchor in parts)
-    return True, isinstance(cond, NoProgressFor)
-
-
-class _Facts:
-    """What the conditions of one task ask, each computed at most once; ``ctx`` is the run."""
-
-    __slots__ = ("_anchor", "_expected", "_light", "ctx", "previous", "restart_day", "state")
-
-    def __init__(self, ctx: _Run, state: TaskState, restart_day: dt.date | None) -> None:
-        self.ctx = ctx
-        self.state = state
-        self.restart_day = restart_day
-        self.previous: tuple[NoticeIssued, dt.date] | None = None
-        self._anchor: dt.date | None = None
-        self._expected: float | None = None
-        self._light: Any = attrs.NOTHING
-
-    def expected(self) -> float:
-        if self._expected is None:
-            s = self.state
-            plan = s.task.plan
-            if plan is None or not plan.milestones:
-                # Time-proportional: shared by every task with the same dates and pauses.
-                key = (s.start, s.due, s.paused)
-                cache = self.ctx.facts_cache
-                value = cache.get(key)
-                if value is None:
-                    value = cache[key] = expected_percent(
-                        start=s.start,
-                        due=s.due,
-                        today=self.ctx.today,
-                        calendar=self.ctx.calendar,
-                        paused=s.paused,
-                    )
-                self._expected = value
-            else:
-                self._expected = expected_percent(
-                    start=s.start,
-                    due=s.due,
-                    today=self.ctx.today,
-                    calendar=self.ctx.calendar,
-                    milestones=plan_points(plan),
-                    paused=s.paused,
-                )
-        return self._expected
-
-    @property
-    def progress_anchor(self) -> dt.date:
-        """The last progress report (or acceptance, or assignment), or a later restart."""
-        if self._anchor is None:
-            s = self.state
-            last = s.last_report_at or s.accepted_at or s.assigned_at
-            anchor = last.astimezone(self.ctx.tz).date()
-            if self.restart_day is not None and self.restart_day > anchor:
-                anchor = self.restart_day
-            self._anchor = anchor
-        return self._anchor
-
-    def light(self) -> Any:
-        if self._light is attrs.NOTHING:
-            self._light = self.ctx.ledger.warning(
-                self.state.id, now=self.ctx.now, lang=self.ctx.lang
-            )
-        return self._light
-
-
-def _add(cal: Any, d: dt.date, n: int) -> dt.date:
-    """``cal.add_working_days(d, n)`` for a next-check date; past the calendar's data, the first
-    day of the missing year (the host learns the rest when it runs then)."""
-    try:
-        result: dt.date = cal.add_working_days(d, n)
-    except CalendarCoverageError as exc:
-        return dt.date(exc.year, 1, 1)
-    return result
-
-
-def _next(cal: Any, d: dt.date) -> dt.date:
-    """``cal.next_working_day(d)``, with the same fallback as :func:`_add`."""
-    try:
-        result: dt.date = cal.next_working_day(d)
-    except CalendarCoverageError as exc:
-        return dt.date(exc.year, 1, 1)
-    return result
-
-
-def _check(cond: Condition, f: _Facts) -> str | None:
-    """The reason ``cond`` holds, or ``None``; records when it may next change."""
-    ctx = f.ctx
-    cal = ctx.calendar
-    today = ctx.today
-    s = f.state
-    if isinstance(cond, Assigned):
-        day = s.assigned_at.astimezone(ctx.tz).date()
-        return Reasons.assigned(day, s.due, ctx.lang)
-    if isinstance(cond, BehindSchedule):
-        expected = f.expected()
-        lag = expected - s.percent
-        if lag > cond.points:
-            return Reasons.behind(expected, s.percent, lag, cond.points, ctx.lang)
-        if today < s.due:
-            plan = s.task.plan
-            if plan is None or not plan.milestones:
-                # The first working day the lag exceeds the threshold, if the unit reports nothing.
-                key = (s.start, s.due, s.percent + cond.points)
-                crossing = ctx.facts_cache.get(key, attrs.NOTHING)
-                if crossing is attrs.NOTHING:
-                    total = cal.working_days_between(s.start, s.due)
-                    k = int((s.percent + cond.points) * total // 100) + 1
-                    crossing = ctx.facts_cache[key] = (
-                        _add(cal, s.start, k) if 1 <= k <= total else None
-                    )
-                if crossing is not None:
-                    ctx.candidates.append(crossing)
-            else:
-                ctx.candidates.append(_next(cal, today))
-        return None
-    if isinstance(cond, Overdue):
-        if today > s.due:
-            late = cal.working_days_between(s.due, today)
-            if late >= cond.working_days:
-                return Reasons.overdue(s.due, late, ctx.lang)
-            ctx.candidates.append(_add(cal, s.due, cond.working_days))
-        else:
-            first = s.due + dt.timedelta(days=1)
-            if cond.working_days:
-                first = max(first, _add(cal, s.due, cond.working_days))
-            ctx.candidates.append(first)
-        return None
-    if isinstance(cond, NoProgressFor):
-        idle = cal.working_days_between(f.progress_anchor, today)
-        if idle >= cond.working_days:
-            return Reasons.no_progress(f.progress_anchor, idle, cond.working_days, ctx.lang)
-        ctx.candidates.append(_add(cal, f.progress_anchor, cond.working_days))
-        return None
-    if isinstance(cond, PreviousUnanswered):
-        if f.previous is None:
-            return None
-        prev, day = f.previous
-        if prev.key in ctx.answered or (cond.progress_answers and s.percent > prev.percent):
-            return None
-        anchor = prev.answer_due or day
-        waited = cal.working_days_between(anchor, today)
-        if today > anchor and waited >= cond.working_days:
-            return Reasons.unanswered(prev.notice_kind, day, prev.answer_due, s.percent, ctx.lang)
-        if cond.working_days:
-            ctx.candidates.append(_add(cal, anchor, cond.working_days))
-        else:
-            ctx.candidates.append(anchor + dt.timedelta(days=1))
-        return None
-    if isinstance(cond, WarningAtLeast):
-        light = f.light()
-        ctx.candidates.append(_next(cal, today))
-        if light is not None and light.level.rank >= cond.light.rank:
-            return Reasons.warning(light.level.value, light.reasons[0], ctx.lang)
-        return None
-    if isinstance(cond, AllOf):
-        reasons = []
-        for c in cond.conditions:
-            reason = _check(c, f)
-            if reason is None:
-                return None
-            reasons.append(reason)
-        return _AND[ctx.lang].join(reasons)
-    reasons = [r for r in (_check(c, f) for c in cond.conditions) if r is not None]
-    return _AND[ctx.lang].join(reasons) if reasons else None
-
-
-_AND = {"en": "; ", "zh": "；"}  # how the reasons of several conditions are joined
-
-
 class _Run:
     """One call of :func:`supervise`: shared inputs and caches."""
 
     def __init__(
         self,
         ledger: Ledger,
-        calendar: Any,
+        calendar: WorkCalendar,
         now: dt.datetime,
         today: dt.date,
         directory: Directory,
@@ -632,7 +154,11 @@ class _Run:
         out: list[Recipient] = []
         d = self.directory
         for target in targets:
-            if d.resolver is not None and target in _RESOLVABLE and not _listed(d, target, r):
+            if (
+                d.resolver is not None
+                and target in RESOLVABLE
+                and not directory_fills(d, target, r)
+            ):
                 out.append(self._hosted(target, r))
                 continue
             if target is Target.UNIT:
@@ -734,7 +260,7 @@ class _Run:
     # -- the ladder --
 
     def ladder(
-        self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None, cycle: int, f: _Facts
+        self, policy: EscalationPolicy, state: TaskState, sup: _Sup | None, cycle: int, f: Facts
     ) -> None:
         prefix = f"{self.label(policy)}:{state.task.id}:c{cycle}:"
         by_level, latest = _cycle_notices(sup, prefix)
@@ -742,7 +268,7 @@ class _Run:
         today = self.today
         if latest == today:
             # One rung a day: the notice just recorded must reach its recipient before the next.
-            self.candidates.append(_next(cal, today))
+            self.candidates.append(next_working(cal, today))
             return
         levels = policy.levels
         source = state.task.source
@@ -785,11 +311,11 @@ class _Run:
                 if rep is None or len(issued) - 1 >= rep.limit:
                     continue
                 last_day = issued[-1][1]
-                next_day = _add(cal, last_day, rep.every_working_days)
+                next_day = add_working(cal, last_day, rep.every_working_days)
                 if today < next_day:
                     self.candidates.append(next_day)
                     continue
-                reason = _check(level.condition, f)
+                reason = check(level.condition, f)
                 if reason is None:
                     continue
                 seq = len(issued)
@@ -798,15 +324,15 @@ class _Run:
             elif i and f.previous is None:
                 if level.skip_when is None:
                     continue
-                reason = _check(level.skip_when, f)
+                reason = check(level.skip_when, f)
                 if reason is None:
                     continue
                 missed = i - highest - 1
                 reason = Reasons.straight(reason, self.lang)
             else:
-                reason = _check(level.condition, f)
+                reason = check(level.condition, f)
                 if reason is None and level.skip_when is not None:
-                    reason = _check(level.skip_when, f)  # e.g. overdue: an interview regardless
+                    reason = check(level.skip_when, f)  # e.g. overdue: an interview regardless
                 if reason is None:
                     continue
             key = f"{prefix}{level.name}:{seq}"
@@ -820,7 +346,7 @@ class _Run:
             self.notices.append(notice)
             # Once recorded, this notice opens the next rung, whose condition was not evaluated
             # (it needed this one): look again on the next working day.
-            self.candidates.append(_next(cal, today))
+            self.candidates.append(next_working(cal, today))
             return
 
     def label(self, policy: EscalationPolicy) -> str:
@@ -839,10 +365,10 @@ class _Run:
 
     def is_plain(self, policy: EscalationPolicy) -> tuple[bool, bool]:
         """Whether :meth:`plain_ladder` may decide for ``policy`` (every condition of its ladder
-        is in ``_PLAIN_CONDITIONS``), and whether its key needs the progress anchor."""
+        is in ``PLAIN_CONDITIONS``), and whether its key needs the progress anchor."""
         found = self.plain_cache.get(id(policy))
         if found is None:
-            parts = [_plain(c) for lv in policy.levels for c in (lv.condition, lv.skip_when)]
+            parts = [plain(c) for lv in policy.levels for c in (lv.condition, lv.skip_when)]
             found = self.plain_cache[id(policy)] = (
                 all(ok for ok, _ in parts),
                 any(anchor for _, anchor in parts),
@@ -852,7 +378,7 @@ class _Run:
     def plain_ladder(
         self,
         policy: EscalationPolicy,
-        t: _Projection,
+        t: TaskView,
         sup: _Sup | None,
         cycle: int,
         restart_day: dt.date | None,
@@ -933,7 +459,7 @@ class _Run:
             return
         issued_before, waiting_before = len(self.notices), len(self.awaiting)
         state = t.freeze()
-        self.ladder(policy, state, sup, cycle, _Facts(self, state, restart_day))
+        self.ladder(policy, state, sup, cycle, Facts(self, state, restart_day))
         if len(self.notices) > issued_before:
             made, waits = self.notices[-1], False
         elif len(self.awaiting) > waiting_before:
@@ -1123,7 +649,7 @@ def supervise(
     ledger: Ledger,
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
     directory: Directory | None = None,
@@ -1163,13 +689,12 @@ def supervise(
             )
     first, second = scans(ledger, journal, now, tz)  # one pass over each record, memoized
     facts, answered = gather(first, second)
-    known = ledger._tracks()  # what Ledger.task_ids lists, without a copy
-    unknown = sorted(facts.keys() - known.keys())
+    unknown = sorted(task_id for task_id in facts if task_id not in ledger)
     if unknown:
         raise EscalationError(
             f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
         )
-    states: Sequence[_Projection] = ledger._open_tracks(now)
+    states = ledger.open_task_views(now=now)
     run = _Run(ledger, calendar, now, today, directory, answered, tz, lang)
     duties = open_duties(first, second, tz)  # AB角 report-backs, whether the task is open
     if not states and not duties:
@@ -1207,16 +732,16 @@ def supervise(
                     run.plain_ladder(p, state, sup, cycle, restart_day, anchored)
                 else:
                     snapshot = state.freeze()
-                    run.ladder(p, snapshot, sup, cycle, _Facts(run, snapshot, restart_day))
+                    run.ladder(p, snapshot, sup, cycle, Facts(run, snapshot, restart_day))
             if state.open_issues and p.coordination is not None:
                 run.coordination(p, state.freeze(), sup, tz)
             if sup is not None and sup.steps:
                 run.approvals(p, state.freeze(), sup)
         if duties:
-            _report_backs(run, policies, duties, facts)
+            report_back_notices(run, policies, duties, facts)
     later = [d for d in run.candidates if d > today]
     if office_closed:
-        later = [_next(calendar, today)]
+        later = [next_working(calendar, today)]
     if not later:
         return Decision(
             now,
@@ -1230,7 +755,7 @@ def supervise(
     if any(p.working_days_only for p in policies):
         try:
             if not calendar.is_working_day(nxt):
-                nxt = _next(calendar, nxt)
+                nxt = next_working(calendar, nxt)
         except CalendarCoverageError:
             pass  # a day past the data: the host will learn more when it runs then
     return Decision(
@@ -1241,62 +766,3 @@ def supervise(
         warnings=run.warnings(),
         lang=lang,
     )
-
-
-# -- the deputy's report-back (AB角 事后汇报) ------------------------------------------------------
-
-
-def _report_backs(
-    run: _Run,
-    policies: tuple[EscalationPolicy, ...],
-    duties: tuple[tuple[Any, dt.date], ...],
-    facts: Mapping[str, _Sup],
-) -> None:
-    """A report-back notice for each deputy act still unreported after its due date, once."""
-    today = run.today
-    for event, acted_on in duties:
-        policy, due = due_date(event, run.ledger, policies, run.calendar, run.now, run.tz)
-        if due is None:
-            continue
-        if today <= due:
-            run.candidates.append(due + dt.timedelta(days=1))
-            continue
-        key = f"{policy.label}:{event.task_id}:report_back:{event.key}"
-        sup = facts.get(event.task_id)
-        if sup is not None and any(e.key == key for e, _ in sup.issued):
-            continue
-        d = run.directory
-        deputy, leader = d.person(event.deputy), d.person(event.leader)
-        late = run.calendar.working_days_between(due, today)
-        run.notices.append(
-            Notice(
-                key,
-                task_id=event.task_id,
-                level=f"report_back:{event.key}",
-                kind=NoticeKind.REPORT_BACK,
-                recipients=(
-                    Recipient(
-                        Target.DEPUTY_COVER,
-                        event.deputy,
-                        deputy.name if deputy else None,
-                        acting_for=event.leader,
-                    ),
-                    Recipient(Target.DEPUTY_COVER, event.leader, leader.name if leader else None),
-                ),
-                reason=Reasons.report_back(
-                    event.deputy,
-                    event.leader,
-                    acted_on,
-                    event.act_kind,
-                    event.act_seq,
-                    (event.away_from, event.away_until),
-                    due,
-                    policy.report_back_within or "",
-                    late,
-                    run.lang,
-                ),
-                issued_on=today,
-                policy=policy.label,
-                lang=run.lang,
-            )
-        )

@@ -5,52 +5,51 @@ supervision events (:class:`NoticeIssued`, :class:`NoticeAnswered`, approvals, a
 annotations, and ``Decision.record(ledger, ...)`` puts a decision's notices there. Some hosts cannot
 write to the ledger they supervise — it belongs to the units' own system, or to another office, and
 the supervision office (督查室) keeps its own record — and for them a :class:`SupervisionJournal` has
-the same shape: ``record(event, actor=, at=, reason=)`` returns a new journal, entries are
-:class:`govops.tasks.Entry` values chained by sha256, nothing is ever changed, and each event is
-checked by the same rules as in a ledger. :func:`~govops.escalation.supervise` and
-:func:`~govops.assessment.assess` read supervision events from the ledger *and* the journal.
+the same shape: ``record(event, actor=, at=, reason=)`` returns a new journal whose entries are
+:class:`govops.tasks.Entry` values kept in the record kernel's log, with the event base, registry,
+encoding, hash chain and checks of a ledger (see ``docs/explanation/record.md``): nothing is ever
+changed, and each event is checked by the same rules as in a ledger.
+:func:`~govops.escalation.supervise` and :func:`~govops.assessment.assess` read supervision events
+from the ledger *and* the journal.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import threading
 from collections.abc import Hashable, Iterable, Iterator
 from typing import final
 
-from .._record import GENESIS_HASH, entry_hash
-from .._time import is_before, require_aware
-from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
+from .._record import GENESIS_HASH, EntryLog
+from .._time import require_aware
+from ..exceptions import InvalidInputError, InvalidTypeError
 from ..tasks import Entry, Event
 from ._events import NoticeIssued, SupervisionEvent
 
 __all__ = ["GENESIS_HASH", "SupervisionJournal"]
 
 
-class _Log:
-    """Shared append-only storage; each journal value sees a prefix of it."""
+class _Log(EntryLog):
+    """The record kernel's log of entries, with what supervision looks up in it: where each
+    notice was issued, and the notes each task's events left (as a ledger keeps them)."""
 
-    __slots__ = ("entries", "issued", "lock", "notes", "times")
+    __slots__ = ("issued", "notes")
 
     def __init__(self) -> None:
-        self.entries: list[Entry] = []
-        self.times: list[dt.datetime] = []
+        super().__init__()
         self.issued: dict[str, int] = {}  # notice key -> position of its NoticeIssued
-        self.notes: dict[str, frozenset[Hashable]] = {}  # per task, as a ledger keeps them
-        self.lock = threading.Lock()
+        self.notes: dict[str, frozenset[Hashable]] = {}
 
     def add(self, entry: Entry) -> None:
-        """Check ``entry`` against the record and append it (raising, changing nothing)."""
+        """Check ``entry``'s event against the record and append it (raising, changing
+        nothing); its place, time and hash were checked by the kernel."""
         event = entry.event
-        assert isinstance(event, SupervisionEvent)
+        if not isinstance(event, SupervisionEvent):
+            raise InvalidTypeError(f"entries contains {entry!r}; expected supervision entries")
         # The same rules as in a ledger: each event checks itself against its task's notes.
-        notes = event.noted(self.notes.get(event.task_id, frozenset()))
-        self.notes[event.task_id] = notes
+        self.notes[event.task_id] = event.noted(self.notes.get(event.task_id, frozenset()))
         if isinstance(event, NoticeIssued):
             self.issued[event.key] = len(self.entries)
-        self.entries.append(entry)
-        self.times.append(entry.at)
+        super().add(entry)
 
 
 @final
@@ -84,28 +83,17 @@ class SupervisionJournal:
 
     @classmethod
     def from_entries(cls, entries: Iterable[Entry]) -> SupervisionJournal:
-        """Rebuild a journal from recorded entries, checking sequence, links and hashes."""
+        """Rebuild a journal from recorded entries, checking each as the record kernel checks
+        every entry (its place in the chain, its time, its hash) and its event as
+        :meth:`record` does."""
         journal = cls()
-        prev = GENESIS_HASH
+        log = journal._log
         for entry in entries:
-            if not isinstance(entry, Entry) or not isinstance(entry.event, SupervisionEvent):
+            if type(entry) is not Entry:
                 raise InvalidTypeError(f"entries contains {entry!r}; expected supervision entries")
-            seq = len(journal._log.entries) + 1
-            if entry.seq != seq or entry.prev_hash != prev:
-                raise IntegrityError(f"entry seq={entry.seq!r} does not follow the entry before")
-            digest = entry_hash(
-                seq=seq,
-                event=entry.event,
-                at=entry.at,
-                actor=entry.actor,
-                reason=entry.reason,
-                prev_hash=prev,
-            )
-            if digest != entry.hash:
-                raise IntegrityError(f"entry seq={entry.seq} was altered: its hash does not verify")
-            journal._log.add(entry)
-            prev = entry.hash
-        journal._length = len(journal._log.entries)
+            log.check(entry)
+            log.add(entry)
+        journal._length = len(log)
         return journal
 
     @property
@@ -116,7 +104,7 @@ class SupervisionJournal:
     @property
     def head_hash(self) -> str:
         """The hash of the last entry (64 zeros when empty)."""
-        return self._log.entries[self._length - 1].hash if self._length else GENESIS_HASH
+        return self._log.head_hash(self._length)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -160,8 +148,7 @@ class SupervisionJournal:
 
     def as_of(self, at: dt.datetime) -> SupervisionJournal:
         """The journal as it stood at ``at``: the entries recorded at or before it."""
-        require_aware(at, name="at")
-        n = bisect.bisect_right(self._log.times, at, 0, self._length)
+        n = self._log.length_at(at, self._length)
         return self if n == self._length else SupervisionJournal._view(self._log, n)
 
     def is_issued(self, key: str) -> bool:
@@ -188,25 +175,15 @@ class SupervisionJournal:
         if not isinstance(reason, str):
             raise InvalidTypeError(f"reason={reason!r}; expected a str")
         with self._log.lock:
-            log = self._log if self._length == len(self._log.entries) else self._fork()
-            if self._length and is_before(at, log.entries[self._length - 1].at):
-                raise InvalidInputError(
-                    f"at={at!r} is earlier than the last entry; a journal is written in time order"
-                )
-            seq = self._length + 1
-            prev = self.head_hash
-            digest = entry_hash(
-                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
-            )
-            log.add(
-                Entry(seq, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest)
-            )
-            return SupervisionJournal._view(log, seq)
+            log = self._log if self._length == len(self._log) else self._fork()
+            log.add(log.make(event, actor=actor, at=at, reason=reason))
+            return SupervisionJournal._view(log, len(log))
 
     def _fork(self) -> _Log:
+        """A log of its own holding this journal's prefix (to branch from an older version)."""
         log = _Log()
         for entry in self._log.entries[: self._length]:
-            log.add(entry)
+            log.add(entry)  # checked when first recorded
         return log
 
     def verify(self) -> None:

@@ -4,8 +4,8 @@ The day the State Council's notice is loaded (or a provisional year is replaced 
 every date computed on the working-day calendar may move. :func:`replan` compares the two calendars
 over the ledger, the meeting series and the supervision journal, and lists each date that moves,
 from where to where and why: the days whose status changed in between, named after their festival
-or make-up workday. It is a pure function of its arguments; :meth:`Replan.events` gives the
-annotations that record it in the ledger, each naming the source document, and
+or make-up workday. It is a pure function of its arguments; :meth:`Replan.to_event` gives the one
+ledger entry that records the moved due dates, naming the source document, and
 :meth:`Replan.notes_zh` the lines the monthly circular and the bulletin print.
 """
 
@@ -13,22 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import ClassVar, final
+from typing import Any, ClassVar, final
 
 import attrs
 
-from .._checks import text, texts, to_tuple
+from .._checks import instance_of, text, texts, to_tuple
 from .._time import as_local_date, calendar_tz, require_aware
 from ..calendars import WorkCalendar
-from ..exceptions import CalendarCoverageError, InvalidTypeError
+from ..exceptions import CalendarCoverageError, InvalidInputError, InvalidTypeError
 from ..meetings import MeetingSeries, schedule
 from ..rules import parse_rule
-from ..tasks import Annotation, Ledger, WarningPolicy, register_event_type
+from ..tasks import Annotation, Ledger, RecordEvent, WarningPolicy, register_event_type
 from ._events import NoticeAnswered, NoticeIssued, _day, _optional_day
 from ._journal import SupervisionJournal
 from ._policy import EscalationPolicy
 
-__all__ = ["DayChange", "DueDateReplanned", "Move", "Replan", "replan"]
+__all__ = ["DayChange", "DueDateReplanned", "DueDatesReplanned", "Move", "Replan", "replan"]
 
 _WHAT_ZH = {
     "due": "到期日",
@@ -44,15 +44,28 @@ _WHAT_EN = {
 }
 
 
+def _what(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in _WHAT_EN:
+        raise InvalidInputError(f"{attribute.name}={value!r}; expected one of {sorted(_WHAT_EN)!r}")
+
+
+def _day_changes(
+    _instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+) -> None:
+    for item in value:
+        if not isinstance(item, DayChange):
+            raise InvalidTypeError(f"{attribute.name} contains {item!r}; expected DayChange values")
+
+
 @final
 @attrs.frozen
 class DayChange:
     """A day the new schedule made a working day or a rest day, with its name on the new calendar."""
 
-    date: dt.date
-    is_working: bool = attrs.field(kw_only=True)
-    name_zh: str = attrs.field(kw_only=True)
-    name_en: str = attrs.field(kw_only=True)
+    date: dt.date = attrs.field(validator=_day)
+    is_working: bool = attrs.field(kw_only=True, validator=instance_of(bool))
+    name_zh: str = attrs.field(kw_only=True, validator=text())
+    name_en: str = attrs.field(kw_only=True, validator=text())
 
     def __str__(self) -> str:
         state = "now a working day" if self.is_working else "now a rest day"
@@ -72,12 +85,14 @@ class Move:
     (``subject``: a task id, or a meeting type's id), from ``moved_from`` to ``moved_to`` (``None``
     when the old calendar could not compute it: an unpublished year) and ``why``."""
 
-    what: str
-    subject: str = attrs.field(kw_only=True)
-    moved_from: dt.date | None = attrs.field(kw_only=True)
-    moved_to: dt.date = attrs.field(kw_only=True)
-    why: tuple[DayChange, ...] = attrs.field(kw_only=True)
-    detail: str = attrs.field(default="", kw_only=True)
+    what: str = attrs.field(validator=_what)
+    subject: str = attrs.field(kw_only=True, validator=text(empty=False))
+    moved_from: dt.date | None = attrs.field(kw_only=True, validator=_optional_day)
+    moved_to: dt.date = attrs.field(kw_only=True, validator=_day)
+    why: tuple[DayChange, ...] = attrs.field(
+        kw_only=True, converter=to_tuple, validator=_day_changes
+    )
+    detail: str = attrs.field(default="", kw_only=True, validator=text())
 
     def __str__(self) -> str:
         was = self.moved_from.isoformat() if self.moved_from else "not computable"
@@ -100,14 +115,57 @@ class Move:
         )
 
 
+def _due_moves(_instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    seen: set[str] = set()
+    for move in value:
+        if not isinstance(move, Move) or move.what != "due":
+            raise InvalidTypeError(
+                f"{attribute.name} contains {move!r}; expected the due-date moves of a Replan "
+                "(Move values with what='due')"
+            )
+        if move.subject in seen:
+            raise InvalidInputError(
+                f"{attribute.name} moves the due date of {move.subject!r} twice; expected one "
+                "move per task"
+            )
+        seen.add(move.subject)
+
+
+@register_event_type
+@final
+@attrs.frozen
+class DueDatesReplanned(RecordEvent):
+    """A newly loaded holiday schedule moved these tasks' due dates; ``source`` names the notice.
+
+    The ledger's due dates are a function of its calendar: this one entry records in the hash
+    chain that the schedule of ``source`` moved them, each from when to when and which days
+    caused it (``moves``, the due-date moves of a :class:`Replan`). Every task it names must be
+    in the ledger.
+
+    >>> import datetime as dt
+    >>> e = DueDatesReplanned(source="国办发明电〔2026〕N号", moves=(
+    ...     Move("due", subject="T1", moved_from=dt.date(2027, 2, 15),
+    ...          moved_to=dt.date(2027, 2, 16), why=()),))
+    >>> e.concerns(), e.task_id
+    (('T1',), '')
+    """
+
+    kind: ClassVar[str] = "due_dates_replanned"
+    source: str = attrs.field(kw_only=True, validator=text(empty=False))
+    moves: tuple[Move, ...] = attrs.field(kw_only=True, converter=to_tuple, validator=_due_moves)
+
+    def concerns(self) -> tuple[str, ...]:
+        """The tasks whose due date moved."""
+        return tuple(m.subject for m in self.moves)
+
+
 @register_event_type
 @final
 @attrs.frozen
 class DueDateReplanned(Annotation):
-    """A newly loaded holiday schedule moved this task's due date; ``source`` names the notice.
-
-    The ledger's due date is a function of its calendar: this annotation records in the hash
-    chain that it moved, from when to when and which days caused it.
+    """One task's due date moved by a newly loaded holiday schedule, as earlier versions of
+    govops recorded a replan (one annotation per task); ledgers that hold it keep loading.
+    :class:`DueDatesReplanned` records a whole replan in one entry.
     """
 
     kind: ClassVar[str] = "due_date_replanned"
@@ -148,24 +206,13 @@ class Replan:
         head = f"因{self.source}，{len(self.moves)}个日期调整（其中到期日{dues}个）："
         return (head, *(m.text_zh for m in self.moves))
 
-    def events(self) -> list[tuple[DueDateReplanned, str]]:
-        """One :class:`DueDateReplanned` per task whose due date moved, with its reason text.
+    def to_event(self) -> DueDatesReplanned:
+        """The one ledger entry that records every due date this replan moves.
 
-        Record them with ``ledger.record_many((e, actor, at, reason) for e, reason in …)``.
+        Record it on the ledger replayed on the new calendar:
+        ``ledger.record(plan.to_event(), actor=..., at=...)``.
         """
-        return [
-            (
-                DueDateReplanned(
-                    m.subject,
-                    source=self.source,
-                    moved_from=m.moved_from,
-                    moved_to=m.moved_to,
-                    why=tuple(c.text_zh for c in m.why),
-                ),
-                m.text_zh,
-            )
-            for m in self.of("due")
-        ]
+        return DueDatesReplanned(source=self.source, moves=self.of("due"))
 
 
 def _changes(
@@ -235,7 +282,9 @@ def replan(
         # The record was verified when it was built: only the projection is redone.
         if ledger.calendar == cal:
             return ledger
-        return Ledger.from_entries(ledger.entries, calendar=cal, policy=ledger.policy, verify=False)
+        return Ledger.from_entries(
+            ledger.entries, calendar=cal, policy=ledger.policy_at(0), verify=False
+        )
 
     old_due = {s.id: s.due for s in on(before).states(now=now)}
     moves: list[Move] = []

@@ -12,18 +12,24 @@ and the leader, and looks again the day after each due date.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, final
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
+from ..calendars import WorkCalendar
 from ..exceptions import EscalationError, UnknownTaskError
 from ..tasks import Ledger
+from ._decision import Notice, Recipient
 from ._events import DeputyActed
 from ._journal import SupervisionJournal
-from ._policy import EscalationPolicy, policy_in_force
+from ._policy import EscalationPolicy, NoticeKind, Target, policy_in_force
 from ._rules import rule_due
-from ._scan import _Acted, _Reported, _Scan, checked_inputs, scans
+from ._scan import _Acted, _Reported, _Scan, _Sup, checked_inputs, scans
+from ._text import Reasons
+
+if TYPE_CHECKING:
+    from ._engine import _Run
 
 __all__ = ["ReportBackDuty", "pending_report_backs"]
 
@@ -96,7 +102,7 @@ def due_date(
     event: DeputyActed,
     ledger: Ledger,
     policies: tuple[EscalationPolicy, ...],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     tz: dt.tzinfo,
 ) -> tuple[EscalationPolicy, dt.date | None]:
@@ -118,7 +124,7 @@ def pending_report_backs(
     ledger: Ledger,
     *,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: WorkCalendar,
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
 ) -> tuple[ReportBackDuty, ...]:
@@ -157,3 +163,59 @@ def pending_report_backs(
         )
     far = dt.date.max
     return tuple(sorted(out, key=lambda d: (d.due or far, d.task_id, d.act_seq, d.key)))
+
+
+def report_back_notices(
+    run: _Run,
+    policies: tuple[EscalationPolicy, ...],
+    duties: tuple[tuple[Any, dt.date], ...],
+    facts: Mapping[str, _Sup],
+) -> None:
+    """A report-back notice for each deputy act still unreported after its due date, once."""
+    today = run.today
+    for event, acted_on in duties:
+        policy, due = due_date(event, run.ledger, policies, run.calendar, run.now, run.tz)
+        if due is None:
+            continue
+        if today <= due:
+            run.candidates.append(due + dt.timedelta(days=1))
+            continue
+        key = f"{policy.label}:{event.task_id}:report_back:{event.key}"
+        sup = facts.get(event.task_id)
+        if sup is not None and any(e.key == key for e, _ in sup.issued):
+            continue
+        d = run.directory
+        deputy, leader = d.person(event.deputy), d.person(event.leader)
+        late = run.calendar.working_days_between(due, today)
+        run.notices.append(
+            Notice(
+                key,
+                task_id=event.task_id,
+                level=f"report_back:{event.key}",
+                kind=NoticeKind.REPORT_BACK,
+                recipients=(
+                    Recipient(
+                        Target.DEPUTY_COVER,
+                        event.deputy,
+                        deputy.name if deputy else None,
+                        acting_for=event.leader,
+                    ),
+                    Recipient(Target.DEPUTY_COVER, event.leader, leader.name if leader else None),
+                ),
+                reason=Reasons.report_back(
+                    event.deputy,
+                    event.leader,
+                    acted_on,
+                    event.act_kind,
+                    event.act_seq,
+                    (event.away_from, event.away_until),
+                    due,
+                    policy.report_back_within or "",
+                    late,
+                    run.lang,
+                ),
+                issued_on=today,
+                policy=policy.label,
+                lang=run.lang,
+            )
+        )

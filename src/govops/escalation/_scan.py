@@ -21,11 +21,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .._time import as_local_date, calendar_tz, require_aware
+from ..calendars import Calendar
 from ..exceptions import EscalationError, InvalidTypeError
 from ..tasks import (
     DeadlineChangeApproved,
     DeadlineChangeRequested,
     Ledger,
+    PolicyChanged,
     TaskReassigned,
 )
 from ._events import (
@@ -82,7 +84,8 @@ class _Sup:
     _DONE,
     _ACTED,
     _REPORTED,
-) = range(10)  # the deputy's codes come last: the scan tests `code >= _ACTED`
+    _POLICY,
+) = range(11)  # the scan tests _POLICY first, then `code >= _ACTED` for the deputy's codes
 _CODES: dict[type, int] = {
     TaskReassigned: _RESTART,
     DeadlineChangeApproved: _DEADLINE,
@@ -94,15 +97,17 @@ _CODES: dict[type, int] = {
     ApprovalStepCompleted: _DONE,
     DeputyActed: _ACTED,
     DeputyReportedBack: _REPORTED,
+    PolicyChanged: _POLICY,
 }
 
 
 class _Scan:
     """The facts of one record (ledger or journal) up to the entry whose hash is ``head``:
     by task (``facts``), the answered notice keys, and the deputy acts and report-backs by
-    (task id, key), in record order."""
+    (task id, key), in record order. ``immediate`` says whether, under the ledger policy in
+    force after that entry, a requested deadline change takes effect at once."""
 
-    __slots__ = ("acted", "answered", "facts", "head", "reported", "version")
+    __slots__ = ("acted", "answered", "facts", "head", "immediate", "reported", "version")
 
     def __init__(
         self,
@@ -113,7 +118,9 @@ class _Scan:
         *,
         acted: _Acted,
         reported: _Reported,
+        immediate: bool,
     ) -> None:
+        self.immediate = immediate
         self.version = version
         self.head = head
         self.facts = facts
@@ -140,7 +147,9 @@ def _copy(sup: _Sup) -> _Sup:
 
 def scan_record(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan:
     """The facts of ``record`` (a ledger or journal, already cut at ``now``), reusing a memo of
-    an earlier prefix of the same record when there is one."""
+    an earlier prefix of the same record when there is one. ``immediate`` says whether a
+    requested deadline change takes effect at once under the policy the record starts with; a
+    :class:`~govops.tasks.PolicyChanged` entry changes it from there on."""
     key = (kind, str(tz), immediate, record.head_hash)
     with _SCANS_LOCK:
         hit = _SCANS.get(key)
@@ -152,7 +161,7 @@ def scan_record(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan
             for (k, z, i, _), scan in reversed(_SCANS.items())
             if (k, z, i) == key[:3] and scan.version <= record.version
         ]
-    base = _Scan(0, "", {}, frozenset(), acted={}, reported={})
+    base = _Scan(0, "", {}, frozenset(), acted={}, reported={}, immediate=immediate)
     for scan in bases:
         if scan.version and record.hash_at(scan.version) == scan.head:
             base = scan
@@ -162,12 +171,19 @@ def scan_record(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan
     acted = dict(base.acted)
     reported = dict(base.reported)
     inherited = set(base.facts)  # tasks whose facts belong to the memo until copied
+    immediate = base.immediate
     codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
     days: dict[dt.datetime, dt.date] = {}  # notices recorded by one run share their `at`
     code_of = codes.get
     for event, at in record.timed_events(base.version):
         code = code_of(type(event))
         if code is None:
+            continue
+        if code == _POLICY:
+            assert isinstance(event, PolicyChanged)
+            immediate = not event.policy.deadline_change_requires_approval
+            codes = _CODES if not immediate else {**_CODES, DeadlineChangeRequested: _DEADLINE}
+            code_of = codes.get
             continue
         task_id = event.task_id
         if code >= _ACTED:  # a deputy's duty (AB角), not a fact of the task: no _Sup for it
@@ -213,6 +229,7 @@ def scan_record(record: Any, kind: str, tz: dt.tzinfo, immediate: bool) -> _Scan
         frozenset(answered),
         acted=acted,
         reported=reported,
+        immediate=immediate,
     )
     with _SCANS_LOCK:
         _SCANS[key] = result
@@ -225,7 +242,7 @@ def checked_inputs(
     ledger: Any,
     journal: Any,
     policy: EscalationPolicy | Iterable[EscalationPolicy],
-    calendar: Any,
+    calendar: Calendar,
     now: dt.datetime,
 ) -> tuple[tuple[EscalationPolicy, ...], dt.tzinfo, dt.date]:
     """The policies, the calendar's time zone and the day of ``now`` there, once the arguments
@@ -244,7 +261,7 @@ def scans(
     ledger: Ledger, journal: SupervisionJournal | None, now: dt.datetime, tz: dt.tzinfo
 ) -> tuple[_Scan, _Scan | None]:
     """The scans of the ledger and of the journal (``None`` without one) up to ``now``."""
-    immediate = not ledger.policy.deadline_change_requires_approval
+    immediate = not ledger.policy_at(0).deadline_change_requires_approval
     first = scan_record(ledger.as_of(now), "ledger", tz, immediate)
     if journal is None:
         return first, None

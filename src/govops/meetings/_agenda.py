@@ -31,7 +31,7 @@ from ._model import (
 from ._presets import PRESETS, role_name
 
 if TYPE_CHECKING:
-    from ..tasks import WorkingCalendar
+    from ..calendars import Calendar
 
 __all__ = [
     "Agenda",
@@ -299,7 +299,7 @@ def build_agenda(
     *,
     now: dt.datetime,
     ledger: Ledger | None = None,
-    calendar: WorkingCalendar | None = None,
+    calendar: Calendar | None = None,
 ) -> Agenda:
     """Check each proposed topic against the rules of ``meeting``'s type; keep the eligible ones in
     the order given and the others with every reason.

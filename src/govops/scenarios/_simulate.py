@@ -1,6 +1,6 @@
 """The simulation: a clock steps through the days, units work, the engine supervises and scores.
 
-The simulation owns time (DESIGN §1): it passes a simulated ``now`` into the pure core
+The simulation owns time (the core reads no clock): it passes a simulated ``now`` into the pure core
 (``Ledger.record``, ``supervise``, ``assess``); it reads no clock and draws only from
 ``random.Random`` seeded by the scenario's seed and the ids of units and tasks. Within a day the
 clock reads 09:00 for assignments, 17:00 for reports and completions, 18:00 for supervision, 20:00
@@ -20,7 +20,7 @@ from typing import Any, Literal, final
 import attrs
 
 from ..assessment import Bulletin, assess
-from ..calendars import period_of
+from ..calendars import Calendar, period_of
 from ..escalation import ApprovalGranted, NoticeIssued, SupervisionJournal, supervise
 from ..exceptions import InvalidInputError, ScenarioError
 from ..meetings import schedule
@@ -107,7 +107,7 @@ class _Work:
             tuple((m.due, m.cumulative_percent) for m in plan.milestones) if plan else ()
         )
 
-    def percent(self, calendar: Any) -> float:
+    def percent(self, calendar: Calendar) -> float:
         """The share of the work actually done, following the plan's curve at the unit's pace."""
         if self.need <= 0 or self.eff >= self.need:
             return 100.0

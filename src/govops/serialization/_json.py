@@ -103,7 +103,7 @@ def public_types() -> dict[str, type]:
 
     >>> types = public_types()
     >>> types["Decision"].__module__, types["Task"].__module__
-    ('govops.escalation._engine', 'govops.tasks._model')
+    ('govops.escalation._decision', 'govops.tasks._model')
     """
     if not _BY_NAME:
         found: dict[str, type] = {"Ledger": Ledger}
@@ -447,7 +447,7 @@ def unstructure(value: Any) -> Any:
     """``value`` as JSON-ready primitives (a ledger as its policy and entries)."""
     if isinstance(value, Ledger):
         return {
-            "policy": converter.unstructure(value.policy),
+            "policy": converter.unstructure(value.policy_at(0)),
             "entries": [converter.unstructure(e) for e in value.entries],
         }
     if not _is_value(value):

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Protocol, runtime_checkable
 
-import attrs
 import cattrs
 
 from .._record import GENESIS_HASH, rehash
@@ -24,7 +23,7 @@ __all__ = [
     "check_ledger_id",
     "decode_policy",
     "extend_stored",
-    "merged_policy_text",
+    "policy_text_for",
     "verify_entries",
 ]
 
@@ -128,33 +127,20 @@ def decode_policy(text: str | None, where: str) -> LedgerPolicy | None:
     return policy
 
 
-def merged_policy_text(
+def policy_text_for(
     policy: LedgerPolicy, stored_text: str | None, stored: LedgerPolicy | None
 ) -> str:
-    """The policy text to store for a ledger with ``policy``: the stored one unless it only
-    gains cover windows (or none is stored yet); any other change is refused."""
+    """The policy text to store for a ledger made with ``policy``: its own when none is stored
+    yet; else it must be the stored one (a ledger's policy changes only by an entry in its chain,
+    :class:`~govops.tasks.PolicyChanged`)."""
     text = _dumps(converter.unstructure(policy))
-    if stored_text is None or stored_text == text:
-        return text
-    assert stored is not None
-    missing = [w for w in stored.cover if w not in policy.cover]
-    if attrs.evolve(stored, cover=()) != attrs.evolve(policy, cover=()):
-        raise InvalidInputError(
-            f"the ledger's policy {policy!r} differs from the one stored with this ledger "
-            f"({stored_text}) in more than added cover windows; a ledger keeps one policy, "
-            "which may only gain cover windows"
-        )
-    if missing:
-        named = "; ".join(
-            f"{w.deputy!r} for {w.leader!r} from {w.start.isoformat()} to {w.end.isoformat()}"
-            for w in missing
-        )
-        raise InvalidInputError(
-            f"the ledger's policy lacks the cover window(s) stored with this ledger ({named}); "
-            "a ledger keeps one policy, which may only gain cover windows, never lose or "
-            "change them"
-        )
-    return text
+    if stored_text is None or stored_text == text or stored == policy:
+        return stored_text or text
+    raise InvalidInputError(
+        f"the ledger was made with policy {policy!r} but this store keeps the ledger made "
+        f"with {stored_text}; a ledger's policy changes only by recording PolicyChanged, "
+        "which keeps the change in the hash chain: load the stored ledger and record one"
+    )
 
 
 def extend_stored(
@@ -180,7 +166,11 @@ def extend_stored(
         # under the policy just checked against the stored one: they were checked then.
         return ledger
     base = known
-    if base is None or (base.version, base.head_hash, base.policy) != (version, head_hash, policy):
+    if base is None or (base.version, base.head_hash, base.policy_at(0)) != (
+        version,
+        head_hash,
+        policy,
+    ):
         calendar = calendar if ledger is None else ledger.calendar
         if calendar is None:
             raise InvalidInputError(

@@ -36,8 +36,8 @@ __all__ = [
 @attrs.frozen
 class StoreHead:
     """A store's fingerprint: how many entries it holds, the hash of the last one (which
-    fingerprints every entry before it) and the sha256 of the stored ledger policy (``None``
-    before one is stored).
+    fingerprints every entry before it, the ledger's policy changes included) and the sha256 of
+    the policy the stored ledger was made with (``None`` before one is stored).
 
     A host that keeps the latest head somewhere else (another database, a log, a signed receipt)
     can later pass it to :meth:`EventStore.verify` to detect a store cut short or whose history

@@ -43,7 +43,7 @@ from ._common import (
     check_ledger_id,
     decode_policy,
     extend_stored,
-    merged_policy_text,
+    policy_text_for,
     verify_entries,
 )
 from ._head import StoreHead, digest, head_row, parse_head
@@ -482,7 +482,7 @@ class PostgresStore:
             head_hash = self._check_head(cur, head, every_row=False)
             if head.version != expected_version:
                 same_policy = ledger is None or (
-                    _dumps(converter.unstructure(ledger.policy)) == stored_text
+                    _dumps(converter.unstructure(ledger.policy_at(0))) == stored_text
                 )
                 if same_policy and self._holds(cur, entries, expected_version):
                     return expected_version + len(entries)
@@ -492,7 +492,7 @@ class PostgresStore:
                 )
             policy_text = stored_text
             if ledger is not None:
-                policy_text = merged_policy_text(ledger.policy, stored_text, stored)
+                policy_text = policy_text_for(ledger.policy_at(0), stored_text, stored)
             policy = stored if policy_text == stored_text else decode_policy(policy_text, "")
             checked = extend_stored(
                 entries,

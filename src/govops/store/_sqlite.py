@@ -39,7 +39,7 @@ from ._common import (
     check_ledger_id,
     decode_policy,
     extend_stored,
-    merged_policy_text,
+    policy_text_for,
     verify_entries,
 )
 from ._head import (
@@ -557,15 +557,15 @@ class SQLiteStore:
     def save(self, ledger: Ledger, *, expected_version: int) -> int:
         """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
 
-        The ledger's policy is stored with the first save, unless the store was created with
-        one. Later saves must bring the same policy, or the same one with cover windows added (a
-        leader's absence planned after the ledger was first stored, see
-        :class:`~govops.tasks.CoverWindow`): the stored policy then gains them. Windows only
-        widen who may confirm a completion, so every stored entry still replays. Any other
-        difference, a window removed or changed included, raises
-        :class:`~govops.exceptions.InvalidInputError` and writes nothing. The policy and the
-        entries are written in one transaction. The entries are checked as :meth:`append`
-        checks them; a ledger that recorded them itself on the stored entries has checked them.
+        The policy the ledger was made with (``ledger.policy_at(0)``) is stored with the first
+        save, unless the store was created with one, and never changes: later saves must bring a
+        ledger made with the same one, else :class:`~govops.exceptions.InvalidInputError` is
+        raised and nothing is written. A policy changes by recording a
+        :class:`~govops.tasks.PolicyChanged` entry (a cover window added for a leader's absence
+        planned later, say), which the store keeps in the hash chain like every other entry.
+        The policy and the entries are written in one transaction. The entries are checked as
+        :meth:`append` checks them; a ledger that recorded them itself on the stored entries has
+        checked them.
         """
         if not isinstance(ledger, Ledger):
             raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
@@ -586,8 +586,9 @@ class SQLiteStore:
             version, head_hash, stored_text = self._check_head(db, head, q, every_row=False)
             if version != expected_version:
                 # A repeated append (its acknowledgement lost) that would change nothing.
-                same_policy = ledger is None or _dumps(converter.unstructure(ledger.policy)) == (
-                    stored_text
+                made_with = None if ledger is None else ledger.policy_at(0)
+                same_policy = made_with is None or (
+                    _dumps(converter.unstructure(made_with)) == stored_text
                 )
                 if same_policy and self._holds(db, q, entries, expected_version):
                     return expected_version + len(entries)
@@ -598,7 +599,7 @@ class SQLiteStore:
                 )
             policy_text = stored_text
             if ledger is not None:
-                policy_text = self._policy_text(ledger.policy, stored_text)
+                policy_text = self._policy_text(ledger.policy_at(0), stored_text)
             checked = self._checked(db, q, entries, version, head_hash, ledger, policy_text)
             # A file of an earlier version: from now on it holds what only this one reads.
             self._migrate(db)
@@ -669,8 +670,8 @@ class SQLiteStore:
         return policy
 
     def _policy_text(self, policy: LedgerPolicy, stored_text: str | None) -> str:
-        """The policy text to store for a ledger with ``policy`` (see ``merged_policy_text``)."""
-        return merged_policy_text(policy, stored_text, self._policy(stored_text))
+        """The policy text to store for a ledger made with ``policy`` (see ``policy_text_for``)."""
+        return policy_text_for(policy, stored_text, self._policy(stored_text))
 
     def _refer(self, db: sqlite3.Connection, task: dict[str, Any], shared: dict[str, int]) -> None:
         """Replace the values of an unstructured task that are stored once (``_TASK_SHARED``)

@@ -19,6 +19,7 @@ from ._events import MilestoneReached as MilestoneReached
 from ._events import PlanApproved as PlanApproved
 from ._events import PlanSubmitted as PlanSubmitted
 from ._events import ProgressReported as ProgressReported
+from ._events import RecordEvent as RecordEvent
 from ._events import TaskAccepted as TaskAccepted
 from ._events import TaskAssigned as TaskAssigned
 from ._events import TaskCancelled as TaskCancelled
@@ -34,7 +35,9 @@ from ._governance import ChangeSignedOff as ChangeSignedOff
 from ._governance import ListChange as ListChange
 from ._governance import ListChangeRules as ListChangeRules
 from ._ledger import Ledger as Ledger
-from ._ledger import LedgerStatistics as LedgerStatistics
+from ._ledger_policy import CoverWindow as CoverWindow
+from ._ledger_policy import LedgerPolicy as LedgerPolicy
+from ._ledger_policy import PolicyChanged as PolicyChanged
 from ._model import Category as Category
 from ._model import CooperatingUnit as CooperatingUnit
 from ._model import Deadline as Deadline
@@ -58,12 +61,12 @@ from ._progress import ProgressPolicy as ProgressPolicy
 from ._progress import WarningLight as WarningLight
 from ._progress import WarningPolicy as WarningPolicy
 from ._progress import expected_percent as expected_percent
-from ._state import CoverWindow as CoverWindow
+from ._queries import LedgerStatistics as LedgerStatistics
 from ._state import Issue as Issue
-from ._state import LedgerPolicy as LedgerPolicy
 from ._state import PlanStatus as PlanStatus
 from ._state import Status as Status
 from ._state import TaskState as TaskState
+from ._state import TaskView as TaskView
 
 __all__ = [
     "Annotation",
@@ -96,9 +99,11 @@ __all__ = [
     "PlanApproved",
     "PlanStatus",
     "PlanSubmitted",
+    "PolicyChanged",
     "ProgressCheck",
     "ProgressPolicy",
     "ProgressReported",
+    "RecordEvent",
     "Responsibility",
     "Role",
     "Source",
@@ -115,6 +120,7 @@ __all__ = [
     "TaskResumed",
     "TaskState",
     "TaskSuspended",
+    "TaskView",
     "Unit",
     "UnitKind",
     "WarningIssued",

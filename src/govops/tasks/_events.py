@@ -23,7 +23,7 @@ from .._checks import (
     to_float,
     to_tuple,
 )
-from .._record import EVENTS, Entry, Event, inline
+from .._record import EVENTS, Entry, Event, RecordEvent, inline
 from ..exceptions import InvalidInputError, InvalidTypeError
 from ._model import Deadline, Plan, Responsibility, Task, percent
 
@@ -42,6 +42,7 @@ __all__ = [
     "PlanApproved",
     "PlanSubmitted",
     "ProgressReported",
+    "RecordEvent",
     "TaskAccepted",
     "TaskAssigned",
     "TaskCancelled",
@@ -374,17 +375,20 @@ for _cls in (
     EVENTS.register(_cls)
 del _cls
 
-E = TypeVar("E", bound=type[Annotation])
+E = TypeVar("E", bound=type[Event])
 
 
 def register_event_type(cls: E) -> E:
-    """Make the :class:`Annotation` subclass ``cls`` known to ledgers and to JSON; returns ``cls``.
+    """Make the :class:`Annotation` or :class:`RecordEvent` subclass ``cls`` known to ledgers
+    and to JSON; returns ``cls``.
 
     Usable as a class decorator. Its ``kind`` (a class attribute of its own) becomes its name in
     JSON and in the hash chain, so it must not be taken by another class: registering a kind twice
     for different classes raises :class:`~govops.exceptions.InvalidInputError` naming both.
-    Registering the same class again does nothing. Only annotations can be registered: events that
-    change a task's state belong to :mod:`govops.tasks` itself.
+    Registering the same class again does nothing. Only annotations (about one task) and record
+    events (about the ledger as a whole, such as one decision that moves many due dates) can be
+    registered: a ledger keeps them in its chain and they change no task's state; the events that
+    do belong to :mod:`govops.tasks` itself.
 
     >>> import attrs
     >>> from typing import ClassVar
@@ -396,10 +400,14 @@ def register_event_type(cls: E) -> E:
     >>> EVENTS.get("doctest_visited") is Visited
     True
     """
-    if not isinstance(cls, type) or not issubclass(cls, Annotation) or cls is Annotation:
+    if (
+        not isinstance(cls, type)
+        or not issubclass(cls, (Annotation, RecordEvent))
+        or cls in (Annotation, RecordEvent)
+    ):
         raise InvalidTypeError(
-            f"cls={cls!r}; expected a subclass of govops.tasks.Annotation (only annotations "
-            "can be registered; state-changing events belong to govops.tasks)"
+            f"cls={cls!r}; expected a subclass of govops.tasks.Annotation or RecordEvent (only "
+            "these can be registered; state-changing events belong to govops.tasks)"
         )
     if "__attrs_attrs__" not in cls.__dict__:  # not attrs.has(): that narrows cls for mypy
         raise InvalidTypeError(f"cls={cls!r} is not an attrs class; decorate it with @attrs.frozen")

@@ -16,73 +16,29 @@ import datetime as dt
 import itertools
 import operator
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Literal, final, overload
-
-import attrs
+from collections.abc import Iterable, Iterator, Sequence
+from typing import final, overload
 
 from .._html import table
-from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
+from .._record import (
+    GENESIS_HASH,
+    check_link,
+    entry_hash,
+    instant,
+    positional_builder,
+    rehash,
+)
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
-from ._events import Entry, Event, Light, TaskAssigned
-from ._model import Category, FiveOnesReport, WorkingCalendar, check_five_ones
-from ._progress import (
-    Basis,
-    ProgressCheck,
-    ProgressPolicy,
-    WarningLight,
-    WarningPolicy,
-    expected_percent,
-    plan_points,
-    reference_day,
-)
+from ._events import Entry, Event, TaskAssigned
+from ._ledger_policy import LedgerPolicy
+from ._model import WorkingCalendar
+from ._queries import LedgerQueries
 from ._replay import Columns, check_hash, replay
-from ._state import (
-    Context,
-    LedgerPolicy,
-    Status,
-    TaskState,
-    _Track,
-    apply,
-    extended_due,
-    new_track,
-)
+from ._state import TaskState, TaskView, _Track
+from ._transitions import Context, apply, new_track
 
-__all__ = ["Ledger", "LedgerStatistics"]
-
-
-@final
-@attrs.frozen
-class LedgerStatistics:
-    """Counts and rates over a ledger's tasks on one day.
-
-    ``completed`` counts tasks reported complete (confirmed or not); ``on_time`` those completed on
-    or before the due date in force, ``on_time_original`` on or before the due date they were
-    assigned with. ``average_delay_working_days`` is the mean delay, in working days, of the tasks
-    completed late. Rates are ``None`` when nothing is completed.
-    """
-
-    as_of: dt.date
-    total: int = attrs.field(kw_only=True)
-    open: int = attrs.field(kw_only=True)
-    overdue: int = attrs.field(kw_only=True)
-    completed: int = attrs.field(kw_only=True)
-    confirmed: int = attrs.field(kw_only=True)
-    cancelled: int = attrs.field(kw_only=True)
-    on_time: int = attrs.field(kw_only=True)
-    on_time_original: int = attrs.field(kw_only=True)
-    average_delay_working_days: float | None = attrs.field(kw_only=True)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        """Share of completed tasks completed on time (against the deadline in force)."""
-        return self.on_time / self.completed if self.completed else None
-
-    @property
-    def on_time_rate_original(self) -> float | None:
-        """Share of completed tasks completed by the deadline they were first assigned with."""
-        return self.on_time_original / self.completed if self.completed else None
+__all__ = ["Ledger"]
 
 
 def _check_record(event: object, actor: object, at: object, reason: object) -> None:
@@ -97,6 +53,7 @@ def _check_record(event: object, actor: object, at: object, reason: object) -> N
 
 
 _CHUNK = 1024  # entries taken apart at a time by from_entries
+_HTML_ROWS = 50  # tasks a notebook shows of a ledger; the rest are counted
 
 
 def _entry_columns(entries: Iterable[Entry]) -> Iterator[Columns]:
@@ -343,7 +300,7 @@ class _Entries(Sequence[Entry]):
 
 
 @final
-class Ledger:
+class Ledger(LedgerQueries):
     """An append-only, hash-chained record of task events and its projections.
 
     >>> import datetime as dt, govops.calendars as gc
@@ -363,7 +320,8 @@ class Ledger:
     __slots__ = ("__weakref__", "_length", "_log", "_private")
 
     def __init__(self, *, calendar: WorkingCalendar, policy: LedgerPolicy | None = None) -> None:
-        """An empty ledger counting on ``calendar`` and enforcing ``policy``."""
+        """An empty ledger counting on ``calendar`` and enforcing ``policy`` (by default
+        ``LedgerPolicy()``) until a :class:`~govops.tasks.PolicyChanged` entry changes it."""
         for method in ("is_working_day", "add_working_days", "working_days_between"):
             if not callable(getattr(calendar, method, None)):
                 raise InvalidTypeError(
@@ -437,8 +395,16 @@ class Ledger:
 
     @property
     def policy(self) -> LedgerPolicy:
-        """The procedural rules this ledger enforces."""
-        return self._log.ctx.policy
+        """The procedural rules in force after the last entry: the policy the ledger was made
+        with, or the one its last :class:`~govops.tasks.PolicyChanged` entry put in force."""
+        return self._log.ctx.policy_at(self._length)
+
+    def policy_at(self, version: int) -> LedgerPolicy:
+        """The policy in force after the first ``version`` entries; ``policy_at(0)`` is the one
+        the ledger was made with (what a store keeps beside the chain, see
+        ``docs/explanation/record.md``)."""
+        self._check_version(version)
+        return self._log.ctx.policy_at(version)
 
     @property
     def version(self) -> int:
@@ -487,15 +453,19 @@ class Ledger:
         if not 0 <= version <= self._length:
             raise InvalidInputError(f"version={version!r}; expected 0 to {self._length}")
 
-    def _open_tracks(self, now: dt.datetime) -> list[_Track]:
-        """The open tasks at ``now`` as the projection holds them, unfrozen, in order of
-        assignment: for govops' own engines, which freeze a :class:`TaskState` only when they need
-        one (``open_tasks`` freezes every one, about 8 µs each)."""
-        return [t for t in self._at(now).tracks.values() if t.open]
+    def open_task_views(self, *, now: dt.datetime) -> Sequence[TaskView]:
+        """The tasks still to be done at ``now``, as :meth:`open_tasks` lists them, but as
+        :class:`~govops.tasks.TaskView` values read straight from the projection rather than
+        a frozen :class:`TaskState` each: for code that reads a few fields of many tasks and
+        freezes only the ones it keeps. Read them before recording anything more on this ledger.
 
-    def _tracks(self) -> dict[str, _Track]:
-        """Every task's projection after the last entry (what ``task_ids`` lists), unfrozen."""
-        return self._current().tracks
+        >>> import datetime as dt, govops
+        >>> from govops.tasks import Ledger
+        >>> Ledger(calendar=govops.calendar("CN")).open_task_views(
+        ...     now=dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc))
+        []
+        """
+        return [t for t in self._at(now).tracks.values() if t.open]
 
     def __len__(self) -> int:
         return self._length
@@ -507,7 +477,11 @@ class Ledger:
         if not isinstance(other, Ledger):
             return NotImplemented
         n = self._length
-        if n != other._length or self.head_hash != other.head_hash or self.policy != other.policy:
+        if (
+            n != other._length
+            or self.head_hash != other.head_hash
+            or self.policy_at(0) != other.policy_at(0)
+        ):
             return False
         # Entry by entry, as the entries would compare, without building them: the seq is the
         # position and each prev_hash the hash before.
@@ -519,7 +493,7 @@ class Ledger:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Pickle as the entries and replay on load: the shared log holds a lock and caches.
-        return (_unpickle, (self.entries, self.calendar, self.policy))
+        return (_unpickle, (self.entries, self.calendar, self.policy_at(0)))
 
     def __repr__(self) -> str:
         return f"<Ledger version={self._length} tasks={len(self._current().tracks)} head={self.head_hash[:12]}>"
@@ -620,8 +594,7 @@ class Ledger:
     def _fork(self) -> _Log:
         """A private log holding this ledger's prefix (used to branch from an older version)."""
         source, n = self._log, self._length
-        ctx = source.ctx
-        log = _Log(Context(ctx.calendar, ctx.policy, ctx.tz))
+        log = _Log(source.ctx.started())
         log.hashes_checked = source.hashes_checked
         reasons = [source.reasons.get(i, "") for i in range(n)]
         prefix = (source.events[:n], source.ats[:n], source.actors(0, n), reasons)
@@ -663,7 +636,7 @@ class Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
         # Compared as instants: two times of one zone compare by their wall clocks in Python.
-        n = bisect.bisect_right(self._log.ats, _instant(at), 0, self._length, key=_instant)
+        n = bisect.bisect_right(self._log.ats, instant(at), 0, self._length, key=instant)
         return self if n == self._length else Ledger._view(self._log, n)
 
     def _at(self, now: dt.datetime) -> _Log:
@@ -693,8 +666,9 @@ class Ledger:
         positions = self._log.positions[task_id]
         end = bisect.bisect_left(positions, self._length)
         tracks: dict[str, _Track] = {}
-        ctx = self._log.ctx
-        entries = self._log.entries
+        log = self._log
+        ctx = log.ctx.started()  # its policy follows the ledger's at each entry
+        entries = log.entries
         for i in positions[:end]:
             entry = entries[i]
             if is_before(at, entry.at):
@@ -702,6 +676,7 @@ class Ledger:
             if not tracks:  # the parent check needs the parent; this replay is for one task only
                 tracks[task_id] = _replay_first(entry, ctx)
                 continue
+            ctx.policy = log.ctx.policy_at(i)
             apply(tracks, entry.event, seq=entry.seq, at=entry.at, actor=entry.actor, ctx=ctx)
         if not tracks:
             raise UnknownTaskError(
@@ -729,454 +704,11 @@ class Ledger:
             t.freeze() for t in self._current().tracks.values() if t.task.parent == task_id
         )
 
-    # -- queries at now ---------------------------------------------------------------------------
-
-    def _pauses(self, t: _Track, today: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
-        """The clock-stopping suspensions of ``t`` up to ``today``, an ongoing one included."""
-        if t.suspended_since is not None and t.task.deadline.clock_stops_when_suspended:
-            since = self._log.ctx.day(t.suspended_since)
-            if today > since:
-                return (*t.paused, (since, today))
-        return t.paused
-
-    def _effective_due(self, t: _Track, today: dt.date) -> dt.date:
-        """The due date in force on ``today``, counting an ongoing suspension that stops the clock."""
-        if t.rare is not None and t.rare.suspended_since is not None:
-            pauses = self._pauses(t, today)
-            if len(pauses) > len(t.paused):  # the clock stands still now
-                return extended_due(t.task.deadline, t.deadline_since, pauses, self._log.ctx)
-        return t.due
-
-    def open_tasks(self, *, now: dt.datetime) -> tuple[TaskState, ...]:
-        """Tasks still to be done at ``now`` (assigned, in progress or suspended)."""
-        return tuple(t.freeze() for t in self._at(now).tracks.values() if t.open)
-
-    def overdue(self, *, now: dt.datetime) -> tuple[TaskState, ...]:
-        """Open tasks whose due date has passed by ``now`` (local day after the due date)."""
-        today = self._day(now)
-        return tuple(
-            t.freeze()
-            for t in self._at(now).tracks.values()
-            if t.open and today > t.due and today > self._effective_due(t, today)
-        )
-
-    def due_within(self, working_days: int, *, now: dt.datetime) -> tuple[TaskState, ...]:
-        """Open tasks due today or within ``working_days`` working days after today."""
-        if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 0:
-            raise InvalidInputError(f"working_days={working_days!r}; expected an int >= 0")
-        today = self._day(now)
-        horizon = self.calendar.add_working_days(today, working_days) if working_days else today
-        return tuple(
-            t.freeze()
-            for t in self._at(now).tracks.values()
-            if t.open and today <= self._effective_due(t, today) <= horizon
-        )
-
-    def by_unit(self, unit_id: str, *, include_cooperating: bool = True) -> tuple[TaskState, ...]:
-        """Tasks led by the unit, and (by default) those it cooperates on."""
-        out = []
-        for t in self._current().tracks.values():
-            r = t.task.responsibility
-            if r.lead_unit.id == unit_id or (
-                include_cooperating and any(c.unit.id == unit_id for c in r.cooperating)
-            ):
-                out.append(t.freeze())
-        return tuple(out)
-
-    def by_leader(self, person_id: str) -> tuple[TaskState, ...]:
-        """Tasks whose leader in charge is ``person_id``."""
-        out = []
-        for t in self._current().tracks.values():
-            leader = t.task.responsibility.leader_in_charge
-            if leader is not None and leader.id == person_id:
-                out.append(t.freeze())
-        return tuple(out)
-
-    def by_category(self, category: Category | str) -> tuple[TaskState, ...]:
-        """Tasks of one category."""
-        wanted = Category(category)
-        return tuple(
-            t.freeze() for t in self._current().tracks.values() if t.task.category is wanted
-        )
-
-    def five_ones(self) -> tuple[FiveOnesReport, ...]:
-        """The five-ones check of every task (an approved plan counts as the plan)."""
-        return tuple(
-            check_five_ones(t.task, in_ledger=True) for t in self._current().tracks.values()
-        )
-
-    # -- progress and warnings --------------------------------------------------------------------
-
-    def _expected(
-        self, t: _Track, ref: dt.date, due: dt.date, policy: ProgressPolicy, today: dt.date
-    ) -> float:
-        """Expected percent at the reference day ``ref`` (the fast path skips the calendar).
-
-        Time the clock stood still up to ``today`` does not count as elapsed (see ``_pauses``).
-        """
-        plan = t.task.plan
-        pauses = self._pauses(t, today)
-        if pauses or (plan is not None and plan.milestones):
-            return expected_percent(
-                start=t.start,
-                due=due,
-                today=ref,
-                calendar=self.calendar,
-                milestones=plan_points(plan),
-                basis=policy.basis,
-                paused=pauses,
-            )
-        start = t.start
-        if ref <= start:
-            return 0.0
-        if ref >= due:
-            return 100.0
-        if policy.basis is Basis.WORKING_DAYS:
-            wd = self._log.ctx.wd
-            sk = wd(start)
-            total = wd(due) - sk
-            return 100.0 if total <= 0 else (wd(ref) - sk) * 100.0 / total
-        return (ref - start).days * 100.0 / (due - start).days
-
-    def progress(
-        self, task_id: str, *, now: dt.datetime, policy: ProgressPolicy | None = None
-    ) -> ProgressCheck:
-        """Expected (序时进度) against reported progress of one task at ``now``."""
-        policy = policy if policy is not None else ProgressPolicy()
-        log = self._at(now)
-        t = log.tracks.get(task_id)
-        if t is None:
-            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
-        today = self._day(now)
-        ref = reference_day(today, policy, self.calendar)
-        expected = self._expected(t, ref, self._effective_due(t, today), policy, today)
-        plan = t.task.plan
-        return ProgressCheck(
-            task_id,
-            as_of=today,
-            expected=expected,
-            reported=t.percent,
-            basis=policy.basis,
-            by_plan=bool(plan is not None and plan.milestones),
-        )
-
-    def warning(
-        self,
-        task_id: str,
-        *,
-        now: dt.datetime,
-        policy: WarningPolicy | None = None,
-        lang: Literal["en", "zh"] = "en",
-    ) -> WarningLight | None:
-        """The warning light on one task at ``now``, or ``None`` when there is none; its
-        reasons are in ``lang`` (``"en"`` or ``"zh"``)."""
-        lang = _lang(lang)
-        policy = policy if policy is not None else WarningPolicy()
-        log = self._at(now)
-        t = log.tracks.get(task_id)
-        if t is None:
-            raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
-        today = self._day(now)
-        return self._light(
-            t, today, reference_day(today, policy.progress, self.calendar), policy, lang
-        )
-
-    def warnings(
-        self,
-        *,
-        now: dt.datetime,
-        policy: WarningPolicy | None = None,
-        lang: Literal["en", "zh"] = "en",
-    ) -> tuple[WarningLight, ...]:
-        """Every warning light at ``now``, red first, then yellow, then blue (each in task order),
-        with reasons in ``lang`` (``"en"`` or ``"zh"``)."""
-        lang = _lang(lang)
-        policy = policy if policy is not None else WarningPolicy()
-        today = self._day(now)
-        log = self._at(now)
-        ctx = log.ctx
-        ref = reference_day(today, policy.progress, self.calendar)
-        light = self._light
-        red: list[WarningLight] = []
-        yellow: list[WarningLight] = []
-        blue: list[WarningLight] = []
-        by_level = {Light.RED: red, Light.YELLOW: yellow, Light.BLUE: blue}
-        # The fast path below decides, with a look-up and a little arithmetic, whether a plain
-        # task (no plan milestones, no suspension, latch or issued warning) is lit; the other
-        # tasks go through _light.
-        fast = policy.progress.basis is Basis.WORKING_DAYS
-        wd = ctx.wd
-        today_k = wd(today)
-        ref_k = wd(ref)
-        yellow_lag = policy.yellow_lag
-        # What a plain task's light depends on besides its reported progress is its start and
-        # due date; tasks share them by the thousand, so each pair is worked out once per query:
-        # (expected, overdue, blue, overdue reason, near reason).
-        schedules: dict[tuple[dt.date, dt.date], tuple[float, bool, bool, str, str]] = {}
-        # A lit task's colour and reasons follow from its schedule and its reported progress, so
-        # they are worked out once per (start, due, reported) too, and the reasons tuple shared.
-        lit: dict[
-            tuple[dt.date, dt.date, float | str], tuple[Light, tuple[str, ...], list[WarningLight]]
-        ]
-        lit = {}
-        schedule_of = schedules.get
-        lit_as = lit.get
-        new_light = _new_light
-        for t in log.tracks.values():
-            if not t.open:
-                continue
-            plan = t.task.plan
-            rare = t.rare
-            if (
-                fast
-                and (
-                    rare is None
-                    or (
-                        rare.issued_warning is None
-                        and rare.latched_at is None
-                        and rare.suspended_since is None
-                        and not rare.paused
-                    )
-                )
-                and (plan is None or not plan.milestones)
-            ):
-                # The common case, computed here exactly as _light would (a property test holds
-                # the two together) but with cached working-day indexes and no calendar calls.
-                due = t.due
-                start = t.start
-                schedule = schedule_of((start, due))
-                if schedule is None:
-                    schedule = schedules[start, due] = _schedule(
-                        start, due, today, ref, policy, wd, today_k, ref_k, lang
-                    )
-                expected, overdue, is_blue, overdue_reason, near_reason = schedule
-                reported = t.percent
-                lag = expected - reported
-                is_yellow = lag > yellow_lag
-                if not (overdue or is_yellow or is_blue):
-                    continue
-                # -0.0 == 0.0 as a key, but the reason prints its sign: keep zeros apart.
-                key = (start, due, reported if reported else str(reported))
-                found_as = lit_as(key)
-                if found_as is None:
-                    reasons = []
-                    if overdue:
-                        reasons.append(overdue_reason)
-                    if is_yellow:
-                        reasons.append(_lag_reason(expected, reported, lag, yellow_lag, lang))
-                    if is_blue:
-                        reasons.append(near_reason)
-                    level = Light.RED if overdue else Light.YELLOW if is_yellow else Light.BLUE
-                    found_as = lit[key] = (level, tuple(reasons), by_level[level])
-                level, reasons_, bucket = found_as
-                bucket.append(new_light(t.task.id, level, reasons_, due, expected, reported, lang))
-                continue
-            found = light(t, today, ref, policy, lang)
-            if found is not None:
-                by_level[found.level].append(found)
-        return (*red, *yellow, *blue)
-
-    def _light(
-        self,
-        t: _Track,
-        today: dt.date,
-        ref: dt.date,
-        policy: WarningPolicy,
-        lang: Literal["en", "zh"] = "en",
-    ) -> WarningLight | None:
-        if not t.open:
-            return None
-        due = self._effective_due(t, today)
-        wd = self._log.ctx.wd
-        found: list[tuple[Light, str]] = []
-        if t.issued_warning is not None:
-            found.append((t.issued_warning, _issued_reason(t.issued_warning, lang)))
-        if today > due:
-            late = wd(today) - wd(due)
-            found.append((Light.RED, _overdue_reason(due, late, lang)))
-        expected: float | None = None
-        if t.status is not Status.SUSPENDED:
-            expected = self._expected(t, ref, due, policy.progress, today)
-            lag = expected - t.percent
-            if (
-                policy.latch
-                and t.latched_at is not None
-                and today <= due
-                and not self._latch_released(t, due, policy)
-            ):
-                day = self._log.ctx.day(t.latched_at).isoformat()
-                found.append(
-                    (
-                        Light.RED,
-                        f"红色预警保持：{day}延期时已超期，滞后尚未追回"
-                        if lang == "zh"
-                        else f"red latched: overdue when the deadline was extended on {day}, "
-                        "lag not yet made up",
-                    )
-                )
-            if lag > policy.yellow_lag:
-                found.append(
-                    (Light.YELLOW, _lag_reason(expected, t.percent, lag, policy.yellow_lag, lang))
-                )
-        if today <= due:
-            left = wd(due) - wd(today)
-            if left <= policy.blue_within:
-                found.append((Light.BLUE, _near_reason(due, left, policy.blue_within, lang)))
-        if not found:
-            return None
-        if len(found) > 1:
-            found.sort(key=lambda item: -item[0].rank)
-        return WarningLight(
-            t.task.id,
-            found[0][0],
-            reasons=tuple(reason for _, reason in found),
-            due=due,
-            expected=expected,
-            reported=t.percent,
-            lang=lang,
-        )
-
-    def _latch_released(self, t: _Track, due: dt.date, policy: WarningPolicy) -> bool:
-        for day, reported in t.reports_since_latch:
-            ref = reference_day(day, policy.progress, self.calendar)
-            if self._expected(t, ref, due, policy.progress, day) - reported <= policy.yellow_lag:
-                return True
-        return False
-
-    def statistics(self, *, now: dt.datetime) -> LedgerStatistics:
-        """Counts, on-time rates and the average delay of late completions at ``now``."""
-        today = self._day(now)
-        log = self._at(now)
-        ctx = log.ctx
-        counts = dict.fromkeys(("open", "overdue", "completed", "confirmed", "cancelled"), 0)
-        on_time = on_time_original = 0
-        delays: list[int] = []
-        for t in log.tracks.values():
-            status = t.status
-            if t.open:
-                counts["open"] += 1
-                if today > self._effective_due(t, today):
-                    counts["overdue"] += 1
-            elif status is Status.CANCELLED:
-                counts["cancelled"] += 1
-            else:
-                counts["completed"] += 1
-                if status is Status.CONFIRMED:
-                    counts["confirmed"] += 1
-                assert t.completed_at is not None
-                done = ctx.day(t.completed_at)
-                if done <= t.due:
-                    on_time += 1
-                else:
-                    delays.append(ctx.calendar.working_days_between(t.due, done))
-                if done <= t.original_due:
-                    on_time_original += 1
-        return LedgerStatistics(
-            today,
-            total=len(log.tracks),
-            on_time=on_time,
-            on_time_original=on_time_original,
-            average_delay_working_days=sum(delays) / len(delays) if delays else None,
-            **counts,
-        )
-
-
-_HTML_ROWS = 50  # tasks a notebook shows of a ledger; the rest are counted
-
-
-def _instant(at: dt.datetime) -> dt.datetime:
-    return at.astimezone(dt.timezone.utc)
-
 
 def _unpickle(
     entries: tuple[Entry, ...], calendar: WorkingCalendar, policy: LedgerPolicy
 ) -> Ledger:
     return Ledger.from_entries(entries, calendar=calendar, policy=policy, verify=False)
-
-
-# WarningLight(...) with its fields in order, slot by slot: 0.7 µs against 2 µs through its
-# __init__, and a query may light tens of thousands of tasks.
-_new_light = positional_builder(WarningLight)
-
-
-def _schedule(
-    start: dt.date,
-    due: dt.date,
-    today: dt.date,
-    ref: dt.date,
-    policy: WarningPolicy,
-    wd: Callable[[dt.date], int],
-    today_k: int,
-    ref_k: int,
-    lang: Literal["en", "zh"] = "en",
-) -> tuple[float, bool, bool, str, str]:
-    """For a plain task (working days, no plan milestones) started on ``start`` and due on ``due``:
-    the expected progress at ``ref``, whether it is overdue or near its due date on ``today``, and
-    the reasons for those two lights (empty when they do not apply). ``wd`` is the working-day index
-    of the context ``today_k = wd(today)`` and ``ref_k = wd(ref)`` come from.
-    """
-    dk = wd(due)
-    if ref <= start:
-        expected = 0.0
-    elif ref >= due:
-        expected = 100.0
-    else:
-        sk = wd(start)
-        total = dk - sk
-        expected = 100.0 if total <= 0 else (ref_k - sk) * 100.0 / total
-    overdue = today > due
-    is_blue = not overdue and dk - today_k <= policy.blue_within
-    return (
-        expected,
-        overdue,
-        is_blue,
-        _overdue_reason(due, today_k - dk, lang) if overdue else "",
-        _near_reason(due, dk - today_k, policy.blue_within, lang) if is_blue else "",
-    )
-
-
-# The reasons of a warning light, each in one language: ``lang`` is "en" or "zh".
-
-
-def _lang(lang: object) -> Literal["en", "zh"]:
-    if lang not in ("en", "zh"):
-        raise InvalidInputError(f"lang={lang!r}; expected 'en' (English) or 'zh' (Chinese)")
-    return "zh" if lang == "zh" else "en"
-
-
-def _issued_reason(light: Light, lang: str) -> str:
-    if lang == "zh":
-        return f"直接下发{_COLOUR_ZH[light]}预警（督办）"
-    return f"{light.value} warning issued directly"
-
-
-def _overdue_reason(due: dt.date, late: int, lang: str = "en") -> str:
-    if lang == "zh":
-        return f"超期：完成时限{due.isoformat()}，已超期{late}个工作日"
-    return f"overdue: due {due.isoformat()}, {late} working day(s) late"
-
-
-def _lag_reason(
-    expected: float, reported: float, lag: float, threshold: float, lang: str = "en"
-) -> str:
-    if lang == "zh":
-        return (
-            f"进度滞后：序时进度{expected:.1f}%，实际进度{reported:.1f}%，"
-            f"滞后{lag:.1f}个百分点，超过{threshold:g}个百分点"
-        )
-    return (
-        f"behind expected progress: expected {expected:.1f}%, reported {reported:.1f}%, "
-        f"lag {lag:.1f} > {threshold:g} points"
-    )
-
-
-def _near_reason(due: dt.date, left: int, within: int, lang: str = "en") -> str:
-    if lang == "zh":
-        return f"临近期限：完成时限{due.isoformat()}，剩余{left}个工作日（不超过{within}个）"
-    return f"deadline near: due {due.isoformat()}, {left} working day(s) left <= {within}"
-
-
-_COLOUR_ZH = {Light.RED: "红色", Light.YELLOW: "黄色", Light.BLUE: "蓝色"}
 
 
 def _replay_first(entry: Entry, ctx: Context) -> _Track:

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import itertools
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol, final
+from typing import TYPE_CHECKING, Any, final
 
 import attrs
 
@@ -26,6 +26,7 @@ from .._checks import (
     to_float,
     to_tuple,
 )
+from ..calendars import Calendar
 from ..exceptions import InvalidInputError, InvalidTypeError, RuleError
 
 if TYPE_CHECKING:
@@ -52,17 +53,9 @@ __all__ = [
 ]
 
 
-class WorkingCalendar(Protocol):
-    """The part of :class:`govops.calendars.WorkCalendar` the ledger needs.
-
-    Any object with these methods works, which keeps the ledger testable with a toy calendar.
-    """
-
-    def is_working_day(self, d: dt.date, /) -> bool: ...
-
-    def add_working_days(self, d: dt.date, n: int, /) -> dt.date: ...
-
-    def working_days_between(self, a: dt.date, b: dt.date, /) -> int: ...
+WorkingCalendar = Calendar
+"""The calendar a ledger counts on: :class:`govops.calendars.Calendar` under the name earlier
+versions of :mod:`govops.tasks` gave it."""
 
 
 def _text(name: str) -> Any:
@@ -509,6 +502,17 @@ class Plan:
         if duplicates:
             raise InvalidInputError(f"plan ids must be unique; repeated: {duplicates!r}")
         _check_milestones(self.milestones)
+
+    @property
+    def points(self) -> tuple[tuple[dt.date, float], ...]:
+        """The ``(due date, cumulative percent)`` of each milestone, as
+        :func:`~govops.tasks.expected_percent` takes them.
+
+        >>> import datetime as dt
+        >>> Plan([Milestone("q2", dt.date(2026, 6, 30), cumulative_percent=50)]).points
+        ((datetime.date(2026, 6, 30), 50.0),)
+        """
+        return tuple((m.due, m.cumulative_percent) for m in self.milestones)
 
     def milestone(self, milestone_id: str) -> Milestone | None:
         """The milestone with this id, if any."""

@@ -152,9 +152,7 @@ def _calendar_days(a: dt.date, b: dt.date) -> int:
 
 def plan_points(plan: Plan | None) -> tuple[tuple[dt.date, float], ...]:
     """The ``(date, cumulative percent)`` milestones of ``plan`` (none without a plan)."""
-    if plan is None:
-        return ()
-    return tuple((m.due, m.cumulative_percent) for m in plan.milestones)
+    return () if plan is None else plan.points
 
 
 def reference_day(today: dt.date, policy: ProgressPolicy, calendar: WorkingCalendar) -> dt.date:

@@ -24,7 +24,8 @@ from .._record import entry_hash
 from .._time import is_before
 from ..exceptions import IntegrityError, InvalidInputError
 from ._events import Event, ProgressReported
-from ._state import HANDLERS, OPEN_STATUSES, Status, apply
+from ._state import OPEN_STATUSES, Status
+from ._transitions import HANDLERS, apply
 
 if TYPE_CHECKING:
     from ._ledger import _Log

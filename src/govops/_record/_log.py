@@ -1,0 +1,89 @@
+"""An append-only log of entries, checked as every record checks them.
+
+:class:`EntryLog` keeps :class:`~._events.Entry` values in order and refuses, before anything
+changes, an entry that does not follow the last one: its ``seq`` and ``prev_hash`` must continue
+the chain, its time must not be before the entry before it (compared as instants: two times of
+one zone compare by their wall clocks in Python, which a change of daylight saving breaks), and,
+unless the caller vouches for it, its hash must be the one its content gives.
+
+Values that extend one another share one log and each sees a prefix of it (its ``length``), so
+recording costs O(1); a value that records after a prefix that is no longer the end of the log
+first copies that prefix (a branch). The supervision journal is kept this way; the ledger keeps
+its entries in columns (``govops.tasks._ledger``) but checks them with the same functions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+
+from .._time import is_before, require_aware
+from ..exceptions import IntegrityError, InvalidInputError
+from ._events import Entry, Event
+from ._hash import GENESIS_HASH, check_link, entry_hash, rehash
+
+__all__ = ["EntryLog", "instant"]
+
+
+def instant(at: dt.datetime) -> dt.datetime:
+    """``at`` as the UTC instant it names: how times are ordered and compared in a record."""
+    return at.astimezone(dt.timezone.utc)
+
+
+class EntryLog:
+    """Entries in order, each checked to follow the one before it (see the module)."""
+
+    __slots__ = ("entries", "instants", "lock")
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.instants: list[dt.datetime] = []  # each entry's `at` as a UTC instant
+        self.lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def head_hash(self, length: int) -> str:
+        """The hash of the entry ``length`` (the genesis hash for 0)."""
+        return self.entries[length - 1].hash if length else GENESIS_HASH
+
+    def length_at(self, at: dt.datetime, length: int) -> int:
+        """How many of the first ``length`` entries were recorded at or before ``at``."""
+        require_aware(at, name="at")
+        return bisect.bisect_right(self.instants, instant(at), 0, length)
+
+    def check(self, entry: Entry, *, verify: bool = True) -> None:
+        """Raise :class:`~govops.exceptions.IntegrityError` unless ``entry`` may follow the
+        last entry of the log: its place in the chain, its time and (``verify``) its hash."""
+        n = len(self.entries)
+        check_link(entry.seq, n + 1, entry.prev_hash, self.head_hash(n))
+        if n and is_before(entry.at, self.entries[-1].at):
+            raise IntegrityError(f"entry seq={entry.seq} is dated before the entry before it")
+        if verify:
+            actual = rehash(entry)
+            if actual != entry.hash:
+                raise IntegrityError(
+                    f"entry seq={entry.seq} hashes to {actual!r}, not its recorded "
+                    f"hash={entry.hash!r}: the entry was altered"
+                )
+
+    def add(self, entry: Entry) -> None:
+        """Append ``entry``, checked by the caller (:meth:`check` or :meth:`make`)."""
+        self.entries.append(entry)
+        self.instants.append(instant(entry.at))
+
+    def make(self, event: Event, *, actor: str, at: dt.datetime, reason: str) -> Entry:
+        """The entry that records ``event`` after the last entry of the log, its hash computed;
+        :class:`~govops.exceptions.InvalidInputError` when ``at`` is before the last entry."""
+        n = len(self.entries)
+        if n and is_before(at, self.entries[-1].at):
+            raise InvalidInputError(
+                f"at={at!r} is earlier than the last entry ({self.entries[-1].at!r}); a record "
+                "is written in time order"
+            )
+        prev = self.head_hash(n)
+        digest = entry_hash(
+            seq=n + 1, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+        )
+        return Entry(n + 1, event, at=at, actor=actor, reason=reason, prev_hash=prev, hash=digest)
