@@ -204,6 +204,14 @@ def test_the_circular_and_the_bulletin_mention_it(ledger: Ledger) -> None:
         notes=notes,
     )
     assert "RULE到期日由2027-02-15调整为2027-02-16" in bulletin.to_markdown()
+    # The same lines in English, for an English bulletin or circular.
+    en = plan.notes("en")
+    assert en[0] == f"2 date(s) moved by {NOTICE.source} (1 of them due dates):"
+    assert any(line.startswith("due date of RULE: 2027-02-15 → 2027-02-16 (") for line in en)
+    english = circular(ledger, D(2027, 2, 1), now=NOW, notes=en).to_markdown(lang="en")
+    assert "due date of RULE: 2027-02-15 → 2027-02-16" in english
+    with pytest.raises(GovopsError, match="lang"):
+        plan.notes("fr")
 
 
 def test_the_annotation_refuses_what_it_cannot_record() -> None:

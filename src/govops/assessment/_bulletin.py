@@ -230,7 +230,7 @@ class Bulletin:
     ``provisional`` lists the years of the period whose holidays the calendar estimated (no
     official schedule loaded): due dates and lateness there may change when the notice comes, and
     the Markdown says so at the top. ``notes`` are lines the host adds under the header, such as
-    the due dates a newly loaded holiday schedule moved (``govops.escalation.replan(...).notes_zh()``,
+    the due dates a newly loaded holiday schedule moved (``govops.escalation.replan(...).notes(lang)``,
     passed to :func:`assess` as ``notes=``; give them in the language the bulletin is printed in).
     ``indicators`` are the rules' indicators; ``problems`` the problems raised and resolved.
     """

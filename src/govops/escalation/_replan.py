@@ -6,7 +6,7 @@ over the ledger, the meeting series and the supervision journal, and lists each 
 from where to where and why: the days whose status changed in between, named after their festival
 or make-up workday. It is a pure function of its arguments; :meth:`Replan.to_event` gives the one
 ledger entry that records the moved due dates, naming the source document, and
-:meth:`Replan.notes_zh` the lines the monthly circular and the bulletin print.
+:meth:`Replan.notes` the lines the monthly circular and the bulletin print, in Chinese or English.
 """
 
 from __future__ import annotations
@@ -198,13 +198,23 @@ class Replan:
         head = f"{n} date{'' if n == 1 else 's'} moved by {self.source}"
         return [head, *(f"  {m}" for m in self.moves)]
 
-    def notes_zh(self) -> tuple[str, ...]:
-        """Lines for the monthly circular and the bulletin (``notes=``)."""
+    def notes(self, lang: str = "zh") -> tuple[str, ...]:
+        """Lines for the monthly circular and the bulletin (``notes=``), in ``lang``: the
+        source and how many dates moved, then each move. Empty when nothing moved."""
+        if lang not in ("zh", "en"):
+            raise InvalidInputError(f"lang={lang!r}; expected 'zh' (Chinese) or 'en' (English)")
         if not self.moves:
             return ()
         dues = len(self.of("due"))
+        if lang == "en":
+            head = f"{len(self.moves)} date(s) moved by {self.source} ({dues} of them due dates):"
+            return (head, *map(str, self.moves))
         head = f"因{self.source}，{len(self.moves)}个日期调整（其中到期日{dues}个）："
         return (head, *(m.text_zh for m in self.moves))
+
+    def notes_zh(self) -> tuple[str, ...]:
+        """``notes("zh")``."""
+        return self.notes("zh")
 
     def to_event(self) -> DueDatesReplanned:
         """The one ledger entry that records every due date this replan moves.

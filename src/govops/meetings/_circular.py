@@ -96,7 +96,7 @@ class Circular:
     """The circular for ``period`` as of ``as_of``: every item decided in the period (and, by
     default, every item decided earlier that is still open). ``notes`` are lines printed under the
     summary, such as the due dates a newly loaded holiday schedule moved
-    (``govops.escalation.replan(...).notes_zh()``). ``duty_rows`` are the reporting duties
+    (``govops.escalation.replan(...).notes(lang)``). ``duty_rows`` are the reporting duties
     (:mod:`govops.duties`) due in the period or still open from before it; for them
     ``meeting_id`` holds the clause that sets the duty and ``decided_on`` the day it counts from."""
 
