@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, final
@@ -15,7 +16,7 @@ from typing import Any, final
 import attrs
 import cattrs
 
-from .._record import GENESIS_HASH, rehash
+from .._record import GENESIS_HASH, entry_hash, rehash
 from ..exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -34,7 +35,10 @@ from ..tasks import (
     WorkingCalendar,
 )
 from ..tasks._ledger import new_entry
-from ..tasks._replay import Columns
+from ..tasks._replay import Columns, check_hash
+from ..tasks._snapshot import ledger_from
+from . import _snapshots
+from ._snapshots import LoadReport
 from ._head import (
     HEAD_KEY,
     StoreHead,
@@ -140,6 +144,9 @@ def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
 
 _READABLE = (STORE_SCHEMA, "govops-store/2", SCHEMA)
 
+SNAPSHOT_EVERY = 100_000
+"""How many entries a store appends, by default, between two snapshots it keeps by itself."""
+
 
 @final
 class EventStore:
@@ -168,14 +175,23 @@ class EventStore:
         mode: str = "rw",
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> None:
         if mode not in ("rw", "ro"):
             raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
-        self._open(path, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        self._open(
+            path,
+            calendar=calendar,
+            mode=mode,
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with self._errors("open"), self._reading() as db:
                 self._check_tables(db)
                 self._check_head(db, self._stored_head(db))
+                self._snapshot_version = _snapshots.latest_version(db)
         except BaseException:
             self.close()
             raise
@@ -189,6 +205,7 @@ class EventStore:
         policy: LedgerPolicy | None = None,
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> EventStore:
         """Make a new, empty store at ``path``, which must not exist yet; ``policy`` is the
         ledger policy it will keep (else the one of the first ledger saved). With a ``key``
@@ -197,7 +214,14 @@ class EventStore:
         if policy is not None and not isinstance(policy, LedgerPolicy):
             raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
         store = cls.__new__(cls)
-        store._open(path, calendar=calendar, mode="create", key=key, timeout=timeout)
+        store._open(
+            path,
+            calendar=calendar,
+            mode="create",
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with store._errors("create"):
                 store._connection().execute("PRAGMA journal_mode=WAL")
@@ -227,8 +251,22 @@ class EventStore:
         mode: str,
         key: bytes | None,
         timeout: float,
+        snapshot_every: int | None,
     ) -> None:
         self._db: sqlite3.Connection | None = None
+        if snapshot_every is not None and (
+            isinstance(snapshot_every, bool)
+            or not isinstance(snapshot_every, int)
+            or snapshot_every < 1
+        ):
+            raise InvalidInputError(
+                f"snapshot_every={snapshot_every!r}; expected a number of entries >= 1, or None "
+                "to keep snapshots only when snapshot() is called"
+            )
+        self.snapshot_every = snapshot_every
+        self._snapshot_version = 0  # the version of the latest snapshot known stored
+        self.last_load: LoadReport | None = None
+        self.snapshot_error: str | None = None
         if key is not None and (not isinstance(key, bytes) or len(key) < 16):
             raise InvalidInputError(
                 "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
@@ -544,6 +582,16 @@ class EventStore:
         self._marked = self._marked or bool(rows)
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._shared.update(shared)
+        every = self.snapshot_every
+        if every is not None and checked.version - self._snapshot_version >= every:
+            # After the commit, in a transaction of its own: the entries are stored whatever
+            # becomes of the snapshot, which only saves a later load time. Why one could not be
+            # kept is said in snapshot_error, and the next append tries again.
+            try:
+                self._keep_snapshot(checked)
+                self.snapshot_error = None
+            except GovopsError as exc:
+                self.snapshot_error = str(exc)
         return checked.version
 
     @staticmethod
@@ -721,8 +769,16 @@ class EventStore:
         finally:
             _forget_seen()
 
-    def _columns(self, db: sqlite3.Connection) -> Generator[Columns, None, None]:
-        """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
+    def _columns(
+        self,
+        db: sqlite3.Connection,
+        *,
+        after: int = 0,
+        prev: str = GENESIS_HASH,
+        top: int | None = None,
+    ) -> Generator[Columns, None, None]:
+        """The stored entries after number ``after`` (hashed ``prev``) up to number ``top``
+        (else the last), in order, as :data:`~govops.tasks._ledger.Columns` of up to
         ``_CHUNK`` entries, with their sequence numbers and hash links checked (inside a
         transaction: every chunk and layout from one state).
 
@@ -738,9 +794,8 @@ class EventStore:
         """
         try:
             reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db))
-            prev = GENESIS_HASH
-            top = _top(db)
-            for lo in range(0, top, _CHUNK):
+            top = _top(db) if top is None else top
+            for lo in range(after, top, _CHUNK):
                 hi = min(lo + _CHUNK, top)
                 try:
                     row = db.execute(_CHUNK_SQL, (lo, hi)).fetchone()
@@ -786,6 +841,7 @@ class EventStore:
         calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
+        from_snapshot: bool = True,
     ) -> Ledger:
         """Replay the stored entries into a ledger.
 
@@ -797,6 +853,13 @@ class EventStore:
         and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
         and ``policy`` to the stored one. The ledger keeps the entries in columns (see
         ``Ledger.entries``), not as the rows read.
+
+        With ``from_snapshot=True`` (the default) the load starts from the latest snapshot
+        (:meth:`snapshot`) that matches the chain, the policy and the calendar, and replays only
+        the entries after it; the entries before it are read from the file when first needed
+        (every entry, time travel, a branch), checked as a load checks them. A snapshot that does
+        not match is ignored, never trusted: :attr:`last_load` says which snapshot was used and
+        why any other was ignored. ``from_snapshot=False`` replays every entry.
         """
         calendar = calendar if calendar is not None else self._calendar
         if calendar is None:
@@ -808,15 +871,150 @@ class EventStore:
             self._check_head(db, self._stored_head(db))
             row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
             stored = self._policy(row[0] if row else None)
-            ledger = self._replay(
-                db,
-                calendar=calendar,
-                policy=policy if policy is not None else stored,
-                verify=verify,
-            )
+            effective = policy if policy is not None else stored
+            top = _top(db)
+            start, ignored = None, []
+            if from_snapshot:
+                start, ignored = self._usable_snapshot(db, calendar, effective or LedgerPolicy())
+            if start is None:
+                ledger = self._replay(db, calendar=calendar, policy=effective, verify=verify)
+            else:
+                (at_text,) = db.execute(
+                    "SELECT at FROM entries WHERE seq = ?", (start.version,)
+                ).fetchone()
+                with contextlib.closing(
+                    self._columns(db, after=start.version, prev=start.hash)
+                ) as chunks:
+                    ledger = ledger_from(
+                        start.tracks,
+                        version=start.version,
+                        last_hash=start.hash,
+                        last_at=dt.datetime.fromisoformat(at_text),
+                        prefix=self._prefix(start.version, start.hash, verify=verify),
+                        calendar=calendar,
+                        policy=effective,
+                        chunks=chunks,
+                        verify=verify,
+                        size=top - start.version,
+                    )
+        self.last_load = LoadReport(
+            ledger.version,
+            snapshot=None if start is None else start.version,
+            replayed=ledger.version - (0 if start is None else start.version),
+            ignored=tuple(ignored),
+        )
         if verify and (policy is None or policy == stored):
             self._ledger = ledger  # the stored ledger, checked: appends build on it
         return ledger
+
+    def _usable_snapshot(
+        self, db: sqlite3.Connection, calendar: WorkingCalendar, policy: LedgerPolicy
+    ) -> tuple[_snapshots.Snapshot | None, list[str]]:
+        """The latest stored snapshot that stands for the chain under ``policy`` and
+        ``calendar``, and why each later one does not."""
+        ignored: list[str] = []
+        for row in _snapshots.rows(db):
+            why, _header = _snapshots.problem(
+                row,
+                chain_hash=lambda v: self._hash_at(db, v),
+                key=self._key,
+                policy=policy,
+                calendar=calendar,
+            )
+            if why is None:
+                try:
+                    return _snapshots.read(row), ignored
+                # Whatever the decoder raises means the body is damaged; the snapshot is then
+                # ignored and the entries replayed, which checks everything.
+                except Exception as exc:
+                    why = f"the snapshot at version {row[0]} is damaged: {exc}"
+            ignored.append(why)
+        return None, ignored
+
+    @staticmethod
+    def _hash_at(db: sqlite3.Connection, version: int) -> str | None:
+        found = db.execute("SELECT hash FROM entries WHERE seq = ?", (version,)).fetchone()
+        return None if found is None else str(found[0])
+
+    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+        """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
+        first needed: from the file, through a connection of its own (this store may be closed
+        by then), every link checked up to the entry the snapshot names, and with ``verify``
+        every hash."""
+        path, key = self.path, self._key
+
+        def read() -> Columns:
+            with EventStore(path, mode="ro", key=key, snapshot_every=None) as store:
+                with store._errors("read"), store._reading() as db:
+                    run = _snapshots.joined(store._columns(db, top=version))
+            events, ats, actors, reasons, hashes = run
+            digests = (
+                [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
+                if isinstance(hashes, bytes)
+                else hashes
+            )
+            if len(digests) != version or digests[-1] != last_hash:
+                raise IntegrityError(
+                    f"the entries of {str(path)!r} before the snapshot this ledger was loaded "
+                    f"from are no longer there: entry seq={version} is not the one it named"
+                )
+            if verify:
+                prev = GENESIS_HASH
+                for seq, (event, at, actor, reason, digest) in enumerate(
+                    zip(events, ats, actors, reasons, digests, strict=True), start=1
+                ):
+                    actual = entry_hash(
+                        seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+                    )
+                    check_hash(seq, actual, digest)
+                    prev = digest
+            return run
+
+        return read
+
+    def snapshot(self) -> int:
+        """Keep a snapshot of the stored ledger's projection as it stands now; return its version.
+
+        A later :meth:`load` starts from it and replays only the entries after it. It needs the
+        ledger as stored, which the store keeps once it has loaded, saved or appended (else it
+        loads it, with the store's calendar). The store keeps the two latest snapshots. Raises
+        :class:`~govops.exceptions.InvalidInputError` when the projection holds a value a
+        snapshot cannot write (an annotation's note that is not plain text, numbers or tuples).
+        """
+        with self._lock:
+            with self._errors("read"), self._reading() as db:
+                version, head_hash, _ = self._check_head(
+                    db, self._stored_head(db), every_row=False
+                )
+            ledger = self._ledger
+            if ledger is None or (ledger.version, ledger.head_hash) != (version, head_hash):
+                ledger = self.load()
+            return self._keep_snapshot(ledger)
+
+    def _keep_snapshot(self, ledger: Ledger) -> int:
+        version = ledger.version
+        if not version:
+            return 0
+        with self._errors("keep a snapshot of"), self._writing() as db:
+            if self._hash_at(db, version) != ledger.head_hash:
+                raise ConcurrencyError(
+                    f"the event store at {str(self.path)!r} no longer holds the ledger a "
+                    f"snapshot was asked of at version {version}"
+                )
+            try:
+                _snapshots.write(
+                    db,
+                    iter(ledger._tracks().values()),
+                    version=version,
+                    last_hash=ledger.head_hash,
+                    policy=ledger.policy,
+                    calendar=ledger.calendar,
+                    key=self._key,
+                )
+            except ValueError as exc:
+                raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
+        self._snapshot_version = max(self._snapshot_version, version)
+        return version
 
     def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the stored hash chain; return the number of entries checked.
@@ -857,4 +1055,43 @@ class EventStore:
                     )
                 if expected_head.version == 0:
                     check_expected(GENESIS_HASH, expected_head, head, where)
+            self._verify_snapshots(db)
         return count
+
+    def _verify_snapshots(self, db: sqlite3.Connection) -> None:
+        """Check every stored snapshot against the chain (inside ``verify``'s transaction):
+        its checksum (and code, with a key) and the entry it names; and, when the store knows
+        its calendar, that its projection is the one a replay of the entries up to it builds."""
+        row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
+        policy = self._policy(row[0] if row else None) or LedgerPolicy()
+        for found in _snapshots.rows(db):
+            why, header = _snapshots.problem(
+                found,
+                chain_hash=lambda v: self._hash_at(db, v),
+                key=self._key,
+                policy=None,
+                calendar=None,
+            )
+            if why is not None:
+                raise IntegrityError(f"{why} (in {str(self.path)!r})")
+            assert header is not None
+            calendar = self._calendar
+            if calendar is None or header.get("policy") != _snapshots.policy_digest(policy):
+                continue  # computed under another policy or calendar: nothing to compare with
+            if _snapshots.problem(
+                found, chain_hash=lambda v: found[1], key=None, policy=None, calendar=calendar
+            )[0]:
+                continue
+            where = f"the snapshot at version {found[0]} in {str(self.path)!r}"
+            try:
+                tracks = _snapshots.read(found).tracks
+            except Exception as exc:  # see _usable_snapshot
+                raise IntegrityError(f"{where} is damaged: {exc}") from exc
+            with contextlib.closing(self._columns(db, top=found[0])) as chunks:
+                replayed = Ledger._from_columns(
+                    chunks, calendar=calendar, policy=policy, verify=False, size=found[0]
+                )
+            if [t.freeze() for t in tracks.values()] != list(replayed.states()):
+                raise IntegrityError(
+                    f"{where} does not hold the projection its entries build: it was altered"
+                )
