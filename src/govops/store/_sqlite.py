@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, final
+from typing import Any, final, overload
 
 import attrs
 import cattrs
@@ -146,6 +146,41 @@ _READABLE = (STORE_SCHEMA, "govops-store/2", SCHEMA)
 
 SNAPSHOT_EVERY = 100_000
 """How many entries a store appends, by default, between two snapshots it keeps by itself."""
+
+
+class _EntriesOf(Sequence[Entry]):
+    """The entries of ``ledger`` after version ``start``, built when read: a save reads them a
+    chunk at a time, so that it never holds a million :class:`Entry` values at once."""
+
+    __slots__ = ("_ledger", "_start")
+
+    def __init__(self, ledger: Ledger, start: int) -> None:
+        self._ledger = ledger
+        self._start = start
+
+    def __len__(self) -> int:
+        return self._ledger.version - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(len(self))
+            if step != 1:
+                raise IndexError("entries are read in order")
+            return self._ledger._log.slice(self._start + lo, self._start + hi)
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("entry index out of range")
+        return self._ledger._log.entry(self._start + i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for lo in range(0, len(self), _CHUNK):
+            yield from self[lo : lo + _CHUNK]
 
 
 @final
@@ -527,8 +562,9 @@ class EventStore:
         """
         if not isinstance(ledger, Ledger):
             raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        ledger.hash_at(expected_version)  # a version the ledger has, or the error that says so
         return self._append(
-            ledger.entries_since(expected_version), expected_version=expected_version, ledger=ledger
+            _EntriesOf(ledger, expected_version), expected_version=expected_version, ledger=ledger
         )
 
     def _append(
@@ -536,8 +572,11 @@ class EventStore:
     ) -> int:
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
-        entries = list(entries)
-        rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
+        if not isinstance(entries, _EntriesOf):
+            entries = list(entries)
+            for entry in entries:
+                if not isinstance(entry, Entry):
+                    raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
         with self._errors("append to"), self._writing() as db:
             head = self._stored_head(db)
             version, head_hash, stored_text = self._check_head(db, head, every_row=False)
@@ -556,7 +595,7 @@ class EventStore:
             if ledger is not None:
                 policy_text = self._policy_text(ledger.policy, stored_text)
             checked = self._checked(db, entries, version, head_hash, ledger, policy_text)
-            if rows and not self._marked and self._schema(db) != STORE_SCHEMA:
+            if entries and not self._marked and self._schema(db) != STORE_SCHEMA:
                 # A file of an earlier version: from now on it holds what only this one reads.
                 for statement in _SCHEMA_SQL.split(";"):
                     if statement.strip():
@@ -566,20 +605,24 @@ class EventStore:
                 db.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('policy', ?)", (policy_text,)
                 )
-            layouts = self._layouts_for(db, rows)  # read or stored in this transaction
+            layouts = dict(self._layouts)
             shared: dict[str, int] = {}  # the values first stored in this transaction
-            for row in rows:
-                if row[5] == TaskAssigned.kind:
-                    self._refer(db, row[6]["task"], shared)
-                row[6] = _document(row[6], layouts)
-            db.executemany(
-                "INSERT INTO entries (seq, task_id, at, actor, reason, kind, event, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            # A chunk at a time, so that a save of a whole ledger never holds all its rows.
+            for lo in range(0, len(entries), _CHUNK):
+                rows = [self._row(e) for e in entries[lo : lo + _CHUNK]]
+                layouts = self._layouts_for(db, rows)  # read or stored in this transaction
+                for row in rows:
+                    if row[5] == TaskAssigned.kind:
+                        self._refer(db, row[6]["task"], shared)
+                    row[6] = _document(row[6], layouts)
+                db.executemany(
+                    "INSERT INTO entries (seq, task_id, at, actor, reason, kind, event, prev_hash, "
+                    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
             self._write_head(db, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
-        self._marked = self._marked or bool(rows)
+        self._marked = self._marked or bool(entries)
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._shared.update(shared)
         every = self.snapshot_every
@@ -599,20 +642,24 @@ class EventStore:
         return str(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
     @staticmethod
-    def _holds(db: sqlite3.Connection, entries: list[Entry], after: int) -> bool:
+    def _holds(db: sqlite3.Connection, entries: Sequence[Entry], after: int) -> bool:
         """True when the store holds exactly ``entries`` right after entry ``after``."""
         if not entries or entries[0].seq != after + 1:
             return False
-        stored = db.execute(
-            "SELECT hash FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
-            (after, after + len(entries)),
-        ).fetchall()
-        return [r[0] for r in stored] == [e.hash for e in entries]
+        for lo in range(0, len(entries), _CHUNK):
+            chunk = entries[lo : lo + _CHUNK]
+            stored = db.execute(
+                "SELECT hash FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
+                (after + lo, after + lo + len(chunk)),
+            ).fetchall()
+            if [r[0] for r in stored] != [e.hash for e in chunk]:
+                return False
+        return True
 
     def _checked(
         self,
         db: sqlite3.Connection,
-        entries: list[Entry],
+        entries: Sequence[Entry],
         version: int,
         head_hash: str,
         ledger: Ledger | None,

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from .._record import generated_function
+from .._record import generated_function, positional_builder
 from ._events import Light
 from ._ledger import Ledger, Prefix
 from ._model import Category, Deadline, Plan, Responsibility, Source, Task, WorkingCalendar
@@ -95,6 +95,7 @@ def _task_builder() -> Callable[..., Task]:
 
 
 _build_task = _task_builder()
+_new_issue = positional_builder(Issue)
 
 
 class _Table:
@@ -231,20 +232,20 @@ def _column(doc: dict[str, Any], name: str, n: int) -> list[Any]:
 
 
 def _typed(column: list[Any], types: tuple[type, ...], name: str) -> list[Any]:
-    if not all(type(v) in types for v in column):
+    if not set(map(type, column)).issubset(types):
         raise ValueError(f"column {name!r} holds a value of another type")
     return column
 
 
 def _picked(table: list[Any], column: list[Any], name: str, *, optional: bool) -> list[Any]:
     """The values of ``table`` the places in ``column`` name (``None`` stays when optional)."""
-    n = len(table)
-    if optional:
-        if not all(v is None or (type(v) is int and 0 <= v < n) for v in column):
-            raise ValueError(f"column {name!r} names a place not in its table")
-        return [None if v is None else table[v] for v in column]
-    if not all(type(v) is int and 0 <= v < n for v in column):
+    places = [v for v in column if v is not None] if optional else column
+    if places and (
+        not set(map(type, places)).issubset((int,)) or min(places) < 0 or max(places) >= len(table)
+    ):
         raise ValueError(f"column {name!r} names a place not in its table")
+    if optional and len(places) < len(column):
+        return [None if v is None else table[v] for v in column]
     return list(map(table.__getitem__, column))
 
 
@@ -286,40 +287,44 @@ def decode(doc: Any, decode_value: Decode) -> dict[str, _Track]:
         task.deadline if place is None else _value(values, place, Deadline)
         for task, place in zip(tasks, _column(doc, "original_deadline", n), strict=True)
     ]
+    assigned, last_report, accepted, completed, confirmed = (at[name] for name in _TIMES)
+    start, due, original_due, since = (day[name] for name in _DAYS)
     percent = _typed(_column(doc, "percent", n), (float,), "percent")
     reports = _typed(_column(doc, "reports", n), (int,), "reports")
+    if n and (None in assigned or min(reports) < 0 or not 0.0 <= min(percent) <= max(percent) <= 100.0):
+        raise ValueError("a task's state is out of range")
     version = _typed(_column(doc, "version", n), (int,), "version")
     confirmed_by = _typed(_column(doc, "confirmed_by", n), (str, type(None)), "confirmed_by")
     issues = _column(doc, "open_issues", n)
     rares = _column(doc, "rare", n)
     tracks: dict[str, _Track] = {}
-    for k, task in enumerate(tasks):
+    for k, (task, t_status, t_percent, t_reports, t_version, t_issues, t_rare) in enumerate(
+        zip(tasks, status, percent, reports, version, issues, rares, strict=True)
+    ):
         t = _Track()
         t.task = task
-        t.status = status[k]
-        t.assigned_at = at["assigned_at"][k]
-        t.start = day["start"][k]
-        t.due = day["due"][k]
+        t.status = t_status
+        t.assigned_at = assigned[k]
+        t.start = start[k]
+        t.due = due[k]
         t.original_deadline = originals[k]
-        t.original_due = day["original_due"][k]
-        t.percent = percent[k]
-        t.reports = reports[k]
-        t.last_report_at = at["last_report_at"][k]
-        t.open_issues = () if issues[k] is None else _issues(issues[k], times)
-        t.accepted_at = at["accepted_at"][k]
-        t.completed_at = at["completed_at"][k]
-        t.confirmed_at = at["confirmed_at"][k]
+        t.original_due = original_due[k]
+        t.percent = t_percent
+        t.reports = t_reports
+        t.last_report_at = last_report[k]
+        t.open_issues = () if t_issues is None else _issues(t_issues, times)
+        t.accepted_at = accepted[k]
+        t.completed_at = completed[k]
+        t.confirmed_at = confirmed[k]
         t.confirmed_by = confirmed_by[k]
-        t.version = version[k]
+        t.version = t_version
         t.updated_at = updated[k]
-        t.deadline_since = day["deadline_since"][k]
-        t.open = t.status in _OPEN
+        t.deadline_since = since[k]
+        t.open = t_status in _OPEN
         t.rare = None
         t.snapshot = None
-        if t.assigned_at is None or not 0.0 <= t.percent <= 100.0 or t.reports < 0:
-            raise ValueError(f"the state of task {task.id!r} is out of range")
-        if rares[k] is not None:
-            _unrare(t, rares[k], times, values)
+        if t_rare is not None:
+            _unrare(t, t_rare, times, values)
         if tracks.setdefault(task.id, t) is not t:
             raise ValueError(f"task {task.id!r} is in the projection twice")
     return tracks
@@ -393,7 +398,7 @@ def _issues(data: Any, times: list[dt.datetime]) -> tuple[Issue, ...]:
         issue_id, description, place = item
         if type(issue_id) is not str or type(description) is not str or type(place) is not int:
             raise ValueError(f"an open issue {item!r} is not [id, description, time]")
-        out.append(Issue(issue_id, description=description, raised_at=times[place]))
+        out.append(_new_issue(issue_id, description, times[place]))
     return tuple(out)
 
 
