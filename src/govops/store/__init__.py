@@ -39,7 +39,9 @@ True
 """
 
 from ._head import StoreHead as StoreHead
+from ._snapshots import LoadReport as LoadReport
+from ._sqlite import SNAPSHOT_EVERY as SNAPSHOT_EVERY
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
 
-__all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
+__all__ = ["SNAPSHOT_EVERY", "STORE_SCHEMA", "EventStore", "LoadReport", "StoreHead"]
