@@ -20,11 +20,15 @@ from ._hash import canonical as canonical
 from ._hash import check_link as check_link
 from ._hash import entry_hash as entry_hash
 from ._hash import rehash as rehash
+from ._upcast import VERSION_KEY as VERSION_KEY
+from ._upcast import recorded as recorded
+from ._upcast import remember as remember
 
 __all__ = [
     "EVENTS",
     "GENESIS_HASH",
     "INLINE",
+    "VERSION_KEY",
     "Entry",
     "Event",
     "EventRegistry",
@@ -35,5 +39,7 @@ __all__ = [
     "init_lines",
     "inline",
     "positional_builder",
+    "recorded",
     "rehash",
+    "remember",
 ]

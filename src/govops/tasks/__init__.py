@@ -30,6 +30,7 @@ from ._events import TaskSuspended as TaskSuspended
 from ._events import WarningIssued as WarningIssued
 from ._events import WarningWithdrawn as WarningWithdrawn
 from ._events import register_event_type as register_event_type
+from ._events import register_upcaster as register_upcaster
 from ._ledger import Ledger as Ledger
 from ._ledger import LedgerStatistics as LedgerStatistics
 from ._model import Category as Category
@@ -119,4 +120,5 @@ __all__ = [
     "check_five_ones",
     "expected_percent",
     "register_event_type",
+    "register_upcaster",
 ]
