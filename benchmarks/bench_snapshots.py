@@ -28,7 +28,6 @@ import tracemalloc
 from pathlib import Path
 
 from bench_ledger import CAL, _load_average, build
-
 from govops.store import EventStore
 
 

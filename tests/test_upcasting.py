@@ -126,7 +126,9 @@ def test_an_upcast_ledger_saved_elsewhere_loads_the_same(tmp_path: Path) -> None
 
 def test_a_changed_old_row_is_still_found(tmp_path: Path) -> None:
     path = _store(tmp_path)
-    _rows_commit(path, "UPDATE entries SET event = replace(event, '北桥东侧', '西桥') WHERE seq = 9")
+    _rows_commit(
+        path, "UPDATE entries SET event = replace(event, '北桥东侧', '西桥') WHERE seq = 9"
+    )
     with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="seq=9"):
         store.load()
 

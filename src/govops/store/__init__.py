@@ -36,6 +36,23 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 ...         store.load() == ledger
 1
 True
+
+A store keeps snapshots of the projection (:meth:`EventStore.snapshot`, and by itself every
+``snapshot_every`` entries, :data:`SNAPSHOT_EVERY` by default): a load starts from the latest one
+that matches the chain, the policy and the calendar, and replays only the entries after it.
+``EventStore.last_load`` says what the last load did:
+
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = pathlib.Path(tmp) / "ledger.db"
+...     with EventStore.create(path, calendar=cal) as store:
+...         store.save(ledger, expected_version=0)
+...         store.snapshot()
+...         store.load() == ledger
+...         store.last_load
+1
+1
+True
+LoadReport(version=1, snapshot=1, replayed=0, ignored=())
 """
 
 from ._head import StoreHead as StoreHead

@@ -34,7 +34,20 @@ from ..tasks._snapshot import decode, encode, span
 from ..tasks._state import _Track
 from ._rows import _dumps
 
-__all__ = ["FORMAT", "KEEP", "LoadReport", "Snapshot", "read_latest", "write"]
+__all__ = [
+    "FORMAT",
+    "KEEP",
+    "LoadReport",
+    "Snapshot",
+    "joined",
+    "latest_version",
+    "policy_digest",
+    "problem",
+    "read",
+    "rows",
+    "same_calendar",
+    "write",
+]
 
 FORMAT = "govops-snapshot/1"
 """The format mark of the snapshots this version writes and reads."""
@@ -203,7 +216,10 @@ def problem(
     if digest != _checksum(header_text, body, None):
         return f"{where} is damaged or was altered: its checksum does not verify", None
     if key is not None and not hmac.compare_digest(code, _mac(key, digest)):
-        return f"{where} does not authenticate with the store's key: it was not written with it", None
+        return (
+            f"{where} does not authenticate with the store's key: it was not written with it",
+            None,
+        )
     try:
         header = json.loads(header_text)
         fmt = header["format"]
@@ -215,22 +231,36 @@ def problem(
     if stored is None:
         return f"{where} stands for more entries than the store holds", header
     if stored != last_hash:
-        return f"{where} names an entry the chain does not hold there: it is not this chain's", header
+        return (
+            f"{where} names an entry the chain does not hold there: it is not this chain's",
+            header,
+        )
     if policy is not None and header.get("policy") != policy_digest(policy):
         return f"{where} was computed under another ledger policy", header
     if calendar is not None:
-        found = header.get("calendar")
-        try:
-            days = found["days"]
-            span_ = None if days is None else tuple(map(dt.date.fromisoformat, days))
-            digest = found["digest"]
-        except (TypeError, KeyError, ValueError):
+        same = same_calendar(header, calendar)
+        if same is None:
             return f"{where} is damaged: its calendar cannot be read", header
-        if span_ is not None and (len(span_) != 2 or span_[0] > span_[1]):
-            return f"{where} is damaged: its calendar cannot be read", header
-        if digest != calendar_digest(calendar, span_):  # type: ignore[arg-type]
+        if not same:
             return f"{where} was computed under a calendar that differs on its days", header
     return None, header
+
+
+def same_calendar(header: dict[str, Any], calendar: WorkingCalendar) -> bool | None:
+    """Whether ``calendar`` says what the snapshot's calendar said about the days its
+    projection depends on (``None`` when its header does not say it readably)."""
+    try:
+        found = header["calendar"]
+        days = found["days"]
+        digest = found["digest"]
+        if days is None:
+            return bool(digest == calendar_digest(calendar, None))
+        first, last = map(dt.date.fromisoformat, days)
+    except (TypeError, KeyError, ValueError):
+        return None
+    if first > last:
+        return None
+    return bool(digest == calendar_digest(calendar, (first, last)))
 
 
 def read(row: tuple[Any, ...]) -> Snapshot:

@@ -38,7 +38,6 @@ from ..tasks._ledger import new_entry
 from ..tasks._replay import Columns, check_hash
 from ..tasks._snapshot import ledger_from
 from . import _snapshots
-from ._snapshots import LoadReport
 from ._head import (
     HEAD_KEY,
     StoreHead,
@@ -58,6 +57,7 @@ from ._rows import (
     _Reader,
     _Row,
 )
+from ._snapshots import LoadReport
 
 __all__ = ["STORE_SCHEMA", "EventStore", "StoreHead"]
 
@@ -196,6 +196,11 @@ class EventStore:
     :class:`~govops.exceptions.ConcurrencyError`; readers never wait. ``key`` is the host's key of
     a store made with one (:meth:`create`): with it, a head that does not authenticate is refused;
     without it, such a store is read but not appended to.
+
+    ``snapshot_every`` is how many entries the store appends between two snapshots it keeps by
+    itself (``None``: only when :meth:`snapshot` is called); ``last_load`` is the
+    :class:`LoadReport` of the last :meth:`load`, and ``snapshot_error`` why the last snapshot
+    the store tried to keep by itself could not be kept (``None`` when it was).
 
     The database runs in WAL mode with ``synchronous=NORMAL``: a committed append survives the
     process being killed; only a power cut may lose the last commits, and never leaves a partial
@@ -920,7 +925,8 @@ class EventStore:
             stored = self._policy(row[0] if row else None)
             effective = policy if policy is not None else stored
             top = _top(db)
-            start, ignored = None, []
+            start: _snapshots.Snapshot | None = None
+            ignored: list[str] = []
             if from_snapshot:
                 start, ignored = self._usable_snapshot(db, calendar, effective or LedgerPolicy())
             if start is None:
@@ -991,9 +997,12 @@ class EventStore:
         path, key = self.path, self._key
 
         def read() -> Columns:
-            with EventStore(path, mode="ro", key=key, snapshot_every=None) as store:
-                with store._errors("read"), store._reading() as db:
-                    run = _snapshots.joined(store._columns(db, top=version))
+            with (
+                EventStore(path, mode="ro", key=key, snapshot_every=None) as store,
+                store._errors("read"),
+                store._reading() as db,
+            ):
+                run = _snapshots.joined(store._columns(db, top=version))
             events, ats, actors, reasons, hashes = run
             digests = (
                 [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
@@ -1030,9 +1039,7 @@ class EventStore:
         """
         with self._lock:
             with self._errors("read"), self._reading() as db:
-                version, head_hash, _ = self._check_head(
-                    db, self._stored_head(db), every_row=False
-                )
+                version, head_hash, _ = self._check_head(db, self._stored_head(db), every_row=False)
             ledger = self._ledger
             if ledger is None or (ledger.version, ledger.head_hash) != (version, head_hash):
                 ledger = self.load()
@@ -1125,9 +1132,7 @@ class EventStore:
             calendar = self._calendar
             if calendar is None or header.get("policy") != _snapshots.policy_digest(policy):
                 continue  # computed under another policy or calendar: nothing to compare with
-            if _snapshots.problem(
-                found, chain_hash=lambda v: found[1], key=None, policy=None, calendar=calendar
-            )[0]:
+            if not _snapshots.same_calendar(header, calendar):
                 continue
             where = f"the snapshot at version {found[0]} in {str(self.path)!r}"
             try:

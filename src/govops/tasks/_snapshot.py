@@ -36,7 +36,7 @@ from ._model import Category, Deadline, Plan, Responsibility, Source, Task, Work
 from ._replay import Columns, replay
 from ._state import Issue, LedgerPolicy, Status, _Track
 
-__all__ = ["Encode", "Decode", "encode", "decode", "ledger_from", "span"]
+__all__ = ["Decode", "Encode", "decode", "encode", "ledger_from", "span"]
 
 Encode = Callable[[Any], Any]
 """How the caller writes a value (a Task, a Deadline, a Plan) as JSON values."""
@@ -72,7 +72,12 @@ _TASK_FIELDS = (
     "target_quantity",
     "quantity_unit",
 )
-_TASK_PARTS = {"responsibility": Responsibility, "deadline": Deadline, "source": Source, "plan": Plan}
+_TASK_PARTS = {
+    "responsibility": Responsibility,
+    "deadline": Deadline,
+    "source": Source,
+    "plan": Plan,
+}
 _CATEGORY = {c.value: c for c in Category}
 
 
@@ -291,7 +296,9 @@ def decode(doc: Any, decode_value: Decode) -> dict[str, _Track]:
     start, due, original_due, since = (day[name] for name in _DAYS)
     percent = _typed(_column(doc, "percent", n), (float,), "percent")
     reports = _typed(_column(doc, "reports", n), (int,), "reports")
-    if n and (None in assigned or min(reports) < 0 or not 0.0 <= min(percent) <= max(percent) <= 100.0):
+    if n and (
+        None in assigned or min(reports) < 0 or not 0.0 <= min(percent) <= max(percent) <= 100.0
+    ):
         raise ValueError("a task's state is out of range")
     version = _typed(_column(doc, "version", n), (int,), "version")
     confirmed_by = _typed(_column(doc, "confirmed_by", n), (str, type(None)), "confirmed_by")
@@ -419,9 +426,7 @@ def _unrare(t: _Track, rare: Any, times: list[dt.datetime], values: list[Any]) -
         elif name in _RARE_TIMES and type(value) is int:
             setattr(t, name, times[value])
         elif name == "paused" and type(value) is list:
-            t.paused = tuple(
-                (dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in value
-            )
+            t.paused = tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in value)
         elif name == "confirmed_as_deputy_for" and type(value) is str:
             t.confirmed_as_deputy_for = value
         elif name == "issued_warning" and type(value) is str:
