@@ -521,7 +521,8 @@ class Ledger:
         """
         self._check_version(since)
         log = self._log
-        log.fill()
+        if log.lazy is not None and since < log.lazy.version:
+            log.fill()
         return zip(log.events[since : self._length], log.ats[since : self._length], strict=True)
 
     def hash_at(self, version: int) -> str:
@@ -689,6 +690,8 @@ class Ledger:
     def as_of(self, at: dt.datetime) -> Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
+        if self._length and not is_before(at, self._log.ats[self._length - 1]):
+            return self
         self._log.fill()
         # Compared as instants: two times of one zone compare by their wall clocks in Python.
         n = bisect.bisect_right(self._log.ats, _instant(at), 0, self._length, key=_instant)

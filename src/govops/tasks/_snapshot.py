@@ -100,6 +100,43 @@ def _task_builder() -> Callable[..., Task]:
 
 
 _build_task = _task_builder()
+
+# A track from its fields in this order, its open issues and rare part left empty (most tasks
+# have neither): generated, so that a snapshot of 100,000 tasks builds them in one map().
+_TRACK_FIELDS = (
+    "task",
+    "status",
+    "assigned_at",
+    "start",
+    "due",
+    "original_deadline",
+    "original_due",
+    "percent",
+    "reports",
+    "last_report_at",
+    "accepted_at",
+    "completed_at",
+    "confirmed_at",
+    "confirmed_by",
+    "version",
+    "updated_at",
+    "deadline_since",
+    "open",
+)
+_build_track: Callable[..., _Track] = generated_function(
+    [
+        f"def build({', '.join(_TRACK_FIELDS)}):",
+        "    t = new(cls)",
+        *(f"    t.{name} = {name}" for name in _TRACK_FIELDS),
+        "    t.open_issues = ()",
+        "    t.rare = None",
+        "    t.snapshot = None",
+        "    return t",
+    ],
+    "build",
+    {"new": object.__new__, "cls": _Track},
+    what="snapshot track builder",
+)
 _new_issue = positional_builder(Issue)
 
 
@@ -304,36 +341,23 @@ def decode(doc: Any, decode_value: Decode) -> dict[str, _Track]:
     confirmed_by = _typed(_column(doc, "confirmed_by", n), (str, type(None)), "confirmed_by")
     issues = _column(doc, "open_issues", n)
     rares = _column(doc, "rare", n)
-    tracks: dict[str, _Track] = {}
-    for k, (task, t_status, t_percent, t_reports, t_version, t_issues, t_rare) in enumerate(
-        zip(tasks, status, percent, reports, version, issues, rares, strict=True)
-    ):
-        t = _Track()
-        t.task = task
-        t.status = t_status
-        t.assigned_at = assigned[k]
-        t.start = start[k]
-        t.due = due[k]
-        t.original_deadline = originals[k]
-        t.original_due = original_due[k]
-        t.percent = t_percent
-        t.reports = t_reports
-        t.last_report_at = last_report[k]
-        t.open_issues = () if t_issues is None else _issues(t_issues, times)
-        t.accepted_at = accepted[k]
-        t.completed_at = completed[k]
-        t.confirmed_at = confirmed[k]
-        t.confirmed_by = confirmed_by[k]
-        t.version = t_version
-        t.updated_at = updated[k]
-        t.deadline_since = since[k]
-        t.open = t_status in _OPEN
-        t.rare = None
-        t.snapshot = None
+    opens = [value in _OPEN for value in status]
+    built = list(
+        map(
+            _build_track,
+            *(tasks, status, assigned, start, due, originals, original_due, percent, reports),
+            *(last_report, accepted, completed, confirmed, confirmed_by, version, updated, since),
+            opens,
+        )
+    )
+    for t, t_issues, t_rare in zip(built, issues, rares, strict=True):
+        if t_issues is not None:
+            t.open_issues = _issues(t_issues, times)
         if t_rare is not None:
             _unrare(t, t_rare, times, values)
-        if tracks.setdefault(task.id, t) is not t:
-            raise ValueError(f"task {task.id!r} is in the projection twice")
+    tracks = {t.task.id: t for t in built}
+    if len(tracks) < n:
+        raise ValueError("a task is in the projection twice")
     return tracks
 
 
