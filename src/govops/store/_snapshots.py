@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, final
 
 import attrs
@@ -39,6 +39,7 @@ __all__ = [
     "KEEP",
     "LoadReport",
     "Snapshot",
+    "encoded",
     "joined",
     "latest_version",
     "policy_digest",
@@ -84,10 +85,12 @@ class LoadReport:
 @attrs.frozen
 class Snapshot:
     """A snapshot read and checked: the tracks of the projection at ``version``, whose entry
-    hashes ``hash`` (the caller checks that the chain holds it)."""
+    hashes ``hash`` (the caller checks that the chain holds it) and was recorded at
+    ``last_at``."""
 
     version: int
     hash: str
+    last_at: dt.datetime
     tracks: dict[str, _Track]
 
 
@@ -132,18 +135,11 @@ def _mac(key: bytes, digest: str) -> str:
 # -- writing ----------------------------------------------------------------------------------------
 
 
-def write(
-    db: sqlite3.Connection,
-    tracks: Iterator[_Track],
-    *,
-    version: int,
-    last_hash: str,
-    policy: LedgerPolicy,
-    calendar: WorkingCalendar,
-    key: bytes | None,
-) -> None:
-    """Write the snapshot of ``tracks`` at ``version`` (inside a write transaction), keeping
-    the ``KEEP`` latest. Raises :class:`ValueError` when the projection cannot be written."""
+def encoded(
+    tracks: Iterable[_Track], *, policy: LedgerPolicy, calendar: WorkingCalendar
+) -> tuple[str, str]:
+    """The header and the body of a snapshot of ``tracks``. Raises :class:`ValueError` when the
+    projection cannot be written."""
     listed = list(tracks)
     body = _dumps(encode(listed, converter.unstructure))
     header = _dumps(
@@ -154,6 +150,20 @@ def write(
             "calendar": _calendar_header(calendar, span(listed)),
         }
     )
+    return header, body
+
+
+def write(
+    db: sqlite3.Connection,
+    header: str,
+    body: str,
+    *,
+    version: int,
+    last_hash: str,
+    key: bytes | None,
+) -> None:
+    """Write a snapshot at ``version`` (inside a write transaction), keeping the ``KEEP``
+    latest."""
     db.execute(SCHEMA_SQL)
     db.execute(
         "INSERT OR REPLACE INTO snapshots (version, hash, header, body, checksum) "
@@ -263,12 +273,15 @@ def same_calendar(header: dict[str, Any], calendar: WorkingCalendar) -> bool | N
     return bool(digest == calendar_digest(calendar, (first, last)))
 
 
-def read(row: tuple[Any, ...]) -> Snapshot:
-    """The snapshot of a row that :func:`problem` passed; raises an error of the decoder
-    (every such error means the body is damaged) when its projection cannot be read."""
+def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
+    """The snapshot of a row that :func:`problem` passed, whose entry the chain holds recorded
+    at ``at_text``; raises an error of the decoder (every such error means the snapshot or that
+    entry is damaged) when it cannot be read."""
     version, last_hash, _header, body, _checksum = row
-    data = json.loads(body)
-    return Snapshot(version, last_hash, decode(data, converter.structure))
+    last_at = dt.datetime.fromisoformat(at_text)
+    if last_at.tzinfo is None:
+        raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
+    return Snapshot(version, last_hash, last_at, decode(json.loads(body), converter.structure))
 
 
 def joined(chunks: Iterator[Columns]) -> Columns:

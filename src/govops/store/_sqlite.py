@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import sqlite3
@@ -579,9 +578,6 @@ class EventStore:
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
         if not isinstance(entries, _EntriesOf):
             entries = list(entries)
-            for entry in entries:
-                if not isinstance(entry, Entry):
-                    raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
         with self._errors("append to"), self._writing() as db:
             head = self._stored_head(db)
             version, head_hash, stored_text = self._check_head(db, head, every_row=False)
@@ -932,9 +928,6 @@ class EventStore:
             if start is None:
                 ledger = self._replay(db, calendar=calendar, policy=effective, verify=verify)
             else:
-                (at_text,) = db.execute(
-                    "SELECT at FROM entries WHERE seq = ?", (start.version,)
-                ).fetchone()
                 with contextlib.closing(
                     self._columns(db, after=start.version, prev=start.hash)
                 ) as chunks:
@@ -942,7 +935,7 @@ class EventStore:
                         start.tracks,
                         version=start.version,
                         last_hash=start.hash,
-                        last_at=dt.datetime.fromisoformat(at_text),
+                        last_at=start.last_at,
                         prefix=self._prefix(start.version, start.hash, verify=verify),
                         calendar=calendar,
                         policy=effective,
@@ -976,7 +969,10 @@ class EventStore:
             )
             if why is None:
                 try:
-                    return _snapshots.read(row), ignored
+                    (at_text,) = db.execute(
+                        "SELECT at FROM entries WHERE seq = ?", (row[0],)
+                    ).fetchone()
+                    return _snapshots.read(row, at_text), ignored
                 # Whatever the decoder raises means the body is damaged; the snapshot is then
                 # ignored and the entries replayed, which checks everything.
                 except Exception as exc:
@@ -1049,24 +1045,21 @@ class EventStore:
         version = ledger.version
         if not version:
             return 0
+        try:  # outside the write transaction, which then only writes it
+            header, body = _snapshots.encoded(
+                ledger._tracks().values(), policy=ledger.policy, calendar=ledger.calendar
+            )
+        except ValueError as exc:
+            raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
         with self._errors("keep a snapshot of"), self._writing() as db:
             if self._hash_at(db, version) != ledger.head_hash:
                 raise ConcurrencyError(
                     f"the event store at {str(self.path)!r} no longer holds the ledger a "
                     f"snapshot was asked of at version {version}"
                 )
-            try:
-                _snapshots.write(
-                    db,
-                    iter(ledger._tracks().values()),
-                    version=version,
-                    last_hash=ledger.head_hash,
-                    policy=ledger.policy,
-                    calendar=ledger.calendar,
-                    key=self._key,
-                )
-            except ValueError as exc:
-                raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
+            _snapshots.write(
+                db, header, body, version=version, last_hash=ledger.head_hash, key=self._key
+            )
         self._snapshot_version = max(self._snapshot_version, version)
         return version
 
@@ -1129,16 +1122,21 @@ class EventStore:
             if why is not None:
                 raise IntegrityError(f"{why} (in {str(self.path)!r})")
             assert header is not None
-            calendar = self._calendar
-            if calendar is None or header.get("policy") != _snapshots.policy_digest(policy):
-                continue  # computed under another policy or calendar: nothing to compare with
-            if not _snapshots.same_calendar(header, calendar):
-                continue
             where = f"the snapshot at version {found[0]} in {str(self.path)!r}"
             try:
-                tracks = _snapshots.read(found).tracks
+                (at_text,) = db.execute(
+                    "SELECT at FROM entries WHERE seq = ?", (found[0],)
+                ).fetchone()
+                tracks = _snapshots.read(found, at_text).tracks
             except Exception as exc:  # see _usable_snapshot
                 raise IntegrityError(f"{where} is damaged: {exc}") from exc
+            calendar = self._calendar
+            if (
+                calendar is None
+                or header.get("policy") != _snapshots.policy_digest(policy)
+                or not _snapshots.same_calendar(header, calendar)
+            ):
+                continue  # computed under another policy or calendar: nothing to compare with
             with contextlib.closing(self._columns(db, top=found[0])) as chunks:
                 replayed = Ledger._from_columns(
                     chunks, calendar=calendar, policy=policy, verify=False, size=found[0]
