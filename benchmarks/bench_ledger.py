@@ -343,9 +343,7 @@ def _replay_times(path: str, runs: int) -> list[float]:
 def _loaded_size(path: str) -> int:
     """The memory a load of the store at ``path`` keeps (run in a fresh process)."""
     with EventStore(path) as store:
-        size, _loaded = traced(
-            lambda: store.load(calendar=CAL, verify=False, from_snapshot=False)
-        )
+        size, _loaded = traced(lambda: store.load(calendar=CAL, verify=False, from_snapshot=False))
     return size
 
 
