@@ -263,6 +263,27 @@ def test_a_snapshot_that_does_not_match_the_chain_is_ignored_and_reported(
         store.verify()
 
 
+def test_a_snapshots_table_altered_is_ignored_and_found(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    _rows(path, "ALTER TABLE snapshots DROP COLUMN header")
+    _same(_ignored(path, "the table was altered"), ledger)
+    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="damaged"):
+        store.verify()
+
+
+def test_a_store_with_a_key_keeps_snapshots_only_with_it(tmp_path: Path) -> None:
+    key = b"k" * 32
+    with _saved(tmp_path / "l.db", rich_ledger(), key=key):
+        pass
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        store.load()
+        with pytest.raises(InvalidInputError, match="protected by a key"):
+            store.snapshot()
+
+
 def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(tmp_path: Path) -> None:
     ledger = rich_ledger()
     path = tmp_path / "l.db"

@@ -959,7 +959,11 @@ class EventStore:
         """The latest stored snapshot that stands for the chain under ``policy`` and
         ``calendar``, and why each later one does not."""
         ignored: list[str] = []
-        for row in _snapshots.rows(db):
+        try:
+            found = _snapshots.rows(db)
+        except sqlite3.Error as exc:  # the table was altered: the entries are all there
+            return None, [f"the snapshots cannot be read ({exc}): the table was altered"]
+        for row in found:
             why, _header = _snapshots.problem(
                 row,
                 chain_hash=lambda v: self._hash_at(db, v),
@@ -1045,6 +1049,11 @@ class EventStore:
         version = ledger.version
         if not version:
             return 0
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"the event store at {str(self.path)!r} is protected by a key: open it with "
+                "EventStore(path, key=...) to keep a snapshot in it"
+            )
         try:  # outside the write transaction, which then only writes it
             header, body = _snapshots.encoded(
                 ledger._tracks().values(), policy=ledger.policy, calendar=ledger.calendar
