@@ -22,14 +22,17 @@ import hmac
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, final
 
 import attrs
 
+from .._record import GENESIS_HASH, entry_hash
 from .._time import calendar_tz
+from ..exceptions import IntegrityError
 from ..serialization import converter
-from ..tasks import LedgerPolicy, WorkingCalendar
-from ..tasks._replay import Columns
+from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
+from ..tasks._replay import Columns, check_hash
 from ..tasks._snapshot import decode, encode, span
 from ..tasks._state import _Track
 from ._rows import _dumps
@@ -39,7 +42,9 @@ __all__ = [
     "KEEP",
     "LoadReport",
     "Snapshot",
+    "checked_prefix",
     "encoded",
+    "hash_at",
     "joined",
     "latest_version",
     "policy_digest",
@@ -47,6 +52,8 @@ __all__ = [
     "read",
     "rows",
     "same_calendar",
+    "usable",
+    "verify",
     "write",
 ]
 
@@ -282,6 +289,112 @@ def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
     if last_at.tzinfo is None:
         raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
     return Snapshot(version, last_hash, last_at, decode(json.loads(body), converter.structure))
+
+
+def hash_at(db: sqlite3.Connection, version: int) -> str | None:
+    """The hash of the stored entry at ``version`` (``None`` beyond the last)."""
+    found = db.execute("SELECT hash FROM entries WHERE seq = ?", (version,)).fetchone()
+    return None if found is None else str(found[0])
+
+
+def _read_with_time(db: sqlite3.Connection, row: tuple[Any, ...]) -> Snapshot:
+    (at_text,) = db.execute("SELECT at FROM entries WHERE seq = ?", (row[0],)).fetchone()
+    return read(row, at_text)
+
+
+def usable(
+    db: sqlite3.Connection,
+    *,
+    key: bytes | None,
+    policy: LedgerPolicy,
+    calendar: WorkingCalendar,
+) -> tuple[Snapshot | None, list[str]]:
+    """The latest stored snapshot that stands for the chain under ``policy`` and ``calendar``
+    (inside a read transaction), and why each later one does not."""
+    ignored: list[str] = []
+    try:
+        found = rows(db)
+    except sqlite3.Error as exc:  # the table was altered: the entries are all there
+        return None, [f"the snapshots cannot be read ({exc}): the table was altered"]
+    for row in found:
+        why, _header = problem(
+            row, chain_hash=lambda v: hash_at(db, v), key=key, policy=policy, calendar=calendar
+        )
+        if why is None:
+            try:
+                return _read_with_time(db, row), ignored
+            # Whatever the decoder raises means the snapshot is damaged; it is then ignored and
+            # the entries replayed, which checks everything.
+            except Exception as exc:
+                why = f"the snapshot at version {row[0]} is damaged: {exc}"
+        ignored.append(why)
+    return None, ignored
+
+
+def verify(
+    db: sqlite3.Connection,
+    *,
+    key: bytes | None,
+    policy: LedgerPolicy,
+    calendar: WorkingCalendar | None,
+    replayed: Callable[[int], Ledger],
+    where: Path,
+) -> None:
+    """Check every stored snapshot against the chain (inside a read transaction): its checksum
+    (and code, with a key), the entry it names and its projection, readable; and, given the
+    ``calendar`` the store counts on, that the projection is the one ``replayed(version)``, the
+    ledger of the entries up to it, builds. Raises :class:`IntegrityError` naming the first
+    snapshot that is not what it should be."""
+    for row in rows(db):
+        why, header = problem(
+            row, chain_hash=lambda v: hash_at(db, v), key=key, policy=None, calendar=None
+        )
+        if why is not None:
+            raise IntegrityError(f"{why} (in {str(where)!r})")
+        assert header is not None
+        named = f"the snapshot at version {row[0]} in {str(where)!r}"
+        try:
+            tracks = _read_with_time(db, row).tracks
+        except Exception as exc:  # see usable()
+            raise IntegrityError(f"{named} is damaged: {exc}") from exc
+        if (
+            calendar is None
+            or header.get("policy") != policy_digest(policy)
+            or not same_calendar(header, calendar)
+        ):
+            continue  # computed under another policy or calendar: nothing to compare with
+        if [t.freeze() for t in tracks.values()] != list(replayed(row[0]).states()):
+            raise IntegrityError(f"{named} does not hold the projection its entries build")
+
+
+def checked_prefix(
+    run: Columns, version: int, last_hash: str, *, verify: bool, where: Path
+) -> Columns:
+    """The entries before a snapshot at ``version`` as read again from the file, checked: there
+    are ``version`` of them, linked (the reader checked each link) up to the entry hashed
+    ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
+    events, ats, actors, reasons, hashes = run
+    digests = (
+        [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
+        if isinstance(hashes, bytes)
+        else hashes
+    )
+    if len(digests) != version or digests[-1] != last_hash:
+        raise IntegrityError(
+            f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
+            f"no longer there: entry seq={version} is not the one it named"
+        )
+    if verify:
+        prev = GENESIS_HASH
+        for seq, (event, at, actor, reason, digest) in enumerate(
+            zip(events, ats, actors, reasons, digests, strict=True), start=1
+        ):
+            actual = entry_hash(
+                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+            )
+            check_hash(seq, actual, digest)
+            prev = digest
+    return run
 
 
 def joined(chunks: Iterator[Columns]) -> Columns:

@@ -15,7 +15,7 @@ from typing import Any, final, overload
 import attrs
 import cattrs
 
-from .._record import GENESIS_HASH, entry_hash, rehash
+from .._record import GENESIS_HASH, rehash
 from ..exceptions import (
     ConcurrencyError,
     GovopsError,
@@ -34,7 +34,7 @@ from ..tasks import (
     WorkingCalendar,
 )
 from ..tasks._ledger import new_entry
-from ..tasks._replay import Columns, check_hash
+from ..tasks._replay import Columns
 from ..tasks._snapshot import ledger_from
 from . import _snapshots
 from ._head import (
@@ -924,7 +924,9 @@ class EventStore:
             start: _snapshots.Snapshot | None = None
             ignored: list[str] = []
             if from_snapshot:
-                start, ignored = self._usable_snapshot(db, calendar, effective or LedgerPolicy())
+                start, ignored = _snapshots.usable(
+                    db, key=self._key, policy=effective or LedgerPolicy(), calendar=calendar
+                )
             if start is None:
                 ledger = self._replay(db, calendar=calendar, policy=effective, verify=verify)
             else:
@@ -953,47 +955,10 @@ class EventStore:
             self._ledger = ledger  # the stored ledger, checked: appends build on it
         return ledger
 
-    def _usable_snapshot(
-        self, db: sqlite3.Connection, calendar: WorkingCalendar, policy: LedgerPolicy
-    ) -> tuple[_snapshots.Snapshot | None, list[str]]:
-        """The latest stored snapshot that stands for the chain under ``policy`` and
-        ``calendar``, and why each later one does not."""
-        ignored: list[str] = []
-        try:
-            found = _snapshots.rows(db)
-        except sqlite3.Error as exc:  # the table was altered: the entries are all there
-            return None, [f"the snapshots cannot be read ({exc}): the table was altered"]
-        for row in found:
-            why, _header = _snapshots.problem(
-                row,
-                chain_hash=lambda v: self._hash_at(db, v),
-                key=self._key,
-                policy=policy,
-                calendar=calendar,
-            )
-            if why is None:
-                try:
-                    (at_text,) = db.execute(
-                        "SELECT at FROM entries WHERE seq = ?", (row[0],)
-                    ).fetchone()
-                    return _snapshots.read(row, at_text), ignored
-                # Whatever the decoder raises means the body is damaged; the snapshot is then
-                # ignored and the entries replayed, which checks everything.
-                except Exception as exc:
-                    why = f"the snapshot at version {row[0]} is damaged: {exc}"
-            ignored.append(why)
-        return None, ignored
-
-    @staticmethod
-    def _hash_at(db: sqlite3.Connection, version: int) -> str | None:
-        found = db.execute("SELECT hash FROM entries WHERE seq = ?", (version,)).fetchone()
-        return None if found is None else str(found[0])
-
     def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
         """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
         first needed: from the file, through a connection of its own (this store may be closed
-        by then), every link checked up to the entry the snapshot names, and with ``verify``
-        every hash."""
+        by then), checked by ``_snapshots.checked_prefix``."""
         path, key = self.path, self._key
 
         def read() -> Columns:
@@ -1003,28 +968,7 @@ class EventStore:
                 store._reading() as db,
             ):
                 run = _snapshots.joined(store._columns(db, top=version))
-            events, ats, actors, reasons, hashes = run
-            digests = (
-                [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
-                if isinstance(hashes, bytes)
-                else hashes
-            )
-            if len(digests) != version or digests[-1] != last_hash:
-                raise IntegrityError(
-                    f"the entries of {str(path)!r} before the snapshot this ledger was loaded "
-                    f"from are no longer there: entry seq={version} is not the one it named"
-                )
-            if verify:
-                prev = GENESIS_HASH
-                for seq, (event, at, actor, reason, digest) in enumerate(
-                    zip(events, ats, actors, reasons, digests, strict=True), start=1
-                ):
-                    actual = entry_hash(
-                        seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
-                    )
-                    check_hash(seq, actual, digest)
-                    prev = digest
-            return run
+            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=path)
 
         return read
 
@@ -1061,7 +1005,7 @@ class EventStore:
         except ValueError as exc:
             raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
         with self._errors("keep a snapshot of"), self._writing() as db:
-            if self._hash_at(db, version) != ledger.head_hash:
+            if _snapshots.hash_at(db, version) != ledger.head_hash:
                 raise ConcurrencyError(
                     f"the event store at {str(self.path)!r} no longer holds the ledger a "
                     f"snapshot was asked of at version {version}"
@@ -1115,42 +1059,18 @@ class EventStore:
         return count
 
     def _verify_snapshots(self, db: sqlite3.Connection) -> None:
-        """Check every stored snapshot against the chain (inside ``verify``'s transaction):
-        its checksum (and code, with a key) and the entry it names; and, when the store knows
-        its calendar, that its projection is the one a replay of the entries up to it builds."""
+        """See ``_snapshots.verify``: the replay it compares with is this store's."""
         row = db.execute("SELECT value FROM meta WHERE key = 'policy'").fetchone()
         policy = self._policy(row[0] if row else None) or LedgerPolicy()
-        for found in _snapshots.rows(db):
-            why, header = _snapshots.problem(
-                found,
-                chain_hash=lambda v: self._hash_at(db, v),
-                key=self._key,
-                policy=None,
-                calendar=None,
-            )
-            if why is not None:
-                raise IntegrityError(f"{why} (in {str(self.path)!r})")
-            assert header is not None
-            where = f"the snapshot at version {found[0]} in {str(self.path)!r}"
-            try:
-                (at_text,) = db.execute(
-                    "SELECT at FROM entries WHERE seq = ?", (found[0],)
-                ).fetchone()
-                tracks = _snapshots.read(found, at_text).tracks
-            except Exception as exc:  # see _usable_snapshot
-                raise IntegrityError(f"{where} is damaged: {exc}") from exc
-            calendar = self._calendar
-            if (
-                calendar is None
-                or header.get("policy") != _snapshots.policy_digest(policy)
-                or not _snapshots.same_calendar(header, calendar)
-            ):
-                continue  # computed under another policy or calendar: nothing to compare with
-            with contextlib.closing(self._columns(db, top=found[0])) as chunks:
-                replayed = Ledger._from_columns(
-                    chunks, calendar=calendar, policy=policy, verify=False, size=found[0]
+        calendar = self._calendar
+
+        def replayed(version: int) -> Ledger:
+            assert calendar is not None
+            with contextlib.closing(self._columns(db, top=version)) as chunks:
+                return Ledger._from_columns(
+                    chunks, calendar=calendar, policy=policy, verify=False, size=version
                 )
-            if [t.freeze() for t in tracks.values()] != list(replayed.states()):
-                raise IntegrityError(
-                    f"{where} does not hold the projection its entries build: it was altered"
-                )
+
+        _snapshots.verify(
+            db, key=self._key, policy=policy, calendar=calendar, replayed=replayed, where=self.path
+        )
