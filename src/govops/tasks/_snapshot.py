@@ -4,13 +4,15 @@ A snapshot holds what a replay of the first ``version`` entries builds: every ta
 the ledger keeps it. It is written as columns of JSON values, one per field of a task's state
 (``"status": ["in_progress", "completed", …]``), with each distinct time and day written once
 and referred to by its place: a column of 100,000 small numbers reads far faster than 100,000
-objects of named fields. The values a state holds (a task, a deadline, a plan, an issue) are
-encoded by the caller (the store, with the govops converter), since this package does not know
-how values are written.
+objects of named fields. A task is written as columns of its fields too; the values tasks share
+(a responsibility, a deadline, a source, a plan) are written once each, encoded by the caller
+(the store, with the govops converter), since this package does not know how values are
+written.
 
 Reading is strict, because the bytes may come from anywhere: every column has one value per
-task and of the type its field takes, every value is decoded by the caller's checked decoder,
-and anything else raises :class:`ValueError`, on which the caller ignores the snapshot and
+task and of the type its field takes, checked for what the field's validators check, every
+shared value is decoded by the caller's checked decoder, and anything else raises
+:class:`ValueError`, on which the caller ignores the snapshot and
 replays the entries instead. Never pickle: reading a snapshot runs no code it names.
 
 :func:`ledger_from` starts a ledger from the projection and replays the entries after it; the
@@ -26,8 +28,6 @@ import itertools
 import math
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
-
-import attrs
 
 from .._record import generated_function, positional_builder
 from ._events import Light
@@ -82,11 +82,9 @@ _CATEGORY = {c.value: c for c in Category}
 
 
 def _task_builder() -> Callable[..., Task]:
-    """``Task`` from the values of its fields in order, set slot by slot, checked by the caller
-    (see :func:`_tasks`)."""
-    names = tuple(a.name for a in attrs.fields(Task))
-    if names != _TASK_FIELDS:  # a test holds them together
-        raise ImportError(f"the snapshot writes a task's fields {_TASK_FIELDS}, not {names}")
+    """``Task`` from the values of its fields (``_TASK_FIELDS``, which a test holds equal to
+    the class's) in order, set slot by slot, checked by the caller (see :func:`_tasks`)."""
+    names = _TASK_FIELDS
     namespace: dict[str, Any] = {"new": object.__new__, "cls": Task}
     lines = [f"def build({', '.join(names)}):", "    self = new(cls)"]
     for name in names:
@@ -156,13 +154,21 @@ class _Table:
         return None if value is None else self.add(value)
 
 
+class _Times(_Table):
+    """Times written once each, by their text: two readings of one instant at different
+    offsets are equal, but each is kept as it was recorded."""
+
+    def add(self, value: Any) -> int:
+        return super().add(value.isoformat())
+
+
 def encode(tracks: Iterable[_Track], encode_value: Encode) -> dict[str, Any]:
     """The projection of ``tracks`` as JSON columns (values written by ``encode_value``).
 
     Raises :class:`ValueError` when a task's notes (what annotations leave for one another)
     hold a value that is not plain (text, numbers, booleans, ``None`` and tuples of them).
     """
-    times, days, values = _Table(), _Table(), _Table()
+    times, days, values = _Times(), _Table(), _Table()
     tasks: dict[str, list[Any]] = {name: [] for name in _TASK_FIELDS}
     columns: dict[str, list[Any]] = {
         name: []
@@ -209,7 +215,7 @@ def encode(tracks: Iterable[_Track], encode_value: Encode) -> dict[str, Any]:
         columns["updated_at"].append(times.add(t.updated_at))
         columns["rare"].append(None if t.rare is None else _rare(t, times, values))
     return {
-        "times": [at.isoformat() for at in times.places],
+        "times": list(times.places),
         "days": [day.isoformat() for day in days.places],
         "values": [[type(v).__name__, encode_value(v)] for v in values.places],
         "tasks": tasks,
