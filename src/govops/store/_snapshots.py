@@ -377,26 +377,28 @@ def checked_prefix(
     are ``version`` of them, linked (the reader checked each link) up to the entry hashed
     ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
     events, ats, actors, reasons, hashes = run
-    digests = (
-        [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
-        if isinstance(hashes, bytes)
-        else hashes
-    )
-    if len(digests) != version or digests[-1] != last_hash:
+
+    def digest(index: int) -> str:  # one at a time: a million as text would take 100 MB
+        if isinstance(hashes, bytes):
+            return hashes[32 * index : 32 * index + 32].hex()
+        return hashes[index]
+
+    if len(events) != version or digest(version - 1) != last_hash:
         raise IntegrityError(
             f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
             f"no longer there: entry seq={version} is not the one it named"
         )
     if verify:
         prev = GENESIS_HASH
-        for seq, (event, at, actor, reason, digest) in enumerate(
-            zip(events, ats, actors, reasons, digests, strict=True), start=1
+        for seq, (event, at, actor, reason) in enumerate(
+            zip(events, ats, actors, reasons, strict=True), start=1
         ):
+            recorded = digest(seq - 1)
             actual = entry_hash(
                 seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
             )
-            check_hash(seq, actual, digest)
-            prev = digest
+            check_hash(seq, actual, recorded)
+            prev = recorded
     return run
 
 
