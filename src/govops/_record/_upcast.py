@@ -24,7 +24,7 @@ from typing import Any
 
 from ..exceptions import InvalidInputError, InvalidTypeError
 
-__all__ = ["VERSION_KEY", "Upcasters", "recorded"]
+__all__ = ["VERSION_KEY", "Upcaster", "Upcasters", "recorded", "remember"]
 
 VERSION_KEY = "@version"
 """The key of a document's version, when it is not 1."""
