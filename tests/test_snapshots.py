@@ -436,3 +436,23 @@ def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
     _rewrite_body(path, lambda _: doc)
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()
+
+
+def test_a_save_streams_its_rows_and_a_repeated_save_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import govops.store._sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "_CHUNK", 5)  # rows built and written five at a time
+    ledger = rich_ledger()
+    half = ledger.as_of(ledger.entries[14].at)
+    with EventStore.create(tmp_path / "l.db", calendar=CAL, policy=POLICY) as store:
+        assert store.save(half, expected_version=0) == half.version
+        assert store.save(ledger, expected_version=half.version) == ledger.version
+        # The acknowledgement was lost: the same save again is acknowledged, writing nothing.
+        assert store.save(ledger, expected_version=half.version) == ledger.version
+        assert store.version == ledger.version
+        with pytest.raises(InvalidInputError, match="version=99"):
+            store.save(ledger, expected_version=99)
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        assert store.load(from_snapshot=False) == ledger
