@@ -291,7 +291,12 @@ def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
     last_at = dt.datetime.fromisoformat(at_text)
     if last_at.tzinfo is None:
         raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
-    return Snapshot(version, last_hash, last_at, decode(json.loads(body), converter.structure))
+    data = json.loads(body, parse_constant=_not_a_number)  # govops writes no NaN nor Infinity
+    return Snapshot(version, last_hash, last_at, decode(data, converter.structure))
+
+
+def _not_a_number(text: str) -> Any:
+    raise ValueError(f"the snapshot holds {text}, which govops never writes")
 
 
 def hash_at(db: sqlite3.Connection, version: int) -> str | None:

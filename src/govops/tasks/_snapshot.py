@@ -367,6 +367,12 @@ def decode(doc: Any, decode_value: Decode) -> dict[str, _Track]:
     return tracks
 
 
+def _time(times: list[dt.datetime], place: Any) -> dt.datetime:
+    if type(place) is not int or not 0 <= place < len(times):
+        raise ValueError(f"{place!r} is not the place of a time in the table of times")
+    return times[place]
+
+
 def _values(data: Any, decode_value: Decode) -> list[Any]:
     """The table of values: each ``[class name, JSON]``, decoded by the caller's decoder."""
     if type(data) is not list:
@@ -435,7 +441,7 @@ def _issues(data: Any, times: list[dt.datetime]) -> tuple[Issue, ...]:
         issue_id, description, place = item
         if type(issue_id) is not str or type(description) is not str or type(place) is not int:
             raise ValueError(f"an open issue {item!r} is not [id, description, time]")
-        out.append(_new_issue(issue_id, description, times[place]))
+        out.append(_new_issue(issue_id, description, _time(times, place)))
     return tuple(out)
 
 
@@ -443,7 +449,7 @@ def _unrare(t: _Track, rare: Any, times: list[dt.datetime], values: list[Any]) -
     if type(rare) is not dict or not rare:
         raise ValueError("a task's rare fields are not an object")
     for name, value in rare.items():
-        if name == "quantity" and type(value) is float:
+        if name == "quantity" and type(value) is float and math.isfinite(value):
             t.quantity = value
         elif name == "pending_plan":
             t.pending_plan = _value(values, value, Plan)
@@ -453,8 +459,8 @@ def _unrare(t: _Track, rare: Any, times: list[dt.datetime], values: list[Any]) -
             setattr(t, name, value)
         elif name == "milestones_reached" and type(value) is list:
             t.milestones_reached = frozenset(_typed(value, (str,), name))
-        elif name in _RARE_TIMES and type(value) is int:
-            setattr(t, name, times[value])
+        elif name in _RARE_TIMES:
+            setattr(t, name, _time(times, value))
         elif name == "paused" and type(value) is list:
             t.paused = tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in value)
         elif name == "confirmed_as_deputy_for" and type(value) is str:
