@@ -404,11 +404,7 @@ def test_a_note_a_snapshot_cannot_write_is_said_and_appends_go_on(tmp_path: Path
         assert store.load() == ledger
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data())
-def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
-    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
-) -> None:
+def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     # Whatever someone writes in a snapshot's columns (with a checksum to match), a load gives
     # a ledger or a GovopsError: never another error.
     ledger = rich_ledger()
@@ -436,6 +432,26 @@ def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
     _rewrite_body(path, lambda _: doc)
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()
+
+
+_ALTERED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+@settings(max_examples=60, **_ALTERED)
+@given(data=st.data())
+def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _altered_anywhere(tmp_path_factory, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=2_000, **_ALTERED)
+@given(data=st.data())
+def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored_exhaustively(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _altered_anywhere(tmp_path_factory, data)
 
 
 def test_a_save_streams_its_rows_and_a_repeated_save_writes_nothing(
