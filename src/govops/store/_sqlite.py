@@ -1029,9 +1029,11 @@ class SQLiteStore:
 
         A later :meth:`load` starts from it and replays only the entries after it. It needs the
         ledger as stored, which the store keeps once it has loaded, saved or appended (else it
-        loads it, with the store's calendar). The store keeps the two latest snapshots. Raises
-        :class:`~govops.exceptions.InvalidInputError` when the projection holds a value a
-        snapshot cannot write (an annotation's note that is not plain text, numbers or tuples).
+        loads it, with the store's calendar). The store keeps the two latest snapshots of its
+        ledger; a file of an earlier version is first rewritten in this version's layout, as by
+        the first append. Raises :class:`~govops.exceptions.InvalidInputError` when the
+        projection holds a value a snapshot cannot write (an annotation's note that is not plain
+        text, numbers or tuples).
         """
         with self._lock:
             with self._errors("read"), self._reading() as db:
@@ -1090,21 +1092,21 @@ class SQLiteStore:
         where = str(self.path)
         with self._errors("verify"), self._reading() as db:
             head = self._stored_head(db)
-            self._check_head(db, head)
+            *_, policy_text = self._check_head(db, head)
             count = verify_entries(
                 (new_entry(*row) for row in self._rows(db, self._q(db), 0)),
                 where,
                 head,
                 expected_head,
             )
-            self._verify_snapshots(db)
+            self._verify_snapshots(db, policy_text)
         return count
 
-    def _verify_snapshots(self, db: sqlite3.Connection) -> None:
-        """See ``_snapshots.verify``: the replay it compares with is this store's."""
+    def _verify_snapshots(self, db: sqlite3.Connection, policy_text: str | None) -> None:
+        """See ``_snapshots.verify``: the replay it compares with is this store's, from the
+        policy it keeps (``policy_text``)."""
         q = self._q(db)
-        *_, text = self._check_head(db, self._stored_head(db, q), q, every_row=False)
-        policy = self._policy(text) or LedgerPolicy()
+        policy = self._policy(policy_text) or LedgerPolicy()
         calendar = self._calendar
 
         def replayed(version: int) -> Ledger:
