@@ -11,18 +11,26 @@ from typing import Any
 
 import pytest
 
-from govops.exceptions import IntegrityError
+from govops.exceptions import IntegrityError, PolicyViolationError
 from govops.serialization import from_json
 from govops.store import STORE_SCHEMA, LoadReport, SQLiteStore
 from govops.tasks import (
+    ChangeSignedOff,
     Deadline,
     DeadlineChangeRequested,
     Ledger,
     LedgerPolicy,
+    ListChangeRules,
+    Person,
     PolicyChanged,
     ProgressReported,
+    Responsibility,
+    Task,
+    TaskAssigned,
+    TaskCancelled,
+    Unit,
 )
-from test_snapshots import CAL, GOLDEN, POLICY, T0, _rewrite_body, _rows, _same, rich_ledger
+from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _rewrite_body, _rows, _same, rich_ledger
 
 LATER = T0 + dt.timedelta(days=40)
 LOOSE = LedgerPolicy(deadline_change_requires_approval=False)
@@ -163,3 +171,49 @@ def test_a_file_of_the_previous_version_is_read_as_it_is_then_keeps_snapshots(
     ((schema,),) = _rows(path, "SELECT value FROM meta WHERE key = 'schema'")
     assert schema == STORE_SCHEMA
     assert _rows(path, "SELECT ledger, version FROM snapshots") == [(1, ledger.version)]
+
+
+def test_a_consent_kept_in_a_snapshot_lets_a_later_change_of_the_list_through(
+    tmp_path: Path,
+) -> None:
+    """A key project removed from the list at quarter-end needs its leader's signed consent
+    (LedgerPolicy(list_changes=...)); the consent recorded before the snapshot is in the
+    projection the snapshot keeps, so the removal after it is checked as a full replay checks it."""
+
+    def at(month: int, day: int) -> dt.datetime:
+        return dt.datetime(2026, month, day, 10, tzinfo=CST)
+
+    project = Task(
+        "P1",
+        "深加工园区",
+        category="key_project",
+        deadline=Deadline.on(dt.date(2026, 12, 31)),
+        responsibility=Responsibility(
+            Unit("fn", "丰南区"), leader_in_charge=Person("li", "李副市长")
+        ),
+    )
+    policy = LedgerPolicy(list_changes=ListChangeRules())
+    ledger = Ledger(calendar=CAL, policy=policy).record(
+        TaskAssigned(project), actor="office", at=at(1, 5)
+    )
+    signed = ledger.record(
+        ChangeSignedOff(
+            "P1", "remove", signed_by="li", signed_on=dt.date(2026, 3, 26), explanation="用地未落实"
+        ),
+        actor="fn",
+        at=at(3, 26),
+    )
+    path = tmp_path / "l.db"
+    with SQLiteStore.create(path, calendar=CAL, policy=policy, snapshot_every=None) as store:
+        store.save(signed, expected_version=0)
+        store.snapshot()
+    with SQLiteStore(path, calendar=CAL) as store:
+        loaded = store.load()
+        assert store.last_load == LoadReport(signed.version, snapshot=signed.version, replayed=0)
+    removed = loaded.record(TaskCancelled("P1"), actor="office", at=at(3, 27))
+    assert removed.state("P1").status.value == "cancelled"
+    assert removed == signed.record(TaskCancelled("P1"), actor="office", at=at(3, 27))
+    with pytest.raises(PolicyViolationError, match="ChangeSignedOff"):
+        Ledger(calendar=CAL, policy=policy).record(
+            TaskAssigned(project), actor="office", at=at(1, 5)
+        ).record(TaskCancelled("P1"), actor="office", at=at(3, 27))
