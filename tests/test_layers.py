@@ -42,6 +42,12 @@ KNOWN = {
     ("govops.store._rows", "govops.tasks._replay"),
     ("govops.store._sqlite", "govops.tasks._ledger"),
     ("govops.store._sqlite", "govops.tasks._replay"),
+    # Snapshots: the store writes and reads the projection through the ledger's own codec
+    # (tasks/_snapshot.py), which the same protocol will carry.
+    ("govops.store._snapshots", "govops.tasks._replay"),
+    ("govops.store._snapshots", "govops.tasks._snapshot"),
+    ("govops.store._snapshots", "govops.tasks._state"),
+    ("govops.store._sqlite", "govops.tasks._snapshot"),
 }
 
 

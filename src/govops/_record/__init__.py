@@ -24,11 +24,15 @@ from ._hash import entry_hash as entry_hash
 from ._hash import rehash as rehash
 from ._log import EntryLog as EntryLog
 from ._log import instant as instant
+from ._upcast import VERSION_KEY as VERSION_KEY
+from ._upcast import recorded as recorded
+from ._upcast import remember as remember
 
 __all__ = [
     "EVENTS",
     "GENESIS_HASH",
     "INLINE",
+    "VERSION_KEY",
     "Entry",
     "EntryLog",
     "Event",
@@ -42,5 +46,7 @@ __all__ = [
     "inline",
     "instant",
     "positional_builder",
+    "recorded",
     "rehash",
+    "remember",
 ]

@@ -20,6 +20,7 @@ import attrs
 
 from .._checks import check_text
 from ..exceptions import InvalidInputError, InvalidTypeError
+from ._upcast import Upcaster, Upcasters
 
 __all__ = ["EVENTS", "INLINE", "Entry", "Event", "EventRegistry", "RecordEvent", "inline"]
 
@@ -113,10 +114,11 @@ class EventRegistry(Mapping[str, type[Event]]):
     that reading a record never depends on which package happened to be imported first.
     """
 
-    __slots__ = ("_classes", "_loaded", "_lock", "_providers")
+    __slots__ = ("_classes", "_loaded", "_lock", "_providers", "upcasters")
 
     def __init__(self, providers: tuple[str, ...] = ()) -> None:
         self._classes: dict[str, type[Event]] = {}
+        self.upcasters = Upcasters()  # how documents of older shapes are read
         self._providers = providers
         self._loaded = not providers
         self._lock = threading.RLock()
@@ -140,6 +142,19 @@ class EventRegistry(Mapping[str, type[Event]]):
                     f"taken by {taken.__module__}.{taken.__qualname__}; choose another kind"
                 )
             self._classes[kind] = cls
+
+    def register_upcaster(self, kind: str, version: int, upcaster: Upcaster) -> None:
+        """Read stored events of ``kind`` at ``version`` (1 for every event stored before its
+        kind had an upcaster) with ``upcaster``, a function from the fields of that version
+        (a dict of JSON values, without ``"type"``) to those of version ``version + 1``, which
+        becomes the kind's current version (see :mod:`govops._record._upcast`)."""
+        cls = self.get(kind)
+        if cls is not None and not all(a.init for a in attrs.fields(cls)):
+            # Its stored document lacks the fields __init__ does not set, which its hash covers.
+            raise InvalidInputError(
+                f"event kind {kind!r} has fields not set by its __init__; it cannot be upcast"
+            )
+        self.upcasters.register(kind, version, upcaster)
 
     def _load(self) -> dict[str, type[Event]]:
         if not self._loaded:

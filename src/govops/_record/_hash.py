@@ -19,6 +19,7 @@ import attrs
 
 from ..exceptions import IntegrityError
 from ._events import Entry, Event
+from ._upcast import VERSION_KEY, recorded
 
 __all__ = ["GENESIS_HASH", "canonical", "check_link", "entry_hash"]
 
@@ -56,6 +57,9 @@ def canonical(value: Any) -> Any:
         items = [canonical(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     if attrs.has(type(value)):
+        document = recorded(value)
+        if document is not None:  # an event upcast when read: hashed as it was recorded
+            return {k: v for k, v in document.items() if k != VERSION_KEY}
         out = {name: canonical(getattr(value, name)) for name in _fields(type(value))}
         if isinstance(value, Event):
             out["type"] = value.kind

@@ -28,6 +28,7 @@ annotation types registered with :func:`govops.tasks.register_event_type` (the s
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import enum
 import importlib
@@ -44,6 +45,7 @@ import cattrs.gen
 
 from .._checks import MAX_INT, check_text, shown, to_enum
 from .._record import EVENTS as EVENT_TYPES
+from .._record import VERSION_KEY, recorded, remember
 from ..assessment import Grade
 from ..calendars import WorkCalendar
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
@@ -356,6 +358,12 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
         if fn is None:
             fn = cattrs.gen.make_dict_unstructure_fn(cls, c)
             event_unstructurers[cls] = fn
+        document = recorded(event)
+        if document is not None:  # upcast when read: written again as it was recorded
+            return copy.deepcopy(document)
+        upcasters = EVENT_TYPES.upcasters
+        if upcasters and event.kind in upcasters:
+            return {"type": event.kind, VERSION_KEY: upcasters.version(event.kind), **fn(event)}
         return {"type": event.kind, **fn(event)}
 
     def structure_event(data: Any, _: Any) -> Event:
@@ -365,6 +373,18 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
                 f"event type {kind!r} is not known; expected one of {sorted(EVENT_TYPES)!r}"
             )
         cls = EVENT_TYPES[data["type"]]
+        upcasters = EVENT_TYPES.upcasters
+        if VERSION_KEY in data or (upcasters and data["type"] in upcasters):
+            # Stored in an older shape (or carrying its version): read as the current one, and
+            # remembered as it was recorded, which its hash covers.
+            data, document = upcasters.upcast(dict(data))
+            event = structure_fields(cls, data)
+            if document is not None:
+                remember(event, document)
+            return event
+        return structure_fields(cls, data)
+
+    def structure_fields(cls: type[Event], data: Mapping[str, Any]) -> Event:
         fields = {k: v for k, v in data.items() if k != "type"}
         flat = _FLAT.get(cls)
         if flat is None:

@@ -45,6 +45,24 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 1
 True
 (['default', 'parks'], 0)
+
+An SQLite store keeps snapshots of each ledger's projection (:meth:`SQLiteStore.snapshot`, and
+by itself every ``snapshot_every`` entries, :data:`SNAPSHOT_EVERY` by default): a load starts
+from the latest one that matches the chain, the policy and the calendar, and replays only the
+entries after it. ``last_load`` says what the last load did (:class:`PostgresStore` keeps no
+snapshots: it replays every entry):
+
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = pathlib.Path(tmp) / "ledger.db"
+...     with EventStore.create(path, calendar=cal) as store:
+...         store.save(ledger, expected_version=0)
+...         store.snapshot()
+...         store.load() == ledger
+...         store.last_load
+1
+1
+True
+LoadReport(version=1, snapshot=1, replayed=0, ignored=())
 """
 
 from ._common import DEFAULT_LEDGER as DEFAULT_LEDGER
@@ -52,6 +70,8 @@ from ._common import Store as Store
 from ._head import StoreHead as StoreHead
 from ._postgres import POSTGRES_SCHEMA as POSTGRES_SCHEMA
 from ._postgres import PostgresStore as PostgresStore
+from ._snapshots import LoadReport as LoadReport
+from ._sqlite import SNAPSHOT_EVERY as SNAPSHOT_EVERY
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
 from ._sqlite import SQLiteStore as SQLiteStore
@@ -59,8 +79,10 @@ from ._sqlite import SQLiteStore as SQLiteStore
 __all__ = [
     "DEFAULT_LEDGER",
     "POSTGRES_SCHEMA",
+    "SNAPSHOT_EVERY",
     "STORE_SCHEMA",
     "EventStore",
+    "LoadReport",
     "PostgresStore",
     "SQLiteStore",
     "Store",

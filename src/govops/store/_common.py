@@ -42,6 +42,10 @@ class Store(Protocol):
     implementation keeps the same promises (see ``docs/explanation/record.md``): nothing
     acknowledged that cannot be loaded, optimistic concurrency, safe retries, the chain checked
     against its head, and only :class:`~govops.exceptions.GovopsError` escaping.
+
+    Snapshots of the projection (``snapshot()``, ``last_load``, ``load(from_snapshot=...)``) are
+    not part of the protocol: :class:`SQLiteStore` keeps them, :class:`PostgresStore` does not yet
+    and replays every entry at each load.
     """
 
     @property
@@ -144,7 +148,7 @@ def policy_text_for(
 
 
 def extend_stored(
-    entries: list[Entry],
+    entries: Sequence[Entry],
     *,
     version: int,
     head_hash: str,

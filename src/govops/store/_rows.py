@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from .._record import EVENTS, check_link, generated_function, init_lines
+from .._record import EVENTS, VERSION_KEY, check_link, generated_function, init_lines
 from ..exceptions import (
     IntegrityError,
     InvalidInputError,
@@ -342,13 +342,16 @@ class _EventReader:
             self.layouts.get(TaskAssigned.kind) == ("task",)
             and EVENTS.get(TaskAssigned.kind) is TaskAssigned
             and tuple(a.name for a in attrs.fields(TaskAssigned) if a.init) == ("task",)
+            and TaskAssigned.kind not in EVENTS.upcasters
         )
 
     def __call__(self, data: Any) -> Event:
         if type(data) is list:
             data = self._object(data)
         kind = data.get("type") if type(data) is dict else None
-        if not isinstance(kind, str):
+        if not isinstance(kind, str) or VERSION_KEY in data or kind in EVENTS.upcasters:
+            # Unknown, or of a kind whose shape changed: the converter reads it as the current
+            # shape, and the event remembers the document it was recorded as.
             return _structure_event(data)
         found = self.builders.get(kind)
         if found is not None and tuple(data) == found[0]:

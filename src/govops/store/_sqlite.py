@@ -7,10 +7,10 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, final
+from typing import Any, final, overload
 
 import cattrs
 
@@ -34,6 +34,8 @@ from ..tasks import (
 )
 from ..tasks._ledger import new_entry
 from ..tasks._replay import Columns
+from ..tasks._snapshot import ledger_from
+from . import _snapshots
 from ._common import (
     DEFAULT_LEDGER,
     check_ledger_id,
@@ -59,9 +61,10 @@ from ._rows import (
     _Reader,
     _Row,
 )
+from ._snapshots import LoadReport
 from ._sql import SCHEMA_4, TABLES_4, Queries, migrate, queries
 
-__all__ = ["STORE_SCHEMA", "EventStore", "SQLiteStore"]
+__all__ = ["SNAPSHOT_EVERY", "STORE_SCHEMA", "EventStore", "SQLiteStore"]
 
 STORE_SCHEMA = SCHEMA_4
 """The mark of the store files this version writes (many ledgers a file, events stored
@@ -127,6 +130,44 @@ def _translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
 
 _READABLE = (STORE_SCHEMA, "govops-store/3", "govops-store/2", SCHEMA)
 
+SNAPSHOT_EVERY = 100_000
+"""How many entries a store appends, by default, between two snapshots it keeps by itself."""
+
+
+class _EntriesOf(Sequence[Entry]):
+    """The entries of ``ledger`` after version ``start``, built when read: a save reads them a
+    chunk at a time, so that it never holds a million :class:`Entry` values at once."""
+
+    __slots__ = ("_ledger", "_start")
+
+    def __init__(self, ledger: Ledger, start: int) -> None:
+        self._ledger = ledger
+        self._start = start
+
+    def __len__(self) -> int:
+        return self._ledger.version - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(len(self))
+            if step != 1:
+                raise IndexError("entries are read in order")
+            return self._ledger._log.slice(self._start + lo, self._start + hi)
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("entry index out of range")
+        return self._ledger._log.entry(self._start + i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for lo in range(0, len(self), _CHUNK):
+            yield from self[lo : lo + _CHUNK]
+
 
 @final
 class SQLiteStore:
@@ -149,6 +190,11 @@ class SQLiteStore:
     a store made with one (:meth:`create`): with it, a head that does not authenticate is refused;
     without it, such a store is read but not appended to.
 
+    ``snapshot_every`` is how many entries the store appends between two snapshots it keeps by
+    itself (``None``: only when :meth:`snapshot` is called); ``last_load`` is the
+    :class:`LoadReport` of the last :meth:`load`, and ``snapshot_error`` why the last snapshot
+    the store tried to keep by itself could not be kept (``None`` when it was).
+
     The database runs in WAL mode with ``synchronous=NORMAL``: a committed append survives the
     process being killed; only a power cut may lose the last commits, and never leaves a partial
     one. A store may be used from several threads: its operations take turns.
@@ -163,14 +209,24 @@ class SQLiteStore:
         mode: str = "rw",
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> None:
         if mode not in ("rw", "ro"):
             raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
-        self._open(path, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        self._open(
+            path,
+            ledger,
+            calendar=calendar,
+            mode=mode,
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with self._errors("open"), self._reading() as db:
                 self._check_tables(db)
                 self._check_head(db, self._stored_head(db))
+                self._snapshot_version = _snapshots.latest_version(db, self._q(db).ledger)
         except BaseException:
             self.close()
             raise
@@ -185,6 +241,7 @@ class SQLiteStore:
         policy: LedgerPolicy | None = None,
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> SQLiteStore:
         """Make a new, empty ledger ``ledger`` (``"default"`` when not named) in the file at
         ``path``, making the file when it does not exist; the ledger must not exist yet.
@@ -197,7 +254,15 @@ class SQLiteStore:
         store = cls.__new__(cls)
         made = not Path(path).exists() if isinstance(path, (str, os.PathLike)) else False
         mode = "create" if made else "rw"
-        store._open(path, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        store._open(
+            path,
+            ledger,
+            calendar=calendar,
+            mode=mode,
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with store._errors("create"):
                 if made:
@@ -243,8 +308,22 @@ class SQLiteStore:
         mode: str,
         key: bytes | None,
         timeout: float,
+        snapshot_every: int | None,
     ) -> None:
         self._db: sqlite3.Connection | None = None
+        if snapshot_every is not None and (
+            isinstance(snapshot_every, bool)
+            or not isinstance(snapshot_every, int)
+            or snapshot_every < 1
+        ):
+            raise InvalidInputError(
+                f"snapshot_every={snapshot_every!r}; expected a number of entries >= 1, or None "
+                "to keep snapshots only when snapshot() is called"
+            )
+        self.snapshot_every = snapshot_every
+        self._snapshot_version = 0  # the version of the latest snapshot known stored
+        self.last_load: LoadReport | None = None
+        self.snapshot_error: str | None = None
         if key is not None and (not isinstance(key, bytes) or len(key) < 16):
             raise InvalidInputError(
                 "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
@@ -569,8 +648,9 @@ class SQLiteStore:
         """
         if not isinstance(ledger, Ledger):
             raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        ledger.hash_at(expected_version)  # a version the ledger has, or the error that says so
         return self._append(
-            ledger.entries_since(expected_version), expected_version=expected_version, ledger=ledger
+            _EntriesOf(ledger, expected_version), expected_version=expected_version, ledger=ledger
         )
 
     def _append(
@@ -578,8 +658,8 @@ class SQLiteStore:
     ) -> int:
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
-        entries = list(entries)
-        rows = [self._row(e) for e in entries]  # the events still as unstructured dicts
+        if not isinstance(entries, _EntriesOf):
+            entries = list(entries)
         with self._errors("append to"), self._writing() as db:
             q = self._q(db)
             head = self._stored_head(db, q)
@@ -604,22 +684,36 @@ class SQLiteStore:
             # A file of an earlier version: from now on it holds what only this one reads.
             self._migrate(db)
             q = self._q(db)
-            layouts, codes = self._layouts_for(db, rows)  # read or stored in this transaction
+            layouts, codes = dict(self._layouts), dict(self._codes)
             shared: dict[str, int] = {}  # the values first stored in this transaction
-            for row in rows:
-                if row[5] == TaskAssigned.kind:
-                    self._refer(db, row[6]["task"], shared)
-                row[6] = _document(row[6], layouts, codes)
-            db.executemany(
-                "INSERT INTO entries (ledger, seq, at, actor, reason, event, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(q.ledger, r[0], r[2], r[3], r[4], r[6], bytes.fromhex(r[8])) for r in rows],
-            )
+            # A chunk at a time, so that a save of a whole ledger never holds all its rows.
+            for lo in range(0, len(entries), _CHUNK):
+                rows = [self._row(e) for e in entries[lo : lo + _CHUNK]]
+                layouts, codes = self._layouts_for(db, rows)  # read or stored in this transaction
+                for row in rows:
+                    if row[5] == TaskAssigned.kind:
+                        self._refer(db, row[6]["task"], shared)
+                    row[6] = _document(row[6], layouts, codes)
+                db.executemany(
+                    "INSERT INTO entries (ledger, seq, at, actor, reason, event, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(q.ledger, r[0], r[2], r[3], r[4], r[6], bytes.fromhex(r[8])) for r in rows],
+                )
             self._write_head(db, q, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
         self._layouts.update(layouts)  # stored for good, now that they are committed
         self._codes.update(codes)
         self._shared.update(shared)
+        every = self.snapshot_every
+        if every is not None and checked.version - self._snapshot_version >= every:
+            # After the commit, in a transaction of its own: the entries are stored whatever
+            # becomes of the snapshot, which only saves a later load time. Why one could not be
+            # kept is said in snapshot_error, and the next append tries again.
+            try:
+                self._keep_snapshot(checked)
+                self.snapshot_error = None
+            except GovopsError as exc:
+                self.snapshot_error = str(exc)
         return checked.version
 
     @staticmethod
@@ -627,18 +721,24 @@ class SQLiteStore:
         return str(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
     @staticmethod
-    def _holds(db: sqlite3.Connection, q: Queries, entries: list[Entry], after: int) -> bool:
+    def _holds(db: sqlite3.Connection, q: Queries, entries: Sequence[Entry], after: int) -> bool:
         """True when the ledger holds exactly ``entries`` right after entry ``after``."""
         if not entries or entries[0].seq != after + 1:
             return False
-        stored = db.execute(q.hashes, q.params(lo=after, hi=after + len(entries))).fetchall()
-        return [r[0] for r in stored] == [e.hash for e in entries]
+        for lo in range(0, len(entries), _CHUNK):
+            chunk = entries[lo : lo + _CHUNK]
+            stored = db.execute(
+                q.hashes, q.params(lo=after + lo, hi=after + lo + len(chunk))
+            ).fetchall()
+            if [r[0] for r in stored] != [e.hash for e in chunk]:
+                return False
+        return True
 
     def _checked(
         self,
         db: sqlite3.Connection,
         q: Queries,
-        entries: list[Entry],
+        entries: Sequence[Entry],
         version: int,
         head_hash: str,
         ledger: Ledger | None,
@@ -763,8 +863,17 @@ class SQLiteStore:
         finally:
             _forget_seen()
 
-    def _columns(self, db: sqlite3.Connection, q: Queries) -> Generator[Columns, None, None]:
-        """Every stored entry, in order, as :data:`~govops.tasks._ledger.Columns` of up to
+    def _columns(
+        self,
+        db: sqlite3.Connection,
+        q: Queries,
+        *,
+        after: int = 0,
+        prev: str = GENESIS_HASH,
+        top: int | None = None,
+    ) -> Generator[Columns, None, None]:
+        """The stored entries after number ``after`` (hashed ``prev``) up to number ``top``
+        (else the last), in order, as :data:`~govops.tasks._ledger.Columns` of up to
         ``_CHUNK`` entries, with their sequence numbers and hash links checked (inside a
         transaction: every chunk and layout from one state).
 
@@ -780,9 +889,8 @@ class SQLiteStore:
         """
         try:
             reader = _Reader(self.path, _stored_layouts(db), _stored_shared(db), _stored_kinds(db))
-            prev = GENESIS_HASH
-            top = _top(db, q)
-            for lo in range(0, top, _CHUNK):
+            top = _top(db, q) if top is None else top
+            for lo in range(after, top, _CHUNK):
                 hi = min(lo + _CHUNK, top)
                 try:
                     row = db.execute(q.chunk, q.params(lo=lo, hi=hi)).fetchone()
@@ -829,6 +937,7 @@ class SQLiteStore:
         calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
+        from_snapshot: bool = True,
     ) -> Ledger:
         """Replay the stored entries into a ledger.
 
@@ -840,6 +949,13 @@ class SQLiteStore:
         and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
         and ``policy`` to the stored one. The ledger keeps the entries in columns (see
         ``Ledger.entries``), not as the rows read.
+
+        With ``from_snapshot=True`` (the default) the load starts from the latest snapshot
+        (:meth:`snapshot`) that matches the chain, the policy and the calendar, and replays only
+        the entries after it; the entries before it are read from the file when first needed
+        (every entry, time travel, a branch), checked as a load checks them. A snapshot that does
+        not match is ignored, never trusted: :attr:`last_load` says which snapshot was used and
+        why any other was ignored. ``from_snapshot=False`` replays every entry.
         """
         calendar = calendar if calendar is not None else self._calendar
         if calendar is None:
@@ -851,16 +967,114 @@ class SQLiteStore:
             q = self._q(db)
             *_, text = self._check_head(db, self._stored_head(db, q), q)
             stored = self._policy(text)
-            ledger = self._replay(
-                db,
-                q,
-                calendar=calendar,
-                policy=policy if policy is not None else stored,
-                verify=verify,
-            )
+            effective = policy if policy is not None else stored
+            start: _snapshots.Snapshot | None = None
+            ignored: list[str] = []
+            if from_snapshot:
+                start, ignored = _snapshots.usable(
+                    db,
+                    q.ledger,
+                    key=self._key,
+                    policy=effective or LedgerPolicy(),
+                    calendar=calendar,
+                )
+            if start is None:
+                ledger = self._replay(db, q, calendar=calendar, policy=effective, verify=verify)
+            else:
+                with contextlib.closing(
+                    self._columns(db, q, after=start.version, prev=start.hash)
+                ) as chunks:
+                    ledger = ledger_from(
+                        start.tracks,
+                        version=start.version,
+                        last_hash=start.hash,
+                        last_at=start.last_at,
+                        changes=start.changes,
+                        prefix=self._prefix(start.version, start.hash, verify=verify),
+                        calendar=calendar,
+                        policy=effective,
+                        chunks=chunks,
+                        verify=verify,
+                        size=_top(db, q) - start.version,
+                    )
+        self.last_load = LoadReport(
+            ledger.version,
+            snapshot=None if start is None else start.version,
+            replayed=ledger.version - (0 if start is None else start.version),
+            ignored=tuple(ignored),
+        )
         if verify and (policy is None or policy == stored):
             self._ledger = ledger  # the stored ledger, checked: appends build on it
         return ledger
+
+    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+        """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
+        first needed: from the file, through a connection of its own (this store may be closed
+        by then), checked by ``_snapshots.checked_prefix``."""
+        path, name, key = self.path, self.ledger, self._key
+
+        def read() -> Columns:
+            with (
+                SQLiteStore(path, name, mode="ro", key=key, snapshot_every=None) as store,
+                store._errors("read"),
+                store._reading() as db,
+            ):
+                run = _snapshots.joined(store._columns(db, store._q(db), top=version))
+            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=path)
+
+        return read
+
+    def snapshot(self) -> int:
+        """Keep a snapshot of the stored ledger's projection as it stands now; return its version.
+
+        A later :meth:`load` starts from it and replays only the entries after it. It needs the
+        ledger as stored, which the store keeps once it has loaded, saved or appended (else it
+        loads it, with the store's calendar). The store keeps the two latest snapshots of its
+        ledger; a file of an earlier version is first rewritten in this version's layout, as by
+        the first append. Raises :class:`~govops.exceptions.InvalidInputError` when the
+        projection holds a value a snapshot cannot write (an annotation's note that is not plain
+        text, numbers or tuples).
+        """
+        with self._lock:
+            with self._errors("read"), self._reading() as db:
+                version, head_hash, _ = self._check_head(db, self._stored_head(db), every_row=False)
+            ledger = self._ledger
+            if ledger is None or (ledger.version, ledger.head_hash) != (version, head_hash):
+                ledger = self.load()
+            return self._keep_snapshot(ledger)
+
+    def _keep_snapshot(self, ledger: Ledger) -> int:
+        version = ledger.version
+        if not version:
+            return 0
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"the event store at {str(self.path)!r} is protected by a key: open it with "
+                "EventStore(path, key=...) to keep a snapshot in it"
+            )
+        try:  # outside the write transaction, which then only writes it
+            header, body = _snapshots.encoded(ledger, calendar=ledger.calendar)
+        except ValueError as exc:
+            raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
+        with self._errors("keep a snapshot of"), self._writing() as db:
+            self._migrate(db)  # a file of an earlier version is rewritten, as an append does
+            q = self._q(db)
+            if _snapshots.hash_at(db, q.ledger, version) != ledger.head_hash:
+                raise ConcurrencyError(
+                    f"the event store at {str(self.path)!r} no longer holds the ledger a "
+                    f"snapshot was asked of at version {version}"
+                )
+            _snapshots.write(
+                db,
+                q.ledger,
+                header,
+                body,
+                version=version,
+                last_hash=ledger.head_hash,
+                key=self._key,
+            )
+        self._snapshot_version = max(self._snapshot_version, version)
+        return version
 
     def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the stored hash chain; return the number of entries checked.
@@ -878,9 +1092,39 @@ class SQLiteStore:
         where = str(self.path)
         with self._errors("verify"), self._reading() as db:
             head = self._stored_head(db)
-            self._check_head(db, head)
-            entries = (new_entry(*row) for row in self._rows(db, self._q(db), 0))
-            return verify_entries(entries, where, head, expected_head)
+            *_, policy_text = self._check_head(db, head)
+            count = verify_entries(
+                (new_entry(*row) for row in self._rows(db, self._q(db), 0)),
+                where,
+                head,
+                expected_head,
+            )
+            self._verify_snapshots(db, policy_text)
+        return count
+
+    def _verify_snapshots(self, db: sqlite3.Connection, policy_text: str | None) -> None:
+        """See ``_snapshots.verify``: the replay it compares with is this store's, from the
+        policy it keeps (``policy_text``)."""
+        q = self._q(db)
+        policy = self._policy(policy_text) or LedgerPolicy()
+        calendar = self._calendar
+
+        def replayed(version: int) -> Ledger:
+            assert calendar is not None
+            with contextlib.closing(self._columns(db, q, top=version)) as chunks:
+                return Ledger._from_columns(
+                    chunks, calendar=calendar, policy=policy, verify=False, size=version
+                )
+
+        _snapshots.verify(
+            db,
+            q.ledger,
+            key=self._key,
+            policy=policy,
+            calendar=calendar,
+            replayed=replayed,
+            where=self.path,
+        )
 
 
 EventStore = SQLiteStore

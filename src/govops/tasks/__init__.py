@@ -31,6 +31,7 @@ from ._events import TaskSuspended as TaskSuspended
 from ._events import WarningIssued as WarningIssued
 from ._events import WarningWithdrawn as WarningWithdrawn
 from ._events import register_event_type as register_event_type
+from ._events import register_upcaster as register_upcaster
 from ._governance import ChangeSignedOff as ChangeSignedOff
 from ._governance import ListChange as ListChange
 from ._governance import ListChangeRules as ListChangeRules
@@ -131,4 +132,5 @@ __all__ = [
     "check_five_ones",
     "expected_percent",
     "register_event_type",
+    "register_upcaster",
 ]

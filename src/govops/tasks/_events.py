@@ -9,7 +9,7 @@ module defines the task events and registers their kinds there.
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, ClassVar, TypeVar, final
 
 import attrs
@@ -413,3 +413,38 @@ def register_event_type(cls: E) -> E:
         raise InvalidTypeError(f"cls={cls!r} is not an attrs class; decorate it with @attrs.frozen")
     EVENTS.register(cls)
     return cls
+
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def register_upcaster(kind: str, version: int) -> Callable[[Upcaster], Upcaster]:
+    """Read stored events of ``kind`` whose shape is ``version`` with the decorated function,
+    which takes their fields (JSON values by name, without ``"type"``) and returns the fields of
+    version ``version + 1``; that becomes the kind's current version.
+
+    Every event stored before its kind had an upcaster is version 1; register the upcasters of
+    a kind in order, from 1, when its class changes shape (a field renamed, split, added
+    without a default). Stored events keep their recorded shape, which their hashes cover: they
+    are upcast each time they are read (see ``docs/explanation/record.md``, "Upcasting").
+
+    >>> import attrs
+    >>> from typing import ClassVar
+    >>> @register_event_type
+    ... @attrs.frozen
+    ... class Inspected(Annotation):
+    ...     kind: ClassVar[str] = "doctest_inspected"
+    ...     location: str  # version 1 called it "place"
+    >>> @register_upcaster("doctest_inspected", 1)
+    ... def _renamed(fields):
+    ...     return {"task_id": fields["task_id"], "location": fields["place"]}
+    >>> from govops.serialization import converter
+    >>> converter.structure({"type": "doctest_inspected", "task_id": "T1", "place": "桥"}, Event)
+    Inspected(task_id='T1', location='桥')
+    """
+
+    def register(upcaster: Upcaster) -> Upcaster:
+        EVENTS.register_upcaster(kind, version, upcaster)
+        return upcaster
+
+    return register

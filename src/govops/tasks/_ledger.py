@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import operator
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import final, overload
 
 from .._html import table
@@ -103,6 +103,12 @@ class _Log:
 
     ``hashes_checked`` is false once an entry came in whose hash was taken as recorded rather than
     computed or recomputed (a replay with ``verify=False``).
+
+    A log started from a snapshot (``govops/tasks/_snapshot.py``) holds the projection at the
+    snapshot's version without its entries: ``lazy`` then reads them (from the store) the first
+    time something needs them, and until then their places in the columns hold placeholders,
+    the last one excepted (its time and hash, which the snapshot names). Every read of an entry
+    before the snapshot calls :meth:`fill` first.
     """
 
     __slots__ = (
@@ -115,6 +121,7 @@ class _Log:
         "digests",
         "events",
         "hashes_checked",
+        "lazy",
         "lock",
         "odd",
         "reasons",
@@ -134,6 +141,7 @@ class _Log:
         self.tracks: dict[str, _Track] = {}
         self._positions: dict[str, list[int]] | None = None
         self.hashes_checked = True
+        self.lazy: Prefix | None = None
         self.lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -144,8 +152,30 @@ class _Log:
         """The entries, built from the columns as they are read."""
         return _Entries(self)
 
+    def fill(self) -> None:
+        """Read the entries a snapshot stood for into the columns, if they are not there yet."""
+        prefix = self.lazy
+        if prefix is None:
+            return
+        with prefix.lock:
+            if self.lazy is None:  # another thread filled it meanwhile
+                return
+            events, ats, actors, reasons, hashes = prefix.read()
+            n = prefix.version
+            self.events[:n] = events
+            self.ats[:n] = ats
+            for actor in set(actors).difference(self._actor_ids):
+                self.actor_id(actor)
+            self.actor_ids[:n] = array.array("I", map(self._actor_ids.__getitem__, actors))
+            self.store_hashes(hashes, 0)
+            self.reasons.update((i, r) for i, r in enumerate(reasons) if r)
+            self._positions = None
+            self.lazy = None
+
     def same_entries(self, other: _Log, length: int) -> bool:
         """True when the first ``length`` entries of the two logs are equal."""
+        self.fill()
+        other.fill()
         n = length
         return (
             self.digests[: 32 * n] == other.digests[: 32 * n]
@@ -168,14 +198,18 @@ class _Log:
 
     def actor(self, index: int) -> str:
         """The actor of the entry at ``index`` (0-based)."""
+        self.fill()
         return self.actor_names[self.actor_ids[index]]
 
     def actors(self, start: int, stop: int) -> list[str]:
         """The actors of the entries from ``start`` to ``stop`` (0-based, ``stop`` excluded)."""
+        self.fill()
         return list(map(self.actor_names.__getitem__, self.actor_ids[start:stop]))
 
     def hash_of(self, index: int) -> str:
         """The hash of the entry at ``index`` (0-based)."""
+        if self.lazy is not None and index < self.lazy.version - 1:
+            self.fill()
         if self.odd and index in self.odd:
             return self.odd[index]
         return self.digests[32 * index : 32 * index + 32].hex()
@@ -188,6 +222,7 @@ class _Log:
 
     def entry(self, index: int) -> Entry:
         """The entry at ``index`` (0-based), built from the columns."""
+        self.fill()
         return Entry(
             index + 1,
             self.events[index],
@@ -203,6 +238,7 @@ class _Log:
         columns; each ``prev_hash`` is the same string as the ``hash`` before it."""
         if stop <= start:
             return []
+        self.fill()
         hexes = self.digests[32 * start : 32 * stop].hex()
         odd = self.odd
         events, ats, reasons = self.events, self.ats, self.reasons
@@ -252,6 +288,7 @@ class _Log:
         """The indexes of each task's entries, in order."""
         positions = self._positions
         if positions is None:
+            self.fill()
             with self.lock:
                 positions = self._positions
                 if positions is None:
@@ -265,6 +302,18 @@ class _Log:
                             where.append(i)
                     self._positions = positions
         return positions
+
+
+class Prefix:
+    """The entries before a snapshot a log started from: how many, and how to read them (as
+    one run of :data:`~govops.tasks._replay.Columns`, checked), once, under ``lock``."""
+
+    __slots__ = ("lock", "read", "version")
+
+    def __init__(self, version: int, read: Callable[[], Columns]) -> None:
+        self.version = version
+        self.read = read
+        self.lock = threading.Lock()
 
 
 class _Entries(Sequence[Entry]):
@@ -439,6 +488,8 @@ class Ledger(LedgerQueries):
         """
         self._check_version(since)
         log = self._log
+        if log.lazy is not None and since < log.lazy.version:
+            log.fill()
         return zip(log.events[since : self._length], log.ats[since : self._length], strict=True)
 
     def hash_at(self, version: int) -> str:
@@ -594,6 +645,7 @@ class Ledger(LedgerQueries):
     def _fork(self) -> _Log:
         """A private log holding this ledger's prefix (used to branch from an older version)."""
         source, n = self._log, self._length
+        source.fill()
         log = _Log(source.ctx.started())
         log.hashes_checked = source.hashes_checked
         reasons = [source.reasons.get(i, "") for i in range(n)]
@@ -635,6 +687,9 @@ class Ledger(LedgerQueries):
     def as_of(self, at: dt.datetime) -> Ledger:
         """The ledger as it stood at ``at``: the entries recorded at or before it."""
         require_aware(at, name="at")
+        if self._length and not is_before(at, self._log.ats[self._length - 1]):
+            return self
+        self._log.fill()
         # Compared as instants: two times of one zone compare by their wall clocks in Python.
         n = bisect.bisect_right(self._log.ats, instant(at), 0, self._length, key=instant)
         return self if n == self._length else Ledger._view(self._log, n)

@@ -1,0 +1,141 @@
+"""Start-up and save at scale: loading from a snapshot, and the memory a save takes.
+
+Plain script: ``python benchmarks/bench_snapshots.py [n_tasks]``. It records the ledger of
+``benchmarks/bench_ledger.py`` (``n_tasks`` tasks x 10 events, default 100,000: 1,000,000
+entries), saves it to an SQLite store and keeps a snapshot there, then, each in a fresh process
+as a host starting up would:
+
+* loads the store from its snapshot (target <= 0.3 s), beside a load that replays every entry;
+* loads the ledger (replaying every entry, hashes verified) and saves it to a new store,
+  measuring the process's peak resident memory (``resource.getrusage``, target <= 300 MB)
+  once loaded and after the save, and what the save itself allocates at its peak
+  (``tracemalloc``, in another fresh process): the save reads the entries a chunk at a time
+  rather than all at once, so what it allocates does not grow with the ledger.
+
+Each line says PASS or FAIL against its target; the load average is printed, since on a shared
+machine absolute times rise with it.
+"""
+
+from __future__ import annotations
+
+import gc as garbage
+import multiprocessing
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from bench_ledger import CAL, _load_average, build
+from govops.store import EventStore
+
+
+def _loads(path: str, runs: int) -> dict[str, float]:
+    """Median times of loads of the store at ``path`` (run in a fresh process)."""
+    times: dict[str, list[float]] = {"snapshot": [], "snapshot, verify=False": [], "full": []}
+    with EventStore(path, calendar=CAL) as store:
+        for _ in range(runs):
+            for name, kwargs in (
+                ("snapshot", {}),
+                ("snapshot, verify=False", {"verify": False}),
+            ):
+                garbage.collect()
+                start = time.perf_counter()
+                store.load(**kwargs)  # type: ignore[arg-type]
+                times[name].append(time.perf_counter() - start)
+                assert store.last_load is not None and store.last_load.snapshot is not None
+        garbage.collect()
+        start = time.perf_counter()
+        store.load(verify=False, from_snapshot=False)
+        times["full"].append(time.perf_counter() - start)
+    return {name: statistics.median(found) for name, found in times.items()}
+
+
+def _save_memory(path: str, target: str) -> tuple[float, float, float]:
+    """Load the store at ``path`` and save the ledger to a new store at ``target`` (in a fresh
+    process): the peak resident memory of the process in MB once loaded and after the save, and
+    how long the save took (s)."""
+    with EventStore(path, calendar=CAL) as store:
+        ledger = store.load(from_snapshot=False)
+    garbage.collect()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    with EventStore.create(target, calendar=CAL, snapshot_every=None) as store:
+        store.save(ledger, expected_version=0)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return before, after, took
+
+
+def _save_allocation(path: str, target: str) -> float:
+    """Load the store at ``path`` and save the ledger to a new store at ``target`` (in a fresh
+    process): the peak the save allocated, in MB (tracemalloc)."""
+    with EventStore(path, calendar=CAL) as store:
+        ledger = store.load(from_snapshot=False)
+    garbage.collect()
+    tracemalloc.start()
+    with EventStore.create(target, calendar=CAL, snapshot_every=None) as store:
+        store.save(ledger, expected_version=0)
+    _size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main(n_tasks: int) -> None:
+    rows: list[tuple[str, str, str, str]] = []
+
+    def report(name: str, value: str, target: str, ok: bool | None) -> None:
+        rows.append((name, value, target, "" if ok is None else ("PASS" if ok else "FAIL")))
+
+    load_before = _load_average()
+    ledger = build(n_tasks)
+    n = ledger.version
+    spawn = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "bench.db")
+        with EventStore.create(path, calendar=CAL, snapshot_every=None) as store:
+            start = time.perf_counter()
+            store.save(ledger, expected_version=0)
+            report(f"save {n:,} entries", f"{time.perf_counter() - start:.1f} s", "-", None)
+            start = time.perf_counter()
+            store.snapshot()
+            report("keep a snapshot", f"{time.perf_counter() - start:.2f} s", "-", None)
+            found = next(store._connection().execute("SELECT length(body) FROM snapshots"))[0]
+            report("snapshot size", f"{found / n_tasks:,.0f} B per task", "-", None)
+        ledger = None
+        with spawn.Pool(1) as pool:
+            times = pool.apply(_loads, (path, 3))
+        t = times["snapshot"]
+        report("load from the snapshot, fresh process", f"{t:.3f} s", "<= 0.3 s", t <= 0.3)
+        t = times["snapshot, verify=False"]
+        report("  the same, verify=False", f"{t:.3f} s", "-", None)
+        report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)
+        with spawn.Pool(1) as pool:
+            before, after, took = pool.apply(_save_memory, (path, str(Path(tmp) / "copy.db")))
+        report(
+            "save to a new store: peak resident memory of the process",
+            f"{after:,.0f} MB (once loaded: {before:,.0f} MB)",
+            "<= 300 MB",
+            after <= 300,
+        )
+        report("  the save itself", f"{took:.1f} s", "-", None)
+        with spawn.Pool(1) as pool:
+            peak = pool.apply(_save_allocation, (path, str(Path(tmp) / "again.db")))
+        report("  what the save allocates at its peak", f"{peak:.1f} MB", "-", None)
+
+    header = ("benchmark", "measured", "target", "")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    print(
+        f"snapshot benchmarks: {n_tasks:,} tasks x 10 events, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, load average {load_before} at the start"
+    )
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print(f"load average {_load_average()} at the end")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

@@ -1,0 +1,492 @@
+"""Snapshots of a store: the projection at a version, kept beside the entries so that a load
+need not replay the whole history (see ``docs/explanation/record.md``, "Snapshots").
+
+A snapshot is one row of the ``snapshots`` table (made when the first one is written, so files
+without it open as they always did, and only in a file of this version's layout, whose ledgers
+are numbered): the ledger it is of, the version it stands for, the hash of the entry at that
+version, a small JSON header (the format, the policy the ledger was made with and the calendar
+it was computed under) and the projection as columnar JSON (``govops/tasks/_snapshot.py``) with
+the policies :class:`~govops.tasks.PolicyChanged` entries put in force up to its version,
+checked by the sha256 of header and body, and by an HMAC-SHA256 code with the store's key when
+it has one.
+
+A load uses the latest snapshot of its ledger that matches: its code and checksum verify, its
+format is one this version writes, the chain holds at its version exactly the entry it names,
+and it was computed from the starting policy (as the store keeps it) and under the calendar the
+load uses. Any other snapshot is ignored, and
+the reason is reported (:class:`LoadReport`); the entries are then replayed from the one
+before. Never pickle: the file may come from anywhere, and reading a snapshot runs no code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, final
+
+import attrs
+
+from .._record import GENESIS_HASH, entry_hash
+from .._time import calendar_tz
+from ..exceptions import GovopsError, IntegrityError
+from ..serialization import converter
+from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
+from ..tasks._replay import Columns, check_hash
+from ..tasks._snapshot import PolicyChanges, decode, encode, span
+from ..tasks._state import _Track
+from ._rows import _dumps
+
+__all__ = [
+    "FORMAT",
+    "KEEP",
+    "LoadReport",
+    "Snapshot",
+    "checked_prefix",
+    "encoded",
+    "hash_at",
+    "joined",
+    "latest_version",
+    "policy_digest",
+    "problem",
+    "read",
+    "rows",
+    "same_calendar",
+    "usable",
+    "verify",
+    "write",
+]
+
+FORMAT = "govops-snapshot/1"
+"""The format mark of the snapshots this version writes and reads."""
+
+KEEP = 2
+"""How many snapshots a store keeps: the latest, and one to fall back on."""
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    ledger   INTEGER NOT NULL,
+    version  INTEGER NOT NULL,
+    hash     TEXT NOT NULL,
+    header   TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    PRIMARY KEY (ledger, version)
+)
+"""
+
+
+@final
+@attrs.frozen
+class LoadReport:
+    """What the last :meth:`EventStore.load` did: the ledger's ``version``, the version of the
+    snapshot it started from (``snapshot``, ``None`` when it replayed every entry), how many
+    entries it replayed after it, and why each snapshot it did not use was ignored (``ignored``:
+    one sentence each, naming the snapshot's version)."""
+
+    version: int
+    snapshot: int | None = attrs.field(kw_only=True)
+    replayed: int = attrs.field(kw_only=True)
+    ignored: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+
+
+@final
+@attrs.frozen
+class Snapshot:
+    """A snapshot read and checked: the tracks of the projection at ``version``, whose entry
+    hashes ``hash`` (the caller checks that the chain holds it) and was recorded at
+    ``last_at``, and where the policy changed up to it (``changes``: ``(seq, policy)``)."""
+
+    version: int
+    hash: str
+    last_at: dt.datetime
+    tracks: dict[str, _Track]
+    changes: PolicyChanges = ()
+
+
+def has_table(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'")
+    return found.fetchone() is not None
+
+
+def policy_digest(policy: LedgerPolicy) -> str:
+    return hashlib.sha256(_dumps(converter.unstructure(policy)).encode()).hexdigest()
+
+
+def calendar_digest(calendar: WorkingCalendar, days: tuple[dt.date, dt.date] | None) -> str:
+    """What ``calendar`` says about the days a projection depends on (``span``): the sha256 of
+    its time zone and of each day, working or not (or not covered). Two calendars that agree on
+    these days build the same projection from the same entries."""
+    text = [str(calendar_tz(calendar))]
+    if days is not None:
+        day, last = days
+        while day <= last:
+            try:
+                text.append("1" if calendar.is_working_day(day) else "0")
+            except (GovopsError, ValueError, OverflowError):  # a day it does not cover
+                text.append("?")
+            day += dt.timedelta(days=1)
+    return hashlib.sha256("".join(text).encode()).hexdigest()
+
+
+_LONGEST = 366 * 200  # days: a projection that spans more is not one govops wrote
+
+
+def _checksum(header: str, body: str, key: bytes | None) -> str:
+    """The sha256 of a snapshot's header and body, followed by its HMAC-SHA256 code with the
+    store's ``key`` when there is one."""
+    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+    if key is None:
+        return digest
+    return f"{digest} {_mac(key, digest)}"
+
+
+def _mac(key: bytes, digest: str) -> str:
+    return hmac.new(key, f"govops-snapshot\n{digest}".encode(), "sha256").hexdigest()
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
+    """The header and the body of a snapshot of ``ledger`` at its version. Raises
+    :class:`ValueError` when the projection cannot be written."""
+    log = ledger._current()
+    listed = list(log.tracks.values())
+    projection = encode(listed, converter.unstructure)
+    changes = [
+        [seq, converter.unstructure(policy)]
+        for seq, policy in log.ctx.changes[1:]
+        if seq <= ledger.version
+    ]
+    if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
+        projection["policies"] = changes
+    body = _dumps(projection)
+    header = _dumps(
+        {
+            "format": FORMAT,
+            "tasks": len(listed),
+            "policy": policy_digest(ledger.policy_at(0)),
+            "calendar": _calendar_header(calendar, span(listed)),
+        }
+    )
+    return header, body
+
+
+def write(
+    db: sqlite3.Connection,
+    ledger: int,
+    header: str,
+    body: str,
+    *,
+    version: int,
+    last_hash: str,
+    key: bytes | None,
+) -> None:
+    """Write a snapshot of ledger number ``ledger`` at ``version`` (inside a write transaction
+    on a file of this version's layout), keeping the ``KEEP`` latest of that ledger."""
+    db.execute(SCHEMA_SQL)
+    db.execute(
+        "INSERT OR REPLACE INTO snapshots (ledger, version, hash, header, body, checksum) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (ledger, version, last_hash, header, body, _checksum(header, body, key)),
+    )
+    db.execute(
+        "DELETE FROM snapshots WHERE ledger = ?1 AND version NOT IN "
+        "(SELECT version FROM snapshots WHERE ledger = ?1 ORDER BY version DESC LIMIT ?2)",
+        (ledger, KEEP),
+    )
+
+
+def _calendar_header(
+    calendar: WorkingCalendar, days: tuple[dt.date, dt.date] | None
+) -> dict[str, Any]:
+    return {
+        "days": None if days is None else [days[0].isoformat(), days[1].isoformat()],
+        "digest": calendar_digest(calendar, days),
+    }
+
+
+def latest_version(db: sqlite3.Connection, ledger: int) -> int:
+    """The version of the latest snapshot of ledger number ``ledger`` stored (0 when none, and
+    for a file of an earlier layout, ledger 0, which holds none)."""
+    if not ledger or not has_table(db):
+        return 0
+    try:
+        found = db.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM snapshots WHERE ledger = ?", (ledger,)
+        ).fetchone()[0]
+    except sqlite3.Error:  # the table was altered: see usable()
+        return 0
+    return found if type(found) is int else 0
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def rows(db: sqlite3.Connection, ledger: int) -> list[tuple[Any, ...]]:
+    """Every stored snapshot of ledger number ``ledger`` as ``(version, hash, header, body,
+    checksum)``, the latest first (none in a file of an earlier layout, ledger 0)."""
+    if not ledger or not has_table(db):
+        return []
+    return db.execute(
+        "SELECT version, hash, header, body, checksum FROM snapshots WHERE ledger = ? "
+        "ORDER BY version DESC",
+        (ledger,),
+    ).fetchall()
+
+
+def problem(
+    row: tuple[Any, ...],
+    *,
+    chain_hash: Callable[[int], str | None],
+    key: bytes | None,
+    policy: LedgerPolicy | None,
+    calendar: WorkingCalendar | None,
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Why the snapshot ``row`` cannot stand for the chain (``None`` when it can), and its
+    header. ``chain_hash(version)`` is the hash of the stored entry at that version (``None``
+    beyond the last); ``policy`` and ``calendar``, when given, are those of the load."""
+    version, last_hash, header_text, body, checksum = row
+    where = f"the snapshot at version {version!r}"
+    if not all(type(v) is str for v in (last_hash, header_text, body, checksum)):
+        return f"{where} is damaged: its columns are not text", None
+    if type(version) is not int or version < 1:
+        return f"{where} is damaged: its version is not a positive integer", None
+    digest, _, code = checksum.partition(" ")
+    if digest != _checksum(header_text, body, None):
+        return f"{where} is damaged or was altered: its checksum does not verify", None
+    if key is not None and not hmac.compare_digest(code, _mac(key, digest)):
+        return (
+            f"{where} does not authenticate with the store's key: it was not written with it",
+            None,
+        )
+    try:
+        header = json.loads(header_text)
+        fmt = header["format"]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return f"{where} is damaged: its header cannot be read", None
+    if fmt != FORMAT:
+        return f"{where} is in format {fmt!r}; this version of govops reads {FORMAT!r}", None
+    stored = chain_hash(version)
+    if stored is None:
+        return f"{where} stands for more entries than the store holds", header
+    if stored != last_hash:
+        return (
+            f"{where} names an entry the chain does not hold there: it is not this chain's",
+            header,
+        )
+    if policy is not None and header.get("policy") != policy_digest(policy):
+        return f"{where} was computed under another ledger policy", header
+    if calendar is not None:
+        same = same_calendar(header, calendar)
+        if same is None:
+            return f"{where} is damaged: its calendar cannot be read", header
+        if not same:
+            return f"{where} was computed under a calendar that differs on its days", header
+    return None, header
+
+
+def same_calendar(header: dict[str, Any], calendar: WorkingCalendar) -> bool | None:
+    """Whether ``calendar`` says what the snapshot's calendar said about the days its
+    projection depends on (``None`` when its header does not say it readably)."""
+    try:
+        found = header["calendar"]
+        days = found["days"]
+        digest = found["digest"]
+        if days is None:
+            return bool(digest == calendar_digest(calendar, None))
+        first, last = map(dt.date.fromisoformat, days)
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not 0 <= (last - first).days <= _LONGEST:
+        return None
+    return bool(digest == calendar_digest(calendar, (first, last)))
+
+
+def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
+    """The snapshot of a row that :func:`problem` passed, whose entry the chain holds recorded
+    at ``at_text``; raises an error of the decoder (every such error means the snapshot or that
+    entry is damaged) when it cannot be read."""
+    version, last_hash, _header, body, _checksum = row
+    last_at = dt.datetime.fromisoformat(at_text)
+    if last_at.tzinfo is None:
+        raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
+    data = json.loads(body, parse_constant=_not_a_number)  # govops writes no NaN nor Infinity
+    changes = _changes(data.pop("policies", []) if type(data) is dict else None, version)
+    return Snapshot(version, last_hash, last_at, decode(data, converter.structure), changes)
+
+
+def _changes(data: Any, version: int) -> PolicyChanges:
+    """The policy changes a snapshot body lists, ``[[seq, policy], ...]``: each at an entry up
+    to the snapshot's ``version``, in order."""
+    if type(data) is not list:
+        raise ValueError("its policy changes are not a list")
+    out: list[tuple[int, LedgerPolicy]] = []
+    for item in data:
+        if type(item) is not list or len(item) != 2 or type(item[0]) is not int:
+            raise ValueError(f"a policy change {item!r} is not [seq, policy]")
+        seq = item[0]
+        if not (out[-1][0] if out else 0) < seq <= version:
+            raise ValueError(f"a policy change at entry {seq} is out of order or beyond it")
+        out.append((seq, converter.structure(item[1], LedgerPolicy)))
+    return tuple(out)
+
+
+def _not_a_number(text: str) -> Any:
+    raise ValueError(f"the snapshot holds {text}, which govops never writes")
+
+
+def hash_at(db: sqlite3.Connection, ledger: int, version: int) -> str | None:
+    """The hash of the stored entry of ledger number ``ledger`` at ``version`` (``None`` beyond
+    the last), as 64 hexadecimal digits."""
+    found = db.execute(
+        "SELECT lower(hex(hash)) FROM entries WHERE ledger = ? AND seq = ?", (ledger, version)
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def _read_with_time(db: sqlite3.Connection, ledger: int, row: tuple[Any, ...]) -> Snapshot:
+    (at_text,) = db.execute(
+        "SELECT at FROM entries WHERE ledger = ? AND seq = ?", (ledger, row[0])
+    ).fetchone()
+    return read(row, at_text)
+
+
+def usable(
+    db: sqlite3.Connection,
+    ledger: int,
+    *,
+    key: bytes | None,
+    policy: LedgerPolicy,
+    calendar: WorkingCalendar,
+) -> tuple[Snapshot | None, list[str]]:
+    """The latest stored snapshot of ledger number ``ledger`` that stands for its chain started
+    under ``policy`` and counted on ``calendar`` (inside a read transaction), and why each later
+    one does not."""
+    ignored: list[str] = []
+    try:
+        found = rows(db, ledger)
+    except sqlite3.Error as exc:  # the table was altered: the entries are all there
+        return None, [f"the snapshots cannot be read ({exc}): the table was altered"]
+    for row in found:
+        why, _header = problem(
+            row,
+            chain_hash=lambda v: hash_at(db, ledger, v),
+            key=key,
+            policy=policy,
+            calendar=calendar,
+        )
+        if why is None:
+            try:
+                return _read_with_time(db, ledger, row), ignored
+            # Whatever the decoder raises means the snapshot is damaged; it is then ignored and
+            # the entries replayed, which checks everything.
+            except Exception as exc:
+                why = f"the snapshot at version {row[0]} is damaged: {exc}"
+        ignored.append(why)
+    return None, ignored
+
+
+def verify(
+    db: sqlite3.Connection,
+    ledger: int,
+    *,
+    key: bytes | None,
+    policy: LedgerPolicy,
+    calendar: WorkingCalendar | None,
+    replayed: Callable[[int], Ledger],
+    where: Path,
+) -> None:
+    """Check every stored snapshot of ledger number ``ledger`` against its chain (inside a read
+    transaction): its checksum (and code, with a key), the entry it names and its projection,
+    readable; and, given the ``calendar`` the store counts on, that the projection and the
+    policies in force are the ones ``replayed(version)``, the ledger of the entries up to it,
+    builds. Raises :class:`IntegrityError` naming the first snapshot that is not what it should
+    be."""
+    for row in rows(db, ledger):
+        why, header = problem(
+            row, chain_hash=lambda v: hash_at(db, ledger, v), key=key, policy=None, calendar=None
+        )
+        if why is not None:
+            raise IntegrityError(f"{why} (in {str(where)!r})")
+        assert header is not None
+        named = f"the snapshot at version {row[0]} in {str(where)!r}"
+        try:
+            snapshot = _read_with_time(db, ledger, row)
+        except Exception as exc:  # see usable()
+            raise IntegrityError(f"{named} is damaged: {exc}") from exc
+        if (
+            calendar is None
+            or header.get("policy") != policy_digest(policy)
+            or not same_calendar(header, calendar)
+        ):
+            continue  # computed under another policy or calendar: nothing to compare with
+        built = replayed(row[0])
+        changes = tuple(built._current().ctx.changes[1:])
+        if snapshot.changes != changes or [t.freeze() for t in snapshot.tracks.values()] != list(
+            built.states()
+        ):
+            raise IntegrityError(f"{named} does not hold the projection its entries build")
+
+
+def checked_prefix(
+    run: Columns, version: int, last_hash: str, *, verify: bool, where: Path
+) -> Columns:
+    """The entries before a snapshot at ``version`` as read again from the file, checked: there
+    are ``version`` of them, linked (the reader checked each link) up to the entry hashed
+    ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
+    events, ats, actors, reasons, hashes = run
+
+    def digest(index: int) -> str:  # one at a time: a million as text would take 100 MB
+        if isinstance(hashes, bytes):
+            return hashes[32 * index : 32 * index + 32].hex()
+        return hashes[index]
+
+    if len(events) != version or digest(version - 1) != last_hash:
+        raise IntegrityError(
+            f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
+            f"no longer there: entry seq={version} is not the one it named"
+        )
+    if verify:
+        prev = GENESIS_HASH
+        for seq, (event, at, actor, reason) in enumerate(
+            zip(events, ats, actors, reasons, strict=True), start=1
+        ):
+            recorded = digest(seq - 1)
+            actual = entry_hash(
+                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
+            )
+            check_hash(seq, actual, recorded)
+            prev = recorded
+    return run
+
+
+def joined(chunks: Iterator[Columns]) -> Columns:
+    """Runs of entries as one run."""
+    events: list[Any] = []
+    ats: list[dt.datetime] = []
+    actors: list[str] = []
+    reasons: list[str] = []
+    raw: list[bytes] = []
+    texts: list[str] | None = None
+    for chunk_events, chunk_ats, chunk_actors, chunk_reasons, hashes in chunks:
+        events += chunk_events
+        ats += chunk_ats
+        actors += chunk_actors
+        reasons += chunk_reasons
+        if texts is None and isinstance(hashes, bytes):
+            raw.append(hashes)
+            continue
+        if texts is None:
+            texts = [b[k : k + 32].hex() for b in raw for k in range(0, len(b), 32)]
+        texts += (
+            [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
+            if isinstance(hashes, bytes)
+            else hashes
+        )
+    return events, ats, actors, reasons, b"".join(raw) if texts is None else texts

@@ -1,0 +1,474 @@
+"""Snapshots of a store: a load from one equals a full replay, and one that does not match the
+chain is ignored and reported, never trusted. Real files, real processes."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import govops.calendars as gc
+from govops.exceptions import GovopsError, IntegrityError, InvalidInputError
+from govops.serialization import from_json
+from govops.store import EventStore, LoadReport
+from govops.tasks import (
+    CompletionConfirmed,
+    CoverWindow,
+    Deadline,
+    DeadlineChangeApproved,
+    DeadlineChangeRequested,
+    IssueRaised,
+    IssueResolved,
+    Ledger,
+    LedgerPolicy,
+    Milestone,
+    MilestoneReached,
+    Person,
+    Plan,
+    PlanApproved,
+    PlanSubmitted,
+    ProgressReported,
+    Responsibility,
+    Task,
+    TaskAccepted,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskResumed,
+    TaskSuspended,
+    Unit,
+    WarningIssued,
+)
+from govops.tasks._snapshot import _TASK_FIELDS
+
+CAL = gc.calendar("CN")
+CST = ZoneInfo("Asia/Shanghai")
+T0 = dt.datetime(2026, 3, 2, 9, tzinfo=CST)
+GOLDEN = Path(__file__).parent / "golden"
+LEADER = Person("p-wang", "王", roles={"leader_in_charge"})
+POLICY = LedgerPolicy(
+    cover=(CoverWindow("p-wang", "p-li", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)),)
+)
+
+
+def _task(i: int) -> Task:
+    return Task(
+        f"T{i}",
+        f"任务 {i}",
+        category="key_task",
+        responsibility=Responsibility(Unit("econ", "经济发展办"), leader_in_charge=LEADER),
+        deadline=Deadline.on(
+            dt.date(2026, 3, 20) + dt.timedelta(days=7 * i), clock_stops_when_suspended=i % 2 == 1
+        ),
+        target_quantity=50.0 if i == 3 else None,
+    )
+
+
+def rich_ledger() -> Ledger:
+    """A ledger whose tasks reach every part of a task's state: plans and milestones, issues,
+    deadline changes (one while overdue, which latches its red light), a suspension that stops
+    the clock, a quantity, a completion confirmed by a deputy, a cancellation, a warning."""
+    ledger = Ledger(calendar=CAL, policy=POLICY)
+    k = 0
+
+    def rec(event: Any, actor: str = "econ", days: float = 0, utc: bool = False) -> None:
+        nonlocal ledger, k
+        k += 1
+        at = T0 + dt.timedelta(days=days, minutes=k)
+        if utc:  # the same instant read in another zone: kept as it was recorded
+            at = at.astimezone(dt.timezone.utc)
+        ledger = ledger.record(event, actor=actor, at=at, reason="按计划" if k % 5 == 0 else "")
+
+    for i in range(6):
+        rec(TaskAssigned(_task(i)), actor="office")
+        rec(TaskAccepted(f"T{i}"))
+    plan = Plan([Milestone("m1", dt.date(2026, 5, 31), cumulative_percent=40)])
+    rec(PlanSubmitted("T0", plan), days=1)
+    rec(PlanApproved("T0"), actor="office", days=1)
+    rec(MilestoneReached("T0", "m1"), days=2)
+    rec(IssueRaised("T1", "i1", description="用地"), days=2)
+    rec(IssueRaised("T1", "i2"), days=2)
+    rec(IssueResolved("T1", "i1"), days=3)
+    rec(ProgressReported("T3", quantity=10.0), days=3)
+    rec(TaskSuspended("T1"), days=4)
+    rec(TaskResumed("T1"), days=11)
+    rec(TaskSuspended("T5"), days=12)
+    rec(DeadlineChangeRequested("T2", Deadline.on(dt.date(2026, 6, 30))), days=20)
+    rec(DeadlineChangeApproved("T2"), actor="office", days=20)  # T2 was overdue: latched
+    rec(ProgressReported("T2", percent=35.5), days=21)
+    rec(DeadlineChangeRequested("T4", Deadline.on(dt.date(2026, 7, 31))), days=21)
+    rec(TaskCompleted("T0"), days=35)
+    rec(CompletionConfirmed("T0"), actor="p-li", days=35)  # the deputy, in the cover window
+    rec(TaskCancelled("T3"), actor="office", days=36)
+    rec(WarningIssued("T4", "yellow"), actor="office", days=36)
+    rec(ProgressReported("T4", percent=60.0), days=37, utc=True)
+    return ledger
+
+
+def _saved(path: Path, ledger: Ledger, **options: Any) -> EventStore:
+    store = EventStore.create(path, calendar=ledger.calendar, **options)
+    store.save(ledger, expected_version=0)
+    return store
+
+
+def _same(a: Ledger, b: Ledger) -> None:
+    """``a`` and ``b`` are the same ledger, through every door a user opens."""
+    assert a.states() == b.states()
+    assert a.version == b.version and a.head_hash == b.head_hash
+    for day in (10, 21, 36, 60):
+        at = T0 + dt.timedelta(days=day)
+        assert a.states(now=at) == b.states(now=at)
+        assert a.as_of(at) == b.as_of(at)
+        for task_id in b.as_of(at).task_ids:
+            assert a.warning(task_id, now=at) == b.warning(task_id, now=at)
+            assert a.state(task_id, at=at) == b.state(task_id, at=at)
+    for task_id in b.task_ids:
+        assert a.history(task_id) == b.history(task_id)
+    assert a.entries == b.entries
+    assert a == b
+
+
+def test_the_task_columns_are_a_task_s_fields() -> None:
+    assert tuple(a.name for a in attrs.fields(Task)) == _TASK_FIELDS
+
+
+@pytest.mark.parametrize("at_version", [1, 12, 20, None])
+def test_a_load_from_a_snapshot_is_the_full_replay(tmp_path: Path, at_version: int | None) -> None:
+    ledger = rich_ledger()
+    first = ledger if at_version is None else ledger.as_of(ledger.entries[at_version - 1].at)
+    with EventStore.create(tmp_path / "l.db", calendar=CAL) as store:
+        store.save(first, expected_version=0)
+        assert store.snapshot() == first.version
+        store.save(ledger, expected_version=first.version)
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        loaded = store.load()
+        assert store.last_load == LoadReport(
+            ledger.version,
+            snapshot=first.version,
+            replayed=ledger.version - first.version,
+        )
+        full = store.load(from_snapshot=False)
+        assert store.last_load.snapshot is None
+    assert repr(loaded.states()) == repr(full.states())  # every time at its own offset
+    _same(loaded, full)  # the store is closed: the entries before the snapshot are read anew
+    _same(loaded, ledger)
+    loaded.verify()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("ledger*.json")))
+def test_golden_ledgers_load_from_their_snapshots(tmp_path: Path, name: str) -> None:
+    ledger = from_json((GOLDEN / name).read_text(encoding="utf-8"), calendar=CAL)
+    with _saved(tmp_path / "g.db", ledger) as store:
+        store.snapshot()
+        loaded = store.load()
+        assert store.last_load is not None and store.last_load.snapshot == ledger.version
+    _same(loaded, ledger)
+
+
+def test_a_ledger_from_a_snapshot_goes_on_recording_and_appending(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    with _saved(tmp_path / "l.db", ledger) as store:
+        store.snapshot()
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        loaded = store.load()
+        later = loaded.record(
+            ProgressReported("T4", percent=70.0), actor="econ", at=T0 + dt.timedelta(days=40)
+        )
+        branch = loaded.as_of(T0 + dt.timedelta(days=30)).record(
+            ProgressReported("T4", percent=5.0), actor="econ", at=T0 + dt.timedelta(days=31)
+        )
+        assert store.save(later, expected_version=loaded.version) == ledger.version + 1
+        assert branch.state("T4").percent == 5.0
+        again = store.load()
+    _same(again, ledger.record(later.entries[-1].event, actor="econ", at=later.entries[-1].at))
+
+
+def test_snapshots_are_kept_every_n_entries(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    with EventStore.create(
+        tmp_path / "l.db", calendar=CAL, policy=POLICY, snapshot_every=10
+    ) as store:
+        for lo in range(0, ledger.version, 4):
+            store.append(ledger.entries[lo : lo + 4], expected_version=lo)
+        assert store.snapshot_error is None
+        kept = _rows(tmp_path / "l.db", "SELECT version FROM snapshots ORDER BY version")
+        # After the appends that reached 12 and 24 entries: 10 or more after the last one.
+        assert ledger.version == 31 and kept == [(12,), (24,)]
+        loaded = store.load()
+        assert store.last_load == LoadReport(ledger.version, snapshot=24, replayed=7)
+    _same(loaded, ledger)
+    with pytest.raises(InvalidInputError, match="snapshot_every=0"):
+        EventStore(tmp_path / "l.db", snapshot_every=0)
+
+
+def _rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        return db.execute(sql, args).fetchall()
+    finally:
+        db.close()
+
+
+def _rewrite_body(path: Path, change: Any, header_change: Any = lambda h: h) -> None:
+    """Change the snapshot's body (and header) and give it a checksum that matches, as someone
+    who can write the file (but has no key) can."""
+    ((header, body),) = _rows(path, "SELECT header, body FROM snapshots")
+    header = header_change(header)
+    body = json.dumps(change(json.loads(body)), ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+    _rows(path, "UPDATE snapshots SET header = ?, body = ?, checksum = ?", header, body, digest)
+
+
+def _ignored(path: Path, match: str, **load: Any) -> Ledger:
+    with EventStore(path, calendar=load.pop("calendar", CAL)) as store:
+        loaded = store.load(**load)
+        report = store.last_load
+    assert report is not None and report.snapshot is None, report
+    assert len(report.ignored) == 1 and match in report.ignored[0], report.ignored
+    return loaded
+
+
+def _percent(body: dict[str, Any]) -> dict[str, Any]:
+    body["percent"][4] = 99.0
+    return body
+
+
+@pytest.mark.parametrize(
+    ("sql", "match"),
+    [
+        ("UPDATE snapshots SET body = replace(body, '35.5', '36.5')", "checksum does not verify"),
+        ("UPDATE snapshots SET hash = '" + "0" * 64 + "'", "not this chain's"),
+        ("UPDATE snapshots SET version = version - 1", "not this chain's"),
+        ("UPDATE snapshots SET version = version + 5", "more entries than the store holds"),
+        ("UPDATE snapshots SET checksum = 'x'", "checksum does not verify"),
+    ],
+)
+def test_a_snapshot_that_does_not_match_the_chain_is_ignored_and_reported(
+    tmp_path: Path, sql: str, match: str
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    _rows(path, sql)
+    _same(_ignored(path, match), ledger)
+    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match=match):
+        store.verify()
+
+
+def test_a_snapshots_table_altered_is_ignored_and_found(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    _rows(path, "ALTER TABLE snapshots DROP COLUMN header")
+    _same(_ignored(path, "the table was altered"), ledger)
+    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="damaged"):
+        store.verify()
+
+
+def test_a_store_with_a_key_keeps_snapshots_only_with_it(tmp_path: Path) -> None:
+    key = b"k" * 32
+    with _saved(tmp_path / "l.db", rich_ledger(), key=key):
+        pass
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        store.load()
+        with pytest.raises(InvalidInputError, match="protected by a key"):
+            store.snapshot()
+
+
+def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    _rewrite_body(path, lambda body: body, lambda header: header.replace("/1", "/9"))
+    _same(_ignored(path, "in format 'govops-snapshot/9'"), ledger)
+    _rewrite_body(path, lambda body: body, lambda header: header.replace("/9", "/1"))
+    _rewrite_body(path, lambda body: {**body, "percent": body["percent"][:-1]})
+    _same(_ignored(path, "is damaged"), ledger)
+
+
+def test_a_snapshot_of_another_policy_or_calendar_is_ignored(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    other = attrs.evolve(POLICY, confirmation_requires_leader=False)
+    _ignored(path, "another ledger policy", policy=other)
+    # A local closure on a day the projection depends on (inside a suspension of T1).
+    closed = CAL.with_overrides(
+        closures={dt.date(2026, 3, 10): "停电"},
+        source="local notice",
+        effective=dt.date(2026, 1, 1),
+    )
+    _same(
+        _ignored(path, "calendar that differs", calendar=closed),
+        Ledger.from_entries(ledger.entries, calendar=closed, policy=POLICY),
+    )
+    # One that differs only far from every day the projection names builds the same projection.
+    far = CAL.with_overrides(
+        closures={dt.date(2026, 12, 30): "停电"},
+        source="local notice",
+        effective=dt.date(2026, 1, 1),
+    )
+    with EventStore(path, calendar=far) as store:
+        store.load()
+        assert store.last_load is not None and store.last_load.snapshot == ledger.version
+
+
+def test_a_snapshot_rewritten_to_lie_is_found_by_verify_and_refused_with_a_key(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    _rewrite_body(path, _percent)
+    with EventStore(path, calendar=CAL) as store:
+        # Without a key, a snapshot whose checksum was recomputed is read as it says...
+        assert store.load().state("T4").percent == 99.0
+        # ...and verify(), which replays the entries, finds it.
+        with pytest.raises(IntegrityError, match="does not hold the projection its entries"):
+            store.verify()
+    key = b"k" * 32
+    keyed = tmp_path / "keyed.db"
+    with _saved(keyed, ledger, key=key) as store:
+        store.snapshot()
+    _rewrite_body(keyed, _percent)
+    with EventStore(keyed, calendar=CAL, key=key) as store:
+        assert store.load().state("T4").percent == 60.0
+        assert store.last_load is not None and "key" in store.last_load.ignored[0]
+        with pytest.raises(IntegrityError, match="key"):
+            store.verify()
+
+
+def test_entries_before_the_snapshot_are_checked_when_read(tmp_path: Path) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    # An entry's actor changed behind govops' back, its hashes left as they were: the chain
+    # still links, and only recomputing its hash finds it.
+    _rows(path, "UPDATE entries SET actor = 'someone' WHERE seq = 3")
+    with EventStore(path, calendar=CAL) as store:
+        loaded = store.load()
+        trusting = store.load(verify=False)
+        untouched = store.load(verify=False)
+    assert loaded.states() == ledger.states()  # the projection comes from the snapshot
+    with pytest.raises(IntegrityError, match="seq=3"):
+        loaded.entries  # noqa: B018 - reading them is the point
+    assert trusting.entries[2].actor == "someone"
+    path.unlink()
+    with pytest.raises(GovopsError, match="no event store"):
+        untouched.entries  # noqa: B018
+
+
+def test_a_file_without_snapshots_loads_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    path.write_bytes((GOLDEN / "store_govops1.db").read_bytes())
+    with EventStore(path, calendar=CAL, mode="ro") as store:
+        store.load()
+        assert store.last_load is not None and store.last_load.snapshot is None
+        assert store.last_load.ignored == ()
+        store.verify()
+
+
+def test_a_note_a_snapshot_cannot_write_is_said_and_appends_go_on(tmp_path: Path) -> None:
+    from govops.tasks import Annotation, register_event_type
+
+    @register_event_type
+    @attrs.frozen
+    class Stamped(Annotation):
+        kind = "test_snapshot_stamped"
+
+        def noted(self, notes: frozenset[Any]) -> frozenset[Any]:
+            return notes | {frozenset({"not plain"})}
+
+    ledger = rich_ledger().record(Stamped("T4"), actor="econ", at=T0 + dt.timedelta(days=50))
+    with EventStore.create(tmp_path / "l.db", calendar=CAL, snapshot_every=1) as store:
+        assert store.save(ledger, expected_version=0) == ledger.version
+        assert store.snapshot_error is not None and "not plain" in store.snapshot_error
+        with pytest.raises(InvalidInputError, match="cannot keep a snapshot"):
+            store.snapshot()
+        assert store.load() == ledger
+
+
+def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    # Whatever someone writes in a snapshot's columns (with a checksum to match), a load gives
+    # a ledger or a GovopsError: never another error.
+    ledger = rich_ledger()
+    path = tmp_path_factory.mktemp("s") / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    ((body,),) = _rows(path, "SELECT body FROM snapshots")
+    doc = json.loads(body)
+    name = data.draw(st.sampled_from(sorted(doc)))
+    value = data.draw(
+        st.recursive(
+            st.none() | st.booleans() | st.integers(-3, 10**20) | st.floats() | st.text(max_size=5),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+            max_leaves=5,
+        )
+    )
+    column = doc[name]
+    if isinstance(column, list) and column and data.draw(st.booleans()):
+        column[data.draw(st.integers(0, len(column) - 1))] = value
+    elif isinstance(column, dict) and column:
+        inner = column[data.draw(st.sampled_from(sorted(column)))]
+        inner[data.draw(st.integers(0, len(inner) - 1))] = value
+    else:
+        doc[name] = value
+    _rewrite_body(path, lambda _: doc)
+    with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
+        store.load().states()
+
+
+_ALTERED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+@settings(max_examples=60, **_ALTERED)
+@given(data=st.data())
+def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _altered_anywhere(tmp_path_factory, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=2_000, **_ALTERED)
+@given(data=st.data())
+def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored_exhaustively(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    _altered_anywhere(tmp_path_factory, data)
+
+
+def test_a_save_streams_its_rows_and_a_repeated_save_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import govops.store._sqlite as store_sqlite
+
+    monkeypatch.setattr(store_sqlite, "_CHUNK", 5)  # rows built and written five at a time
+    ledger = rich_ledger()
+    half = ledger.as_of(ledger.entries[14].at)
+    with EventStore.create(tmp_path / "l.db", calendar=CAL, policy=POLICY) as store:
+        assert store.save(half, expected_version=0) == half.version
+        assert store.save(ledger, expected_version=half.version) == ledger.version
+        # The acknowledgement was lost: the same save again is acknowledged, writing nothing.
+        assert store.save(ledger, expected_version=half.version) == ledger.version
+        assert store.version == ledger.version
+        with pytest.raises(InvalidInputError, match="version=99"):
+            store.save(ledger, expected_version=99)
+    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
+        assert store.load(from_snapshot=False) == ledger
