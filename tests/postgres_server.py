@@ -1,4 +1,6 @@
 """A throwaway PostgreSQL server for the tests: ``initdb`` and ``pg_ctl`` in a temporary folder.
+``benchmarks/bench_stores.py`` starts one too, loading this file by path (it is test support,
+not part of the library).
 
 The server is the machine's own PostgreSQL (found on ``PATH``, in ``/usr/lib/postgresql/*/bin``
 or ``/usr/local/bin``), else the one the ``pgserver`` wheel of the test dependencies brings,
