@@ -45,7 +45,7 @@ EVENTS = (
     "the application is received",
 )
 PERIODS = ("xun", "month", "quarter", "half_year", "year")
-ROLLS = (None, "following", "preceding", "none", "skip", "modified_following")
+ROLLS = (None, "following", "preceding", "none", "skip", "modified_following", "preceding_in_week")
 ACTIONS = (None, "report", "submit", "hold", "publish", "complete", "reply")
 TIMES = (
     None,
@@ -234,6 +234,8 @@ PHRASES = (
     "每周一，遇节假日提前",
     "两日内，遇节假日不顺延",
     "每周一，遇节假日取消",
+    "每周五，遇节假日本周内提前",
+    "every Friday, earlier in the same week",
     "within 2 calendar days",
     "2个自然日内",
     "旬末后三日内",

@@ -362,6 +362,9 @@ class Builder(Transformer[Token, Any]):
     def mod_skip(self, c: list[Any]) -> _Roll:
         return _Roll("skip", _mod_word(c, "取消"))
 
+    def mod_in_week(self, c: list[Any]) -> _Roll:
+        return _Roll("preceding_in_week", _mod_word(c, "本周内提前"))
+
     # ---- leaves added for the readings of real documents
     def nth(self, c: list[Any]) -> int:
         (tok,) = c

@@ -49,7 +49,9 @@ Event = Literal[
 ]
 PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
 Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year", "holiday"]
-RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
+RollName = Literal[
+    "following", "preceding", "modified_following", "none", "skip", "preceding_in_week"
+]
 Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
 
 UNITS: tuple[Unit, ...] = ("day", "working_day", "week", "month", "year")
@@ -74,7 +76,16 @@ FREQUENCIES: tuple[Frequency, ...] = (
     "year",
     "holiday",
 )
-ROLLS: tuple[RollName, ...] = ("following", "preceding", "modified_following", "none", "skip")
+# ``preceding_in_week`` keeps a weekly sitting in its own week (遇节假日本周内提前): the previous
+# working day of the same week, else the next one of the same week, else no sitting that week.
+ROLLS: tuple[RollName, ...] = (
+    "following",
+    "preceding",
+    "modified_following",
+    "none",
+    "skip",
+    "preceding_in_week",
+)
 ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete", "reply")
 
 # Months per month-based period; a period starts in a month m with (m - 1) % size == 0. Weeks and

@@ -41,6 +41,7 @@ _ROLL_WORDS = {
     "modified_following": "modified following",
     "none": "no roll (不顺延)",
     "skip": "skip holidays (遇节假日取消)",
+    "preceding_in_week": "earlier in the same week (遇节假日本周内提前)",
 }
 
 
@@ -127,6 +128,13 @@ class Rule:
                 "'skip holidays' applies to schedules only; a deadline cannot be "
                 "skipped — write 'roll forward' or 'roll back' instead",
                 "“遇节假日取消”只适用于定期安排；期限不能取消，请写“遇节假日顺延”或“遇节假日提前”",
+            )
+        if self.roll == "preceding_in_week" and not isinstance(self.body, Schedule):
+            # A week without a working day has no date: only a schedule can go without one.
+            raise rule_error(
+                "'earlier in the same week' applies to schedules only; for a deadline write "
+                "'roll back' instead",
+                "“遇节假日本周内提前”只适用于定期安排；期限请写“遇节假日提前”",
             )
         if self.roll == default:
             object.__setattr__(self, "roll", None)

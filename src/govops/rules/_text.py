@@ -92,6 +92,7 @@ _ROLL_EN = {
     "modified_following": "roll forward",  # only reachable where it is the default (folded away)
     "none": "no roll",
     "skip": "skip holidays",
+    "preceding_in_week": "earlier in the same week",
 }
 _ROLL_ZH = {
     "following": "遇节假日顺延",
@@ -99,6 +100,7 @@ _ROLL_ZH = {
     "modified_following": "遇节假日顺延",
     "none": "遇节假日不顺延",
     "skip": "遇节假日取消",
+    "preceding_in_week": "遇节假日本周内提前",
 }
 ACTION_ZH = {
     "report": "报送",
