@@ -391,10 +391,10 @@ class Builder(Transformer[Token, Any]):
         return _event_name(str(c[0]), zh=False)
 
     def zh_event_after(self, c: list[Any]) -> str:
-        return _event_name(str(_tokens(c, "EVENT_NAME_ZH")[0]), zh=True)
+        return _event_name(str(_tokens(c, "EVENT_NAME_ZH", "EVENT_QUOTED")[0]), zh=True)
 
     def zh_event_before(self, c: list[Any]) -> str:
-        return _event_name(str(_tokens(c, "EVENT_NAME_B_ZH")[0]), zh=True)
+        return _event_name(str(_tokens(c, "EVENT_NAME_B_ZH", "EVENT_QUOTED")[0]), zh=True)
 
     def zh_last(self, c: list[Any]) -> int:
         return -1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import datetime as dt
 import re
+import unicodedata
 from typing import Literal, final
 
 import attrs
@@ -92,7 +93,7 @@ ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete"
 # xun are not month-based and are handled on their own.
 MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 MAX_COUNT = 9999
-MAX_EVENT = 40
+MAX_EVENT = 60
 MAX_EVERY = 52
 _FREQ_ZH = {
     "holiday": "节假日",
@@ -127,30 +128,23 @@ def message_in(error: RuleError, lang: str) -> str:
     return str(error)
 
 
-# What an event's name cannot hold, so that it reads back as the same name in either language: the
-# edge of a period at its start ("the end of June" is an edge) and the words that end it in
-# English text (a modifier or an offset after it).
+# What an event's name cannot be, whatever its spelling: a day the rule language reads itself (the
+# edge of a period, "the end of June", 季度末; a position, 第5个工作日; a schedule, 每月; a
+# holiday, 节后), which as a name would pass for that day without being counted as one.
 _NOT_AN_EVENT = re.compile(
     r"^(the\s+)?(end|start|beginning)\s+of\b|^[a-z]+[- ](end|start)\b"
-    r"|\b(roll|rolling|no|do|don|skip|skipping|if|by|before|plus|minus|every|each|within|later)\b"
-    r"|之日|(后|以后|之后|起)\s*[〇零一二两三四五六七八九十百千廿个]"
-    # The same limits as the Chinese grammar's event names: no edge of a period inside, not
-    # starting like a schedule, a number or a holiday.
     r"|(年度|季度|月度|半年|年|季|月|旬)(终了|结束|届满|期满|末|底|初)"
-    r"|^[每当本第之〇零一二两三四五六七八九十百千廿]"
+    r"|^[每当本之〇零一二两三四五六七八九十百千廿0-9]"
+    r"|^第[〇零一二两三四五六七八九十百千廿0-9]+个?(工作日|星期|礼拜|周|月|季|年|旬|日|天)"
     r"|^(上|下|首|末|次)?个?(年度|季度|月度|半年|年|季|月|旬|周)(后|以后|之后)"
-    r"|^(节假日|节日|节|假期|假日|休息日|放假)(前|后|以后|之后|结束)|最$"
-    r"|^(自|从|于|在)|(应当|应该|必须|须|应|可以|有权)(自|从|于|在)",
+    r"|^(节假日|节日|节|假期|假日|休息日|放假)(前|后|以后|之后|结束)",
     re.IGNORECASE,
 )
 
 
-# A count or its start inside a name ("…日起", "…日内", "…年内") would read back as part of the
-# rule in Chinese: such a name could not be written as rule text and read again.
-_COUNT_IN_EVENT = re.compile("[日月年天](起|内|以内)|之日|以内")
-
-
 def _check_event(event: object) -> None:
+    # Any short name of letters, digits and spaces (a list of events joined by 、 too): the
+    # canonical text writes a name that would not read back bare in quotes (see _text.py).
     if event in EVENTS:
         return
     if (
@@ -158,15 +152,16 @@ def _check_event(event: object) -> None:
         or not event.strip()
         or event != " ".join(event.split())
         or len(event) > MAX_EVENT
-        or not all(c.isalpha() or c == " " for c in event)
+        or not all(c.isalnum() or c in " 、" for c in event)
+        or event.startswith("、")
+        or event.endswith("、")
+        or not unicodedata.is_normalized("NFKC", event)
         or _NOT_AN_EVENT.search(event)
-        or _COUNT_IN_EVENT.search(event)
-        or event.endswith(("末", "底", "初"))
     ):
         raise rule_error(
             f"event={event!r} is not an event name: write one of {', '.join(EVENTS)} or a short "
-            f"name of letters and spaces (at most {MAX_EVENT} characters)",
-            f"事件名{event!r}无效：应为不含数字和标点的简短名称（至多{MAX_EVENT}个字符）",
+            f"name of letters, digits and spaces (at most {MAX_EVENT} characters)",
+            f"事件名{event!r}无效：应为由文字、数字组成的简短名称（至多{MAX_EVENT}个字符）",
         )
 
 

@@ -6,9 +6,12 @@ Numbers are written in digits, every non-default setting is spelled out and noth
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
+from ..exceptions import GovopsError
 from ._nodes import (
+    EVENTS,
     AroundHoliday,
     ByDate,
     Count,
@@ -252,13 +255,35 @@ def _event_zh(event: str) -> str:
     return EVENT_ZH.get(event, event)
 
 
+@functools.lru_cache(maxsize=1024)
+def _reads_back(text: str, body: Relative) -> bool:
+    """Whether ``text`` (a rule naming ``body``'s event bare) reads back as ``body``."""
+    from ._parse import parse_rule  # the parser builds rules, which write text with this module
+
+    try:
+        return parse_rule(text).body == body
+    except GovopsError:
+        return False
+
+
+def _named(body: Relative, template: str, name: str) -> str:
+    """``template`` with the event's ``name`` bare where it reads back, else in quotes (a name
+    holding a count, 第2次会议 or 收到b日起半年, would be read as part of the rule)."""
+    bare = template.format(name)
+    if body.event in EVENTS or _reads_back(bare, body):
+        return bare
+    return template.format(f"“{name}”")
+
+
 def _relative_en(body: Relative) -> str:
     if body.before:
         if body.event is None:
             return f"{count_en(body.count)} in advance"
-        return f"{count_en(body.count)} before {_event_en(body.event)}"
+        return _named(body, f"{count_en(body.count)} before {{}}", _event_en(body.event))
     text = f"within {count_en(body.count)}"
-    return text if body.event is None else f"{text} after {_event_en(body.event)}"
+    if body.event is None:
+        return text
+    return _named(body, f"{text} after {{}}", _event_en(body.event))
 
 
 def _deadline_en(body: Schedule) -> str:
@@ -366,12 +391,12 @@ def _relative_zh(body: Relative) -> str:
             return f"提前{count}"
         if body.event == "meeting":
             return f"会前{count}"
-        return f"{_event_zh(body.event)}之日前{count}"
+        return _named(body, f"{{}}之日前{count}", _event_zh(body.event))
     if body.event is None:
         return f"{count}内"
     if body.event == "meeting":
         return f"会后{count}内"
-    return f"自{_event_zh(body.event)}之日起{count}内"
+    return _named(body, f"自{{}}之日起{count}内", _event_zh(body.event))
 
 
 def _selector_zh(frequency: str, sel: Selector) -> str:
