@@ -46,7 +46,7 @@ __all__ = [
 
 Unit = Literal["day", "working_day", "week", "month", "year"]
 Event = Literal[
-    "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service"
+    "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service", "expiry"
 ]
 PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
 Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year", "holiday"]
@@ -64,6 +64,8 @@ EVENTS: tuple[Event, ...] = (
     "decision",
     "acceptance",
     "service",
+    # The end of the period an extension extends (可以延长十日, "may be extended by 10 days").
+    "expiry",
 )
 # 旬 (xun): the ten-day thirds of a month, 1–10 (上旬), 11–20 (中旬) and 21 to the month's end (下旬).
 PERIODS: tuple[PeriodName, ...] = ("xun", "month", "quarter", "half_year", "year")
@@ -638,6 +640,18 @@ def _rolls(selector: Selector) -> bool:
 
 
 Body = Relative | ByDate | NextMonthDay | NextYearDate | PeriodDeadline | Schedule
+
+
+def counts_working_days(body: Body) -> bool:
+    """Whether a rule counts working days (so that how its text reads "日" mattered to it)."""
+    if isinstance(body, Relative):
+        return body.count.unit == "working_day"
+    selector = getattr(body, "selector", None)
+    return (
+        isinstance(selector, Edge)
+        and selector.offset is not None
+        and selector.offset.unit == "working_day"
+    )
 
 
 def default_roll(body: Body) -> RollName | None:

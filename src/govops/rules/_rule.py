@@ -52,7 +52,8 @@ class Rule:
 
     Two rules are equal when they mean the same thing: ``body``, ``roll``, ``action`` and ``time``
     take part in equality; the action text as written (``action_word``, e.g. ``"提报"`` or
-    ``"办理完毕"``), the language it was written in (``lang``) and the counting context
+    ``"办理完毕"``), a condition written in front (``condition``: ``"对符合条件的"``, ``"where an
+    extension is needed"``), the language it was written in (``lang``) and the counting context
     (``counting``) do not, so ``parse_rule("会后两日内报送") ==
     parse_rule("report within 2 days after the meeting")``.
 
@@ -77,6 +78,7 @@ class Rule:
     time: TimeOfDay | None = attrs.field(default=None, kw_only=True)
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
     counting: Counting | None = attrs.field(default=None, kw_only=True, eq=False)
+    condition: str | None = attrs.field(default=None, kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
     _search_plan: _schedule.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
     _parts: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -110,6 +112,10 @@ class Rule:
             type(self.action_word) is not str or not self.action_word.strip()
         ):
             raise RuleError(f"action_word={self.action_word!r} must be a non-empty str")
+        if self.condition is not None and (
+            type(self.condition) is not str or not self.condition.strip()
+        ):
+            raise RuleError(f"condition={self.condition!r} must be a non-empty str")
         if self.lang not in ("en", "zh"):
             raise RuleError(f"lang={self.lang!r} is not 'en' or 'zh'")
         if self.roll is None:

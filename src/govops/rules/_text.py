@@ -10,6 +10,7 @@ import functools
 from typing import TYPE_CHECKING
 
 from ..exceptions import GovopsError
+from ._counting import ADMINISTRATIVE_LICENSING
 from ._nodes import (
     EVENTS,
     AroundHoliday,
@@ -29,6 +30,7 @@ from ._nodes import (
     Weekday,
     WorkingDays,
     YearDate,
+    counts_working_days,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ EVENT_EN = {
     "decision": "the decision",
     "acceptance": "acceptance",
     "service": "service",
+    "expiry": "expiry of the original period",
 }
 EVENT_ZH = {
     "formation": "形成",
@@ -65,6 +68,7 @@ EVENT_ZH = {
     "meeting": "会议召开",
     "acceptance": "受理",
     "service": "送达",
+    "expiry": "原期限届满",
 }
 _PERIOD_EN = {
     "week": "week",
@@ -280,6 +284,8 @@ def _relative_en(body: Relative) -> str:
         if body.event is None:
             return f"{count_en(body.count)} in advance"
         return _named(body, f"{count_en(body.count)} before {{}}", _event_en(body.event))
+    if body.event == "expiry":
+        return f"extended by {count_en(body.count)}"
     text = f"within {count_en(body.count)}"
     if body.event is None:
         return text
@@ -396,6 +402,8 @@ def _relative_zh(body: Relative) -> str:
         return f"{count}内"
     if body.event == "meeting":
         return f"会后{count}内"
+    if body.event == "expiry":
+        return f"延长{count}"
     return _named(body, f"自{{}}之日起{count}内", _event_zh(body.event))
 
 
@@ -495,11 +503,28 @@ def _time_zh(rule: Rule) -> str:
     return "下班前" if clock is None else f"{clock.strftime('%H:%M')}前"
 
 
+def _counting_clause(rule: Rule) -> tuple[str, str]:
+    """The counting context as the text writes it (English, Chinese), or empty strings where it
+    makes no difference (calendar days, or a rule that counts no working days)."""
+    counting = rule.counting
+    if counting is None or counting.days != "working" or not counts_working_days(rule.body):
+        return "", ""
+    if counting == ADMINISTRATIVE_LICENSING:
+        return (
+            " (counted in working days under Administrative Licensing Law Art. 82)",
+            "（依行政许可法第八十二条，期限以工作日计算）",
+        )
+    return " (counted in working days)", "（期限以工作日计算）"
+
+
 def to_en(rule: Rule) -> str:
     """The canonical English text of ``rule``.
 
     An action the language knows is translated (报送 is ``report``); any other action text is
-    kept as written, in the language it was written in only.
+    kept as written, in the language it was written in only, and so is a condition in front
+    (``where an extension is needed``). A rule read in a working-day counting context says so
+    at its end (``(counted in working days under Administrative Licensing Law Art. 82)``), so the
+    text read alone means the same and :meth:`Rule.explain` still cites the source.
     """
     text = _body_en(rule) + _time_en(rule)
     if rule.action is not None:
@@ -512,7 +537,9 @@ def to_en(rule: Rule) -> str:
         text = f"{rule.action_word} {text}"
     if rule.roll is not None:
         text = f"{text}, {_ROLL_EN[rule.roll]}"
-    return text
+    if rule.condition is not None and not _is_zh(rule.condition):
+        text = f"{rule.condition}, {text}"
+    return text + _counting_clause(rule)[0]
 
 
 def to_zh(rule: Rule) -> str:
@@ -524,4 +551,6 @@ def to_zh(rule: Rule) -> str:
         text += rule.action_word
     if rule.roll is not None:
         text = f"{text}，{_ROLL_ZH[rule.roll]}"
-    return text
+    if rule.condition is not None and _is_zh(rule.condition):
+        text = f"{rule.condition}，{text}"
+    return text + _counting_clause(rule)[1]

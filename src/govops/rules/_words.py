@@ -164,6 +164,10 @@ _EVENTS = {
     "作出决定": "decision",
     "受理": "acceptance",
     "送达": "service",
+    "expiry": "expiry",
+    "expiry of the original period": "expiry",
+    "原期限届满": "expiry",
+    "期限届满": "expiry",
 }
 # What surrounds an event's name without being part of it: a modal verb and 自/从/于/在 in front
 # (应当自收到申请之日起), "the date of" in English ("from the date of the decision").
