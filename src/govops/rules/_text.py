@@ -552,5 +552,7 @@ def to_zh(rule: Rule) -> str:
     if rule.roll is not None:
         text = f"{text}，{_ROLL_ZH[rule.roll]}"
     if rule.condition is not None and _is_zh(rule.condition):
-        text = f"{rule.condition}，{text}"
+        # A topic that is not a 的 clause reads as a condition only before a modal.
+        modal = "" if rule.condition.endswith(("的", "的外")) else "应当"
+        text = f"{rule.condition}，{modal}{text}"
     return text + _counting_clause(rule)[1]
