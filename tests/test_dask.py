@@ -36,7 +36,7 @@ def test_a_sweep_on_a_two_worker_local_cluster_equals_the_in_process_run() -> No
     local = run_sweep(scenarios, **kwargs)  # type: ignore[arg-type]
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -80,7 +80,7 @@ def test_each_scenario_goes_to_the_workers_once_and_seeds_go_in_batches() -> Non
     done: list[tuple[int, int]] = []
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -125,7 +125,7 @@ def test_a_failing_run_keeps_the_finished_rows_on_every_executor(
     with (
         ThreadPoolExecutor(2) as pool,
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
