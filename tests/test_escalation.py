@@ -577,10 +577,28 @@ def test_notices_read_well() -> None:
     decision, _ = run(ledger, SupervisionJournal(), D(2026, 9, 1))
     (notice,) = decision.notices
     assert str(notice) == (
-        "2026-09-01 交办单 [assignment] T1 → 镇交通办: assigned on 2026-09-01: requirements and "
-        "deadline 2026-10-30 (交办); answer by 2026-09-08"
+        "2026-09-01 assignment notice T1 → 镇交通办: assigned on 2026-09-01: requirements and "
+        "deadline 2026-10-30; answer by 2026-09-08"
     )
     assert decision.lines()[-1] == "next check at 2026-09-02T00:00:00+08:00"
+
+
+def test_notices_read_in_one_language() -> None:
+    ledger = assigned(road_task())
+    zh = supervise(
+        ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(D(2026, 9, 1)), lang="zh"
+    )
+    (notice,) = zh.notices
+    assert notice.lang == "zh"
+    assert str(notice) == (
+        "2026-09-01 交办单 T1 → 镇交通办：2026-09-01交办，明确工作要求和完成时限2026-10-30；"
+        "请于2026-09-08前答复"
+    )
+    assert zh.lines()[-1] == "下次检查：2026-09-02T00:00:00+08:00"
+    with pytest.raises(InvalidInputError, match="lang='fr'; expected 'en'"):
+        supervise(
+            ledger, policy=CITY_KEY_WORK_POLICY, calendar=CAL, now=at(D(2026, 9, 1)), lang="fr"
+        )  # type: ignore[arg-type]
 
 
 def test_past_the_published_calendar_the_engine_asks_for_the_schedule() -> None:

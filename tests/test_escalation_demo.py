@@ -16,7 +16,7 @@ def test_the_demo_shows_the_ladder_the_tiers_the_agenda_the_deputy_and_the_bulle
     assert "put on the agenda of 项目推进领导小组联席会议 on 2026-08-31 (tier 3 of 3)" in text
     assert "2026-08-31 T3 issue 'land' resolved by joint-meeting: 联席会议议定" in text
     # Sunday Sep 20 is a make-up workday; the leader is on leave, his deputy receives the notice.
-    assert "2026-09-20 约谈通知 T1 → 赵主任, 李副镇长 (acting for wang, AB角)" in text
+    assert "2026-09-20 约谈通知 T1 → 赵主任, 李副镇长 (acting for wang)" in text
     assert "2026-09-21 li answers it: AB角: li acting for wang" in text
     # The tier-3 issue is on the agenda of the Aug 31 sitting (from the joint meeting's schedule)
     # that morning, before the meeting resolves it.
@@ -35,7 +35,7 @@ def test_the_demo_shows_the_ladder_the_tiers_the_agenda_the_deputy_and_the_bulle
         "    duty 'ab:wang:29': AB角: li acting for wang (2026-09-14–2026-09-25, 党校培训): report back on entry 29 (notice_answered) once back (事后汇报)"
         in lines
     )
-    assert "2026-09-30 代办事项汇报提醒 T1 → 李副镇长 (acting for wang, AB角), 王副镇长" in lines
+    assert "2026-09-30 代办事项汇报提醒 T1 → 李副镇长 (acting for wang), 王副镇长" in lines
     assert (
         "due 2026-09-29 (within 2 working days after the leader's return), 1 working day(s) late"
         in text
@@ -44,4 +44,6 @@ def test_the_demo_shows_the_ladder_the_tiers_the_agenda_the_deputy_and_the_bulle
         "2026-09-30 li reports back to wang on T1 (ab:wang:29; 事后汇报, due 2026-09-29)" in lines
     )
     assert "# 2026年第3季度重点工作督查通报" in text
+    assert "公开评议满意率92%（镇督查室〔2026〕9号）" in text  # the public review, with its source
+    assert "| 1 (tied) | 农业服务中心 |" in text and "| 1 (tied) | 镇交通办 |" in text
     assert demo_supervision_lines(cal) == lines

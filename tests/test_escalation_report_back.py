@@ -187,7 +187,7 @@ def test_an_overdue_report_back_sends_one_notice_to_the_deputy_and_the_leader() 
     assert notice.reason == (
         "li acted for wang on 2026-09-24 (progress_reported, entry 3) while wang was away "
         "2026-09-21–2026-09-30, and has not reported back: due 2026-10-09 (within 2 working days "
-        "after the leader's return), 1 working day(s) late (AB角 事后汇报)"
+        "after the leader's return), 1 working day(s) late"
     )
     assert decision.next_check_at is None  # nothing else can change without a new event
     # Recorded, it is not proposed again; a second record of it is refused.

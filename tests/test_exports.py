@@ -18,6 +18,7 @@ PACKAGES = [
     "govops",
     "govops.assessment",
     "govops.calendars",
+    "govops.duties",
     "govops.escalation",
     "govops.exceptions",
     "govops.meetings",

@@ -23,6 +23,8 @@ from govops.exceptions import (
     InvalidTransitionError,
     InvalidTypeError,
     NaiveDatetimeError,
+    RuleError,
+    RuleSyntaxError,
     UnknownTaskError,
 )
 from govops.serialization import from_json, to_json
@@ -314,12 +316,20 @@ class TestRuleDeadlines:
         )
         assert ledger.state("T1").due == D(2024, 10, 30)
 
-    def test_a_rule_that_cannot_be_read_is_refused_and_records_nothing(self) -> None:
-        ledger = Ledger(calendar=CAL)
-        bad = task(deadline=Deadline.from_rule("within twenty-ish days", trigger=D(2026, 3, 2)))
-        with pytest.raises(GovopsError):
-            ledger.record(TaskAssigned(bad), actor="office", at=at(3, 2))
-        assert len(ledger) == 0 and "T1" not in ledger
+    def test_a_rule_that_cannot_be_read_is_refused_when_the_deadline_is_made(self) -> None:
+        with pytest.raises(RuleSyntaxError, match=r"(?s)unexpected '-'.*\^"):
+            Deadline.from_rule("within twenty-ish days", trigger=D(2026, 3, 2))
+        with pytest.raises(RuleSyntaxError, match="did you mean 'day'"):
+            Deadline(rule="within two dayz", trigger=D(2026, 3, 2))
+
+    def test_a_schedule_is_not_a_deadline(self) -> None:
+        for text in ("every Monday", "每月最后一个工作日"):
+            with pytest.raises(RuleError, match="is a schedule"):
+                Deadline.from_rule(text, trigger=D(2026, 3, 2))
+        # A deadline tied to a period is one date: the trigger's period.
+        assert Deadline.from_rule("by the end of the quarter", trigger=D(2026, 3, 2)).resolve(
+            CAL
+        ) == D(2026, 3, 31)
 
 
 class TestHashChain:

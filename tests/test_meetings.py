@@ -439,12 +439,14 @@ class TestAgenda:
         m = schedule(
             presets.TOWN_OFFICE_MEETING, D(2026, 3, 16), D(2026, 3, 16), calendar=CAL
         ).meetings[0]
+        told = D(2026, 3, 10)
         topics = [
-            Topic("a", "物流园用地方案", proposed_by="deputy_mayor", set_by="mayor", plan="方案v2"),
-            Topic("b", "老街改造", proposed_by="deputy_mayor", set_by="mayor"),
-            Topic("c", "路灯维修", proposed_by="deputy_mayor", plan="方案"),
-        ]
-        agenda = build_agenda(m, topics, now=at(2026, 3, 10))
+            Topic("a", "物流园用地方案", proposed_by="deputy_mayor", set_by="mayor", plan="方案v2",
+                  notified_on=told),
+            Topic("b", "老街改造", proposed_by="deputy_mayor", set_by="mayor", notified_on=told),
+            Topic("c", "路灯维修", proposed_by="deputy_mayor", plan="方案", notified_on=told),
+        ]  # fmt: skip
+        agenda = build_agenda(m, topics, now=at(2026, 3, 10), calendar=CAL)
         assert [i.topic.id for i in agenda.items] == ["a"]
         assert {e.topic.id: e.codes for e in agenda.excluded} == {
             "b": {ExclusionReason.NO_PLAN},
@@ -462,11 +464,12 @@ class TestAgenda:
             plan="方案",
             major_decision=True,
             steps_done={"public_participation", "expert_review"},
+            notified_on=D(2026, 4, 10),
         )
         full = attrs.evolve(
             half, id="dam2", steps_done=set(presets.TOWN_OFFICE_MEETING.agenda.major_decision_steps)
         )
-        agenda = build_agenda(m, [half, full], now=at(2026, 4, 10))
+        agenda = build_agenda(m, [half, full], now=at(2026, 4, 10), calendar=CAL)
         (ex,) = agenda.excluded
         assert ex.codes == {ExclusionReason.DECISION_STEPS_MISSING}
         assert ex.reasons[0].zh == "重大决策缺少风险评估、合法性审查"
@@ -556,6 +559,7 @@ class TestAgenda:
             proposed_by="mayor",
             materials_submitted=D(2026, 4, 13),
             materials_reviewed_by="deputy_mayor",
+            notified_on=D(2026, 4, 13),
         )
         late = attrs.evolve(base, id="late", materials_submitted=D(2026, 4, 14))
         unread = attrs.evolve(base, id="unread", materials_reviewed_by=None)
@@ -844,7 +848,8 @@ def test_scheduled_sittings_equal_validated_ones() -> None:
         previous=D(2026, 3, 2),
     )
     assert {a.name for a in attrs.fields(Meeting)} == {
-        "meeting_type", "date", "id", "convener", "basis", "approved_by", "plan_ref", "previous", "reason"
+        "meeting_type", "date", "id", "convener", "basis", "approved_by", "plan_ref", "previous", "reason",
+        "invited", "invitation_approved_by",
     }  # fmt: skip
 
 

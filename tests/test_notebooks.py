@@ -50,3 +50,7 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     # The charts came back as images, the tables as HTML.
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3
     assert any("text/html" in o.get("data", {}) for o in outputs)
+    # govops values render themselves (no %load_ext): a rule, an explanation, a calendar month.
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    if path.name == "what_if_two_days.ipynb":
+        assert "govops rule" in html and "<ol>" in html and "<sup>休</sup>" in html

@@ -37,7 +37,7 @@ name = "第一科"
 [[duties]]
 id = "MR"
 title = "月报"
-deadline = "monthly"
+deadline = "rule:monthly"
 every = "every month on the last working day"
 
 [[tasks]]
@@ -74,7 +74,7 @@ def test_a_good_file_reads_and_runs() -> None:
             "rules.monthly",
             7,
         ),
-        ('deadline = "monthly"', 'deadline = "within 2 dais"', "duties[0].deadline", 20),
+        ('deadline = "rule:monthly"', 'deadline = "within 2 dais"', "duties[0].deadline", 20),
         (
             'every = "every month on the last working day"',
             'every = "within 3 days"',
@@ -243,3 +243,80 @@ def test_counting_errors_name_the_key(replace: str, by: str, key: str, line: int
     with pytest.raises(ConfigError) as info:
         parse_scenario(LICENSING.replace(replace, by), path="bad.toml")
     assert f"bad.toml:{line}: {key}:" in str(info.value), str(info.value)
+
+
+# -- a rule's name and rule text are told apart: a typo never becomes another rule ------------
+
+
+QUARTERLY = (
+    'name = "季报"\nstart = 2026-01-01\nend = 2026-12-31\n\n'
+    '[rules]\nquarterly_report = "at quarter-end plus 2 days"\n\n'
+    '[[units]]\nid = "U1"\nname = "第一科"\n\n'
+    '[[duties]]\nid = "QR"\ntitle = "季度报告"\ndeadline = "{deadline}"\n'
+    'every = "every quarter on the last working day"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "fragment"),
+    [
+        # "quarterly" reads as rule text (every quarter) but is one letter-run from the name.
+        ("quarterly", "is not a rule name (it reads as 'every quarter"),
+        ("quarterly", "did you mean 'rule:quarterly_report'? Write 'text:quarterly'"),
+        ("quarterly_reprot", "is not a rule name (it is no rule text); did you mean 'rule:quarterly_report'"),
+        ("rule:quarterly", "names no rule of the scenario; did you mean 'rule:quarterly_report'?"),
+        ("rule:monthly", "names no rule of the scenario; rules: ['quarterly_report']"),
+        # What reads as a schedule is not a deadline, however it was named.
+        ("text:quarterly", "is a schedule ('every quarter"),
+    ],
+)  # fmt: skip
+def test_a_mistyped_rule_name_is_an_error_with_a_suggestion(deadline: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_scenario(QUARTERLY.replace("{deadline}", deadline), path="qr.toml")
+    message = str(info.value)
+    assert message.startswith("qr.toml:15: duties[0].deadline:"), message
+    assert fragment in message, message
+
+
+@pytest.mark.parametrize(
+    "deadline", ["rule:quarterly_report", "quarterly_report", "text:at quarter-end plus 2 days"]
+)
+def test_names_old_and_new_and_text_read_the_same_rule(deadline: str) -> None:
+    scenario = parse_scenario(QUARTERLY.replace("{deadline}", deadline), path="qr.toml").scenario
+    (duty,) = scenario.duties
+    assert scenario.rule_text(duty.deadline) == "at quarter-end plus 2 days"
+
+
+def test_a_word_that_is_a_name_and_rule_text_asks_which_is_meant() -> None:
+    text = QUARTERLY.replace("quarterly_report =", "monthly =").replace("{deadline}", "monthly")
+    with pytest.raises(
+        ConfigError, match=r"both the name of a rule and rule text .* write 'rule:monthly'"
+    ):
+        parse_scenario(text, path="qr.toml")
+
+
+def test_the_same_holds_for_a_scenario_built_in_python() -> None:
+    from govops.calendars import calendar
+    from govops.exceptions import ScenarioError
+    from govops.scenarios import Duty, Scenario
+    from govops.tasks import Unit
+
+    def scenario(deadline: str) -> Scenario:
+        return Scenario(
+            "季报",
+            calendar=calendar("CN"),
+            rules={"quarterly_report": "at quarter-end plus 2 days"},
+            units=[Unit("U1", "第一科")],
+            duties=[
+                Duty(
+                    "QR",
+                    "季度报告",
+                    deadline=deadline,
+                    every="every quarter on the last working day",
+                )
+            ],
+        )
+
+    with pytest.raises(ScenarioError, match="did you mean 'rule:quarterly_report'"):
+        scenario("quarterly")
+    assert scenario("rule:quarterly_report").duties[0].deadline == "rule:quarterly_report"

@@ -16,7 +16,7 @@ def test_a_warning_light_built_slot_by_slot_is_the_one_init_builds() -> None:
     build = positional_builder(WarningLight)
     assert init_lines(WarningLight, {}) is not None  # the slot-by-slot path is the one taken
     due = dt.date(2026, 7, 31)
-    built = build("T1", Light.YELLOW, ("behind",), due, 40.0, 12.5)
+    built = build("T1", Light.YELLOW, ("behind",), due, 40.0, 12.5, "en")
     made = WarningLight(
         "T1", Light.YELLOW, reasons=("behind",), due=due, expected=40.0, reported=12.5
     )

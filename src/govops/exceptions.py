@@ -20,9 +20,11 @@ never escape: they are translated into this tree, with the original kept as ``__
     ├── LedgerError (ValueError)
     │   ├── UnknownTaskError (KeyError)      an event for a task the ledger has never seen
     │   ├── InvalidTransitionError           an event the task's current state does not allow
+    │   │   └── PolicyViolationError         an event a rule of a source policy forbids (names both)
     │   ├── IntegrityError                   a broken hash chain: the record was altered
     │   └── ConcurrencyError                 another writer appended first
     ├── StoreError (OSError)                 a store that cannot be opened, read or written
+    ├── DutyError (ValueError)               a duty that cannot say who owes what by when
     ├── MeetingError (ValueError)            attendance, agenda or minutes that break the meeting rules
     ├── EscalationError (ValueError)         an escalation or scoring policy that cannot be applied
     ├── ScenarioError (ValueError)           a scenario that cannot be simulated
@@ -36,6 +38,7 @@ __all__ = [
     "CalendarError",
     "ConcurrencyError",
     "ConfigError",
+    "DutyError",
     "EscalationError",
     "GovopsError",
     "IntegrityError",
@@ -46,6 +49,7 @@ __all__ = [
     "MeetingError",
     "NaiveDatetimeError",
     "NoticeError",
+    "PolicyViolationError",
     "RuleError",
     "RuleSyntaxError",
     "ScenarioError",
@@ -166,6 +170,17 @@ class InvalidTransitionError(LedgerError):
     """An event the task's current state does not allow (e.g. completing a cancelled task)."""
 
 
+class PolicyViolationError(InvalidTransitionError):
+    """An event that a rule of a source policy forbids, e.g. removing a key project from the list
+    without the signed consent of the leader in charge. ``rule`` names the rule and ``source`` the
+    document and clause it comes from; the message names both."""
+
+    def __init__(self, message: str, *, rule: str, source: str) -> None:
+        super().__init__(f"{message} [{rule}; {source}]")
+        self.rule = rule
+        self.source = source
+
+
 class IntegrityError(LedgerError):
     """The hash chain of a ledger does not verify: an event was altered, removed or reordered."""
 
@@ -177,6 +192,12 @@ class ConcurrencyError(LedgerError):
 class StoreError(GovopsError, OSError):
     """A store that cannot be opened, read or written: missing, closed, read-only, or on a full
     disk. Nothing was written; the message names the file."""
+
+
+class DutyError(GovopsError, ValueError):
+    """A duty (a recurring or event-triggered obligation) that cannot be turned into ledger work:
+    a rule that is not a period deadline or a relative deadline, a named term left undefined, a
+    periodic duty nobody owes."""
 
 
 class MeetingError(GovopsError, ValueError):

@@ -10,6 +10,7 @@ import datetime as dt
 from .._cli_rules import demo_rules_lines
 from .._grid import legend, year_grid
 from ..calendars import WorkCalendar, calendar
+from .duties import demo_duty_lines
 from .escalation import demo_supervision_lines
 from .meetings import demo_meeting_lines
 from .scenarios import demo_scenario_lines
@@ -68,5 +69,6 @@ def demo_lines(cal: WorkCalendar | None = None) -> list[str]:
     lines += ["", *demo_ledger_lines(cal)]
     lines += ["", *demo_meeting_lines(cal)]
     lines += ["", *demo_supervision_lines(cal)]
+    lines += ["", *demo_duty_lines(cal)]
     lines += ["", *demo_scenario_lines(cal)]
     return lines

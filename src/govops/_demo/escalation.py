@@ -120,7 +120,8 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
     reason, an issue climbing the three tiers onto the joint meeting's agenda (and the agenda of
     that sitting), a deputy receiving notices during a leave and reporting back late, and the
     quarterly bulletin."""
-    from ..assessment import KEY_WORK_SCORING, assess  # the layer above, for the bulletin
+    # the layer above, for the bulletin
+    from ..assessment import KEY_WORK_SCORING, PublicReview, assess
     from ..calendars import period_of
 
     events, directory = _town()
@@ -217,12 +218,31 @@ def demo_supervision_lines(calendar: Any) -> list[str]:
                         f"{owed.task_id} ({owed.key}; 事后汇报, due {owed.due})"
                     )
         day += dt.timedelta(days=1)
+    q3 = period_of(dt.date(2026, 9, 30), "quarter")
+    # The quarter-end public review of the farm centre, as published (公开评议, 评议结果对外发布).
+    review = PublicReview(
+        "farm",
+        period=q3,
+        satisfaction=92,
+        held_on=dt.date(2026, 9, 29),
+        source="镇督查室〔2026〕9号",
+    )
     bulletin = assess(
         ledger,
-        period=period_of(dt.date(2026, 9, 30), "quarter"),
+        period=q3,
         rules=KEY_WORK_SCORING,
         calendar=calendar,
         now=_at(dt.date(2026, 10, 9), 9),
+        reviews=[review],
     )
     lines += ["", *bulletin.to_markdown().splitlines()]
+    # August alone, in English: two units with equal scores rank together (并列).
+    august = assess(
+        ledger,
+        period=period_of(dt.date(2026, 8, 1), "month"),
+        rules=KEY_WORK_SCORING,
+        calendar=calendar,
+        now=_at(dt.date(2026, 9, 1), 9),
+    )
+    lines += ["", *august.to_markdown(lang="en").splitlines()]
     return lines

@@ -129,17 +129,18 @@ def _cycle_lines(cal: WorkCalendar) -> list[str]:
     lines = [f"One sitting, start to finish: {t.name_zh} of {meeting.date} ({t.cadence})", "-" * 58]
     ledger = _ledger(cal)
     reviewed = "deputy_mayor"
+    told = dt.date(2026, 4, 13)  # topics told to the deputy mayors in advance (议题事先告知)
     topics = [
         Topic("q1", "一季度经济运行情况", proposed_by="mayor", task_id="park",
-              materials_submitted=dt.date(2026, 4, 10), materials_reviewed_by=reviewed),
+              materials_submitted=dt.date(2026, 4, 10), materials_reviewed_by=reviewed, notified_on=told),
         Topic("pipes", "老街管网改造进展", proposed_by="mayor", task_id="pipes",
-              materials_submitted=dt.date(2026, 4, 14), materials_reviewed_by=reviewed),
+              materials_submitted=dt.date(2026, 4, 14), materials_reviewed_by=reviewed, notified_on=told),
         Topic("spring", "春耕生产情况", proposed_by="mayor", task_id="spring",
-              materials_submitted=dt.date(2026, 4, 9)),
+              materials_submitted=dt.date(2026, 4, 9), notified_on=told),
         Topic("roads", "村级道路养护", proposed_by="deputy_mayor",
-              materials_submitted=dt.date(2026, 4, 9), materials_reviewed_by=reviewed),
+              materials_submitted=dt.date(2026, 4, 9), materials_reviewed_by=reviewed, notified_on=told),
         Topic("supplies", "春耕物资调度", proposed_by="mayor",
-              materials_submitted=dt.date(2026, 4, 13), materials_reviewed_by=reviewed),
+              materials_submitted=dt.date(2026, 4, 13), materials_reviewed_by=reviewed, notified_on=told),
     ]  # fmt: skip
     agenda = build_agenda(meeting, topics, now=_at(4, 14), ledger=ledger)
     lines += agenda.lines()
@@ -153,7 +154,7 @@ def _cycle_lines(cal: WorkCalendar) -> list[str]:
             Attendance.present(Participant(CHEN, ECON, "section_director")),
             Attendance.present(Participant(ZHAO, BUILD, "section_director")),
             Attendance.substituted(
-                p_sun, ZHOU, approved_by="mayor", note="reported to the deputy first"
+                p_sun, ZHOU, approved_by="mayor", reported_to="deputy_mayor", note="在县里开会"
             ),
         ],
     )

@@ -54,7 +54,7 @@ def quarterly_report_scenarios(calendar: WorkCalendar) -> tuple[Scenario, Scenar
             Duty(
                 "QR",
                 "季度工作报告",
-                deadline="quarterly_report",
+                deadline="rule:quarterly_report",
                 every="每季度最后一个工作日",
                 effort=2,
             )

@@ -3,8 +3,10 @@
 Every point change is a :class:`PointChange` with its task, role, day and reason, so a score can be
 traced back to the events that made it. The ready-made :data:`KEY_WORK_SCORING` follows
 关于加强全市重点工作督查推进的意见 (lead and cooperating units earn bonus or deduction points from
-supervision; a supervision notice counts as a deduction); the figures are local choices, named in
-``docs/explanation/escalation.md``.
+supervision and public review; a supervision notice counts as a deduction);
+:data:`KEY_PROJECT_SCORING` follows the key-project plan (重点项目推进工作方案), which scores key
+indicators against plan. Figures the documents do not give are local choices, named in
+``docs/explanation/assessment.md``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ from typing import Any, final
 import attrs
 
 from .._checks import check_number, to_enum, to_finite, to_tuple
+from .._document import Lang, check_lang
 from ..exceptions import EscalationError, InvalidInputError, InvalidTypeError
+from ..rules import parse_rule
+from ..tasks import Category
+from ._indicators import Indicator
 
 __all__ = [
+    "KEY_PROJECT_SCORING",
     "KEY_WORK_SCORING",
     "Grade",
     "PointChange",
@@ -48,11 +55,22 @@ class ScoreEvent(str, enum.Enum):
     """The principal was called to an interview (约谈)."""
     ACCOUNTABILITY = "accountability"
     """Accountability was recommended (问责)."""
+    PUBLIC_REVIEW = "public_review"
+    """The published result of a public review (公开评议) of the unit: a :class:`PublicReview`."""
 
     @property
     def label_zh(self) -> str:
         """The Chinese name."""
         return _ZH[self]
+
+    @property
+    def label_en(self) -> str:
+        """The English name."""
+        return _EN[self]
+
+    def label(self, lang: Lang) -> str:
+        """The name in ``lang``."""
+        return _ZH[self] if lang == "zh" else _EN[self]
 
     def __str__(self) -> str:
         return self.value
@@ -67,6 +85,18 @@ _ZH = {
     ScoreEvent.SUPERVISION: "督办",
     ScoreEvent.INTERVIEW: "约谈",
     ScoreEvent.ACCOUNTABILITY: "问责",
+    ScoreEvent.PUBLIC_REVIEW: "公开评议",
+}
+_EN = {
+    ScoreEvent.ON_TIME_COMPLETION: "on-time completion",
+    ScoreEvent.EARLY_COMPLETION: "early completion",
+    ScoreEvent.LATE_COMPLETION: "late completion",
+    ScoreEvent.OVERDUE: "overdue",
+    ScoreEvent.REMINDER: "reminder",
+    ScoreEvent.SUPERVISION: "supervision notice",
+    ScoreEvent.INTERVIEW: "interview",
+    ScoreEvent.ACCOUNTABILITY: "accountability",
+    ScoreEvent.PUBLIC_REVIEW: "public review",
 }
 
 
@@ -112,11 +142,17 @@ def _min_score(value: object) -> float:
 @final
 @attrs.frozen
 class Grade:
-    """A grade (等次): a score of at least ``min_score`` earns it."""
+    """A grade (等次): a score of at least ``min_score`` earns it. ``name`` is its id and, unless
+    ``label_en`` is given, its English label."""
 
     min_score: float = attrs.field(converter=_min_score)
     name: str
     label_zh: str
+    label_en: str = attrs.field(default="", kw_only=True)
+
+    def label(self, lang: Lang) -> str:
+        """The grade's label in ``lang``."""
+        return self.label_zh if lang == "zh" else self.label_en or self.name
 
 
 def _score_event(value: object) -> ScoreEvent:
@@ -149,6 +185,50 @@ def _grades(value: Iterable[Grade]) -> tuple[Grade, ...]:
     return tuple(sorted(items, key=lambda g: -g.min_score))
 
 
+def _indicators(value: Iterable[Indicator]) -> tuple[Indicator, ...]:
+    items = to_tuple(value)
+    for item in items:
+        if not isinstance(item, Indicator):
+            raise InvalidTypeError(f"indicators contains {item!r}; expected Indicator values")
+    ids = [i.id for i in items]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise InvalidInputError(f"indicator ids must be unique; repeated: {repeated!r}")
+    return items
+
+
+def _review_points(value: object) -> tuple[tuple[float, float], ...]:
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        value = dict(value)  # the stored form, which attrs.evolve passes back
+    if not isinstance(value, Mapping):
+        raise InvalidTypeError(
+            f"review_points={value!r}; expected a mapping of lowest satisfaction (%) to points"
+        )
+    out = [
+        (
+            check_number(low, "review_points key", minimum=0.0, maximum=100.0),
+            check_number(pts, f"review_points[{low!r}]"),
+        )
+        for low, pts in value.items()
+    ]
+    if out and min(low for low, _ in out) != 0:
+        raise InvalidInputError(
+            f"review_points={value!r} leaves satisfaction below {min(low for low, _ in out):g}% "
+            "without points; give a band from 0"
+        )
+    return tuple(sorted(out, reverse=True))
+
+
+def _rule_text(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidTypeError(
+            f"{attribute.name}={value!r}; expected rule text such as 'within 2 days'"
+        )
+    parse_rule(value)  # a RuleSyntaxError now, not when a bulletin is made
+
+
 def _vetoes(value: Iterable[Veto]) -> tuple[Veto, ...]:
     items = to_tuple(value)
     for v in items:
@@ -162,9 +242,19 @@ def _vetoes(value: Iterable[Veto]) -> tuple[Veto, ...]:
 class ScoringRules:
     """Points per event, role weights, a base score, caps, grades and vetoes; versioned.
 
-    A task's event gives ``points[event] * lead_weight`` to its lead unit and
-    ``points[event] * cooperating_weight`` to each cooperating unit. Bonuses are capped at
-    ``max_bonus`` and deductions at ``max_deduction`` (``None``: no cap).
+    A task's completion gives ``points[event] * lead_weight`` to its lead unit and
+    ``points[event] * cooperating_weight`` to each cooperating unit. A deduction falls on the lead
+    unit, and on a cooperating unit only for a notice addressed to it: cooperating units answer
+    for their part (配合部门在配合事项上负重要责任), not for the lead unit's own failures.
+    ``review_points`` maps the lowest satisfaction of a band (满意率, %) to the points a public
+    review in that band gives the unit reviewed. Bonuses are capped at ``max_bonus`` and
+    deductions at ``max_deduction`` (``None``: no cap). ``indicators`` add
+    ``weight × min(actual / planned, cap)`` each, outside the caps; a unit with nothing planned
+    for an indicator is scored on the others, scaled to their full weight (按权重折算).
+    ``reports_within`` (rule text, counted from the period's last day, e.g. ``"within 2 days"``)
+    lets the reports of that window count for the period, as a quarterly report due two days after
+    quarter-end does; without it, reports count in the period they were recorded in.
+    ``description`` says where the rules come from and which figures are local choices.
     """
 
     id: str
@@ -191,6 +281,12 @@ class ScoringRules:
         converter=_grades,
     )
     vetoes: tuple[Veto, ...] = attrs.field(default=(), kw_only=True, converter=_vetoes)
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), kw_only=True, converter=_indicators)
+    review_points: tuple[tuple[float, float], ...] = attrs.field(
+        default=(), kw_only=True, converter=_review_points
+    )
+    reports_within: str | None = attrs.field(default=None, kw_only=True, validator=_rule_text)
+    description: str = attrs.field(default="", kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         names = {g.name for g in self.grades}
@@ -213,6 +309,13 @@ class ScoringRules:
                 return pts
         return 0.0
 
+    def review(self, satisfaction: float) -> float:
+        """The points a public review with ``satisfaction`` (%) gives (0 without review points)."""
+        for low, pts in self.review_points:  # highest band first
+            if satisfaction >= low:
+                return pts
+        return 0.0
+
     def grade(self, score: float, *, barred: frozenset[str] = frozenset()) -> Grade:
         """The best grade ``score`` earns below every barred grade."""
         ceiling = min((g.min_score for g in self.grades if g.name in barred), default=None)
@@ -224,30 +327,105 @@ class ScoringRules:
         return self.grades[-1]
 
 
+_ROLE = {
+    "zh": {"lead": "牵头", "cooperating": "配合", "unit": "本单位"},
+    "en": {"lead": "lead", "cooperating": "cooperating", "unit": "the unit"},
+}
+
+
 @final
 @attrs.frozen
 class PointChange:
-    """One change of a unit's score, with the task, role, day and reason behind it."""
+    """One change of a unit's score, with the task, role, day and the facts behind it.
+
+    ``role`` is ``"lead"``, ``"cooperating"`` or ``"unit"`` (a public review of the unit itself,
+    which has no ``task_id``). The facts: ``due`` and ``done`` for completions and overdue work,
+    ``early_by`` the working days of an early completion, ``notice`` the kind of a notice,
+    ``satisfaction`` and ``source`` of a public review. ``reason`` keeps the words recorded with a
+    notice, as written. :meth:`text` says it all in one language.
+    """
 
     unit_id: str
-    task_id: str = attrs.field(kw_only=True)
+    task_id: str | None = attrs.field(kw_only=True)
     event: ScoreEvent = attrs.field(kw_only=True)
     role: str = attrs.field(kw_only=True)
     on: dt.date = attrs.field(kw_only=True)
     points: float = attrs.field(kw_only=True)
-    reason: str = attrs.field(kw_only=True)
+    reason: str = attrs.field(default="", kw_only=True)
+    due: dt.date | None = attrs.field(default=None, kw_only=True)
+    done: dt.date | None = attrs.field(default=None, kw_only=True)
+    early_by: int | None = attrs.field(default=None, kw_only=True)
+    notice: str | None = attrs.field(default=None, kw_only=True)
+    satisfaction: float | None = attrs.field(default=None, kw_only=True)
+    source: str = attrs.field(default="", kw_only=True)
+
+    def detail(self, lang: Lang = "zh") -> str:
+        """Why the points changed, in ``lang``."""
+        lang = check_lang(lang)
+        e, zh = self.event, lang == "zh"
+        due = self.due.isoformat() if self.due else ""
+        done = self.done.isoformat() if self.done else ""
+        if e is ScoreEvent.EARLY_COMPLETION:
+            return (
+                f"{done}完成，较完成时限{due}提前{self.early_by}个工作日"
+                if zh
+                else f"completed {done}, {self.early_by} working days before the due date {due}"
+            )
+        if e is ScoreEvent.ON_TIME_COMPLETION:
+            return f"{done}完成，完成时限{due}" if zh else f"completed {done}, due {due}"
+        if e is ScoreEvent.LATE_COMPLETION:
+            return (
+                f"{done}完成，超过完成时限{due}"
+                if zh
+                else f"completed {done}, after the due date {due}"
+            )
+        if e is ScoreEvent.OVERDUE:
+            return f"完成时限{due}，逾期未完成" if zh else f"due {due}, not done by then"
+        if e is ScoreEvent.PUBLIC_REVIEW:
+            return (
+                f"公开评议满意率{self.satisfaction:g}%（{self.source}）"
+                if zh
+                else f"{self.satisfaction:g}% satisfied in the public review ({self.source})"
+            )
+        notice = _notice_label(self.notice or e.value, lang)
+        to = "" if self.role == "lead" else ("，发至本单位" if zh else ", addressed to the unit")
+        return f"下发{notice}{to}" if zh else f"{notice} issued{to}"
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The change as one line in ``lang``: day, task, event, role, points, why."""
+        lang = check_lang(lang)
+        task = f" {self.task_id}" if self.task_id else ""
+        role = _ROLE[lang][self.role]
+        if lang == "zh":
+            return (
+                f"{self.on.isoformat()}{task} {self.event.label_zh}（{role}）"
+                f"{self.points:+g}：{self.detail('zh')}"
+            )
+        return (
+            f"{self.on.isoformat()}{task} {self.event.label_en} ({role}) "
+            f"{self.points:+g}: {self.detail('en')}"
+        )
 
     def __str__(self) -> str:
-        role = "牵头" if self.role == "lead" else "配合"
-        return (
-            f"{self.on.isoformat()} {self.task_id} {self.event.label_zh}（{role}）"
-            f"{self.points:+g}：{self.reason}"
-        )
+        return self.text("zh")
+
+
+_NOTICES = {
+    "reminder": ("催办单", "reminder notice"),
+    "supervision": ("督办单", "supervision notice"),
+    "interview": ("约谈通知", "interview notice"),
+    "accountability": ("问责建议", "accountability recommendation"),
+}
+
+
+def _notice_label(kind: str, lang: Lang) -> str:
+    zh, en = _NOTICES.get(kind, (kind, kind))
+    return zh if lang == "zh" else en
 
 
 KEY_WORK_SCORING = ScoringRules(
     "key-work-scoring",
-    version=1,
+    version=2,
     points={
         ScoreEvent.EARLY_COMPLETION: 2,
         ScoreEvent.ON_TIME_COMPLETION: 1,
@@ -264,5 +442,62 @@ KEY_WORK_SCORING = ScoringRules(
     max_bonus=10,
     max_deduction=40,
     vetoes=(Veto(ScoreEvent.OVERDUE, at_least=2, bars="excellent"),),
+    review_points={90: 2, 80: 0, 60: -2, 0: -5},
+    description=(
+        "关于加强全市重点工作督查推进的意见: lead and cooperating units earn bonus or deduction "
+        "points from supervision and public review; a supervision notice is a deduction. The "
+        "document gives no figures: the points, weights, caps, the veto and the review bands "
+        "(satisfaction ≥ 90 % +2, ≥ 80 % 0, ≥ 60 % −2, below −5) are local choices."
+    ),
 )
-"""Version 1 of the key-work scoring rules (figures are local choices; see the docs)."""
+"""Version 2 of the key-work scoring rules (figures are local choices; see the docs)."""
+
+KEY_PROJECT_SCORING = ScoringRules(
+    "key-project-scoring",
+    version=1,
+    points={ScoreEvent.SUPERVISION: -2},
+    base=0,
+    reports_within="within 2 days",
+    indicators=(
+        Indicator(
+            "starts",
+            name_zh="开工情况",
+            name_en="projects started",
+            weight=30,
+            measure="milestone",
+            milestone="start",
+            category=Category.KEY_PROJECT,
+            source="重点项目推进工作方案 三(六): 重点考评…重点项目开工情况",
+        ),
+        Indicator(
+            "investment",
+            name_zh="实际完成投资",
+            name_en="investment completed",
+            weight=50,
+            measure="quantity",
+            quantity_unit="亿元",
+            category=Category.KEY_PROJECT,
+            source="重点项目推进工作方案 三(六): 重点考评…实际完成投资",
+        ),
+        Indicator(
+            "enterprises",
+            name_zh="新增规上企业",
+            name_en="new enterprises above designated size",
+            weight=20,
+            measure="quantity",
+            quantity_unit="家",
+            source="重点项目推进工作方案 三(六): 重点考评…新增规上企业",
+        ),
+    ),
+    description=(
+        "重点项目推进工作方案 三(六): the key indicators are starts, completed investment and "
+        "newly added enterprises above designated size; 二(3) sets the quarterly plan (e.g. "
+        "14.4 %, 44.7 %, 78.7 % and 100 % of the year's investment). The document gives no "
+        "weights: 30, 50 and 20 points of 100 are a local choice, as is −2 per supervision "
+        "notice. A start is the milestone 'start' of a key project's plan; investment is "
+        "reported in 亿元 and new enterprises in 家 (ProgressReported quantities); reports "
+        "recorded within 2 days after the period's end count for it, as the quarterly report "
+        "two days after quarter-end does (乡镇运行保障机制实施意见 §4, 季度末后两天)."
+    ),
+)
+"""The key-project scoring rules: three indicators against plan (weights are local choices)."""

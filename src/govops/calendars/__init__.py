@@ -11,6 +11,7 @@ from ._days import DayInfo as DayInfo
 from ._days import DayKind as DayKind
 from ._days import Override as Override
 from ._estimate import estimate_schedule as estimate_schedule
+from ._month import CalendarMonth as CalendarMonth
 from ._notice import parse_notice as parse_notice
 from ._periods import Period as Period
 from ._periods import PeriodKind as PeriodKind
@@ -18,6 +19,7 @@ from ._periods import period_of as period_of
 from ._schedule import HolidaySchedule as HolidaySchedule
 
 __all__ = [
+    "CalendarMonth",
     "DayInfo",
     "DayKind",
     "HolidaySchedule",

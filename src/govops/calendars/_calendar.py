@@ -23,6 +23,7 @@ from ..exceptions import (
 )
 from ._days import DayInfo, DayKind, Override
 from ._estimate import FIRST_ESTIMATED_YEAR, estimate_schedule
+from ._month import CalendarMonth, month_days
 from ._periods import Period, PeriodKind, period_of
 from ._source import ANNOUNCED_YEARLY, announced_through, load_source, source_version
 
@@ -387,6 +388,13 @@ class WorkCalendar:
             source=source,
             provisional=provisional,
         )
+
+    def month(self, year: int, month: int) -> CalendarMonth:
+        """The days of ``month`` of ``year`` described, as a wall calendar (see
+        :class:`~govops.calendars.CalendarMonth`); Jupyter shows it as a table."""
+        if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+            raise InvalidInputError(f"month={month!r}; expected an int from 1 to 12")
+        return CalendarMonth(year, month, days=month_days(self.describe, year, month))
 
     def rest_days(self, start: dt.date, end: dt.date) -> list[DayInfo]:
         """Every rest day ``x`` with ``start < x <= end``, described: what a count passes over.

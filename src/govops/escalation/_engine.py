@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, final, overload
 
 import attrs
 
+from .._html import esc, table
 from ..exceptions import CalendarCoverageError, EscalationError, InvalidTypeError
 from ..tasks import (
     Ledger,
     Person,
+    Responsibility,
     Role,
     SourceKind,
     Status,
@@ -54,6 +56,7 @@ from ._policy import (
 from ._report_back import due_date, open_duties
 from ._rules import rule_due, rule_occurrences
 from ._scan import _ByLevel, _Sup, checked_inputs, gather, scans
+from ._text import Lang, Reasons, check_lang, kind_label, recipient_text, role_name
 
 __all__ = ["Decision", "Directory", "Notice", "Recipient", "supervise"]
 
@@ -70,10 +73,11 @@ class Recipient:
     acting_for: str | None = attrs.field(default=None, kw_only=True)
 
     def __str__(self) -> str:
-        if self.id is None:
-            return f"{self.target.value} (not in the directory)"
-        who = self.name or self.id
-        return f"{who} (acting for {self.acting_for}, AB角)" if self.acting_for else who
+        return recipient_text(self.target.value, self.id, self.name, self.acting_for, "en")
+
+    def text(self, lang: Lang = "en") -> str:
+        """The recipient in ``lang``; one the directory does not name says so."""
+        return recipient_text(self.target.value, self.id, self.name, self.acting_for, lang)
 
 
 @final
@@ -100,6 +104,8 @@ class Notice:
     percent: float = attrs.field(default=0.0, kw_only=True)
     meeting_on: dt.date | None = attrs.field(default=None, kw_only=True)
     needs_approval: bool = attrs.field(default=False, kw_only=True)
+    lang: Lang = attrs.field(default="en", kw_only=True, converter=check_lang)
+    """The language of ``reason`` and of ``str(notice)``."""
 
     @property
     def label_zh(self) -> str:
@@ -119,14 +125,20 @@ class Notice:
         )
 
     def __str__(self) -> str:
-        to = ", ".join(str(r) for r in self.recipients)
+        lang = self.lang
+        to = ", ".join(r.text(lang) for r in self.recipients)
+        label = kind_label(self.kind, lang)
+        if lang == "zh":
+            extra = f"；请于{self.answer_due.isoformat()}前答复" if self.answer_due else ""
+            if self.meeting_on:
+                extra += f"；列入{self.meeting_on.isoformat()}会议议程"
+            return (
+                f"{self.issued_on.isoformat()} {label} {self.task_id} → {to}：{self.reason}{extra}"
+            )
         extra = f"; answer by {self.answer_due.isoformat()}" if self.answer_due else ""
         if self.meeting_on:
             extra += f"; on the agenda of {self.meeting_on.isoformat()}"
-        return (
-            f"{self.issued_on.isoformat()} {self.label_zh} [{self.kind}] {self.task_id} → {to}: "
-            f"{self.reason}{extra}"
-        )
+        return f"{self.issued_on.isoformat()} {label} {self.task_id} → {to}: {self.reason}{extra}"
 
 
 @final
@@ -144,6 +156,10 @@ class Decision:
     notices: tuple[Notice, ...] = attrs.field(kw_only=True)
     awaiting_approval: tuple[Notice, ...] = attrs.field(kw_only=True)
     next_check_at: dt.datetime | None = attrs.field(kw_only=True)
+    warnings: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    """What the host should know about the decision itself, said once: roles the directory
+    could not resolve, so that some notices name a role instead of a person."""
+    lang: Lang = attrs.field(default="en", kw_only=True, converter=check_lang)
 
     @overload
     def record(self, target: Ledger, *, actor: str, at: dt.datetime | None = None) -> Ledger: ...
@@ -182,12 +198,49 @@ class Decision:
             journal = journal.record(notice.to_event(), actor=actor, at=when, reason=notice.reason)
         return journal
 
-    def lines(self) -> list[str]:
-        """The decision as readable lines."""
-        out = [str(n) for n in self.notices]
-        out += [f"awaiting approval: {n}" for n in self.awaiting_approval]
+    def _repr_html_(self) -> str:
+        """The decision in Jupyter: the notices due, those awaiting approval, the warnings."""
+        zh = self.lang == "zh"
+        head = (
+            ("下发日期", "类型", "任务", "送达", "事由", "答复期限")
+            if zh
+            else ("issued", "kind", "task", "to", "reason", "answer by")
+        )
+
+        def rows(notices: tuple[Notice, ...]) -> list[tuple[object, ...]]:
+            return [
+                (
+                    n.issued_on.isoformat(),
+                    kind_label(n.kind, self.lang),
+                    n.task_id,
+                    ", ".join(r.text(self.lang) for r in n.recipients),
+                    n.reason,
+                    n.answer_due.isoformat() if n.answer_due else "",
+                )
+                for n in notices
+            ]
+
+        parts = [table("通知" if zh else "notices due", head, rows(self.notices))]
+        if self.awaiting_approval:
+            caption = "待审批" if zh else "awaiting approval"
+            parts.append(table(caption, head, rows(self.awaiting_approval)))
+        parts += [
+            f"<p><strong>{'注意' if zh else 'note'}</strong>: {esc(w)}</p>" for w in self.warnings
+        ]
         if self.next_check_at is not None:
-            out.append(f"next check at {self.next_check_at.isoformat()}")
+            label = "下次检查" if zh else "next check at"
+            parts.append(f"<p>{label}: {self.next_check_at.isoformat()}</p>")
+        return "".join(parts)
+
+    def lines(self) -> list[str]:
+        """The decision as readable lines, in the language it was made in."""
+        zh = self.lang == "zh"
+        out = [str(n) for n in self.notices]
+        out += [f"{'待审批：' if zh else 'awaiting approval: '}{n}" for n in self.awaiting_approval]
+        out += [f"{'注意：' if zh else 'note: '}{w}" for w in self.warnings]
+        if self.next_check_at is not None:
+            when = self.next_check_at.isoformat()
+            out.append(f"下次检查：{when}" if zh else f"next check at {when}")
         return out
 
 
@@ -199,16 +252,37 @@ def _people(value: Iterable[Person]) -> tuple[Person, ...]:
     return items
 
 
+Resolver = Callable[[Target, Responsibility], Person | Unit | None]
+"""A host's hook naming who holds a role for a task's responsibility (its people service)."""
+
+
+def _resolver(_instance: object, _attribute: object, value: Resolver | None) -> None:
+    if value is not None and not callable(value):
+        raise InvalidTypeError(
+            f"resolver={value!r}; expected a function (target, responsibility) -> Person, "
+            "Unit or None"
+        )
+
+
 @final
 @attrs.frozen
 class Directory:
     """Who is who beyond the task itself: principals, the assessment office, the joint
-    meeting's office and the deputy cover plan."""
+    meeting's office and the deputy cover plan.
+
+    ``resolver``, when given, is asked for a role the listed people and offices do not fill:
+    ``resolver(target, responsibility)`` returns the :class:`~govops.tasks.Person` or
+    :class:`~govops.tasks.Unit` holding it, or ``None``. A role nobody fills is addressed by its
+    name, and the decision says so once in :attr:`Decision.warnings`.
+    """
 
     people: tuple[Person, ...] = attrs.field(default=(), converter=_people)
     assessment_office: Unit | None = attrs.field(default=None, kw_only=True)
     joint_meeting_office: Unit | None = attrs.field(default=None, kw_only=True)
     cover: CoverPlan = attrs.field(factory=CoverPlan, kw_only=True)
+    resolver: Resolver | None = attrs.field(
+        default=None, kw_only=True, validator=_resolver, eq=False
+    )
 
     def person(self, person_id: str) -> Person | None:
         """The person with this id, if listed."""
@@ -223,6 +297,19 @@ class Directory:
             if p.unit == unit_id and Role.PRINCIPAL in p.roles:
                 return p
         return None
+
+
+# Roles the directory fills (the others come with the task itself).
+_RESOLVABLE = frozenset({Target.PRINCIPAL, Target.ASSESSMENT_OFFICE, Target.JOINT_MEETING})
+
+
+def _listed(d: Directory, target: Target, r: Responsibility) -> bool:
+    """Whether the directory itself fills ``target`` for a task of responsibility ``r``."""
+    if target is Target.PRINCIPAL:
+        return d.principal_of(r.lead_unit.id) is not None
+    if target is Target.ASSESSMENT_OFFICE:
+        return d.assessment_office is not None
+    return d.joint_meeting_office is not None
 
 
 # -- what the record says about supervision (read by ._scan) ----------------------------------
@@ -261,6 +348,9 @@ class _Subject(Protocol):
 
     @property
     def percent(self) -> float: ...
+
+    @property
+    def due(self) -> dt.date: ...
 
 
 class _Projection(_Subject, Protocol):
@@ -371,7 +461,9 @@ class _Facts:
 
     def light(self) -> Any:
         if self._light is attrs.NOTHING:
-            self._light = self.ctx.ledger.warning(self.state.id, now=self.ctx.now)
+            self._light = self.ctx.ledger.warning(
+                self.state.id, now=self.ctx.now, lang=self.ctx.lang
+            )
         return self._light
 
 
@@ -402,17 +494,12 @@ def _check(cond: Condition, f: _Facts) -> str | None:
     s = f.state
     if isinstance(cond, Assigned):
         day = s.assigned_at.astimezone(ctx.tz).date()
-        return (
-            f"assigned on {day.isoformat()}: requirements and deadline {s.due.isoformat()} (交办)"
-        )
+        return Reasons.assigned(day, s.due, ctx.lang)
     if isinstance(cond, BehindSchedule):
         expected = f.expected()
         lag = expected - s.percent
         if lag > cond.points:
-            return (
-                f"behind expected progress: expected {expected:.1f}%, reported {s.percent:.1f}%, "
-                f"lag {lag:.1f} > {cond.points:g} points (进度滞后)"
-            )
+            return Reasons.behind(expected, s.percent, lag, cond.points, ctx.lang)
         if today < s.due:
             plan = s.task.plan
             if plan is None or not plan.milestones:
@@ -434,7 +521,7 @@ def _check(cond: Condition, f: _Facts) -> str | None:
         if today > s.due:
             late = cal.working_days_between(s.due, today)
             if late >= cond.working_days:
-                return f"overdue: due {s.due.isoformat()}, {late} working day(s) late (逾期)"
+                return Reasons.overdue(s.due, late, ctx.lang)
             ctx.candidates.append(_add(cal, s.due, cond.working_days))
         else:
             first = s.due + dt.timedelta(days=1)
@@ -445,10 +532,7 @@ def _check(cond: Condition, f: _Facts) -> str | None:
     if isinstance(cond, NoProgressFor):
         idle = cal.working_days_between(f.progress_anchor, today)
         if idle >= cond.working_days:
-            return (
-                f"no progress reported since {f.progress_anchor.isoformat()}: {idle} working "
-                f"day(s) >= {cond.working_days}"
-            )
+            return Reasons.no_progress(f.progress_anchor, idle, cond.working_days, ctx.lang)
         ctx.candidates.append(_add(cal, f.progress_anchor, cond.working_days))
         return None
     if isinstance(cond, PreviousUnanswered):
@@ -460,11 +544,7 @@ def _check(cond: Condition, f: _Facts) -> str | None:
         anchor = prev.answer_due or day
         waited = cal.working_days_between(anchor, today)
         if today > anchor and waited >= cond.working_days:
-            return (
-                f"{kind_label_zh(prev.notice_kind)} of {day.isoformat()} unanswered"
-                + (f" (answer was due {prev.answer_due.isoformat()})" if prev.answer_due else "")
-                + f" and progress still {s.percent:.1f}% (仍无进展)"
-            )
+            return Reasons.unanswered(prev.notice_kind, day, prev.answer_due, s.percent, ctx.lang)
         if cond.working_days:
             ctx.candidates.append(_add(cal, anchor, cond.working_days))
         else:
@@ -474,7 +554,7 @@ def _check(cond: Condition, f: _Facts) -> str | None:
         light = f.light()
         ctx.candidates.append(_next(cal, today))
         if light is not None and light.level.rank >= cond.light.rank:
-            return f"{light.level.value} warning: {light.reasons[0]}"
+            return Reasons.warning(light.level.value, light.reasons[0], ctx.lang)
         return None
     if isinstance(cond, AllOf):
         reasons = []
@@ -483,9 +563,12 @@ def _check(cond: Condition, f: _Facts) -> str | None:
             if reason is None:
                 return None
             reasons.append(reason)
-        return "; ".join(reasons)
+        return _AND[ctx.lang].join(reasons)
     reasons = [r for r in (_check(c, f) for c in cond.conditions) if r is not None]
-    return "; ".join(reasons) if reasons else None
+    return _AND[ctx.lang].join(reasons) if reasons else None
+
+
+_AND = {"en": "; ", "zh": "；"}  # how the reasons of several conditions are joined
 
 
 class _Run:
@@ -500,8 +583,10 @@ class _Run:
         directory: Directory,
         answered: frozenset[str],
         tz: dt.tzinfo,
+        lang: Lang = "en",
     ) -> None:
         self.ledger = ledger
+        self.lang = lang
         self.tz = tz
         self.calendar = calendar
         self.now = now
@@ -522,6 +607,7 @@ class _Run:
         self.recipient_cache: dict[tuple[Any, ...], tuple[Any, tuple[Recipient, ...]]] = {}
         self.notices: list[Notice] = []
         self.awaiting: list[Notice] = []
+        self.unresolved: set[Target] = set()  # roles a notice was addressed to but nobody fills
         self.candidates: list[dt.date] = []
 
     def due(self, text: str, trigger: dt.date) -> dt.date:
@@ -546,6 +632,9 @@ class _Run:
         out: list[Recipient] = []
         d = self.directory
         for target in targets:
+            if d.resolver is not None and target in _RESOLVABLE and not _listed(d, target, r):
+                out.append(self._hosted(target, r))
+                continue
             if target is Target.UNIT:
                 out.append(Recipient(target, r.lead_unit.id, r.lead_unit.name))
             elif target is Target.COOPERATING_UNITS:
@@ -557,6 +646,7 @@ class _Run:
                     else d.principal_of(r.lead_unit.id)
                 )
                 if person is None:
+                    self.unresolved.add(target)
                     out.append(Recipient(target, None))
                     continue
                 acting = d.cover.acting(person.id, self.today)
@@ -568,6 +658,8 @@ class _Run:
                     out.append(Recipient(target, acting.deputy_id, name, acting_for=person.id))
             elif target is Target.ASSESSMENT_OFFICE:
                 office = d.assessment_office
+                if office is None:
+                    self.unresolved.add(target)
                 out.append(
                     Recipient(target, office.id, office.name) if office else Recipient(target, None)
                 )
@@ -579,6 +671,46 @@ class _Run:
                     else Recipient(target, "joint-meeting", "联席会议")
                 )
         return tuple(out)
+
+    def _hosted(self, target: Target, r: Responsibility) -> Recipient:
+        """The recipient the host's resolver names for ``target``."""
+        d = self.directory
+        assert d.resolver is not None
+        found = d.resolver(target, r)
+        if found is None:
+            if target is Target.JOINT_MEETING:  # as without a resolver: the meeting itself
+                return Recipient(target, "joint-meeting", "联席会议")
+            self.unresolved.add(target)
+            return Recipient(target, None)
+        if not isinstance(found, (Person, Unit)):
+            raise InvalidTypeError(
+                f"the directory's resolver returned {found!r} for {target.value}; expected a "
+                "Person, a Unit or None"
+            )
+        if isinstance(found, Person):  # a person away is covered by their deputy (AB角)
+            acting = d.cover.acting(found.id, self.today)
+            if acting.deputy_id is not None:
+                deputy = d.person(acting.deputy_id)
+                name = deputy.name if deputy is not None else acting.deputy_id
+                return Recipient(target, acting.deputy_id, name, acting_for=found.id)
+        return Recipient(target, found.id, found.name)
+
+    def warnings(self) -> tuple[str, ...]:
+        """One line per role some notice went to that nobody in the directory fills."""
+        if not self.unresolved:
+            return ()
+        roles = sorted(t.value for t in self.unresolved)
+        if self.lang == "zh":
+            names = "、".join(role_name(t, "zh") for t in roles)
+            return (
+                f"通讯录中无{names}：相关通知只写明职务、未指定人员；"
+                "请在Directory(people=...)中列出，或以Directory(resolver=...)由系统查找",
+            )
+        return (
+            f"the directory names no {', '.join(role_name(t, 'en') for t in roles)}: notices "
+            "to that role name the role, not a person; list them in Directory(people=...) or "
+            "pass Directory(resolver=...) to look them up",
+        )
 
     def next_meeting(self, policy: EscalationPolicy) -> dt.date | None:
         assert policy.coordination is not None
@@ -662,7 +794,7 @@ class _Run:
                     continue
                 seq = len(issued)
                 missed = cal.working_days_between(last_day, today) // rep.every_working_days - 1
-                reason = f"still: {reason} (repeat {seq})"
+                reason = Reasons.repeat(reason, seq, self.lang)
             elif i and f.previous is None:
                 if level.skip_when is None:
                     continue
@@ -670,7 +802,7 @@ class _Run:
                 if reason is None:
                     continue
                 missed = i - highest - 1
-                reason = f"{reason}; goes straight to this level"
+                reason = Reasons.straight(reason, self.lang)
             else:
                 reason = _check(level.condition, f)
                 if reason is None and level.skip_when is not None:
@@ -850,6 +982,10 @@ class _Run:
         coalesced: int,
     ) -> Notice:
         answer = self.due(level.respond_within, self.today) if level.respond_within else None
+        if answer is not None and self.today <= state.due < answer:
+            # An answer asked for after the work itself is due would let the deadline pass
+            # unremarked (a first run on an old ledger meets this): the deadline is the limit.
+            answer = state.due
         return Notice(
             key,
             task_id=state.task.id,
@@ -864,6 +1000,7 @@ class _Run:
             coalesced=max(0, coalesced),
             percent=state.percent,
             needs_approval=level.needs_approval,
+            lang=self.lang,
         )
 
     # -- three-tier coordination --
@@ -888,11 +1025,7 @@ class _Run:
                 if today <= limit:
                     self.candidates.append(limit + dt.timedelta(days=1))
                     continue
-                reason = (
-                    f"issue {issue.id!r} raised {raised.isoformat()} is unresolved past the "
-                    f"unit's limit {limit.isoformat()} ({co.unit_limit}): handed to the leader "
-                    "in charge (tier 2 of 3)"
-                )
+                reason = Reasons.issue_to_leader(issue.id, raised, limit, co.unit_limit, self.lang)
                 self.notices.append(
                     self.coordination_notice(
                         policy, state, leader_key, reason, (Target.LEADER_IN_CHARGE,), None
@@ -905,14 +1038,8 @@ class _Run:
                 self.candidates.append(limit + dt.timedelta(days=1))
                 continue
             meeting = self.next_meeting(policy)
-            when = (
-                f"the agenda of {co.meeting.name} on {meeting.isoformat()}"
-                if meeting
-                else f"the agenda of the next {co.meeting.name} (no date in the calendar yet)"
-            )
-            reason = (
-                f"issue {issue.id!r} is unresolved past the leader's limit {limit.isoformat()} "
-                f"({co.leader_limit}): put on {when} (tier 3 of 3)"
+            reason = Reasons.issue_to_meeting(
+                issue.id, limit, co.leader_limit, co.meeting.name, meeting, self.lang
             )
             self.notices.append(
                 self.coordination_notice(
@@ -940,6 +1067,7 @@ class _Run:
             policy=policy.label,
             percent=state.percent,
             meeting_on=meeting,
+            lang=self.lang,
         )
 
     # -- approval green channel --
@@ -972,13 +1100,13 @@ class _Run:
                     level=f"approval:{step}",
                     kind=NoticeKind.APPROVAL_OVERRUN,
                     recipients=self.recipients((Target.UNIT, Target.LEADER_IN_CHARGE), state),
-                    reason=(
-                        f"approval step {step!r} filed {since.isoformat()} overran its limit "
-                        f"{limits[step]} (due {limit.isoformat()}, {late} working day(s) late; 绿色通道)"
+                    reason=Reasons.approval_overrun(
+                        step, since, limits[step], limit, late, self.lang
                     ),
                     issued_on=self.today,
                     policy=policy.label,
                     percent=state.percent,
+                    lang=self.lang,
                 )
             )
 
@@ -999,6 +1127,7 @@ def supervise(
     now: dt.datetime,
     journal: SupervisionJournal | None = None,
     directory: Directory | None = None,
+    lang: Lang = "en",
 ) -> Decision:
     """The notices due at ``now`` and when to look again; pure and deterministic.
 
@@ -1006,6 +1135,10 @@ def supervise(
     day it was assigned). Supervision events are read from the ledger and, for hosts that keep
     supervision apart, from ``journal``; once the notices of a decision are recorded
     (``decision.record(ledger, actor=...)``), evaluating again returns none of them.
+
+    ``lang`` is the language of every reason and of the notices' text: ``"en"`` or ``"zh"``.
+    Roles a notice goes to that ``directory`` does not fill are listed once in
+    ``decision.warnings``.
 
     >>> import datetime as dt, govops
     >>> from govops.tasks import Ledger
@@ -1018,6 +1151,7 @@ def supervise(
     ((), None)
     """
     policies, tz, today = checked_inputs(ledger, journal, policy, calendar, now)
+    lang = check_lang(lang)
     if directory is None:
         directory = Directory()
     elif not isinstance(directory, Directory):
@@ -1036,10 +1170,10 @@ def supervise(
             f"the journal records supervision events for tasks not in the ledger: {unknown!r}"
         )
     states: Sequence[_Projection] = ledger._open_tracks(now)
-    run = _Run(ledger, calendar, now, today, directory, answered, tz)
+    run = _Run(ledger, calendar, now, today, directory, answered, tz, lang)
     duties = open_duties(first, second, tz)  # AB角 report-backs, whether the task is open
     if not states and not duties:
-        return Decision(now, notices=(), awaiting_approval=(), next_check_at=None)
+        return Decision(now, notices=(), awaiting_approval=(), next_check_at=None, lang=lang)
     office_closed = any(p.working_days_only for p in policies) and not calendar.is_working_day(
         today
     )
@@ -1089,6 +1223,8 @@ def supervise(
             notices=tuple(run.notices),
             awaiting_approval=tuple(run.awaiting),
             next_check_at=None,
+            warnings=run.warnings(),
+            lang=lang,
         )
     nxt = min(later)
     if any(p.working_days_only for p in policies):
@@ -1102,6 +1238,8 @@ def supervise(
         notices=tuple(run.notices),
         awaiting_approval=tuple(run.awaiting),
         next_check_at=dt.datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz),
+        warnings=run.warnings(),
+        lang=lang,
     )
 
 
@@ -1145,14 +1283,20 @@ def _report_backs(
                     ),
                     Recipient(Target.DEPUTY_COVER, event.leader, leader.name if leader else None),
                 ),
-                reason=(
-                    f"{event.deputy} acted for {event.leader} on {acted_on.isoformat()} "
-                    f"({event.act_kind}, entry {event.act_seq}) while {event.leader} was away "
-                    f"{event.away_from.isoformat()}–{event.away_until.isoformat()}, and has not "
-                    f"reported back: due {due.isoformat()} ({policy.report_back_within} after the "
-                    f"leader's return), {late} working day(s) late (AB角 事后汇报)"
+                reason=Reasons.report_back(
+                    event.deputy,
+                    event.leader,
+                    acted_on,
+                    event.act_kind,
+                    event.act_seq,
+                    (event.away_from, event.away_until),
+                    due,
+                    policy.report_back_within or "",
+                    late,
+                    run.lang,
                 ),
                 issued_on=today,
                 policy=policy.label,
+                lang=run.lang,
             )
         )

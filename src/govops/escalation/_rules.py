@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Literal
 
 from ..calendars import WorkCalendar
 from ..exceptions import EscalationError, GovopsError
 from ..rules import Rule, parse_rule
 
-__all__ = ["rule_due", "rule_occurrences"]
+__all__ = ["rule_due", "rule_occurrences", "rule_text"]
 
 
 @functools.lru_cache(maxsize=256)
@@ -35,3 +36,9 @@ def rule_occurrences(
 ) -> list[dt.date]:
     """The occurrences of the schedule ``text`` from ``start`` to ``end`` inclusive."""
     return list(_parsed(text).occurrences(start, end, calendar=calendar))
+
+
+@functools.lru_cache(maxsize=256)
+def rule_text(text: str, lang: Literal["en", "zh"]) -> str:
+    """The rule ``text`` written in ``lang`` (``"5个工作日内"`` reads ``"within 5 working days"``)."""
+    return _parsed(text).to_text(lang)

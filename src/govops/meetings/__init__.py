@@ -38,6 +38,7 @@ from ._model import Meeting as Meeting
 from ._model import MeetingBasis as MeetingBasis
 from ._model import MeetingType as MeetingType
 from ._model import Participant as Participant
+from ._report_duties import leader_report_occasions as leader_report_occasions
 from ._schedule import MeetingSeries as MeetingSeries
 from ._schedule import Occurrence as Occurrence
 from ._schedule import schedule as schedule
@@ -72,6 +73,7 @@ __all__ = [
     "calendar_feed",
     "circular",
     "follow_up_tasks",
+    "leader_report_occasions",
     "presets",
     "record_minutes",
     "schedule",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, final
 
 import attrs
 
+from .._checks import check_text
 from .._time import SHANGHAI, as_local_date, require_aware
 from ..exceptions import InvalidTypeError, MeetingError, UnknownTaskError
 from ..tasks import Ledger, Status
@@ -27,7 +28,7 @@ from ._model import (
     text_field,
     to_tuple,
 )
-from ._presets import role_name
+from ._presets import PRESETS, role_name
 
 if TYPE_CHECKING:
     from ..tasks import WorkingCalendar
@@ -41,6 +42,27 @@ __all__ = [
     "Topic",
     "build_agenda",
 ]
+
+
+def _hearings(value: object) -> tuple[tuple[str, dt.date], ...]:
+    """``{level: day}`` (or pairs) as sorted pairs; a level named twice is an error."""
+    if isinstance(value, Mapping):
+        pairs: list[object] = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, str):
+        pairs = list(value)
+    else:
+        raise InvalidTypeError(f"heard={value!r}; expected a mapping of level to datetime.date")
+    out: dict[str, dt.date] = {}
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise InvalidTypeError(f"heard contains {pair!r}; expected (level, datetime.date)")
+        level, day = pair
+        check_text(level, "a level of heard", empty=False)
+        day_field(f"heard[{level!r}]")(None, None, day)
+        if level in out:
+            raise MeetingError(f"heard names level {level!r} twice")
+        out[level] = day
+    return tuple(sorted(out.items(), key=lambda p: (p[1], p[0])))
 
 
 def _note(_instance: object, _attribute: object, value: object) -> None:
@@ -60,6 +82,10 @@ class Topic:
     name to the Party committee (``for_party_committee``) carries ``passed_by``, the keys of the
     meeting types that passed it, or ``urgent_approved_by``. ``note`` says why the topic comes up
     (e.g. the reason an issue was escalated to the meeting); it is shown under the item.
+    ``notified_on`` is the day the topic was told to the roles the type's ``notify`` names.
+    ``raised_at`` is the level of the type's ``ladder`` the matter comes from (``None``: it is the
+    proposer's own, not reported from below) and ``heard`` maps each level that has had it to the
+    day it did.
     """
 
     id: str = attrs.field(validator=text_field("id"))
@@ -86,6 +112,19 @@ class Topic:
         default=None, kw_only=True, validator=optional_text("urgent_approved_by")
     )
     note: str = attrs.field(default="", kw_only=True, validator=_note)
+    notified_on: dt.date | None = attrs.field(
+        default=None, kw_only=True, validator=day_field("notified_on", optional=True)
+    )
+    raised_at: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text("raised_at")
+    )
+    heard: tuple[tuple[str, dt.date], ...] = attrs.field(
+        default=(), kw_only=True, converter=_hearings
+    )
+
+    def heard_on(self, level: str) -> dt.date | None:
+        """The day ``level`` had this topic, or ``None``."""
+        return dict(self.heard).get(level)
 
 
 class ExclusionReason(str, enum.Enum):
@@ -107,6 +146,10 @@ class ExclusionReason(str, enum.Enum):
     """A major decision whose required steps are not all recorded."""
     NOT_PASSED = "not_passed"
     """A report to the Party committee that no government meeting has passed."""
+    NOT_NOTIFIED = "not_notified"
+    """Not told in advance to the roles who must know the topics (议题事先告知)."""
+    SKIPPED_LEVEL = "skipped_level"
+    """Reported from below without every level in between having had it (逐级汇报、逐级讨论)."""
 
     def __str__(self) -> str:
         return self.value
@@ -211,6 +254,45 @@ def _progress_since(
     return moved, after.percent
 
 
+def _level_name(level: str, lang: str) -> str:
+    t = PRESETS.get(level)
+    if t is not None:
+        return t.name_zh if lang == "zh" else t.name_en
+    return role_name(level, lang)
+
+
+def _skipped_level(topic: Topic, meeting: Meeting) -> Reason | None:
+    """Why ``topic`` may not come up yet under the level-by-level rule, or ``None``."""
+    t = meeting.meeting_type
+    ladder = t.agenda.ladder
+    if topic.raised_at is None or not ladder:
+        return None
+    chain = ladder[ladder.index(topic.raised_at) :]
+    cite = f"逐级汇报、逐级讨论; {'; '.join(t.sources)}"
+    below, below_day = chain[0], topic.heard_on(chain[0])
+    for level in chain[1:]:
+        day = topic.heard_on(level)
+        if day is None or day > meeting.date:
+            return Reason(
+                ExclusionReason.SKIPPED_LEVEL,
+                en=f"raised at the {_level_name(topic.raised_at, 'en')}, but the "
+                f"{_level_name(level, 'en')} has not had it yet; each level hears a matter before "
+                f"the one above ({cite})",
+                zh=f"事项源自{_level_name(topic.raised_at, 'zh')},尚未经{_level_name(level, 'zh')}"
+                f"汇报讨论,不得越级上会({cite})",
+            )
+        if below_day is not None and day < below_day:
+            return Reason(
+                ExclusionReason.SKIPPED_LEVEL,
+                en=f"the {_level_name(level, 'en')} had it on {day}, before the "
+                f"{_level_name(below, 'en')} below it did on {below_day} ({cite})",
+                zh=f"{_level_name(level, 'zh')}于{day}讨论,早于下一级"
+                f"{_level_name(below, 'zh')}({below_day}),属越级({cite})",
+            )
+        below, below_day = level, day
+    return None
+
+
 def build_agenda(
     meeting: Meeting,
     topics: Iterable[Topic],
@@ -229,8 +311,13 @@ def build_agenda(
     Beijing time (Asia/Shanghai). ``ledger`` is needed for topics linked to tracked work,
     ``calendar`` (default: the ledger's) for materials deadlines.
 
+    Where the type names roles to ``notify``, each topic must have been told to them at the latest
+    ``notice_working_days`` working days before the sitting (``calendar`` is then needed). Where
+    it has a ``ladder``, a topic ``raised_at`` one of its levels must have been had by every level
+    above that one, in order and by the day of the sitting (逐级汇报、逐级讨论).
+
     Bad input raises :class:`MeetingError`: a proposer or setter without a seat, a topic id used
-    twice, a task id the ledger has never seen.
+    twice, a task id the ledger has never seen, a ``raised_at`` that is not a level of the ladder.
     """
     if not isinstance(meeting, Meeting):
         raise InvalidTypeError(f"meeting={meeting!r}; expected a Meeting")
@@ -252,6 +339,15 @@ def build_agenda(
         t.check_role(topic.proposed_by, what=f"proposed_by of topic {topic.id!r}")
         if topic.set_by is not None:
             t.check_role(topic.set_by, what=f"set_by of topic {topic.id!r}")
+        if (
+            topic.raised_at is not None
+            and t.agenda.ladder
+            and topic.raised_at not in t.agenda.ladder
+        ):
+            raise MeetingError(
+                f"topic {topic.id!r} is raised_at={topic.raised_at!r}, which is not a level below "
+                f"{t.name_en}; expected one of {list(t.agenda.ladder)!r} (lowest first)"
+            )
         if topic.task_id is not None:
             if ledger is None:
                 raise MeetingError(
@@ -271,6 +367,16 @@ def build_agenda(
                 f"{t.name_en} sets a materials deadline; pass calendar= (or a ledger) to count it"
             )
         materials_by = calendar.add_working_days(meeting.date, -rules.materials_due_working_days)
+    notice_by: dt.date | None = None
+    if rules.notify:
+        notice_by = meeting.date
+        if rules.notice_working_days:
+            if calendar is None:
+                raise MeetingError(
+                    f"{t.name_en} sets a notice period for its topics; pass calendar= (or a "
+                    "ledger) to count it"
+                )
+            notice_by = calendar.add_working_days(meeting.date, -rules.notice_working_days)
     tz = SHANGHAI
     since: dt.datetime | None = None
     if meeting.previous is not None:
@@ -380,6 +486,20 @@ def build_agenda(
                         ),
                     )
                 )
+        if notice_by is not None and (topic.notified_on is None or topic.notified_on > notice_by):
+            told = "、".join(role_name(r) for r in sorted(rules.notify))
+            got = topic.notified_on.isoformat() if topic.notified_on else "never"
+            reasons.append(
+                Reason(
+                    ExclusionReason.NOT_NOTIFIED,
+                    en=f"not told to the {' and '.join(role_name(r, 'en') for r in sorted(rules.notify))} "
+                    f"by {notice_by} (议题事先告知; {'; '.join(t.sources)}); told: {got}",
+                    zh=f"议题须于{notice_by}前告知{told}(议题事先告知),实际:{got}",
+                )
+            )
+        skipped = _skipped_level(topic, meeting)
+        if skipped is not None:
+            reasons.append(skipped)
         if reasons:
             excluded.append(Exclusion(topic, reasons=reasons))
         else:

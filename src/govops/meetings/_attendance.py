@@ -11,6 +11,7 @@ import attrs
 from ..exceptions import InvalidTypeError, MeetingError
 from ..tasks import Person
 from ._model import Meeting, Participant, enum_value, instance_of, optional_text, to_tuple
+from ._presets import role_name
 
 __all__ = ["Attendance", "AttendanceSheet", "AttendanceStatus"]
 
@@ -38,7 +39,8 @@ def _status(value: object) -> AttendanceStatus:
 @final
 @attrs.frozen
 class Attendance:
-    """One participant's attendance; ``approved_by`` is the role that approved leave or a substitute."""
+    """One participant's attendance; ``approved_by`` is the role that approved leave or a substitute
+    and ``reported_to`` the role the absence was reported to first, where the type asks for that."""
 
     participant: Participant = attrs.field(validator=instance_of(Participant, "participant"))
     status: AttendanceStatus = attrs.field(converter=_status)
@@ -47,6 +49,9 @@ class Attendance:
         default=None, kw_only=True, validator=optional_text("approved_by")
     )
     note: str = attrs.field(default="", kw_only=True)
+    reported_to: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text("reported_to")
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.substitute is not None and not isinstance(self.substitute, Person):
@@ -59,10 +64,17 @@ class Attendance:
                 f"{who!r} names substitute {self.substitute.id!r} but is marked "
                 f"{self.status.value!r}; use status='substitute'"
             )
-        if self.status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT) and self.approved_by:
+        if self.status in (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT) and (
+            self.approved_by or self.reported_to
+        ):
+            field, value = (
+                ("approved_by", self.approved_by)
+                if self.approved_by
+                else ("reported_to", self.reported_to)
+            )
             raise MeetingError(
                 f"{who!r} is {self.status.value!r}, so there is nothing to approve; "
-                f"got approved_by={self.approved_by!r}"
+                f"got {field}={value!r}"
             )
 
     @classmethod
@@ -72,10 +84,21 @@ class Attendance:
 
     @classmethod
     def leave(
-        cls, participant: Participant, *, approved_by: str | None, note: str = ""
+        cls,
+        participant: Participant,
+        *,
+        approved_by: str | None,
+        reported_to: str | None = None,
+        note: str = "",
     ) -> Attendance:
         """On approved leave, nobody in their place."""
-        return cls(participant, AttendanceStatus.LEAVE, approved_by=approved_by, note=note)
+        return cls(
+            participant,
+            AttendanceStatus.LEAVE,
+            approved_by=approved_by,
+            reported_to=reported_to,
+            note=note,
+        )
 
     @classmethod
     def substituted(
@@ -84,6 +107,7 @@ class Attendance:
         substitute: Person,
         *,
         approved_by: str | None,
+        reported_to: str | None = None,
         note: str = "",
     ) -> Attendance:
         """On approved leave with ``substitute`` sitting in (替会)."""
@@ -92,6 +116,7 @@ class Attendance:
             AttendanceStatus.SUBSTITUTE,
             substitute=substitute,
             approved_by=approved_by,
+            reported_to=reported_to,
             note=note,
         )
 
@@ -107,8 +132,10 @@ class AttendanceSheet:
     """The attendance of one sitting, checked against its type's rules when it is built.
 
     Every participant must hold a seat at the meeting (chair, attendee or observer role); leave and
-    substitutes need the type's approver; a member on leave names a substitute where the type says
-    so; nobody appears twice. A sheet that breaks a rule is never built: :class:`MeetingError`.
+    substitutes need the type's approver, and were reported first to the role the type names; a
+    member on leave names a substitute where the type says so; a restricted guest sits only when
+    the meeting's invitation of that role was approved; nobody appears twice. A sheet that breaks
+    a rule is never built: :class:`MeetingError`, naming the rule and the type's sources.
     """
 
     meeting: Meeting = attrs.field(validator=instance_of(Meeting, "meeting"))
@@ -139,12 +166,39 @@ class AttendanceSheet:
                     raise MeetingError(
                         f"substitute {entry.substitute.id!r} for {p.person.id!r} already has a seat"
                     )
+            m = self.meeting
+            if (
+                p.role in t.restricted_guests
+                and entry.status is not AttendanceStatus.ABSENT
+                and not (p.role in m.invited and m.invitation_approved_by == t.guest_approver)
+            ):
+                assert t.guest_approver is not None  # a type with restricted guests names one
+                raise MeetingError(
+                    f"{p.person.id!r} ({p.role}) is not normally invited to {t.name_en}: the "
+                    f"sitting must invite {p.role!r} with the approval of {t.guest_approver!r}; "
+                    f"got invited={sorted(m.invited)!r}, invitation_approved_by="
+                    f"{m.invitation_approved_by!r} (一般不邀请{role_name(p.role)},确需参加的须经"
+                    f"{role_name(t.guest_approver)}批准; {'; '.join(t.sources)})"
+                )
             excused = entry.status in (AttendanceStatus.LEAVE, AttendanceStatus.SUBSTITUTE)
             if excused and rules.approver is not None and entry.approved_by != rules.approver:
                 what = "a substitute" if entry.status is AttendanceStatus.SUBSTITUTE else "leave"
                 raise MeetingError(
                     f"{what} for {p.person.id!r} ({p.role}) at {self.meeting.id} needs the approval "
                     f"of {rules.approver!r}; got approved_by={entry.approved_by!r}"
+                )
+            told = rules.leave_reported_to
+            if (
+                excused
+                and told is not None
+                and p.role not in (told, rules.approver, t.chair)
+                and entry.reported_to != told
+            ):
+                raise MeetingError(
+                    f"{p.person.id!r} ({p.role}) is excused from {t.name_en} without having "
+                    f"reported it to the {told!r} first; got reported_to={entry.reported_to!r} "
+                    f"(不能出席的,需报{role_name(told)}并经{role_name(rules.approver or '')}同意; "
+                    f"{'; '.join(t.sources)})"
                 )
             if (
                 entry.status is AttendanceStatus.LEAVE

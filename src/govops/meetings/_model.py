@@ -124,6 +124,15 @@ def _non_negative(name: str, *, optional: bool = True) -> Any:
     return check
 
 
+def _levels(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidTypeError(f"ladder={value!r}; expected a sequence of level keys, lowest first")
+    levels = tuple(check_text(v, "a level of ladder", empty=False) for v in value)
+    if len(set(levels)) != len(levels):
+        raise InvalidInputError(f"ladder={levels!r} names a level twice")
+    return levels
+
+
 class DecisionStep(str, enum.Enum):
     """A step of the procedure for a major decision (重大决策), recorded before it may be decided.
 
@@ -197,6 +206,11 @@ class AgendaRules:
     decided here; empty means this meeting does not take major decisions. ``prior_passage``: for a
     report in the government's name to the Party committee, the meeting types (keys) one of which
     must have passed it first, unless ``urgent_approver`` approved it because it was urgent.
+    ``notify``: the roles every topic is told to in advance (议题事先告知各副镇长), at the latest
+    ``notice_working_days`` working days before the sitting. ``ladder``: the levels below this
+    meeting, lowest first (meeting type keys or role keys), through which a matter reported from
+    below must have passed one by one (逐级汇报、逐级讨论): a topic raised at one of them must have
+    been had by every level above it, each no earlier than the one below, before it comes here.
     """
 
     plan_required: bool = attrs.field(default=False, kw_only=True)
@@ -219,6 +233,13 @@ class AgendaRules:
     urgent_approver: str | None = attrs.field(
         default=None, kw_only=True, validator=optional_text("urgent_approver")
     )
+    notify: frozenset[str] = attrs.field(
+        default=frozenset(), kw_only=True, converter=role_set, validator=_roles_valid("notify")
+    )
+    notice_working_days: int = attrs.field(
+        default=1, kw_only=True, validator=_non_negative("notice_working_days", optional=False)
+    )
+    ladder: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_levels)
 
 
 @final
@@ -232,6 +253,9 @@ class AttendanceRules:
     ``substitute_reports_back``: the substitute reports the meeting back to the member (会后替会人员要将
     会议精神向主要负责人汇报). ``quorum``: the share of the chair and attendees (not observers) who must
     be present in person for the meeting to decide anything, or ``None``.
+    ``leave_reported_to``: the role an excused participant must have reported the absence to, besides
+    the approver's consent (特殊情况不能出席的,需报分管副镇长并经镇长同意); it does not apply to the
+    chair, the approver or that role itself.
     """
 
     approver: str | None = attrs.field(
@@ -241,6 +265,9 @@ class AttendanceRules:
     leave_needs_substitute: bool = attrs.field(default=False, kw_only=True)
     substitute_reports_back: bool = attrs.field(default=True, kw_only=True)
     quorum: float | None = attrs.field(default=None, kw_only=True)
+    leave_reported_to: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text("leave_reported_to")
+    )
 
     def __attrs_post_init__(self) -> None:
         q = self.quorum
@@ -297,7 +324,9 @@ class MeetingType:
     ``ad_hoc_allowed`` says whether it may also be called outside its schedule (临时召开) and
     ``ad_hoc_approver`` whose approval that needs. ``plan_required``: held in the government's name,
     so every sitting needs a place in the approved meeting plan (or, ad hoc, the approver's
-    approval). ``sources`` are the titles of the documents the type encodes.
+    approval). ``restricted_guests``: roles with a seat that are in general not invited (一般不邀请),
+    and come only on the approval of ``guest_approver`` (须经市长批准). ``sources`` are the titles of
+    the documents the type encodes.
 
     >>> from govops.meetings import presets
     >>> t = presets.LEADERSHIP_MEETING
@@ -332,6 +361,15 @@ class MeetingType:
         default=None, kw_only=True, validator=optional_text("ad_hoc_approver")
     )
     plan_required: bool = attrs.field(default=False, kw_only=True)
+    restricted_guests: frozenset[str] = attrs.field(
+        default=frozenset(),
+        kw_only=True,
+        converter=role_set,
+        validator=_roles_valid("restricted_guests"),
+    )
+    guest_approver: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text("guest_approver")
+    )
     description: str = attrs.field(default="", kw_only=True, validator=text())
     sources: tuple[str, ...] = attrs.field(
         default=(), kw_only=True, converter=to_tuple, validator=texts
@@ -350,6 +388,17 @@ class MeetingType:
             raise InvalidInputError(
                 f"roles {sorted(overlap)!r} are both members and observers of {self.key!r}; "
                 "a role attends (出席) or observes (列席), not both"
+            )
+        unseated = self.restricted_guests - self.roles
+        if unseated:
+            raise InvalidInputError(
+                f"restricted_guests {sorted(unseated)!r} have no seat at {self.key!r}; list them "
+                "as attendees or observers too"
+            )
+        if self.restricted_guests and self.guest_approver is None:
+            raise InvalidInputError(
+                f"meeting type {self.key!r} restricts guests {sorted(self.restricted_guests)!r} "
+                "but names no guest_approver who may let them come"
             )
         if self.cadence is None and not self.ad_hoc_allowed:
             raise InvalidInputError(
@@ -422,8 +471,10 @@ class Meeting:
     ``convener`` is the unit that holds it (for a leader's weekly meeting, the leader's unit);
     ``basis`` why it sits; ``approved_by`` the role that approved an ad-hoc sitting and ``plan_ref``
     the approved meeting plan that lists a planned one. ``previous`` is the day of the sitting before
-    (the window for "no progress since the last meeting"). Build them with
-    :func:`govops.meetings.schedule` or :meth:`Meeting.ad_hoc`.
+    (the window for "no progress since the last meeting"). ``invited`` are the restricted roles
+    (``MeetingType.restricted_guests``) invited to this sitting and ``invitation_approved_by`` the
+    role that approved inviting them. Build them with :func:`govops.meetings.schedule` or
+    :meth:`Meeting.ad_hoc`.
     """
 
     meeting_type: MeetingType = attrs.field(validator=instance_of(MeetingType, "meeting_type"))
@@ -443,6 +494,21 @@ class Meeting:
         default=None, kw_only=True, validator=day_field("previous", optional=True)
     )
     reason: str = attrs.field(default="", kw_only=True, validator=text())
+    invited: frozenset[str] = attrs.field(
+        default=frozenset(), kw_only=True, converter=role_set, validator=_roles_valid("invited")
+    )
+    invitation_approved_by: str | None = attrs.field(
+        default=None, kw_only=True, validator=optional_text("invitation_approved_by")
+    )
+
+    def __attrs_post_init__(self) -> None:
+        stray = self.invited - self.meeting_type.restricted_guests
+        if stray:
+            raise MeetingError(
+                f"invited={sorted(stray)!r}: only restricted roles need an invitation at "
+                f"{self.meeting_type.name_en}; expected some of "
+                f"{sorted(self.meeting_type.restricted_guests)!r}"
+            )
 
     @classmethod
     def ad_hoc(
@@ -498,6 +564,7 @@ class Meeting:
         A type held in the government's name needs each sitting in the approved meeting plan: a
         scheduled sitting is (the schedule is the standing plan), a planned one names its plan,
         an ad-hoc one carries the approver's approval (盘锦市人民政府工作规则补充规定, item 8).
+        Restricted guests invited without the guest approver's approval block it too (item 7).
         """
         t = self.meeting_type
         out: list[str] = []
@@ -512,6 +579,11 @@ class Meeting:
                 out.append(
                     f"ad-hoc meeting without the approval of {t.ad_hoc_approver!r} (临时会议须经审批)"
                 )
+        if self.invited and self.invitation_approved_by != t.guest_approver:
+            out.append(
+                f"{', '.join(sorted(self.invited))} invited without the approval of "
+                f"{t.guest_approver!r} (一般不邀请,确需参加的须经批准; {'; '.join(t.sources)})"
+            )
         return tuple(out)
 
 

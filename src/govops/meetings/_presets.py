@@ -10,7 +10,7 @@ References:
     * 乡镇运行保障机制实施意见 (a town's operating-mechanism opinion): items 3, 5, 8–11.
     * 江高镇人民政府办公会议制度 (a town government's meeting rules): parts 1–4.
     * 盘锦市人民政府工作规则补充规定 (a city government's supplementary work rules, 2015, since
-      repealed): items 2, 8, 10.
+      repealed): items 2, 7, 8, 9, 10.
     * 重点项目推进工作方案 (key-project promotion plans): the quarterly dispatch meeting of the
       leading group ("周沟通、月督导、季调度").
 """
@@ -35,6 +35,7 @@ __all__ = [
     "SECTION_MEETING",
     "TOWN_EXPANDED_OFFICE_MEETING",
     "TOWN_OFFICE_MEETING",
+    "VICE_MAYOR_MEETING",
     "preset",
     "role_name",
 ]
@@ -48,6 +49,7 @@ ROLE_NAMES: MappingProxyType[str, tuple[str, str]] = MappingProxyType(
     {
         "committee_member": ("党委委员", "member of the Party committee"),
         "city_mayor": ("市长", "mayor of the city"),
+        "county_head": ("县区长", "head of a county or district government"),
         "deputy_mayor": ("副镇长", "deputy mayor"),
         "department_head": ("市政府部门负责人", "head of a city department"),
         "group_leader": ("领导小组组长", "head of the leading group"),
@@ -117,6 +119,9 @@ TOWN_OFFICE_MEETING = MeetingType(
     agenda=AgendaRules(
         plan_required=True,
         major_decision_steps=ALL_DECISION_STEPS,
+        notify={"deputy_mayor"},
+        notice_working_days=1,
+        ladder=("section_meeting", "deputy_mayor"),
     ),
     attendance=AttendanceRules(approver="mayor", substitutes_allowed=False),
     follow_up=FollowUpRules(
@@ -131,8 +136,12 @@ TOWN_OFFICE_MEETING = MeetingType(
         "Monthly, chaired by the mayor who sets the topics; deputy mayors attend, the people's "
         "congress vice-chair and the office director observe, section heads as needed. A deputy "
         "may bring a topic only with a concrete plan. Important matters, including major "
-        "decisions after their four procedural steps, are decided here. The rules say 'once a "
-        "month' without a day: the preset sits on the 15th (moved off rest days)."
+        "decisions after their four procedural steps, are decided here. Topics are told to the "
+        "deputy mayors in advance; the rules say only 'in advance', so the preset asks for the "
+        "working day before the sitting at the latest. A matter a section reports comes here "
+        "level by level: the section's own meeting, then its deputy mayor, then this meeting. "
+        "The rules say 'once a month' without a day: the preset sits on the 15th (moved off rest "
+        "days)."
     ),
     sources=(TOWN_MEETING_RULES, TOWN_OPINION, CITY_WORK_RULES),
 )
@@ -145,18 +154,33 @@ TOWN_EXPANDED_OFFICE_MEETING = MeetingType(
     chair="mayor",
     attendees={"deputy_mayor", "section_director"},
     topic_setters={"mayor"},
-    agenda=AgendaRules(materials_due_working_days=2, materials_reviewer="deputy_mayor"),
-    attendance=_principals_attend("mayor"),
+    agenda=AgendaRules(
+        materials_due_working_days=2,
+        materials_reviewer="deputy_mayor",
+        notify={"deputy_mayor"},
+        notice_working_days=1,
+    ),
+    # A director who cannot come reports it to the deputy in charge and needs the mayor's consent;
+    # the rules ask for no substitute (二(二)4), unlike the town opinion's item 10.
+    attendance=AttendanceRules(
+        approver="mayor",
+        leave_reported_to="deputy_mayor",
+        substitutes_allowed=True,
+        substitute_reports_back=True,
+    ),
     follow_up=_STANDARD_FOLLOW_UP,
     ad_hoc_allowed=True,
     ad_hoc_approver="mayor",
     description=(
         "Quarterly, chaired by the mayor; deputy mayors and the directors of every section and "
-        "public institution attend. Each director reports in person on written materials the "
-        "deputy in charge has read first; a director who cannot come reports to the deputy and "
-        "needs the mayor's consent. The rules give no day or materials deadline: the preset sits "
-        "on the tenth working day of the quarter, after the quarterly reports, with materials "
-        "due two working days before."
+        "public institution attend. The mayor sets the topics and tells the deputy mayors in "
+        "advance (the preset: by the working day before). Each director reports in person on "
+        "written materials the deputy in charge has read first; a director who cannot come "
+        "reports it to the deputy and needs the mayor's consent, and need not name a substitute. "
+        "The rules neither require nor forbid a colleague sitting in: the preset allows one on "
+        "the same report and consent. The rules give no day or materials deadline: the preset "
+        "sits on the tenth working day of the quarter, after the quarterly reports, with "
+        "materials due two working days before."
     ),
     sources=(TOWN_MEETING_RULES,),
 )
@@ -295,6 +319,7 @@ CITY_EXECUTIVE_MEETING = MeetingType(
     topic_setters={"city_mayor"},
     agenda=AgendaRules(
         major_decision_steps=ALL_DECISION_STEPS,
+        ladder=("department_head", "vice_mayor"),
     ),
     attendance=AttendanceRules(approver="city_mayor", substitutes_allowed=False),
     follow_up=FollowUpRules(
@@ -310,7 +335,33 @@ CITY_EXECUTIVE_MEETING = MeetingType(
         "Major decisions come here only after public participation, expert review, risk "
         "assessment and legality review, and are decided collectively. Meetings in the "
         "government's name need a place in the approved annual or quarterly meeting plan; an "
-        "ad-hoc one needs the mayor's approval. No regular day is fixed."
+        "ad-hoc one needs the mayor's approval. A matter of a vice-mayor's portfolio comes here "
+        "with the vice-mayor's signed opinion: a department's matter must have been before its "
+        "vice-mayor first. No regular day is fixed."
+    ),
+    sources=(CITY_WORK_RULES,),
+)
+
+VICE_MAYOR_MEETING = MeetingType(
+    "vice_mayor_meeting",
+    "副市长主持召开的会议",
+    name_en="Meeting chaired by a vice-mayor",
+    cadence=None,
+    chair="vice_mayor",
+    attendees={"department_head"},
+    observers={"county_head"},
+    topic_setters={"vice_mayor"},
+    attendance=AttendanceRules(approver="vice_mayor", substitutes_allowed=True),
+    follow_up=FollowUpRules(minutes_due=_TWO_DAYS, plan_due=_TWO_DAYS),
+    ad_hoc_allowed=True,
+    restricted_guests={"county_head"},
+    guest_approver="city_mayor",
+    description=(
+        "A meeting a vice-mayor calls on the work of their portfolio. County and district heads "
+        "are in general not invited; where the work truly needs them, inviting them needs the "
+        "mayor's approval. The rules fix no schedule, minutes or attendance rules for it: the "
+        "preset takes the two-day follow-up of the other presets and lets the vice-mayor excuse "
+        "a department head who sends a substitute."
     ),
     sources=(CITY_WORK_RULES,),
 )
@@ -349,6 +400,7 @@ PRESETS: MappingProxyType[str, MeetingType] = MappingProxyType(
             QUARTERLY_DISPATCH_MEETING,
             JOINT_MEETING,
             CITY_EXECUTIVE_MEETING,
+            VICE_MAYOR_MEETING,
             PARTY_COMMITTEE_MEETING,
         )
     }

@@ -289,6 +289,7 @@ def _series(
     append = meetings.append
     new, put, cls = object.__new__, _set, Meeting
     basis = MeetingBasis.SCHEDULED
+    nobody: frozenset[str] = frozenset()  # no restricted guests invited to a scheduled sitting
     for d, prev, iso in zip(dates, [previous, *dates], isos, strict=False):
         m = new(cls)
         put(m, "meeting_type", meeting_type)
@@ -300,6 +301,8 @@ def _series(
         put(m, "plan_ref", None)
         put(m, "previous", prev)
         put(m, "reason", "")
+        put(m, "invited", nobody)
+        put(m, "invitation_approved_by", None)
         append(m)
     return MeetingSeries(
         meeting_type,

@@ -17,6 +17,7 @@ from ._presets import ROLE_NAMES as ROLE_NAMES
 from ._presets import SECTION_MEETING as SECTION_MEETING
 from ._presets import TOWN_EXPANDED_OFFICE_MEETING as TOWN_EXPANDED_OFFICE_MEETING
 from ._presets import TOWN_OFFICE_MEETING as TOWN_OFFICE_MEETING
+from ._presets import VICE_MAYOR_MEETING as VICE_MAYOR_MEETING
 from ._presets import preset as preset
 from ._presets import role_name as role_name
 
@@ -33,6 +34,7 @@ __all__ = [
     "SECTION_MEETING",
     "TOWN_EXPANDED_OFFICE_MEETING",
     "TOWN_OFFICE_MEETING",
+    "VICE_MAYOR_MEETING",
     "preset",
     "role_name",
 ]

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Literal, final
 
 import attrs
 
+from .._html import esc
+
 if TYPE_CHECKING:
     from ._rule import Rule
 
@@ -78,3 +80,13 @@ class Explanation:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        """The explanation in Jupyter: the rule, its steps numbered, the due date in bold."""
+        items = "".join(f"<li>{esc(step.text(self.lang))}</li>" for step in self.steps)
+        provisional = " <em>(provisional)</em>" if self.provisional else ""
+        due = "期限" if self.lang == "zh" else "due"
+        return (
+            f"<div><strong>{esc(self.lines()[0])}</strong><ol>{items}</ol>"
+            f"{due}: <strong>{self.due.isoformat()}</strong>{provisional}</div>"
+        )

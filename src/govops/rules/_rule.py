@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal, final
 
 import attrs
 
+from .._html import fields
 from ..exceptions import RuleError
 from . import _eval, _rrule, _schedule, _text
 from ._nodes import (
@@ -46,7 +47,7 @@ _ROLL_WORDS = {
 
 
 @final
-@attrs.frozen
+@attrs.frozen(repr=False)  # repr: the canonical text (__repr__ below)
 class Rule:
     """A deadline or schedule rule, read from English or Chinese text by :func:`parse_rule`.
 
@@ -228,6 +229,23 @@ class Rule:
 
     def __str__(self) -> str:
         return self.to_text(self.lang)
+
+    def __repr__(self) -> str:
+        """The canonical text, as the call that reads it back: ``parse_rule('会后2日内报送')``."""
+        return f"parse_rule({self.to_text(self.lang)!r})"
+
+    def _repr_html_(self) -> str:
+        """The rule in Jupyter: its text in both languages, its kind, roll and RRULE."""
+        rows: list[tuple[str, object]] = [
+            ("English", self.to_text("en")),
+            ("中文", self.to_text("zh")),
+            ("kind", "schedule" if self.is_schedule else "deadline"),
+            ("roll", self.effective_roll or "none needed (always a working day)"),
+        ]
+        rrule = self.to_rrule()
+        if rrule:
+            rows.append(("RRULE", rrule))
+        return fields("govops rule", rows)
 
     def to_rrule(self) -> str | None:
         """The RFC 5545 RRULE of the nominal dates (before any roll), or ``None`` when the dates

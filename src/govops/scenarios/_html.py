@@ -1,9 +1,9 @@
 """Rich HTML views for Jupyter of the values an analyst looks at most.
 
-Results, sweeps, comparisons and tables of :mod:`govops.scenarios` have ``_repr_html_`` of their
-own. Rules, explanations and calendars belong to other packages; their views live here and are
-registered with IPython by ``%load_ext govops.scenarios`` (:func:`load_ipython_extension`, which
-receives the running shell: nothing global is looked up).
+Rules, explanations, calendar months, task states, ledgers, decisions and bulletins have a
+``_repr_html_`` of their own, which Jupyter uses as it is. ``%load_ext govops.scenarios``
+(:func:`load_ipython_extension`, which receives the running shell: nothing global is looked up)
+adds a view of a whole calendar: its coverage and special days.
 """
 
 from __future__ import annotations
@@ -18,40 +18,19 @@ from ..rules import Explanation, Rule
 __all__ = ["calendar_html", "explanation_html", "load_ipython_extension", "rule_html"]
 
 
-def _row(key: str, value: object) -> str:
-    return f"<tr><th style='text-align:left'>{html.escape(key)}</th><td>{html.escape(str(value))}</td></tr>"
-
-
 def rule_html(rule: Rule) -> str:
-    """A rule as a small table: its English and Chinese text, kind, roll and RRULE.
+    """A rule as a small table (what Jupyter shows of a rule without this extension too).
 
     >>> from govops.rules import parse_rule
     >>> "季度末后2日" in rule_html(parse_rule("at quarter-end plus 2 days"))
     True
     """
-    rows = [
-        _row("English", rule.to_text("en")),
-        _row("中文", rule.to_text("zh")),
-        _row("kind", "schedule" if rule.is_schedule else "deadline"),
-        _row("roll", rule.effective_roll or "none needed (always a working day)"),
-    ]
-    rrule = rule.to_rrule()
-    if rrule:
-        rows.append(_row("RRULE", rrule))
-    return f"<table><caption>govops rule</caption>{''.join(rows)}</table>"
+    return rule._repr_html_()
 
 
 def explanation_html(explanation: Explanation) -> str:
     """An explanation as a numbered list of steps, the due date in bold."""
-    items = "".join(
-        f"<li>{html.escape(step.text(explanation.lang))}</li>" for step in explanation.steps
-    )
-    head = html.escape(explanation.lines()[0])
-    flag = " <em>(provisional)</em>" if explanation.provisional else ""
-    return (
-        f"<div><strong>{head}</strong><ol>{items}</ol>"
-        f"due: <strong>{explanation.due.isoformat()}</strong>{flag}</div>"
-    )
+    return explanation._repr_html_()
 
 
 def calendar_html(calendar: WorkCalendar, year: int | None = None) -> str:

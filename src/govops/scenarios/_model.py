@@ -9,6 +9,7 @@ the two results comes from the reform and none from chance.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, final
 
@@ -17,6 +18,7 @@ import attrs
 from .._checks import check_number, to_float
 from ..assessment import ScoringRules
 from ..calendars import WorkCalendar
+from ..duties import Duty as LedgerDuty
 from ..escalation import Directory, EscalationPolicy
 from ..exceptions import InvalidInputError, InvalidTypeError, ScenarioError
 from ..meetings import MeetingType
@@ -92,6 +94,18 @@ class ProgressModel:
         return cls()
 
 
+RULE_MARK = "rule:"
+"""How a duty's ``deadline`` names a rule of the scenario: ``"rule:quarterly_report"``."""
+TEXT_MARK = "text:"
+"""How a duty's ``deadline`` says it is rule text: ``"text:within 5 days"``."""
+
+
+def _unknown_rule(value: str, name: str, names: list[str]) -> str:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{RULE_MARK}{close[0]}'?" if close else f"; rules: {names!r}"
+    return f"{value!r} names no rule of the scenario{hint}"
+
+
 @final
 @attrs.frozen
 class Duty:
@@ -99,9 +113,14 @@ class Duty:
 
     On every date of the schedule ``every`` (rule text such as ``"every quarter on the last working
     day"``, or ``"meeting:<key>"`` for each sitting of a meeting of the scenario), each unit in
-    ``units`` (all units of the scenario when empty) gets a task due by ``deadline``, a rule text or
-    the name of a rule of the scenario. ``effort`` is the working days of work it usually takes;
-    the progress model varies it by unit and by task.
+    ``units`` (all units of the scenario when empty) gets a task due by ``deadline``: rule text
+    (``"at quarter-end plus 2 days"``, or ``"text:<rule text>"`` to say so) or, written
+    ``"rule:<name>"``, a rule of the scenario's ``rules``. ``effort`` is the working days of work
+    it usually takes; the progress model varies it by unit and by task.
+
+    A bare name (``deadline="quarterly_report"``, as older scenarios write it) still names the rule
+    when it cannot be read as rule text; a word that could be either, or that is close to a rule's
+    name, is refused with the explicit spellings, so that a typo never becomes a different rule.
     """
 
     id: str = attrs.field(validator=_text("id"))
@@ -113,6 +132,39 @@ class Duty:
         default=1.0, kw_only=True, converter=to_float, validator=_finite(0.0, 10_000)
     )
     category: Category = attrs.field(default=Category.ANNUAL_PLAN, kw_only=True, converter=Category)
+
+    @classmethod
+    def from_duty(cls, duty: LedgerDuty, *, effort: float = 1.0) -> Duty:
+        """The scenario form of a periodic :class:`govops.duties.Duty` bound to its units.
+
+        Each unit's task is assigned on the last working day of the period when the duty falls due
+        after it (a report on the period), else on the first, and is due by the duty's rule.
+
+        >>> from govops.duties import QUARTERLY_PROGRESS_REPORT
+        >>> from govops.tasks import Unit
+        >>> d = Duty.from_duty(QUARTERLY_PROGRESS_REPORT.owed_by_units(Unit("economy", "经发办")))
+        >>> d.every, d.deadline, d.units
+        ('every quarter on the last working day', '季度末后2日报送', ('economy',))
+        """
+        if not isinstance(duty, LedgerDuty):
+            raise InvalidTypeError(f"duty={duty!r}; expected a govops.duties.Duty")
+        if duty.period is None:
+            raise ScenarioError(
+                f"duty {duty.id!r} is owed on each {duty.trigger!r}; a scenario simulates "
+                "periodic duties (or meeting-triggered ones, every='meeting:<key>')"
+            )
+        rule = duty.read_rule()
+        first = not duty.due_after_period
+        return cls(
+            duty.id,
+            duty.title,
+            deadline=rule.to_text(rule.lang),
+            every=f"every {duty.period.value.replace('_', '-')} on the "
+            f"{'first' if first else 'last'} working day",
+            units=tuple(o.lead_unit.id for o in duty.owers),
+            effort=effort,
+            category=duty.category,
+        )
 
     @property
     def meeting_key(self) -> str | None:
@@ -226,7 +278,7 @@ class Scenario:
         for name, text in self.rules:
             self._check(text, f"rules[{name!r}]")
         for duty in self.duties:
-            self._check(self.rule_text(duty.deadline), f"duty {duty.id!r} deadline")
+            self._deadline(duty)
             if (
                 duty.meeting_key is None
                 and not self._check(duty.every, f"duty {duty.id!r} every").is_schedule
@@ -242,8 +294,60 @@ class Scenario:
     # -- reading ---------------------------------------------------------------------------------
 
     def rule_text(self, name_or_text: str) -> str:
-        """The text of the named rule, or ``name_or_text`` itself when no rule has that name."""
-        return dict(self.rules).get(name_or_text, name_or_text)
+        """The rule text a duty's ``deadline`` stands for: the text of ``"rule:<name>"`` (or of a
+        bare rule name), the text after ``"text:"``, else ``name_or_text`` itself.
+
+        >>> from govops.calendars import calendar
+        >>> s = Scenario("季报", calendar=calendar("CN"), rules={"qr": "at quarter-end plus 2 days"})
+        >>> s.rule_text("rule:qr"), s.rule_text("text:within 5 days"), s.rule_text("qr")
+        ('at quarter-end plus 2 days', 'within 5 days', 'at quarter-end plus 2 days')
+        """
+        rules = dict(self.rules)
+        if name_or_text.startswith(RULE_MARK):
+            name = name_or_text.removeprefix(RULE_MARK).strip()
+            if name not in rules:
+                raise ScenarioError(_unknown_rule(name_or_text, name, sorted(rules)))
+            return rules[name]
+        if name_or_text.startswith(TEXT_MARK):
+            return name_or_text.removeprefix(TEXT_MARK).strip()
+        return rules.get(name_or_text, name_or_text)
+
+    def _deadline(self, duty: Duty) -> Rule:
+        """The deadline rule of ``duty``, refusing a word that could name a rule or be mistyped
+        for one, and a schedule."""
+        value = duty.deadline
+        where = f"duty {duty.id!r} deadline={value!r}"
+        names = sorted(name for name, _ in self.rules)
+        if not value.startswith((RULE_MARK, TEXT_MARK)):
+            reads_as: Rule | None
+            try:
+                reads_as = self.read_rule(value)
+            except ValueError:
+                reads_as = None
+            if value in names and reads_as is not None:
+                raise ScenarioError(
+                    f"{where} is both the name of a rule and rule text ({reads_as.to_text()!r}); "
+                    f"write '{RULE_MARK}{value}' for the named rule or '{TEXT_MARK}{value}' for "
+                    "the text"
+                )
+            close = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+            if value not in names and close:
+                read = f"it reads as {reads_as.to_text()!r}" if reads_as else "it is no rule text"
+                raise ScenarioError(
+                    f"{where} is not a rule name ({read}); did you mean "
+                    f"'{RULE_MARK}{close[0]}'? Write '{TEXT_MARK}{value}' if the text is meant"
+                )
+        try:
+            text = self.rule_text(value)
+        except ScenarioError as exc:
+            raise ScenarioError(f"duty {duty.id!r} deadline: {exc}") from None
+        rule = self._check(text, f"duty {duty.id!r} deadline")
+        if rule.is_schedule:
+            raise ScenarioError(
+                f"{where} is a schedule ({rule.to_text()!r}), not a deadline; a duty's task is "
+                "due once, e.g. 'at quarter-end plus 2 days'"
+            )
+        return rule
 
     def read_rule(self, text: str) -> Rule:
         """``text`` read as a rule in the scenario's ``counting`` context.

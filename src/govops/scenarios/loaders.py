@@ -36,7 +36,7 @@ unit or task; errors name the file, the key and the line::
     [[duties]]
     id = "QR"
     title = "季度报告"
-    deadline = "quarterly_report"       # a rule name from [rules], or rule text
+    deadline = "rule:quarterly_report"  # a rule of [rules] by name, or rule text
     every = "每季度最后一个工作日"         # a schedule, or "meeting:<key>"
     effort = 2
 
@@ -388,6 +388,8 @@ def _scenario_culprit(message: str, duties: list[Duty]) -> str:
     if named:
         return f"rules.{named.group(1)}"
     for i, duty in enumerate(duties):
+        if message.startswith(f"duty {duty.id!r} deadline"):
+            return f"duties[{i}].deadline"
         if f"duty {duty.id!r}" in message:
             if "every" in message.split(":")[0] or "not a schedule" in message:
                 return f"duties[{i}].every"

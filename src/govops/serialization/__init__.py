@@ -1,6 +1,9 @@
 """JSON for govops values and ledgers (cattrs), versioned by a ``"schema": "govops/1"`` field.
 
-Kept out of the domain classes: a value does not know how it is stored.
+Every value a public package exports (a task, a decision, a notice, a rule, an explanation, a day's
+description, a bulletin, a policy, …), every computed value and whole ledgers; :func:`json_schema`
+describes the documents for API docs. Kept out of the domain classes: a value does not know how it
+is stored.
 
 Reading is strict, and only :class:`~govops.exceptions.GovopsError` comes out of it: a document
 must be UTF-8 JSON; a field holds exactly its type (``"seq": 2.5``, ``"seq": true`` and
@@ -20,8 +23,19 @@ govops.exceptions.InvalidTypeError: cannot read a Unit: 5 is an integer; expecte
 from ._json import SCHEMA as SCHEMA
 from ._json import converter as converter
 from ._json import from_json as from_json
+from ._json import public_types as public_types
 from ._json import structure as structure
 from ._json import to_json as to_json
 from ._json import unstructure as unstructure
+from ._schema import json_schema as json_schema
 
-__all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstructure"]
+__all__ = [
+    "SCHEMA",
+    "converter",
+    "from_json",
+    "json_schema",
+    "public_types",
+    "structure",
+    "to_json",
+    "unstructure",
+]

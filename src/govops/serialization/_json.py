@@ -1,10 +1,14 @@
 """JSON for govops values and whole ledgers, via cattrs, with a schema version.
 
-Every document is an object ``{"schema": "govops/1", "type": <class name>, "data": ...}``. Dates are
-ISO 8601 (``"2026-03-31"``), datetimes ISO 8601 with their UTC offset, enums their values, tuples and
-frozensets arrays (frozensets sorted), events carry their ``"type"`` (their ``kind``). A ledger is
-stored as its policy and its entries; reading it back replays and verifies the hash chain against
-the calendar the caller passes.
+Every document is an object ``{"schema": "govops/1", "type": <class name>, "data": ...}``. The
+types are found, not listed: every attrs class the public packages export (so a value added to a
+package needs no edit here), registered event types, and any other govops attrs value for
+writing. Dates are ISO 8601 (``"2026-03-31"``), datetimes ISO 8601 with their UTC offset, enums
+their values, tuples and frozensets arrays (frozensets sorted), events carry their ``"type"``
+(their ``kind``), a field holding one of several value types carries the class name in
+``"type"``, a rule is its canonical text and language. A ledger is stored as its policy and its
+entries; reading it back replays and verifies the hash chain against the calendar the caller
+passes.
 
 Reading is strict: a field that holds a str, an int, a float or a bool must hold exactly that in the
 document (``"seq": 2.5``, ``"seq": true`` and ``"id": 5`` are refused, not coerced), numbers must be
@@ -23,10 +27,14 @@ annotation types registered with :func:`govops.tasks.register_event_type` (the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import importlib
 import json
 import math
+import types
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -36,36 +44,21 @@ import cattrs.gen
 
 from .._checks import MAX_INT, check_text, shown, to_enum
 from .._record import EVENTS as EVENT_TYPES
+from ..assessment import Grade
+from ..calendars import WorkCalendar
 from ..exceptions import GovopsError, InvalidInputError, InvalidTypeError
-from ..tasks import (
-    CooperatingUnit,
-    CoverWindow,
-    Deadline,
-    Entry,
-    Event,
-    FiveOnesReport,
-    Issue,
-    Ledger,
-    LedgerPolicy,
-    LedgerStatistics,
-    Light,
-    Milestone,
-    Person,
-    Plan,
-    ProgressCheck,
-    ProgressPolicy,
-    Responsibility,
-    Source,
-    SubItem,
-    Task,
-    TaskState,
-    Unit,
-    WarningLight,
-    WarningPolicy,
-    WorkingCalendar,
-)
+from ..rules import Rule, parse_rule
+from ..tasks import Entry, Event, Ledger, LedgerPolicy, Light, WorkingCalendar
 
-__all__ = ["SCHEMA", "converter", "from_json", "structure", "to_json", "unstructure"]
+__all__ = [
+    "SCHEMA",
+    "converter",
+    "from_json",
+    "public_types",
+    "structure",
+    "to_json",
+    "unstructure",
+]
 
 SCHEMA = "govops/1"
 """The schema version written into, and required of, every document."""
@@ -73,31 +66,68 @@ SCHEMA = "govops/1"
 
 T = TypeVar("T")
 
-_VALUE_TYPES: tuple[type, ...] = (
-    Unit,
-    Person,
-    CooperatingUnit,
-    Responsibility,
-    Source,
-    Deadline,
-    Milestone,
-    SubItem,
-    Plan,
-    Task,
-    Entry,
-    Issue,
-    TaskState,
-    LedgerPolicy,
-    ProgressPolicy,
-    WarningPolicy,
-    ProgressCheck,
-    WarningLight,
-    FiveOnesReport,
-    LedgerStatistics,
-    CoverWindow,
-    *EVENT_TYPES.values(),
+# The packages whose public values a document may hold. Every attrs class a package lists in its
+# ``__all__`` is one, so a value added to a package needs no edit here.
+_PACKAGES = (
+    "govops.calendars",
+    "govops.rules",
+    "govops.tasks",
+    "govops.duties",
+    "govops.meetings",
+    "govops.escalation",
+    "govops.assessment",
 )
-_BY_NAME: dict[str, type] = {cls.__name__: cls for cls in (*_VALUE_TYPES, Ledger)}
+_BY_NAME: dict[str, type] = {}
+# A calendar is its holiday data and overrides, rebuilt with govops.calendar(...), not a document.
+_NOT_DOCUMENTS = (WorkCalendar,)
+_NAMESPACE: dict[str, Any] = {}  # every public name of the packages, to resolve annotations
+
+
+def resolve(cls: type) -> None:
+    """Resolve the annotations of the attrs class ``cls`` for cattrs, once.
+
+    Some classes name a type only under ``typing.TYPE_CHECKING`` (an Explanation holds a Rule,
+    whose module imports the explanation's); the public names of the packages stand in for it.
+    """
+    if getattr(cls, "__attrs_types_resolved__", None) is cls:
+        return
+    public_types()
+    # An annotation naming a private type stays unresolved: cattrs treats the field as Any.
+    with contextlib.suppress(NameError):
+        attrs.resolve_types(cls, localns=_NAMESPACE)
+
+
+def public_types() -> dict[str, type]:
+    """The value types a document may name, by their class name: every attrs class the public
+    packages export, every registered event type and :class:`~govops.tasks.Ledger`.
+
+    >>> types = public_types()
+    >>> types["Decision"].__module__, types["Task"].__module__
+    ('govops.escalation._engine', 'govops.tasks._model')
+    """
+    if not _BY_NAME:
+        found: dict[str, type] = {"Ledger": Ledger}
+        for package in _PACKAGES:
+            module = importlib.import_module(package)
+            for name in module.__all__:
+                value = getattr(module, name)
+                _NAMESPACE.setdefault(name, value)
+                if isinstance(value, type) and attrs.has(value) and value not in _NOT_DOCUMENTS:
+                    found.setdefault(value.__name__, value)
+        _BY_NAME.update(found)
+    # Event types registered later (govops.tasks.register_event_type) are read from the registry.
+    return {**_BY_NAME, **{cls.__name__: cls for cls in list(EVENT_TYPES.values())}}
+
+
+def _is_value(value: object) -> bool:
+    """True for a value of a govops attrs class (public or computed) or a registered event."""
+    cls = type(value)
+    if not attrs.has(cls) or not (
+        cls.__module__.startswith("govops.") or _is_registered_event(value)
+    ):
+        return False
+    resolve(cls)
+    return True
 
 
 _FLAT_FIELD_TYPES: tuple[object, ...] = (str, float | None, tuple[str, ...], Light)
@@ -123,12 +153,7 @@ def _is_registered_event(value: object) -> bool:
 
 
 def _type_named(name: str) -> type | None:
-    found = _BY_NAME.get(name)
-    if found is None:
-        for cls in list(EVENT_TYPES.values()):
-            if cls.__name__ == name:
-                return cls
-    return found
+    return public_types().get(name)
 
 
 def _strict_str(value: Any, cls: Any) -> str:
@@ -167,6 +192,18 @@ def _strict_bool(value: Any, _: Any) -> bool:
     return value
 
 
+def _is_literal(t: Any) -> bool:
+    return bool(typing.get_origin(t) == typing.Literal)
+
+
+def _literal(value: Any, literal: Any) -> Any:
+    allowed = typing.get_args(literal)
+    # Compared with the type too: true is not 1, 1 is not 1.0.
+    if not any(type(value) is type(a) and value == a for a in allowed):
+        raise InvalidInputError(f"{shown(value)} is not one of {list(allowed)!r}")
+    return value
+
+
 def _strict_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
     return to_enum(cls, value)
 
@@ -194,13 +231,33 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
     c.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _strict_enum
     )
+    c.register_structure_hook_func(_is_literal, _literal)
 
     def attrs_hook(cls: type) -> Callable[[Any, Any], Any]:
         # Only an object is read as a value (cattrs would read a list or a string as a value
         # of all its defaults), and only with the fields of its type.
-        inner: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(
-            cls, c, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=detailed
-        )
+        resolve(cls)
+        inner: Callable[[Any, Any], Any]
+        if hasattr(cls, "__attrs_init__"):
+            # A class with an __init__ of its own (AllOf(*conditions)) is built through the
+            # __init__ attrs generated under another name, from the same dict.
+            shim = attrs.make_class(
+                cls.__name__, {a.name: attrs.field(type=a.type) for a in attrs.fields(cls)}
+            )
+            read_fields: Callable[[Any, Any], Any] = cattrs.gen.make_dict_structure_fn(
+                shim, c, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=detailed
+            )
+
+            def inner(value: Any, _: Any) -> Any:
+                fields = read_fields(value, shim)
+                made: Any = object.__new__(cls)
+                made.__attrs_init__(**attrs.asdict(fields, recurse=False))
+                return made
+
+        else:
+            inner = cattrs.gen.make_dict_structure_fn(
+                cls, c, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=detailed
+            )
         kind = cls.kind if issubclass(cls, Event) else None
 
         def structure_value(value: Any, _: Any) -> Any:
@@ -220,6 +277,64 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
         return structure_value
 
     c.register_structure_hook_factory(attrs.has, attrs_hook)
+
+    # A field that holds one of several value types (a level's condition) writes which one in
+    # "type", the class name, and is read back by it.
+    def unstructure_union(value: Any) -> Any:
+        if value is None:
+            return None
+        return {"type": type(value).__name__, **c.unstructure(value, type(value))}
+
+    def union_hook(union: Any) -> Callable[[Any, Any], Any]:
+        members = {m.__name__: m for m in _attrs_members(union)}
+        optional = type(None) in typing.get_args(union)
+
+        def structure_union(value: Any, _: Any) -> Any:
+            if value is None and optional:
+                return None
+            name = value.get("type") if isinstance(value, Mapping) else None
+            if name not in members:
+                raise InvalidInputError(
+                    f"{shown(value)} is not one of the value types here; expected an object "
+                    f"whose 'type' is one of {sorted(members)!r}"
+                )
+            return c.structure({k: v for k, v in value.items() if k != "type"}, members[name])
+
+        return structure_union
+
+    c.register_unstructure_hook_func(lambda t: len(_attrs_members(t)) > 1, unstructure_union)
+    c.register_structure_hook_factory(lambda t: len(_attrs_members(t)) > 1, union_hook)
+    # The lowest grade starts at -inf, which JSON has no number for: it is written as null.
+    c.register_unstructure_hook(
+        Grade,
+        cattrs.gen.make_dict_unstructure_fn(
+            Grade,
+            c,
+            min_score=cattrs.gen.override(
+                unstruct_hook=lambda v: None if v == float("-inf") else v
+            ),
+        ),
+    )
+    c.register_structure_hook(
+        Grade,
+        cattrs.gen.make_dict_structure_fn(
+            Grade,
+            c,
+            _cattrs_forbid_extra_keys=True,
+            min_score=cattrs.gen.override(
+                struct_hook=lambda v, _: float("-inf") if v is None else _strict_float(v, float)
+            ),
+        ),
+    )
+    # A rule is its canonical text in its own language: parse_rule(rule.to_text(lang)) == rule.
+    # (Registered by predicate: cattrs would resolve Rule's annotations, which are for mypy only.)
+    c.register_unstructure_hook_func(
+        lambda t: t is Rule, lambda r: {"text": r.to_text(r.lang), "lang": r.lang}
+    )
+    c.register_structure_hook_func(lambda t: t is Rule, lambda v, _: _parse_rule(v))
+    # A float field holding an int (ScoringRules(max_bonus=10)) is written as the float it
+    # means, so a value has one document whichever way it was built.
+    c.register_unstructure_hook(float, float)
     c.register_unstructure_hook(dt.datetime, lambda v: v.isoformat())
     c.register_structure_hook(dt.datetime, lambda v, _: _parse_datetime(v))
     c.register_unstructure_hook(dt.date, lambda v: v.isoformat())
@@ -267,14 +382,38 @@ def _make_converter(*, detailed: bool = False) -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, Event), unstructure_event
     )
     c.register_structure_hook_func(lambda t: t is Event, structure_event)
-    # A policy without cover windows is written as before cover windows existed.
+    # A policy without cover windows or list rules is written as before they existed.
     c.register_unstructure_hook(
         LedgerPolicy,
         cattrs.gen.make_dict_unstructure_fn(
-            LedgerPolicy, c, cover=cattrs.gen.override(omit_if_default=True)
+            LedgerPolicy,
+            c,
+            cover=cattrs.gen.override(omit_if_default=True),
+            list_changes=cattrs.gen.override(omit_if_default=True),
         ),
     )
     return c
+
+
+def _attrs_members(t: Any) -> tuple[type, ...]:
+    """The attrs classes of a union such as ``Assigned | Overdue | None`` (empty for others)."""
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return ()
+    members = tuple(m for m in typing.get_args(t) if m is not type(None))
+    return members if all(isinstance(m, type) and attrs.has(m) for m in members) else ()
+
+
+def _parse_rule(value: Any) -> Rule:
+    if not isinstance(value, Mapping) or set(value) != {"text", "lang"}:
+        raise InvalidTypeError(
+            f"{shown(value)} is not a rule; expected an object with 'text' and 'lang'"
+        )
+    rule = parse_rule(_strict_str(value["text"], str))
+    if value["lang"] != rule.lang:
+        raise InvalidInputError(
+            f"lang={shown(value['lang'])} but the text is {rule.lang!r}: {value['text']!r}"
+        )
+    return rule
 
 
 def _parse_date(value: Any) -> dt.date:
@@ -311,10 +450,10 @@ def unstructure(value: Any) -> Any:
             "policy": converter.unstructure(value.policy),
             "entries": [converter.unstructure(e) for e in value.entries],
         }
-    if not isinstance(value, _VALUE_TYPES) and not _is_registered_event(value):
+    if not _is_value(value):
         raise InvalidTypeError(
-            f"cannot serialise {shown(value)}, a {type(value).__name__}; expected one of "
-            f"{sorted(_BY_NAME)!r}"
+            f"cannot serialise {shown(value)}, a {type(value).__name__}; expected a govops "
+            "value (a Task, a Decision, a Rule, …: see govops.serialization.public_types())"
         )
     try:
         return converter.unstructure(value)
@@ -460,7 +599,8 @@ def from_json(
     target = _type_named(name) if isinstance(name, str) else None
     if target is None:
         raise InvalidInputError(
-            f"type={name!r} is not a govops value; expected one of {sorted(_BY_NAME)!r}"
+            f"type={name!r} is not a govops value; expected the name of one, such as 'Task' "
+            "(govops.serialization.public_types() lists them)"
         )
     if cls is not None and cls is not target:
         raise InvalidTypeError(

@@ -30,6 +30,9 @@ from ._events import TaskSuspended as TaskSuspended
 from ._events import WarningIssued as WarningIssued
 from ._events import WarningWithdrawn as WarningWithdrawn
 from ._events import register_event_type as register_event_type
+from ._governance import ChangeSignedOff as ChangeSignedOff
+from ._governance import ListChange as ListChange
+from ._governance import ListChangeRules as ListChangeRules
 from ._ledger import Ledger as Ledger
 from ._ledger import LedgerStatistics as LedgerStatistics
 from ._model import Category as Category
@@ -66,6 +69,7 @@ __all__ = [
     "Annotation",
     "Basis",
     "Category",
+    "ChangeSignedOff",
     "CompletionConfirmed",
     "CooperatingUnit",
     "CoverWindow",
@@ -83,6 +87,8 @@ __all__ = [
     "LedgerPolicy",
     "LedgerStatistics",
     "Light",
+    "ListChange",
+    "ListChangeRules",
     "Milestone",
     "MilestoneReached",
     "Person",

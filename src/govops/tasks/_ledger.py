@@ -17,10 +17,11 @@ import itertools
 import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import final, overload
+from typing import Literal, final, overload
 
 import attrs
 
+from .._html import table
 from .._record import GENESIS_HASH, check_link, entry_hash, positional_builder, rehash
 from .._time import as_local_date, calendar_tz, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError, UnknownTaskError
@@ -523,6 +524,29 @@ class Ledger:
     def __repr__(self) -> str:
         return f"<Ledger version={self._length} tasks={len(self._current().tracks)} head={self.head_hash[:12]}>"
 
+    def _repr_html_(self) -> str:
+        """The ledger in Jupyter: its tasks as they stand after the last entry (the first 50)."""
+        states = self.states()
+        rows = [
+            (
+                s.id,
+                s.task.title,
+                s.task.responsibility.lead_unit.name,
+                s.status.value,
+                s.due.isoformat(),
+                f"{s.percent:g}%",
+            )
+            for s in states[:_HTML_ROWS]
+        ]
+        more = (
+            f"<p>… and {len(states) - _HTML_ROWS} more tasks</p>"
+            if len(states) > _HTML_ROWS
+            else ""
+        )
+        caption = f"Ledger: {len(self)} entries, {len(states)} tasks, head {self.head_hash[:12]}"
+        head = ("task", "title", "lead unit", "status", "due", "progress")
+        return table(caption, head, rows) + more
+
     def record(self, event: Event, *, actor: str, at: dt.datetime, reason: str = "") -> Ledger:
         """A new ledger with ``event`` recorded by ``actor`` at ``at``; this one is unchanged.
 
@@ -837,21 +861,36 @@ class Ledger:
         )
 
     def warning(
-        self, task_id: str, *, now: dt.datetime, policy: WarningPolicy | None = None
+        self,
+        task_id: str,
+        *,
+        now: dt.datetime,
+        policy: WarningPolicy | None = None,
+        lang: Literal["en", "zh"] = "en",
     ) -> WarningLight | None:
-        """The warning light on one task at ``now``, or ``None`` when there is none."""
+        """The warning light on one task at ``now``, or ``None`` when there is none; its
+        reasons are in ``lang`` (``"en"`` or ``"zh"``)."""
+        lang = _lang(lang)
         policy = policy if policy is not None else WarningPolicy()
         log = self._at(now)
         t = log.tracks.get(task_id)
         if t is None:
             raise UnknownTaskError(f"task_id={task_id!r} is not in the ledger at {now.isoformat()}")
         today = self._day(now)
-        return self._light(t, today, reference_day(today, policy.progress, self.calendar), policy)
+        return self._light(
+            t, today, reference_day(today, policy.progress, self.calendar), policy, lang
+        )
 
     def warnings(
-        self, *, now: dt.datetime, policy: WarningPolicy | None = None
+        self,
+        *,
+        now: dt.datetime,
+        policy: WarningPolicy | None = None,
+        lang: Literal["en", "zh"] = "en",
     ) -> tuple[WarningLight, ...]:
-        """Every warning light at ``now``, red first, then yellow, then blue (each in task order)."""
+        """Every warning light at ``now``, red first, then yellow, then blue (each in task order),
+        with reasons in ``lang`` (``"en"`` or ``"zh"``)."""
+        lang = _lang(lang)
         policy = policy if policy is not None else WarningPolicy()
         today = self._day(now)
         log = self._at(now)
@@ -908,7 +947,7 @@ class Ledger:
                 schedule = schedule_of((start, due))
                 if schedule is None:
                     schedule = schedules[start, due] = _schedule(
-                        start, due, today, ref, policy, wd, today_k, ref_k
+                        start, due, today, ref, policy, wd, today_k, ref_k, lang
                     )
                 expected, overdue, is_blue, overdue_reason, near_reason = schedule
                 reported = t.percent
@@ -924,21 +963,26 @@ class Ledger:
                     if overdue:
                         reasons.append(overdue_reason)
                     if is_yellow:
-                        reasons.append(_lag_reason(expected, reported, lag, yellow_lag))
+                        reasons.append(_lag_reason(expected, reported, lag, yellow_lag, lang))
                     if is_blue:
                         reasons.append(near_reason)
                     level = Light.RED if overdue else Light.YELLOW if is_yellow else Light.BLUE
                     found_as = lit[key] = (level, tuple(reasons), by_level[level])
                 level, reasons_, bucket = found_as
-                bucket.append(new_light(t.task.id, level, reasons_, due, expected, reported))
+                bucket.append(new_light(t.task.id, level, reasons_, due, expected, reported, lang))
                 continue
-            found = light(t, today, ref, policy)
+            found = light(t, today, ref, policy, lang)
             if found is not None:
                 by_level[found.level].append(found)
         return (*red, *yellow, *blue)
 
     def _light(
-        self, t: _Track, today: dt.date, ref: dt.date, policy: WarningPolicy
+        self,
+        t: _Track,
+        today: dt.date,
+        ref: dt.date,
+        policy: WarningPolicy,
+        lang: Literal["en", "zh"] = "en",
     ) -> WarningLight | None:
         if not t.open:
             return None
@@ -946,12 +990,10 @@ class Ledger:
         wd = self._log.ctx.wd
         found: list[tuple[Light, str]] = []
         if t.issued_warning is not None:
-            found.append(
-                (t.issued_warning, f"{t.issued_warning.value} warning issued directly (督办)")
-            )
+            found.append((t.issued_warning, _issued_reason(t.issued_warning, lang)))
         if today > due:
             late = wd(today) - wd(due)
-            found.append((Light.RED, _overdue_reason(due, late)))
+            found.append((Light.RED, _overdue_reason(due, late, lang)))
         expected: float | None = None
         if t.status is not Status.SUSPENDED:
             expected = self._expected(t, ref, due, policy.progress, today)
@@ -966,18 +1008,20 @@ class Ledger:
                 found.append(
                     (
                         Light.RED,
-                        f"red latched: overdue when the deadline was extended on {day}, "
+                        f"红色预警保持：{day}延期时已超期，滞后尚未追回"
+                        if lang == "zh"
+                        else f"red latched: overdue when the deadline was extended on {day}, "
                         "lag not yet made up",
                     )
                 )
             if lag > policy.yellow_lag:
                 found.append(
-                    (Light.YELLOW, _lag_reason(expected, t.percent, lag, policy.yellow_lag))
+                    (Light.YELLOW, _lag_reason(expected, t.percent, lag, policy.yellow_lag, lang))
                 )
         if today <= due:
             left = wd(due) - wd(today)
             if left <= policy.blue_within:
-                found.append((Light.BLUE, _near_reason(due, left, policy.blue_within)))
+                found.append((Light.BLUE, _near_reason(due, left, policy.blue_within, lang)))
         if not found:
             return None
         if len(found) > 1:
@@ -989,6 +1033,7 @@ class Ledger:
             due=due,
             expected=expected,
             reported=t.percent,
+            lang=lang,
         )
 
     def _latch_released(self, t: _Track, due: dt.date, policy: WarningPolicy) -> bool:
@@ -1036,6 +1081,9 @@ class Ledger:
         )
 
 
+_HTML_ROWS = 50  # tasks a notebook shows of a ledger; the rest are counted
+
+
 def _instant(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.timezone.utc)
 
@@ -1060,6 +1108,7 @@ def _schedule(
     wd: Callable[[dt.date], int],
     today_k: int,
     ref_k: int,
+    lang: Literal["en", "zh"] = "en",
 ) -> tuple[float, bool, bool, str, str]:
     """For a plain task (working days, no plan milestones) started on ``start`` and due on ``due``:
     the expected progress at ``ref``, whether it is overdue or near its due date on ``today``, and
@@ -1081,26 +1130,53 @@ def _schedule(
         expected,
         overdue,
         is_blue,
-        _overdue_reason(due, today_k - dk) if overdue else "",
-        _near_reason(due, dk - today_k, policy.blue_within) if is_blue else "",
+        _overdue_reason(due, today_k - dk, lang) if overdue else "",
+        _near_reason(due, dk - today_k, policy.blue_within, lang) if is_blue else "",
     )
 
 
-def _overdue_reason(due: dt.date, late: int) -> str:
-    return f"overdue: due {due.isoformat()}, {late} working day(s) late (超期)"
+# The reasons of a warning light, each in one language: ``lang`` is "en" or "zh".
 
 
-def _lag_reason(expected: float, reported: float, lag: float, threshold: float) -> str:
+def _lang(lang: object) -> Literal["en", "zh"]:
+    if lang not in ("en", "zh"):
+        raise InvalidInputError(f"lang={lang!r}; expected 'en' (English) or 'zh' (Chinese)")
+    return "zh" if lang == "zh" else "en"
+
+
+def _issued_reason(light: Light, lang: str) -> str:
+    if lang == "zh":
+        return f"直接下发{_COLOUR_ZH[light]}预警（督办）"
+    return f"{light.value} warning issued directly"
+
+
+def _overdue_reason(due: dt.date, late: int, lang: str = "en") -> str:
+    if lang == "zh":
+        return f"超期：完成时限{due.isoformat()}，已超期{late}个工作日"
+    return f"overdue: due {due.isoformat()}, {late} working day(s) late"
+
+
+def _lag_reason(
+    expected: float, reported: float, lag: float, threshold: float, lang: str = "en"
+) -> str:
+    if lang == "zh":
+        return (
+            f"进度滞后：序时进度{expected:.1f}%，实际进度{reported:.1f}%，"
+            f"滞后{lag:.1f}个百分点，超过{threshold:g}个百分点"
+        )
     return (
         f"behind expected progress: expected {expected:.1f}%, reported {reported:.1f}%, "
-        f"lag {lag:.1f} > {threshold:g} points (进度滞后)"
+        f"lag {lag:.1f} > {threshold:g} points"
     )
 
 
-def _near_reason(due: dt.date, left: int, within: int) -> str:
-    return (
-        f"deadline near: due {due.isoformat()}, {left} working day(s) left <= {within} (临近期限)"
-    )
+def _near_reason(due: dt.date, left: int, within: int, lang: str = "en") -> str:
+    if lang == "zh":
+        return f"临近期限：完成时限{due.isoformat()}，剩余{left}个工作日（不超过{within}个）"
+    return f"deadline near: due {due.isoformat()}, {left} working day(s) left <= {within}"
+
+
+_COLOUR_ZH = {Light.RED: "红色", Light.YELLOW: "黄色", Light.BLUE: "蓝色"}
 
 
 def _replay_first(entry: Entry, ctx: Context) -> _Track:

@@ -26,7 +26,7 @@ from .._checks import (
     to_float,
     to_tuple,
 )
-from ..exceptions import InvalidInputError, InvalidTypeError
+from ..exceptions import InvalidInputError, InvalidTypeError, RuleError
 
 if TYPE_CHECKING:
     from ..rules import Counting
@@ -294,6 +294,20 @@ def _resolve_rule(text: str, trigger: dt.date, calendar: WorkingCalendar) -> dt.
     return due
 
 
+def _check_rule(text: str) -> None:
+    """Read ``text`` now, so that a deadline that cannot be counted is refused when it is made,
+    not when a ledger first counts it: unreadable text raises
+    :class:`~govops.exceptions.RuleSyntaxError`, a schedule (which recurs) a
+    :class:`~govops.exceptions.RuleError`."""
+    from ..rules import Schedule, parse_rule  # lazily, as in _resolve_rule
+
+    if isinstance(parse_rule(text).body, Schedule):
+        raise RuleError(
+            f"rule={text!r} is a schedule (it recurs); a deadline falls once: write a deadline "
+            "such as 'within 20 working days' or '20个工作日内', or give a date with Deadline.on()"
+        )
+
+
 @final
 @attrs.frozen
 class Deadline:
@@ -327,6 +341,8 @@ class Deadline:
             raise InvalidInputError(
                 f"Deadline(rule={self.rule!r}) needs trigger=, the day the period counts from"
             )
+        if self.rule is not None:
+            _check_rule(self.rule)
 
     @classmethod
     def on(cls, day: dt.date, *, clock_stops_when_suspended: bool = False) -> Deadline:
@@ -359,8 +375,16 @@ class Deadline:
         >>> d.rule
         '自受理之日起20个工作日内作出决定（依行政许可法第八十二条，期限以工作日计算）'
 
-        In such a context unreadable text raises :class:`~govops.exceptions.RuleSyntaxError`
-        here; calendar days are the rule language's own reading, and the text is kept as given.
+        The text is read here, whatever the context: unreadable text raises
+        :class:`~govops.exceptions.RuleSyntaxError` and a schedule, which recurs, a
+        :class:`~govops.exceptions.RuleError`:
+
+        >>> Deadline.from_rule("every Monday", trigger=dt.date(2026, 3, 2))
+        Traceback (most recent call last):
+        ...
+        govops.exceptions.RuleError: rule='every Monday' is a schedule (it recurs); a deadline falls once: write a deadline such as 'within 20 working days' or '20个工作日内', or give a date with Deadline.on()
+
+        Calendar days are the rule language's own reading; the text is kept as given.
         """
         if counting is not None and counting.days == "working":
             rule = counting.parse_rule(text)

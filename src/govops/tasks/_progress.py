@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Sequence
-from typing import Any, final
+from typing import Any, Literal, final
 
 import attrs
 
@@ -136,8 +136,13 @@ class WarningLight:
     due: dt.date = attrs.field(kw_only=True)
     expected: float | None = attrs.field(default=None, kw_only=True)
     reported: float | None = attrs.field(default=None, kw_only=True)
+    lang: Literal["en", "zh"] = attrs.field(default="en", kw_only=True)
+    """The language of ``reasons`` and of ``str(light)``."""
 
     def __str__(self) -> str:
+        if self.lang == "zh":
+            colour = {"red": "红色", "yellow": "黄色", "blue": "蓝色"}[self.level.value]
+            return f"【{colour}预警】{self.task_id}：{'；'.join(self.reasons)}"
         return f"[{self.level.value}] {self.task_id}: {'; '.join(self.reasons)}"
 
 

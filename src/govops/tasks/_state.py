@@ -16,6 +16,7 @@ from typing import Any, final
 
 import attrs
 
+from .._html import fields
 from .._record import EVENTS, generated_function, positional_builder
 from ..exceptions import (
     InvalidInputError,
@@ -48,6 +49,7 @@ from ._events import (
     WarningIssued,
     WarningWithdrawn,
 )
+from ._governance import ListChange, ListChangeRules
 from ._model import Deadline, Plan, Task, WorkingCalendar
 
 __all__ = ["CoverWindow", "Issue", "LedgerPolicy", "PlanStatus", "Status", "TaskState"]
@@ -161,6 +163,11 @@ def _cover(value: Any) -> tuple[CoverWindow, ...]:
     return tuple(sorted(items, key=lambda w: (w.start, w.leader, w.end, w.deputy)))
 
 
+def _rules_type(_instance: object, _attribute: object, value: Any) -> None:
+    if not isinstance(value, ListChangeRules):
+        raise InvalidTypeError(f"list_changes={value!r}; expected a ListChangeRules or None")
+
+
 @final
 @attrs.frozen
 class LedgerPolicy:
@@ -170,12 +177,17 @@ class LedgerPolicy:
     (otherwise at once). ``confirmation_requires_leader``: only the task's leader in charge may
     confirm its completion (办结 needs the leader's sign-off) — or, on a day inside one of the
     ``cover`` windows of that leader, their deputy (AB角), and the task's state then records
-    ``confirmed_as_deputy_for``.
+    ``confirmed_as_deputy_for``. ``list_changes``: the rules for removing, adjusting and
+    reassigning tasks on a governed list such as the key-project list (``None``: any actor, any
+    day, as ledgers did before; see :class:`ListChangeRules`).
     """
 
     deadline_change_requires_approval: bool = attrs.field(default=True, kw_only=True)
     confirmation_requires_leader: bool = attrs.field(default=True, kw_only=True)
     cover: tuple[CoverWindow, ...] = attrs.field(default=(), kw_only=True, converter=_cover)
+    list_changes: ListChangeRules | None = attrs.field(
+        default=None, kw_only=True, validator=attrs.validators.optional(_rules_type)
+    )
 
     def deputy_window(self, leader: str, deputy: str, day: dt.date) -> CoverWindow | None:
         """The cover window in which ``deputy`` acts for ``leader`` on ``day``, if any."""
@@ -249,6 +261,23 @@ class TaskState:
         return (
             f"{self.task.id} {self.task.title}: {self.status.value}, {self.percent:g}% done, "
             f"due {self.due.isoformat()}"
+        )
+
+    def _repr_html_(self) -> str:
+        """The state in Jupyter: who, status, dates and progress, open issues."""
+        due = self.due.isoformat()
+        if self.due != self.original_due:
+            due += f" (originally {self.original_due.isoformat()})"
+        return fields(
+            f"{self.task.id} {self.task.title}",
+            [
+                ("lead unit", self.task.responsibility.lead_unit.name),
+                ("status", self.status.value),
+                ("start", self.start.isoformat()),
+                ("due", due),
+                ("progress", f"{self.percent:g}% ({self.reports} reports)"),
+                ("open issues", ", ".join(i.id for i in self.open_issues) or "none"),
+            ],
         )
 
 
@@ -612,6 +641,30 @@ def _set_deadline(t: _Track, deadline: Deadline, at: dt.datetime, ctx: Context) 
     t.pending_deadline = None
 
 
+def _governed(
+    t: _Track, change: ListChange, at: dt.datetime, actor: str, ctx: Context
+) -> Hashable | None:
+    """Refuse ``change`` unless the policy's list rules allow it; the consent note it uses up."""
+    rules = ctx.policy.list_changes
+    if rules is None:
+        return None
+    policy = ctx.policy
+    return rules.check(
+        change,
+        task=t.task,
+        notes=t.notes,
+        actor=actor,
+        day=ctx.day(at),
+        calendar=ctx.calendar,
+        covers=lambda leader, deputy, day: policy.deputy_window(leader, deputy, day) is not None,
+    )
+
+
+def _use(t: _Track, note: Hashable | None) -> None:
+    if note is not None:
+        t.notes = t.notes - {note}
+
+
 def _deadline_requested(
     t: _Track, e: DeadlineChangeRequested, at: dt.datetime, actor: str, ctx: Context
 ) -> None:
@@ -631,7 +684,9 @@ def _deadline_requested(
             )
         t.pending_deadline = e.deadline
     else:
+        note = _governed(t, ListChange.ADJUST, at, actor, ctx)
         _set_deadline(t, e.deadline, at, ctx)
+        _use(t, note)
 
 
 def _deadline_approved(
@@ -643,7 +698,9 @@ def _deadline_approved(
             f"task {t.task.id!r} has no deadline change pending; a change must be requested "
             "(DeadlineChangeRequested) before it is approved"
         )
+    note = _governed(t, ListChange.ADJUST, at, actor, ctx)
     _set_deadline(t, t.pending_deadline, at, ctx)
+    _use(t, note)
 
 
 def _deadline_rejected(
@@ -656,7 +713,9 @@ def _deadline_rejected(
 
 def _reassigned(t: _Track, e: TaskReassigned, at: dt.datetime, actor: str, ctx: Context) -> None:
     _require(t, e, _OPEN, "the task is open")
+    note = _governed(t, ListChange.REASSIGN, at, actor, ctx)
     t.task = attrs.evolve(t.task, responsibility=e.responsibility)
+    _use(t, note)
 
 
 def _suspended(t: _Track, e: TaskSuspended, at: dt.datetime, actor: str, ctx: Context) -> None:
@@ -757,7 +816,9 @@ def _reopened(t: _Track, e: TaskReopened, at: dt.datetime, actor: str, ctx: Cont
 def _cancelled(t: _Track, e: TaskCancelled, at: dt.datetime, actor: str, ctx: Context) -> None:
     if t.status in (Status.CONFIRMED, Status.CANCELLED):
         raise _refuse(t, e, "the task is not yet confirmed or cancelled")
+    note = _governed(t, ListChange.REMOVE, at, actor, ctx)
     t.status = Status.CANCELLED
+    _use(t, note)
     t.cancelled_at = at
     t.pending_deadline = None
     t.suspended_since = None
