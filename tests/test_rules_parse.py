@@ -848,3 +848,29 @@ def test_event_names_with_numerals_and_lists_read_back(
 def test_an_event_name_that_is_a_day_of_the_language_is_refused(text: str) -> None:
     with pytest.raises(RuleError):
         parse_rule(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        (
+            "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日",
+            "extended by 10 days",
+            "二十日内不能作出决定的，延长10日",
+        ),
+        # Found by the slow fuzz: an action before "extended by" was read as part of the action.
+        ("延长2个工作日报送", "report extended by 2 working days", "延长2个工作日报送"),
+        (
+            "where an extension is needed, it may be extended by up to 20 working days",
+            "where an extension is needed, extended by 20 working days",
+            "延长20个工作日",
+        ),
+        ("延长的期限最长不得超过20个工作日", "extended by 20 working days", "延长20个工作日"),
+    ],
+)
+def test_extensions_read_back(text: str, en: str, zh: str) -> None:
+    rule = parse_rule(text)
+    assert rule.body == Relative(rule.body.count, event="expiry")  # type: ignore[union-attr]
+    assert (rule.to_text("en"), rule.to_text("zh")) == (en, zh)
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule  # type: ignore[arg-type]
