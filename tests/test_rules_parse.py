@@ -874,3 +874,11 @@ def test_extensions_read_back(text: str, en: str, zh: str) -> None:
     assert (rule.to_text("en"), rule.to_text("zh")) == (en, zh)
     for lang in ("en", "zh"):
         assert parse_rule(rule.to_text(lang)) == rule  # type: ignore[arg-type]
+
+
+def test_a_quoted_name_is_never_read_as_the_start_of_another_name() -> None:
+    # Found by the slow fuzz: a quoted name holding "开庭三日前" was read as the event of a
+    # count before it (开庭三日前), across the opening quote.
+    rule = parse_rule("自“the e民法院应当在开庭三日前通知当事人”之日起15日内提交")
+    assert rule.body.event == "the e民法院应当在开庭三日前通知当事人"  # type: ignore[union-attr]
+    assert parse_rule(rule.to_text("zh")) == rule
