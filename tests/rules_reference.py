@@ -6,7 +6,8 @@ phrase, not produced by govops), and this module computes the due date from it w
 test holds govops to these dates.
 
 Notation (fields separated by spaces; ``by`` = a deadline, rolled forward; ``event`` = rolled
-modified following, staying in its month):
+modified following, staying in its month; ``inweek`` = rolled earlier in the same week, else later
+in it, else no date that week):
 
 * ``cal N`` N calendar days after the trigger, rolled forward; ``cal -N`` before it, rolled back
 * ``wd N`` the N-th working day after the trigger (``wd -N``: before it)
@@ -55,6 +56,17 @@ def modified(d: dt.date) -> dt.date:
     return f if f.month == d.month else back(d)
 
 
+def in_week(d: dt.date) -> dt.date | None:
+    """Earlier in the same week (Monday to Sunday), else later in it; None if it has no working day."""
+    monday = d - dt.timedelta(days=d.weekday())
+    earlier = [monday + dt.timedelta(days=i) for i in range(d.weekday() - 1, -1, -1)]
+    later = [monday + dt.timedelta(days=i) for i in range(d.weekday() + 1, 7)]
+    return next((x for x in [d, *earlier, *later] if work(x)), None)
+
+
+ROLLS = {"by": forward, "event": modified, "inweek": in_week}
+
+
 def add_wd(d: dt.date, n: int) -> dt.date:
     step = ONE if n > 0 else -ONE
     left = abs(n)
@@ -90,18 +102,18 @@ def period(kind: str, d: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(d.year, first, 1), last_day(d.year, first + size - 1)
 
 
-def _offset(anchor: dt.date, text: str, roll: str) -> dt.date:
+def _offset(anchor: dt.date, text: str, roll: str) -> dt.date | None:
     if not text:
-        return {"by": forward, "event": modified}[roll](anchor)
+        return ROLLS[roll](anchor)
     if text.endswith("wd"):
         return add_wd(anchor, int(text[:-2]))
     if text.endswith("m"):
         return forward(add_months(anchor, int(text[:-1])))
-    return {"by": forward, "event": modified}[roll](anchor + dt.timedelta(days=int(text)))
+    return ROLLS[roll](anchor + dt.timedelta(days=int(text)))
 
 
-def _occurrences(kind: str, sel: str, roll: str, ps: dt.date, pe: dt.date) -> list[dt.date]:
-    rolled = {"by": forward, "event": modified}[roll]
+def _occurrences(kind: str, sel: str, roll: str, ps: dt.date, pe: dt.date) -> list[dt.date | None]:
+    rolled = ROLLS[roll]
     name, _, value = sel.partition("=")
     if name == "day":
         return [
@@ -161,7 +173,7 @@ def _schedule(t: dt.date, words: list[str]) -> dt.date:
             if not extra:
                 break
             extra -= 1
-        found += [x for x in _occurrences(kind, sel, roll, ps, pe) if x > t]
+        found += [x for x in _occurrences(kind, sel, roll, ps, pe) if x is not None and x > t]
     return min(found)
 
 
@@ -212,7 +224,9 @@ def due(meaning: str, trigger: dt.date) -> dt.date:
         return forward(dt.date(year, month, min(day, last_day(year, month).day)))
     if kind == "end":
         _, pe = period(words[0], trigger)
-        return _offset(pe, words[1].lstrip("+") if len(words) > 1 else "", "by")
+        result = _offset(pe, words[1].lstrip("+") if len(words) > 1 else "", "by")
+        assert result is not None  # a deadline always has a date
+        return result
     if kind == "every":
         return _schedule(trigger, words)
     if kind == "holiday":

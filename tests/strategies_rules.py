@@ -45,7 +45,7 @@ EVENTS = (
     "the application is received",
 )
 PERIODS = ("xun", "month", "quarter", "half_year", "year")
-ROLLS = (None, "following", "preceding", "none", "skip", "modified_following")
+ROLLS = (None, "following", "preceding", "none", "skip", "modified_following", "preceding_in_week")
 ACTIONS = (None, "report", "submit", "hold", "publish", "complete", "reply")
 TIMES = (
     None,
@@ -85,11 +85,29 @@ year_dates = st.builds(
     st.integers(1, 31),
 )
 
+
+def _is_event_name(name: str) -> bool:
+    try:
+        Relative(Count(1, "day"), event=name)
+    except RuleError:
+        return False
+    return True
+
+
+# Free event names made of what real names hold and what trips a reader: ordinals and digits
+# (第二审, 第2次), lists (、), counts (日起半年内), edges (期末), 自 and English words.
+free_events = (
+    st.text(
+        alphabet="第二审立案收到申请材料、补正b日起半年内末期自然2次会议 ofthedarecipt", max_size=16
+    )
+    .map(lambda t: " ".join(t.split()))
+    .filter(_is_event_name)
+)
 relatives = st.builds(
     lambda c, b, e: Relative(c, before=b, event=e),
     counts,
     st.booleans(),
-    st.sampled_from(EVENTS),
+    st.sampled_from(EVENTS) | free_events,
 )
 by_dates = st.builds(ByDate, st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)))
 next_month_days = st.builds(NextMonthDay, st.integers(1, 31))
@@ -234,6 +252,8 @@ PHRASES = (
     "每周一，遇节假日提前",
     "两日内，遇节假日不顺延",
     "每周一，遇节假日取消",
+    "每周五，遇节假日本周内提前",
+    "every Friday, earlier in the same week",
     "within 2 calendar days",
     "2个自然日内",
     "旬末后三日内",

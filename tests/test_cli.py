@@ -148,3 +148,30 @@ def test_the_demo_takes_the_calendar_options(capsys: pytest.CaptureFixture[str])
     out = capsys.readouterr().out
     assert "govops demo: the 2026 working-day calendar" in out
     assert main(["demo", "--provisional"]) == 0
+
+
+def test_the_demos_what_if_agrees_with_scenario_run(capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    from govops._demo.scenarios import demo_scenario_lines, quarterly_report_scenarios
+    from govops.scenarios.loaders import load_scenario
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+    files = [examples / "quarterly_report.toml", examples / "quarterly_report_working_days.toml"]
+    cal = govops.calendar("CN")
+    # The demo simulates the very scenarios of the two files...
+    assert list(quarterly_report_scenarios(cal)) == [load_scenario(f).scenario for f in files]
+    # ...so the on-time rates `govops scenario run` prints are the ones the demo says moved.
+    rates = []
+    for f in files:
+        assert main(["scenario", "run", str(f)]) == 0
+        rates.append(re.search(r"on time (\d+\.\d%)", capsys.readouterr().out).group(1))  # type: ignore[union-attr]
+    lines = demo_scenario_lines(cal)
+    moved = lines[lines.index("What moved:") + 1 :]
+    assert any(re.fullmatch(rf"\s+on-time rate\s+{rates[0]} → {rates[1]}", line) for line in moved)
+    # Only figures that moved are listed as moved; the others are named once, unchanged.
+    for line in moved:
+        if line.startswith("  "):
+            _, before, after = re.fullmatch(r"\s+(.+?)\s{2,}(\S+) → (\S+)", line).groups()  # type: ignore[union-attr]
+            assert before != after
+    assert lines[-1].startswith("Unchanged: tasks 36, completed 36")

@@ -101,11 +101,12 @@ def assert_portable(data: bytes) -> None:
 
 @pytest.mark.parametrize("t", SCHEDULED, ids=lambda t: t.key)
 def test_every_preset_matches_over_2024_to_2026(t: MeetingType) -> None:
-    whole = schedule(t, FIRST, LAST, calendar=CAL)
+    # To Sunday Dec 27: the weekly meeting's last week of 2026 depends on Jan 1, 2027.
+    whole = schedule(t, FIRST, D(2026, 12, 27), calendar=CAL)
     assert mismatches(whole) == 0
     assert_portable(to_ical(whole))
     for year in (2024, 2025, 2026):
-        assert mismatches(schedule(t, D(year, 1, 1), D(year, 12, 31), calendar=CAL)) == 0
+        assert mismatches(schedule(t, D(year, 1, 1), D(year, 12, 27), calendar=CAL)) == 0
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -309,22 +310,26 @@ def test_output_is_deterministic_and_stamp_is_used() -> None:
 CADENCES = st.sampled_from([t.cadence or "" for t in SCHEDULED] + TEXTS)
 
 
+# The weekly meeting's week of Dec 28, 2026 depends on Jan 1, 2027, which is not published yet.
+COVERED = D(2026, 12, 27)
+
+
 def check_range(cadence: str, start: dt.date, days: int) -> None:
-    end = min(start + dt.timedelta(days=days), LAST)
+    end = min(start + dt.timedelta(days=days), COVERED)
     series = schedule(typed(cadence), start, end, calendar=CAL)
     assert mismatches(series) == 0
     assert_portable(to_ical(series))
 
 
 @settings(max_examples=60, deadline=None)
-@given(cadence=CADENCES, start=st.dates(FIRST, LAST), days=st.integers(0, 400))
+@given(cadence=CADENCES, start=st.dates(FIRST, COVERED), days=st.integers(0, 400))
 def test_any_range_matches(cadence: str, start: dt.date, days: int) -> None:
     check_range(cadence, start, days)
 
 
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
-@given(cadence=CADENCES, start=st.dates(FIRST, LAST), days=st.integers(0, 1100))
+@given(cadence=CADENCES, start=st.dates(FIRST, COVERED), days=st.integers(0, 1100))
 def test_any_range_matches_exhaustively(cadence: str, start: dt.date, days: int) -> None:
     check_range(cadence, start, days)
 

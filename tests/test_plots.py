@@ -92,9 +92,115 @@ def test_notices_over_time_and_comparison(runs: tuple[object, object]) -> None:
     _png(fig)
     _png(plots.notices_over_time(base))  # type: ignore[arg-type]
     fig = plots.compare_chart(compare(base, reform))  # type: ignore[arg-type]
-    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert ticks[:2] == ["按时完成率（%）", "红灯单位（个）"]
     _png(fig)
+
+
+def _ticks(ax: object) -> list[str]:
+    return [t.get_text() for t in ax.get_xticklabels()]  # type: ignore[attr-defined]
+
+
+def test_rates_and_counts_never_share_an_axis(runs: tuple[object, object]) -> None:
+    base, reform = runs
+    fig = plots.compare_chart(compare(base, reform))  # type: ignore[arg-type]
+    rate_ax, count_ax = fig.axes
+    assert _ticks(rate_ax) == ["按时完成率"]
+    assert "%" in rate_ax.get_ylabel()
+    assert _ticks(count_ax)[0] == "红灯单位（个）"
+    assert all(label.endswith(("（个）", "（份）")) for label in _ticks(count_ax))
+    assert "%" not in count_ax.get_ylabel()
+    # The rate axis reads 0-100 %, whatever the counts are.
+    assert rate_ax.get_ylim()[1] <= 110
+
+
+def test_counts_sit_on_whole_number_ticks(runs: tuple[object, object]) -> None:
+    base, reform = runs
+    # Four weeks of January: a handful of notices a week, where matplotlib would tick 0.5s.
+    short = simulate(base.scenario, start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 10))  # type: ignore[attr-defined]
+    charts = [
+        plots.notices_over_time(short).axes[0],
+        plots.compare_chart(compare(base, reform)).axes[1],  # type: ignore[arg-type]
+    ]
+    for ax in charts:
+        ticks = ax.get_yticks()
+        assert len(ticks) >= 2
+        assert all(float(t).is_integer() for t in ticks), ticks
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "count"),
+    [
+        ("week", "1月1日", None),
+        ("month", "1月", 10),
+        ("quarter", "第1季度", 4),
+        ("year", "2026年", 1),
+    ],
+)
+def test_notices_by_week_month_quarter_or_year(
+    runs: tuple[object, object], period: str, first: str, count: int | None
+) -> None:
+    base, _ = runs
+    ax = plots.notices_over_time(base, period=period).axes[0]  # type: ignore[arg-type]
+    assert _ticks(ax)[0] == first
+    bars = {round(p.get_x(), 3) for p in ax.patches}
+    if count is not None:
+        assert len(bars) == count
+    # Every notice is in one bar, whatever the period.
+    assert sum(p.get_height() for p in ax.patches) == len(base.notices)  # type: ignore[attr-defined]
+    words = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
+    assert f"按{words[period]}" in ax.get_title()
+    with pytest.raises(govops.InvalidInputError, match="fortnight"):
+        plots.notices_over_time(base, period="fortnight")  # type: ignore[arg-type]
+
+
+def test_month_labels_carry_the_year_when_a_chart_spans_years(
+    runs: tuple[object, object],
+) -> None:
+    base, _ = runs
+    within = plots.s_curve(base).axes[0]  # type: ignore[arg-type]
+    assert _ticks(within)[:2] == ["2月", "3月"]  # the task's days start on Jan 5
+    assert not any("年" in label for label in _ticks(within))
+    across = simulate(base.scenario, start=dt.date(2025, 11, 3), end=dt.date(2026, 2, 27))  # type: ignore[attr-defined]
+    assert _ticks(plots.s_curve(across).axes[0]) == ["2026年1月", "2026年2月"]
+    assert _ticks(plots.notices_over_time(across, period="month").axes[0]) == [
+        "2025年11月",
+        "2025年12月",
+        "2026年1月",
+        "2026年2月",
+    ]
+
+
+def test_legends_never_cover_data(runs: tuple[object, object]) -> None:
+    base, reform = runs
+    figures = [
+        plots.calendar_heatmap(CAL, 2026, deadlines=[dt.date(2026, 10, 8)]),
+        plots.s_curve(base, task_id="K1"),  # type: ignore[arg-type]
+        plots.s_curve(base),  # type: ignore[arg-type]
+        plots.notices_over_time(base),  # type: ignore[arg-type]
+        plots.compare_chart(compare(base, reform)),  # type: ignore[arg-type]
+    ]
+    for fig in figures:
+        fig.draw_without_rendering()
+        legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+        assert legends
+        for legend in legends:
+            box = legend.get_window_extent()
+            for ax in fig.axes:
+                assert not box.overlaps(ax.get_window_extent()), (ax.get_title(), box)
+
+
+def test_use_cjk_font_makes_users_own_charts_draw_chinese() -> None:
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context():
+        assert plots.use_cjk_font() == plots.FAMILY
+        assert matplotlib.rcParams["font.sans-serif"][0] == plots.FAMILY
+        fig = Figure()
+        ax = fig.subplots()
+        ax.bar(["经济发展办", "党政办"], [3, -1])
+        ax.set_title("各单位督办单（份）")
+        _png(fig)  # a missing glyph would be an error (filterwarnings = error)
+    assert matplotlib.rcParams["font.sans-serif"][0] != plots.FAMILY  # the context restored it
 
 
 def test_the_font_has_every_label_and_the_common_hanzi() -> None:

@@ -109,6 +109,33 @@ BY_HAND = [
     ("within 5 working days after the end of the quarter", "calendar", "2024-12-31", "2025-01-08"),
     # Jan 31, 2025 falls in the Spring Festival (Jan 28 - Feb 4): Wednesday Feb 5.
     ("每年1月31日前报送", "calendar", "2024-02-29", "2025-02-05"),
+    # Three months after the leap day is Wednesday, May 29 (an ordinal in the event's name).
+    (
+        "人民法院审理对判决的上诉案件，应当在第二审立案之日起三个月内审结",
+        "calendar",
+        "2024-02-29",
+        "2024-05-29",
+    ),
+    # The extension counts from the last day of the twenty: Feb 28, Mar 3-7, 10-13 is the 10th
+    # working day (licensing: 日 are working days).
+    (
+        "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日",
+        "licensing",
+        "2025-02-27",
+        "2025-03-13",
+    ),
+    # Twenty working days after Oct 30, 2024: Oct 31, Nov 1, 4-8, 11-15, 18-22, 25-27.
+    (
+        "需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日",
+        "calendar",
+        "2024-10-30",
+        "2024-11-27",
+    ),
+    # The Friday of the National Day week (Oct 3, 2025) moves to Tuesday Sep 30, in its week.
+    ("每周五召开，遇节假日本周内提前", "calendar", "2025-09-26", "2025-09-30"),
+    # The Monday of Feb 12, 2024 opens the Spring Festival (Feb 10-17): the week's only working
+    # day is the make-up Sunday Feb 18.
+    ("每周一召开（遇节假日本周内提前）", "calendar", "2024-02-09", "2024-02-18"),
 ]
 
 
@@ -208,6 +235,28 @@ PAIRS = [
     ("自收到之日起20个工作日内答复", "reply within 20 working days after receipt"),
     ("自受理之日起60日内办结", "complete within 60 days from the date of acceptance"),
     ("判决书送达之日起十五日内", "within 15 days after 判决书送达"),
+    (
+        "每周五，遇节假日本周内提前",
+        "every Friday, if it falls on a holiday, earlier in the same week",
+    ),
+    ("每周一召开（遇节假日本周内提前）", "hold every Monday, earlier in the same week"),
+    (
+        "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日",
+        "if a decision cannot be made within 20 days, it may be extended by 10 days",
+    ),
+    ("延长期限最多不得超过三十日", "it may be extended by no more than 30 days"),
+    (
+        "对符合条件的，应当自受理之日起20个工作日内答复",
+        "reply within 20 working days of acceptance",
+    ),
+    ("自受理之日起十五日内", "within 15 days of the date of acceptance"),
+    ("季度终了后十五日内", "within 15 days of the end of the quarter"),
+    ("自第二审立案之日起三个月内", "within 3 months after 第二审立案"),
+    (
+        "自受理之日起二十日内（依行政许可法第八十二条，期限以工作日计算）",
+        "within 20 days after acceptance (counted in working days under Administrative "
+        "Licensing Law Art. 82)",
+    ),
 ]
 
 

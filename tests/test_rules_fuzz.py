@@ -28,6 +28,19 @@ _PIECES = (
     + ["之日起", "之日前", "工作日", "终了", "结束", "届满", "下班前", "17:30", "隔周", "倒数第"]
     + [" within ", " by ", " every ", " after ", " the end of ", " each ", " starting "]
     + ["遇节假日顺延", "(if it falls on a holiday, the next working day)", "1,000", "forty-five"]
+    + [
+        "“",
+        "”",
+        '"',
+        "的，",
+        "第二",
+        "第2次",
+        "可以延长",
+        "经批准",
+        "本周内提前",
+        "（期限以工作日计算）",
+    ]
+    + [" of ", "where ", "extended by ", ", earlier in the same week", " (counted in working days)"]
 )
 
 

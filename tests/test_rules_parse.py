@@ -790,9 +790,95 @@ def test_this_period_and_half_a_year(text: str, same_as: str) -> None:
     assert parse_rule(text) == parse_rule(same_as)
 
 
-def test_an_event_name_holding_a_count_is_refused() -> None:
-    # Found by the slow fuzz: such a name (here in an English rule) wrote back as Chinese rule
-    # text that could not be read again.
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        # 民事诉讼法第一百八十三条: an ordinal in the event's name.
+        (
+            "应当在第二审立案之日起三个月内审结",
+            "自第二审立案之日起3个月内审结",
+            "within 3 months after 第二审立案",
+        ),
+        ("自第一次会议召开之日起10日内", "自第一次会议召开之日起10日内", None),
+        # Digits in the name: bare, 第2次会议召开之日起 would not read back, so it is quoted.
+        ("自第2次会议召开之日起10日内", "自第2次会议召开之日起10日内", None),
+        ("第一次会议召开之日前3日", "第一次会议召开之日前3日", "3 days before 第一次会议召开"),
+        # A list of events (行政许可法第三十二条): 、 inside the name.
+        ("自收到申请材料、补正材料之日起20日内", "自收到申请材料、补正材料之日起20日内", None),
+        (
+            "within 10 days from the date of receipt of the application or the supplementary "
+            "materials",
+            None,
+            "within 10 days after receipt of the application or the supplementary materials",
+        ),
+        # Found by the slow fuzz: a name holding a count wrote back as Chinese text that read as
+        # part of the rule. In quotes it reads back exactly.
+        (
+            "apply for a hearing within 5 days from the date of b日起半年内",
+            "自“b日起半年内”之日起5日内",
+            "apply for a hearing within 5 days after b日起半年内",
+        ),
+        # Quotes in the text are read; the canonical text quotes only where it must.
+        (
+            "自“第2次会议”之日起10日内",
+            "自第2次会议之日起10日内",
+            "within 10 days after “第2次会议”",
+        ),
+        ('within 5 days after "第2次会议"', "自第2次会议之日起5日内", None),
+        ("自自然灾害发生之日起30日内", "自自然灾害发生之日起30日内", None),
+    ],
+)
+def test_event_names_with_numerals_and_lists_read_back(
+    text: str, zh: str | None, en: str | None
+) -> None:
+    rule = parse_rule(text)
+    assert rule.body.event is not None  # type: ignore[union-attr]
+    if zh is not None:
+        assert rule.to_text("zh") == zh
+    if en is not None:
+        assert rule.to_text("en") == en
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["自第5个工作日起3日内", "自第二个月之日起3日内", "within 5 days after the end of June 2026"],
+)
+def test_an_event_name_that_is_a_day_of_the_language_is_refused(text: str) -> None:
     with pytest.raises(RuleError):
-        parse_rule("apply for a hearing within 5 days from the date of b日起半年内")
-    assert parse_rule("自接到通知之日起15日内").to_text("zh") == "自接到通知之日起15日内"
+        parse_rule(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        (
+            "二十日内不能作出决定的，经本行政机关负责人批准，可以延长十日",
+            "extended by 10 days",
+            "二十日内不能作出决定的，延长10日",
+        ),
+        # Found by the slow fuzz: an action before "extended by" was read as part of the action.
+        ("延长2个工作日报送", "report extended by 2 working days", "延长2个工作日报送"),
+        (
+            "where an extension is needed, it may be extended by up to 20 working days",
+            "where an extension is needed, extended by 20 working days",
+            "延长20个工作日",
+        ),
+        ("延长的期限最长不得超过20个工作日", "extended by 20 working days", "延长20个工作日"),
+    ],
+)
+def test_extensions_read_back(text: str, en: str, zh: str) -> None:
+    rule = parse_rule(text)
+    assert rule.body == Relative(rule.body.count, event="expiry")  # type: ignore[union-attr]
+    assert (rule.to_text("en"), rule.to_text("zh")) == (en, zh)
+    for lang in ("en", "zh"):
+        assert parse_rule(rule.to_text(lang)) == rule  # type: ignore[arg-type]
+
+
+def test_a_quoted_name_is_never_read_as_the_start_of_another_name() -> None:
+    # Found by the slow fuzz: a quoted name holding "开庭三日前" was read as the event of a
+    # count before it (开庭三日前), across the opening quote.
+    rule = parse_rule("自“the e民法院应当在开庭三日前通知当事人”之日起15日内提交")
+    assert rule.body.event == "the e民法院应当在开庭三日前通知当事人"  # type: ignore[union-attr]
+    assert parse_rule(rule.to_text("zh")) == rule

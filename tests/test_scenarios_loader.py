@@ -202,14 +202,17 @@ def test_a_file_names_its_counting_once() -> None:
     # The task keeps its rule written out; 20 working days from Feb 13 run past the Spring
     # Festival (Feb 15-23) and count the make-up Saturdays Feb 14 and Feb 28.
     deadline = sc.tasks[0].deadline
-    assert deadline.rule == "自受理之日起20个工作日内作出行政许可决定"
+    assert (
+        deadline.rule
+        == "自受理之日起20个工作日内作出行政许可决定（依行政许可法第八十二条，期限以工作日计算）"
+    )
     assert deadline.resolve(sc.calendar) == dt.date(2026, 3, 19)
     # The duties' deadlines are read in the same context.
     result = simulate(sc, start=f.start, end=f.end)
     duty_rows = [r for r in result.tasks.records() if r["duty"] == "D"]
     assert duty_rows
     for row in duty_rows:
-        assert row["rule"] == "20个工作日内作出决定"
+        assert row["rule"] == "20个工作日内作出决定（依行政许可法第八十二条，期限以工作日计算）"
         expected = parse_rule("二十日内作出决定", days="working").due(
             row["trigger"], calendar=sc.calendar
         )

@@ -115,14 +115,24 @@ class TestModel:
             trigger=D(2024, 9, 27),
             counting=ADMINISTRATIVE_LICENSING,
         )
-        # Written out, so it reads the same without the context: Sep 29 (a make-up Sunday),
-        # Sep 30, then Oct 8, 9 and 10 after National Day.
-        assert zh.rule == "5个工作日内一次告知申请人需要补正的全部内容"
+        # Written out with its source, so it reads the same without the context: Sep 29 (a
+        # make-up Sunday), Sep 30, then Oct 8, 9 and 10 after National Day.
+        assert (
+            zh.rule
+            == "5个工作日内一次告知申请人需要补正的全部内容（依行政许可法第八十二条，期限以工作日计算）"
+        )
         assert zh.resolve(CAL) == D(2024, 10, 10)
+        # Stored and read back alone, its explanation still cites the statute.
+        from govops.rules import parse_rule
+
+        stored = parse_rule(zh.rule)
+        assert stored.counting == ADMINISTRATIVE_LICENSING
+        steps = stored.explain(zh.trigger or D(2024, 9, 27), calendar=CAL).steps
+        assert any(s.kind == "counting" and "行政许可法第八十二条" in s.zh for s in steps)
         en = Deadline.from_rule(
             "decide within twenty days", trigger=D(2024, 9, 27), counting=WORKING_DAYS
         )
-        assert en.rule == "decide within 20 working days"
+        assert en.rule == "decide within 20 working days (counted in working days)"
         assert en.resolve(CAL) == D(2024, 10, 30)
         # An explicit unit is read as written; the calendar-day reading keeps the text as given.
         explicit = Deadline.from_rule(

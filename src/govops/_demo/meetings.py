@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..exceptions import CalendarCoverageError
 from ..meetings import (
     Attendance,
     AttendanceSheet,
@@ -75,9 +76,17 @@ def _calendar_lines(cal: WorkCalendar) -> list[str]:
             approver = presets.role_name(t.ad_hoc_approver or t.chair, "en")
             lines.append(f"{t.name_zh} · {t.name_en}: when called, on the {approver}'s approval")
             continue
-        series = schedule(t, *_YEAR, calendar=cal)
+        note = ""
+        try:
+            series = schedule(t, *_YEAR, calendar=cal)
+        except CalendarCoverageError:
+            # The weekly meeting's last week reaches into a year whose holidays are unpublished:
+            # shown up to the Sunday before it, and said so.
+            sunday = _YEAR[1] - dt.timedelta(days=_YEAR[1].weekday() + 1)
+            series = schedule(t, _YEAR[0], sunday, calendar=cal)
+            note = f" (to {sunday:%m-%d}: the next week depends on next year's holidays)"
         moved = {o.date for o in series.moved}
-        lines.append(f"{t.name_zh} · {t.name_en} · {t.cadence} · {len(series)} sittings")
+        lines.append(f"{t.name_zh} · {t.name_en} · {t.cadence} · {len(series)} sittings{note}")
         days = [f"{d:%m-%d}{'*' if d in moved else ''}" for d in series.dates]
         lines += ["    " + " ".join(days[i : i + 13]) for i in range(0, len(days), 13)]
         for o in series.moved:

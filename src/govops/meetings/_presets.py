@@ -233,7 +233,7 @@ LEADER_WEEKLY_MEETING = MeetingType(
     "leader_weekly_meeting",
     "分管领导周例会",
     name_en="Weekly meeting of a leader in charge",
-    cadence="每周五",
+    cadence="每周五，遇节假日本周内提前",
     chair="leader_in_charge",
     attendees={"unit_head"},
     topic_setters={"leader_in_charge"},
@@ -243,7 +243,9 @@ LEADER_WEEKLY_MEETING = MeetingType(
     description=(
         "Each leader in charge meets the units of their portfolio every week to review the work "
         "and solve problems (周例会). The opinion gives no weekday: the preset meets on Friday, "
-        "to close the week. Unit heads must attend or take leave and name a substitute."
+        "to close the week; a Friday that is a rest day moves earlier in the same week, so every "
+        "week with a working day has one sitting. Unit heads must attend or take leave and name "
+        "a substitute."
     ),
     sources=(TOWN_OPINION,),
 )

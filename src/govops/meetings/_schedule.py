@@ -162,6 +162,13 @@ def _land(calendar: WorkCalendar, day: dt.date, roll: str) -> dt.date | None:
     outside any range the calendar covers)."""
     if roll == "preceding":
         return _walk(calendar, day, -1)
+    if roll == "preceding_in_week":  # earlier in the same week, else later in it, else no sitting
+        monday = day - dt.timedelta(days=day.weekday())
+        sunday = monday + dt.timedelta(days=6)
+        back, ahead = _walk(calendar, day, -1), _walk(calendar, day, 1)
+        if back is not None and back >= monday:
+            return back
+        return ahead if ahead is not None and ahead <= sunday else None
     ahead = _walk(calendar, day, 1)
     if roll == "modified_following" and (ahead is None or ahead.month != day.month):
         # The calendar covers whole years, so running off its end also leaves the month.
@@ -191,6 +198,9 @@ def _nominal(
         lo = _rest_run(calendar, start, -1)
     if roll == "preceding":
         hi = _rest_run(calendar, end, 1)
+    elif roll == "preceding_in_week":  # a sitting never leaves its week
+        lo = start - dt.timedelta(days=start.weekday())
+        hi = end + dt.timedelta(days=6 - end.weekday())
     elif roll == "modified_following":
         month_end = end.replace(day=_stdcal.monthrange(end.year, end.month)[1])
         hi = min(_rest_run(calendar, end, 1), month_end)
@@ -207,6 +217,8 @@ def _nominal(
             continue
         else:
             target = _land(calendar, day, roll)
+            if target is None and roll == "preceding_in_week" and start <= day <= end:
+                skipped.append(day)  # its week has no working day
         if target is not None and start <= target <= end:
             landed.setdefault(target, []).append(day)
     return landed, skipped, [d for d in days if start <= d <= end]

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ..calendars import DayKind, WorkCalendar
 from ..exceptions import InvalidInputError, ScenarioError
@@ -64,6 +65,44 @@ def _cjk(fig: Figure, ax: Any) -> None:
     texts += list(ax.texts) + list(fig.texts)
     for text in texts:
         text.set_fontfamily(family)
+
+
+def _cjk_all(fig: Figure) -> None:
+    for ax in fig.axes:
+        _cjk(fig, ax)
+    legends = list(fig.legends)
+    for legend in legends:
+        for text in [*legend.get_texts(), legend.get_title()]:
+            text.set_fontfamily(cjk_family())
+
+
+def _legend_outside(ax: Any, **kwargs: Any) -> None:
+    """A legend beside the plot, never over its data: right of the axes, top-aligned."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, **kwargs)
+
+
+def _counts(ax: Any) -> None:
+    """A count axis: whole-number ticks only (no 2.5 notices)."""
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _month_label(d: dt.date, with_year: bool) -> str:
+    return f"{d.year}年{d.month}月" if with_year else f"{d.month}月"
+
+
+def _date_axis(ax: Any, first: dt.date, last: dt.date) -> None:
+    """Monthly ticks labelled 1月, 2月, …; with the year (2025年12月) when the axis spans years."""
+    with_year = first.year != last.year
+    months = []
+    m = first.replace(day=1)
+    while m <= last:
+        if m >= first:
+            months.append(m)
+        m = _next_bucket(m, "month")
+    ax.set_xticks(
+        np.array(months, dtype="datetime64[D]"),
+        labels=[_month_label(d, with_year) for d in months],
+    )
 
 
 def _provisional(ax: Any, years: Iterable[int]) -> None:
@@ -168,7 +207,7 @@ def s_curve(
     expected = np.array([np.mean([e for e, _ in by_day[d]]) for d in days])
     reported = np.array([np.mean([p for _, p in by_day[d]]) for d in days])
     x = np.array(days, dtype="datetime64[D]")
-    fig = Figure(figsize=(9, 4.8), layout="constrained")
+    fig = Figure(figsize=(10.5, 4.8), layout="constrained")
     ax = fig.subplots()
     ax.fill_between(
         x,
@@ -207,39 +246,66 @@ def s_curve(
     ax.set_ylim(0, 105)
     ax.set_ylabel("累计完成（%）")
     ax.set_title(title)
-    ax.legend(loc="upper left")
+    _legend_outside(ax)
+    _date_axis(ax, days[0], days[-1])
     fig.autofmt_xdate()
     _provisional(ax, result.provisional_years)
     _cjk(fig, ax)
     return fig
 
 
-def notices_over_time(result: SimulationResult, *, period: str = "week") -> Figure:
-    """Notices issued per week (or ``"month"``), stacked by kind (交办单, 催办单, 督办单, 约谈, 问责)."""
-    if period not in ("week", "month"):
-        raise InvalidInputError(f"period={period!r}; expected 'week' or 'month'")
+_PERIOD_WORDS = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
-    def bucket(d: dt.date) -> dt.date:
-        if period == "week":
-            return d - dt.timedelta(days=d.weekday())
+
+def _bucket(d: dt.date, period: str) -> dt.date:
+    """The first day of the week, month, quarter or year ``d`` falls in."""
+    if period == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if period == "month":
         return d.replace(day=1)
+    if period == "quarter":
+        return dt.date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(d.year, 1, 1)
 
+
+def _next_bucket(b: dt.date, period: str) -> dt.date:
+    if period == "week":
+        return b + dt.timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[period]
+    y, m = divmod(b.month - 1 + months, 12)
+    return dt.date(b.year + y, m + 1, 1)
+
+
+def _bucket_label(b: dt.date, period: str, with_year: bool) -> str:
+    year = f"{b.year}年" if with_year else ""
+    if period == "week":
+        return f"{year}{b.month}月{b.day}日"
+    if period == "month":
+        return _month_label(b, with_year)
+    if period == "quarter":
+        return f"{year}第{(b.month - 1) // 3 + 1}季度"
+    return f"{b.year}年"
+
+
+def notices_over_time(result: SimulationResult, *, period: str = "week") -> Figure:
+    """Notices issued per week, month, quarter or year (``period``), stacked by kind (交办单,
+    催办单, 督办单, 约谈, 问责), on whole-number ticks; labels name the year when the run spans
+    years."""
+    if period not in _PERIOD_WORDS:
+        raise InvalidInputError(
+            f"period={period!r}; expected one of {', '.join(map(repr, _PERIOD_WORDS))}"
+        )
     counts: Counter[tuple[dt.date, str]] = Counter(
-        (bucket(r["day"]), r["kind"]) for r in result.notices.records()
+        (_bucket(r["day"], period), r["kind"]) for r in result.notices.records()
     )
-    start = bucket(result.start)
     buckets = []
-    b = start
+    b = _bucket(result.start, period)
     while b <= result.end:
         buckets.append(b)
-        b = (
-            b + dt.timedelta(days=7)
-            if period == "week"
-            else (b + dt.timedelta(days=32)).replace(day=1)
-        )
+        b = _next_bucket(b, period)
     kinds = [k for k in _NOTICE_COLOURS if any(k == kind for _, kind in counts)]
     kinds += sorted({kind for _, kind in counts} - set(kinds))
-    fig = Figure(figsize=(10, 4.2), layout="constrained")
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
     ax = fig.subplots()
     x = np.arange(len(buckets))
     bottom = np.zeros(len(buckets))
@@ -254,46 +320,63 @@ def notices_over_time(result: SimulationResult, *, period: str = "week") -> Figu
             width=0.85,
         )
         bottom += values
+    with_year = result.start.year != result.end.year
     step = max(1, len(buckets) // 12)
-    ax.set_xticks(
-        x[::step],
-        labels=[
-            f"{bk.month}月{bk.day}日" if period == "week" else f"{bk.month}月"
-            for bk in buckets[::step]
-        ],
-    )
+    # A period that starts before the run is labelled by the run's first day (1月1日, not the
+    # Monday of the year before).
+    labels = [_bucket_label(max(bk, result.start), period, with_year) for bk in buckets[::step]]
+    ax.set_xticks(x[::step], labels=labels)
+    if period == "week":
+        fig.autofmt_xdate()
+    _counts(ax)
     ax.set_ylabel("通知数（份）")
-    ax.set_title(f"{result.scenario.name}：督办通知（按{'周' if period == 'week' else '月'}）")
+    ax.set_title(f"{result.scenario.name}：督办通知（按{_PERIOD_WORDS[period]}）")
     if kinds:
-        ax.legend(loc="upper right")
+        _legend_outside(ax)
     _provisional(ax, result.provisional_years)
     _cjk(fig, ax)
     return fig
 
 
 def compare_chart(comparison: Comparison) -> Figure:
-    """Baseline against reform: on-time rate, units flagged and notices by kind, side by side."""
+    """Baseline against reform, side by side: the on-time rate on its own axis (%), and the counts
+    (units flagged red, notices by kind) on another, with whole-number ticks."""
     a, b = comparison.a, comparison.b
-    labels = ["按时完成率（%）", "红灯单位（个）"]
-    base = [100 * (a.on_time_rate or 0.0), float(len(a.flagged_units))]
-    reform = [100 * (b.on_time_rate or 0.0), float(len(b.flagged_units))]
+    counts = ["红灯单位（个）"]
+    base = [float(len(a.flagged_units))]
+    reform = [float(len(b.flagged_units))]
     for kind in sorted(
         set(a.notices_by_kind) | set(b.notices_by_kind),
         key=lambda k: list(_NOTICE_COLOURS).index(k) if k in _NOTICE_COLOURS else 99,
     ):
-        labels.append(f"{_NOTICE_LABELS.get(kind, kind)}（份）")
+        counts.append(f"{_NOTICE_LABELS.get(kind, kind)}（份）")
         base.append(float(a.notices_by_kind.get(kind, 0)))
         reform.append(float(b.notices_by_kind.get(kind, 0)))
-    x = np.arange(len(labels))
-    fig = Figure(figsize=(10, 4.4), layout="constrained")
-    ax = fig.subplots()
-    bars_a = ax.bar(x - 0.2, base, width=0.4, color="#9e9ac8", label=f"基线：{a.scenario.name}")
-    bars_b = ax.bar(x + 0.2, reform, width=0.4, color="#54278f", label=f"改革：{b.scenario.name}")
-    ax.bar_label(bars_a, fmt="%.0f", fontsize=8)
-    ax.bar_label(bars_b, fmt="%.0f", fontsize=8)
-    ax.set_xticks(x, labels=labels)
-    ax.set_title("基线与改革方案对比")
-    ax.legend(loc="upper right")
-    _provisional(ax, (*a.provisional_years, *b.provisional_years))
-    _cjk(fig, ax)
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    rate_ax, count_ax = fig.subplots(1, 2, width_ratios=[1, max(2, len(counts))])
+    styles = (
+        ("#9e9ac8", f"基线：{a.scenario.name}"),
+        ("#54278f", f"改革：{b.scenario.name}"),
+    )
+    rates = [100 * (a.on_time_rate or 0.0)], [100 * (b.on_time_rate or 0.0)]
+    for ax, labels, values, fmt in (
+        (rate_ax, ["按时完成率"], rates, "%.1f%%"),
+        (count_ax, counts, (base, reform), "%.0f"),
+    ):
+        x = np.arange(len(labels))
+        for offset, (colour, name), ys in zip((-0.2, 0.2), styles, values, strict=True):
+            bars = ax.bar(x + offset, ys, width=0.4, color=colour, label=name)
+            ax.bar_label(bars, fmt=fmt, fontsize=8)
+        ax.set_xticks(x, labels=labels)
+        ax.margins(y=0.15)  # room for the bar labels
+    rate_ax.set_ylim(0, 110)
+    rate_ax.set_ylabel("按时完成率（%）")
+    count_ax.set_ylabel("个数 / 份数")
+    _counts(count_ax)
+    count_ax.set_title("单位与通知（计数）")
+    rate_ax.set_title("按时完成率")
+    fig.suptitle("基线与改革方案对比", fontfamily=cjk_family())
+    _legend_outside(count_ax)
+    _provisional(count_ax, (*a.provisional_years, *b.provisional_years))
+    _cjk_all(fig)
     return fig

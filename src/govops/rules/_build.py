@@ -15,6 +15,7 @@ import attrs
 from lark import Token, Transformer
 
 from ..exceptions import RuleError
+from ._counting import ADMINISTRATIVE_LICENSING, WORKING_DAYS, Counting
 from ._nodes import (
     ByDate,
     Count,
@@ -36,6 +37,7 @@ from ._pieces import (
     _NO_EVENT,
     _Action,
     _around_holiday,
+    _Condition,
     _date,
     _day_of_month,
     _Days,
@@ -362,6 +364,9 @@ class Builder(Transformer[Token, Any]):
     def mod_skip(self, c: list[Any]) -> _Roll:
         return _Roll("skip", _mod_word(c, "取消"))
 
+    def mod_in_week(self, c: list[Any]) -> _Roll:
+        return _Roll("preceding_in_week", _mod_word(c, "本周内提前"))
+
     # ---- leaves added for the readings of real documents
     def nth(self, c: list[Any]) -> int:
         (tok,) = c
@@ -388,10 +393,10 @@ class Builder(Transformer[Token, Any]):
         return _event_name(str(c[0]), zh=False)
 
     def zh_event_after(self, c: list[Any]) -> str:
-        return _event_name(str(_tokens(c, "EVENT_NAME_ZH")[0]), zh=True)
+        return _event_name(str(_tokens(c, "EVENT_NAME_ZH", "EVENT_QUOTED")[0]), zh=True)
 
     def zh_event_before(self, c: list[Any]) -> str:
-        return _event_name(str(_tokens(c, "EVENT_NAME_B_ZH")[0]), zh=True)
+        return _event_name(str(_tokens(c, "EVENT_NAME_B_ZH", "EVENT_QUOTED")[0]), zh=True)
 
     def zh_last(self, c: list[Any]) -> int:
         return -1
@@ -636,6 +641,20 @@ class Builder(Transformer[Token, Any]):
         deadline = _has_by(c) or _is_within(c)
         return _Tagged(_schedule("month", sel, frozenset({month}), deadline=deadline), "zh")
 
+    def extend(self, c: list[Any]) -> _Tagged:
+        # 可以延长十日 / "may be extended by 10 days": counted from the end of the original period.
+        lang = "zh" if _tokens(c, "EXTEND_ZH") else "en"
+        return _Tagged(Relative(_first(c, Count), event="expiry"), lang)
+
+    def condition(self, c: list[Any]) -> _Condition:
+        return _Condition(" ".join(str(c[0]).split()))
+
+    def counting_clause(self, c: list[Any]) -> Counting:
+        if not self._working_days:  # pragma: no cover - the parser reads such text in working days
+            raise RuleError("a counting clause needs the working-day reading")
+        text = str(c[0])
+        return ADMINISTRATIVE_LICENSING if "82" in text or "八十二" in text else WORKING_DAYS
+
     # ---- the rule
     def action(self, c: list[Any]) -> _Action:
         (tok,) = c
@@ -673,6 +692,7 @@ class Builder(Transformer[Token, Any]):
         ):
             body = attrs.evolve(body, deadline=True)  # 不晚于每月20日 is 每月20日前
         action = actions[0] if actions else None
+        condition: _Condition | None = _first(c, _Condition)
         return Rule(
             body,
             roll=rolls.pop() if rolls else None,  # type: ignore[arg-type]
@@ -680,4 +700,6 @@ class Builder(Transformer[Token, Any]):
             action_word=action.word if action else None,
             time=times[0] if times else None,
             lang=tagged.lang,  # type: ignore[arg-type]
+            counting=_first(c, Counting),
+            condition=condition.text if condition else None,
         )

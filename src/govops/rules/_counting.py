@@ -35,7 +35,7 @@ class Counting:
     >>> from govops.rules import ADMINISTRATIVE_LICENSING
     >>> rule = ADMINISTRATIVE_LICENSING.parse_rule("自受理之日起二十日内作出决定")
     >>> rule.to_text("zh")
-    '自受理之日起20个工作日内作出决定'
+    '自受理之日起20个工作日内作出决定（依行政许可法第八十二条，期限以工作日计算）'
     """
 
     days: DaysReading = "calendar"

@@ -50,11 +50,13 @@ _ROLL_EN = {
     "following": "rolled forward to the next working day",
     "preceding": "rolled back to the previous working day",
     "modified_following": "rolled to the next working day in the same month (modified following)",
+    "preceding_in_week": "moved to a working day earlier in the same week",
 }
 _ROLL_ZH = {
     "following": "顺延至下一个工作日",
     "preceding": "提前至上一个工作日",
     "modified_following": "顺延至同月内下一个工作日(跨月则提前)",
+    "preceding_in_week": "本周内提前",
 }
 
 
@@ -183,10 +185,25 @@ def roll_rest_day(d: dt.date, roll: RollName | None, cal: WorkCalendar) -> dt.da
         return None
     if roll == "preceding":
         return cal.add_working_days(d, -1)
+    if roll == "preceding_in_week":
+        return in_week(d, cal)
     result = cal.add_working_days(d, 0)
     if roll == "modified_following" and result.month != d.month:
         return cal.add_working_days(d, -1)
     return result
+
+
+def in_week(d: dt.date, cal: WorkCalendar) -> dt.date | None:
+    """The working day a rest day ``d`` moves to without leaving its week (Monday to Sunday):
+    the previous working day of the week, else the next one; ``None`` when the week has none
+    (a weekly meeting sits once in every week that has a working day, and only then)."""
+    monday = d - WEEKDAY_OFFSETS[d.weekday()]
+    earlier = cal.add_working_days(d, -1) if d > monday else None
+    if earlier is not None and earlier >= monday:
+        return earlier
+    sunday = monday + WEEKDAY_OFFSETS[6]
+    later = cal.add_working_days(d, 0) if d < sunday else None
+    return later if later is not None and later <= sunday else None
 
 
 def roll_date(
@@ -207,6 +224,21 @@ def roll_date(
                 zh = f"{day_zh(d)}为工作日({name_zh}),无需顺延"
             trace.append(Step("roll", d, en=en, zh=zh))
         return d
+    if roll == "preceding_in_week":
+        moved = in_week(d, cal)
+        if trace is not None:
+            r_en, r_zh = _rest_reason(cal, d)
+            if moved is None:
+                en = f"{day_en(d)} is a rest day ({r_en}) and its week has no working day: no date"
+                zh = f"{day_zh(d)}为休息日({r_zh}),本周无工作日,本周不安排"
+            else:
+                en = (
+                    f"{day_en(d)} is a rest day ({r_en}) → {_ROLL_EN[roll]}: {day_en(moved)} "
+                    "(the date stays in its week)"
+                )
+                zh = f"{day_zh(d)}为休息日({r_zh}),{_ROLL_ZH[roll]}:{day_zh(moved)}(不跨周)"
+            trace.append(Step("roll", moved or d, en=en, zh=zh))
+        return moved
     if roll == "skip" or roll == "none" or roll is None:
         if trace is not None:
             r_en, r_zh = _rest_reason(cal, d)

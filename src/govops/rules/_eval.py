@@ -36,7 +36,6 @@ from ._nodes import (
     AroundHoliday,
     BilingualRuleError,
     ByDate,
-    Edge,
     NextMonthDay,
     NextYearDate,
     NthWorkingDay,
@@ -44,6 +43,7 @@ from ._nodes import (
     Relative,
     Schedule,
     WorkingDays,
+    counts_working_days,
     message_in,
     rule_error,
 )
@@ -277,18 +277,6 @@ def occurrences(rule: Rule, start: object, end: object, cal: object) -> list[dt.
         raise _out_of_range(rule, e) from e
 
 
-def _counts_days(body: object) -> bool:
-    """Whether a rule counts days at all (so a reading of "日" matters to it)."""
-    if isinstance(body, Relative):
-        return body.count.unit == "working_day"
-    selector = getattr(body, "selector", None)
-    return (
-        isinstance(selector, Edge)
-        and selector.offset is not None
-        and selector.offset.unit == "working_day"
-    )
-
-
 def _convention(body: Schedule) -> Step:
     """Which roll a schedule's dates take, and why (``docs/explanation/counting.md``)."""
     if body.deadline:
@@ -354,7 +342,7 @@ def explain(rule: Rule, trigger: object, cal: object, lang: str) -> Explanation:
         )
     ]
     counting = rule.counting
-    if counting is not None and counting.days == "working" and _counts_days(body):
+    if counting is not None and counting.days == "working" and counts_working_days(body):
         trace.append(
             Step(
                 "counting",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar as _stdcal
 import datetime as dt
 import re
+import unicodedata
 from typing import Literal, final
 
 import attrs
@@ -45,11 +46,13 @@ __all__ = [
 
 Unit = Literal["day", "working_day", "week", "month", "year"]
 Event = Literal[
-    "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service"
+    "meeting", "formation", "receipt", "assignment", "decision", "acceptance", "service", "expiry"
 ]
 PeriodName = Literal["xun", "month", "quarter", "half_year", "year"]
 Frequency = Literal["day", "week", "xun", "month", "quarter", "half_year", "year", "holiday"]
-RollName = Literal["following", "preceding", "modified_following", "none", "skip"]
+RollName = Literal[
+    "following", "preceding", "modified_following", "none", "skip", "preceding_in_week"
+]
 Action = Literal["report", "submit", "hold", "publish", "complete", "reply"]
 
 UNITS: tuple[Unit, ...] = ("day", "working_day", "week", "month", "year")
@@ -61,6 +64,8 @@ EVENTS: tuple[Event, ...] = (
     "decision",
     "acceptance",
     "service",
+    # The end of the period an extension extends (可以延长十日, "may be extended by 10 days").
+    "expiry",
 )
 # 旬 (xun): the ten-day thirds of a month, 1–10 (上旬), 11–20 (中旬) and 21 to the month's end (下旬).
 PERIODS: tuple[PeriodName, ...] = ("xun", "month", "quarter", "half_year", "year")
@@ -74,14 +79,23 @@ FREQUENCIES: tuple[Frequency, ...] = (
     "year",
     "holiday",
 )
-ROLLS: tuple[RollName, ...] = ("following", "preceding", "modified_following", "none", "skip")
+# ``preceding_in_week`` keeps a weekly sitting in its own week (遇节假日本周内提前): the previous
+# working day of the same week, else the next one of the same week, else no sitting that week.
+ROLLS: tuple[RollName, ...] = (
+    "following",
+    "preceding",
+    "modified_following",
+    "none",
+    "skip",
+    "preceding_in_week",
+)
 ACTIONS: tuple[Action, ...] = ("report", "submit", "hold", "publish", "complete", "reply")
 
 # Months per month-based period; a period starts in a month m with (m - 1) % size == 0. Weeks and
 # xun are not month-based and are handled on their own.
 MONTHS_PER: dict[str, int] = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
 MAX_COUNT = 9999
-MAX_EVENT = 40
+MAX_EVENT = 60
 MAX_EVERY = 52
 _FREQ_ZH = {
     "holiday": "节假日",
@@ -116,30 +130,23 @@ def message_in(error: RuleError, lang: str) -> str:
     return str(error)
 
 
-# What an event's name cannot hold, so that it reads back as the same name in either language: the
-# edge of a period at its start ("the end of June" is an edge) and the words that end it in
-# English text (a modifier or an offset after it).
+# What an event's name cannot be, whatever its spelling: a day the rule language reads itself (the
+# edge of a period, "the end of June", 季度末; a position, 第5个工作日; a schedule, 每月; a
+# holiday, 节后), which as a name would pass for that day without being counted as one.
 _NOT_AN_EVENT = re.compile(
     r"^(the\s+)?(end|start|beginning)\s+of\b|^[a-z]+[- ](end|start)\b"
-    r"|\b(roll|rolling|no|do|don|skip|skipping|if|by|before|plus|minus|every|each|within|later)\b"
-    r"|之日|(后|以后|之后|起)\s*[〇零一二两三四五六七八九十百千廿个]"
-    # The same limits as the Chinese grammar's event names: no edge of a period inside, not
-    # starting like a schedule, a number or a holiday.
     r"|(年度|季度|月度|半年|年|季|月|旬)(终了|结束|届满|期满|末|底|初)"
-    r"|^[每当本第之〇零一二两三四五六七八九十百千廿]"
+    r"|^[每当本之〇零一二两三四五六七八九十百千廿0-9]"
+    r"|^第[〇零一二两三四五六七八九十百千廿0-9]+个?(工作日|星期|礼拜|周|月|季|年|旬|日|天)"
     r"|^(上|下|首|末|次)?个?(年度|季度|月度|半年|年|季|月|旬|周)(后|以后|之后)"
-    r"|^(节假日|节日|节|假期|假日|休息日|放假)(前|后|以后|之后|结束)|最$"
-    r"|^(自|从|于|在)|(应当|应该|必须|须|应|可以|有权)(自|从|于|在)",
+    r"|^(节假日|节日|节|假期|假日|休息日|放假)(前|后|以后|之后|结束)",
     re.IGNORECASE,
 )
 
 
-# A count or its start inside a name ("…日起", "…日内", "…年内") would read back as part of the
-# rule in Chinese: such a name could not be written as rule text and read again.
-_COUNT_IN_EVENT = re.compile("[日月年天](起|内|以内)|之日|以内")
-
-
 def _check_event(event: object) -> None:
+    # Any short name of letters, digits and spaces (a list of events joined by 、 too): the
+    # canonical text writes a name that would not read back bare in quotes (see _text.py).
     if event in EVENTS:
         return
     if (
@@ -147,15 +154,16 @@ def _check_event(event: object) -> None:
         or not event.strip()
         or event != " ".join(event.split())
         or len(event) > MAX_EVENT
-        or not all(c.isalpha() or c == " " for c in event)
+        or not all(c.isalnum() or c in " 、" for c in event)
+        or event.startswith("、")
+        or event.endswith("、")
+        or not unicodedata.is_normalized("NFKC", event)
         or _NOT_AN_EVENT.search(event)
-        or _COUNT_IN_EVENT.search(event)
-        or event.endswith(("末", "底", "初"))
     ):
         raise rule_error(
             f"event={event!r} is not an event name: write one of {', '.join(EVENTS)} or a short "
-            f"name of letters and spaces (at most {MAX_EVENT} characters)",
-            f"事件名{event!r}无效：应为不含数字和标点的简短名称（至多{MAX_EVENT}个字符）",
+            f"name of letters, digits and spaces (at most {MAX_EVENT} characters)",
+            f"事件名{event!r}无效：应为由文字、数字组成的简短名称（至多{MAX_EVENT}个字符）",
         )
 
 
@@ -632,6 +640,18 @@ def _rolls(selector: Selector) -> bool:
 
 
 Body = Relative | ByDate | NextMonthDay | NextYearDate | PeriodDeadline | Schedule
+
+
+def counts_working_days(body: Body) -> bool:
+    """Whether a rule counts working days (so that how its text reads "日" mattered to it)."""
+    if isinstance(body, Relative):
+        return body.count.unit == "working_day"
+    selector = getattr(body, "selector", None)
+    return (
+        isinstance(selector, Edge)
+        and selector.offset is not None
+        and selector.offset.unit == "working_day"
+    )
 
 
 def default_roll(body: Body) -> RollName | None:

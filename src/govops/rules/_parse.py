@@ -76,6 +76,11 @@ _LABELS = {
     "EVENT_PHRASE_EN": "an event ('the meeting', 'receipt of the application')",
     "ACTION_EN": "an action ('report')",
     "ACTION_PHRASE_EN": "an action ('make a decision')",
+    "CONDITION_EN": "a condition ('where an extension is needed,')",
+    "APPROVAL_EN": "'with the approval of …'",
+    "EXTEND_EN": "'extended by'",
+    "COUNTING_EN": "'(counted in working days)'",
+    "EVENT_QUOTED": "a quoted event name",
     "NTH_LAST": "'second-to-last'",
     "OTHER_WEEK": "'every other week'",
     "_EVERY_OTHER": "'every other'",
@@ -338,6 +343,11 @@ _LABELS_ZH = {
     "ACTION_PHRASE_ZH": "行为（如“办理完毕”）",
     "BY_PREFIX": "“不晚于”",
     "ZH_MODAL": "“应当”",
+    "CONDITION_ZH": "条件（如“对符合条件的，”）",
+    "APPROVAL_ZH": "“经批准”",
+    "EXTEND_ZH": "“延长”",
+    "COUNTING_ZH": "“（期限以工作日计算）”",
+    "EVENT_QUOTED": "带引号的事件名",
     "YU": "“遇节假日”",
 }
 
@@ -452,6 +462,11 @@ def _unbracket(text: str) -> str:
     return _BRACKETED_MODIFIER.sub(lambda m: f" {m.group(1)} ", text)
 
 
+# The words of a counting clause (see grammar.lark: COUNTING_ZH, COUNTING_EN): a text holding
+# one is read in working days, so that its bare 日 means what the clause says.
+_COUNTING_WORDS = re.compile(r"期限以工作日计算|counted\s+in\s+working\s+days", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str, working_days: bool = False) -> Rule:
     if not text.strip():
@@ -470,8 +485,11 @@ def _parse_cached(text: str, working_days: bool = False) -> Rule:
         norm = _unbracket(text)
     else:
         norm = _unbracket(_normalize(text)[0])
+    clause = not working_days and bool(_COUNTING_WORDS.search(norm))
     try:
-        rule: Rule = _parser(working_days).parse(norm)  # type: ignore[assignment]
+        rule: Rule = _parser(working_days or clause).parse(norm)  # type: ignore[assignment]
+        if clause and rule.counting is None:  # the words were not a clause (inside a name)
+            rule = _parser(False).parse(norm)  # type: ignore[assignment]
     except UnexpectedInput as e:
         norm, offsets = _normalize(text)
         raise _syntax_error(text, _unbracket(norm), offsets, e) from None
@@ -491,7 +509,8 @@ def _parse_cached(text: str, working_days: bool = False) -> Rule:
 @functools.lru_cache(maxsize=1024)
 def _parse_in(text: str, counting: Counting) -> Rule:
     rule = _parse_cached(text, counting.days == "working")
-    return attrs.evolve(rule, counting=counting)
+    # A counting clause in the text names its own source, which wins (text wins over defaults).
+    return attrs.evolve(rule, counting=rule.counting or counting)
 
 
 def parse_rule(text: str, *, days: DaysReading | Counting = "calendar") -> Rule:
@@ -506,7 +525,7 @@ def parse_rule(text: str, *, days: DaysReading | Counting = "calendar") -> Rule:
 
     >>> from govops.rules import parse_rule
     >>> parse_rule("二十日内作出决定", days="working").to_text("zh")
-    '20个工作日内作出决定'
+    '20个工作日内作出决定（期限以工作日计算）'
 
     >>> from govops.rules import parse_rule
     >>> parse_rule("会后两日内报送") == parse_rule("report within two days after the meeting")

@@ -140,6 +140,8 @@ def period_margin(selector: Selector, roll: RollName | None = "following") -> in
         return 0  # a working day of the period itself
     if roll in ("none", "skip"):
         shift = 0
+    elif roll == "preceding_in_week":
+        shift = 6  # it never leaves the week it falls in
     elif roll == "modified_following":
         shift = 31  # it never leaves the month it falls in
     else:
@@ -159,6 +161,8 @@ def period_overshoot(selector: Selector, roll: RollName | None, frequency: str) 
         rolled = 0
     elif roll == "following":
         rolled = REST_RUN
+    elif roll == "preceding_in_week":
+        rolled = 6  # at most to the Sunday of its week
     else:  # modified following: never past the end of the month the date falls in
         rolled = 31
     if isinstance(selector, Edge) and selector.offset is not None:
@@ -177,6 +181,9 @@ def _roll_window(raw: dt.date, roll: RollName | None) -> tuple[dt.date, dt.date]
         return raw, raw + r
     if roll == "preceding":
         return raw - r, raw
+    if roll == "preceding_in_week":
+        monday = raw - dt.timedelta(days=raw.weekday())
+        return monday, monday + dt.timedelta(days=6)
     if roll == "modified_following":
         first = raw.replace(day=1)
         last = raw.replace(day=month_days(raw.year, raw.month))

@@ -38,6 +38,10 @@ class _Action(NamedTuple):
     lang: str
 
 
+class _Condition(NamedTuple):
+    text: str  # as written, without its comma: 对符合条件的, "where an extension is needed"
+
+
 class _Roll(NamedTuple):
     roll: str
     word: str

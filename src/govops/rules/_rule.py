@@ -42,6 +42,7 @@ _ROLL_WORDS = {
     "modified_following": "modified following",
     "none": "no roll (不顺延)",
     "skip": "skip holidays (遇节假日取消)",
+    "preceding_in_week": "earlier in the same week (遇节假日本周内提前)",
 }
 
 
@@ -52,7 +53,8 @@ class Rule:
 
     Two rules are equal when they mean the same thing: ``body``, ``roll``, ``action`` and ``time``
     take part in equality; the action text as written (``action_word``, e.g. ``"提报"`` or
-    ``"办理完毕"``), the language it was written in (``lang``) and the counting context
+    ``"办理完毕"``), a condition written in front (``condition``: ``"对符合条件的"``, ``"where an
+    extension is needed"``), the language it was written in (``lang``) and the counting context
     (``counting``) do not, so ``parse_rule("会后两日内报送") ==
     parse_rule("report within 2 days after the meeting")``.
 
@@ -77,6 +79,7 @@ class Rule:
     time: TimeOfDay | None = attrs.field(default=None, kw_only=True)
     lang: Lang = attrs.field(default="en", kw_only=True, eq=False)
     counting: Counting | None = attrs.field(default=None, kw_only=True, eq=False)
+    condition: str | None = attrs.field(default=None, kw_only=True, eq=False)
     _effective_roll: RollName | None = attrs.field(init=False, eq=False, repr=False)
     _search_plan: _schedule.SearchPlan | None = attrs.field(init=False, eq=False, repr=False)
     _parts: tuple[Rule, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -110,6 +113,10 @@ class Rule:
             type(self.action_word) is not str or not self.action_word.strip()
         ):
             raise RuleError(f"action_word={self.action_word!r} must be a non-empty str")
+        if self.condition is not None and (
+            type(self.condition) is not str or not self.condition.strip()
+        ):
+            raise RuleError(f"condition={self.condition!r} must be a non-empty str")
         if self.lang not in ("en", "zh"):
             raise RuleError(f"lang={self.lang!r} is not 'en' or 'zh'")
         if self.roll is None:
@@ -128,6 +135,13 @@ class Rule:
                 "'skip holidays' applies to schedules only; a deadline cannot be "
                 "skipped — write 'roll forward' or 'roll back' instead",
                 "“遇节假日取消”只适用于定期安排；期限不能取消，请写“遇节假日顺延”或“遇节假日提前”",
+            )
+        if self.roll == "preceding_in_week" and not isinstance(self.body, Schedule):
+            # A week without a working day has no date: only a schedule can go without one.
+            raise rule_error(
+                "'earlier in the same week' applies to schedules only; for a deadline write "
+                "'roll back' instead",
+                "“遇节假日本周内提前”只适用于定期安排；期限请写“遇节假日提前”",
             )
         if self.roll == default:
             object.__setattr__(self, "roll", None)

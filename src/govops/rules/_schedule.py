@@ -307,6 +307,8 @@ def _anchor_bounds(lo: dt.date, hi: dt.date, roll: RollName | None) -> tuple[dt.
         return lo - r, hi
     if roll == "preceding":
         return lo, hi + r
+    if roll == "preceding_in_week":  # never leaves the week of the day it moves
+        return lo - dt.timedelta(days=lo.weekday()), hi + dt.timedelta(days=6 - hi.weekday())
     if roll == "modified_following":  # never leaves the month of the day it moves
         last = hi.replace(day=month_days(hi.year, hi.month))
         return max(lo - r, lo.replace(day=1)), min(hi + r, last)

@@ -6,9 +6,13 @@ Numbers are written in digits, every non-default setting is spelled out and noth
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
+from ..exceptions import GovopsError
+from ._counting import ADMINISTRATIVE_LICENSING
 from ._nodes import (
+    EVENTS,
     AroundHoliday,
     ByDate,
     Count,
@@ -26,6 +30,7 @@ from ._nodes import (
     Weekday,
     WorkingDays,
     YearDate,
+    counts_working_days,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +58,7 @@ EVENT_EN = {
     "decision": "the decision",
     "acceptance": "acceptance",
     "service": "service",
+    "expiry": "expiry of the original period",
 }
 EVENT_ZH = {
     "formation": "形成",
@@ -62,6 +68,7 @@ EVENT_ZH = {
     "meeting": "会议召开",
     "acceptance": "受理",
     "service": "送达",
+    "expiry": "原期限届满",
 }
 _PERIOD_EN = {
     "week": "week",
@@ -92,6 +99,7 @@ _ROLL_EN = {
     "modified_following": "roll forward",  # only reachable where it is the default (folded away)
     "none": "no roll",
     "skip": "skip holidays",
+    "preceding_in_week": "earlier in the same week",
 }
 _ROLL_ZH = {
     "following": "遇节假日顺延",
@@ -99,6 +107,7 @@ _ROLL_ZH = {
     "modified_following": "遇节假日顺延",
     "none": "遇节假日不顺延",
     "skip": "遇节假日取消",
+    "preceding_in_week": "遇节假日本周内提前",
 }
 ACTION_ZH = {
     "report": "报送",
@@ -250,13 +259,37 @@ def _event_zh(event: str) -> str:
     return EVENT_ZH.get(event, event)
 
 
+@functools.lru_cache(maxsize=1024)
+def _reads_back(text: str, body: Relative) -> bool:
+    """Whether ``text`` (a rule naming ``body``'s event bare) reads back as ``body``."""
+    from ._parse import parse_rule  # the parser builds rules, which write text with this module
+
+    try:
+        return parse_rule(text).body == body
+    except GovopsError:
+        return False
+
+
+def _named(body: Relative, template: str, name: str) -> str:
+    """``template`` with the event's ``name`` bare where it reads back, else in quotes (a name
+    holding a count, 第2次会议 or 收到b日起半年, would be read as part of the rule)."""
+    bare = template.format(name)
+    if body.event in EVENTS or _reads_back(bare, body):
+        return bare
+    return template.format(f"“{name}”")
+
+
 def _relative_en(body: Relative) -> str:
     if body.before:
         if body.event is None:
             return f"{count_en(body.count)} in advance"
-        return f"{count_en(body.count)} before {_event_en(body.event)}"
+        return _named(body, f"{count_en(body.count)} before {{}}", _event_en(body.event))
+    if body.event == "expiry":
+        return f"extended by {count_en(body.count)}"
     text = f"within {count_en(body.count)}"
-    return text if body.event is None else f"{text} after {_event_en(body.event)}"
+    if body.event is None:
+        return text
+    return _named(body, f"{text} after {{}}", _event_en(body.event))
 
 
 def _deadline_en(body: Schedule) -> str:
@@ -364,12 +397,14 @@ def _relative_zh(body: Relative) -> str:
             return f"提前{count}"
         if body.event == "meeting":
             return f"会前{count}"
-        return f"{_event_zh(body.event)}之日前{count}"
+        return _named(body, f"{{}}之日前{count}", _event_zh(body.event))
     if body.event is None:
         return f"{count}内"
     if body.event == "meeting":
         return f"会后{count}内"
-    return f"自{_event_zh(body.event)}之日起{count}内"
+    if body.event == "expiry":
+        return f"延长{count}"
+    return _named(body, f"自{{}}之日起{count}内", _event_zh(body.event))
 
 
 def _selector_zh(frequency: str, sel: Selector) -> str:
@@ -468,11 +503,28 @@ def _time_zh(rule: Rule) -> str:
     return "下班前" if clock is None else f"{clock.strftime('%H:%M')}前"
 
 
+def _counting_clause(rule: Rule) -> tuple[str, str]:
+    """The counting context as the text writes it (English, Chinese), or empty strings where it
+    makes no difference (calendar days, or a rule that counts no working days)."""
+    counting = rule.counting
+    if counting is None or counting.days != "working" or not counts_working_days(rule.body):
+        return "", ""
+    if counting == ADMINISTRATIVE_LICENSING:
+        return (
+            " (counted in working days under Administrative Licensing Law Art. 82)",
+            "（依行政许可法第八十二条，期限以工作日计算）",
+        )
+    return " (counted in working days)", "（期限以工作日计算）"
+
+
 def to_en(rule: Rule) -> str:
     """The canonical English text of ``rule``.
 
     An action the language knows is translated (报送 is ``report``); any other action text is
-    kept as written, in the language it was written in only.
+    kept as written, in the language it was written in only, and so is a condition in front
+    (``where an extension is needed``). A rule read in a working-day counting context says so
+    at its end (``(counted in working days under Administrative Licensing Law Art. 82)``), so the
+    text read alone means the same and :meth:`Rule.explain` still cites the source.
     """
     text = _body_en(rule) + _time_en(rule)
     if rule.action is not None:
@@ -485,7 +537,9 @@ def to_en(rule: Rule) -> str:
         text = f"{rule.action_word} {text}"
     if rule.roll is not None:
         text = f"{text}, {_ROLL_EN[rule.roll]}"
-    return text
+    if rule.condition is not None and not _is_zh(rule.condition):
+        text = f"{rule.condition}, {text}"
+    return text + _counting_clause(rule)[0]
 
 
 def to_zh(rule: Rule) -> str:
@@ -497,4 +551,8 @@ def to_zh(rule: Rule) -> str:
         text += rule.action_word
     if rule.roll is not None:
         text = f"{text}，{_ROLL_ZH[rule.roll]}"
-    return text
+    if rule.condition is not None and _is_zh(rule.condition):
+        # A topic that is not a 的 clause reads as a condition only before a modal.
+        modal = "" if rule.condition.endswith(("的", "的外")) else "应当"
+        text = f"{rule.condition}，{modal}{text}"
+    return text + _counting_clause(rule)[1]

@@ -164,6 +164,10 @@ _EVENTS = {
     "作出决定": "decision",
     "受理": "acceptance",
     "送达": "service",
+    "expiry": "expiry",
+    "expiry of the original period": "expiry",
+    "原期限届满": "expiry",
+    "期限届满": "expiry",
 }
 # What surrounds an event's name without being part of it: a modal verb and 自/从/于/在 in front
 # (应当自收到申请之日起), "the date of" in English ("from the date of the decision").
@@ -174,12 +178,17 @@ _EN_EVENT_FRONT = re.compile(r"^(?:the\s+)?(?:date|day)\s+(?:of|on\s+which|when)
 _EN_MODAL = re.compile(r"^(?:shall|must|should|will)\s+", re.I)
 
 
+_QUOTES = ('"', "“", "”", "「", "」")
+
+
 def _event_name(text: str, *, zh: bool) -> str:
-    """The key of a known event, else the name as written (without its 自 / "the date of")."""
-    name, before = text.strip(), ""
-    while name != before:  # 应当自应当自受理: as often as it is written
-        before = name
-        name = _ZH_EVENT_FRONT.sub("", name) if zh else _EN_EVENT_FRONT.sub("", name)
+    """The key of a known event, else the name as written (without its 自 / "the date of"); a
+    quoted name is taken exactly as written inside its quotes."""
+    text = text.strip()
+    if len(text) > 2 and text.startswith(_QUOTES) and text.endswith(_QUOTES):
+        return " ".join(text[1:-1].split())
+    # Once: 自自然灾害发生 is the event 自然灾害发生.
+    name = _ZH_EVENT_FRONT.sub("", text, count=1) if zh else _EN_EVENT_FRONT.sub("", text, count=1)
     name = " ".join(name.split())
     if not name:
         raise rule_error(

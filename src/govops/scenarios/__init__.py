@@ -21,6 +21,7 @@ from ._html import rule_html as rule_html
 from ._model import Duty as Duty
 from ._model import ProgressModel as ProgressModel
 from ._model import Scenario as Scenario
+from ._parallel import RunFailure as RunFailure
 from ._parallel import RunSummary as RunSummary
 from ._parallel import run_sweep as run_sweep
 from ._parallel import summarize as summarize
@@ -40,6 +41,7 @@ __all__ = [
     "ProgressModel",
     "ReadingComparison",
     "RuleSweep",
+    "RunFailure",
     "RunSummary",
     "Scenario",
     "SimulationResult",

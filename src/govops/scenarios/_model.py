@@ -356,7 +356,7 @@ class Scenario:
         >>> from govops.rules import ADMINISTRATIVE_LICENSING
         >>> s = Scenario("许可", calendar=calendar("CN"), counting=ADMINISTRATIVE_LICENSING)
         >>> s.read_rule("二十日内作出决定").to_text("zh")
-        '20个工作日内作出决定'
+        '20个工作日内作出决定（依行政许可法第八十二条，期限以工作日计算）'
         """
         return parse_rule(text, days=self.counting or "calendar")
 

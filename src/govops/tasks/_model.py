@@ -356,8 +356,8 @@ class Deadline:
         ``counting`` is the document's counting context (:class:`govops.rules.Counting`), for a
         host that reads a whole document or policy one way: under the Administrative Licensing
         Law every 日 is a working day. A rule read in a working-day context is kept written out
-        in full, in its own language, so the deadline means the same when stored and read back
-        without the context:
+        in full, in its own language and with its source, so the deadline means the same when
+        stored and read back without the context, and its explanation still cites the source:
 
         >>> from govops.rules import ADMINISTRATIVE_LICENSING
         >>> d = Deadline.from_rule(
@@ -366,7 +366,7 @@ class Deadline:
         ...     counting=ADMINISTRATIVE_LICENSING,
         ... )
         >>> d.rule
-        '自受理之日起20个工作日内作出决定'
+        '自受理之日起20个工作日内作出决定（依行政许可法第八十二条，期限以工作日计算）'
 
         The text is read here, whatever the context: unreadable text raises
         :class:`~govops.exceptions.RuleSyntaxError` and a schedule, which recurs, a
