@@ -36,19 +36,7 @@ EDGE_MODULES = {"govops.scenarios.loaders"}  # a file loader that lives beside t
 KERNEL = {"_record", "_time", "_checks", "_document", "_html"}
 
 # What still breaks a rule, and why it is not mended yet.
-KNOWN = {
-    # The store replays through the ledger's loop (its chunks of columns, Ledger._from_columns,
-    # the entry builder); a store protocol over the kernel takes their place.
-    ("govops.store._rows", "govops.tasks._replay"),
-    ("govops.store._sqlite", "govops.tasks._ledger"),
-    ("govops.store._sqlite", "govops.tasks._replay"),
-    # Snapshots: the store writes and reads the projection through the ledger's own codec
-    # (tasks/_snapshot.py), which the same protocol will carry.
-    ("govops.store._snapshots", "govops.tasks._replay"),
-    ("govops.store._snapshots", "govops.tasks._snapshot"),
-    ("govops.store._snapshots", "govops.tasks._state"),
-    ("govops.store._sqlite", "govops.tasks._snapshot"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _modules() -> dict[str, Path]:

@@ -38,6 +38,7 @@ from ..exceptions import (
 )
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
+from ..tasks.lowlevel import ledger_from_columns
 from ._common import (
     DEFAULT_LEDGER,
     check_ledger_id,
@@ -596,7 +597,7 @@ class PostgresStore:
         *,
         verify: bool,
     ) -> Ledger:
-        return Ledger._from_columns(
+        return ledger_from_columns(
             self._chunks(cur), calendar=calendar, policy=policy, verify=verify
         )
 

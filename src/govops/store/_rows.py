@@ -38,7 +38,7 @@ from ..tasks import (
     Task,
     TaskAssigned,
 )
-from ..tasks._replay import Columns as Columns
+from ..tasks.lowlevel import Columns as Columns
 
 
 def _dumps(value: Any) -> str:

@@ -36,9 +36,10 @@ from .._time import calendar_tz
 from ..exceptions import GovopsError, IntegrityError
 from ..serialization import converter
 from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks._replay import Columns, check_hash
-from ..tasks._snapshot import PolicyChanges, decode, encode, span
-from ..tasks._state import _Track
+from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, span
+from ..tasks.lowlevel import Track as _Track
+from ..tasks.lowlevel import decode_snapshot as decode
+from ..tasks.lowlevel import encode_snapshot as encode
 from ._rows import _dumps
 
 __all__ = [

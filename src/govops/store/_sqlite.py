@@ -32,9 +32,8 @@ from ..tasks import (
     TaskAssigned,
     WorkingCalendar,
 )
-from ..tasks._ledger import new_entry
-from ..tasks._replay import Columns
-from ..tasks._snapshot import ledger_from
+from ..tasks.lowlevel import Columns, ledger_from_columns, new_entry
+from ..tasks.lowlevel import ledger_from_snapshot as ledger_from
 from . import _snapshots
 from ._common import (
     DEFAULT_LEDGER,
@@ -873,7 +872,7 @@ class SQLiteStore:
         top: int | None = None,
     ) -> Generator[Columns, None, None]:
         """The stored entries after number ``after`` (hashed ``prev``) up to number ``top``
-        (else the last), in order, as :data:`~govops.tasks._ledger.Columns` of up to
+        (else the last), in order, as :data:`~govops.tasks.lowlevel.Columns` of up to
         ``_CHUNK`` entries, with their sequence numbers and hash links checked (inside a
         transaction: every chunk and layout from one state).
 
@@ -927,7 +926,7 @@ class SQLiteStore:
         # Columns rather than entries: the ledger keeps columns, not Entry objects. Closed at
         # once, so that a refused entry ends the read with the replay.
         with contextlib.closing(self._columns(db, q)) as chunks:
-            return Ledger._from_columns(
+            return ledger_from_columns(
                 chunks, calendar=calendar, policy=policy, verify=verify, size=_top(db, q)
             )
 
@@ -1112,7 +1111,7 @@ class SQLiteStore:
         def replayed(version: int) -> Ledger:
             assert calendar is not None
             with contextlib.closing(self._columns(db, q, top=version)) as chunks:
-                return Ledger._from_columns(
+                return ledger_from_columns(
                     chunks, calendar=calendar, policy=policy, verify=False, size=version
                 )
 
