@@ -656,6 +656,14 @@ def _only_our_errors(path: Path) -> None:
         pass
 
 
+def test_a_ledger_number_damaged_to_null_is_an_integrity_error(tmp_path: Path) -> None:
+    """Found by the slow profile's damaged files: one byte that turns a ledger's number into
+    NULL (SQL itself never writes one there)."""
+    path = _damage(tmp_path, _pristine(tmp_path), [(3844, 32)], None)
+    with pytest.raises(IntegrityError, match="damaged number None"):
+        EventStore(path, calendar=CAL)
+
+
 _DAMAGE = {
     "edits": st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(0, 255)), max_size=8),
     "cut": st.none() | st.integers(0, 1 << 16),

@@ -45,7 +45,7 @@ _WHAT_EN = {
 
 
 def _what(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value not in _WHAT_EN:
+    if not isinstance(value, str) or value not in _WHAT_EN:
         raise InvalidInputError(f"{attribute.name}={value!r}; expected one of {sorted(_WHAT_EN)!r}")
 
 

@@ -532,7 +532,12 @@ class SQLiteStore:
             number: int | None = 0
             if schema == SCHEMA_4:
                 row = db.execute("SELECT id FROM ledgers WHERE name = ?", (self.ledger,)).fetchone()
-                number = int(row[0]) if row else None
+                if row is not None and type(row[0]) is not int:
+                    raise IntegrityError(
+                        f"the event store at {str(self.path)!r} holds ledger {self.ledger!r} "
+                        f"under a damaged number {row[0]!r}"
+                    )
+                number = row[0] if row else None
                 if row is None and db.execute("SELECT 1 FROM ledgers").fetchone() is None:
                     raise IntegrityError(
                         f"the event store at {str(self.path)!r} has lost the rows of its "
