@@ -98,3 +98,16 @@ def test_100000_fuzzed_inputs_raise_only_govops_errors_and_none_is_slow() -> Non
     parse_rule("within 2 days")  # the grammar is compiled once, on first use: not timed
     slowest = max(_check(text) for text in inputs(100_000, seed=1))
     assert slowest < 1.0
+
+
+def test_a_condition_that_names_nothing_is_refused_in_the_language_of_the_input() -> None:
+    """Found by the 100,000-input fuzz: 的 alone before ，应当 was read as a condition whose
+    Chinese text did not read back."""
+    for text in (
+        "的，应当自受理申请之日起六十日内作出行政复议决定",
+        "的外，应当自受理之日起20日内答复",
+    ):
+        with pytest.raises(GovopsError, match="规则前的条件"):
+            parse_rule(text)
+    rule = parse_rule("对符合条件的，应当自受理之日起20个工作日内作出决定")
+    assert parse_rule(rule.to_text("zh")) == rule

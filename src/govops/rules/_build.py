@@ -647,7 +647,14 @@ class Builder(Transformer[Token, Any]):
         return _Tagged(Relative(_first(c, Count), event="expiry"), lang)
 
     def condition(self, c: list[Any]) -> _Condition:
-        return _Condition(" ".join(str(c[0]).split()))
+        text = " ".join(str(c[0]).split())
+        if text in ("的", "的外"):  # 的，应当…: nothing names the condition
+            raise rule_error(
+                f"the condition {text!r} in front of the rule names nothing; write it out "
+                "(e.g. 'where an extension is needed,') or leave it off",
+                f"规则前的条件“{text}”没有内容；请写明条件（如“对符合条件的，”），或删去",
+            )
+        return _Condition(text)
 
     def counting_clause(self, c: list[Any]) -> Counting:
         if not self._working_days:  # pragma: no cover - the parser reads such text in working days
