@@ -111,3 +111,14 @@ def test_a_condition_that_names_nothing_is_refused_in_the_language_of_the_input(
             parse_rule(text)
     rule = parse_rule("对符合条件的，应当自受理之日起20个工作日内作出决定")
     assert parse_rule(rule.to_text("zh")) == rule
+
+
+def test_an_english_action_phrase_before_an_extension_reads_back() -> None:
+    """Found by the 100,000-input fuzz: "report back, extended by …" was written but not read."""
+    for text in (
+        "report back，应当经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日",
+        "report back, extended by 20 working days",
+    ):
+        rule = parse_rule(text)
+        for lang in ("en", "zh"):
+            assert parse_rule(rule.to_text(lang)) == rule
