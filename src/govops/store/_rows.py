@@ -623,7 +623,7 @@ class _Reader:
 # which is read too), then its values in the order of the fields its kind had when the store first
 # met it, its *layout*, kept in the meta table under ``layout:<kind>`` (a JSON array of field
 # names). Parsing an array of values is about twice as
-# fast as parsing an object of named ones (a progress report: 0.7 µs against 1.95 µs), the file is
+# fast as parsing an object of named ones (see docs/performance.md), the file is
 # smaller, and the layout keeps every row readable whatever fields a later version gives the
 # class. An event whose keys are not its kind's stored layout is stored as the JSON object the
 # govops converter makes of it, as every row was before layouts existed; both forms are read.
