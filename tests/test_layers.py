@@ -121,3 +121,51 @@ def test_the_check_finds_an_upward_and_a_private_import(tmp_path: Path) -> None:
     assert found == {"govops.assessment", "govops.tasks._ledger"}
     assert _layer("govops.assessment") > _layer("govops.rules._x")  # type: ignore[operator]
     assert _layer("govops.store") is None and _layer("govops.scenarios.loaders") is None
+
+
+def _private_members(package: str) -> set[str]:
+    """The private (``_name``, not dunder) attributes of the classes ``govops.<package>`` exports."""
+    import importlib
+
+    module = importlib.import_module(f"govops.{package}")
+    names: set[str] = set()
+    for exported in vars(module).values():
+        if isinstance(exported, type) and exported.__module__.startswith(f"govops.{package}"):
+            for klass in exported.__mro__:
+                if klass.__module__.startswith(f"govops.{package}"):
+                    names.update(vars(klass))
+                    names.update(getattr(klass, "__slots__", ()))
+    # Names ending in "_" are protocols of other tools (IPython's `_repr_html_`), not private.
+    return {n for n in names if n.startswith("_") and not n.endswith("_")}
+
+
+_PACKAGES = {p.name for p in SRC.iterdir() if (p / "__init__.py").exists()}
+
+
+def private_uses(package: str) -> set[tuple[str, str]]:
+    """``(module, attribute)`` for each module outside ``govops.<package>`` that reads a private
+    member of one of that package's classes (``ledger._log``): what it needs belongs in the
+    package's public or ``lowlevel`` interface."""
+    members = _private_members(package)
+    found = set()
+    for name, path in MODULES.items():
+        if _top(name) == package:
+            continue
+        # A name its own package's classes also use is theirs (a journal's own `_log`).
+        theirs = members - (_private_members(_top(name)) if _top(name) in _PACKAGES else set())
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in theirs
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+            ):
+                found.add((name, node.attr))
+    return found
+
+
+def test_no_module_reads_the_private_members_of_the_ledger_and_its_tasks() -> None:
+    # A store checks appends and saves entries through govops.tasks.lowlevel, not by reaching
+    # into the ledger. (Only names private to the classes of govops.tasks are checked, so that
+    # a module's own `_helper` attributes elsewhere are not mistaken for them.)
+    assert "_log" in _private_members("tasks") and "_extend" in _private_members("tasks")
+    assert private_uses("tasks") == set()

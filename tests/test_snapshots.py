@@ -457,9 +457,9 @@ def test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored_exhaustively(
 def test_a_save_streams_its_rows_and_a_repeated_save_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import govops.store._sqlite as store_sqlite
+    import govops.store._sqlite_rows as store_sqlite
 
-    monkeypatch.setattr(store_sqlite, "_CHUNK", 5)  # rows built and written five at a time
+    monkeypatch.setattr(store_sqlite, "CHUNK", 5)  # rows built and written five at a time
     ledger = rich_ledger()
     half = ledger.as_of(ledger.entries[14].at)
     with EventStore.create(tmp_path / "l.db", calendar=CAL, policy=POLICY) as store:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import govops.calendars as gc
 import govops.store._rows as store_module
-import govops.store._sqlite as store_sqlite
+import govops.store._sqlite_rows as store_sqlite
 from govops._record import GENESIS_HASH, INLINE, init_lines, rehash
 from govops.exceptions import (
     ConcurrencyError,
@@ -398,7 +398,7 @@ def _die_mid_write(path: str, marker: str) -> None:
     ledger = small_ledger(1)
     for i in range(200):
         ledger = ledger.record(IssueRaised("T0", f"i{i}"), actor="x", at=START)
-    rows = [EventStore._row(e) for e in ledger.entries_since(3)]
+    rows = [store_sqlite._row(e) for e in ledger.entries_since(3)]
     for row in rows:
         row[6] = json.dumps(row[6])  # the event as a JSON object, a form every store reads
     db = sqlite3.connect(path, isolation_level=None)
@@ -854,7 +854,7 @@ def test_the_fast_reader_agrees_with_the_converter_on_any_ledger(
         pytest.MonkeyPatch.context() as patch,
         EventStore.create(tmp_path_factory.mktemp("h") / "h.db") as store,
     ):
-        patch.setattr(store_sqlite, "_CHUNK", chunk)  # a replay reads this many entries at a time
+        patch.setattr(store_sqlite, "CHUNK", chunk)  # a replay reads this many entries at a time
         store.save(ledger, expected_version=0)
         _assert_loads_back(store, ledger)
 
@@ -1469,7 +1469,7 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
     ledger = _varied_ledger()
-    monkeypatch.setattr(store_sqlite, "_CHUNK", chunk)
+    monkeypatch.setattr(store_sqlite, "CHUNK", chunk)
     with EventStore.create(tmp_path / "l.db") as store:
         store.save(ledger, expected_version=0)
         _assert_loads_back(store, ledger)
@@ -1508,7 +1508,7 @@ def test_a_replay_in_chunks_gives_the_ledger_recorded(
 def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sql: str, message: str
 ) -> None:
-    monkeypatch.setattr(store_sqlite, "_CHUNK", 3)
+    monkeypatch.setattr(store_sqlite, "CHUNK", 3)
     path = tmp_path / "l.db"
     with EventStore.create(path) as store:
         store.save(_varied_ledger(), expected_version=0)
@@ -1527,7 +1527,7 @@ def test_a_chunk_that_does_not_check_out_is_refused_naming_the_entry(
 def test_an_odd_hash_inside_a_chunk_reads_back_as_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digest: str, seq: int
 ) -> None:
-    monkeypatch.setattr(store_sqlite, "_CHUNK", 4)
+    monkeypatch.setattr(store_sqlite, "CHUNK", 4)
     path = tmp_path / "l.db"
     ledger = _varied_ledger()
     with EventStore.create(path) as store:

@@ -4,9 +4,10 @@ the ledger ids, the policy a ledger keeps, checking appends and verifying the ch
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 import cattrs
 
@@ -14,12 +15,14 @@ from .._record import GENESIS_HASH, rehash
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
+from ..tasks.lowlevel import extended, hashes_checked
 from ._head import StoreHead, check_expected
 from ._rows import _dumps
 
 __all__ = [
     "DEFAULT_LEDGER",
     "Store",
+    "StoreBase",
     "check_ledger_id",
     "decode_policy",
     "extend_stored",
@@ -96,6 +99,62 @@ class Store(Protocol):
     ) -> None: ...
 
 
+_S = TypeVar("_S", bound="StoreBase")
+
+
+class StoreBase:
+    """What both stores keep and do the same way, whatever their database: the ledger's id, the
+    host's key, the calendar, the stored ledger as last checked, the stored policy decoded once,
+    and closing as a context manager. ``_where`` names the ledger in messages."""
+
+    _where: str
+
+    def _setup_common(
+        self, ledger: str, *, key: bytes | None, calendar: WorkingCalendar | None, mode: str
+    ) -> None:
+        self._ledger_id = check_ledger_id(ledger)
+        if key is not None and (not isinstance(key, bytes) or len(key) < 16):
+            raise InvalidInputError(
+                "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
+                "host and never stored with the ledger"
+            )
+        self._key = key
+        self._keyed = False  # the stored head carries a code: appends need the key
+        self._calendar = calendar
+        self.mode = mode
+        self._lock = threading.RLock()  # a store's operations take turns
+        self._ledger: Ledger | None = None  # the stored ledger as last checked (see extend_stored)
+        self._read_policy: tuple[str | None, LedgerPolicy | None] = (None, None)
+
+    @property
+    def ledger(self) -> str:
+        """The id of the ledger this store reads and writes."""
+        return self._ledger_id
+
+    def _policy(self, text: str | None) -> LedgerPolicy | None:
+        """The stored policy ``text`` decoded (every append reads it: decoded once)."""
+        if text is None:
+            return None
+        if self._read_policy[0] != text:
+            self._read_policy = (text, decode_policy(text, self._where))
+        return self._read_policy[1]
+
+    def close(self) -> None:
+        """Release the connection; the store cannot be used afterwards."""
+        raise NotImplementedError
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
 def check_ledger_id(ledger: object) -> str:
     """``ledger`` if it can name a ledger: a non-empty text of at most 200 characters, printable,
     with no surrogate (it is stored as UTF-8 text and shown in messages)."""
@@ -165,7 +224,7 @@ def extend_stored(
     ``ledger`` is the ledger being saved (if any), ``known`` the stored ledger as the store last
     checked it, ``calendar`` the store's; ``replay`` replays the stored ledger when neither is
     current (it needs a calendar, else ``opened_with`` tells how to pass one)."""
-    if ledger is not None and ledger._log.hashes_checked and ledger.hash_at(version) == head_hash:
+    if ledger is not None and hashes_checked(ledger) and ledger.hash_at(version) == head_hash:
         # The ledger recorded (or replayed and verified) these entries on the stored ones,
         # under the policy just checked against the stored one: they were checked then.
         return ledger
@@ -182,7 +241,7 @@ def extend_stored(
                 f"calendar: open the store with {opened_with}"
             )
         base = replay(calendar, policy)
-    return base._extend(entries)
+    return extended(base, entries)
 
 
 def verify_entries(

@@ -21,9 +21,7 @@ which read a snapshot (``REPEATABLE READ``), never wait for anyone.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Generator, Iterator, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, final
 
 from .._record import GENESIS_HASH
@@ -41,7 +39,7 @@ from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import ledger_from_columns
 from ._common import (
     DEFAULT_LEDGER,
-    check_ledger_id,
+    StoreBase,
     decode_policy,
     extend_stored,
     policy_text_for,
@@ -118,7 +116,7 @@ def _translated(exc: Exception, where: str, doing: str) -> GovopsError:
 
 
 @final
-class PostgresStore:
+class PostgresStore(StoreBase):
     """One ledger of a PostgreSQL database, which may hold many: :meth:`create` makes one,
     ``PostgresStore(conninfo, ledger)`` opens one. It implements :class:`~govops.store.Store`.
 
@@ -226,21 +224,9 @@ class PostgresStore:
         self._closed = True
         if not isinstance(conninfo, str):
             raise InvalidTypeError(f"conninfo={conninfo!r}; expected a libpq connection string")
-        self._ledger_id = check_ledger_id(ledger)
-        if key is not None and (not isinstance(key, bytes) or len(key) < 16):
-            raise InvalidInputError(
-                "key= must be bytes of at least 16 (e.g. secrets.token_bytes(32)), kept by the "
-                "host and never stored with the ledger"
-            )
-        self._key = key
-        self._keyed = False  # the stored head carries a code: appends need the key
-        self.mode = mode
-        self._calendar = calendar
+        self._setup_common(ledger, key=key, calendar=calendar, mode=mode)
         self._timeout = timeout
         self._conninfo = conninfo
-        self._lock = threading.RLock()
-        self._ledger: Ledger | None = None  # the stored ledger as last checked
-        self._read_policy: tuple[str | None, LedgerPolicy | None] = (None, None)
         self._psycopg = _psycopg()
         try:
             info = self._psycopg.conninfo.conninfo_to_dict(conninfo)
@@ -255,11 +241,6 @@ class PostgresStore:
 
     # -- lifecycle --------------------------------------------------------------------------------
 
-    @property
-    def ledger(self) -> str:
-        """The id of the ledger this store reads and writes."""
-        return self._ledger_id
-
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
         with self._lock:
@@ -268,17 +249,6 @@ class PostgresStore:
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"PostgresStore(ledger={self.ledger!r}, mode={self.mode!r})"
@@ -421,9 +391,7 @@ class PostgresStore:
                 f"the ledger policy stored with {self._where} is not the one its head names: it "
                 "was changed behind govops' back"
             )
-        if self._read_policy[0] != text:
-            self._read_policy = (text, decode_policy(text, self._where))
-        return self._read_policy[1]
+        return self._policy(text)
 
     def _head_row(self, version: int, last_hash: str, policy: str | None) -> str:
         if self._keyed and self._key is None:

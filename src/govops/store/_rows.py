@@ -3,9 +3,10 @@
 An event is stored as a JSON array of its kind's code and its values, in the order of its kind's
 layout (see "the stored form of events" below); a task's shared values are stored once and
 referred to by id. Reading them back is most of a replay, and the shortcuts here make it fast
-without trusting the file any more than the govops converter does. The transactions are in
-``_sqlite.py``, the statements of each file layout in ``_sql.py``; the PostgreSQL store reads its
-rows (events as JSON objects) through the same reader.
+without trusting the file any more than the govops converter does. Reading and writing a
+file's rows a chunk at a time is in ``_sqlite_rows.py``, the transactions in ``_sqlite.py``, the
+statements of each file layout in ``_sql.py``; the PostgreSQL store reads its rows (events as
+JSON objects) through the same reader.
 """
 
 from __future__ import annotations
@@ -540,7 +541,7 @@ class _Reader:
 
     def columns(self, row: tuple[Any, ...], count: int, prev: str) -> Columns | None:
         """The ``count`` entries after the one hashed ``prev`` from one row of ``_CHUNK_SQL``,
-        or ``None`` when the row does not check out (see ``EventStore._columns``)."""
+        or ``None`` when the row does not check out (see ``FileRows.columns`` in ``_sqlite_rows.py``)."""
         n, at_text, actors_json, reasons_json, events_text, prevs, hashes = row
         if n != count or " " in prev:
             return None

@@ -36,10 +36,11 @@ from .._time import calendar_tz
 from ..exceptions import GovopsError, IntegrityError
 from ..serialization import converter
 from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, span
+from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, policy_changes, span
 from ..tasks.lowlevel import Track as _Track
 from ..tasks.lowlevel import decode_snapshot as decode
 from ..tasks.lowlevel import encode_snapshot as encode
+from ..tasks.lowlevel import projection as projection_of
 from ._rows import _dumps
 
 __all__ = [
@@ -156,14 +157,9 @@ def _mac(key: bytes, digest: str) -> str:
 def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
     """The header and the body of a snapshot of ``ledger`` at its version. Raises
     :class:`ValueError` when the projection cannot be written."""
-    log = ledger._current()
-    listed = list(log.tracks.values())
+    listed = projection_of(ledger)
     projection = encode(listed, converter.unstructure)
-    changes = [
-        [seq, converter.unstructure(policy)]
-        for seq, policy in log.ctx.changes[1:]
-        if seq <= ledger.version
-    ]
+    changes = [[seq, converter.unstructure(policy)] for seq, policy in policy_changes(ledger)]
     if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
         projection["policies"] = changes
     body = _dumps(projection)
@@ -428,7 +424,7 @@ def verify(
         ):
             continue  # computed under another policy or calendar: nothing to compare with
         built = replayed(row[0])
-        changes = tuple(built._current().ctx.changes[1:])
+        changes = policy_changes(built)
         if snapshot.changes != changes or [t.freeze() for t in snapshot.tracks.values()] != list(
             built.states()
         ):

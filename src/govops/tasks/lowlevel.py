@@ -6,15 +6,18 @@ it, and a store of another database can be too. A store reads its rows a chunk a
 :data:`Columns` (events, times, actors, reasons, 32-byte hashes) that continue one another; it
 checks their numbers and links as it reads (:func:`check_hash` words a mismatch) and gives them
 to :func:`ledger_from_columns`, which checks the rest as a ledger built from entries does.
-Snapshots of the projection are written with :func:`encode_snapshot` and read back with
+A store checks an append on the ledger as stored with :func:`extended`, and saves a ledger's
+entries from :func:`entries_after`. Snapshots of the projection are written with :func:`encode_snapshot` and read back with
 :func:`decode_snapshot` and :func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
 what each part guarantees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
+from ._events import Entry
 from ._ledger import Ledger, new_entry
 from ._ledger_policy import LedgerPolicy
 from ._model import WorkingCalendar
@@ -32,9 +35,14 @@ __all__ = [
     "check_hash",
     "decode_snapshot",
     "encode_snapshot",
+    "entries_after",
+    "extended",
+    "hashes_checked",
     "ledger_from_columns",
     "ledger_from_snapshot",
     "new_entry",
+    "policy_changes",
+    "projection",
     "span",
 ]
 
@@ -52,3 +60,68 @@ def ledger_from_columns(
     making an :class:`~govops.tasks.Entry` of each. ``verify`` recomputes every hash; ``size``,
     the number of entries expected, sizes the columns once."""
     return Ledger._from_columns(chunks, calendar=calendar, policy=policy, verify=verify, size=size)
+
+
+def extended(ledger: Ledger, entries: Sequence[Entry]) -> Ledger:
+    """``ledger`` followed by ``entries`` (stored entries, hashed and linked already), each
+    checked as a replay checks it: what a store appending them would hold. Raises what
+    :meth:`Ledger.from_entries <govops.tasks.Ledger.from_entries>` raises for the first entry
+    that does not follow; ``ledger`` itself is unchanged."""
+    return ledger._extend(entries)
+
+
+def hashes_checked(ledger: Ledger) -> bool:
+    """True when every hash of ``ledger`` was computed or recomputed as its entries came in
+    (false once a replay with ``verify=False`` took stored hashes as they were)."""
+    return ledger._log.hashes_checked
+
+
+def projection(ledger: Ledger) -> list[Track]:
+    """The per-task state of ``ledger`` at its version (what a snapshot keeps), in the order the
+    tasks were assigned."""
+    return list(ledger._current().tracks.values())
+
+
+def policy_changes(ledger: Ledger) -> PolicyChanges:
+    """``(version, policy)`` of each :class:`~govops.tasks.PolicyChanged` entry of ``ledger`` up
+    to its version, in order (a snapshot keeps them: the tracks do not hold them)."""
+    return tuple((seq, p) for seq, p in ledger._current().ctx.changes[1:] if seq <= ledger.version)
+
+
+def entries_after(ledger: Ledger, version: int) -> Sequence[Entry]:
+    """The entries of ``ledger`` after ``version``, built as they are read (a slice at a time),
+    so that a store saving a large ledger never holds every :class:`~govops.tasks.Entry` at
+    once."""
+    return _EntriesAfter(ledger, version)
+
+
+class _EntriesAfter(Sequence[Entry]):
+    __slots__ = ("_ledger", "_start")
+
+    def __init__(self, ledger: Ledger, start: int) -> None:
+        self._ledger = ledger
+        self._start = start
+
+    def __len__(self) -> int:
+        return self._ledger.version - self._start
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(len(self))
+            if step != 1:
+                raise IndexError("entries are read in order")
+            return self._ledger._log.slice(self._start + lo, self._start + hi)
+        i = index + len(self) if index < 0 else index
+        if not 0 <= i < len(self):
+            raise IndexError("entry index out of range")
+        return self._ledger._log.entry(self._start + i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for lo in range(0, len(self), 1024):
+            yield from self[lo : lo + 1024]
