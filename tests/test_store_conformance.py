@@ -23,6 +23,8 @@ import attrs
 import psycopg
 import pytest
 
+import govops.store._postgres as store_postgres
+import govops.store._sqlite_rows as store_rows
 from govops._record import rehash
 from govops.exceptions import (
     ConcurrencyError,
@@ -163,6 +165,27 @@ def test_a_repeated_append_is_acknowledged_once(backend: Backend) -> None:
         assert store.append(batch, expected_version=ledger.version) == more.version
         assert store.save(more, expected_version=ledger.version) == more.version
         assert store.load() == more
+
+
+def test_an_append_takes_any_iterable_and_a_save_writes_a_chunk_at_a_time(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows are built and written three at a time, so that the 8 entries span three chunks.
+    monkeypatch.setattr(store_rows, "CHUNK", 3)
+    monkeypatch.setattr(store_postgres, "_CHUNK", 3)
+    ledger = backend.stored()
+    more = ledger
+    for i in range(8):
+        more = more.record(IssueRaised(f"T{i % 2}", f"issue {i}"), actor="econ", at=START)
+    first_two = (e for e in more.entries_since(ledger.version)[:2])  # a generator
+    mid = ledger.version + 2
+    with backend.open() as store:
+        assert store.append(first_two, expected_version=ledger.version) == mid
+        assert store.save(more, expected_version=mid) == more.version
+        # Its acknowledgement lost, the same save again writes nothing and says where it is.
+        assert store.save(more, expected_version=mid) == more.version
+        assert store.load() == more
+        assert store.verify() == more.version
 
 
 def test_an_append_is_checked_as_a_load_checks_it(backend: Backend) -> None:

@@ -36,7 +36,7 @@ from ..exceptions import (
 )
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import ledger_from_columns
+from ..tasks.lowlevel import entries_after, ledger_from_columns
 from ._common import (
     DEFAULT_LEDGER,
     StoreBase,
@@ -432,8 +432,11 @@ class PostgresStore(StoreBase):
         the first save, later ones may only add cover windows)."""
         if not isinstance(ledger, Ledger):
             raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        ledger.hash_at(expected_version)  # a version the ledger has, or the error that says so
         return self._append(
-            ledger.entries_since(expected_version), expected_version=expected_version, ledger=ledger
+            entries_after(ledger, expected_version),
+            expected_version=expected_version,
+            ledger=ledger,
         )
 
     def _append(
@@ -441,10 +444,11 @@ class PostgresStore(StoreBase):
     ) -> int:
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
-        entries = list(entries)
-        for entry in entries:
-            if not isinstance(entry, Entry):
-                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+        if ledger is None:  # a ledger's own entries are Entry values, read a chunk at a time
+            entries = list(entries)
+            for entry in entries:
+                if not isinstance(entry, Entry):
+                    raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
         with self._errors("append to"), self._writing() as cur:
             stored_text, head = self._stored(cur, lock=True)
             stored = self._check_policy(stored_text, head)
@@ -474,7 +478,8 @@ class PostgresStore(StoreBase):
                 replay=lambda calendar, policy: self._replay(cur, calendar, policy, verify=True),
                 opened_with="PostgresStore(conninfo, ledger, calendar=...)",
             )
-            if entries:
+            # A chunk at a time, so that a save of a whole ledger never holds all its rows.
+            for lo in range(0, len(entries), _CHUNK):
                 cur.executemany(
                     "INSERT INTO govops_events (ledger, version, at, actor, reason, event, hash) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -488,7 +493,7 @@ class PostgresStore(StoreBase):
                             _dumps(converter.unstructure(e.event)),
                             bytes.fromhex(e.hash),
                         )
-                        for e in entries
+                        for e in entries[lo : lo + _CHUNK]
                     ],
                 )
             cur.execute(
@@ -502,16 +507,20 @@ class PostgresStore(StoreBase):
         self._ledger = checked
         return checked.version
 
-    def _holds(self, cur: psycopg.Cursor[Any], entries: list[Entry], after: int) -> bool:
+    def _holds(self, cur: psycopg.Cursor[Any], entries: Sequence[Entry], after: int) -> bool:
         """True when the ledger holds exactly ``entries`` right after entry ``after``."""
         if not entries or entries[0].seq != after + 1:
             return False
-        cur.execute(
-            "SELECT hash FROM govops_events WHERE ledger = %s AND version > %s AND version <= %s "
-            "ORDER BY version",
-            (self.ledger, after, after + len(entries)),
-        )
-        return [bytes(r[0]).hex() for r in cur.fetchall()] == [e.hash for e in entries]
+        for lo in range(0, len(entries), _CHUNK):
+            chunk = entries[lo : lo + _CHUNK]
+            cur.execute(
+                "SELECT hash FROM govops_events WHERE ledger = %s AND version > %s "
+                "AND version <= %s ORDER BY version",
+                (self.ledger, after + lo, after + lo + len(chunk)),
+            )
+            if [bytes(r[0]).hex() for r in cur.fetchall()] != [e.hash for e in chunk]:
+                return False
+        return True
 
     # -- reading ----------------------------------------------------------------------------------
 

@@ -400,7 +400,7 @@ class SQLiteStore(StoreBase):
         longer at ``expected_version``, unless it already holds exactly these entries there: an
         append whose acknowledgement was lost may be repeated, and returns the same version.
         """
-        return self._append(entries, expected_version=expected_version, ledger=None)
+        return self._append(list(entries), expected_version=expected_version, ledger=None)
 
     def save(self, ledger: Ledger, *, expected_version: int) -> int:
         """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
