@@ -9,15 +9,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
-import cattrs
-
 from .._record import GENESIS_HASH, rehash
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import extended, hashes_checked
 from ._head import StoreHead, check_expected
-from ._rows import _dumps
+from ._rows import UNREADABLE, _dumps
 
 __all__ = [
     "DEFAULT_LEDGER",
@@ -178,14 +176,7 @@ def decode_policy(text: str | None, where: str) -> LedgerPolicy | None:
         return None
     try:
         policy: LedgerPolicy = converter.structure(json.loads(text), LedgerPolicy)
-    except (
-        ValueError,
-        TypeError,
-        KeyError,
-        RecursionError,
-        cattrs.BaseValidationError,
-        cattrs.ForbiddenExtraKeysError,
-    ) as exc:
+    except UNREADABLE as exc:
         raise IntegrityError(f"the policy stored in {where!r} cannot be read: {exc}") from exc
     return policy
 

@@ -41,6 +41,17 @@ from ..tasks import (
 )
 from ..tasks.lowlevel import Columns as Columns
 
+# What decoding a stored value may raise when the file was altered (RecursionError: JSON nested
+# too deep to read, never one govops wrote): each store catches it and names what is damaged.
+UNREADABLE = (
+    cattrs.BaseValidationError,
+    cattrs.ForbiddenExtraKeysError,
+    ValueError,
+    TypeError,
+    KeyError,
+    RecursionError,
+)
+
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -584,15 +595,7 @@ class _Reader:
                 )
                 last = digest
             return out
-        except (
-            cattrs.BaseValidationError,
-            cattrs.ForbiddenExtraKeysError,
-            ValueError,
-            TypeError,
-            KeyError,
-            RecursionError,
-        ) as exc:
-            # RecursionError: JSON nested too deep to read (a row altered, never one we wrote).
+        except UNREADABLE as exc:
             if isinstance(exc, LedgerError):
                 raise
             raise IntegrityError(

@@ -10,14 +10,22 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import cattrs
-
 from .._record import GENESIS_HASH
 from ..exceptions import IntegrityError, InvalidTypeError
 from ..serialization import converter
 from ..tasks import Entry, TaskAssigned
 from ..tasks.lowlevel import Columns
-from ._rows import _TASK_SHARED, _document, _dumps, _forget_seen, _layout, _layout_of, _Reader, _Row
+from ._rows import (
+    _TASK_SHARED,
+    UNREADABLE,
+    _document,
+    _dumps,
+    _forget_seen,
+    _layout,
+    _layout_of,
+    _Reader,
+    _Row,
+)
 from ._sql import Queries
 
 __all__ = ["CHUNK", "FileRows", "top"]
@@ -226,15 +234,7 @@ class FileRows:
                 try:
                     row = db.execute(q.chunk, q.params(lo=lo, hi=hi)).fetchone()
                     found = reader.columns(row, hi - lo, prev)
-                except (
-                    sqlite3.Error,
-                    ValueError,
-                    TypeError,
-                    KeyError,
-                    RecursionError,
-                    cattrs.BaseValidationError,
-                    cattrs.ForbiddenExtraKeysError,
-                ):
+                except (sqlite3.Error, *UNREADABLE):
                     found = None  # read again below, which names what is wrong
                 if found is None:
                     rows = db.execute(q.rows, q.params(after=lo, upto=hi, prev=prev)).fetchall()

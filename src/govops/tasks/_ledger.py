@@ -317,15 +317,19 @@ class Prefix:
 
 
 class _Entries(Sequence[Entry]):
-    """A log's entries as a read-only sequence; each is built from the columns when read."""
+    """A log's entries from ``start`` (0-based) to ``stop`` (excluded; the log's end when not
+    given) as a read-only sequence; each is built from the columns when read, a slice at a time
+    when iterated."""
 
-    __slots__ = ("_log",)
+    __slots__ = ("_log", "_start", "_stop")
 
-    def __init__(self, log: _Log) -> None:
+    def __init__(self, log: _Log, start: int = 0, stop: int | None = None) -> None:
         self._log = log
+        self._start = start
+        self._stop = stop
 
     def __len__(self) -> int:
-        return len(self._log)
+        return (len(self._log) if self._stop is None else self._stop) - self._start
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -334,18 +338,23 @@ class _Entries(Sequence[Entry]):
     def __getitem__(self, index: slice) -> list[Entry]: ...
 
     def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        base = self._start
         if isinstance(index, slice):
             start, stop, step = index.indices(len(self))
             if step == 1:
-                return self._log.slice(start, stop)
-            return [self._log.entry(i) for i in range(start, stop, step)]
+                return self._log.slice(base + start, base + stop)
+            return [self._log.entry(base + i) for i in range(start, stop, step)]
         n = len(self)
         i = operator.index(index)
         if i < 0:
             i += n
         if not 0 <= i < n:
             raise IndexError("entry index out of range")
-        return self._log.entry(i)
+        return self._log.entry(base + i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for lo in range(0, len(self), 1024):
+            yield from self[lo : lo + 1024]
 
 
 @final

@@ -14,11 +14,10 @@ what each part guarantees.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Iterable, Sequence
 
 from ._events import Entry
-from ._ledger import Ledger, new_entry
+from ._ledger import Ledger, _Entries, new_entry
 from ._ledger_policy import LedgerPolicy
 from ._model import WorkingCalendar
 from ._replay import Columns, check_hash
@@ -92,36 +91,4 @@ def entries_after(ledger: Ledger, version: int) -> Sequence[Entry]:
     """The entries of ``ledger`` after ``version``, built as they are read (a slice at a time),
     so that a store saving a large ledger never holds every :class:`~govops.tasks.Entry` at
     once."""
-    return _EntriesAfter(ledger, version)
-
-
-class _EntriesAfter(Sequence[Entry]):
-    __slots__ = ("_ledger", "_start")
-
-    def __init__(self, ledger: Ledger, start: int) -> None:
-        self._ledger = ledger
-        self._start = start
-
-    def __len__(self) -> int:
-        return self._ledger.version - self._start
-
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Entry]: ...
-
-    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
-        if isinstance(index, slice):
-            lo, hi, step = index.indices(len(self))
-            if step != 1:
-                raise IndexError("entries are read in order")
-            return self._ledger._log.slice(self._start + lo, self._start + hi)
-        i = index + len(self) if index < 0 else index
-        if not 0 <= i < len(self):
-            raise IndexError("entry index out of range")
-        return self._ledger._log.entry(self._start + i)
-
-    def __iter__(self) -> Iterator[Entry]:
-        for lo in range(0, len(self), 1024):
-            yield from self[lo : lo + 1024]
+    return _Entries(ledger._log, version, ledger.version)
