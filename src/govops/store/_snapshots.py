@@ -1,12 +1,12 @@
 """Snapshots of a store: the projection at a version, kept beside the entries so that a load
 need not replay the whole history (see ``docs/explanation/record.md``, "Snapshots").
 
-A snapshot is one row of the ``snapshots`` table (made when the first one is written, so files
-without it open as they always did, and only in a file of this version's layout, whose ledgers
-are numbered): the ledger it is of, the version it stands for, the hash of the entry at that
-version, a small JSON header (the format, the policy the ledger was made with and the calendar
-it was computed under) and the projection as columnar JSON (``govops/tasks/_snapshot.py``) with
-the policies :class:`~govops.tasks.PolicyChanged` entries put in force up to its version,
+A snapshot is one row of a table of snapshots, which a store makes when it writes the first one
+(so databases without it open as they always did): the ledger it is of, the version it stands
+for, the hash of the entry at that version, a small JSON header (the format, the policy the
+ledger was made with and the calendar it was computed under) and the body, the projection as
+columnar JSON (``govops/tasks/_snapshot.py``) with the policies
+:class:`~govops.tasks.PolicyChanged` entries put in force up to its version, as UTF-8 bytes;
 checked by the sha256 of header and body, and by an HMAC-SHA256 code with the store's key when
 it has one.
 
@@ -15,7 +15,11 @@ format is one this version writes, the chain holds at its version exactly the en
 and it was computed from the starting policy (as the store keeps it) and under the calendar the
 load uses. Any other snapshot is ignored, and
 the reason is reported (:class:`LoadReport`); the entries are then replayed from the one
-before. Never pickle: the file may come from anywhere, and reading a snapshot runs no code.
+before. Never pickle: the database may come from anywhere, and reading a snapshot runs no code.
+
+This module is the same for every store: what it reads and writes goes through a :class:`Table`,
+one ledger's snapshots as a store's database keeps them (``_sqlite_snapshots.py``,
+``_postgres_snapshots.py``), so that every check exists once.
 """
 
 from __future__ import annotations
@@ -24,16 +28,14 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, final
+from typing import Any, Protocol, final
 
 import attrs
 
 from .._record import GENESIS_HASH, entry_hash
 from .._time import calendar_tz
-from ..exceptions import GovopsError, IntegrityError
+from ..exceptions import ConcurrencyError, GovopsError, IntegrityError, InvalidInputError
 from ..serialization import converter
 from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, policy_changes, span
@@ -47,20 +49,22 @@ __all__ = [
     "FORMAT",
     "KEEP",
     "LoadReport",
+    "Row",
     "Snapshot",
+    "Table",
+    "Unreadable",
+    "check_every",
     "checked_prefix",
     "encoded",
-    "hash_at",
     "joined",
-    "latest_version",
+    "keep",
     "policy_digest",
+    "prepared",
     "problem",
     "read",
-    "rows",
     "same_calendar",
     "usable",
     "verify",
-    "write",
 ]
 
 FORMAT = "govops-snapshot/1"
@@ -69,17 +73,38 @@ FORMAT = "govops-snapshot/1"
 KEEP = 2
 """How many snapshots a store keeps: the latest, and one to fall back on."""
 
-SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS snapshots (
-    ledger   INTEGER NOT NULL,
-    version  INTEGER NOT NULL,
-    hash     TEXT NOT NULL,
-    header   TEXT NOT NULL,
-    body     TEXT NOT NULL,
-    checksum TEXT NOT NULL,
-    PRIMARY KEY (ledger, version)
-)
-"""
+Row = tuple[Any, ...]
+"""A stored snapshot as read: ``(version, hash, header, body, checksum)``, the body bytes (an
+SQLite file may hold it as text, as earlier versions wrote it). Nothing in it is trusted until
+:func:`problem` passed it."""
+
+
+class Unreadable(Exception):
+    """The snapshots of a database cannot be read (their table was altered, or the role may not
+    read it): a load ignores them, :func:`verify` refuses them."""
+
+
+class Table(Protocol):
+    """One ledger's snapshots and the entries they name, as a store's database keeps them: read
+    (and written) inside the transaction the store has open."""
+
+    def latest(self) -> int:
+        """The version of the latest snapshot stored (0 when there is none, or no table)."""
+
+    def rows(self) -> list[Row]:
+        """Every snapshot stored, the latest first (none when there is no table); raises
+        :class:`Unreadable` when they cannot be read."""
+
+    def hash_at(self, version: int) -> str | None:
+        """The hash of the stored entry at ``version`` as 64 hexadecimal digits (``None`` beyond
+        the last)."""
+
+    def time_at(self, version: int) -> Any:
+        """The time of the stored entry at ``version``, as the text stored."""
+
+    def put(self, row: tuple[int, str, str, bytes, str], *, keep: int) -> None:
+        """Store ``row``, replacing one at its version, and keep only the ``keep`` latest of the
+        ledger (inside a write transaction; the first one makes the table)."""
 
 
 @final
@@ -110,11 +135,6 @@ class Snapshot:
     changes: PolicyChanges = ()
 
 
-def has_table(db: sqlite3.Connection) -> bool:
-    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'")
-    return found.fetchone() is not None
-
-
 def policy_digest(policy: LedgerPolicy) -> str:
     return hashlib.sha256(_dumps(converter.unstructure(policy)).encode()).hexdigest()
 
@@ -138,10 +158,10 @@ def calendar_digest(calendar: WorkingCalendar, days: tuple[dt.date, dt.date] | N
 _LONGEST = 366 * 200  # days: a projection that spans more is not one govops wrote
 
 
-def _checksum(header: str, body: str, key: bytes | None) -> str:
+def _checksum(header: str, body: bytes, key: bytes | None) -> str:
     """The sha256 of a snapshot's header and body, followed by its HMAC-SHA256 code with the
     store's ``key`` when there is one."""
-    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+    digest = hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
     if key is None:
         return digest
     return f"{digest} {_mac(key, digest)}"
@@ -154,7 +174,21 @@ def _mac(key: bytes, digest: str) -> str:
 # -- writing ----------------------------------------------------------------------------------------
 
 
-def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
+def check_every(snapshot_every: object) -> int | None:
+    """``snapshot_every`` if it is an option of a store: a number of entries >= 1, or ``None``."""
+    if snapshot_every is not None and (
+        isinstance(snapshot_every, bool)
+        or not isinstance(snapshot_every, int)
+        or snapshot_every < 1
+    ):
+        raise InvalidInputError(
+            f"snapshot_every={snapshot_every!r}; expected a number of entries >= 1, or None "
+            "to keep snapshots only when snapshot() is called"
+        )
+    return snapshot_every
+
+
+def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, bytes]:
     """The header and the body of a snapshot of ``ledger`` at its version. Raises
     :class:`ValueError` when the projection cannot be written."""
     listed = projection_of(ledger)
@@ -162,7 +196,7 @@ def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
     changes = [[seq, converter.unstructure(policy)] for seq, policy in policy_changes(ledger)]
     if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
         projection["policies"] = changes
-    body = _dumps(projection)
+    body = _dumps(projection).encode()
     header = _dumps(
         {
             "format": FORMAT,
@@ -174,29 +208,34 @@ def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
     return header, body
 
 
-def write(
-    db: sqlite3.Connection,
-    ledger: int,
+def prepared(ledger: Ledger) -> tuple[str, bytes]:
+    """:func:`encoded` under the ledger's own calendar, for a store to keep (encoded before its
+    write transaction, which then only writes it); :class:`InvalidInputError` when the
+    projection holds a value a snapshot cannot write."""
+    try:
+        return encoded(ledger, calendar=ledger.calendar)
+    except ValueError as exc:
+        raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
+
+
+def keep(
+    table: Table,
     header: str,
-    body: str,
+    body: bytes,
     *,
     version: int,
     last_hash: str,
     key: bytes | None,
+    where: str,
 ) -> None:
-    """Write a snapshot of ledger number ``ledger`` at ``version`` (inside a write transaction
-    on a file of this version's layout), keeping the ``KEEP`` latest of that ledger."""
-    db.execute(SCHEMA_SQL)
-    db.execute(
-        "INSERT OR REPLACE INTO snapshots (ledger, version, hash, header, body, checksum) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (ledger, version, last_hash, header, body, _checksum(header, body, key)),
-    )
-    db.execute(
-        "DELETE FROM snapshots WHERE ledger = ?1 AND version NOT IN "
-        "(SELECT version FROM snapshots WHERE ledger = ?1 ORDER BY version DESC LIMIT ?2)",
-        (ledger, KEEP),
-    )
+    """Write the snapshot ``header`` and ``body`` of the ledger at ``version``, its entry there
+    hashed ``last_hash`` (inside a write transaction of the store ``where``), keeping the
+    ``KEEP`` latest; :class:`ConcurrencyError` when the store no longer holds that entry."""
+    if table.hash_at(version) != last_hash:
+        raise ConcurrencyError(
+            f"{where} no longer holds the ledger a snapshot was asked of at version {version}"
+        )
+    table.put((version, last_hash, header, body, _checksum(header, body, key)), keep=KEEP)
 
 
 def _calendar_header(
@@ -208,37 +247,11 @@ def _calendar_header(
     }
 
 
-def latest_version(db: sqlite3.Connection, ledger: int) -> int:
-    """The version of the latest snapshot of ledger number ``ledger`` stored (0 when none, and
-    for a file of an earlier layout, ledger 0, which holds none)."""
-    if not ledger or not has_table(db):
-        return 0
-    try:
-        found = db.execute(
-            "SELECT COALESCE(MAX(version), 0) FROM snapshots WHERE ledger = ?", (ledger,)
-        ).fetchone()[0]
-    except sqlite3.Error:  # the table was altered: see usable()
-        return 0
-    return found if type(found) is int else 0
-
-
 # -- reading ----------------------------------------------------------------------------------------
 
 
-def rows(db: sqlite3.Connection, ledger: int) -> list[tuple[Any, ...]]:
-    """Every stored snapshot of ledger number ``ledger`` as ``(version, hash, header, body,
-    checksum)``, the latest first (none in a file of an earlier layout, ledger 0)."""
-    if not ledger or not has_table(db):
-        return []
-    return db.execute(
-        "SELECT version, hash, header, body, checksum FROM snapshots WHERE ledger = ? "
-        "ORDER BY version DESC",
-        (ledger,),
-    ).fetchall()
-
-
 def problem(
-    row: tuple[Any, ...],
+    row: Row,
     *,
     chain_hash: Callable[[int], str | None],
     key: bytes | None,
@@ -250,8 +263,12 @@ def problem(
     beyond the last); ``policy`` and ``calendar``, when given, are those of the load."""
     version, last_hash, header_text, body, checksum = row
     where = f"the snapshot at version {version!r}"
-    if not all(type(v) is str for v in (last_hash, header_text, body, checksum)):
-        return f"{where} is damaged: its columns are not text", None
+    if type(body) is str:  # as earlier versions wrote it in an SQLite file: the same UTF-8
+        body = body.encode()
+    if type(body) is not bytes or not all(
+        type(v) is str for v in (last_hash, header_text, checksum)
+    ):
+        return f"{where} is damaged: its columns are not text and bytes", None
     if type(version) is not int or version < 1:
         return f"{where} is damaged: its version is not a positive integer", None
     digest, _, code = checksum.partition(" ")
@@ -305,7 +322,7 @@ def same_calendar(header: dict[str, Any], calendar: WorkingCalendar) -> bool | N
     return bool(digest == calendar_digest(calendar, (first, last)))
 
 
-def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
+def read(row: Row, at_text: Any) -> Snapshot:
     """The snapshot of a row that :func:`problem` passed, whose entry the chain holds recorded
     at ``at_text``; raises an error of the decoder (every such error means the snapshot or that
     entry is damaged) when it cannot be read."""
@@ -338,49 +355,32 @@ def _not_a_number(text: str) -> Any:
     raise ValueError(f"the snapshot holds {text}, which govops never writes")
 
 
-def hash_at(db: sqlite3.Connection, ledger: int, version: int) -> str | None:
-    """The hash of the stored entry of ledger number ``ledger`` at ``version`` (``None`` beyond
-    the last), as 64 hexadecimal digits."""
-    found = db.execute(
-        "SELECT lower(hex(hash)) FROM entries WHERE ledger = ? AND seq = ?", (ledger, version)
-    ).fetchone()
-    return None if found is None else str(found[0])
-
-
-def _read_with_time(db: sqlite3.Connection, ledger: int, row: tuple[Any, ...]) -> Snapshot:
-    (at_text,) = db.execute(
-        "SELECT at FROM entries WHERE ledger = ? AND seq = ?", (ledger, row[0])
-    ).fetchone()
-    return read(row, at_text)
+def _read_with_time(table: Table, row: Row) -> Snapshot:
+    return read(row, table.time_at(row[0]))
 
 
 def usable(
-    db: sqlite3.Connection,
-    ledger: int,
+    table: Table,
     *,
     key: bytes | None,
     policy: LedgerPolicy,
     calendar: WorkingCalendar,
 ) -> tuple[Snapshot | None, list[str]]:
-    """The latest stored snapshot of ledger number ``ledger`` that stands for its chain started
-    under ``policy`` and counted on ``calendar`` (inside a read transaction), and why each later
-    one does not."""
+    """The latest snapshot in ``table`` that stands for its ledger's chain started under
+    ``policy`` and counted on ``calendar`` (inside a read transaction), and why each later one
+    does not."""
     ignored: list[str] = []
     try:
-        found = rows(db, ledger)
-    except sqlite3.Error as exc:  # the table was altered: the entries are all there
-        return None, [f"the snapshots cannot be read ({exc}): the table was altered"]
+        found = table.rows()
+    except Unreadable as exc:  # the entries are all there
+        return None, [f"the snapshots cannot be read: {exc}"]
     for row in found:
         why, _header = problem(
-            row,
-            chain_hash=lambda v: hash_at(db, ledger, v),
-            key=key,
-            policy=policy,
-            calendar=calendar,
+            row, chain_hash=table.hash_at, key=key, policy=policy, calendar=calendar
         )
         if why is None:
             try:
-                return _read_with_time(db, ledger, row), ignored
+                return _read_with_time(table, row), ignored
             # Whatever the decoder raises means the snapshot is damaged; it is then ignored and
             # the entries replayed, which checks everything.
             except Exception as exc:
@@ -390,31 +390,32 @@ def usable(
 
 
 def verify(
-    db: sqlite3.Connection,
-    ledger: int,
+    table: Table,
     *,
     key: bytes | None,
     policy: LedgerPolicy,
     calendar: WorkingCalendar | None,
     replayed: Callable[[int], Ledger],
-    where: Path,
+    where: str,
 ) -> None:
-    """Check every stored snapshot of ledger number ``ledger`` against its chain (inside a read
-    transaction): its checksum (and code, with a key), the entry it names and its projection,
-    readable; and, given the ``calendar`` the store counts on, that the projection and the
-    policies in force are the ones ``replayed(version)``, the ledger of the entries up to it,
-    builds. Raises :class:`IntegrityError` naming the first snapshot that is not what it should
-    be."""
-    for row in rows(db, ledger):
-        why, header = problem(
-            row, chain_hash=lambda v: hash_at(db, ledger, v), key=key, policy=None, calendar=None
-        )
+    """Check every snapshot in ``table`` against its ledger's chain (inside a read transaction
+    of the store ``where``): its checksum (and code, with a key), the entry it names and its
+    projection, readable; and, given the ``calendar`` the store counts on, that the projection
+    and the policies in force are the ones ``replayed(version)``, the ledger of the entries up
+    to it, builds. Raises :class:`IntegrityError` naming the first snapshot that is not what it
+    should be."""
+    try:
+        found = table.rows()
+    except Unreadable as exc:
+        raise IntegrityError(f"the snapshots of {where} are damaged: {exc}") from exc
+    for row in found:
+        why, header = problem(row, chain_hash=table.hash_at, key=key, policy=None, calendar=None)
         if why is not None:
-            raise IntegrityError(f"{why} (in {str(where)!r})")
+            raise IntegrityError(f"{why} (in {where})")
         assert header is not None
-        named = f"the snapshot at version {row[0]} in {str(where)!r}"
+        named = f"the snapshot at version {row[0]} in {where}"
         try:
-            snapshot = _read_with_time(db, ledger, row)
+            snapshot = _read_with_time(table, row)
         except Exception as exc:  # see usable()
             raise IntegrityError(f"{named} is damaged: {exc}") from exc
         if (
@@ -432,9 +433,10 @@ def verify(
 
 
 def checked_prefix(
-    run: Columns, version: int, last_hash: str, *, verify: bool, where: Path
+    run: Columns, version: int, last_hash: str, *, verify: bool, where: str
 ) -> Columns:
-    """The entries before a snapshot at ``version`` as read again from the file, checked: there
+    """The entries before a snapshot at ``version`` as read again from the store ``where``
+    (named as its messages name it), checked: there
     are ``version`` of them, linked (the reader checked each link) up to the entry hashed
     ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
     events, ats, actors, reasons, hashes = run
@@ -446,7 +448,7 @@ def checked_prefix(
 
     if len(events) != version or digest(version - 1) != last_hash:
         raise IntegrityError(
-            f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
+            f"the entries of {where} before the snapshot this ledger was loaded from are "
             f"no longer there: entry seq={version} is not the one it named"
         )
     if verify:

@@ -39,6 +39,7 @@ from ._snapshots import LoadReport
 from ._sql import SCHEMA_4, TABLES_4, Queries, queries
 from ._sqlite_file import check_tables, connect, rewrite_earlier, schema_of, translated
 from ._sqlite_rows import FileRows, top
+from ._sqlite_snapshots import SQLiteSnapshots
 
 __all__ = ["SNAPSHOT_EVERY", "STORE_SCHEMA", "EventStore", "SQLiteStore"]
 
@@ -112,7 +113,7 @@ class SQLiteStore(StoreBase):
             with self._errors("open"), self._reading() as db:
                 check_tables(db, self._where)
                 self._check_head(db, self._stored_head(db))
-                self._snapshot_version = _snapshots.latest_version(db, self._q(db).ledger)
+                self._snapshot_version = SQLiteSnapshots(db, self._q(db).ledger).latest()
         except BaseException:
             self.close()
             raise
@@ -197,16 +198,7 @@ class SQLiteStore(StoreBase):
         snapshot_every: int | None,
     ) -> None:
         self._db: sqlite3.Connection | None = None
-        if snapshot_every is not None and (
-            isinstance(snapshot_every, bool)
-            or not isinstance(snapshot_every, int)
-            or snapshot_every < 1
-        ):
-            raise InvalidInputError(
-                f"snapshot_every={snapshot_every!r}; expected a number of entries >= 1, or None "
-                "to keep snapshots only when snapshot() is called"
-            )
-        self.snapshot_every = snapshot_every
+        self.snapshot_every = _snapshots.check_every(snapshot_every)
         self._snapshot_version = 0  # the version of the latest snapshot known stored
         self.last_load: LoadReport | None = None
         self.snapshot_error: str | None = None
@@ -565,8 +557,7 @@ class SQLiteStore(StoreBase):
             ignored: list[str] = []
             if from_snapshot:
                 start, ignored = _snapshots.usable(
-                    db,
-                    q.ledger,
+                    SQLiteSnapshots(db, q.ledger),
                     key=self._key,
                     policy=effective or LedgerPolicy(),
                     calendar=calendar,
@@ -613,7 +604,9 @@ class SQLiteStore(StoreBase):
                 store._reading() as db,
             ):
                 run = _snapshots.joined(store._file.columns(db, store._q(db), upto=version))
-            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=path)
+            return _snapshots.checked_prefix(
+                run, version, last_hash, verify=verify, where=f"the event store at {str(path)!r}"
+            )
 
         return read
 
@@ -645,26 +638,17 @@ class SQLiteStore(StoreBase):
                 f"the event store at {str(self.path)!r} is protected by a key: open it with "
                 "EventStore(path, key=...) to keep a snapshot in it"
             )
-        try:  # outside the write transaction, which then only writes it
-            header, body = _snapshots.encoded(ledger, calendar=ledger.calendar)
-        except ValueError as exc:
-            raise InvalidInputError(f"cannot keep a snapshot of this ledger: {exc}") from exc
+        header, body = _snapshots.prepared(ledger)
         with self._errors("keep a snapshot of"), self._writing() as db:
             rewrite_earlier(db, self._where)  # a file of an earlier version, as an append does
-            q = self._q(db)
-            if _snapshots.hash_at(db, q.ledger, version) != ledger.head_hash:
-                raise ConcurrencyError(
-                    f"the event store at {str(self.path)!r} no longer holds the ledger a "
-                    f"snapshot was asked of at version {version}"
-                )
-            _snapshots.write(
-                db,
-                q.ledger,
+            _snapshots.keep(
+                SQLiteSnapshots(db, self._q(db).ledger),
                 header,
                 body,
                 version=version,
                 last_hash=ledger.head_hash,
                 key=self._key,
+                where=f"the event store at {str(self.path)!r}",
             )
         self._snapshot_version = max(self._snapshot_version, version)
         return version
@@ -710,13 +694,12 @@ class SQLiteStore(StoreBase):
                 )
 
         _snapshots.verify(
-            db,
-            q.ledger,
+            SQLiteSnapshots(db, q.ledger),
             key=self._key,
             policy=policy,
             calendar=calendar,
             replayed=replayed,
-            where=self.path,
+            where=f"the event store at {str(self.path)!r}",
         )
 
 
