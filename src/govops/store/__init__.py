@@ -70,8 +70,8 @@ from ._common import Store as Store
 from ._head import StoreHead as StoreHead
 from ._postgres import POSTGRES_SCHEMA as POSTGRES_SCHEMA
 from ._postgres import PostgresStore as PostgresStore
+from ._snapshots import SNAPSHOT_EVERY as SNAPSHOT_EVERY
 from ._snapshots import LoadReport as LoadReport
-from ._sqlite import SNAPSHOT_EVERY as SNAPSHOT_EVERY
 from ._sqlite import STORE_SCHEMA as STORE_SCHEMA
 from ._sqlite import EventStore as EventStore
 from ._sqlite import SQLiteStore as SQLiteStore

@@ -12,6 +12,9 @@ Three tables, named ``govops_*`` so that they sit beside a host's own:
     store an entry at one place; the time, actor and reason as text, the event as the JSON the
     govops converter writes, the hash as its 32 bytes. The ``prev_hash`` of an entry is the hash
     of the one before it, and is not stored.
+``govops_snapshots``
+    the snapshots of each ledger's projection, made by the first one written (see
+    ``_postgres_snapshots.py``).
 
 An append locks its ledger's row (``SELECT … FOR UPDATE``) for its short transaction: writers of
 one ledger take turns, writers of different ledgers never wait for each other, and readers,
@@ -21,7 +24,7 @@ which read a snapshot (``REPEATABLE READ``), never wait for anyone.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
 from .._record import GENESIS_HASH
@@ -37,6 +40,8 @@ from ..exceptions import (
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import entries_after, ledger_from_columns
+from ..tasks.lowlevel import ledger_from_snapshot as ledger_from
+from . import _snapshots
 from ._common import (
     DEFAULT_LEDGER,
     StoreBase,
@@ -46,7 +51,9 @@ from ._common import (
     verify_entries,
 )
 from ._head import StoreHead, digest, head_row, parse_head
+from ._postgres_snapshots import LOCK_TABLES, PostgresSnapshots
 from ._rows import Columns, _dumps, _forget_seen, _Reader, _Row
+from ._snapshots import SNAPSHOT_EVERY, LoadReport
 
 if TYPE_CHECKING:
     import psycopg
@@ -67,8 +74,8 @@ _SCHEMA_SQL = (
     " hash BYTEA NOT NULL,"
     " PRIMARY KEY (ledger, version))",
 )
-_LOCK_TABLES = 7_040_431  # pg_advisory_xact_lock key: one creator of the tables at a time
 _CHUNK = 1024  # entries read at a time
+_ALL = 2**62  # no entry is numbered beyond
 
 # SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
 _RETRY = {"40001": "a serialization failure", "40P01": "a deadlock", "55P03": "a lock timeout"}
@@ -127,7 +134,9 @@ class PostgresStore(StoreBase):
     :class:`~govops.store.SQLiteStore`; ``timeout`` is how long, in seconds, to wait for the server
     to connect and for another writer of the same ledger before giving up with
     :class:`~govops.exceptions.ConcurrencyError`. Writers of different ledgers never wait for
-    each other; readers never wait.
+    each other; readers never wait. ``snapshot_every``, ``last_load`` and ``snapshot_error`` are
+    as for :class:`~govops.store.SQLiteStore`: the store keeps snapshots of the ledger's
+    projection (:meth:`snapshot`), and a load starts from the latest one that matches.
 
     A store holds one connection. When the server restarts or the connection drops, the
     operation under way raises :class:`~govops.exceptions.StoreError` and the next one connects
@@ -151,16 +160,26 @@ class PostgresStore(StoreBase):
         mode: str = "rw",
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> None:
         if mode not in ("rw", "ro"):
             raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
-        self._setup(conninfo, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
+        self._setup(
+            conninfo,
+            ledger,
+            calendar=calendar,
+            mode=mode,
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with self._errors("open"), self._reading() as cur:
                 self._check_tables(cur)
                 text, head = self._stored(cur)
                 self._check_policy(text, head)
                 self._check_head(cur, head)
+                self._snapshot_version = PostgresSnapshots(cur, self.ledger).latest()
         except BaseException:
             self.close()
             raise
@@ -175,6 +194,7 @@ class PostgresStore(StoreBase):
         policy: LedgerPolicy | None = None,
         key: bytes | None = None,
         timeout: float = 30.0,
+        snapshot_every: int | None = SNAPSHOT_EVERY,
     ) -> PostgresStore:
         """Make a new, empty ledger ``ledger`` in the database (and govops' tables, the first
         time); the ledger must not exist yet. ``policy`` and ``key`` are as for
@@ -182,10 +202,18 @@ class PostgresStore(StoreBase):
         if policy is not None and not isinstance(policy, LedgerPolicy):
             raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
         store = cls.__new__(cls)
-        store._setup(conninfo, ledger, calendar=calendar, mode="rw", key=key, timeout=timeout)
+        store._setup(
+            conninfo,
+            ledger,
+            calendar=calendar,
+            mode="rw",
+            key=key,
+            timeout=timeout,
+            snapshot_every=snapshot_every,
+        )
         try:
             with store._errors("create"), store._writing() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_TABLES,))
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_TABLES,))
                 for statement in _SCHEMA_SQL:
                     cur.execute(statement)
                 cur.execute(
@@ -219,9 +247,14 @@ class PostgresStore(StoreBase):
         mode: str,
         key: bytes | None,
         timeout: float,
+        snapshot_every: int | None,
     ) -> None:
         self._conn: psycopg.Connection[Any] | None = None
         self._closed = True
+        self.snapshot_every = _snapshots.check_every(snapshot_every)
+        self._snapshot_version = 0  # the version of the latest snapshot known stored
+        self.last_load: LoadReport | None = None
+        self.snapshot_error: str | None = None
         if not isinstance(conninfo, str):
             raise InvalidTypeError(f"conninfo={conninfo!r}; expected a libpq connection string")
         self._setup_common(ledger, key=key, calendar=calendar, mode=mode)
@@ -505,6 +538,14 @@ class PostgresStore(StoreBase):
                 ),
             )
         self._ledger = checked
+        every = self.snapshot_every
+        if every is not None and checked.version - self._snapshot_version >= every:
+            # As SQLiteStore does: after the commit, in a transaction of its own.
+            try:
+                self._keep_snapshot(checked)
+                self.snapshot_error = None
+            except GovopsError as exc:
+                self.snapshot_error = str(exc)
         return checked.version
 
     def _holds(self, cur: psycopg.Cursor[Any], entries: Sequence[Entry], after: int) -> bool:
@@ -525,11 +566,11 @@ class PostgresStore(StoreBase):
     # -- reading ----------------------------------------------------------------------------------
 
     def _rows(
-        self, cur: psycopg.Cursor[Any], since: int
+        self, cur: psycopg.Cursor[Any], since: int, top: int = _ALL
     ) -> Generator[list[tuple[Any, ...]], None, None]:
-        """The stored rows after ``since`` a chunk at a time, as the row reader takes them:
-        ``(seq, at, actor, reason, event, prev_hash, hash)``, each ``prev_hash`` the hash of the
-        row before (the link is what the hashes then check)."""
+        """The stored rows after ``since`` up to ``top`` a chunk at a time, as the row reader
+        takes them: ``(seq, at, actor, reason, event, prev_hash, hash)``, each ``prev_hash`` the
+        hash of the row before (the link is what the hashes then check)."""
         prev = GENESIS_HASH
         if since:
             cur.execute(
@@ -541,9 +582,9 @@ class PostgresStore(StoreBase):
         after = since
         while True:
             cur.execute(
-                "SELECT version, at, actor, reason, event, hash FROM govops_events "
-                "WHERE ledger = %s AND version > %s ORDER BY version LIMIT %s",
-                (self.ledger, after, _CHUNK),
+                "SELECT version, at, actor, reason, event, hash FROM govops_events WHERE "
+                "ledger = %s AND version > %s AND version <= %s ORDER BY version LIMIT %s",
+                (self.ledger, after, top, _CHUNK),
             )
             found = cur.fetchall()
             if not found:
@@ -555,12 +596,20 @@ class PostgresStore(StoreBase):
                 prev, after = digest_, version
             yield rows
 
-    def _chunks(self, cur: psycopg.Cursor[Any]) -> Iterator[Columns]:
+    def _chunks(
+        self,
+        cur: psycopg.Cursor[Any],
+        *,
+        since: int = 0,
+        prev: str = GENESIS_HASH,
+        top: int = _ALL,
+    ) -> Iterator[Columns]:
+        """The entries after number ``since`` (hashed ``prev``) up to number ``top``, as
+        :data:`~govops.tasks.lowlevel.Columns` with their numbers and links checked."""
         reader = _Reader(self._where, {}, {})
-        count = 0
-        prev = GENESIS_HASH
+        count = since
         try:
-            for rows in self._rows(cur, 0):
+            for rows in self._rows(cur, since, top):
                 yield reader.checked(rows, count, prev, len(rows))
                 count, prev = rows[-1][0], rows[-1][6]
         finally:
@@ -596,9 +645,12 @@ class PostgresStore(StoreBase):
         calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
+        from_snapshot: bool = True,
     ) -> Ledger:
         """Replay the ledger's entries into a ledger, checked as
-        :meth:`SQLiteStore.load <govops.store.SQLiteStore.load>` checks them."""
+        :meth:`SQLiteStore.load <govops.store.SQLiteStore.load>` checks them, from the latest
+        snapshot that matches the chain, the policy and the calendar (unless
+        ``from_snapshot=False``); :attr:`last_load` says what it did."""
         calendar = calendar if calendar is not None else self._calendar
         if calendar is None:
             raise InvalidInputError(
@@ -609,14 +661,107 @@ class PostgresStore(StoreBase):
             text, head = self._stored(cur)
             stored = self._check_policy(text, head)
             self._check_head(cur, head)
-            ledger = self._replay(
-                cur, calendar, policy if policy is not None else stored, verify=verify
-            )
+            effective = policy if policy is not None else stored
+            start: _snapshots.Snapshot | None = None
+            ignored: list[str] = []
+            if from_snapshot:
+                start, ignored = _snapshots.usable(
+                    PostgresSnapshots(cur, self.ledger),
+                    key=self._key,
+                    policy=effective or LedgerPolicy(),
+                    calendar=calendar,
+                )
+            if start is None:
+                ledger = self._replay(cur, calendar, effective, verify=verify)
+            else:
+                ledger = ledger_from(
+                    start.tracks,
+                    version=start.version,
+                    last_hash=start.hash,
+                    last_at=start.last_at,
+                    changes=start.changes,
+                    prefix=self._prefix(start.version, start.hash, verify=verify),
+                    calendar=calendar,
+                    policy=effective,
+                    chunks=self._chunks(cur, since=start.version, prev=start.hash),
+                    verify=verify,
+                    size=head.version - start.version,
+                )
         if ledger.version != head.version or ledger.head_hash != head.hash:
             raise IntegrityError(f"{self._where} does not hold the entries its head names")
+        self.last_load = LoadReport(
+            ledger.version,
+            snapshot=None if start is None else start.version,
+            replayed=ledger.version - (0 if start is None else start.version),
+            ignored=tuple(ignored),
+        )
         if verify and (policy is None or policy == stored):
             self._ledger = ledger
         return ledger
+
+    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+        """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
+        first needed: through a connection of its own (this store may be closed by then),
+        checked by ``_snapshots.checked_prefix``."""
+        conninfo, name, key, timeout, where = (
+            self._conninfo,
+            self.ledger,
+            self._key,
+            self._timeout,
+            self._where,
+        )
+
+        def read() -> Columns:
+            with (
+                PostgresStore(
+                    conninfo, name, mode="ro", key=key, timeout=timeout, snapshot_every=None
+                ) as store,
+                store._errors("read"),
+                store._reading() as cur,
+            ):
+                run = _snapshots.joined(store._chunks(cur, top=version))
+            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=where)
+
+        return read
+
+    def snapshot(self) -> int:
+        """Keep a snapshot of the stored ledger's projection as it stands now; return its
+        version. As :meth:`SQLiteStore.snapshot <govops.store.SQLiteStore.snapshot>`: the store
+        keeps the two latest of its ledger; the first one written to a database makes the table
+        ``govops_snapshots``. Writers of other ledgers and readers do not wait for it."""
+        with self._lock:
+            with self._errors("read"), self._reading() as cur:
+                text, head = self._stored(cur)
+                self._check_policy(text, head)
+                self._check_head(cur, head, every_row=False)
+            ledger = self._ledger
+            if ledger is None or (ledger.version, ledger.head_hash) != (head.version, head.hash):
+                ledger = self.load()
+            return self._keep_snapshot(ledger)
+
+    def _keep_snapshot(self, ledger: Ledger) -> int:
+        version = ledger.version
+        if not version:
+            return 0
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"{self._where} is protected by a key: open it with PostgresStore(conninfo, "
+                "ledger, key=...) to keep a snapshot in it"
+            )
+        header, body = _snapshots.prepared(ledger)
+        with self._errors("keep a snapshot of"), self._writing() as cur:
+            self._stored(cur, lock=True)  # the ledger's writers take turns, as appends do
+            _snapshots.keep(
+                PostgresSnapshots(cur, self.ledger),
+                header,
+                body,
+                version=version,
+                last_hash=ledger.head_hash,
+                key=self._key,
+                where=self._where,
+            )
+        self._snapshot_version = max(self._snapshot_version, version)
+        return version
 
     def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the ledger's hash chain; return the number of entries checked. As
@@ -626,13 +771,34 @@ class PostgresStore(StoreBase):
         reader = _Reader(self._where, {}, {})
         with self._errors("verify"), self._reading() as cur:
             text, head = self._stored(cur)
-            self._check_policy(text, head)
+            policy = self._check_policy(text, head) or LedgerPolicy()
             self._check_head(cur, head)
             try:
                 entries = (_entry(row) for rows in self._rows(cur, 0) for row in reader.rows(rows))
-                return verify_entries(entries, self._where, head, expected_head)
+                count = verify_entries(entries, self._where, head, expected_head)
             finally:
                 _forget_seen()
+            calendar = self._calendar
+
+            def replayed(version: int) -> Ledger:
+                assert calendar is not None
+                return ledger_from_columns(
+                    self._chunks(cur, top=version),
+                    calendar=calendar,
+                    policy=policy,
+                    verify=False,
+                    size=version,
+                )
+
+            _snapshots.verify(
+                PostgresSnapshots(cur, self.ledger),
+                key=self._key,
+                policy=policy,
+                calendar=calendar,
+                replayed=replayed,
+                where=self._where,
+            )
+        return count
 
 
 def _entry(row: _Row) -> Entry:

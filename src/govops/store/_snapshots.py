@@ -48,6 +48,7 @@ from ._rows import _dumps
 __all__ = [
     "FORMAT",
     "KEEP",
+    "SNAPSHOT_EVERY",
     "LoadReport",
     "Row",
     "Snapshot",
@@ -72,6 +73,9 @@ FORMAT = "govops-snapshot/1"
 
 KEEP = 2
 """How many snapshots a store keeps: the latest, and one to fall back on."""
+
+SNAPSHOT_EVERY = 100_000
+"""How many entries a store appends, by default, between two snapshots it keeps by itself."""
 
 Row = tuple[Any, ...]
 """A stored snapshot as read: ``(version, hash, header, body, checksum)``, the body bytes (an

@@ -35,13 +35,13 @@ from ._common import (
 )
 from ._head import StoreHead, check_head, digest, head_row, read_head
 from ._rows import _dumps
-from ._snapshots import LoadReport
+from ._snapshots import SNAPSHOT_EVERY, LoadReport
 from ._sql import SCHEMA_4, TABLES_4, Queries, queries
 from ._sqlite_file import check_tables, connect, rewrite_earlier, schema_of, translated
 from ._sqlite_rows import FileRows, top
 from ._sqlite_snapshots import SQLiteSnapshots
 
-__all__ = ["SNAPSHOT_EVERY", "STORE_SCHEMA", "EventStore", "SQLiteStore"]
+__all__ = ["STORE_SCHEMA", "EventStore", "SQLiteStore"]
 
 STORE_SCHEMA = SCHEMA_4
 """The mark of the store files this version writes (many ledgers a file, events stored
@@ -51,9 +51,6 @@ file, naming it. This version also reads the files earlier versions wrote (marke
 ``"govops-store/3"`` or ``"govops-store/2"``, or with the JSON schema ``"govops/1"`` by 0.1.0) as
 holding one ledger, ``"default"``, and rewrites one in its own layout when it first appends to
 it."""
-
-SNAPSHOT_EVERY = 100_000
-"""How many entries a store appends, by default, between two snapshots it keeps by itself."""
 
 
 @final
