@@ -1,12 +1,17 @@
-"""Fixtures shared by the test modules: a throwaway PostgreSQL server for the store tests."""
+"""Fixtures shared by the test modules: a throwaway PostgreSQL server for the store tests, and
+each backend of the store suites."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import psycopg
 import pytest
 
 from postgres_server import PostgresServer, running
+from store_backends import Backend
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +23,17 @@ def postgres() -> Iterator[PostgresServer]:
             yield server
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """A store of each kind: an SQLite file, and a ledger on the session's PostgreSQL server in
+    a schema of the test's own (what one test does to the tables reaches no other)."""
+    if request.param == "sqlite":
+        return Backend("sqlite", str(tmp_path / "ledger.db"))
+    server: PostgresServer = request.getfixturevalue("postgres")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    place = f"{server.conninfo} options='-c search_path={schema}'"
+    return Backend("postgres", place, f"office-{uuid.uuid4().hex[:12]}")

@@ -1,5 +1,7 @@
-"""Snapshots of a store: a load from one equals a full replay, and one that does not match the
-chain is ignored and reported, never trusted. Real files, real processes."""
+"""Snapshots in an SQLite file: what only a file has (a file without snapshots, one of the previous
+layout, a body altered anywhere, a save that streams). What every store promises of its snapshots
+is held against both backends by ``tests/test_store_snapshots.py``, which builds on the ledger
+and the helpers here."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govops.calendars as gc
-from govops.exceptions import GovopsError, IntegrityError, InvalidInputError
+from govops.exceptions import GovopsError, InvalidInputError
 from govops.serialization import from_json
-from govops.store import EventStore, LoadReport
+from govops.store import STORE_SCHEMA, EventStore, LoadReport, SQLiteStore
 from govops.tasks import (
     CompletionConfirmed,
     CoverWindow,
@@ -142,75 +144,6 @@ def test_the_task_columns_are_a_task_s_fields() -> None:
     assert tuple(a.name for a in attrs.fields(Task)) == _TASK_FIELDS
 
 
-@pytest.mark.parametrize("at_version", [1, 12, 20, None])
-def test_a_load_from_a_snapshot_is_the_full_replay(tmp_path: Path, at_version: int | None) -> None:
-    ledger = rich_ledger()
-    first = ledger if at_version is None else ledger.as_of(ledger.entries[at_version - 1].at)
-    with EventStore.create(tmp_path / "l.db", calendar=CAL) as store:
-        store.save(first, expected_version=0)
-        assert store.snapshot() == first.version
-        store.save(ledger, expected_version=first.version)
-    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
-        loaded = store.load()
-        assert store.last_load == LoadReport(
-            ledger.version,
-            snapshot=first.version,
-            replayed=ledger.version - first.version,
-        )
-        full = store.load(from_snapshot=False)
-        assert store.last_load.snapshot is None
-    assert repr(loaded.states()) == repr(full.states())  # every time at its own offset
-    _same(loaded, full)  # the store is closed: the entries before the snapshot are read anew
-    _same(loaded, ledger)
-    loaded.verify()
-
-
-@pytest.mark.parametrize("name", sorted(p.name for p in GOLDEN.glob("ledger*.json")))
-def test_golden_ledgers_load_from_their_snapshots(tmp_path: Path, name: str) -> None:
-    ledger = from_json((GOLDEN / name).read_text(encoding="utf-8"), calendar=CAL)
-    with _saved(tmp_path / "g.db", ledger) as store:
-        store.snapshot()
-        loaded = store.load()
-        assert store.last_load is not None and store.last_load.snapshot == ledger.version
-    _same(loaded, ledger)
-
-
-def test_a_ledger_from_a_snapshot_goes_on_recording_and_appending(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    with _saved(tmp_path / "l.db", ledger) as store:
-        store.snapshot()
-    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
-        loaded = store.load()
-        later = loaded.record(
-            ProgressReported("T4", percent=70.0), actor="econ", at=T0 + dt.timedelta(days=40)
-        )
-        branch = loaded.as_of(T0 + dt.timedelta(days=30)).record(
-            ProgressReported("T4", percent=5.0), actor="econ", at=T0 + dt.timedelta(days=31)
-        )
-        assert store.save(later, expected_version=loaded.version) == ledger.version + 1
-        assert branch.state("T4").percent == 5.0
-        again = store.load()
-    _same(again, ledger.record(later.entries[-1].event, actor="econ", at=later.entries[-1].at))
-
-
-def test_snapshots_are_kept_every_n_entries(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    with EventStore.create(
-        tmp_path / "l.db", calendar=CAL, policy=POLICY, snapshot_every=10
-    ) as store:
-        for lo in range(0, ledger.version, 4):
-            store.append(ledger.entries[lo : lo + 4], expected_version=lo)
-        assert store.snapshot_error is None
-        kept = _rows(tmp_path / "l.db", "SELECT version FROM snapshots ORDER BY version")
-        # After the appends that reached 12 and 24 entries: 10 or more after the last one.
-        assert ledger.version == 31 and kept == [(12,), (24,)]
-        loaded = store.load()
-        assert store.last_load == LoadReport(ledger.version, snapshot=24, replayed=7)
-    _same(loaded, ledger)
-    with pytest.raises(InvalidInputError, match="snapshot_every=0"):
-        EventStore(tmp_path / "l.db", snapshot_every=0)
-
-
 def _rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -229,151 +162,6 @@ def _rewrite_body(path: Path, change: Any, header_change: Any = lambda h: h) -> 
     _rows(path, "UPDATE snapshots SET header = ?, body = ?, checksum = ?", header, body, digest)
 
 
-def _ignored(path: Path, match: str, **load: Any) -> Ledger:
-    with EventStore(path, calendar=load.pop("calendar", CAL)) as store:
-        loaded = store.load(**load)
-        report = store.last_load
-    assert report is not None and report.snapshot is None, report
-    assert len(report.ignored) == 1 and match in report.ignored[0], report.ignored
-    return loaded
-
-
-def _percent(body: dict[str, Any]) -> dict[str, Any]:
-    body["percent"][4] = 99.0
-    return body
-
-
-@pytest.mark.parametrize(
-    ("sql", "match"),
-    [
-        ("UPDATE snapshots SET body = replace(body, '35.5', '36.5')", "checksum does not verify"),
-        ("UPDATE snapshots SET hash = '" + "0" * 64 + "'", "not this chain's"),
-        ("UPDATE snapshots SET version = version - 1", "not this chain's"),
-        ("UPDATE snapshots SET version = version + 5", "more entries than the store holds"),
-        ("UPDATE snapshots SET checksum = 'x'", "checksum does not verify"),
-    ],
-)
-def test_a_snapshot_that_does_not_match_the_chain_is_ignored_and_reported(
-    tmp_path: Path, sql: str, match: str
-) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    _rows(path, sql)
-    _same(_ignored(path, match), ledger)
-    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match=match):
-        store.verify()
-
-
-def test_a_snapshots_table_altered_is_ignored_and_found(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    _rows(path, "ALTER TABLE snapshots DROP COLUMN header")
-    _same(_ignored(path, "the table was altered"), ledger)
-    with EventStore(path, calendar=CAL) as store, pytest.raises(IntegrityError, match="damaged"):
-        store.verify()
-
-
-def test_a_store_with_a_key_keeps_snapshots_only_with_it(tmp_path: Path) -> None:
-    key = b"k" * 32
-    with _saved(tmp_path / "l.db", rich_ledger(), key=key):
-        pass
-    with EventStore(tmp_path / "l.db", calendar=CAL) as store:
-        store.load()
-        with pytest.raises(InvalidInputError, match="protected by a key"):
-            store.snapshot()
-
-
-def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/1", "/9"))
-    _same(_ignored(path, "in format 'govops-snapshot/9'"), ledger)
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/9", "/1"))
-    _rewrite_body(path, lambda body: {**body, "percent": body["percent"][:-1]})
-    _same(_ignored(path, "is damaged"), ledger)
-
-
-def test_a_snapshot_of_another_policy_or_calendar_is_ignored(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    other = attrs.evolve(POLICY, confirmation_requires_leader=False)
-    _ignored(path, "another ledger policy", policy=other)
-    # A local closure on a day the projection depends on (inside a suspension of T1).
-    closed = CAL.with_overrides(
-        closures={dt.date(2026, 3, 10): "停电"},
-        source="local notice",
-        effective=dt.date(2026, 1, 1),
-    )
-    _same(
-        _ignored(path, "calendar that differs", calendar=closed),
-        Ledger.from_entries(ledger.entries, calendar=closed, policy=POLICY),
-    )
-    # One that differs only far from every day the projection names builds the same projection.
-    far = CAL.with_overrides(
-        closures={dt.date(2026, 12, 30): "停电"},
-        source="local notice",
-        effective=dt.date(2026, 1, 1),
-    )
-    with EventStore(path, calendar=far) as store:
-        store.load()
-        assert store.last_load is not None and store.last_load.snapshot == ledger.version
-
-
-def test_a_snapshot_rewritten_to_lie_is_found_by_verify_and_refused_with_a_key(
-    tmp_path: Path,
-) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    _rewrite_body(path, _percent)
-    with EventStore(path, calendar=CAL) as store:
-        # Without a key, a snapshot whose checksum was recomputed is read as it says...
-        assert store.load().state("T4").percent == 99.0
-        # ...and verify(), which replays the entries, finds it.
-        with pytest.raises(IntegrityError, match="does not hold the projection its entries"):
-            store.verify()
-    key = b"k" * 32
-    keyed = tmp_path / "keyed.db"
-    with _saved(keyed, ledger, key=key) as store:
-        store.snapshot()
-    _rewrite_body(keyed, _percent)
-    with EventStore(keyed, calendar=CAL, key=key) as store:
-        assert store.load().state("T4").percent == 60.0
-        assert store.last_load is not None and "key" in store.last_load.ignored[0]
-        with pytest.raises(IntegrityError, match="key"):
-            store.verify()
-
-
-def test_entries_before_the_snapshot_are_checked_when_read(tmp_path: Path) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    # An entry's actor changed behind govops' back, its hashes left as they were: the chain
-    # still links, and only recomputing its hash finds it.
-    _rows(path, "UPDATE entries SET actor = 'someone' WHERE seq = 3")
-    with EventStore(path, calendar=CAL) as store:
-        loaded = store.load()
-        trusting = store.load(verify=False)
-        untouched = store.load(verify=False)
-    assert loaded.states() == ledger.states()  # the projection comes from the snapshot
-    with pytest.raises(IntegrityError, match="seq=3"):
-        loaded.entries  # noqa: B018 - reading them is the point
-    assert trusting.entries[2].actor == "someone"
-    path.unlink()
-    with pytest.raises(GovopsError, match="no event store"):
-        untouched.entries  # noqa: B018
-
-
 def test_a_file_without_snapshots_loads_as_before(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     path.write_bytes((GOLDEN / "store_govops1.db").read_bytes())
@@ -384,24 +172,37 @@ def test_a_file_without_snapshots_loads_as_before(tmp_path: Path) -> None:
         store.verify()
 
 
-def test_a_note_a_snapshot_cannot_write_is_said_and_appends_go_on(tmp_path: Path) -> None:
-    from govops.tasks import Annotation, register_event_type
-
-    @register_event_type
-    @attrs.frozen
-    class Stamped(Annotation):
-        kind = "test_snapshot_stamped"
-
-        def noted(self, notes: frozenset[Any]) -> frozenset[Any]:
-            return notes | {frozenset({"not plain"})}
-
-    ledger = rich_ledger().record(Stamped("T4"), actor="econ", at=T0 + dt.timedelta(days=50))
-    with EventStore.create(tmp_path / "l.db", calendar=CAL, snapshot_every=1) as store:
-        assert store.save(ledger, expected_version=0) == ledger.version
-        assert store.snapshot_error is not None and "not plain" in store.snapshot_error
-        with pytest.raises(InvalidInputError, match="cannot keep a snapshot"):
-            store.snapshot()
+def test_a_file_of_the_previous_version_is_read_as_it_is_then_keeps_snapshots(
+    tmp_path: Path,
+) -> None:
+    """golden/store_govops3.db (schema govops-store/3, no snapshots table) opens read-only and
+    loads without a write; a snapshots table of the layout before ledgers were numbered is not
+    read; the first write rewrites the file, and then it keeps snapshots."""
+    path = tmp_path / "old.db"
+    path.write_bytes((GOLDEN / "store_govops3.db").read_bytes())
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute(
+        "CREATE TABLE snapshots (version INTEGER PRIMARY KEY, hash TEXT NOT NULL, "
+        "header TEXT NOT NULL, body TEXT NOT NULL, checksum TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO snapshots VALUES (1, 'x', '{}', '{}', 'x')")
+    db.close()
+    before = path.read_bytes()
+    ledger = from_json((GOLDEN / "ledger.json").read_text(encoding="utf-8"), calendar=CAL)
+    with SQLiteStore(path, mode="ro", calendar=CAL) as store:
         assert store.load() == ledger
+        assert store.last_load == LoadReport(ledger.version, snapshot=None, replayed=ledger.version)
+        assert store.verify() == ledger.version
+        kept = store.head()
+    assert path.read_bytes() == before
+    with SQLiteStore(path, calendar=CAL) as store:
+        assert store.snapshot() == ledger.version  # the first write: the file is rewritten
+        assert store.load() == ledger
+        assert store.last_load == LoadReport(ledger.version, snapshot=ledger.version, replayed=0)
+        assert store.verify(expected_head=kept) == ledger.version
+    ((schema,),) = _rows(path, "SELECT value FROM meta WHERE key = 'schema'")
+    assert schema == STORE_SCHEMA
+    assert _rows(path, "SELECT ledger, version FROM snapshots") == [(1, ledger.version)]
 
 
 def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:

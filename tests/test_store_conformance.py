@@ -17,7 +17,6 @@ import sys
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
 
 import attrs
 import psycopg
@@ -52,72 +51,10 @@ from govops.tasks import (
     TaskCompleted,
 )
 from postgres_server import PostgresServer, bundled, running
+from store_backends import Backend
 from test_store import CAL, GOLDEN, START, small_ledger, task
 
 KEY = b"k" * 32
-
-
-@attrs.define
-class Backend:
-    """Makes and opens stores of one kind, and tampers with them behind govops' back."""
-
-    name: str
-    place: str  # a file's path, or a connection string
-    ledger: str = DEFAULT_LEDGER
-
-    def create(self, ledger: str | None = None, **kw: Any) -> Store:
-        kind = SQLiteStore if self.name == "sqlite" else PostgresStore
-        return kind.create(self.place, ledger or self.ledger, calendar=CAL, **kw)
-
-    def open(self, ledger: str | None = None, **kw: Any) -> Store:
-        kw.setdefault("calendar", CAL)
-        kind = SQLiteStore if self.name == "sqlite" else PostgresStore
-        return kind(self.place, ledger or self.ledger, **kw)
-
-    def stored(self, ledger: Ledger | None = None, **kw: Any) -> Ledger:
-        ledger = small_ledger() if ledger is None else ledger
-        with self.create(**kw) as store:
-            store.save(ledger, expected_version=0)
-        return ledger
-
-    def delete_last(self) -> None:
-        """Remove the last entry as someone with access to the database could."""
-        if self.name == "sqlite":
-            self._sqlite("DELETE FROM entries WHERE seq = (SELECT max(seq) FROM entries)")
-        else:
-            self._postgres(
-                "DELETE FROM govops_events WHERE ledger = %s AND version = "
-                "(SELECT max(version) FROM govops_events WHERE ledger = %s)",
-                (self.ledger, self.ledger),
-            )
-
-    def change_policy(self) -> None:
-        lax = '{"confirmation_requires_leader":false}'
-        if self.name == "sqlite":
-            self._sqlite(f"UPDATE ledgers SET policy = '{lax}'")
-        else:
-            self._postgres(
-                "UPDATE govops_ledgers SET policy = %s WHERE id = %s", (lax, self.ledger)
-            )
-
-    def _sqlite(self, sql: str) -> None:
-        db = sqlite3.connect(self.place, isolation_level=None)
-        try:
-            db.execute(sql)
-        finally:
-            db.close()
-
-    def _postgres(self, sql: str, args: tuple[Any, ...]) -> None:
-        with psycopg.connect(self.place, autocommit=True) as conn:
-            conn.execute(sql, args)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    if request.param == "sqlite":
-        return Backend("sqlite", str(tmp_path / "ledger.db"))
-    server: PostgresServer = request.getfixturevalue("postgres")
-    return Backend("postgres", server.conninfo, f"office-{uuid.uuid4().hex[:12]}")
 
 
 def test_a_saved_ledger_loads_back_and_verifies(backend: Backend) -> None:
