@@ -1,21 +1,24 @@
 """What every store does the same way, whatever keeps its rows: the protocol the stores implement,
-the ledger ids, the policy a ledger keeps, checking appends and verifying the chain."""
+the ledger ids, the policy a ledger keeps, checking appends, verifying the chain and keeping
+snapshots (what a snapshot holds and how it is checked: ``_snapshots.py``)."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from .._record import GENESIS_HASH, rehash
-from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
+from ..exceptions import GovopsError, IntegrityError, InvalidInputError, InvalidTypeError
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import extended, hashes_checked
 from ._head import StoreHead, check_expected
 from ._rows import UNREADABLE, _dumps
+from ._snapshots import LoadReport, Table, check_every, keep, prepared
 
 __all__ = [
     "DEFAULT_LEDGER",
@@ -42,12 +45,22 @@ class Store(Protocol):
     is a hash chain of entries numbered from 1, with a head recorded at every append. Every
     implementation keeps the same promises (see ``docs/explanation/record.md``): nothing
     acknowledged that cannot be loaded, optimistic concurrency, safe retries, the chain checked
-    against its head, and only :class:`~govops.exceptions.GovopsError` escaping.
-
-    Snapshots of the projection (``snapshot()``, ``last_load``, ``load(from_snapshot=...)``) are
-    not part of the protocol: :class:`SQLiteStore` keeps them, :class:`PostgresStore` does not yet
-    and replays every entry at each load.
+    against its head, and only :class:`~govops.exceptions.GovopsError` escaping. Each keeps
+    snapshots of its ledger's projection the same way: a load starts from the latest one that
+    matches the chain, the policy and the calendar, and replays only the entries after it.
     """
+
+    snapshot_every: int | None
+    """How many entries the store appends between two snapshots it keeps by itself (``None``:
+    only when :meth:`snapshot` is called)."""
+
+    last_load: LoadReport | None
+    """What the last :meth:`load` did: the snapshot it started from, how many entries it
+    replayed, why it ignored any other."""
+
+    snapshot_error: str | None
+    """Why the last snapshot the store tried to keep by itself could not be kept (``None`` when
+    it was)."""
 
     @property
     def ledger(self) -> str:
@@ -66,8 +79,13 @@ class Store(Protocol):
         calendar: WorkingCalendar | None = None,
         policy: LedgerPolicy | None = None,
         verify: bool = True,
+        from_snapshot: bool = True,
     ) -> Ledger:
-        """Replay the stored entries into a ledger."""
+        """Replay the stored entries into a ledger (from the latest usable snapshot, unless
+        ``from_snapshot=False``)."""
+
+    def snapshot(self) -> int:
+        """Keep a snapshot of the stored ledger's projection now; return its version."""
 
     def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
         """Append ``entries`` after ``expected_version``, checked as ``load`` checks them."""
@@ -103,9 +121,11 @@ _S = TypeVar("_S", bound="StoreBase")
 class StoreBase:
     """What both stores keep and do the same way, whatever their database: the ledger's id, the
     host's key, the calendar, the stored ledger as last checked, the stored policy decoded once,
-    and closing as a context manager. ``_where`` names the ledger in messages."""
+    closing as a context manager, and keeping snapshots. ``_where`` names the ledger in
+    messages."""
 
     _where: str
+    _with_key: str  # how a store protected by a key is opened, as messages say it
 
     def _setup_common(
         self, ledger: str, *, key: bytes | None, calendar: WorkingCalendar | None, mode: str
@@ -140,6 +160,95 @@ class StoreBase:
     def close(self) -> None:
         """Release the connection; the store cannot be used afterwards."""
         raise NotImplementedError
+
+    def load(
+        self,
+        *,
+        calendar: WorkingCalendar | None = None,
+        policy: LedgerPolicy | None = None,
+        verify: bool = True,
+        from_snapshot: bool = True,
+    ) -> Ledger:
+        """Replay the stored entries into a ledger."""
+        raise NotImplementedError
+
+    # -- snapshots --------------------------------------------------------------------------------
+
+    def _setup_snapshots(self, snapshot_every: object) -> None:
+        self.snapshot_every = check_every(snapshot_every)
+        self._snapshot_version = 0  # the version of the latest snapshot known stored
+        self.last_load: LoadReport | None = None
+        self.snapshot_error: str | None = None
+
+    def _named(self) -> str:
+        """The store as its messages name it."""
+        return self._where
+
+    def _stored_end(self) -> tuple[int, str]:
+        """The number of entries stored and the hash of the last, as the head names them."""
+        raise NotImplementedError
+
+    def _snapshot_table(self) -> AbstractContextManager[Table]:
+        """The ledger's snapshots, in a write transaction of their own, committed if the block
+        succeeds."""
+        raise NotImplementedError
+
+    def snapshot(self) -> int:
+        """Keep a snapshot of the stored ledger's projection as it stands now; return its version.
+
+        A later :meth:`load` starts from it and replays only the entries after it. It needs the
+        ledger as stored, which the store keeps once it has loaded, saved or appended (else it
+        loads it, with the store's calendar). The store keeps the two latest snapshots of its
+        ledger. An SQLite file of an earlier version is first rewritten in this version's layout,
+        as by the first append; the first snapshot kept in a PostgreSQL database makes its table
+        ``govops_snapshots``, and a snapshot there waits for no writer of another ledger and no
+        reader. Raises :class:`~govops.exceptions.InvalidInputError` when the projection holds a
+        value a snapshot cannot write (an annotation's note that is not plain text, numbers or
+        tuples).
+        """
+        with self._lock:
+            version, head_hash = self._stored_end()
+            ledger = self._ledger
+            if ledger is None or (ledger.version, ledger.head_hash) != (version, head_hash):
+                ledger = self.load()
+            return self._keep_snapshot(ledger)
+
+    def _keep_snapshot(self, ledger: Ledger) -> int:
+        version = ledger.version
+        if not version:
+            return 0
+        if self._keyed and self._key is None:
+            raise InvalidInputError(
+                f"{self._named()} is protected by a key: open it with {self._with_key} to keep a "
+                "snapshot in it"
+            )
+        header, body = prepared(ledger)  # outside the write transaction, which then only writes
+        with self._snapshot_table() as table:
+            keep(
+                table,
+                header,
+                body,
+                version=version,
+                last_hash=ledger.head_hash,
+                key=self._key,
+                where=self._named(),
+            )
+        self._snapshot_version = max(self._snapshot_version, version)
+        return version
+
+    def _keep_by_itself(self, appended: Ledger) -> None:
+        """After an append that took the stored ledger to ``appended``: keep a snapshot when it
+        is ``snapshot_every`` entries past the latest. After the commit, in a transaction of its
+        own: the entries are stored whatever becomes of the snapshot, which only saves a later
+        load time. Why one could not be kept is said in ``snapshot_error``, and the next append
+        tries again."""
+        every = self.snapshot_every
+        if every is not None and appended.version - self._snapshot_version >= every:
+            try:
+                self._keep_snapshot(appended)
+                self.snapshot_error = None
+            except GovopsError as exc:
+                self.snapshot_error = str(exc)
 
     def __enter__(self: _S) -> _S:
         return self

@@ -164,15 +164,8 @@ class PostgresStore(StoreBase):
     ) -> None:
         if mode not in ("rw", "ro"):
             raise InvalidInputError(f"mode={mode!r}; expected 'rw' (read and write) or 'ro'")
-        self._setup(
-            conninfo,
-            ledger,
-            calendar=calendar,
-            mode=mode,
-            key=key,
-            timeout=timeout,
-            snapshot_every=snapshot_every,
-        )
+        self._setup_snapshots(snapshot_every)
+        self._setup(conninfo, ledger, calendar=calendar, mode=mode, key=key, timeout=timeout)
         try:
             with self._errors("open"), self._reading() as cur:
                 self._check_tables(cur)
@@ -202,15 +195,8 @@ class PostgresStore(StoreBase):
         if policy is not None and not isinstance(policy, LedgerPolicy):
             raise InvalidTypeError(f"policy={policy!r}; expected a LedgerPolicy")
         store = cls.__new__(cls)
-        store._setup(
-            conninfo,
-            ledger,
-            calendar=calendar,
-            mode="rw",
-            key=key,
-            timeout=timeout,
-            snapshot_every=snapshot_every,
-        )
+        store._setup_snapshots(snapshot_every)
+        store._setup(conninfo, ledger, calendar=calendar, mode="rw", key=key, timeout=timeout)
         try:
             with store._errors("create"), store._writing() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_TABLES,))
@@ -247,14 +233,9 @@ class PostgresStore(StoreBase):
         mode: str,
         key: bytes | None,
         timeout: float,
-        snapshot_every: int | None,
     ) -> None:
         self._conn: psycopg.Connection[Any] | None = None
         self._closed = True
-        self.snapshot_every = _snapshots.check_every(snapshot_every)
-        self._snapshot_version = 0  # the version of the latest snapshot known stored
-        self.last_load: LoadReport | None = None
-        self.snapshot_error: str | None = None
         if not isinstance(conninfo, str):
             raise InvalidTypeError(f"conninfo={conninfo!r}; expected a libpq connection string")
         self._setup_common(ledger, key=key, calendar=calendar, mode=mode)
@@ -538,14 +519,7 @@ class PostgresStore(StoreBase):
                 ),
             )
         self._ledger = checked
-        every = self.snapshot_every
-        if every is not None and checked.version - self._snapshot_version >= every:
-            # As SQLiteStore does: after the commit, in a transaction of its own.
-            try:
-                self._keep_snapshot(checked)
-                self.snapshot_error = None
-            except GovopsError as exc:
-                self.snapshot_error = str(exc)
+        self._keep_by_itself(checked)
         return checked.version
 
     def _holds(self, cur: psycopg.Cursor[Any], entries: Sequence[Entry], after: int) -> bool:
@@ -724,44 +698,19 @@ class PostgresStore(StoreBase):
 
         return read
 
-    def snapshot(self) -> int:
-        """Keep a snapshot of the stored ledger's projection as it stands now; return its
-        version. As :meth:`SQLiteStore.snapshot <govops.store.SQLiteStore.snapshot>`: the store
-        keeps the two latest of its ledger; the first one written to a database makes the table
-        ``govops_snapshots``. Writers of other ledgers and readers do not wait for it."""
-        with self._lock:
-            with self._errors("read"), self._reading() as cur:
-                text, head = self._stored(cur)
-                self._check_policy(text, head)
-                self._check_head(cur, head, every_row=False)
-            ledger = self._ledger
-            if ledger is None or (ledger.version, ledger.head_hash) != (head.version, head.hash):
-                ledger = self.load()
-            return self._keep_snapshot(ledger)
+    _with_key = "PostgresStore(conninfo, ledger, key=...)"
 
-    def _keep_snapshot(self, ledger: Ledger) -> int:
-        version = ledger.version
-        if not version:
-            return 0
-        if self._keyed and self._key is None:
-            raise InvalidInputError(
-                f"{self._where} is protected by a key: open it with PostgresStore(conninfo, "
-                "ledger, key=...) to keep a snapshot in it"
-            )
-        header, body = _snapshots.prepared(ledger)
+    def _stored_end(self) -> tuple[int, str]:
+        with self._errors("read"), self._reading() as cur:
+            text, head = self._stored(cur)
+            self._check_policy(text, head)
+            return head.version, self._check_head(cur, head, every_row=False)
+
+    @contextlib.contextmanager
+    def _snapshot_table(self) -> Iterator[PostgresSnapshots]:
         with self._errors("keep a snapshot of"), self._writing() as cur:
             self._stored(cur, lock=True)  # the ledger's writers take turns, as appends do
-            _snapshots.keep(
-                PostgresSnapshots(cur, self.ledger),
-                header,
-                body,
-                version=version,
-                last_hash=ledger.head_hash,
-                key=self._key,
-                where=self._where,
-            )
-        self._snapshot_version = max(self._snapshot_version, version)
-        return version
+            yield PostgresSnapshots(cur, self.ledger)
 
     def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the ledger's hash chain; return the number of entries checked. As

@@ -15,7 +15,6 @@ from typing import final
 from .._record import GENESIS_HASH
 from ..exceptions import (
     ConcurrencyError,
-    GovopsError,
     IntegrityError,
     InvalidInputError,
     InvalidTypeError,
@@ -195,10 +194,7 @@ class SQLiteStore(StoreBase):
         snapshot_every: int | None,
     ) -> None:
         self._db: sqlite3.Connection | None = None
-        self.snapshot_every = _snapshots.check_every(snapshot_every)
-        self._snapshot_version = 0  # the version of the latest snapshot known stored
-        self.last_load: LoadReport | None = None
-        self.snapshot_error: str | None = None
+        self._setup_snapshots(snapshot_every)
         try:
             self.path = Path(path)
         except TypeError:
@@ -222,6 +218,11 @@ class SQLiteStore(StoreBase):
 
     def __repr__(self) -> str:
         return f"EventStore({str(self.path)!r}, mode={self.mode!r})"
+
+    _with_key = "EventStore(path, key=...)"
+
+    def _named(self) -> str:
+        return f"the event store at {self._where!r}"
 
     def ledgers(self) -> list[str]:
         """The ids of every ledger of the file, sorted."""
@@ -446,16 +447,7 @@ class SQLiteStore(StoreBase):
             self._write_head(db, q, checked.version, checked.head_hash, policy_text)
         self._ledger = checked
         committed()
-        every = self.snapshot_every
-        if every is not None and checked.version - self._snapshot_version >= every:
-            # After the commit, in a transaction of its own: the entries are stored whatever
-            # becomes of the snapshot, which only saves a later load time. Why one could not be
-            # kept is said in snapshot_error, and the next append tries again.
-            try:
-                self._keep_snapshot(checked)
-                self.snapshot_error = None
-            except GovopsError as exc:
-                self.snapshot_error = str(exc)
+        self._keep_by_itself(checked)
         return checked.version
 
     def _checked(
@@ -592,7 +584,7 @@ class SQLiteStore(StoreBase):
         """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
         first needed: from the file, through a connection of its own (this store may be closed
         by then), checked by ``_snapshots.checked_prefix``."""
-        path, name, key = self.path, self.ledger, self._key
+        path, name, key, where = self.path, self.ledger, self._key, self._named()
 
         def read() -> Columns:
             with (
@@ -601,54 +593,20 @@ class SQLiteStore(StoreBase):
                 store._reading() as db,
             ):
                 run = _snapshots.joined(store._file.columns(db, store._q(db), upto=version))
-            return _snapshots.checked_prefix(
-                run, version, last_hash, verify=verify, where=f"the event store at {str(path)!r}"
-            )
+            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=where)
 
         return read
 
-    def snapshot(self) -> int:
-        """Keep a snapshot of the stored ledger's projection as it stands now; return its version.
+    def _stored_end(self) -> tuple[int, str]:
+        with self._errors("read"), self._reading() as db:
+            version, head_hash, _ = self._check_head(db, self._stored_head(db), every_row=False)
+        return version, head_hash
 
-        A later :meth:`load` starts from it and replays only the entries after it. It needs the
-        ledger as stored, which the store keeps once it has loaded, saved or appended (else it
-        loads it, with the store's calendar). The store keeps the two latest snapshots of its
-        ledger; a file of an earlier version is first rewritten in this version's layout, as by
-        the first append. Raises :class:`~govops.exceptions.InvalidInputError` when the
-        projection holds a value a snapshot cannot write (an annotation's note that is not plain
-        text, numbers or tuples).
-        """
-        with self._lock:
-            with self._errors("read"), self._reading() as db:
-                version, head_hash, _ = self._check_head(db, self._stored_head(db), every_row=False)
-            ledger = self._ledger
-            if ledger is None or (ledger.version, ledger.head_hash) != (version, head_hash):
-                ledger = self.load()
-            return self._keep_snapshot(ledger)
-
-    def _keep_snapshot(self, ledger: Ledger) -> int:
-        version = ledger.version
-        if not version:
-            return 0
-        if self._keyed and self._key is None:
-            raise InvalidInputError(
-                f"the event store at {str(self.path)!r} is protected by a key: open it with "
-                "EventStore(path, key=...) to keep a snapshot in it"
-            )
-        header, body = _snapshots.prepared(ledger)
+    @contextlib.contextmanager
+    def _snapshot_table(self) -> Iterator[SQLiteSnapshots]:
         with self._errors("keep a snapshot of"), self._writing() as db:
             rewrite_earlier(db, self._where)  # a file of an earlier version, as an append does
-            _snapshots.keep(
-                SQLiteSnapshots(db, self._q(db).ledger),
-                header,
-                body,
-                version=version,
-                last_hash=ledger.head_hash,
-                key=self._key,
-                where=f"the event store at {str(self.path)!r}",
-            )
-        self._snapshot_version = max(self._snapshot_version, version)
-        return version
+            yield SQLiteSnapshots(db, self._q(db).ledger)
 
     def verify(self, *, expected_head: StoreHead | None = None) -> int:
         """Recompute the stored hash chain; return the number of entries checked.
@@ -696,7 +654,7 @@ class SQLiteStore(StoreBase):
             policy=policy,
             calendar=calendar,
             replayed=replayed,
-            where=f"the event store at {str(self.path)!r}",
+            where=self._named(),
         )
 
 
