@@ -6,6 +6,10 @@ entries), saves it to an SQLite store and keeps a snapshot there, then, each in 
 as a host starting up would:
 
 * loads the store from its snapshot (target <= 0.3 s), beside a load that replays every entry;
+* the same on PostgreSQL: saves the ledger to a throwaway server (``tests/postgres_server.py``,
+  as ``bench_stores.py`` starts it), keeps a snapshot there and loads from it in a fresh process
+  (no target: the server shares the machine's cores, each of its reads a local round trip;
+  skipped, saying why, where psycopg or the PostgreSQL binaries are missing);
 * loads the ledger (replaying every entry, hashes verified) and saves it to a new store,
   measuring the process's peak resident memory (``resource.getrusage``, target <= 300 MB)
   once loaded and after the save, and what the save itself allocates at its peak
@@ -27,16 +31,26 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_ledger import CAL, _load_average, build
-from govops.store import EventStore
+from bench_stores import _missing, _server_module
+from govops.store import EventStore, PostgresStore, Store
+from govops.tasks import Ledger
 
 
-def _loads(path: str, runs: int) -> dict[str, float]:
-    """Median times of loads of the store at ``path`` (run in a fresh process)."""
+def _open(place: str) -> Store:
+    """The store at ``place``: an SQLite file, or a libpq connection string."""
+    if place.startswith("host="):
+        return PostgresStore(place, calendar=CAL)
+    return EventStore(place, calendar=CAL)
+
+
+def _loads(place: str, runs: int) -> dict[str, float]:
+    """Median times of loads of the store at ``place`` (run in a fresh process)."""
     times: dict[str, list[float]] = {"snapshot": [], "snapshot, verify=False": [], "full": []}
-    with EventStore(path, calendar=CAL) as store:
+    with _open(place) as store:
         for _ in range(runs):
             for name, kwargs in (
                 ("snapshot", {}),
@@ -84,6 +98,33 @@ def _save_allocation(path: str, target: str) -> float:
     return peak / 2**20
 
 
+def _postgres(ledger: Ledger, report: Callable[[str, str, str, bool | None], None]) -> None:
+    """The PostgreSQL rows: ``ledger`` saved to a throwaway server, a snapshot kept there, loads
+    from it in a fresh process."""
+    server = _server_module()
+    missing = _missing(server)
+    if missing is not None:
+        report("PostgreSQL", f"not measured: {missing}", "-", None)
+        return
+    with server.running() as postgres:
+        with PostgresStore.create(postgres.conninfo, calendar=CAL, snapshot_every=None) as store:
+            start = time.perf_counter()
+            store.save(ledger, expected_version=0)
+            took = time.perf_counter() - start
+            report(f"PostgreSQL: save {ledger.version:,} entries", f"{took:.1f} s", "-", None)
+            start = time.perf_counter()
+            store.snapshot()
+            took = time.perf_counter() - start
+            report("PostgreSQL: keep a snapshot", f"{took:.2f} s", "-", None)
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            times = pool.apply(_loads, (postgres.conninfo, 3))
+    t = times["snapshot"]
+    report("PostgreSQL: load from the snapshot, fresh process", f"{t:.3f} s", "-", None)
+    t = times["snapshot, verify=False"]
+    report("  the same, verify=False", f"{t:.3f} s", "-", None)
+    report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)
+
+
 def main(n_tasks: int) -> None:
     rows: list[tuple[str, str, str, str]] = []
 
@@ -105,7 +146,6 @@ def main(n_tasks: int) -> None:
             report("keep a snapshot", f"{time.perf_counter() - start:.2f} s", "-", None)
             found = next(store._connection().execute("SELECT length(body) FROM snapshots"))[0]
             report("snapshot size", f"{found / n_tasks:,.0f} B per task", "-", None)
-        ledger = None
         with spawn.Pool(1) as pool:
             times = pool.apply(_loads, (path, 3))
         t = times["snapshot"]
@@ -113,6 +153,8 @@ def main(n_tasks: int) -> None:
         t = times["snapshot, verify=False"]
         report("  the same, verify=False", f"{t:.3f} s", "-", None)
         report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)
+        _postgres(ledger, report)
+        ledger = None
         with spawn.Pool(1) as pool:
             before, after, took = pool.apply(_save_memory, (path, str(Path(tmp) / "copy.db")))
         report(

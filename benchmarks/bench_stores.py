@@ -10,8 +10,9 @@ root), and on each backend times:
   ledger benchmark: >= 5,000 events/s);
 * appending 2,000 entries one per transaction, as a service recording each event as it happens
   (SQLite target >= 5,000 events/s);
-* a full replay with the hash chain verified (``load()``; on SQLite ``from_snapshot=False``, so
-  that both replay every entry), in a fresh process as a host starting up would (median of 3).
+* a full replay with the hash chain verified (``load(from_snapshot=False)``: every entry), in a
+  fresh process as a host starting up would (median of 3); ``bench_snapshots.py`` times a load
+  from a snapshot on both.
 
 Both stores run on this machine: the PostgreSQL server shares its cores with the benchmark, and
 each of its operations is a round trip over a local TCP connection. The last column is the ratio
@@ -86,13 +87,10 @@ def _postgres_version(server: ModuleType) -> str:
 
 def _open(backend: str, where: str, ledger: str, *, create: bool) -> Store:
     """The store of ``ledger`` at ``where`` (an SQLite file or a libpq connection string)."""
-    if backend == "sqlite":
-        if create:  # without the snapshots a store keeps by itself: these rows time the entries
-            return SQLiteStore.create(where, ledger, calendar=CAL, snapshot_every=None)
-        return SQLiteStore(where, ledger, calendar=CAL)
-    if create:
-        return PostgresStore.create(where, ledger, calendar=CAL)
-    return PostgresStore(where, ledger, calendar=CAL)
+    kind = SQLiteStore if backend == "sqlite" else PostgresStore
+    if create:  # without the snapshots a store keeps by itself: these rows time the entries
+        return kind.create(where, ledger, calendar=CAL, snapshot_every=None)
+    return kind(where, ledger, calendar=CAL)
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -131,10 +129,7 @@ def _replays(backend: str, where: str, runs: int) -> tuple[list[float], int, str
     with _open(backend, where, "bench", create=False) as store:
         for _ in range(runs):
             loaded.clear()  # one ledger held at a time, as a host holds one
-            if isinstance(store, SQLiteStore):
-                times.append(_timed(lambda: loaded.append(store.load(from_snapshot=False))))
-            else:
-                times.append(_timed(lambda: loaded.append(store.load())))
+            times.append(_timed(lambda: loaded.append(store.load(from_snapshot=False))))
     return times, loaded[0].version, loaded[0].head_hash
 
 

@@ -46,11 +46,10 @@ process never leaves half a batch behind. See ``docs/explanation/record.md``.
 True
 (['default', 'parks'], 0)
 
-An SQLite store keeps snapshots of each ledger's projection (:meth:`SQLiteStore.snapshot`, and
-by itself every ``snapshot_every`` entries, :data:`SNAPSHOT_EVERY` by default): a load starts
-from the latest one that matches the chain, the policy and the calendar, and replays only the
-entries after it. ``last_load`` says what the last load did (:class:`PostgresStore` keeps no
-snapshots: it replays every entry):
+Both stores keep snapshots of each ledger's projection (:meth:`SQLiteStore.snapshot`, and by
+itself every ``snapshot_every`` entries, :data:`SNAPSHOT_EVERY` by default): a load starts from
+the latest one that matches the chain, the policy and the calendar, and replays only the entries
+after it. ``last_load`` says what the last load did:
 
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = pathlib.Path(tmp) / "ledger.db"
