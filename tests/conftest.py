@@ -7,11 +7,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from postgres_server import PostgresServer, running
-from store_backends import Backend
+from store_backends import Backend, fresh_schema
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +31,4 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     if request.param == "sqlite":
         return Backend("sqlite", str(tmp_path / "ledger.db"))
     server: PostgresServer = request.getfixturevalue("postgres")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.conninfo, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    place = f"{server.conninfo} options='-c search_path={schema}'"
-    return Backend("postgres", place, f"office-{uuid.uuid4().hex[:12]}")
+    return Backend("postgres", fresh_schema(server), f"office-{uuid.uuid4().hex[:12]}")

@@ -6,6 +6,7 @@ database could. The ``backend`` fixture (conftest.py) gives one of each to every
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from typing import Any
 
 import attrs
@@ -13,7 +14,17 @@ import psycopg
 
 from govops.store import DEFAULT_LEDGER, PostgresStore, SQLiteStore, Store
 from govops.tasks import Ledger
+from postgres_server import PostgresServer
 from test_store import CAL, small_ledger
+
+
+def fresh_schema(server: PostgresServer) -> str:
+    """The connection string of a new schema on ``server``, a test's own: what it does to the
+    tables reaches no other test."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.conninfo, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    return f"{server.conninfo} options='-c search_path={schema}'"
 
 
 @attrs.define

@@ -16,7 +16,6 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -52,7 +51,7 @@ from govops.tasks import (
     register_event_type,
 )
 from postgres_server import PostgresServer
-from store_backends import Backend
+from store_backends import Backend, fresh_schema
 from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _same, rich_ledger
 
 KEY = b"k" * 32
@@ -462,14 +461,6 @@ def test_a_consent_kept_in_a_snapshot_lets_a_later_change_of_the_list_through(
 # -- PostgreSQL only ------------------------------------------------------------------------------
 
 
-def _schema(server: PostgresServer) -> str:
-    """The connection string of a schema of the test's own on the session's server."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.conninfo, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    return f"{server.conninfo} options='-c search_path={schema}'"
-
-
 def _has_table(dsn: str) -> bool:
     with psycopg.connect(dsn) as conn:
         ((found,),) = conn.execute("SELECT to_regclass('govops_snapshots') IS NOT NULL")
@@ -481,7 +472,7 @@ def test_postgres_tables_of_an_earlier_version_are_read_as_they_are_then_gain_sn
 ) -> None:
     """Tables made by a version without snapshots (no govops_snapshots) open, load and verify
     without a write, read-only or not; the first snapshot written makes the table."""
-    dsn = _schema(postgres)
+    dsn = fresh_schema(postgres)
     ledger = rich_ledger()
     with PostgresStore.create(dsn, calendar=CAL, snapshot_every=None) as store:
         store.save(ledger, expected_version=0)
@@ -510,7 +501,7 @@ def test_postgres_writers_racing_to_make_the_snapshots_table_each_keep_theirs(
 ) -> None:
     """The first snapshots of several ledgers written at once, in a database without the table:
     one writer makes it, the others wait for it, and every snapshot is kept."""
-    dsn = _schema(postgres)
+    dsn = fresh_schema(postgres)
     ledger = rich_ledger()
     offices = [f"office-{n}" for n in range(6)]
     stores = []
@@ -548,7 +539,7 @@ def test_postgres_a_snapshot_waits_only_for_its_own_ledger_s_writers(
     """A transaction holding ledger A's row and its snapshots (as a slow writer would) stops
     A's next snapshot, after its timeout, with a ConcurrencyError; B's appends and snapshots
     and A's readers go on at once."""
-    dsn = _schema(postgres)
+    dsn = fresh_schema(postgres)
     ledger = rich_ledger()
     for office in ("a", "b"):
         with PostgresStore.create(dsn, office, calendar=CAL, snapshot_every=None) as store:
@@ -571,11 +562,11 @@ def test_postgres_a_snapshot_waits_only_for_its_own_ledger_s_writers(
 
 
 def test_postgres_a_role_that_may_not_read_the_snapshots_loads_by_replaying(
-    postgres: PostgresServer, tmp_path: Path
+    postgres: PostgresServer,
 ) -> None:
     """A reading role granted SELECT on the tables of an earlier version only: its loads replay
     every entry and say why; verify() says the snapshots cannot be checked."""
-    dsn = _schema(postgres)
+    dsn = fresh_schema(postgres)
     ledger = _saved(Backend("postgres", dsn), rich_ledger())
     role = f"reader_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(dsn, autocommit=True) as admin:
