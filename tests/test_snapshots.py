@@ -205,15 +205,9 @@ def test_a_file_of_the_previous_version_is_read_as_it_is_then_keeps_snapshots(
     assert _rows(path, "SELECT ledger, version FROM snapshots") == [(1, ledger.version)]
 
 
-def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
-    # Whatever someone writes in a snapshot's columns (with a checksum to match), a load gives
-    # a ledger or a GovopsError: never another error.
-    ledger = rich_ledger()
-    path = tmp_path_factory.mktemp("s") / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    ((body,),) = _rows(path, "SELECT body FROM snapshots")
-    doc = json.loads(body)
+def altered(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
+    """A snapshot's body ``doc`` with one of its columns, or one value in it, replaced by
+    whatever Hypothesis draws."""
     name = data.draw(st.sampled_from(sorted(doc)))
     value = data.draw(
         st.recursive(
@@ -230,6 +224,18 @@ def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
         inner[data.draw(st.integers(0, len(inner) - 1))] = value
     else:
         doc[name] = value
+    return doc
+
+
+def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    # Whatever someone writes in a snapshot's columns (with a checksum to match), a load gives
+    # a ledger or a GovopsError: never another error.
+    ledger = rich_ledger()
+    path = tmp_path_factory.mktemp("s") / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    ((body,),) = _rows(path, "SELECT body FROM snapshots")
+    doc = altered(json.loads(body), data)
     _rewrite_body(path, lambda _: doc)
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()

@@ -9,6 +9,7 @@ cases are in ``tests/test_snapshots.py``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -21,6 +22,8 @@ from typing import Any
 import attrs
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from govops.exceptions import (
     ConcurrencyError,
@@ -52,7 +55,7 @@ from govops.tasks import (
 )
 from postgres_server import PostgresServer
 from store_backends import Backend, fresh_schema
-from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _same, rich_ledger
+from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _same, altered, rich_ledger
 
 KEY = b"k" * 32
 LATER = T0 + dt.timedelta(days=40)
@@ -583,3 +586,19 @@ def test_postgres_a_role_that_may_not_read_the_snapshots_loads_by_replaying(
         assert "may not read them" in store.last_load.ignored[0]
         with pytest.raises(IntegrityError, match="may not read them"):
             store.verify()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_postgres_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
+    postgres: PostgresServer, data: st.DataObject
+) -> None:
+    """As ``test_a_snapshot_altered_anywhere_is_read_as_written_or_ignored`` on a file (which
+    runs many more): whatever is written in a snapshot's body with a checksum to match, a load
+    from PostgreSQL gives a ledger or a GovopsError, never another error."""
+    backend = Backend("postgres", fresh_schema(postgres))
+    _saved(backend, rich_ledger())
+    doc = altered(json.loads(backend.snapshots()[0]["body"]), data)
+    _rewrite(backend, lambda _: doc)
+    with backend.open() as store, contextlib.suppress(GovopsError):
+        store.load().states()
