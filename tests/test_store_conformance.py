@@ -22,7 +22,7 @@ import attrs
 import psycopg
 import pytest
 
-import govops.store._postgres as store_postgres
+import govops.store._postgres_rows as store_postgres
 import govops.store._sqlite_rows as store_rows
 from govops._record import rehash
 from govops.exceptions import (
@@ -109,7 +109,7 @@ def test_an_append_takes_any_iterable_and_a_save_writes_a_chunk_at_a_time(
 ) -> None:
     # Rows are built and written three at a time, so that the 8 entries span three chunks.
     monkeypatch.setattr(store_rows, "CHUNK", 3)
-    monkeypatch.setattr(store_postgres, "_CHUNK", 3)
+    monkeypatch.setattr(store_postgres, "CHUNK", 3)
     ledger = backend.stored()
     more = ledger
     for i in range(8):

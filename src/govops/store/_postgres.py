@@ -19,18 +19,20 @@ Three tables, named ``govops_*`` so that they sit beside a host's own:
 An append locks its ledger's row (``SELECT … FOR UPDATE``) for its short transaction: writers of
 one ledger take turns, writers of different ledgers never wait for each other, and readers,
 which read a snapshot (``REPEATABLE READ``), never wait for anyone.
+
+This module keeps the public operations and their transactions; reading and writing a ledger's
+rows, and wording psycopg's errors, are in ``_postgres_rows.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
 from .._record import GENESIS_HASH
 from ..exceptions import (
     ConcurrencyError,
-    GovopsError,
     IntegrityError,
     InvalidInputError,
     InvalidTypeError,
@@ -51,8 +53,9 @@ from ._common import (
     verify_entries,
 )
 from ._head import StoreHead, digest, head_row, parse_head
+from ._postgres_rows import LedgerRows, psycopg_module, translated
 from ._postgres_snapshots import LOCK_TABLES, PostgresSnapshots
-from ._rows import Columns, _dumps, _forget_seen, _Reader, _Row
+from ._rows import Columns, _dumps
 from ._snapshots import SNAPSHOT_EVERY, LoadReport
 
 if TYPE_CHECKING:
@@ -74,52 +77,6 @@ _SCHEMA_SQL = (
     " hash BYTEA NOT NULL,"
     " PRIMARY KEY (ledger, version))",
 )
-_CHUNK = 1024  # entries read at a time
-_ALL = 2**62  # no entry is numbered beyond
-
-# SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
-_RETRY = {"40001": "a serialization failure", "40P01": "a deadlock", "55P03": "a lock timeout"}
-
-
-def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:  # the optional extra is not installed
-        raise StoreError(
-            "the PostgreSQL store needs psycopg 3: pip install 'govops[postgres]'"
-        ) from None
-    return psycopg
-
-
-def _translated(exc: Exception, where: str, doing: str) -> GovopsError:
-    """The govops error for a psycopg error while doing something to the store ``where``."""
-    psycopg = _psycopg()
-    state = getattr(exc, "sqlstate", None) or ""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if state in _RETRY:
-        return ConcurrencyError(
-            f"cannot {doing} {where}: {_RETRY[state]} with another writer ({text}); nothing was "
-            "written: reload and retry"
-        )
-    if state == "23505":  # unique_violation: another writer stored an entry at that version
-        return ConcurrencyError(
-            f"cannot {doing} {where}: another writer stored entries at those versions first; "
-            "nothing was written: reload and retry"
-        )
-    if state.startswith("53"):  # insufficient resources: disk full, out of memory
-        what = "the server's disk is full" if state == "53100" else "the server is out of resources"
-        return StoreError(f"cannot {doing} {where}: {what} ({text}); nothing was written")
-    if state in ("25006", "42501"):  # read-only transaction, insufficient privilege
-        return StoreError(f"cannot {doing} {where}: it is read-only for this connection ({text})")
-    if doing == "connect to" and isinstance(exc, psycopg.OperationalError):
-        return StoreError(f"cannot connect to {where}: the server cannot be reached ({text})")
-    if isinstance(exc, psycopg.OperationalError) or state.startswith(("08", "57")):
-        return StoreError(
-            f"cannot {doing} {where}: the connection to the server was lost ({text}). An append "
-            "may or may not have been stored: repeat it with the same expected_version (a "
-            "repeated append is acknowledged once)"
-        )
-    return StoreError(f"cannot {doing} {where}: {text}")
 
 
 @final
@@ -241,7 +198,7 @@ class PostgresStore(StoreBase):
         self._setup_common(ledger, key=key, calendar=calendar, mode=mode)
         self._timeout = timeout
         self._conninfo = conninfo
-        self._psycopg = _psycopg()
+        self._psycopg = psycopg_module()
         try:
             info = self._psycopg.conninfo.conninfo_to_dict(conninfo)
         except self._psycopg.Error as exc:
@@ -249,6 +206,7 @@ class PostgresStore(StoreBase):
         place = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
         self._options = info.get("options", "")  # the host's own (a search_path, say), kept
         self._where = f"the ledger {ledger!r} at postgresql://{place}"
+        self._rows = LedgerRows(self.ledger, self._where)
         self._closed = False
         with self._errors("connect to"):
             self._connection()
@@ -296,7 +254,7 @@ class PostgresStore(StoreBase):
         try:
             yield
         except self._psycopg.Error as exc:
-            raise _translated(exc, self._where, doing) from exc
+            raise translated(exc, self._where, doing) from exc
         except UnicodeError as exc:
             raise InvalidInputError(
                 f"cannot {doing} {self._where}: a text holds a character that cannot be stored "
@@ -471,7 +429,7 @@ class PostgresStore(StoreBase):
                 same_policy = ledger is None or (
                     _dumps(converter.unstructure(ledger.policy_at(0))) == stored_text
                 )
-                if same_policy and self._holds(cur, entries, expected_version):
+                if same_policy and self._rows.holds(cur, entries, expected_version):
                     return expected_version + len(entries)
                 raise ConcurrencyError(
                     f"expected_version={expected_version} but {self._where} is at version "
@@ -492,24 +450,7 @@ class PostgresStore(StoreBase):
                 replay=lambda calendar, policy: self._replay(cur, calendar, policy, verify=True),
                 opened_with="PostgresStore(conninfo, ledger, calendar=...)",
             )
-            # A chunk at a time, so that a save of a whole ledger never holds all its rows.
-            for lo in range(0, len(entries), _CHUNK):
-                cur.executemany(
-                    "INSERT INTO govops_events (ledger, version, at, actor, reason, event, hash) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    [
-                        (
-                            self.ledger,
-                            e.seq,
-                            e.at.isoformat(),
-                            e.actor,
-                            e.reason,
-                            _dumps(converter.unstructure(e.event)),
-                            bytes.fromhex(e.hash),
-                        )
-                        for e in entries[lo : lo + _CHUNK]
-                    ],
-                )
+            self._rows.insert(cur, entries)
             cur.execute(
                 "UPDATE govops_ledgers SET policy = %s, head = %s WHERE id = %s",
                 (
@@ -522,72 +463,7 @@ class PostgresStore(StoreBase):
         self._keep_by_itself(checked)
         return checked.version
 
-    def _holds(self, cur: psycopg.Cursor[Any], entries: Sequence[Entry], after: int) -> bool:
-        """True when the ledger holds exactly ``entries`` right after entry ``after``."""
-        if not entries or entries[0].seq != after + 1:
-            return False
-        for lo in range(0, len(entries), _CHUNK):
-            chunk = entries[lo : lo + _CHUNK]
-            cur.execute(
-                "SELECT hash FROM govops_events WHERE ledger = %s AND version > %s "
-                "AND version <= %s ORDER BY version",
-                (self.ledger, after + lo, after + lo + len(chunk)),
-            )
-            if [bytes(r[0]).hex() for r in cur.fetchall()] != [e.hash for e in chunk]:
-                return False
-        return True
-
     # -- reading ----------------------------------------------------------------------------------
-
-    def _rows(
-        self, cur: psycopg.Cursor[Any], since: int, top: int = _ALL
-    ) -> Generator[list[tuple[Any, ...]], None, None]:
-        """The stored rows after ``since`` up to ``top`` a chunk at a time, as the row reader
-        takes them: ``(seq, at, actor, reason, event, prev_hash, hash)``, each ``prev_hash`` the
-        hash of the row before (the link is what the hashes then check)."""
-        prev = GENESIS_HASH
-        if since:
-            cur.execute(
-                "SELECT hash FROM govops_events WHERE ledger = %s AND version = %s",
-                (self.ledger, since),
-            )
-            row = cur.fetchone()
-            prev = bytes(row[0]).hex() if row else GENESIS_HASH
-        after = since
-        while True:
-            cur.execute(
-                "SELECT version, at, actor, reason, event, hash FROM govops_events WHERE "
-                "ledger = %s AND version > %s AND version <= %s ORDER BY version LIMIT %s",
-                (self.ledger, after, top, _CHUNK),
-            )
-            found = cur.fetchall()
-            if not found:
-                return
-            rows = []
-            for version, at, actor, reason, event, hash_ in found:
-                digest_ = bytes(hash_).hex()
-                rows.append((version, at, actor, reason, event, prev, digest_))
-                prev, after = digest_, version
-            yield rows
-
-    def _chunks(
-        self,
-        cur: psycopg.Cursor[Any],
-        *,
-        since: int = 0,
-        prev: str = GENESIS_HASH,
-        top: int = _ALL,
-    ) -> Iterator[Columns]:
-        """The entries after number ``since`` (hashed ``prev``) up to number ``top``, as
-        :data:`~govops.tasks.lowlevel.Columns` with their numbers and links checked."""
-        reader = _Reader(self._where, {}, {})
-        count = since
-        try:
-            for rows in self._rows(cur, since, top):
-                yield reader.checked(rows, count, prev, len(rows))
-                count, prev = rows[-1][0], rows[-1][6]
-        finally:
-            _forget_seen()
 
     def _replay(
         self,
@@ -598,19 +474,13 @@ class PostgresStore(StoreBase):
         verify: bool,
     ) -> Ledger:
         return ledger_from_columns(
-            self._chunks(cur), calendar=calendar, policy=policy, verify=verify
+            self._rows.chunks(cur), calendar=calendar, policy=policy, verify=verify
         )
 
     def entries(self, *, since: int = 0) -> Iterator[Entry]:
         """The stored entries after ``since``, in order, as one read of the ledger."""
-        reader = _Reader(self._where, {}, {})
         with self._errors("read"), self._reading() as cur:
-            try:
-                found = [
-                    _entry(row) for rows in self._rows(cur, since) for row in reader.rows(rows)
-                ]
-            finally:
-                _forget_seen()
+            found = list(self._rows.entries(cur, since))
         return iter(found)
 
     def load(
@@ -657,7 +527,7 @@ class PostgresStore(StoreBase):
                     prefix=self._prefix(start.version, start.hash, verify=verify),
                     calendar=calendar,
                     policy=effective,
-                    chunks=self._chunks(cur, since=start.version, prev=start.hash),
+                    chunks=self._rows.chunks(cur, since=start.version, prev=start.hash),
                     verify=verify,
                     size=head.version - start.version,
                 )
@@ -693,7 +563,7 @@ class PostgresStore(StoreBase):
                 store._errors("read"),
                 store._reading() as cur,
             ):
-                run = _snapshots.joined(store._chunks(cur, top=version))
+                run = _snapshots.joined(store._rows.chunks(cur, top=version))
             return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=where)
 
         return read
@@ -717,22 +587,18 @@ class PostgresStore(StoreBase):
         :meth:`SQLiteStore.verify <govops.store.SQLiteStore.verify>`."""
         if expected_head is not None and not isinstance(expected_head, StoreHead):
             raise InvalidTypeError(f"expected_head={expected_head!r}; expected a StoreHead")
-        reader = _Reader(self._where, {}, {})
         with self._errors("verify"), self._reading() as cur:
             text, head = self._stored(cur)
             policy = self._check_policy(text, head) or LedgerPolicy()
             self._check_head(cur, head)
-            try:
-                entries = (_entry(row) for rows in self._rows(cur, 0) for row in reader.rows(rows))
+            with contextlib.closing(self._rows.entries(cur, 0)) as entries:
                 count = verify_entries(entries, self._where, head, expected_head)
-            finally:
-                _forget_seen()
             calendar = self._calendar
 
             def replayed(version: int) -> Ledger:
                 assert calendar is not None
                 return ledger_from_columns(
-                    self._chunks(cur, top=version),
+                    self._rows.chunks(cur, top=version),
                     calendar=calendar,
                     policy=policy,
                     verify=False,
@@ -748,8 +614,3 @@ class PostgresStore(StoreBase):
                 where=self._where,
             )
         return count
-
-
-def _entry(row: _Row) -> Entry:
-    seq, event, at, actor, reason, prev_hash, hash_ = row
-    return Entry(seq, event, at=at, actor=actor, reason=reason, prev_hash=prev_hash, hash=hash_)
