@@ -285,14 +285,19 @@ class PostgresStore(StoreBase):
 
     def _check_tables(self, cur: psycopg.Cursor[Any]) -> None:
         cur.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
             "AND table_name IN ('govops_meta', 'govops_ledgers', 'govops_events')"
         )
-        (tables,) = cur.fetchone() or (0,)
-        if tables != 3:
+        missing = sorted({"govops_meta", "govops_ledgers", "govops_events"} - {r[0] for r in cur})
+        if len(missing) == 3:
             raise StoreError(
                 f"no govops store in the database of {self._where} (its tables are missing): "
                 "PostgresStore.create(conninfo, ledger) makes one"
+            )
+        if missing:  # some of them: a store that was damaged, not one never made
+            raise IntegrityError(
+                f"the govops store in the database of {self._where} lost its table(s) "
+                f"{', '.join(missing)}: it was damaged behind govops' back"
             )
         cur.execute("SELECT value FROM govops_meta WHERE key = 'schema'")
         row = cur.fetchone()

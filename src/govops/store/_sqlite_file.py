@@ -28,6 +28,11 @@ def translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
         return StoreError(
             f"cannot {doing} the event store at {where!r}: the disk is full (nothing was written)"
         )
+    if "disk i/o error" in text:  # a write refused below SQLite: a file-size limit, a bad disk
+        return StoreError(
+            f"cannot {doing} the event store at {where!r}: the file could not be written or read "
+            f"({exc}: a file-size limit, a failing or full disk); nothing was written"
+        )
     if "locked" in text or "busy" in text:
         return ConcurrencyError(f"another writer holds the event store at {where!r}: {exc}")
     if "readonly" in text or "read-only" in text:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import final, overload
 
+from .._checks import check_text
 from .._html import table
 from .._record import (
     GENESIS_HASH,
@@ -50,6 +51,10 @@ def _check_record(event: object, actor: object, at: object, reason: object) -> N
         raise InvalidInputError(f"actor={actor!r}; expected a non-empty str naming who recorded it")
     if not isinstance(reason, str):
         raise InvalidTypeError(f"reason={reason!r}; expected a str")
+    # Both are hashed and stored as UTF-8: a lone surrogate is refused here, named, not as a
+    # UnicodeEncodeError from the hash.
+    check_text(actor, "actor")
+    check_text(reason, "reason")
 
 
 _CHUNK = 1024  # entries taken apart at a time by from_entries
