@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govops._record import rehash
+from govops.escalation import NoticeIssued, SupervisionJournal
 from govops.exceptions import (
     ConcurrencyError,
     IntegrityError,
@@ -604,10 +605,14 @@ def test_record_refuses_text_it_cannot_hash_naming_it(
     arguments: dict[str, str], fragment: str
 ) -> None:
     ledger = small_ledger(1)
+    journal = SupervisionJournal()
     arguments = {"actor": "econ", **arguments}
     with pytest.raises(InvalidInputError, match=fragment):
         ledger.record(IssueRaised("T0", "i"), at=START, **arguments)
-    assert ledger.version == 3
+    notice = NoticeIssued("T0", "k1", level="red", notice_kind="urge")
+    with pytest.raises(InvalidInputError, match=fragment):
+        journal.record(notice, at=START, **arguments)
+    assert ledger.version == 3 and journal.version == 0
 
 
 def _calls(tree: ast.AST) -> list[str]:

@@ -23,6 +23,7 @@ from ._hash import check_link as check_link
 from ._hash import entry_hash as entry_hash
 from ._hash import rehash as rehash
 from ._log import EntryLog as EntryLog
+from ._log import check_recording as check_recording
 from ._log import instant as instant
 from ._upcast import VERSION_KEY as VERSION_KEY
 from ._upcast import recorded as recorded
@@ -40,6 +41,7 @@ __all__ = [
     "RecordEvent",
     "canonical",
     "check_link",
+    "check_recording",
     "entry_hash",
     "generated_function",
     "init_lines",

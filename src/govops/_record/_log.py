@@ -18,12 +18,33 @@ import bisect
 import datetime as dt
 import threading
 
+from .._checks import check_text
 from .._time import is_before, require_aware
-from ..exceptions import IntegrityError, InvalidInputError
+from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ._events import Entry, Event
 from ._hash import GENESIS_HASH, check_link, entry_hash, rehash
 
-__all__ = ["EntryLog", "instant"]
+__all__ = ["EntryLog", "check_recording", "instant"]
+
+
+def check_recording(actor: object, at: object, reason: object) -> None:
+    """What every record requires of who recorded an entry, when and why, or the error that
+    says what is wrong. Actor and reason are hashed and stored as UTF-8: a lone surrogate is
+    named here rather than escaping from the hash as a ``UnicodeEncodeError``.
+
+    >>> import datetime as dt
+    >>> check_recording("王\\udc80", dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc), "")
+    Traceback (most recent call last):
+    ...
+    govops.exceptions.InvalidInputError: actor='王\\udc80' holds the lone surrogate '\\udc80' at index 1; expected text that UTF-8 can encode
+    """
+    require_aware(at, name="at")
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInputError(f"actor={actor!r}; expected a non-empty str naming who recorded it")
+    if not isinstance(reason, str):
+        raise InvalidTypeError(f"reason={reason!r}; expected a str")
+    check_text(actor, "actor")
+    check_text(reason, "reason")
 
 
 def instant(at: dt.datetime) -> dt.datetime:

@@ -19,8 +19,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Iterator
 from typing import final
 
-from .._record import GENESIS_HASH, EntryLog
-from .._time import require_aware
+from .._record import GENESIS_HASH, EntryLog, check_recording
 from ..exceptions import InvalidInputError, InvalidTypeError
 from ..tasks import Entry, Event
 from ._events import NoticeIssued, SupervisionEvent
@@ -169,11 +168,7 @@ class SupervisionJournal:
             raise InvalidTypeError(
                 f"event={event!r}; expected a supervision event such as NoticeIssued"
             )
-        require_aware(at, name="at")
-        if not isinstance(actor, str) or not actor.strip():
-            raise InvalidInputError(f"actor={actor!r}; expected a non-empty str")
-        if not isinstance(reason, str):
-            raise InvalidTypeError(f"reason={reason!r}; expected a str")
+        check_recording(actor, at, reason)
         with self._log.lock:
             log = self._log if self._length == len(self._log) else self._fork()
             log.add(log.make(event, actor=actor, at=at, reason=reason))

@@ -19,11 +19,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import final, overload
 
-from .._checks import check_text
 from .._html import table
 from .._record import (
     GENESIS_HASH,
     check_link,
+    check_recording,
     entry_hash,
     instant,
     positional_builder,
@@ -46,15 +46,7 @@ def _check_record(event: object, actor: object, at: object, reason: object) -> N
     """What ``Ledger.record`` requires of its arguments, or the error that says what is wrong."""
     if not isinstance(event, Event) or type(event) is Event:
         raise InvalidTypeError(f"event={event!r}; expected a ledger event such as TaskAssigned")
-    require_aware(at, name="at")
-    if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInputError(f"actor={actor!r}; expected a non-empty str naming who recorded it")
-    if not isinstance(reason, str):
-        raise InvalidTypeError(f"reason={reason!r}; expected a str")
-    # Both are hashed and stored as UTF-8: a lone surrogate is refused here, named, not as a
-    # UnicodeEncodeError from the hash.
-    check_text(actor, "actor")
-    check_text(reason, "reason")
+    check_recording(actor, at, reason)
 
 
 _CHUNK = 1024  # entries taken apart at a time by from_entries
