@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -638,3 +639,17 @@ def test_no_process_wide_switch_and_generated_code_only_where_linecache_shows_it
                 found.setdefault(name, []).append(str(path.relative_to(SRC)))
     # One exec, of source registered in linecache (its test shows a traceback through it).
     assert found == {"exec": ["_record/_generated.py"], "compile": ["_record/_generated.py"]}
+
+
+@pytest.mark.parametrize("column", ["event", "at", "actor", "reason"])
+def test_a_row_holding_text_that_is_not_utf8_is_damage(tmp_path: Path, column: str) -> None:
+    path = _stored_file(tmp_path / "store")
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute(f"UPDATE entries SET {column} = CAST(X'C3FF' AS TEXT) WHERE seq = 5")
+    finally:
+        db.close()
+    with SQLiteStore(path, calendar=CAL) as store:
+        for read in (store.load, store.verify, lambda: list(store.entries())):
+            with pytest.raises(IntegrityError, match=r"is damaged.*UTF-8"):
+                read()

@@ -38,7 +38,10 @@ def translated(exc: sqlite3.Error, where: str, doing: str) -> GovopsError:
     if "readonly" in text or "read-only" in text:
         return StoreError(f"cannot {doing} the event store at {where!r}: it is read-only ({exc})")
     if isinstance(exc, sqlite3.DatabaseError) and (
-        "not a database" in text or "malformed" in text or "no such" in text
+        "not a database" in text
+        or "malformed" in text
+        or "no such" in text
+        or "could not decode" in text  # text that is not UTF-8, as Python 3.11 reports it
     ):
         return IntegrityError(f"the event store at {where!r} is damaged: {exc}")
     return StoreError(f"cannot {doing} the event store at {where!r}: {exc}")
