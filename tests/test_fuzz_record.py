@@ -55,6 +55,7 @@ times = st.one_of(
     st.sampled_from(
         [START, dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York"))]
     ),
+    st.datetimes(timezones=_ZONES),  # any year, the first and last (no UTC instant) among them
     st.dates(),
     texts,
 )

@@ -47,6 +47,7 @@ from govops.exceptions import (
     InvalidTransitionError,
     LedgerError,
     StoreError,
+    UnknownTaskError,
 )
 from govops.serialization import from_json
 from govops.store import PostgresStore, SQLiteStore
@@ -653,3 +654,45 @@ def test_a_row_holding_text_that_is_not_utf8_is_damage(tmp_path: Path, column: s
         for read in (store.load, store.verify, lambda: list(store.entries())):
             with pytest.raises(IntegrityError, match=r"is damaged.*UTF-8"):
                 read()
+
+
+_EDGES = [
+    dt.datetime(1, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai")),  # before the first UTC instant
+    dt.datetime(9999, 12, 31, 23, 59, tzinfo=NEW_YORK),  # after the last
+    dt.datetime(9999, 12, 31, 12, tzinfo=dt.timezone.utc),  # one the calendar's zone cannot read
+]
+
+
+@pytest.mark.parametrize("at", _EDGES, ids=lambda t: t.isoformat())
+def test_times_of_the_first_and_last_year_are_refused_by_every_record(
+    tmp_path: Path, at: dt.datetime
+) -> None:
+    ledger = small_ledger(1)
+    with pytest.raises(InvalidInputError, match="years 2 to 9998"):
+        ledger.record(IssueRaised("T0", "i"), actor="econ", at=at)
+    notice = NoticeIssued("T0", "k1", level="red", notice_kind="urge")
+    with pytest.raises(InvalidInputError, match="years 2 to 9998"):
+        SupervisionJournal().record(notice, actor="econ", at=at)
+    # Hashed and linked by hand: replayed from entries or appended to a store, still refused.
+    forged = _forged(4, IssueRaised("T0", "i"), at, ledger.head_hash)
+    with pytest.raises(InvalidInputError, match=r"seq=4 has at=.*years 2 to 9998"):
+        Ledger.from_entries([*ledger.entries, forged], calendar=CAL)
+    with SQLiteStore.create(tmp_path / "l.db", calendar=CAL) as store:
+        store.save(ledger, expected_version=0)
+        with pytest.raises(InvalidInputError, match="years 2 to 9998"):
+            store.append([forged], expected_version=3)
+
+
+def test_a_query_at_the_ends_of_time_reads_all_or_nothing() -> None:
+    ledger = small_ledger(2)
+    journal = SupervisionJournal().record(
+        NoticeIssued("T0", "k1", level="red", notice_kind="urge"), actor="o", at=START
+    )
+    first, last = _EDGES[0], _EDGES[1]
+    assert ledger.as_of(last) == ledger and journal.as_of(last) == journal
+    assert ledger.as_of(first).version == 0 and journal.as_of(first).version == 0
+    assert ledger.state("T0", at=last) == ledger.state("T0")
+    with pytest.raises(UnknownTaskError):
+        ledger.state("T0", at=first)
+    with pytest.raises(InvalidInputError, match="outside the range of dates"):
+        ledger.overdue(now=last)  # which day it is in Beijing, no datetime can say

@@ -13,9 +13,13 @@ from zoneinfo import ZoneInfo
 
 from .exceptions import InvalidInputError, InvalidTypeError, NaiveDatetimeError
 
-__all__ = ["SHANGHAI", "as_local_date", "require_aware"]
+__all__ = ["EDGE_YEARS", "SHANGHAI", "as_local_date", "require_aware"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+EDGE_YEARS = frozenset((dt.MINYEAR, dt.MAXYEAR))
+"""The first and last years of ``datetime``: a time in them may have no UTC instant, or no date in
+another zone (9999-12-31T23:00-05:00 is past the end of time in UTC), so a record refuses them."""
 
 
 def calendar_tz(calendar: object) -> dt.tzinfo:
@@ -78,7 +82,8 @@ def is_before(a: dt.datetime, b: dt.datetime) -> bool:
     if a.tzinfo is b.tzinfo:
         offset_a, offset_b = a.utcoffset(), b.utcoffset()
         if offset_a != offset_b and offset_a is not None and offset_b is not None:
-            return a.replace(tzinfo=None) - offset_a < b.replace(tzinfo=None) - offset_b
+            # Rearranged so that nothing overflows near the first or last day a datetime holds.
+            return a.replace(tzinfo=None) - b.replace(tzinfo=None) < offset_a - offset_b
     return a < b
 
 

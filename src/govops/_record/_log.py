@@ -19,7 +19,7 @@ import datetime as dt
 import threading
 
 from .._checks import check_text
-from .._time import is_before, require_aware
+from .._time import EDGE_YEARS, is_before, require_aware
 from ..exceptions import IntegrityError, InvalidInputError, InvalidTypeError
 from ._events import Entry, Event
 from ._hash import GENESIS_HASH, check_link, entry_hash, rehash
@@ -38,7 +38,11 @@ def check_recording(actor: object, at: object, reason: object) -> None:
     ...
     govops.exceptions.InvalidInputError: actor='王\\udc80' holds the lone surrogate '\\udc80' at index 1; expected text that UTF-8 can encode
     """
-    require_aware(at, name="at")
+    if require_aware(at, name="at").year in EDGE_YEARS:
+        raise InvalidInputError(
+            f"at={at!r} is in the first or last year a datetime can hold; a record keeps times "
+            "of years 2 to 9998, which every time zone can read"
+        )
     if not isinstance(actor, str) or not actor.strip():
         raise InvalidInputError(f"actor={actor!r}; expected a non-empty str naming who recorded it")
     if not isinstance(reason, str):
@@ -47,9 +51,22 @@ def check_recording(actor: object, at: object, reason: object) -> None:
     check_text(reason, "reason")
 
 
+_FIRST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_LAST = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+
+
 def instant(at: dt.datetime) -> dt.datetime:
-    """``at`` as the UTC instant it names: how times are ordered and compared in a record."""
-    return at.astimezone(dt.timezone.utc)
+    """``at`` as the UTC instant it names: how times are ordered and compared in a record. A
+    time whose instant ``datetime`` cannot hold (0001-01-01T00:00+08:00, 9999-12-31T23:00-05:00:
+    only a query can name one, see ``check_recording``) is taken as the first or last instant.
+
+    >>> instant(dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5))))
+    datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.timezone.utc)
+    """
+    try:
+        return at.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return _FIRST if at.year == dt.MINYEAR else _LAST
 
 
 class EntryLog:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .._record import entry_hash
-from .._time import is_before
+from .._time import EDGE_YEARS, is_before
 from ..exceptions import IntegrityError, InvalidInputError
 from ._events import Event, ProgressReported
 from ._state import OPEN_STATUSES, Status
@@ -62,6 +62,7 @@ def replay(log: _Log, chunks: Iterable[Columns], *, verify: bool, size: int = 0)
     tracks = log.tracks
     handlers = HANDLERS
     report, in_progress, open_statuses = ProgressReported, Status.IN_PROGRESS, OPEN_STATUSES
+    edge_years = EDGE_YEARS
     start = seq = len(log)
     last_at = log.last_at() or _BEFORE_ANY
     columns: tuple[list[Any], ...] = (log.events, log.ats)
@@ -89,6 +90,11 @@ def replay(log: _Log, chunks: Iterable[Columns], *, verify: bool, size: int = 0)
                 raise InvalidInputError(
                     f"entry seq={seq} has at={at!r}; expected an aware datetime"
                 ) from None
+            if at.year in edge_years:  # its instant or its day may not exist: see EDGE_YEARS
+                raise InvalidInputError(
+                    f"entry seq={seq} has at={at.isoformat()}; a record keeps times of years 2 "
+                    "to 9998"
+                )
             if verify:
                 digest = recorded[seq - first - 1]
                 reason = reasons[seq - first - 1]
