@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -306,3 +307,57 @@ def test_a_postgres_row_altered_to_anything_gives_only_govops_errors(
     postgres: PostgresServer, examples: int
 ) -> None:
     _fuzz(pg_rows, _pg_check(postgres.conninfo), examples)
+
+
+# -- the head of a store with a key, altered to anything --------------------------------------------
+
+KEY = b"a host's secret, never stored"
+_HEAD_VALUES = st.one_of(
+    st.none(), st.booleans(), numbers, texts, st.lists(st.integers(), max_size=2), st.just({})
+)
+# The stored head with some of its members replaced (``...`` removes one), or any text at all.
+heads = st.one_of(
+    st.dictionaries(
+        st.sampled_from(["version", "hash", "policy", "mac"]),
+        st.one_of(_HEAD_VALUES, st.just(...)),
+        min_size=1,
+        max_size=2,
+    ),
+    texts,
+)
+
+
+def _head_check(folder: Path) -> Callable[[dict[str, Any] | str], None]:
+    path = folder / "keyed.db"
+    with SQLiteStore.create(path, calendar=CAL, key=KEY) as store:
+        store.save(small_ledger(), expected_version=0)
+
+    def check(change: dict[str, Any] | str) -> None:
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            (kept,) = db.execute("SELECT head FROM ledgers").fetchone()
+            head = change
+            if isinstance(change, dict):
+                replaced = {**json.loads(kept), **change}
+                head = json.dumps({k: v for k, v in replaced.items() if v is not ...})
+            db.execute("UPDATE ledgers SET head = ?", (head.encode("utf-8", "surrogatepass"),))
+            for key in (KEY, None):
+                with (
+                    contextlib.suppress(GovopsError),
+                    SQLiteStore(path, calendar=CAL, key=key) as s,
+                ):
+                    _only_ours(s.head)
+                    _only_ours(s.verify)
+                    _only_ours(s.load)
+        finally:
+            db.execute("UPDATE ledgers SET head = ?", (kept,))
+            db.close()
+
+    return check
+
+
+@pytest.mark.parametrize("examples", [60, pytest.param(SLOW_EXAMPLES, marks=pytest.mark.slow)])
+def test_a_keyed_head_altered_to_anything_gives_only_govops_errors(
+    tmp_path: Path, examples: int
+) -> None:
+    _fuzz(heads, _head_check(tmp_path), examples)

@@ -77,7 +77,11 @@ def parse_head(text: str, where: str, key: bytes | None) -> tuple[StoreHead, boo
         data = json.loads(text)
         head = StoreHead(data["version"], data["hash"], data["policy"])
         code = data.get("mac")
-        if type(head.version) is not int or type(head.hash) is not str:
+        if (
+            type(head.version) is not int
+            or type(head.hash) is not str
+            or not (head.policy is None or type(head.policy) is str)
+        ):
             raise TypeError(head)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         raise IntegrityError(f"the head recorded in {where!r} cannot be read") from exc
@@ -87,7 +91,9 @@ def parse_head(text: str, where: str, key: bytes | None) -> tuple[StoreHead, boo
                 f"the head of {where!r} carries no authentication code: the store was made "
                 "without a key, or its code was removed"
             )
-        if not hmac.compare_digest(str(code), mac(key, head)):
+        # Compared as bytes: compare_digest refuses str that is not ASCII, as a damaged code is.
+        given = str(code).encode("utf-8", "surrogatepass")
+        if not hmac.compare_digest(given, mac(key, head).encode()):
             raise IntegrityError(
                 f"the head of {where!r} does not authenticate with the key: the store was "
                 "rewritten without it, or the key is not this store's"
