@@ -65,7 +65,7 @@ from govops.tasks import (
 )
 from postgres_server import PostgresServer
 from test_store import CAL, START, small_ledger, task
-from test_store_conformance import Backend
+from test_store_conformance import KEY, Backend
 
 TESTS = Path(__file__).parent
 SRC = TESTS.parent / "src" / "govops"
@@ -696,3 +696,53 @@ def test_a_query_at_the_ends_of_time_reads_all_or_nothing() -> None:
         ledger.state("T0", at=first)
     with pytest.raises(InvalidInputError, match="outside the range of dates"):
         ledger.overdue(now=last)  # which day it is in Beijing, no datetime can say
+
+
+def _cut_short_with_a_matching_head(backend: Backend, ledger: Ledger, keep: int) -> None:
+    """Delete the entries after ``keep`` and rewrite the head to name the new last one, as
+    someone with write access to the database could: a consistent, shorter chain."""
+    last = ledger.entries[keep - 1].hash
+    if backend.name == "sqlite":
+        backend._sqlite(f"DELETE FROM entries WHERE seq > {keep}")
+        backend._sqlite(
+            f"UPDATE ledgers SET head = json_set(head, '$.version', {keep}, '$.hash', '{last}')"
+        )
+    else:
+        backend._postgres(
+            "DELETE FROM govops_events WHERE ledger = %s AND version > %s", (backend.ledger, keep)
+        )
+        backend._postgres(
+            "UPDATE govops_ledgers SET head = jsonb_set(jsonb_set(head::jsonb, '{version}', "
+            "to_jsonb(%s::int)), '{hash}', to_jsonb(%s::text))::text WHERE id = %s",
+            (keep, last, backend.ledger),
+        )
+
+
+def test_a_ledger_cut_short_with_its_head_rewritten_is_found_by_the_kept_head_and_the_key(
+    backend: Backend,
+) -> None:
+    ledger = backend.stored(key=KEY)
+    with backend.open(key=KEY) as store:
+        kept = store.head()
+    _cut_short_with_a_matching_head(backend, ledger, 6)
+    # Without the key the chain is consistent on its own: only the head kept elsewhere finds it.
+    with backend.open() as store:
+        assert store.verify() == 6
+        with pytest.raises(IntegrityError, match="cut short"):
+            store.verify(expected_head=kept)
+    # With the key, the rewritten head does not authenticate: found without an outside anchor.
+    with pytest.raises(IntegrityError, match="does not authenticate"):
+        backend.open(key=KEY)
+    # A history rewritten whole, as long as the kept one: only the kept head can tell.
+    rewritten = Ledger(calendar=CAL)
+    for entry in ledger.entries:
+        event = entry.event
+        if isinstance(event, ProgressReported):
+            event = attrs.evolve(event, percent=99.0)
+        rewritten = rewritten.record(event, actor=entry.actor, at=entry.at, reason=entry.reason)
+    other = attrs.evolve(backend, ledger=f"{backend.ledger}-rewritten")
+    other.stored(rewritten)
+    with other.open() as store:
+        assert store.verify() == ledger.version
+        with pytest.raises(IntegrityError, match="rewritten"):
+            store.verify(expected_head=kept)
