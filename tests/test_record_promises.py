@@ -746,3 +746,25 @@ def test_a_ledger_cut_short_with_its_head_rewritten_is_found_by_the_kept_head_an
         assert store.verify() == ledger.version
         with pytest.raises(IntegrityError, match="rewritten"):
             store.verify(expected_head=kept)
+
+
+def test_every_call_on_a_closed_store_says_it_is_closed(backend: Backend) -> None:
+    ledger = backend.stored()
+    store = backend.open()
+    read_before = store.entries()  # a read is whole when it returns
+    store.close()
+    store.close()  # closing twice is harmless
+    calls = {
+        "version": lambda: store.version,
+        "head": store.head,
+        "ledgers": store.ledgers,
+        "load": store.load,
+        "verify": store.verify,
+        "entries": lambda: list(store.entries()),
+        "append": lambda: store.append([], expected_version=ledger.version),
+        "save": lambda: store.save(ledger, expected_version=ledger.version),
+    }
+    for call in calls.values():
+        with pytest.raises(StoreError, match="closed"):
+            call()
+    assert list(read_before) == list(ledger.entries)
