@@ -19,8 +19,11 @@ import ast
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
+import random
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -768,3 +771,63 @@ def test_every_call_on_a_closed_store_says_it_is_closed(backend: Backend) -> Non
         with pytest.raises(StoreError, match="closed"):
             call()
     assert list(read_before) == list(ledger.entries)
+
+
+def _create_forever(folder: str, acks: str) -> None:
+    """Create stores ``0.db``, ``1.db``, … each with one saved ledger, writing the number of each
+    once its save returned."""
+    ledger = small_ledger(1)
+    with open(acks, "a", encoding="utf-8") as out:
+        for n in range(1_000_000):
+            with SQLiteStore.create(Path(folder) / f"{n}.db", calendar=CAL) as store:
+                store.save(ledger, expected_version=0)
+            out.write(f"{n}\n")
+            out.flush()
+
+
+def _create_crash_trial(folder: Path, delay: float) -> None:
+    acks = folder / "acks"
+    ctx = multiprocessing.get_context("spawn")
+    child = ctx.Process(target=_create_forever, args=(str(folder), str(acks)))
+    child.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not (acks.exists() and acks.read_text(encoding="utf-8")):
+            assert time.monotonic() < deadline, "the creator never got going"
+            time.sleep(0.01)
+        time.sleep(delay)
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.join(30)
+    acknowledged = [int(n) for n in acks.read_text(encoding="utf-8").split()]
+    for n in acknowledged:
+        with SQLiteStore(folder / f"{n}.db", calendar=CAL, mode="ro") as store:
+            assert store.load() == small_ledger(1)
+    # The store being made when the process died: it opens (whole or empty), or it was killed
+    # before its first write and a create makes it; never a file that neither call accepts.
+    last = folder / f"{acknowledged[-1] + 1}.db"
+    if last.exists():
+        try:
+            with SQLiteStore(last, calendar=CAL) as store:
+                assert store.load().version in (0, 3)
+        except IntegrityError:
+            with pytest.raises(IntegrityError, match="empty or was truncated"):
+                SQLiteStore(last, calendar=CAL)
+            with SQLiteStore.create(last, calendar=CAL) as store:
+                assert store.version == 0
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_a_create_killed_at_a_random_moment_leaves_a_file_that_opens_or_is_created(
+    tmp_path: Path, trial: int
+) -> None:
+    _create_crash_trial(tmp_path, random.Random(trial).uniform(0, 0.2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(200))
+def test_a_create_killed_at_a_random_moment_leaves_a_file_that_opens_or_is_created_many(
+    tmp_path: Path, trial: int
+) -> None:
+    _create_crash_trial(tmp_path, random.Random(2000 + trial).uniform(0, 0.3))

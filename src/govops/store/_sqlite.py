@@ -148,11 +148,16 @@ class SQLiteStore(StoreBase):
         )
         try:
             with store._errors("create"):
+                if not made:
+                    with store._reading() as db:
+                        # A database with nothing in it, as a create killed before its tables
+                        # were made leaves, has nothing to lose: it is made a store (opening it
+                        # is refused as an empty or truncated store).
+                        made = not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                        if not made:
+                            check_tables(db, store._where)
                 if made:
                     store._connection().execute("PRAGMA journal_mode=WAL")
-                else:
-                    with store._reading() as db:
-                        check_tables(db, store._where)
                 with store._writing() as db:
                     if made:
                         for statement in TABLES_4:
