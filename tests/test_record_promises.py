@@ -67,8 +67,9 @@ from govops.tasks import (
     TaskCompleted,
 )
 from postgres_server import PostgresServer
+from store_backends import Backend, fresh_schema
 from test_store import CAL, START, small_ledger, task
-from test_store_conformance import KEY, Backend
+from test_store_conformance import KEY
 
 TESTS = Path(__file__).parent
 SRC = TESTS.parent / "src" / "govops"
@@ -79,16 +80,11 @@ FOLD_FIRST = dt.datetime(2026, 11, 1, 1, 50, tzinfo=NEW_YORK)  # 05:50 UTC
 FOLD_SECOND = dt.datetime(2026, 11, 1, 1, 15, fold=1, tzinfo=NEW_YORK)  # 06:15 UTC
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    return _backend(request, request.param, tmp_path)
-
-
 def _backend(request: pytest.FixtureRequest, name: str, folder: Path) -> Backend:
     if name == "sqlite":
         return Backend("sqlite", str(folder / f"{uuid.uuid4().hex[:8]}.db"))
     server: PostgresServer = request.getfixturevalue("postgres")
-    return Backend("postgres", server.conninfo, f"office-{uuid.uuid4().hex[:12]}")
+    return Backend("postgres", fresh_schema(server), f"office-{uuid.uuid4().hex[:12]}")
 
 
 def _forged(seq: int, event: Any, at: dt.datetime, prev_hash: str, actor: str = "econ") -> Entry:
@@ -706,18 +702,20 @@ def _cut_short_with_a_matching_head(backend: Backend, ledger: Ledger, keep: int)
     someone with write access to the database could: a consistent, shorter chain."""
     last = ledger.entries[keep - 1].hash
     if backend.name == "sqlite":
-        backend._sqlite(f"DELETE FROM entries WHERE seq > {keep}")
-        backend._sqlite(
-            f"UPDATE ledgers SET head = json_set(head, '$.version', {keep}, '$.hash', '{last}')"
+        backend.sql("DELETE FROM entries WHERE seq > ?", keep)
+        backend.sql(
+            "UPDATE ledgers SET head = json_set(head, '$.version', ?, '$.hash', ?)", keep, last
         )
     else:
-        backend._postgres(
-            "DELETE FROM govops_events WHERE ledger = %s AND version > %s", (backend.ledger, keep)
+        backend.sql(
+            "DELETE FROM govops_events WHERE ledger = ? AND version > ?", backend.ledger, keep
         )
-        backend._postgres(
+        backend.sql(
             "UPDATE govops_ledgers SET head = jsonb_set(jsonb_set(head::jsonb, '{version}', "
-            "to_jsonb(%s::int)), '{hash}', to_jsonb(%s::text))::text WHERE id = %s",
-            (keep, last, backend.ledger),
+            "to_jsonb(?::int)), '{hash}', to_jsonb(?::text))::text WHERE id = ?",
+            keep,
+            last,
+            backend.ledger,
         )
 
 
