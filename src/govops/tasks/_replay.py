@@ -84,17 +84,19 @@ def replay(log: _Log, chunks: Iterable[Columns], *, verify: bool, size: int = 0)
             prev = log.head_hash(seq)
         for event, at, actor in zip(events, ats, actors, strict=True):
             seq += 1
-            try:
-                earlier = is_before(at, last_at)
-            except (TypeError, AttributeError):  # naive, or not a time
-                raise InvalidInputError(
-                    f"entry seq={seq} has at={at!r}; expected an aware datetime"
-                ) from None
-            if at.year in edge_years:  # its instant or its day may not exist: see EDGE_YEARS
-                raise InvalidInputError(
-                    f"entry seq={seq} has at={at.isoformat()}; a record keeps times of years 2 "
-                    "to 9998"
-                )
+            earlier = False
+            if at is not last_at:  # the same time as the entry before (one object): checked
+                try:
+                    earlier = is_before(at, last_at)
+                except (TypeError, AttributeError):  # naive, or not a time
+                    raise InvalidInputError(
+                        f"entry seq={seq} has at={at!r}; expected an aware datetime"
+                    ) from None
+                if at.year in edge_years:  # its instant or its day may not exist: EDGE_YEARS
+                    raise InvalidInputError(
+                        f"entry seq={seq} has at={at.isoformat()}; a record keeps times of years "
+                        "2 to 9998"
+                    )
             if verify:
                 digest = recorded[seq - first - 1]
                 reason = reasons[seq - first - 1]
