@@ -600,6 +600,8 @@ def test_a_file_size_limit_is_a_store_error_and_loses_nothing(tmp_path: Path) ->
         ({"actor": "\ud800"}, r"actor='\\ud800' holds the lone surrogate"),
         ({"actor": "王\udc80"}, r"actor='王\\udc80' holds the lone surrogate '\\udc80' at index 1"),
         ({"reason": "改期\ud83d"}, r"reason='改期\\ud83d' holds the lone surrogate"),
+        ({"actor": "王\x00"}, r"actor='王\\x00' holds the NUL character"),
+        ({"reason": "\x00"}, r"reason='\\x00' holds the NUL character"),
     ],
 )
 def test_record_refuses_text_it_cannot_hash_naming_it(

@@ -29,8 +29,9 @@ __all__ = ["EntryLog", "check_recording", "instant"]
 
 def check_recording(actor: object, at: object, reason: object) -> None:
     """What every record requires of who recorded an entry, when and why, or the error that
-    says what is wrong. Actor and reason are hashed and stored as UTF-8: a lone surrogate is
-    named here rather than escaping from the hash as a ``UnicodeEncodeError``.
+    says what is wrong. Actor and reason are hashed and stored as UTF-8 text: a lone surrogate is
+    named here rather than escaping from the hash as a ``UnicodeEncodeError``, and a NUL
+    character, which PostgreSQL cannot store, is refused whichever store the ledger goes to.
 
     >>> import datetime as dt
     >>> check_recording("王\\udc80", dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc), "")
@@ -49,6 +50,11 @@ def check_recording(actor: object, at: object, reason: object) -> None:
         raise InvalidTypeError(f"reason={reason!r}; expected a str")
     check_text(actor, "actor")
     check_text(reason, "reason")
+    if "\x00" in actor or "\x00" in reason:  # each a column of a store: PostgreSQL's hold no NUL
+        name, text = ("actor", actor) if "\x00" in actor else ("reason", reason)
+        raise InvalidInputError(
+            f"{name}={text!r} holds the NUL character '\\x00'; expected text a database can store"
+        )
 
 
 _FIRST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
