@@ -4,39 +4,26 @@ keep it: an SQLite file and a real PostgreSQL server (``postgres`` in conftest.p
 - ``append`` refuses what ``load`` would refuse, with times compared as instants across a
   daylight-saving fold, and a policy changed by an event governs what comes after it;
 - a retry whose acknowledgement was lost is acknowledged once, even after other writers went on;
-- a PostgreSQL database that lost rows or one of govops' tables is refused when opened, a
-  serialization failure is a :class:`~govops.exceptions.ConcurrencyError`, a store is shared
-  by threads, and events of an older shape load through their upcaster;
-- a read-only SQLite file or folder (permissions, not a mount) loads and verifies, opening writes
-  nothing, and a file-size limit on the writing process loses nothing;
-- ``Ledger.record`` names text it cannot hash; generated code is debuggable and nothing switches
-  the garbage collector or the recursion limit for the whole process.
+- a ledger cut short with its head rewritten to match is found by a head kept elsewhere and by
+  the key; every call on a closed store says so;
+- every record names text it cannot hash or store and times of the first and last year, and a
+  query at the ends of time reads all or nothing; generated code is debuggable and nothing
+  switches the garbage collector or the recursion limit for the whole process.
+
+PostgreSQL's own cases are in ``test_record_promises_postgres.py``, SQLite's in
+``test_record_promises_sqlite.py``.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
-import hashlib
-import json
-import multiprocessing
-import os
-import random
-import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
-import textwrap
-import threading
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
-import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -52,8 +39,7 @@ from govops.exceptions import (
     StoreError,
     UnknownTaskError,
 )
-from govops.serialization import from_json
-from govops.store import PostgresStore, SQLiteStore
+from govops.store import SQLiteStore
 from govops.tasks import (
     CompletionConfirmed,
     Entry,
@@ -272,325 +258,6 @@ def test_a_retry_after_other_writers_went_on_is_acknowledged_once(backend: Backe
         assert store.load() == theirs
 
 
-# -- PostgreSQL: damage, serialization failures, threads, upcasting -------------------------------
-
-
-@pytest.fixture
-def conninfo(postgres: PostgresServer) -> str:
-    return postgres.conninfo
-
-
-def _pg(conninfo: str, sql: str, *args: Any) -> None:
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql, args)
-
-
-def _pg_stored(conninfo: str, ledger: Ledger | None = None) -> tuple[str, Ledger]:
-    office = f"office-{uuid.uuid4().hex[:12]}"
-    ledger = small_ledger() if ledger is None else ledger
-    with PostgresStore.create(conninfo, office, calendar=CAL) as store:
-        store.save(ledger, expected_version=0)
-    return office, ledger
-
-
-@pytest.mark.parametrize(
-    ("sql", "message"),
-    [
-        ("DELETE FROM govops_events WHERE ledger = %s", "holds 0 entries but its head"),
-        ("DELETE FROM govops_events WHERE ledger = %s AND version = 4", "numbered 1 to 9"),
-        ("UPDATE govops_events SET version = version + 100 WHERE ledger = %s", "numbered 101"),
-        ("UPDATE govops_ledgers SET head = '{' WHERE id = %s", "head recorded .* cannot be read"),
-        ("UPDATE govops_ledgers SET policy = '{}' WHERE id = %s", "policy stored"),
-    ],
-)
-def test_postgres_a_ledger_that_lost_or_moved_rows_is_refused_when_opened(
-    conninfo: str, sql: str, message: str
-) -> None:
-    office, _ = _pg_stored(conninfo)
-    _pg(conninfo, sql, office)
-    with pytest.raises(IntegrityError, match=message):
-        PostgresStore(conninfo, office, calendar=CAL)
-
-
-@pytest.mark.parametrize(
-    ("sql", "message"),
-    [
-        ("UPDATE govops_events SET event = replace(event, '10.0', '11.0')", "seq=6 hashes to"),
-        ("UPDATE govops_events SET event = repeat('[', 100000)", "seq=6 .* cannot be read"),
-        ("UPDATE govops_events SET at = 'yesterday'", "seq=6 .* cannot be read"),
-        ("UPDATE govops_events SET actor = ''", "seq=6"),
-        ("UPDATE govops_events SET hash = '\\x00'", "seq=6 hashes to"),
-    ],
-)
-def test_postgres_an_altered_row_is_found_by_load_and_verify(
-    conninfo: str, sql: str, message: str
-) -> None:
-    office, _ = _pg_stored(conninfo)
-    _pg(conninfo, f"{sql} WHERE ledger = %s AND version = 6", office)
-    with PostgresStore(conninfo, office, calendar=CAL) as store:
-        with pytest.raises(IntegrityError, match=message):
-            store.load()
-        with pytest.raises(IntegrityError, match="seq=6"):
-            store.verify()
-
-
-@pytest.mark.parametrize("table", ["govops_events", "govops_ledgers", "govops_meta"])
-def test_postgres_a_database_that_lost_one_of_the_tables_is_refused(
-    postgres: PostgresServer, table: str
-) -> None:
-    name = f"lost_{uuid.uuid4().hex[:8]}"
-    _pg(postgres.conninfo, f"CREATE DATABASE {name}")
-    try:
-        dsn = postgres.conninfo.replace("dbname=postgres", f"dbname={name}")
-        with PostgresStore.create(dsn, calendar=CAL) as store:
-            store.save(small_ledger(), expected_version=0)
-        _pg(dsn, f"DROP TABLE {table} CASCADE")
-        with pytest.raises(IntegrityError, match=f"lost .*{table}"):
-            PostgresStore(dsn, calendar=CAL)
-    finally:
-        _pg(postgres.conninfo, f"DROP DATABASE {name} WITH (FORCE)")
-
-
-def test_postgres_a_serialization_failure_is_a_concurrency_error_and_a_retry_goes_in(
-    conninfo: str,
-) -> None:
-    """A host that runs every transaction SERIALIZABLE: an append that waited for another
-    transaction which changed the ledger's row fails to serialize; nothing is written, and the
-    same append repeated goes in."""
-    office, ledger = _pg_stored(conninfo)
-    serializable = f"{conninfo} options='-c default_transaction_isolation=serializable'"
-    more = ledger.record(IssueRaised("T0", "i1"), actor="econ", at=START)
-    outcomes: list[object] = []
-    with (
-        psycopg.connect(conninfo) as other,
-        PostgresStore(serializable, office, calendar=CAL) as store,
-    ):
-        other.execute("UPDATE govops_ledgers SET head = head WHERE id = %s", (office,))
-
-        def append() -> None:
-            try:
-                outcomes.append(store.save(more, expected_version=ledger.version))
-            except ConcurrencyError as exc:
-                outcomes.append(exc)
-
-        writer = threading.Thread(target=append)
-        writer.start()
-        while not _waiting_for_a_lock(conninfo):
-            assert writer.is_alive(), outcomes
-            time.sleep(0.05)
-        other.commit()
-        writer.join()
-        (outcome,) = outcomes
-        assert isinstance(outcome, ConcurrencyError)
-        assert "serialization failure" in str(outcome) and "nothing was written" in str(outcome)
-        assert store.version == ledger.version
-        assert store.save(more, expected_version=ledger.version) == more.version
-        assert store.load() == more
-
-
-def _waiting_for_a_lock(conninfo: str) -> bool:
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        ((waiting,),) = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE application_name = 'govops' AND wait_event_type = 'Lock'"
-        ).fetchall()
-    return bool(waiting)
-
-
-def test_postgres_a_store_works_from_other_threads_and_says_when_closed(conninfo: str) -> None:
-    office, ledger = _pg_stored(conninfo)
-    with PostgresStore(conninfo, office, calendar=CAL) as store:
-
-        def work(name: str) -> None:
-            for _ in range(4):
-                while True:
-                    current = store.load()
-                    event = IssueRaised("T0", f"{name}-{current.version}")
-                    try:
-                        store.save(
-                            current.record(event, actor=name, at=START),
-                            expected_version=current.version,
-                        )
-                        break
-                    except ConcurrencyError:
-                        continue
-
-        threads = [threading.Thread(target=work, args=(n,)) for n in "abc"]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert store.verify() == ledger.version + 12
-    with pytest.raises(StoreError, match="closed"):
-        store.load()
-    with pytest.raises(StoreError, match="closed"):
-        store.save(ledger, expected_version=ledger.version)
-
-
-def test_postgres_events_of_an_older_shape_load_through_their_upcaster(conninfo: str) -> None:
-    import test_upcasting  # registers the second shape of test_site_visit and its upcaster
-
-    text = (TESTS / "golden" / "upcast_site_visit_v1.json").read_text(encoding="utf-8")
-    ledger: Ledger = from_json(text, calendar=CAL)
-    office, _ = _pg_stored(conninfo, ledger)
-    with PostgresStore(conninfo, office, calendar=CAL) as store:
-        loaded = store.load()
-        assert loaded == ledger and store.verify() == ledger.version
-    assert test_upcasting.SiteVisit("T0", "北桥") in [e.event for e in loaded.entries]
-
-
-# -- SQLite: permissions, opening writes nothing, a file-size limit ---------------------------------
-
-
-def _stored_file(folder: Path) -> Path:
-    folder.mkdir()
-    path = folder / "l.db"
-    with SQLiteStore.create(path, calendar=CAL) as store:
-        store.save(small_ledger(), expected_version=0)
-    return path
-
-
-_TRY_EVERYTHING = """
-    import json, sys
-    from govops.exceptions import GovopsError
-    from govops.store import SQLiteStore
-    from govops.tasks import IssueRaised
-    from test_store import CAL, START, small_ledger
-
-    path, out = sys.argv[1], {}
-    for mode in ("ro", "rw"):
-        try:
-            with SQLiteStore(path, calendar=CAL, mode=mode) as store:
-                ledger = store.load()
-                out[mode] = [ledger == small_ledger(), store.verify()]
-                more = ledger.record(IssueRaised("T0", "i"), actor="econ", at=START)
-                store.save(more, expected_version=ledger.version)
-                out[mode].append("appended")
-        except GovopsError as exc:
-            out.setdefault(mode, []).append(f"{type(exc).__name__}: {exc}")
-    print(json.dumps(out))
-"""
-
-
-def _unprivileged(script: str, *args: str) -> dict[str, Any]:
-    """Run ``script`` in a process that file permissions bind: as root, without its
-    capabilities (``setpriv``); the script prints one JSON object, returned."""
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        if shutil.which("setpriv") is None:
-            pytest.skip("running as root needs setpriv to drop the privileges permissions bind")
-        prefix = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"]
-    done = subprocess.run(
-        [*prefix, sys.executable, "-c", textwrap.dedent(script), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(TESTS)},
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-@pytest.mark.parametrize("read_only", ["file", "folder", "both"])
-def test_a_read_only_file_or_folder_loads_and_verifies_and_refuses_appends(
-    tmp_path: Path, read_only: str
-) -> None:
-    path = _stored_file(tmp_path / "store")
-    before = path.read_bytes()
-    if read_only in ("file", "both"):
-        path.chmod(0o444)
-    if read_only in ("folder", "both"):
-        path.parent.chmod(0o555)
-    try:
-        result = _unprivileged(_TRY_EVERYTHING, str(path))
-    finally:
-        path.parent.chmod(0o755)
-        path.chmod(0o644)
-    assert result["ro"][:2] == [True, 9]
-    assert "StoreError" in result["ro"][2] and "mode='ro'" in result["ro"][2]
-    if read_only == "file":  # SQLite opens it, reads it, and refuses to write
-        assert result["rw"][:2] == [True, 9]
-        assert result["rw"][2].startswith("StoreError") and "read-only" in result["rw"][2]
-    else:  # the write-ahead log cannot be made: opening for writing says to use mode='ro'
-        (message,) = result["rw"]
-        assert message.startswith("StoreError") and "open it with mode='ro'" in message
-    assert path.read_bytes() == before
-
-
-def test_opening_loading_and_verifying_write_nothing(tmp_path: Path) -> None:
-    path = _stored_file(tmp_path / "store")
-    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
-    for mode in ("rw", "ro"):
-        with SQLiteStore(path, calendar=CAL, mode=mode) as store:
-            store.load()
-            store.verify()
-            store.head()
-            store.ledgers()
-            list(store.entries())
-    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
-    # A read-only connection cannot remove the write-ahead log SQLite opens beside the file: it
-    # stays, empty.
-    wal = path.with_name("l.db-wal")
-    assert not wal.exists() or wal.stat().st_size == 0
-
-
-_SIZE_LIMIT = """
-    import json, resource, signal, sys
-    from govops.exceptions import GovopsError
-    from govops.store import SQLiteStore
-    from govops.tasks import IssueRaised
-    from test_store import CAL, START, small_ledger
-
-    path = sys.argv[1]
-    acknowledged, messages = small_ledger(1), []
-    with SQLiteStore.create(path, calendar=CAL) as store:
-        store.save(acknowledged, expected_version=0)
-        # Writing past the limit fails with EFBIG (SIGXFSZ, which would kill, is ignored).
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, resource.RLIM_INFINITY))
-        for n in range(10_000):
-            nxt = acknowledged
-            for i in range(20):
-                nxt = nxt.record(IssueRaised("T0", f"{n}-{i}-" + "x" * 300), actor="x", at=START)
-            try:
-                store.save(nxt, expected_version=acknowledged.version)
-            except GovopsError as exc:
-                messages.append(f"{type(exc).__name__}: {exc}")
-                if len(messages) == 2:  # the same append once more: refused the same way
-                    break
-                continue
-            acknowledged = nxt
-        after = store.version
-    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    with SQLiteStore(path, calendar=CAL) as store:
-        loaded = store.load()
-        print(json.dumps({
-            "messages": messages, "after": after, "acknowledged": acknowledged.version,
-            "same": loaded == acknowledged, "verified": store.verify(),
-        }))
-"""
-
-
-def test_a_file_size_limit_is_a_store_error_and_loses_nothing(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(_SIZE_LIMIT), str(tmp_path / "l.db")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(TESTS)},
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert len(result["messages"]) == 2
-    for message in result["messages"]:
-        assert message.startswith("StoreError: cannot append to the event store")
-        assert "could not be written" in message and "nothing was written" in message
-    assert result["acknowledged"] > 3  # some appends went in before the limit
-    assert result["after"] == result["verified"] == result["acknowledged"]
-    assert result["same"]
-
-
 # -- Ledger.record and the kernel ----------------------------------------------------------------------
 
 
@@ -641,20 +308,6 @@ def test_no_process_wide_switch_and_generated_code_only_where_linecache_shows_it
                 found.setdefault(name, []).append(str(path.relative_to(SRC)))
     # One exec, of source registered in linecache (its test shows a traceback through it).
     assert found == {"exec": ["_record/_generated.py"], "compile": ["_record/_generated.py"]}
-
-
-@pytest.mark.parametrize("column", ["event", "at", "actor", "reason"])
-def test_a_row_holding_text_that_is_not_utf8_is_damage(tmp_path: Path, column: str) -> None:
-    path = _stored_file(tmp_path / "store")
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        db.execute(f"UPDATE entries SET {column} = CAST(X'C3FF' AS TEXT) WHERE seq = 5")
-    finally:
-        db.close()
-    with SQLiteStore(path, calendar=CAL) as store:
-        for read in (store.load, store.verify, lambda: list(store.entries())):
-            with pytest.raises(IntegrityError, match=r"is damaged.*UTF-8"):
-                read()
 
 
 _EDGES = [
@@ -771,63 +424,3 @@ def test_every_call_on_a_closed_store_says_it_is_closed(backend: Backend) -> Non
         with pytest.raises(StoreError, match="closed"):
             call()
     assert list(read_before) == list(ledger.entries)
-
-
-def _create_forever(folder: str, acks: str) -> None:
-    """Create stores ``0.db``, ``1.db``, … each with one saved ledger, writing the number of each
-    once its save returned."""
-    ledger = small_ledger(1)
-    with open(acks, "a", encoding="utf-8") as out:
-        for n in range(1_000_000):
-            with SQLiteStore.create(Path(folder) / f"{n}.db", calendar=CAL) as store:
-                store.save(ledger, expected_version=0)
-            out.write(f"{n}\n")
-            out.flush()
-
-
-def _create_crash_trial(folder: Path, delay: float) -> None:
-    acks = folder / "acks"
-    ctx = multiprocessing.get_context("spawn")
-    child = ctx.Process(target=_create_forever, args=(str(folder), str(acks)))
-    child.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not (acks.exists() and acks.read_text(encoding="utf-8")):
-            assert time.monotonic() < deadline, "the creator never got going"
-            time.sleep(0.01)
-        time.sleep(delay)
-        assert child.pid is not None
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.join(30)
-    acknowledged = [int(n) for n in acks.read_text(encoding="utf-8").split()]
-    for n in acknowledged:
-        with SQLiteStore(folder / f"{n}.db", calendar=CAL, mode="ro") as store:
-            assert store.load() == small_ledger(1)
-    # The store being made when the process died: it opens (whole or empty), or it was killed
-    # before its first write and a create makes it; never a file that neither call accepts.
-    last = folder / f"{acknowledged[-1] + 1}.db"
-    if last.exists():
-        try:
-            with SQLiteStore(last, calendar=CAL) as store:
-                assert store.load().version in (0, 3)
-        except IntegrityError:
-            with pytest.raises(IntegrityError, match="empty or was truncated"):
-                SQLiteStore(last, calendar=CAL)
-            with SQLiteStore.create(last, calendar=CAL) as store:
-                assert store.version == 0
-
-
-@pytest.mark.parametrize("trial", range(3))
-def test_a_create_killed_at_a_random_moment_leaves_a_file_that_opens_or_is_created(
-    tmp_path: Path, trial: int
-) -> None:
-    _create_crash_trial(tmp_path, random.Random(trial).uniform(0, 0.2))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("trial", range(200))
-def test_a_create_killed_at_a_random_moment_leaves_a_file_that_opens_or_is_created_many(
-    tmp_path: Path, trial: int
-) -> None:
-    _create_crash_trial(tmp_path, random.Random(2000 + trial).uniform(0, 0.3))
