@@ -3,6 +3,8 @@ chain is ignored and reported, never trusted. Real files, real processes."""
 
 from __future__ import annotations
 
+import array
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -224,9 +226,25 @@ def _rewrite_body(path: Path, change: Any, header_change: Any = lambda h: h) -> 
     who can write the file (but has no key) can."""
     ((header, body),) = _rows(path, "SELECT header, body FROM snapshots")
     header = header_change(header)
-    body = json.dumps(change(json.loads(body)), ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+    text = json.dumps(change(json.loads(body)), ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
     _rows(path, "UPDATE snapshots SET header = ?, body = ?, checksum = ?", header, body, digest)
+
+
+def _unpacked(column: list[str]) -> list[float]:
+    """The numbers of a packed column of a snapshot (``[typecode, base64]``)."""
+    code, text = column
+    return array.array(code, base64.b64decode(text)).tolist()
+
+
+def _packed(code: str, values: list[float]) -> list[str]:
+    return [code, base64.b64encode(array.array(code, values).tobytes()).decode()]
+
+
+def _body(path: Path) -> Any:
+    ((body,),) = _rows(path, "SELECT body FROM snapshots")
+    return json.loads(body)
 
 
 def _ignored(path: Path, match: str, **load: Any) -> Ledger:
@@ -239,14 +257,19 @@ def _ignored(path: Path, match: str, **load: Any) -> Ledger:
 
 
 def _percent(body: dict[str, Any]) -> dict[str, Any]:
-    body["percent"][4] = 99.0
+    percent = _unpacked(body["percent"])
+    percent[4] = 99.0
+    body["percent"] = _packed("d", percent)
     return body
 
 
 @pytest.mark.parametrize(
     ("sql", "match"),
     [
-        ("UPDATE snapshots SET body = replace(body, '35.5', '36.5')", "checksum does not verify"),
+        (
+            "UPDATE snapshots SET body = CAST(replace(body, '\"T4\"', '\"T9\"') AS BLOB)",
+            "checksum does not verify",
+        ),
         ("UPDATE snapshots SET hash = '" + "0" * 64 + "'", "not this chain's"),
         ("UPDATE snapshots SET version = version - 1", "not this chain's"),
         ("UPDATE snapshots SET version = version + 5", "more entries than the store holds"),
@@ -292,10 +315,11 @@ def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(tmp_path: Pat
     path = tmp_path / "l.db"
     with _saved(path, ledger) as store:
         store.snapshot()
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/1", "/9"))
+    _rewrite_body(path, lambda body: body, lambda header: header.replace("/2", "/9"))
     _same(_ignored(path, "in format 'govops-snapshot/9'"), ledger)
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/9", "/1"))
-    _rewrite_body(path, lambda body: {**body, "percent": body["percent"][:-1]})
+    _rewrite_body(path, lambda body: body, lambda header: header.replace("/9", "/2"))
+    shorter = _packed("d", _unpacked(_body(path)["percent"])[:-1])
+    _rewrite_body(path, lambda body: {**body, "percent": shorter})
     _same(_ignored(path, "is damaged"), ledger)
 
 

@@ -4,7 +4,6 @@ force restored with them, and a file of the previous version read as it is until
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,18 @@ from govops.tasks import (
     TaskCancelled,
     Unit,
 )
-from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _rewrite_body, _rows, _same, rich_ledger
+from test_snapshots import (
+    CAL,
+    CST,
+    GOLDEN,
+    POLICY,
+    T0,
+    _body,
+    _rewrite_body,
+    _rows,
+    _same,
+    rich_ledger,
+)
 
 LATER = T0 + dt.timedelta(days=40)
 LOOSE = LedgerPolicy(deadline_change_requires_approval=False)
@@ -79,8 +89,7 @@ def test_a_snapshot_that_lost_its_policy_changes_is_refused_by_verify(tmp_path: 
     with SQLiteStore.create(path, calendar=CAL, policy=POLICY, snapshot_every=None) as store:
         store.save(ledger, expected_version=0)
         store.snapshot()
-    ((body,),) = _rows(path, "SELECT body FROM snapshots")
-    ((seq, policy),) = json.loads(body)["policies"]
+    ((seq, policy),) = _body(path)["policies"]
     assert seq == ledger.version and policy["deadline_change_requires_approval"] is False
 
     def forget(data: dict[str, Any]) -> dict[str, Any]:

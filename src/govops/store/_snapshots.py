@@ -5,17 +5,20 @@ A snapshot is one row of the ``snapshots`` table (made when the first one is wri
 without it open as they always did, and only in a file of this version's layout, whose ledgers
 are numbered): the ledger it is of, the version it stands for, the hash of the entry at that
 version, a small JSON header (the format, the policy the ledger was made with and the calendar
-it was computed under) and the projection as columnar JSON (``govops/tasks/_snapshot.py``) with
-the policies :class:`~govops.tasks.PolicyChanged` entries put in force up to its version,
-checked by the sha256 of header and body, and by an HMAC-SHA256 code with the store's key when
-it has one.
+it was computed under) and the projection as a body of bytes, columnar JSON in UTF-8 with its
+columns of numbers packed (``govops/tasks/_snapshot.py``), with the policies
+:class:`~govops.tasks.PolicyChanged` entries put in force up to its version, checked by the
+sha256 of header and body, and by an HMAC-SHA256 code with the store's key when it has one.
 
 A load uses the latest snapshot of its ledger that matches: its code and checksum verify, its
 format is one this version writes, the chain holds at its version exactly the entry it names,
 and it was computed from the starting policy (as the store keeps it) and under the calendar the
 load uses. Any other snapshot is ignored, and
 the reason is reported (:class:`LoadReport`); the entries are then replayed from the one
-before. Never pickle: the file may come from anywhere, and reading a snapshot runs no code.
+before. A snapshot an earlier version wrote (``govops-snapshot/1``, whose body is text) is
+ignored so, and the store keeps one in this format at its next snapshot: snapshots are only a
+cache of the replay. Never pickle: the file may come from anywhere, and reading a snapshot runs
+no code.
 """
 
 from __future__ import annotations
@@ -36,8 +39,7 @@ from .._time import calendar_tz
 from ..exceptions import GovopsError, IntegrityError
 from ..serialization import converter
 from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, span
-from ..tasks.lowlevel import Track as _Track
+from ..tasks.lowlevel import Columns, PolicyChanges, Projection, check_hash, span
 from ..tasks.lowlevel import decode_snapshot as decode
 from ..tasks.lowlevel import encode_snapshot as encode
 from ._rows import _dumps
@@ -62,7 +64,7 @@ __all__ = [
     "write",
 ]
 
-FORMAT = "govops-snapshot/1"
+FORMAT = "govops-snapshot/2"
 """The format mark of the snapshots this version writes and reads."""
 
 KEEP = 2
@@ -105,7 +107,7 @@ class Snapshot:
     version: int
     hash: str
     last_at: dt.datetime
-    tracks: dict[str, _Track]
+    tracks: Projection  # read and checked; its tracks built when the ledger first needs them
     changes: PolicyChanges = ()
 
 
@@ -137,10 +139,14 @@ def calendar_digest(calendar: WorkingCalendar, days: tuple[dt.date, dt.date] | N
 _LONGEST = 366 * 200  # days: a projection that spans more is not one govops wrote
 
 
-def _checksum(header: str, body: str, key: bytes | None) -> str:
-    """The sha256 of a snapshot's header and body, followed by its HMAC-SHA256 code with the
-    store's ``key`` when there is one."""
-    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+def _checksum(header: str, body: bytes | str, key: bytes | None) -> str:
+    """The sha256 of a snapshot's header and body (its UTF-8 bytes, for a body of text an
+    earlier version wrote), followed by its HMAC-SHA256 code with the store's ``key`` when
+    there is one."""
+    summed = hashlib.sha256(header.encode())
+    summed.update(b"\n")
+    summed.update(body if isinstance(body, bytes) else body.encode())
+    digest = summed.hexdigest()
     if key is None:
         return digest
     return f"{digest} {_mac(key, digest)}"
@@ -153,7 +159,7 @@ def _mac(key: bytes, digest: str) -> str:
 # -- writing ----------------------------------------------------------------------------------------
 
 
-def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
+def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, bytes]:
     """The header and the body of a snapshot of ``ledger`` at its version. Raises
     :class:`ValueError` when the projection cannot be written."""
     log = ledger._current()
@@ -166,7 +172,7 @@ def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, str]:
     ]
     if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
         projection["policies"] = changes
-    body = _dumps(projection)
+    body = _dumps(projection).encode()
     header = _dumps(
         {
             "format": FORMAT,
@@ -182,7 +188,7 @@ def write(
     db: sqlite3.Connection,
     ledger: int,
     header: str,
-    body: str,
+    body: bytes,
     *,
     version: int,
     last_hash: str,
@@ -254,8 +260,11 @@ def problem(
     beyond the last); ``policy`` and ``calendar``, when given, are those of the load."""
     version, last_hash, header_text, body, checksum = row
     where = f"the snapshot at version {version!r}"
-    if not all(type(v) is str for v in (last_hash, header_text, body, checksum)):
-        return f"{where} is damaged: its columns are not text", None
+    if not all(type(v) is str for v in (last_hash, header_text, checksum)) or type(body) not in (
+        bytes,
+        str,  # the text of an earlier version's format: its header says which
+    ):
+        return f"{where} is damaged: its columns are not what a snapshot holds", None
     if type(version) is not int or version < 1:
         return f"{where} is damaged: its version is not a positive integer", None
     digest, _, code = checksum.partition(" ")
@@ -317,7 +326,9 @@ def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
     last_at = dt.datetime.fromisoformat(at_text)
     if last_at.tzinfo is None:
         raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
-    data = json.loads(body, parse_constant=_not_a_number)  # govops writes no NaN nor Infinity
+    if type(body) is not bytes:
+        raise ValueError("its body is not bytes")
+    data = json.loads(body.decode(), parse_constant=_not_a_number)  # govops writes no NaN
     changes = _changes(data.pop("policies", []) if type(data) is dict else None, version)
     return Snapshot(version, last_hash, last_at, decode(data, converter.structure), changes)
 
@@ -429,9 +440,8 @@ def verify(
             continue  # computed under another policy or calendar: nothing to compare with
         built = replayed(row[0])
         changes = tuple(built._current().ctx.changes[1:])
-        if snapshot.changes != changes or [t.freeze() for t in snapshot.tracks.values()] != list(
-            built.states()
-        ):
+        tracks = snapshot.tracks.build().values()
+        if snapshot.changes != changes or [t.freeze() for t in tracks] != list(built.states()):
             raise IntegrityError(f"{named} does not hold the projection its entries build")
 
 

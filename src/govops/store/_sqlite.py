@@ -584,9 +584,11 @@ class SQLiteStore:
         q: Queries | None = None,
         *,
         every_row: bool = True,
+        first: bool = False,
     ) -> tuple[int, str, str | None]:
         """See ``_head.check_head``."""
-        return check_head(db, head, str(self.path), q or self._q(db), every_row=every_row)
+        where = str(self.path)
+        return check_head(db, head, where, q or self._q(db), every_row=every_row, first=first)
 
     def _write_head(
         self, db: sqlite3.Connection, q: Queries, version: int, last_hash: str, policy: str | None
@@ -969,7 +971,9 @@ class SQLiteStore:
             )
         with self._errors("load"), self._reading() as db:
             q = self._q(db)
-            *_, text = self._check_head(db, self._stored_head(db, q), q)
+            # The ends of the chain only: the rows are read (and checked) as they are replayed.
+            head = self._stored_head(db, q)
+            *_, text = self._check_head(db, head, q, every_row=False, first=True)
             stored = self._policy(text)
             effective = policy if policy is not None else stored
             start: _snapshots.Snapshot | None = None
@@ -1009,6 +1013,10 @@ class SQLiteStore:
         )
         if verify and (policy is None or policy == stored):
             self._ledger = ledger  # the stored ledger, checked: appends build on it
+        if from_snapshot and calendar is self._calendar and policy in (None, stored):
+            # Snapshots this load ignored (an earlier version's, say) count for nothing: the
+            # store keeps a new one once snapshot_every entries are past the one it could use.
+            self._snapshot_version = 0 if start is None else start.version
         return ledger
 
     def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:

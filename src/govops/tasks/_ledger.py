@@ -108,12 +108,16 @@ class _Log:
     snapshot's version without its entries: ``lazy`` then reads them (from the store) the first
     time something needs them, and until then their places in the columns hold placeholders,
     the last one excepted (its time and hash, which the snapshot names). Every read of an entry
-    before the snapshot calls :meth:`fill` first.
+    before the snapshot calls :meth:`fill` first. Its tracks too may be built when first read
+    (``tracks``, see :meth:`later`): a snapshot's 100,000 tasks take most of the time of
+    starting from it, which a host that only appends, or reads a few tasks, need not wait for.
     """
 
     __slots__ = (
         "_actor_ids",
         "_positions",
+        "_tracks",
+        "_unbuilt",
         "actor_ids",
         "actor_names",
         "ats",
@@ -125,7 +129,6 @@ class _Log:
         "lock",
         "odd",
         "reasons",
-        "tracks",
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -138,7 +141,8 @@ class _Log:
         self.reasons: dict[int, str] = {}  # index -> reason, for the entries that give one
         self.digests = bytearray()
         self.odd: dict[int, str] = {}
-        self.tracks: dict[str, _Track] = {}
+        self._tracks: dict[str, _Track] = {}
+        self._unbuilt: _Unbuilt | None = None
         self._positions: dict[str, list[int]] | None = None
         self.hashes_checked = True
         self.lazy: Prefix | None = None
@@ -146,6 +150,32 @@ class _Log:
 
     def __len__(self) -> int:
         return len(self.events)
+
+    @property
+    def tracks(self) -> dict[str, _Track]:
+        """Each task's track, by task id, in order of assignment."""
+        if self._unbuilt is not None:
+            self._build()
+        return self._tracks
+
+    @tracks.setter
+    def tracks(self, tracks: dict[str, _Track]) -> None:
+        self._tracks = tracks
+        self._unbuilt = None
+
+    def later(self, build: Callable[[], dict[str, _Track]]) -> None:
+        """Let ``build()`` make the tracks when they are first read (once, even when two
+        threads read them at once)."""
+        self._unbuilt = _Unbuilt(build)
+
+    def _build(self) -> None:
+        unbuilt = self._unbuilt
+        if unbuilt is None:
+            return
+        with unbuilt.lock:
+            if self._unbuilt is not None:  # else another thread built them meanwhile
+                self._tracks = unbuilt.build()
+                self._unbuilt = None
 
     @property
     def entries(self) -> _Entries:
@@ -302,6 +332,16 @@ class _Log:
                             where.append(i)
                     self._positions = positions
         return positions
+
+
+class _Unbuilt:
+    """How the tracks of a log are built when first read, once, under ``lock``."""
+
+    __slots__ = ("build", "lock")
+
+    def __init__(self, build: Callable[[], dict[str, _Track]]) -> None:
+        self.build = build
+        self.lock = threading.Lock()
 
 
 class Prefix:

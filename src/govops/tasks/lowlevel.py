@@ -7,7 +7,8 @@ it, and a store of another database can be too. A store reads its rows a chunk a
 checks their numbers and links as it reads (:func:`check_hash` words a mismatch) and gives them
 to :func:`ledger_from_columns`, which checks the rest as a ledger built from entries does.
 Snapshots of the projection are written with :func:`encode_snapshot` and read back with
-:func:`decode_snapshot` and :func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
+:func:`decode_snapshot` (a :class:`Projection`, its tasks built when first needed) and
+:func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
 what each part guarantees.
 """
 
@@ -19,7 +20,7 @@ from ._ledger import Ledger, new_entry
 from ._ledger_policy import LedgerPolicy
 from ._model import WorkingCalendar
 from ._replay import Columns, check_hash
-from ._snapshot import PolicyChanges, span
+from ._snapshot import PolicyChanges, Projection, span
 from ._snapshot import decode as decode_snapshot
 from ._snapshot import encode as encode_snapshot
 from ._snapshot import ledger_from as ledger_from_snapshot
@@ -28,6 +29,7 @@ from ._state import _Track as Track
 __all__ = [
     "Columns",
     "PolicyChanges",
+    "Projection",
     "Track",
     "check_hash",
     "decode_snapshot",
