@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +42,7 @@ from govops.tasks import (
     PlanSubmitted,
     ProgressReported,
     Responsibility,
+    Status,
     Task,
     TaskAccepted,
     TaskAssigned,
@@ -398,6 +400,89 @@ def test_entries_before_the_snapshot_are_checked_when_read(tmp_path: Path) -> No
         untouched.entries  # noqa: B018
 
 
+def test_a_row_removed_before_the_snapshot_is_found_when_the_entries_are_read(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    with EventStore(path, calendar=CAL) as store:  # opened, and checked, before the row goes
+        _rows(path, "DELETE FROM entries WHERE seq = 3")
+        loaded = store.load()  # from the snapshot: the rows before it are read when needed
+        assert store.last_load is not None and store.last_load.snapshot == ledger.version
+        assert loaded.states() == ledger.states()
+        with pytest.raises(IntegrityError, match="seq=3 is missing"):
+            loaded.entries  # noqa: B018 - reading them is the point
+        with pytest.raises(IntegrityError, match="seq=3 was expected: an entry is missing"):
+            store.load(from_snapshot=False)  # a replay reads every row
+    with pytest.raises(IntegrityError, match="seq=3 is missing"):
+        EventStore(path)  # opening a store counts its rows
+
+
+def test_entries_of_another_chain_in_place_of_those_before_the_snapshot_are_refused(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+        loaded = store.load()
+        trusting = store.load(verify=False)
+    # The file replaced by one holding another chain as long: its first actor differs.
+    other = Ledger(calendar=CAL, policy=POLICY)
+    for e in ledger.entries:
+        actor = e.actor + ("'" if e.seq == 1 else "")
+        other = other.record(e.event, actor=actor, at=e.at, reason=e.reason)
+    with _saved(tmp_path / "other.db", other):
+        pass
+    (tmp_path / "other.db").replace(path)
+    for read in (loaded, trusting):
+        with pytest.raises(IntegrityError, match="before the snapshot .* no longer there"):
+            read.entries  # noqa: B018 - reading them is the point
+    assert loaded.states() == ledger.states() and loaded.head_hash == ledger.head_hash
+
+
+def test_threads_reading_a_ledger_from_a_snapshot_at_once_see_the_same_tasks(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    with _saved(tmp_path / "l.db", ledger) as store:
+        store.snapshot()
+        loaded = store.load()  # its tasks are built by the first of the threads to read them
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: loaded.states(), range(8)))
+    assert found == [ledger.states()] * 8
+
+
+def test_a_snapshot_of_the_earlier_format_is_ignored_and_kept_anew(tmp_path: Path) -> None:
+    """golden/store_snapshot1.db: golden/ledger.json saved, with a snapshot kept at its last
+    entry, by govops as of 90411c5 (snapshot format govops-snapshot/1, its body JSON text)."""
+    path = tmp_path / "s.db"
+    path.write_bytes((GOLDEN / "store_snapshot1.db").read_bytes())
+    ledger = from_json((GOLDEN / "ledger.json").read_text(encoding="utf-8"), calendar=CAL)
+    with EventStore(path, calendar=CAL, snapshot_every=1) as store:
+        loaded = store.load()
+        assert store.last_load == LoadReport(
+            ledger.version,
+            snapshot=None,
+            replayed=ledger.version,
+            ignored=(
+                f"the snapshot at version {ledger.version} is in format 'govops-snapshot/1'; "
+                "this version of govops reads 'govops-snapshot/2'",
+            ),
+        )
+        _same(loaded, ledger)
+        # The next append keeps a snapshot in this version's format, which the next load uses.
+        task = next(s for s in loaded.states() if s.status is Status.IN_PROGRESS)
+        at = ledger.entries[-1].at + dt.timedelta(days=1)
+        more = loaded.record(ProgressReported(task.id, percent=task.percent), actor="x", at=at)
+        store.save(more, expected_version=ledger.version)
+        assert store.snapshot_error is None
+        _same(store.load(), more)
+        assert store.last_load == LoadReport(more.version, snapshot=more.version, replayed=0)
+
+
 def test_a_file_without_snapshots_loads_as_before(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     path.write_bytes((GOLDEN / "store_govops1.db").read_bytes())
@@ -446,7 +531,17 @@ def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
         )
     )
     column = doc[name]
-    if isinstance(column, list) and column and data.draw(st.booleans()):
+    packed = [(where, key) for where in (doc, doc["tasks"], doc["issues"]) for key in _packs(where)]
+    if data.draw(st.booleans()):  # a number of a packed column, of the column's type
+        where, key = data.draw(st.sampled_from(packed))
+        numbers = _unpacked(where[key])
+        code = where[key][0]
+        if numbers:
+            numbers[data.draw(st.integers(0, len(numbers) - 1))] = data.draw(
+                st.floats() if code == "d" else st.integers(0, 2 ** (8 * _SIZES[code]) - 1)
+            )
+        where[key] = _packed(code, numbers)
+    elif isinstance(column, list) and column and data.draw(st.booleans()):
         column[data.draw(st.integers(0, len(column) - 1))] = value
     elif isinstance(column, dict) and column:
         inner = column[data.draw(st.sampled_from(sorted(column)))]
@@ -456,6 +551,18 @@ def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
     _rewrite_body(path, lambda _: doc)
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()
+
+
+_SIZES = {"B": 1, "H": 2, "I": 4}
+
+
+def _packs(columns: dict[str, Any]) -> list[str]:
+    """The names of the packed columns of ``columns``."""
+    return sorted(
+        name
+        for name, column in columns.items()
+        if isinstance(column, list) and len(column) == 2 and column[0] in ("B", "H", "I", "d")
+    )
 
 
 _ALTERED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}

@@ -24,11 +24,12 @@ no code.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any, final
 
@@ -52,7 +53,6 @@ __all__ = [
     "checked_prefix",
     "encoded",
     "hash_at",
-    "joined",
     "latest_version",
     "policy_digest",
     "problem",
@@ -445,59 +445,49 @@ def verify(
             raise IntegrityError(f"{named} does not hold the projection its entries build")
 
 
+def _digest(hashes: bytes | list[str], index: int) -> str:
+    """The hash at ``index`` of a run's hashes (as text one at a time: a million at once
+    would take 100 MB)."""
+    if isinstance(hashes, bytes):
+        return hashes[32 * index : 32 * index + 32].hex()
+    return hashes[index]
+
+
 def checked_prefix(
-    run: Columns, version: int, last_hash: str, *, verify: bool, where: Path
-) -> Columns:
-    """The entries before a snapshot at ``version`` as read again from the file, checked: there
-    are ``version`` of them, linked (the reader checked each link) up to the entry hashed
-    ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
-    events, ats, actors, reasons, hashes = run
-
-    def digest(index: int) -> str:  # one at a time: a million as text would take 100 MB
-        if isinstance(hashes, bytes):
-            return hashes[32 * index : 32 * index + 32].hex()
-        return hashes[index]
-
-    if len(events) != version or digest(version - 1) != last_hash:
-        raise IntegrityError(
-            f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
-            f"no longer there: entry seq={version} is not the one it named"
-        )
-    if verify:
-        prev = GENESIS_HASH
-        for seq, (event, at, actor, reason) in enumerate(
-            zip(events, ats, actors, reasons, strict=True), start=1
-        ):
-            recorded = digest(seq - 1)
-            actual = entry_hash(
-                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
-            )
-            check_hash(seq, actual, recorded)
-            prev = recorded
-    return run
-
-
-def joined(chunks: Iterator[Columns]) -> Columns:
-    """Runs of entries as one run."""
-    events: list[Any] = []
-    ats: list[dt.datetime] = []
-    actors: list[str] = []
-    reasons: list[str] = []
-    raw: list[bytes] = []
-    texts: list[str] | None = None
-    for chunk_events, chunk_ats, chunk_actors, chunk_reasons, hashes in chunks:
-        events += chunk_events
-        ats += chunk_ats
-        actors += chunk_actors
-        reasons += chunk_reasons
-        if texts is None and isinstance(hashes, bytes):
-            raw.append(hashes)
-            continue
-        if texts is None:
-            texts = [b[k : k + 32].hex() for b in raw for k in range(0, len(b), 32)]
-        texts += (
-            [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
-            if isinstance(hashes, bytes)
-            else hashes
-        )
-    return events, ats, actors, reasons, b"".join(raw) if texts is None else texts
+    chunks: Iterable[Columns], version: int, last_hash: str, *, verify: bool, where: Path
+) -> Generator[Columns, None, None]:
+    """The runs of entries before a snapshot at ``version`` as read again from the file, each
+    checked before it is given: there are ``version`` of them, linked (the reader checked each
+    link) up to the entry hashed ``last_hash`` the snapshot names, and, with ``verify``, each
+    hashes as recorded. A run that goes past, or ends on another entry, raises
+    :class:`IntegrityError` instead of being given; so does an end before ``version``."""
+    count, prev = 0, GENESIS_HASH
+    for chunk in chunks:
+        events, ats, actors, reasons, hashes = chunk
+        digest = functools.partial(_digest, hashes)
+        if verify:
+            for k, (event, at, actor, reason) in enumerate(
+                zip(events, ats, actors, reasons, strict=True)
+            ):
+                recorded = digest(k)
+                actual = entry_hash(
+                    seq=count + k + 1,
+                    event=event,
+                    at=at,
+                    actor=actor,
+                    reason=reason,
+                    prev_hash=prev,
+                )
+                check_hash(count + k + 1, actual, recorded)
+                prev = recorded
+        count += len(events)
+        if count > version or (count == version and digest(len(events) - 1) != last_hash):
+            break
+        yield chunk
+    else:
+        if count == version:
+            return
+    raise IntegrityError(
+        f"the entries of {str(where)!r} before the snapshot this ledger was loaded from are "
+        f"no longer there: entry seq={version} is not the one it named"
+    )

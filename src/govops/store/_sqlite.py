@@ -1019,20 +1019,24 @@ class SQLiteStore:
             self._snapshot_version = 0 if start is None else start.version
         return ledger
 
-    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+    def _prefix(
+        self, version: int, last_hash: str, *, verify: bool
+    ) -> Callable[[], Generator[Columns, None, None]]:
         """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
         first needed: from the file, through a connection of its own (this store may be closed
-        by then), checked by ``_snapshots.checked_prefix``."""
+        by then), a chunk at a time, checked by ``_snapshots.checked_prefix``."""
         path, name, key = self.path, self.ledger, self._key
 
-        def read() -> Columns:
+        def read() -> Generator[Columns, None, None]:
             with (
                 SQLiteStore(path, name, mode="ro", key=key, snapshot_every=None) as store,
                 store._errors("read"),
                 store._reading() as db,
             ):
-                run = _snapshots.joined(store._columns(db, store._q(db), top=version))
-            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=path)
+                chunks = store._columns(db, store._q(db), top=version)
+                yield from _snapshots.checked_prefix(
+                    chunks, version, last_hash, verify=verify, where=path
+                )
 
         return read
 

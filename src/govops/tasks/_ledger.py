@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import operator
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import final, overload
 
 from .._html import table
@@ -183,22 +183,35 @@ class _Log:
         return _Entries(self)
 
     def fill(self) -> None:
-        """Read the entries a snapshot stood for into the columns, if they are not there yet."""
+        """Read the entries a snapshot stood for into the columns, if they are not there yet: a
+        chunk at a time, each written in place, so that reading a million entries never holds
+        them twice."""
         prefix = self.lazy
         if prefix is None:
             return
         with prefix.lock:
             if self.lazy is None:  # another thread filled it meanwhile
                 return
-            events, ats, actors, reasons, hashes = prefix.read()
-            n = prefix.version
-            self.events[:n] = events
-            self.ats[:n] = ats
-            for actor in set(actors).difference(self._actor_ids):
-                self.actor_id(actor)
-            self.actor_ids[:n] = array.array("I", map(self._actor_ids.__getitem__, actors))
-            self.store_hashes(hashes, 0)
-            self.reasons.update((i, r) for i, r in enumerate(reasons) if r)
+            # Until every chunk is in, the entries before the snapshot are read through fill()
+            # only, which reads them again: what a failed read left in the columns is not seen.
+            n, done = prefix.version, 0
+            with contextlib.closing(prefix.read()) as chunks:
+                for events, ats, actors, reasons, hashes in chunks:
+                    stop = done + len(events)
+                    if stop > n:
+                        raise IntegrityError(f"more than the {n} entries before the snapshot came")
+                    self.events[done:stop] = events
+                    self.ats[done:stop] = ats
+                    for actor in set(actors).difference(self._actor_ids):
+                        self.actor_id(actor)
+                    self.actor_ids[done:stop] = array.array(
+                        "I", map(self._actor_ids.__getitem__, actors)
+                    )
+                    self.store_hashes(hashes, done)
+                    self.reasons.update((done + i, r) for i, r in enumerate(reasons) if r)
+                    done = stop
+            if done != n:
+                raise IntegrityError(f"{done} of the {n} entries before the snapshot came")
             self._positions = None
             self.lazy = None
 
@@ -346,11 +359,12 @@ class _Unbuilt:
 
 class Prefix:
     """The entries before a snapshot a log started from: how many, and how to read them (as
-    one run of :data:`~govops.tasks._replay.Columns`, checked), once, under ``lock``."""
+    runs of :data:`~govops.tasks._replay.Columns` that continue one another, checked), once,
+    under ``lock``."""
 
     __slots__ = ("lock", "read", "version")
 
-    def __init__(self, version: int, read: Callable[[], Columns]) -> None:
+    def __init__(self, version: int, read: Callable[[], Generator[Columns, None, None]]) -> None:
         self.version = version
         self.read = read
         self.lock = threading.Lock()

@@ -34,7 +34,7 @@ import itertools
 import math
 import operator
 import sys
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Generator, Hashable, Iterable
 from typing import Any
 
 from .._record import generated_function, positional_builder
@@ -678,7 +678,7 @@ def ledger_from(
     last_hash: str,
     last_at: dt.datetime,
     changes: PolicyChanges = (),
-    prefix: Callable[[], Columns],
+    prefix: Callable[[], Generator[Columns, None, None]],
     calendar: WorkingCalendar,
     policy: LedgerPolicy | None,
     chunks: Iterable[Columns],
@@ -689,7 +689,9 @@ def ledger_from(
     last hashed ``last_hash`` at ``last_at``), made with ``policy`` and changed to another at
     each of ``changes``, then the entries of ``chunks`` replayed after it through the one replay
     loop. ``prefix`` reads the first ``version`` entries when something needs them (every entry,
-    time travel, a branch); ``size`` is the number of entries after.
+    time travel, a branch), as runs of columns that continue one another, checked as a load
+    checks them, which the ledger writes in place one after the other; ``size`` is the number
+    of entries after.
 
     A :class:`Projection` is built when the ledger's tasks are first needed (a query, a
     ``record``, an entry to replay after it), once; until then the ledger holds its columns."""
