@@ -4,7 +4,6 @@ chain is ignored and reported, never trusted. Real files, real processes."""
 from __future__ import annotations
 
 import array
-import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -223,30 +222,36 @@ def _rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         db.close()
 
 
-def _rewrite_body(path: Path, change: Any, header_change: Any = lambda h: h) -> None:
-    """Change the snapshot's body (and header) and give it a checksum that matches, as someone
-    who can write the file (but has no key) can."""
+def _split(body: bytes) -> tuple[dict[str, Any], bytearray]:
+    """A snapshot's body as its JSON object and the bytes of its packed columns after it."""
+    text, _, packed = body.partition(b"\n")
+    return json.loads(text), bytearray(packed)
+
+
+def _numbers(packed: bytearray, column: list[Any]) -> memoryview:
+    """The numbers of a packed column (``[typecode, start, count]``), to read or change."""
+    code, start, count = column
+    return memoryview(packed)[start : start + count * array.array(code).itemsize].cast(code)
+
+
+def _rewrite_body(
+    path: Path, change: Any = lambda doc, packed: doc, header_change: Any = lambda h: h
+) -> None:
+    """Change the snapshot's body (``change(doc, packed)`` returns the JSON object and may
+    change the packed bytes in place) and header, and give it a checksum that matches, as
+    someone who can write the file (but has no key) can."""
     ((header, body),) = _rows(path, "SELECT header, body FROM snapshots")
     header = header_change(header)
-    text = json.dumps(change(json.loads(body)), ensure_ascii=False, separators=(",", ":"))
-    body = text.encode("utf-8", "surrogatepass")
+    doc, packed = _split(body)
+    text = json.dumps(change(doc, packed), ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8", "surrogatepass") + b"\n" + bytes(packed)
     digest = hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
     _rows(path, "UPDATE snapshots SET header = ?, body = ?, checksum = ?", header, body, digest)
 
 
-def _unpacked(column: list[str]) -> list[float]:
-    """The numbers of a packed column of a snapshot (``[typecode, base64]``)."""
-    code, text = column
-    return array.array(code, base64.b64decode(text)).tolist()
-
-
-def _packed(code: str, values: list[float]) -> list[str]:
-    return [code, base64.b64encode(array.array(code, values).tobytes()).decode()]
-
-
 def _body(path: Path) -> Any:
     ((body,),) = _rows(path, "SELECT body FROM snapshots")
-    return json.loads(body)
+    return _split(body)[0]
 
 
 def _ignored(path: Path, match: str, **load: Any) -> Ledger:
@@ -258,11 +263,9 @@ def _ignored(path: Path, match: str, **load: Any) -> Ledger:
     return loaded
 
 
-def _percent(body: dict[str, Any]) -> dict[str, Any]:
-    percent = _unpacked(body["percent"])
-    percent[4] = 99.0
-    body["percent"] = _packed("d", percent)
-    return body
+def _percent(doc: dict[str, Any], packed: bytearray) -> dict[str, Any]:
+    _numbers(packed, doc["percent"])[4] = 99.0
+    return doc
 
 
 @pytest.mark.parametrize(
@@ -317,12 +320,14 @@ def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(tmp_path: Pat
     path = tmp_path / "l.db"
     with _saved(path, ledger) as store:
         store.snapshot()
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/2", "/9"))
+    _rewrite_body(path, header_change=lambda header: header.replace("/2", "/9"))
     _same(_ignored(path, "in format 'govops-snapshot/9'"), ledger)
-    _rewrite_body(path, lambda body: body, lambda header: header.replace("/9", "/2"))
-    shorter = _packed("d", _unpacked(_body(path)["percent"])[:-1])
-    _rewrite_body(path, lambda body: {**body, "percent": shorter})
-    _same(_ignored(path, "is damaged"), ledger)
+    _rewrite_body(path, header_change=lambda header: header.replace("/9", "/2"))
+    code, start, count = _body(path)["percent"]
+    _rewrite_body(path, lambda doc, packed: {**doc, "percent": [code, start, count - 1]})
+    _same(_ignored(path, "'percent' is not 6 values long"), ledger)
+    _rewrite_body(path, lambda doc, packed: {**doc, "percent": [code, start + 10**9, count]})
+    _same(_ignored(path, "outside the snapshot's bytes"), ledger)
 
 
 def test_a_snapshot_of_another_policy_or_calendar_is_ignored(tmp_path: Path) -> None:
@@ -438,7 +443,7 @@ def test_entries_of_another_chain_in_place_of_those_before_the_snapshot_are_refu
         pass
     (tmp_path / "other.db").replace(path)
     for read in (loaded, trusting):
-        with pytest.raises(IntegrityError, match="before the snapshot .* no longer there"):
+        with pytest.raises(IntegrityError, match=r"before the snapshot .* no longer there"):
             read.entries  # noqa: B018 - reading them is the point
     assert loaded.states() == ledger.states() and loaded.head_hash == ledger.head_hash
 
@@ -520,35 +525,49 @@ def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
     path = tmp_path_factory.mktemp("s") / "l.db"
     with _saved(path, ledger) as store:
         store.snapshot()
-    ((body,),) = _rows(path, "SELECT body FROM snapshots")
-    doc = json.loads(body)
-    name = data.draw(st.sampled_from(sorted(doc)))
-    value = data.draw(
-        st.recursive(
-            st.none() | st.booleans() | st.integers(-3, 10**20) | st.floats() | st.text(max_size=5),
-            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
-            max_leaves=5,
-        )
-    )
-    column = doc[name]
-    packed = [(where, key) for where in (doc, doc["tasks"], doc["issues"]) for key in _packs(where)]
-    if data.draw(st.booleans()):  # a number of a packed column, of the column's type
-        where, key = data.draw(st.sampled_from(packed))
-        numbers = _unpacked(where[key])
-        code = where[key][0]
-        if numbers:
-            numbers[data.draw(st.integers(0, len(numbers) - 1))] = data.draw(
-                st.floats() if code == "d" else st.integers(0, 2 ** (8 * _SIZES[code]) - 1)
+
+    def alter(doc: dict[str, Any], packed: bytearray) -> Any:
+        where = [doc, doc["tasks"], doc["issues"], doc["times"]]
+        columns = [(d, key) for d in where for key in _packs(d)]
+        if data.draw(st.booleans()):  # a number of a packed column, of the column's type
+            d, key = data.draw(st.sampled_from(columns))
+            numbers = _numbers(packed, d[key])
+            if len(numbers):
+                code = d[key][0]
+                numbers[data.draw(st.integers(0, len(numbers) - 1))] = data.draw(
+                    st.floats()
+                    if code == "d"
+                    else st.integers(-(2**63), 2**63 - 1)
+                    if code == "q"
+                    else st.integers(0, 2 ** (8 * _SIZES[code]) - 1)
+                )
+            return doc
+        name = data.draw(st.sampled_from(sorted(doc)))
+        value = data.draw(
+            st.recursive(
+                st.none()
+                | st.booleans()
+                | st.integers(-3, 10**20)
+                | st.floats()
+                | st.text(max_size=5),
+                lambda inner: (
+                    st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner)
+                ),
+                max_leaves=5,
             )
-        where[key] = _packed(code, numbers)
-    elif isinstance(column, list) and column and data.draw(st.booleans()):
-        column[data.draw(st.integers(0, len(column) - 1))] = value
-    elif isinstance(column, dict) and column:
-        inner = column[data.draw(st.sampled_from(sorted(column)))]
-        inner[data.draw(st.integers(0, len(inner) - 1))] = value
-    else:
-        doc[name] = value
-    _rewrite_body(path, lambda _: doc)
+        )
+        column = doc[name]
+        if isinstance(column, list) and column and data.draw(st.booleans()):
+            column[data.draw(st.integers(0, len(column) - 1))] = value
+        elif isinstance(column, dict) and column:
+            inner = column[data.draw(st.sampled_from(sorted(column)))]
+            if inner:
+                inner[data.draw(st.integers(0, len(inner) - 1))] = value
+        else:
+            doc[name] = value
+        return doc
+
+    _rewrite_body(path, alter)
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()
 
@@ -561,7 +580,7 @@ def _packs(columns: dict[str, Any]) -> list[str]:
     return sorted(
         name
         for name, column in columns.items()
-        if isinstance(column, list) and len(column) == 2 and column[0] in ("B", "H", "I", "d")
+        if isinstance(column, list) and len(column) == 3 and column[0] in ("B", "H", "I", "q", "d")
     )
 
 

@@ -92,7 +92,7 @@ def test_a_snapshot_that_lost_its_policy_changes_is_refused_by_verify(tmp_path: 
     ((seq, policy),) = _body(path)["policies"]
     assert seq == ledger.version and policy["deadline_change_requires_approval"] is False
 
-    def forget(data: dict[str, Any]) -> dict[str, Any]:
+    def forget(data: dict[str, Any], packed: bytearray) -> dict[str, Any]:
         del data["policies"]
         return data
 

@@ -5,8 +5,8 @@ A snapshot is one row of the ``snapshots`` table (made when the first one is wri
 without it open as they always did, and only in a file of this version's layout, whose ledgers
 are numbered): the ledger it is of, the version it stands for, the hash of the entry at that
 version, a small JSON header (the format, the policy the ledger was made with and the calendar
-it was computed under) and the projection as a body of bytes, columnar JSON in UTF-8 with its
-columns of numbers packed (``govops/tasks/_snapshot.py``), with the policies
+it was computed under) and the projection as a body of bytes, columnar JSON in UTF-8 followed
+by its columns of numbers packed (``govops/tasks/_snapshot.py``), with the policies
 :class:`~govops.tasks.PolicyChanged` entries put in force up to its version, checked by the
 sha256 of header and body, and by an HMAC-SHA256 code with the store's key when it has one.
 
@@ -164,15 +164,14 @@ def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, bytes]:
     :class:`ValueError` when the projection cannot be written."""
     log = ledger._current()
     listed = list(log.tracks.values())
-    projection = encode(listed, converter.unstructure)
     changes = [
         [seq, converter.unstructure(policy)]
         for seq, policy in log.ctx.changes[1:]
         if seq <= ledger.version
     ]
-    if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
-        projection["policies"] = changes
-    body = _dumps(projection).encode()
+    # The policies PolicyChanged entries put in force, which the tracks do not hold.
+    more = {"policies": changes} if changes else {}
+    body = encode(listed, converter.unstructure, **more)
     header = _dumps(
         {
             "format": FORMAT,
@@ -328,9 +327,9 @@ def read(row: tuple[Any, ...], at_text: Any) -> Snapshot:
         raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
     if type(body) is not bytes:
         raise ValueError("its body is not bytes")
-    data = json.loads(body.decode(), parse_constant=_not_a_number)  # govops writes no NaN
-    changes = _changes(data.pop("policies", []) if type(data) is dict else None, version)
-    return Snapshot(version, last_hash, last_at, decode(data, converter.structure), changes)
+    projection, data = decode(body, converter.structure)
+    changes = _changes(data.get("policies", []), version)
+    return Snapshot(version, last_hash, last_at, projection, changes)
 
 
 def _changes(data: Any, version: int) -> PolicyChanges:
@@ -347,10 +346,6 @@ def _changes(data: Any, version: int) -> PolicyChanges:
             raise ValueError(f"a policy change at entry {seq} is out of order or beyond it")
         out.append((seq, converter.structure(item[1], LedgerPolicy)))
     return tuple(out)
-
-
-def _not_a_number(text: str) -> Any:
-    raise ValueError(f"the snapshot holds {text}, which govops never writes")
 
 
 def hash_at(db: sqlite3.Connection, ledger: int, version: int) -> str | None:

@@ -947,9 +947,9 @@ class SQLiteStore:
     ) -> Ledger:
         """Replay the stored entries into a ledger.
 
-        The entries are checked against the head recorded with the last append (none missing,
-        the last one and the policy the ones it names), their links and the events' transitions
-        always; ``verify=True`` (the default) also recomputes every hash, so a row altered in the
+        The entries are checked against the head recorded with the last append (numbered from
+        1 up to the last one it names, that entry and the policy the ones it names, and none
+        missing among those replayed), their links and the events' transitions always; ``verify=True`` (the default) also recomputes every hash, so a row altered in the
         file is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
         the stored hashes and replays three to four times as fast; every event is still decoded
         and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
@@ -959,9 +959,10 @@ class SQLiteStore:
         With ``from_snapshot=True`` (the default) the load starts from the latest snapshot
         (:meth:`snapshot`) that matches the chain, the policy and the calendar, and replays only
         the entries after it; the entries before it are read from the file when first needed
-        (every entry, time travel, a branch), checked as a load checks them. A snapshot that does
-        not match is ignored, never trusted: :attr:`last_load` says which snapshot was used and
-        why any other was ignored. ``from_snapshot=False`` replays every entry.
+        (every entry, time travel, a branch), checked as a load checks them, and the tasks are
+        built from the snapshot when first read. A snapshot that does not match is ignored,
+        never trusted: :attr:`last_load` says which snapshot was used and why any other was
+        ignored. ``from_snapshot=False`` replays every entry.
         """
         calendar = calendar if calendar is not None else self._calendar
         if calendar is None:

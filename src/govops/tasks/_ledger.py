@@ -158,11 +158,6 @@ class _Log:
             self._build()
         return self._tracks
 
-    @tracks.setter
-    def tracks(self, tracks: dict[str, _Track]) -> None:
-        self._tracks = tracks
-        self._unbuilt = None
-
     def later(self, build: Callable[[], dict[str, _Track]]) -> None:
         """Let ``build()`` make the tracks when they are first read (once, even when two
         threads read them at once)."""

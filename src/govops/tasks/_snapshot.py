@@ -1,14 +1,15 @@
 """A ledger's projection as plain columns, and a ledger started from them (a snapshot).
 
 A snapshot holds what a replay of the first ``version`` entries builds: every task's state as
-the ledger keeps it. It is written as a JSON object of columns, one per field of a task's state,
-most of them packed: a column of numbers (the places of times, days and shared values in their
-tables, counts, percentages) is written as the bytes of an :mod:`array` in base64, a column of
-text as a list of strings. Each distinct time and day is written once and referred to by its
-place, and so is each value tasks share (a responsibility, a deadline, a source, a plan),
-encoded by the caller (the store, with the govops converter), since this package does not know
-how values are written. Reading 100,000 tasks' columns then takes a few C calls per column
-rather than parsing two million JSON values.
+the ledger keeps it. Its body is bytes: a JSON object of columns in UTF-8, one per field of a
+task's state, a newline, then the bytes of its packed columns. A column of numbers (the places
+of times, days and shared values in their tables, counts, percentages, the times themselves)
+is packed as the bytes of an :mod:`array`, little-endian, which the JSON names by type, place
+and length; a column of text is a JSON list of strings. Each distinct time and day is written
+once and referred to by its place, and so is each value tasks share (a responsibility, a
+deadline, a source, a plan), encoded by the caller (the store, with the govops converter),
+since this package does not know how values are written. Reading 100,000 tasks' columns takes
+a few C calls per column rather than parsing two million JSON values.
 
 Reading is strict, because the bytes may come from anywhere: every column has one value per
 task and of the type its field takes, checked for what the field's validators check, every
@@ -28,9 +29,8 @@ stay exactly what a full replay gives.
 from __future__ import annotations
 
 import array
-import base64
 import datetime as dt
-import itertools
+import json
 import math
 import operator
 import sys
@@ -179,47 +179,77 @@ class _Times(_Table):
     """Times written once each, by their text: two readings of one instant at different
     offsets are equal, but each is kept as it was recorded."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[dt.datetime] = []
+
     def add(self, value: Any) -> int:
-        return super().add(value.isoformat())
+        place = super().add(value.isoformat())
+        if place == len(self.times):
+            self.times.append(value)
+        return place
 
 
-# Packed columns: [typecode, base64 of the array's bytes, little-endian]. Places and counts are
-# unsigned, so that a place is never read as counted from the end of its table.
+# A time is written as its wall clock (microseconds from 1970-01-01, as if in UTC) and its UTC
+# offset (a place in a table of offsets, in microseconds), read back as fromisoformat() reads
+# the time's ISO text: a fixed offset, timezone.utc for +00:00.
+_UTC = dt.timezone.utc
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_WALLS = (
+    (dt.datetime.min.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND,
+    (dt.datetime.max.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND,
+)
+
+# Packed columns: [typecode, where in the bytes after the JSON, how many], little-endian.
+# Places and counts are unsigned, so that a place is never read as counted from the end of its
+# table.
 _WHOLE = ("B", "H", "I")
 _LITTLE = sys.byteorder == "little"
 _CATEGORIES = tuple(Category)
-_TZINFO = operator.attrgetter("tzinfo")
 _STATUSES = tuple(Status)
 
 
-def _pack(values: Iterable[float], code: str) -> list[str]:
-    packed = array.array(code, values)
-    if not _LITTLE:
-        packed.byteswap()
-    return [code, base64.b64encode(packed.tobytes()).decode("ascii")]
+class _Packer:
+    """The bytes of the packed columns of a snapshot, each column's place in them recorded."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def pack(self, values: Iterable[float], code: str) -> list[Any]:
+        packed = array.array(code, values)
+        if not _LITTLE:
+            packed.byteswap()
+        raw = packed.tobytes()
+        item = [code, self.size, len(packed)]
+        self.parts.append(raw)
+        self.size += len(raw)
+        return item
+
+    def whole(self, values: list[int]) -> list[Any]:
+        """Whole numbers from 0, packed in the fewest bytes each that hold the largest. Raises
+        :class:`ValueError` for one of 2**32 or more."""
+        top = max(values, default=0)
+        code = "B" if top < 2**8 else "H" if top < 2**16 else "I"
+        try:
+            return self.pack(values, code)
+        except OverflowError as exc:
+            raise ValueError(f"a count of {top} is too large for a snapshot") from exc
 
 
-def _whole(values: list[int]) -> list[str]:
-    """Whole numbers from 0, packed in the fewest bytes each that hold the largest. Raises
-    :class:`ValueError` for one of 2**32 or more."""
-    top = max(values, default=0)
-    code = "B" if top < 2**8 else "H" if top < 2**16 else "I"
-    try:
-        return _pack(values, code)
-    except OverflowError as exc:
-        raise ValueError(f"a count of {top} is too large for a snapshot") from exc
-
-
-def encode(tracks: Iterable[_Track], encode_value: Encode) -> dict[str, Any]:
-    """The projection of ``tracks`` as a JSON object of columns (values written by
-    ``encode_value``).
+def encode(tracks: Iterable[_Track], encode_value: Encode, **more: Any) -> bytes:
+    """The projection of ``tracks`` as a snapshot's body (values written by ``encode_value``):
+    a JSON object of columns, with ``more`` members of the caller's, in UTF-8, then a newline
+    (which compact JSON never holds) and the bytes of its packed columns.
 
     Raises :class:`ValueError` when a task's notes (what annotations leave for one another)
     hold a value that is not plain (text, numbers, booleans, ``None`` and tuples of them).
     """
     listed = list(tracks)
     tasks = [t.task for t in listed]
-    times, days, values = _Times(), _Table(), _Table()
+    times, days, values, packer = _Times(), _Table(), _Table(), _Packer()
+    _whole, _pack = packer.whole, packer.pack
     category = {c: i for i, c in enumerate(_CATEGORIES)}
     status = {s: i for i, s in enumerate(_STATUSES)}
     columns: dict[str, Any] = {
@@ -268,14 +298,30 @@ def encode(tracks: Iterable[_Track], encode_value: Encode) -> dict[str, Any]:
         for k, t in enumerate(listed)
         if t.rare is not None and (rare := _rare(t, times, values)) is not None
     ]
-    return {
+    zones = _Table()
+    walls = ((at.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND for at in times.times)
+    doc = {
         "statuses": [s.value for s in _STATUSES],
         "categories": [c.value for c in _CATEGORIES],
-        "times": list(times.places),
+        "times": {
+            "wall": _pack(walls, "q"),
+            "zone": _whole([zones.add(_offset(at)) for at in times.times]),
+            "offsets": list(zones.places),
+        },
         "days": [day.isoformat() for day in days.places],
         "values": [[type(v).__name__, encode_value(v)] for v in values.places],
         **columns,
+        **more,
     }
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode() + b"\n" + b"".join(packer.parts)
+
+
+def _offset(at: dt.datetime) -> int:
+    """The UTC offset of the aware time ``at``, in microseconds."""
+    offset = at.utcoffset()
+    assert offset is not None  # every time of a ledger is aware
+    return offset // _MICROSECOND
 
 
 def _rare(t: _Track, times: _Table, values: _Table) -> dict[str, Any] | None:
@@ -337,44 +383,61 @@ def _list(doc: dict[str, Any], name: str, n: int) -> list[Any]:
     return column
 
 
-def _unpack(doc: dict[str, Any], name: str, n: int, codes: tuple[str, ...]) -> array.array[Any]:
-    """The packed column ``name`` of ``n`` numbers, of one of the types ``codes``."""
+def _unpack(
+    blob: memoryview, doc: dict[str, Any], name: str, n: int | None, codes: tuple[str, ...]
+) -> array.array[Any]:
+    """The packed column ``name`` of ``n`` numbers (any number when ``None``), of one of the
+    types ``codes``, from the bytes ``blob`` after the JSON."""
     item = doc.get(name)
-    if type(item) is not list or len(item) != 2 or item[0] not in codes or type(item[1]) is not str:
+    if (
+        type(item) is not list
+        or len(item) != 3
+        or item[0] not in codes
+        or type(item[1]) is not int
+        or type(item[2]) is not int
+    ):
         raise ValueError(f"column {name!r} is missing or not packed numbers")
-    column = array.array(item[0])
-    raw = base64.b64decode(item[1], validate=True)  # binascii.Error is a ValueError
-    if len(raw) != n * column.itemsize:
+    code, start, count = item
+    if n is not None and count != n:
         raise ValueError(f"column {name!r} is not {n} values long")
-    column.frombytes(raw)
+    column = array.array(code)
+    stop = start + count * column.itemsize
+    if not 0 <= start <= stop <= len(blob):
+        raise ValueError(f"column {name!r} lies outside the snapshot's bytes")
+    column.frombytes(blob[start:stop])
     if not _LITTLE:
         column.byteswap()
     return column
 
 
-def _places(doc: dict[str, Any], name: str, n: int, size: int) -> array.array[int]:
+def _places(
+    blob: memoryview, doc: dict[str, Any], name: str, n: int, size: int
+) -> array.array[int]:
     """The packed column ``name`` of ``n`` places in a table of ``size`` values."""
-    column = _unpack(doc, name, n, _WHOLE)
+    column = _unpack(blob, doc, name, n, _WHOLE)
     if n and max(column) >= size:
         raise ValueError(f"column {name!r} names a place not in its table")
     return column
 
 
 def _parts(
-    doc: dict[str, Any], name: str, n: int, values: list[Any], cls: type, *, optional: bool
+    blob: memoryview,
+    doc: dict[str, Any],
+    name: str,
+    n: int,
+    values: list[Any],
+    cls: type,
+    *,
+    optional: bool,
 ) -> array.array[int]:
     """The packed column ``name`` of ``n`` places of values of class ``cls`` in ``values``
     (counted from 1 when ``optional``, 0 standing for ``None``)."""
-    column = _unpack(doc, name, n, _WHOLE)
+    column = _unpack(blob, doc, name, n, _WHOLE)
     shift = 1 if optional else 0
     for place in set(column).difference((0,) if optional else ()):
         if place - shift >= len(values) or type(values[place - shift]) is not cls:
             raise ValueError(f"column {name!r} names a place that is not a {cls.__name__}")
     return column
-
-
-def _floats(doc: dict[str, Any], name: str, n: int) -> array.array[float]:
-    return _unpack(doc, name, n, ("d",))
 
 
 def _texts(column: list[Any], name: str, *, empty: bool, optional: bool) -> None:
@@ -386,13 +449,39 @@ def _texts(column: list[Any], name: str, *, empty: bool, optional: bool) -> None
     "".join(filter(None, column)).encode()  # UnicodeEncodeError (a ValueError): a lone surrogate
 
 
-def _times(texts: Any) -> list[dt.datetime]:
-    if type(texts) is not list or not set(map(type, texts)).issubset((str,)):
-        raise ValueError("the table of times is not a list of text")
-    out = list(map(dt.datetime.fromisoformat, texts))
-    if None in set(map(_TZINFO, out)):
-        raise ValueError("a time of the table of times has no UTC offset")
-    return out
+class _TimeTable:
+    """The table of times of a snapshot, checked, made into times when first needed."""
+
+    def __init__(self, blob: memoryview, data: Any) -> None:
+        if type(data) is not dict or type(data.get("offsets")) is not list:
+            raise ValueError("the table of times is missing")
+        offsets = data["offsets"]
+        if not set(map(type, offsets)).issubset((int,)):
+            raise ValueError("the table of times' offsets is not a list of whole numbers")
+        # timezone() takes an offset of less than a day either way, else raises ValueError.
+        self.zones = [dt.timezone(o * _MICROSECOND) for o in offsets]
+        self.walls = _unpack(blob, data, "wall", None, ("q",))
+        n = len(self.walls)
+        if n and not _WALLS[0] <= min(self.walls) <= max(self.walls) <= _WALLS[1]:
+            raise ValueError("a time of the table of times is out of range")
+        self.places = _places(blob, data, "zone", n, len(self.zones))
+
+    def __len__(self) -> int:
+        return len(self.walls)
+
+    def at(self, place: Any) -> dt.datetime:
+        if type(place) is not int or not 0 <= place < len(self):
+            raise ValueError(f"{place!r} is not the place of a time in the table of times")
+        zone = self.zones[self.places[place]]
+        at: dt.datetime = (_EPOCH + self.walls[place] * _MICROSECOND).replace(tzinfo=zone)
+        return at
+
+    def all(self) -> list[dt.datetime]:
+        zones, epoch, microsecond = self.zones, _EPOCH, _MICROSECOND
+        return [
+            (epoch + wall * microsecond).replace(tzinfo=zones[place])
+            for wall, place in zip(self.walls, self.places, strict=True)
+        ]
 
 
 def _days(texts: Any) -> list[dt.date]:
@@ -426,16 +515,28 @@ def _value(values: list[Any], place: Any, cls: type) -> Any:
     return values[place]
 
 
-def _time(times: list[dt.datetime], place: Any) -> dt.datetime:
-    if type(place) is not int or not 0 <= place < len(times):
-        raise ValueError(f"{place!r} is not the place of a time in the table of times")
-    return times[place]
-
-
 class Projection:
     """A snapshot's projection as :func:`decode` read and checked it: ``ids``, the task ids in
     order, and :meth:`build`, which builds every task's track from the checked columns (the
-    same every time it is called, and never failing: everything it reads was checked)."""
+    same every time it is called, and never failing: everything it reads was checked).
+
+    >>> import datetime as dt, govops
+    >>> from govops.serialization import converter
+    >>> from govops.tasks import Deadline, Ledger, Responsibility, Task, TaskAssigned, Unit
+    >>> from govops.tasks.lowlevel import decode_snapshot, encode_snapshot
+    >>> at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    >>> ledger = Ledger(calendar=govops.calendar("CN")).record(
+    ...     TaskAssigned(Task("T1", "Repair the bridge", category="key_works",
+    ...                       responsibility=Responsibility(Unit("roads", "Roads office")),
+    ...                       deadline=Deadline.on(dt.date(2026, 6, 30)))),
+    ...     actor="office", at=at)
+    >>> body = encode_snapshot(ledger.open_task_views(now=at), converter.unstructure, note="mine")
+    >>> projection, doc = decode_snapshot(body, converter.structure)
+    >>> projection.ids, doc["note"]
+    (['T1'], 'mine')
+    >>> projection.build()["T1"].freeze() == ledger.state("T1")
+    True
+    """
 
     __slots__ = ("_columns", "ids")
 
@@ -443,13 +544,10 @@ class Projection:
         self.ids = ids
         self._columns = columns
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
     def build(self) -> dict[str, _Track]:
         """The tracks of the projection, by task id, in their order."""
         c = self._columns
-        times, days, values = c["times"], c["days"], c["values"]
+        times, days, values = c["times"].all(), c["days"], c["values"]
         optional_times, optional_days = [None, *times], [None, *days]
         optional_values = [None, *values]
 
@@ -514,16 +612,22 @@ class Projection:
         return dict(zip(self.ids, built, strict=True))
 
 
-def decode(doc: Any, decode_value: Decode) -> Projection:
-    """The projection written by :func:`encode`, read and checked (its tracks are built by
-    :meth:`Projection.build`).
+def decode(body: bytes, decode_value: Decode) -> tuple[Projection, dict[str, Any]]:
+    """The projection of a snapshot's body written by :func:`encode`, read and checked (its
+    tracks are built by :meth:`Projection.build`), and the JSON object of the body, where the
+    caller finds its own members.
 
     Raises :class:`ValueError` (or the error ``decode_value`` raises) for anything that is not
     exactly what :func:`encode` writes.
     """
+    text, newline, packed = body.partition(b"\n")
+    if not newline:
+        raise ValueError("the snapshot's packed columns are missing")
+    doc = json.loads(text.decode(), parse_constant=_not_a_number)
     if type(doc) is not dict:
         raise ValueError("the projection is not an object")
-    times, days = _times(doc.get("times")), _days(doc.get("days"))
+    blob = memoryview(packed)
+    times, days = _TimeTable(blob, doc.get("times")), _days(doc.get("days"))
     values = _values(doc.get("values"), decode_value)
     task_doc = doc.get("tasks")
     if type(task_doc) is not dict or type(task_doc.get("id")) is not list:
@@ -547,12 +651,12 @@ def decode(doc: Any, decode_value: Decode) -> Projection:
     ):
         c[name] = _list(task_doc, name, n)
         _texts(c[name], f"tasks' {name}", empty=empty, optional=optional)
-    c["category"] = _places(task_doc, "category", n, len(c["categories"]))
+    c["category"] = _places(blob, task_doc, "category", n, len(c["categories"]))
     for name, part in _TASK_PARTS.items():
         optional = name in ("source", "plan")
-        c[name] = _parts(task_doc, name, n, values, part, optional=optional)
-    c["task_start"] = _places(task_doc, "start", n, len(days) + 1)
-    quantities = c["target_quantity"] = _floats(task_doc, "target_quantity", n)
+        c[name] = _parts(blob, task_doc, name, n, values, part, optional=optional)
+    c["task_start"] = _places(blob, task_doc, "start", n, len(days) + 1)
+    quantities = c["target_quantity"] = _unpack(blob, task_doc, "target_quantity", n, ("d",))
     given = [q for q in quantities if q == q]
     if given and not (min(given) > 0.0 and max(given) < math.inf):
         raise ValueError("a task's target quantity is not a positive number")
@@ -561,19 +665,21 @@ def decode(doc: Any, decode_value: Decode) -> Projection:
     if any(map(operator.eq, c["parent"], ids)):
         raise ValueError("a task is its own parent")
 
-    c["status"] = _places(doc, "status", n, len(c["statuses"]))
+    c["status"] = _places(blob, doc, "status", n, len(c["statuses"]))
     for name in ("assigned_at", "updated_at"):
-        c[name] = _places(doc, name, n, len(times))
+        c[name] = _places(blob, doc, name, n, len(times))
     for name in _TIMES[1:]:
-        c[name] = _places(doc, name, n, len(times) + 1)
+        c[name] = _places(blob, doc, name, n, len(times) + 1)
     for name in _DAYS:
-        c[name] = _places(doc, name, n, len(days))
-    c["original_deadline"] = _parts(doc, "original_deadline", n, values, Deadline, optional=True)
-    percent = c["percent"] = _floats(doc, "percent", n)
+        c[name] = _places(blob, doc, name, n, len(days))
+    c["original_deadline"] = _parts(
+        blob, doc, "original_deadline", n, values, Deadline, optional=True
+    )
+    percent = c["percent"] = _unpack(blob, doc, "percent", n, ("d",))
     if n and not (0.0 <= min(percent) <= max(percent) <= 100.0 and math.isfinite(sum(percent))):
         raise ValueError("a task's percentage is out of range")
-    c["reports"] = _unpack(doc, "reports", n, _WHOLE)
-    c["version"] = _unpack(doc, "version", n, _WHOLE)
+    c["reports"] = _unpack(blob, doc, "reports", n, _WHOLE)
+    c["version"] = _unpack(blob, doc, "version", n, _WHOLE)
     c["confirmed_by"] = _list(doc, "confirmed_by", n)
     _texts(c["confirmed_by"], "confirmed_by", empty=True, optional=True)
 
@@ -581,16 +687,16 @@ def decode(doc: Any, decode_value: Decode) -> Projection:
     if type(issues) is not dict or type(issues.get("id")) is not list:
         raise ValueError("the open issues' columns are missing")
     k = len(issues["id"])
-    c["issue_task"] = _places(issues, "task", k, n)
+    c["issue_task"] = _places(blob, issues, "task", k, n)
     for name in ("id", "description"):
         c[f"issue_{name}"] = _list(issues, name, k)
         _texts(c[f"issue_{name}"], f"open issues' {name}", empty=True, optional=False)
-    c["issue_raised_at"] = _places(issues, "raised_at", k, len(times))
+    c["issue_raised_at"] = _places(blob, issues, "raised_at", k, len(times))
     c["rare"] = _rares(doc.get("rare"), n, times, values)
-    return Projection(ids, c)
+    return Projection(ids, c), doc
 
 
-def _rares(data: Any, n: int, times: list[dt.datetime], values: list[Any]) -> list[Any]:
+def _rares(data: Any, n: int, times: _TimeTable, values: list[Any]) -> list[Any]:
     """The rare fields of the tasks that have any, ``[[task's place, {name: value}], ...]``,
     as ``(place, [(name, value read), ...])``."""
     if type(data) is not list:
@@ -608,7 +714,7 @@ def _rares(data: Any, n: int, times: list[dt.datetime], values: list[Any]) -> li
     return out
 
 
-def _unrare(rare: Any, times: list[dt.datetime], values: list[Any]) -> list[tuple[str, Any]]:
+def _unrare(rare: Any, times: _TimeTable, values: list[Any]) -> list[tuple[str, Any]]:
     if type(rare) is not dict or not rare:
         raise ValueError("a task's rare fields are not an object")
     out: list[tuple[str, Any]] = []
@@ -626,7 +732,7 @@ def _unrare(rare: Any, times: list[dt.datetime], values: list[Any]) -> list[tupl
                 raise ValueError(f"a task's milestones reached {value!r} are not text")
             read = frozenset(value)
         elif name in _RARE_TIMES:
-            read = _time(times, value)
+            read = times.at(value)
         elif name == "paused" and type(value) is list:
             read = tuple((dt.date.fromisoformat(a), dt.date.fromisoformat(b)) for a, b in value)
         elif name == "confirmed_as_deputy_for" and type(value) is str:
@@ -641,6 +747,10 @@ def _unrare(rare: Any, times: list[dt.datetime], values: list[Any]) -> list[tupl
             raise ValueError(f"a task's rare field {name!r} holds {value!r}")
         out.append((name, read))
     return out
+
+
+def _not_a_number(text: str) -> Any:
+    raise ValueError(f"the snapshot holds {text}, which govops never writes")
 
 
 def _percent(value: Any) -> float:
@@ -672,7 +782,7 @@ def span(tracks: Iterable[_Track]) -> tuple[dt.date, dt.date] | None:
 
 
 def ledger_from(
-    projection: Projection | dict[str, _Track],
+    projection: Projection,
     *,
     version: int,
     last_hash: str,
@@ -693,25 +803,22 @@ def ledger_from(
     checks them, which the ledger writes in place one after the other; ``size`` is the number
     of entries after.
 
-    A :class:`Projection` is built when the ledger's tasks are first needed (a query, a
+    The projection's tracks are built when the ledger's tasks are first needed (a query, a
     ``record``, an entry to replay after it), once; until then the ledger holds its columns."""
     ledger = Ledger(calendar=calendar, policy=policy)
     log = ledger._log
     log.hashes_checked = verify
-    if isinstance(projection, Projection):
-        log.later(projection.build)
-    else:
-        log.tracks = projection
+    log.later(projection.build)
     if changes:  # the policy in force at the snapshot, as the PolicyChanged entries left it
         log.ctx.changes.extend(changes)
         log.ctx.policy = changes[-1][1]
     if version:
-        # Placeholders until the entries are read (see _Log.fill), the last one's time aside.
-        log.events.extend(itertools.repeat(None, version))  # type: ignore[arg-type]
-        log.ats.extend(itertools.repeat(None, version - 1))  # type: ignore[arg-type]
-        log.ats.append(last_at)
-        log.actor_ids.extend(array.array("I", [0]) * version)
-        log.digests.extend(bytes(32 * version))
+        # Placeholders until the entries are read (see _Log.fill), the last one's time aside:
+        # the log is new, so its columns are made at their size rather than extended.
+        log.events = [None] * version  # type: ignore[list-item]
+        log.ats = [None] * (version - 1) + [last_at]  # type: ignore[assignment]
+        log.actor_ids = array.array("I", [0]) * version
+        log.digests = bytearray(32 * version)
         log.store_hashes([last_hash], version - 1)
         log.lazy = Prefix(version, prefix)
     replay(log, chunks, verify=verify, size=size)
