@@ -5,7 +5,8 @@ Plain script: ``python benchmarks/bench_snapshots.py [n_tasks]``. It records the
 entries), saves it to an SQLite store and keeps a snapshot there, then, each in a fresh process
 as a host starting up would:
 
-* loads the store from its snapshot (target <= 0.3 s), beside a load that replays every entry,
+* loads the store from its snapshot (target <= 0.3 s, the first load in the process and the
+  median of three more), beside a load that replays every entry,
   and times what a host pays after it: opening the store (which counts its rows) and the first
   query that reads every task (which builds them from the snapshot's columns);
 * loads the ledger (replaying every entry, hashes verified; then again from the snapshot) and
@@ -38,12 +39,14 @@ from govops.store import EventStore
 
 
 def _loads(path: str, runs: int) -> dict[str, float]:
-    """Median times of loads of the store at ``path`` (run in a fresh process)."""
+    """Median times of loads of the store at ``path``, and the time of the first load of the
+    process (run in a fresh one)."""
     times: dict[str, list[float]] = {
         "snapshot": [],
         "snapshot, verify=False": [],
         "full": [],
         "open": [],
+        "first load": [],
         "first query": [],
     }
     for _ in range(runs):
@@ -51,7 +54,9 @@ def _loads(path: str, runs: int) -> dict[str, float]:
         start = time.perf_counter()
         with EventStore(path, calendar=CAL) as store:
             times["open"].append(time.perf_counter() - start)
+            start = time.perf_counter()
             ledger = store.load()
+            times["first load"].append(time.perf_counter() - start)
             start = time.perf_counter()
             ledger.task_ids  # noqa: B018 - the first read of every task builds them
             times["first query"].append(time.perf_counter() - start)
@@ -71,7 +76,11 @@ def _loads(path: str, runs: int) -> dict[str, float]:
         start = time.perf_counter()
         store.load(verify=False, from_snapshot=False)
         times["full"].append(time.perf_counter() - start)
-    return {name: statistics.median(found) for name, found in times.items()}
+    first = times.pop("first load")[0]  # the process's first: what a host starting up waits for
+    return {
+        "first load": first,
+        **{name: statistics.median(found) for name, found in times.items()},
+    }
 
 
 def _peak_mb() -> float:
@@ -139,8 +148,15 @@ def main(n_tasks: int) -> None:
         ledger = None
         with spawn.Pool(1) as pool:
             times = pool.apply(_loads, (path, 3))
+        t = times["first load"]
+        report(
+            "load from the snapshot, the first in a fresh process",
+            f"{t:.3f} s",
+            "<= 0.3 s",
+            t <= 0.3,
+        )
         t = times["snapshot"]
-        report("load from the snapshot, fresh process", f"{t:.3f} s", "<= 0.3 s", t <= 0.3)
+        report("  the same, again (median of 3)", f"{t:.3f} s", "<= 0.3 s", t <= 0.3)
         t = times["snapshot, verify=False"]
         report("  the same, verify=False", f"{t:.3f} s", "-", None)
         report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)

@@ -33,7 +33,6 @@ import datetime as dt
 import json
 import math
 import operator
-import sys
 from collections.abc import Callable, Generator, Hashable, Iterable
 from typing import Any
 
@@ -42,6 +41,20 @@ from ._events import Light
 from ._ledger import Ledger, Prefix
 from ._ledger_policy import LedgerPolicy
 from ._model import Category, Deadline, Plan, Responsibility, Source, Task, WorkingCalendar
+from ._packed import (
+    WHOLE,
+    Packer,
+    Table,
+    Times,
+    TimeTable,
+    check_texts,
+    column_list,
+    day_table,
+    enum_table,
+    parts,
+    places,
+    unpack,
+)
 from ._replay import Columns, replay
 from ._state import Issue, Status, _Track
 
@@ -71,6 +84,8 @@ _OPEN = (Status.ASSIGNED, Status.IN_PROGRESS, Status.SUSPENDED)
 _TIMES = ("assigned_at", "last_report_at", "accepted_at", "completed_at", "confirmed_at")
 _DAYS = ("start", "due", "original_due", "deadline_since")
 _RARE_TIMES = ("suspended_since", "cancelled_at", "latched_at")
+_CATEGORIES = tuple(Category)
+_STATUSES = tuple(Status)
 
 
 # A task is written as columns of its fields, its parts (responsibility, deadline, source, plan)
@@ -158,86 +173,6 @@ _build_track: Callable[..., _Track] = generated_function(
 _new_issue = positional_builder(Issue)
 
 
-class _Table:
-    """Distinct values written once: each gets the place it was first added at."""
-
-    def __init__(self) -> None:
-        self.places: dict[Any, int] = {}
-
-    def add(self, value: Any) -> int:
-        place = self.places.get(value)
-        if place is None:
-            place = self.places[value] = len(self.places)
-        return place
-
-    def optional(self, value: Any) -> int:
-        """The place of ``value`` counted from 1, 0 standing for ``None``."""
-        return 0 if value is None else self.add(value) + 1
-
-
-class _Times(_Table):
-    """Times written once each, by their text: two readings of one instant at different
-    offsets are equal, but each is kept as it was recorded."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.times: list[dt.datetime] = []
-
-    def add(self, value: Any) -> int:
-        place = super().add(value.isoformat())
-        if place == len(self.times):
-            self.times.append(value)
-        return place
-
-
-# A time is written as its wall clock (microseconds from 1970-01-01, as if in UTC) and its UTC
-# offset (a place in a table of offsets, in microseconds), read back as fromisoformat() reads
-# the time's ISO text: a fixed offset, timezone.utc for +00:00.
-_UTC = dt.timezone.utc
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
-_WALLS = (
-    (dt.datetime.min.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND,
-    (dt.datetime.max.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND,
-)
-
-# Packed columns: [typecode, where in the bytes after the JSON, how many], little-endian.
-# Places and counts are unsigned, so that a place is never read as counted from the end of its
-# table.
-_WHOLE = ("B", "H", "I")
-_LITTLE = sys.byteorder == "little"
-_CATEGORIES = tuple(Category)
-_STATUSES = tuple(Status)
-
-
-class _Packer:
-    """The bytes of the packed columns of a snapshot, each column's place in them recorded."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def pack(self, values: Iterable[float], code: str) -> list[Any]:
-        packed = array.array(code, values)
-        if not _LITTLE:
-            packed.byteswap()
-        raw = packed.tobytes()
-        item = [code, self.size, len(packed)]
-        self.parts.append(raw)
-        self.size += len(raw)
-        return item
-
-    def whole(self, values: list[int]) -> list[Any]:
-        """Whole numbers from 0, packed in the fewest bytes each that hold the largest. Raises
-        :class:`ValueError` for one of 2**32 or more."""
-        top = max(values, default=0)
-        code = "B" if top < 2**8 else "H" if top < 2**16 else "I"
-        try:
-            return self.pack(values, code)
-        except OverflowError as exc:
-            raise ValueError(f"a count of {top} is too large for a snapshot") from exc
-
-
 def encode(tracks: Iterable[_Track], encode_value: Encode, **more: Any) -> bytes:
     """The projection of ``tracks`` as a snapshot's body (values written by ``encode_value``):
     a JSON object of columns, with ``more`` members of the caller's, in UTF-8, then a newline
@@ -248,7 +183,7 @@ def encode(tracks: Iterable[_Track], encode_value: Encode, **more: Any) -> bytes
     """
     listed = list(tracks)
     tasks = [t.task for t in listed]
-    times, days, values, packer = _Times(), _Table(), _Table(), _Packer()
+    times, days, values, packer = Times(), Table(), Table(), Packer()
     _whole, _pack = packer.whole, packer.pack
     category = {c: i for i, c in enumerate(_CATEGORIES)}
     status = {s: i for i, s in enumerate(_STATUSES)}
@@ -298,16 +233,10 @@ def encode(tracks: Iterable[_Track], encode_value: Encode, **more: Any) -> bytes
         for k, t in enumerate(listed)
         if t.rare is not None and (rare := _rare(t, times, values)) is not None
     ]
-    zones = _Table()
-    walls = ((at.replace(tzinfo=_UTC) - _EPOCH) // _MICROSECOND for at in times.times)
     doc = {
         "statuses": [s.value for s in _STATUSES],
         "categories": [c.value for c in _CATEGORIES],
-        "times": {
-            "wall": _pack(walls, "q"),
-            "zone": _whole([zones.add(_offset(at)) for at in times.times]),
-            "offsets": list(zones.places),
-        },
+        "times": times.pack(packer),
         "days": [day.isoformat() for day in days.places],
         "values": [[type(v).__name__, encode_value(v)] for v in values.places],
         **columns,
@@ -317,14 +246,7 @@ def encode(tracks: Iterable[_Track], encode_value: Encode, **more: Any) -> bytes
     return text.encode() + b"\n" + b"".join(packer.parts)
 
 
-def _offset(at: dt.datetime) -> int:
-    """The UTC offset of the aware time ``at``, in microseconds."""
-    offset = at.utcoffset()
-    assert offset is not None  # every time of a ledger is aware
-    return offset // _MICROSECOND
-
-
-def _rare(t: _Track, times: _Table, values: _Table) -> dict[str, Any] | None:
+def _rare(t: _Track, times: Table, values: Table) -> dict[str, Any] | None:
     """The rare fields of ``t`` that differ from their defaults."""
     rare: dict[str, Any] = {}
     if t.quantity is not None:
@@ -374,126 +296,6 @@ def _unnote(value: Any) -> Hashable:
 
 
 # -- reading ----------------------------------------------------------------------------------------
-
-
-def _list(doc: dict[str, Any], name: str, n: int) -> list[Any]:
-    column = doc.get(name)
-    if type(column) is not list or len(column) != n:
-        raise ValueError(f"column {name!r} is missing or not {n} values long")
-    return column
-
-
-def _unpack(
-    blob: memoryview, doc: dict[str, Any], name: str, n: int | None, codes: tuple[str, ...]
-) -> array.array[Any]:
-    """The packed column ``name`` of ``n`` numbers (any number when ``None``), of one of the
-    types ``codes``, from the bytes ``blob`` after the JSON."""
-    item = doc.get(name)
-    if (
-        type(item) is not list
-        or len(item) != 3
-        or item[0] not in codes
-        or type(item[1]) is not int
-        or type(item[2]) is not int
-    ):
-        raise ValueError(f"column {name!r} is missing or not packed numbers")
-    code, start, count = item
-    if n is not None and count != n:
-        raise ValueError(f"column {name!r} is not {n} values long")
-    column = array.array(code)
-    stop = start + count * column.itemsize
-    if not 0 <= start <= stop <= len(blob):
-        raise ValueError(f"column {name!r} lies outside the snapshot's bytes")
-    column.frombytes(blob[start:stop])
-    if not _LITTLE:
-        column.byteswap()
-    return column
-
-
-def _places(
-    blob: memoryview, doc: dict[str, Any], name: str, n: int, size: int
-) -> array.array[int]:
-    """The packed column ``name`` of ``n`` places in a table of ``size`` values."""
-    column = _unpack(blob, doc, name, n, _WHOLE)
-    if n and max(column) >= size:
-        raise ValueError(f"column {name!r} names a place not in its table")
-    return column
-
-
-def _parts(
-    blob: memoryview,
-    doc: dict[str, Any],
-    name: str,
-    n: int,
-    values: list[Any],
-    cls: type,
-    *,
-    optional: bool,
-) -> array.array[int]:
-    """The packed column ``name`` of ``n`` places of values of class ``cls`` in ``values``
-    (counted from 1 when ``optional``, 0 standing for ``None``)."""
-    column = _unpack(blob, doc, name, n, _WHOLE)
-    shift = 1 if optional else 0
-    for place in set(column).difference((0,) if optional else ()):
-        if place - shift >= len(values) or type(values[place - shift]) is not cls:
-            raise ValueError(f"column {name!r} names a place that is not a {cls.__name__}")
-    return column
-
-
-def _texts(column: list[Any], name: str, *, empty: bool, optional: bool) -> None:
-    """Check at once what the task's text validators check of each value (see check_text)."""
-    if not set(map(type, column)).issubset((str, type(None)) if optional else (str,)):
-        raise ValueError(f"the {name} column holds a value that is not text")
-    if not empty and not all(map(str.strip, column)):
-        raise ValueError(f"the {name} column holds an empty text")
-    "".join(filter(None, column)).encode()  # UnicodeEncodeError (a ValueError): a lone surrogate
-
-
-class _TimeTable:
-    """The table of times of a snapshot, checked, made into times when first needed."""
-
-    def __init__(self, blob: memoryview, data: Any) -> None:
-        if type(data) is not dict or type(data.get("offsets")) is not list:
-            raise ValueError("the table of times is missing")
-        offsets = data["offsets"]
-        if not set(map(type, offsets)).issubset((int,)):
-            raise ValueError("the table of times' offsets is not a list of whole numbers")
-        # timezone() takes an offset of less than a day either way, else raises ValueError.
-        self.zones = [dt.timezone(o * _MICROSECOND) for o in offsets]
-        self.walls = _unpack(blob, data, "wall", None, ("q",))
-        n = len(self.walls)
-        if n and not _WALLS[0] <= min(self.walls) <= max(self.walls) <= _WALLS[1]:
-            raise ValueError("a time of the table of times is out of range")
-        self.places = _places(blob, data, "zone", n, len(self.zones))
-
-    def __len__(self) -> int:
-        return len(self.walls)
-
-    def at(self, place: Any) -> dt.datetime:
-        if type(place) is not int or not 0 <= place < len(self):
-            raise ValueError(f"{place!r} is not the place of a time in the table of times")
-        zone = self.zones[self.places[place]]
-        at: dt.datetime = (_EPOCH + self.walls[place] * _MICROSECOND).replace(tzinfo=zone)
-        return at
-
-    def all(self) -> list[dt.datetime]:
-        zones, epoch, microsecond = self.zones, _EPOCH, _MICROSECOND
-        return [
-            (epoch + wall * microsecond).replace(tzinfo=zones[place])
-            for wall, place in zip(self.walls, self.places, strict=True)
-        ]
-
-
-def _days(texts: Any) -> list[dt.date]:
-    if type(texts) is not list or not all(type(t) is str and len(t) == 10 for t in texts):
-        raise ValueError("the table of days is not a list of dates")
-    return [dt.date.fromisoformat(text) for text in texts]
-
-
-def _enums(data: Any, members: dict[str, Any], name: str) -> list[Any]:
-    if type(data) is not list or not all(type(v) is str and v in members for v in data):
-        raise ValueError(f"the table of {name} is not a list of their names")
-    return [members[v] for v in data]
 
 
 def _values(data: Any, decode_value: Decode) -> list[Any]:
@@ -620,14 +422,15 @@ def decode(body: bytes, decode_value: Decode) -> tuple[Projection, dict[str, Any
     Raises :class:`ValueError` (or the error ``decode_value`` raises) for anything that is not
     exactly what :func:`encode` writes.
     """
-    text, newline, packed = body.partition(b"\n")
-    if not newline:
+    end = body.find(b"\n")
+    if end < 0:
         raise ValueError("the snapshot's packed columns are missing")
-    doc = json.loads(text.decode(), parse_constant=_not_a_number)
+    whole = memoryview(body)  # read in place: a body is megabytes
+    doc = json.loads(str(whole[:end], "utf-8"), parse_constant=_not_a_number)
     if type(doc) is not dict:
         raise ValueError("the projection is not an object")
-    blob = memoryview(packed)
-    times, days = _TimeTable(blob, doc.get("times")), _days(doc.get("days"))
+    blob = whole[end + 1 :]
+    times, days = TimeTable(blob, doc.get("times")), day_table(doc.get("days"))
     values = _values(doc.get("values"), decode_value)
     task_doc = doc.get("tasks")
     if type(task_doc) is not dict or type(task_doc.get("id")) is not list:
@@ -638,8 +441,8 @@ def decode(body: bytes, decode_value: Decode) -> tuple[Projection, dict[str, Any
         "times": times,
         "days": days,
         "values": values,
-        "statuses": _enums(doc.get("statuses"), _STATUS, "statuses"),
-        "categories": _enums(doc.get("categories"), _CATEGORY, "categories"),
+        "statuses": enum_table(doc.get("statuses"), _STATUS, "statuses"),
+        "categories": enum_table(doc.get("categories"), _CATEGORY, "categories"),
     }
     for name, empty, optional in (
         ("id", False, False),
@@ -649,14 +452,14 @@ def decode(body: bytes, decode_value: Decode) -> tuple[Projection, dict[str, Any
         ("parent", True, True),
         ("quantity_unit", True, True),
     ):
-        c[name] = _list(task_doc, name, n)
-        _texts(c[name], f"tasks' {name}", empty=empty, optional=optional)
-    c["category"] = _places(blob, task_doc, "category", n, len(c["categories"]))
+        c[name] = column_list(task_doc, name, n)
+        check_texts(c[name], f"tasks' {name}", empty=empty, optional=optional)
+    c["category"] = places(blob, task_doc, "category", n, len(c["categories"]))
     for name, part in _TASK_PARTS.items():
         optional = name in ("source", "plan")
-        c[name] = _parts(blob, task_doc, name, n, values, part, optional=optional)
-    c["task_start"] = _places(blob, task_doc, "start", n, len(days) + 1)
-    quantities = c["target_quantity"] = _unpack(blob, task_doc, "target_quantity", n, ("d",))
+        c[name] = parts(blob, task_doc, name, n, values, part, optional=optional)
+    c["task_start"] = places(blob, task_doc, "start", n, len(days) + 1)
+    quantities = c["target_quantity"] = unpack(blob, task_doc, "target_quantity", n, ("d",))
     given = [q for q in quantities if q == q]
     if given and not (min(given) > 0.0 and max(given) < math.inf):
         raise ValueError("a task's target quantity is not a positive number")
@@ -665,38 +468,38 @@ def decode(body: bytes, decode_value: Decode) -> tuple[Projection, dict[str, Any
     if any(map(operator.eq, c["parent"], ids)):
         raise ValueError("a task is its own parent")
 
-    c["status"] = _places(blob, doc, "status", n, len(c["statuses"]))
+    c["status"] = places(blob, doc, "status", n, len(c["statuses"]))
     for name in ("assigned_at", "updated_at"):
-        c[name] = _places(blob, doc, name, n, len(times))
+        c[name] = places(blob, doc, name, n, len(times))
     for name in _TIMES[1:]:
-        c[name] = _places(blob, doc, name, n, len(times) + 1)
+        c[name] = places(blob, doc, name, n, len(times) + 1)
     for name in _DAYS:
-        c[name] = _places(blob, doc, name, n, len(days))
-    c["original_deadline"] = _parts(
+        c[name] = places(blob, doc, name, n, len(days))
+    c["original_deadline"] = parts(
         blob, doc, "original_deadline", n, values, Deadline, optional=True
     )
-    percent = c["percent"] = _unpack(blob, doc, "percent", n, ("d",))
+    percent = c["percent"] = unpack(blob, doc, "percent", n, ("d",))
     if n and not (0.0 <= min(percent) <= max(percent) <= 100.0 and math.isfinite(sum(percent))):
         raise ValueError("a task's percentage is out of range")
-    c["reports"] = _unpack(blob, doc, "reports", n, _WHOLE)
-    c["version"] = _unpack(blob, doc, "version", n, _WHOLE)
-    c["confirmed_by"] = _list(doc, "confirmed_by", n)
-    _texts(c["confirmed_by"], "confirmed_by", empty=True, optional=True)
+    c["reports"] = unpack(blob, doc, "reports", n, WHOLE)
+    c["version"] = unpack(blob, doc, "version", n, WHOLE)
+    c["confirmed_by"] = column_list(doc, "confirmed_by", n)
+    check_texts(c["confirmed_by"], "confirmed_by", empty=True, optional=True)
 
     issues = doc.get("issues")
     if type(issues) is not dict or type(issues.get("id")) is not list:
         raise ValueError("the open issues' columns are missing")
     k = len(issues["id"])
-    c["issue_task"] = _places(blob, issues, "task", k, n)
+    c["issue_task"] = places(blob, issues, "task", k, n)
     for name in ("id", "description"):
-        c[f"issue_{name}"] = _list(issues, name, k)
-        _texts(c[f"issue_{name}"], f"open issues' {name}", empty=True, optional=False)
-    c["issue_raised_at"] = _places(blob, issues, "raised_at", k, len(times))
+        c[f"issue_{name}"] = column_list(issues, name, k)
+        check_texts(c[f"issue_{name}"], f"open issues' {name}", empty=True, optional=False)
+    c["issue_raised_at"] = places(blob, issues, "raised_at", k, len(times))
     c["rare"] = _rares(doc.get("rare"), n, times, values)
     return Projection(ids, c), doc
 
 
-def _rares(data: Any, n: int, times: _TimeTable, values: list[Any]) -> list[Any]:
+def _rares(data: Any, n: int, times: TimeTable, values: list[Any]) -> list[Any]:
     """The rare fields of the tasks that have any, ``[[task's place, {name: value}], ...]``,
     as ``(place, [(name, value read), ...])``."""
     if type(data) is not list:
@@ -714,7 +517,7 @@ def _rares(data: Any, n: int, times: _TimeTable, values: list[Any]) -> list[Any]
     return out
 
 
-def _unrare(rare: Any, times: _TimeTable, values: list[Any]) -> list[tuple[str, Any]]:
+def _unrare(rare: Any, times: TimeTable, values: list[Any]) -> list[tuple[str, Any]]:
     if type(rare) is not dict or not rare:
         raise ValueError("a task's rare fields are not an object")
     out: list[tuple[str, Any]] = []
