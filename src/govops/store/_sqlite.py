@@ -949,8 +949,9 @@ class SQLiteStore:
 
         The entries are checked against the head recorded with the last append (numbered from
         1 up to the last one it names, that entry and the policy the ones it names, and none
-        missing among those replayed), their links and the events' transitions always; ``verify=True`` (the default) also recomputes every hash, so a row altered in the
-        file is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
+        missing among those replayed), their links and the events' transitions always;
+        ``verify=True`` (the default) also recomputes every hash, so a row altered in the file
+        is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
         the stored hashes and replays three to four times as fast; every event is still decoded
         and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
         and ``policy`` to the stored one. The ledger keeps the entries in columns (see
