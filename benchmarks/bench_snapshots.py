@@ -5,16 +5,20 @@ Plain script: ``python benchmarks/bench_snapshots.py [n_tasks]``. It records the
 entries), saves it to an SQLite store and keeps a snapshot there, then, each in a fresh process
 as a host starting up would:
 
-* loads the store from its snapshot (target <= 0.3 s), beside a load that replays every entry;
+* loads the store from its snapshot (target <= 0.3 s, the first load in the process and the
+  median of three more), beside a load that replays every entry,
+  and times what a host pays after it: opening the store (which counts its rows) and the first
+  query that reads every task (which builds them from the snapshot's columns);
 * the same on PostgreSQL: saves the ledger to a throwaway server (``tests/postgres_server.py``,
   as ``bench_stores.py`` starts it), keeps a snapshot there and loads from it in a fresh process
   (no target: the server shares the machine's cores, each of its reads a local round trip;
   skipped, saying why, where psycopg or the PostgreSQL binaries are missing);
-* loads the ledger (replaying every entry, hashes verified) and saves it to a new store,
-  measuring the process's peak resident memory (``resource.getrusage``, target <= 300 MB)
-  once loaded and after the save, and what the save itself allocates at its peak
-  (``tracemalloc``, in another fresh process): the save reads the entries a chunk at a time
-  rather than all at once, so what it allocates does not grow with the ledger.
+* loads the ledger (replaying every entry, hashes verified; then again from the snapshot) and
+  saves it to a new store, measuring the process's peak resident memory (``VmHWM`` on Linux,
+  else ``resource.getrusage``; target <= 300 MB) once loaded and after the save, and what the
+  save itself allocates at its peak (``tracemalloc``, in another fresh process): the save reads
+  the entries a chunk at a time rather than all at once, so what it allocates does not grow
+  with the ledger.
 
 Each line says PASS or FAIL against its target; the load average is printed, since on a shared
 machine absolute times rise with it.
@@ -22,6 +26,7 @@ machine absolute times rise with it.
 
 from __future__ import annotations
 
+import contextlib
 import gc as garbage
 import multiprocessing
 import os
@@ -48,8 +53,28 @@ def _open(place: str) -> Store:
 
 
 def _loads(place: str, runs: int) -> dict[str, float]:
-    """Median times of loads of the store at ``place`` (run in a fresh process)."""
-    times: dict[str, list[float]] = {"snapshot": [], "snapshot, verify=False": [], "full": []}
+    """Median times of loads of the store at ``place``, and the time of the first load of the
+    process (run in a fresh one)."""
+    times: dict[str, list[float]] = {
+        "snapshot": [],
+        "snapshot, verify=False": [],
+        "full": [],
+        "open": [],
+        "first load": [],
+        "first query": [],
+    }
+    for _ in range(runs):
+        garbage.collect()
+        start = time.perf_counter()
+        with _open(place) as store:
+            times["open"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            ledger = store.load()
+            times["first load"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            ledger.task_ids  # noqa: B018 - the first read of every task builds them
+            times["first query"].append(time.perf_counter() - start)
+        ledger = None
     with _open(place) as store:
         for _ in range(runs):
             for name, kwargs in (
@@ -65,22 +90,37 @@ def _loads(place: str, runs: int) -> dict[str, float]:
         start = time.perf_counter()
         store.load(verify=False, from_snapshot=False)
         times["full"].append(time.perf_counter() - start)
-    return {name: statistics.median(found) for name, found in times.items()}
+    first = times.pop("first load")[0]  # the process's first: what a host starting up waits for
+    return {
+        "first load": first,
+        **{name: statistics.median(found) for name, found in times.items()},
+    }
 
 
-def _save_memory(path: str, target: str) -> tuple[float, float, float]:
+def _peak_mb() -> float:
+    """The peak resident memory of this process so far, in MB. Linux's ``VmHWM`` when there is
+    one: ``getrusage`` keeps, in a process started by another (as the pools here start theirs),
+    the peak of the process it was forked from, here the one that built the whole ledger."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _save_memory(path: str, target: str, from_snapshot: bool) -> tuple[float, float, float]:
     """Load the store at ``path`` and save the ledger to a new store at ``target`` (in a fresh
     process): the peak resident memory of the process in MB once loaded and after the save, and
     how long the save took (s)."""
     with EventStore(path, calendar=CAL) as store:
-        ledger = store.load(from_snapshot=False)
+        ledger = store.load(from_snapshot=from_snapshot)
     garbage.collect()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = _peak_mb()
     start = time.perf_counter()
     with EventStore.create(target, calendar=CAL, snapshot_every=None) as store:
         store.save(ledger, expected_version=0)
     took = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    after = _peak_mb()
     return before, after, took
 
 
@@ -118,8 +158,12 @@ def _postgres(ledger: Ledger, report: Callable[[str, str, str, bool | None], Non
             report("PostgreSQL: keep a snapshot", f"{took:.2f} s", "-", None)
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             times = pool.apply(_loads, (postgres.conninfo, 3))
+    t = times["first load"]
+    report(
+        "PostgreSQL: load from the snapshot, the first in a fresh process", f"{t:.3f} s", "-", None
+    )
     t = times["snapshot"]
-    report("PostgreSQL: load from the snapshot, fresh process", f"{t:.3f} s", "-", None)
+    report("  the same, again (median of 3)", f"{t:.3f} s", "-", None)
     t = times["snapshot, verify=False"]
     report("  the same, verify=False", f"{t:.3f} s", "-", None)
     report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)
@@ -148,22 +192,36 @@ def main(n_tasks: int) -> None:
             report("snapshot size", f"{found / n_tasks:,.0f} B per task", "-", None)
         with spawn.Pool(1) as pool:
             times = pool.apply(_loads, (path, 3))
+        t = times["first load"]
+        report(
+            "load from the snapshot, the first in a fresh process",
+            f"{t:.3f} s",
+            "<= 0.3 s",
+            t <= 0.3,
+        )
         t = times["snapshot"]
-        report("load from the snapshot, fresh process", f"{t:.3f} s", "<= 0.3 s", t <= 0.3)
+        report("  the same, again (median of 3)", f"{t:.3f} s", "<= 0.3 s", t <= 0.3)
         t = times["snapshot, verify=False"]
         report("  the same, verify=False", f"{t:.3f} s", "-", None)
         report("  full replay, verify=False (for comparison)", f"{times['full']:.2f} s", "-", None)
+        t = times["open"]
+        report("  opening the store before (counts its rows)", f"{t:.3f} s", "-", None)
+        t = times["first query"]
+        report("  first read of every task after (builds them)", f"{t:.3f} s", "-", None)
         _postgres(ledger, report)
         ledger = None
-        with spawn.Pool(1) as pool:
-            before, after, took = pool.apply(_save_memory, (path, str(Path(tmp) / "copy.db")))
-        report(
-            "save to a new store: peak resident memory of the process",
-            f"{after:,.0f} MB (once loaded: {before:,.0f} MB)",
-            "<= 300 MB",
-            after <= 300,
-        )
-        report("  the save itself", f"{took:.1f} s", "-", None)
+        for name, from_snapshot in (("full replay", False), ("from the snapshot", True)):
+            with spawn.Pool(1) as pool:
+                before, after, took = pool.apply(
+                    _save_memory, (path, str(Path(tmp) / f"copy{from_snapshot}.db"), from_snapshot)
+                )
+            report(
+                f"load ({name}), save to a new store: peak resident memory",
+                f"{after:,.0f} MB (once loaded: {before:,.0f} MB)",
+                "<= 300 MB",
+                after <= 300,
+            )
+            report("  the save itself", f"{took:.1f} s", "-", None)
         with spawn.Pool(1) as pool:
             peak = pool.apply(_save_allocation, (path, str(Path(tmp) / "again.db")))
         report("  what the save allocates at its peak", f"{peak:.1f} MB", "-", None)

@@ -5,11 +5,13 @@ and the helpers here."""
 
 from __future__ import annotations
 
+import array
 import contextlib
 import datetime as dt
 import hashlib
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import govops.calendars as gc
-from govops.exceptions import GovopsError, InvalidInputError
+from govops.exceptions import GovopsError, IntegrityError, InvalidInputError
 from govops.serialization import from_json
 from govops.store import STORE_SCHEMA, EventStore, LoadReport, SQLiteStore
 from govops.tasks import (
@@ -41,6 +43,7 @@ from govops.tasks import (
     PlanSubmitted,
     ProgressReported,
     Responsibility,
+    Status,
     Task,
     TaskAccepted,
     TaskAssigned,
@@ -152,14 +155,129 @@ def _rows(path: Path, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         db.close()
 
 
-def _rewrite_body(path: Path, change: Any, header_change: Any = lambda h: h) -> None:
-    """Change the snapshot's body (and header) and give it a checksum that matches, as someone
-    who can write the file (but has no key) can."""
+def _split(body: bytes) -> tuple[dict[str, Any], bytearray]:
+    """A snapshot's body as its JSON object and the bytes of its packed columns after it."""
+    text, _, packed = body.partition(b"\n")
+    return json.loads(text), bytearray(packed)
+
+
+def _numbers(packed: bytearray, column: list[Any]) -> memoryview:
+    """The numbers of a packed column (``[typecode, start, count]``), to read or change."""
+    code, start, count = column
+    return memoryview(packed)[start : start + count * array.array(code).itemsize].cast(code)
+
+
+def _rewrite_body(
+    path: Path, change: Any = lambda doc, packed: doc, header_change: Any = lambda h: h
+) -> None:
+    """Change the snapshot's body (``change(doc, packed)`` returns the JSON object and may
+    change the packed bytes in place) and header, and give it a checksum that matches, as
+    someone who can write the file (but has no key) can."""
     ((header, body),) = _rows(path, "SELECT header, body FROM snapshots")
     header = header_change(header)
-    body = json.dumps(change(json.loads(body)), ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(f"{header}\n{body}".encode()).hexdigest()
+    doc, packed = _split(body)
+    text = json.dumps(change(doc, packed), ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8", "surrogatepass") + b"\n" + bytes(packed)
+    digest = hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
     _rows(path, "UPDATE snapshots SET header = ?, body = ?, checksum = ?", header, body, digest)
+
+
+def _body(path: Path) -> Any:
+    ((body,),) = _rows(path, "SELECT body FROM snapshots")
+    return _split(body)[0]
+
+
+def _ignored(path: Path, match: str, **load: Any) -> Ledger:
+    with EventStore(path, calendar=load.pop("calendar", CAL)) as store:
+        loaded = store.load(**load)
+        report = store.last_load
+    assert report is not None and report.snapshot is None, report
+    assert len(report.ignored) == 1 and match in report.ignored[0], report.ignored
+    return loaded
+
+
+def test_a_row_removed_before_the_snapshot_is_found_when_the_entries_are_read(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+    with EventStore(path, calendar=CAL) as store:  # opened, and checked, before the row goes
+        _rows(path, "DELETE FROM entries WHERE seq = 3")
+        loaded = store.load()  # from the snapshot: the rows before it are read when needed
+        assert store.last_load is not None and store.last_load.snapshot == ledger.version
+        assert loaded.states() == ledger.states()
+        with pytest.raises(IntegrityError, match="seq=3 is missing"):
+            loaded.entries  # noqa: B018 - reading them is the point
+        with pytest.raises(IntegrityError, match="seq=3 was expected: an entry is missing"):
+            store.load(from_snapshot=False)  # a replay reads every row
+    with pytest.raises(IntegrityError, match="seq=3 is missing"):
+        EventStore(path)  # opening a store counts its rows
+
+
+def test_entries_of_another_chain_in_place_of_those_before_the_snapshot_are_refused(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    path = tmp_path / "l.db"
+    with _saved(path, ledger) as store:
+        store.snapshot()
+        loaded = store.load()
+        trusting = store.load(verify=False)
+    # The file replaced by one holding another chain as long: its first actor differs.
+    other = Ledger(calendar=CAL, policy=POLICY)
+    for e in ledger.entries:
+        actor = e.actor + ("'" if e.seq == 1 else "")
+        other = other.record(e.event, actor=actor, at=e.at, reason=e.reason)
+    with _saved(tmp_path / "other.db", other):
+        pass
+    (tmp_path / "other.db").replace(path)
+    for read in (loaded, trusting):
+        with pytest.raises(IntegrityError, match=r"before the snapshot .* no longer there"):
+            read.entries  # noqa: B018 - reading them is the point
+    assert loaded.states() == ledger.states() and loaded.head_hash == ledger.head_hash
+
+
+def test_threads_reading_a_ledger_from_a_snapshot_at_once_see_the_same_tasks(
+    tmp_path: Path,
+) -> None:
+    ledger = rich_ledger()
+    with _saved(tmp_path / "l.db", ledger) as store:
+        store.snapshot()
+        loaded = store.load()  # its tasks are built by the first of the threads to read them
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: loaded.states(), range(8)))
+    assert found == [ledger.states()] * 8
+
+
+def test_a_snapshot_of_the_earlier_format_is_ignored_and_kept_anew(tmp_path: Path) -> None:
+    """golden/store_snapshot1.db: golden/ledger.json saved, with a snapshot kept at its last
+    entry, by govops as of 90411c5 (snapshot format govops-snapshot/1, its body JSON text)."""
+    path = tmp_path / "s.db"
+    path.write_bytes((GOLDEN / "store_snapshot1.db").read_bytes())
+    ledger = from_json((GOLDEN / "ledger.json").read_text(encoding="utf-8"), calendar=CAL)
+    with EventStore(path, calendar=CAL, snapshot_every=1) as store:
+        assert store.verify() == ledger.version  # an earlier format is no damage
+        loaded = store.load()
+        assert store.last_load == LoadReport(
+            ledger.version,
+            snapshot=None,
+            replayed=ledger.version,
+            ignored=(
+                f"the snapshot at version {ledger.version} is in format 'govops-snapshot/1'; "
+                "this version of govops reads 'govops-snapshot/2'",
+            ),
+        )
+        _same(loaded, ledger)
+        # The next append keeps a snapshot in this version's format, which the next load uses.
+        task = next(s for s in loaded.states() if s.status is Status.IN_PROGRESS)
+        at = ledger.entries[-1].at + dt.timedelta(days=1)
+        more = loaded.record(ProgressReported(task.id, percent=task.percent), actor="x", at=at)
+        store.save(more, expected_version=ledger.version)
+        assert store.snapshot_error is None
+        _same(store.load(), more)
+        assert store.last_load == LoadReport(more.version, snapshot=more.version, replayed=0)
 
 
 def test_a_file_without_snapshots_loads_as_before(tmp_path: Path) -> None:
@@ -205,9 +323,25 @@ def test_a_file_of_the_previous_version_is_read_as_it_is_then_keeps_snapshots(
     assert _rows(path, "SELECT ledger, version FROM snapshots") == [(1, ledger.version)]
 
 
-def altered(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
-    """A snapshot's body ``doc`` with one of its columns, or one value in it, replaced by
+def altered(doc: dict[str, Any], packed: bytearray, data: st.DataObject) -> dict[str, Any]:
+    """A snapshot's body (its JSON object ``doc`` and its ``packed`` columns, changed in place)
+    with a number of a packed column, one of its JSON columns or one value in it replaced by
     whatever Hypothesis draws."""
+    where = [doc, doc["tasks"], doc["issues"], doc["times"]]
+    columns = [(d, key) for d in where for key in _packs(d)]
+    if data.draw(st.booleans()):  # a number of a packed column, of the column's type
+        d, key = data.draw(st.sampled_from(columns))
+        numbers = _numbers(packed, d[key])
+        if len(numbers):
+            code = d[key][0]
+            numbers[data.draw(st.integers(0, len(numbers) - 1))] = data.draw(
+                st.floats()
+                if code == "d"
+                else st.integers(-(2**63), 2**63 - 1)
+                if code == "q"
+                else st.integers(0, 2 ** (8 * _SIZES[code]) - 1)
+            )
+        return doc
     name = data.draw(st.sampled_from(sorted(doc)))
     value = data.draw(
         st.recursive(
@@ -221,7 +355,8 @@ def altered(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
         column[data.draw(st.integers(0, len(column) - 1))] = value
     elif isinstance(column, dict) and column:
         inner = column[data.draw(st.sampled_from(sorted(column)))]
-        inner[data.draw(st.integers(0, len(inner) - 1))] = value
+        if inner:
+            inner[data.draw(st.integers(0, len(inner) - 1))] = value
     else:
         doc[name] = value
     return doc
@@ -234,11 +369,21 @@ def _altered_anywhere(tmp_path_factory: pytest.TempPathFactory, data: st.DataObj
     path = tmp_path_factory.mktemp("s") / "l.db"
     with _saved(path, ledger) as store:
         store.snapshot()
-    ((body,),) = _rows(path, "SELECT body FROM snapshots")
-    doc = altered(json.loads(body), data)
-    _rewrite_body(path, lambda _: doc)
+    _rewrite_body(path, lambda doc, packed: altered(doc, packed, data))
     with EventStore(path, calendar=CAL) as store, contextlib.suppress(GovopsError):
         store.load().states()
+
+
+_SIZES = {"B": 1, "H": 2, "I": 4}
+
+
+def _packs(columns: dict[str, Any]) -> list[str]:
+    """The names of the packed columns of ``columns``."""
+    return sorted(
+        name
+        for name, column in columns.items()
+        if isinstance(column, list) and len(column) == 3 and column[0] in ("B", "H", "I", "q", "d")
+    )
 
 
 _ALTERED = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}

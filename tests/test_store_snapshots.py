@@ -55,7 +55,18 @@ from govops.tasks import (
 )
 from postgres_server import PostgresServer
 from store_backends import Backend, fresh_schema
-from test_snapshots import CAL, CST, GOLDEN, POLICY, T0, _same, altered, rich_ledger
+from test_snapshots import (
+    CAL,
+    CST,
+    GOLDEN,
+    POLICY,
+    T0,
+    _numbers,
+    _same,
+    _split,
+    altered,
+    rich_ledger,
+)
 
 KEY = b"k" * 32
 LATER = T0 + dt.timedelta(days=40)
@@ -72,17 +83,19 @@ def _saved(backend: Backend, ledger: Ledger, **options: Any) -> Ledger:
 
 def _rewrite(
     backend: Backend,
-    change: Callable[[Any], Any] = lambda body: body,
+    change: Callable[[Any, bytearray], Any] = lambda doc, packed: doc,
     header_change: Callable[[str], str] = lambda header: header,
     *,
     ledger: str | None = None,
 ) -> None:
-    """Change the snapshot's body (and header) and give it a checksum that matches, as someone
-    who can write the database (but has no key) can."""
+    """Change the snapshot's body (``change(doc, packed)`` returns its JSON object and may
+    change its packed columns in place) and header, and give it a checksum that matches, as
+    someone who can write the database (but has no key) can."""
     (row,) = backend.snapshots(ledger)
     header = header_change(row["header"])
-    data = change(json.loads(row["body"]))
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    doc, packed = _split(row["body"])
+    text = json.dumps(change(doc, packed), ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8", "surrogatepass") + b"\n" + bytes(packed)
     digest = hashlib.sha256(header.encode() + b"\n" + body).hexdigest()
     backend.set_snapshot(row["version"], ledger=ledger, header=header, body=body, checksum=digest)
 
@@ -96,9 +109,9 @@ def _ignored(backend: Backend, match: str, **load: Any) -> Ledger:
     return loaded
 
 
-def _percent(body: dict[str, Any]) -> dict[str, Any]:
-    body["percent"][4] = 99.0
-    return body
+def _percent(doc: dict[str, Any], packed: bytearray) -> dict[str, Any]:
+    _numbers(packed, doc["percent"])[4] = 99.0
+    return doc
 
 
 def _with_policy_changed() -> Ledger:
@@ -177,7 +190,7 @@ def test_snapshots_are_kept_every_n_entries(backend: Backend) -> None:
 
 
 _ALTERED: list[tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = [
-    (lambda s: {"body": bytes(s["body"]).replace(b"35.5", b"36.5")}, "checksum does not verify"),
+    (lambda s: {"body": bytes(s["body"]).replace(b'"T4"', b'"T9"')}, "checksum does not verify"),
     (lambda s: {"hash": "0" * 64}, "not this chain's"),
     (lambda s: {"version": s["version"] - 1}, "not this chain's"),
     (lambda s: {"version": s["version"] + 5}, "more entries than the store holds"),
@@ -193,7 +206,9 @@ def test_a_snapshot_that_does_not_match_the_chain_is_ignored_and_reported(
 ) -> None:
     ledger = _saved(backend, rich_ledger())
     (row,) = backend.snapshots()
-    backend.set_snapshot(row["version"], **alter(row))
+    changed = alter(row)
+    assert all(row[name] != value for name, value in changed.items())  # it does alter
+    backend.set_snapshot(row["version"], **changed)
     _same(_ignored(backend, match), ledger)
     with backend.open() as store, pytest.raises(IntegrityError, match=match):
         store.verify()
@@ -222,11 +237,14 @@ def test_a_store_with_a_key_keeps_snapshots_only_with_it(backend: Backend) -> No
 
 def test_a_snapshot_in_another_format_or_damaged_inside_is_ignored(backend: Backend) -> None:
     ledger = _saved(backend, rich_ledger())
-    _rewrite(backend, header_change=lambda header: header.replace("/1", "/9"))
+    _rewrite(backend, header_change=lambda header: header.replace("/2", "/9"))
     _same(_ignored(backend, "in format 'govops-snapshot/9'"), ledger)
-    _rewrite(backend, header_change=lambda header: header.replace("/9", "/1"))
-    _rewrite(backend, lambda body: {**body, "percent": body["percent"][:-1]})
-    _same(_ignored(backend, "is damaged"), ledger)
+    _rewrite(backend, header_change=lambda header: header.replace("/9", "/2"))
+    code, start, count = _split(backend.snapshots()[0]["body"])[0]["percent"]
+    _rewrite(backend, lambda doc, packed: {**doc, "percent": [code, start, count - 1]})
+    _same(_ignored(backend, "'percent' is not 6 values long"), ledger)
+    _rewrite(backend, lambda doc, packed: {**doc, "percent": [code, start + 10**9, count]})
+    _same(_ignored(backend, "outside the snapshot's bytes"), ledger)
 
 
 def test_a_snapshot_of_another_policy_or_calendar_is_ignored(backend: Backend) -> None:
@@ -354,10 +372,10 @@ def test_a_snapshot_after_a_policy_change_restores_the_policy_in_force(backend: 
 
 def test_a_snapshot_that_lost_its_policy_changes_is_refused_by_verify(backend: Backend) -> None:
     ledger = _saved(backend, _with_policy_changed(), policy=POLICY, snapshot_every=None)
-    ((seq, policy),) = json.loads(backend.snapshots()[0]["body"])["policies"]
+    ((seq, policy),) = _split(backend.snapshots()[0]["body"])[0]["policies"]
     assert seq == ledger.version and policy["deadline_change_requires_approval"] is False
 
-    def forget(data: dict[str, Any]) -> dict[str, Any]:
+    def forget(data: dict[str, Any], packed: bytearray) -> dict[str, Any]:
         del data["policies"]
         return data
 
@@ -598,7 +616,6 @@ def test_postgres_a_snapshot_altered_anywhere_is_read_as_written_or_ignored(
     from PostgreSQL gives a ledger or a GovopsError, never another error."""
     backend = Backend("postgres", fresh_schema(postgres))
     _saved(backend, rich_ledger())
-    doc = altered(json.loads(backend.snapshots()[0]["body"]), data)
-    _rewrite(backend, lambda _: doc)
+    _rewrite(backend, lambda doc, packed: altered(doc, packed, data))
     with backend.open() as store, contextlib.suppress(GovopsError):
         store.load().states()

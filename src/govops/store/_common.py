@@ -18,7 +18,7 @@ from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
 from ..tasks.lowlevel import extended, hashes_checked
 from ._head import StoreHead, check_expected
 from ._rows import UNREADABLE, _dumps
-from ._snapshots import LoadReport, Table, check_every, keep, prepared
+from ._snapshots import LoadReport, Snapshot, Table, check_every, keep, prepared
 
 __all__ = [
     "DEFAULT_LEDGER",
@@ -235,6 +235,35 @@ class StoreBase:
             )
         self._snapshot_version = max(self._snapshot_version, version)
         return version
+
+    def _loaded(
+        self,
+        ledger: Ledger,
+        start: Snapshot | None,
+        ignored: list[str],
+        *,
+        verify: bool,
+        from_snapshot: bool,
+        policy: LedgerPolicy | None,
+        stored: LedgerPolicy | None,
+        calendar: WorkingCalendar,
+    ) -> Ledger:
+        """Record what a load that built ``ledger`` (from the snapshot ``start``, if any) did:
+        :attr:`last_load`; the stored ledger, when the load checked it under the stored policy,
+        for appends to build on; and, for a load as the store's own would be, the snapshot it
+        could use, so that snapshots it ignored (an earlier version's, say) count for nothing
+        and the store keeps a new one once ``snapshot_every`` entries are past it."""
+        self.last_load = LoadReport(
+            ledger.version,
+            snapshot=None if start is None else start.version,
+            replayed=ledger.version - (0 if start is None else start.version),
+            ignored=tuple(ignored),
+        )
+        if verify and (policy is None or policy == stored):
+            self._ledger = ledger  # the stored ledger, checked: appends build on it
+        if from_snapshot and calendar is self._calendar and policy in (None, stored):
+            self._snapshot_version = 0 if start is None else start.version
+        return ledger
 
     def _keep_by_itself(self, appended: Ledger) -> None:
         """After an append that took the stored ledger to ``appended``: keep a snapshot when it

@@ -118,20 +118,24 @@ def check_head(
     q: Queries,
     *,
     every_row: bool = True,
+    first: bool = False,
 ) -> tuple[int, str, str | None]:
     """Check that the entries and the policy are exactly the ones the head names; return
     the number of entries, the hash of the last one and the stored policy's text.
 
-    ``every_row=False`` checks the end only: counting the rows (and finding the first) reads
-    them all, which opening and loading do, while an append must stay quick however long the
-    record is."""
+    ``every_row=False`` checks the ends only: counting the rows reads them all, which opening a
+    store does, while an append must stay quick however long the record is, and a load reads
+    the rows it replays anyway (a row missing among them stops it, see ``_Reader.checked``) and
+    the rows before its snapshot only when they are needed, each checked then. ``first`` also
+    checks that the entries are numbered from 1 (a second look in the index)."""
     # One aggregate a query: SQLite finds a lone min() or max() in the index, but computes
     # several together by reading every row.
     params = q.params()
     (top,) = db.execute(q.top, params).fetchone()
     low, count = 1, top or 0  # as if none went missing, unless every row is read
-    if every_row:
+    if every_row or first:
         (low,) = db.execute(q.low, params).fetchone()
+    if every_row:
         (count,) = db.execute(q.count, params).fetchone()
     if any(v is not None and type(v) is not int for v in (low, top, count)):
         raise IntegrityError(
@@ -143,7 +147,7 @@ def check_head(
             f"{where!r} holds an entry numbered seq={low}: entries are numbered from 1, so "
             "rows were added or renumbered"
         )
-    if count and top != count:
+    if count and (top != count or low != 1):
         (gap,) = db.execute(q.gap, params).fetchone()
         raise IntegrityError(
             f"entry seq={gap} is missing from {where!r} ({count} entries numbered up to "

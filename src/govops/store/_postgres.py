@@ -27,7 +27,7 @@ rows, and wording psycopg's errors, are in ``_postgres_rows.py``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, final
 
 from .._record import GENESIS_HASH
@@ -56,7 +56,7 @@ from ._head import StoreHead, digest, head_row, parse_head
 from ._postgres_rows import LedgerRows, psycopg_module, translated
 from ._postgres_snapshots import LOCK_TABLES, PostgresSnapshots
 from ._rows import Columns, _dumps
-from ._snapshots import SNAPSHOT_EVERY, LoadReport
+from ._snapshots import SNAPSHOT_EVERY
 
 if TYPE_CHECKING:
     import psycopg
@@ -538,20 +538,23 @@ class PostgresStore(StoreBase):
                 )
         if ledger.version != head.version or ledger.head_hash != head.hash:
             raise IntegrityError(f"{self._where} does not hold the entries its head names")
-        self.last_load = LoadReport(
-            ledger.version,
-            snapshot=None if start is None else start.version,
-            replayed=ledger.version - (0 if start is None else start.version),
-            ignored=tuple(ignored),
+        return self._loaded(
+            ledger,
+            start,
+            ignored,
+            verify=verify,
+            from_snapshot=from_snapshot,
+            policy=policy,
+            stored=stored,
+            calendar=calendar,
         )
-        if verify and (policy is None or policy == stored):
-            self._ledger = ledger
-        return ledger
 
-    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+    def _prefix(
+        self, version: int, last_hash: str, *, verify: bool
+    ) -> Callable[[], Generator[Columns, None, None]]:
         """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
-        first needed: through a connection of its own (this store may be closed by then),
-        checked by ``_snapshots.checked_prefix``."""
+        first needed: through a connection of its own (this store may be closed by then), a
+        chunk at a time, checked by ``_snapshots.checked_prefix``."""
         conninfo, name, key, timeout, where = (
             self._conninfo,
             self.ledger,
@@ -560,7 +563,7 @@ class PostgresStore(StoreBase):
             self._where,
         )
 
-        def read() -> Columns:
+        def read() -> Generator[Columns, None, None]:
             with (
                 PostgresStore(
                     conninfo, name, mode="ro", key=key, timeout=timeout, snapshot_every=None
@@ -568,8 +571,10 @@ class PostgresStore(StoreBase):
                 store._errors("read"),
                 store._reading() as cur,
             ):
-                run = _snapshots.joined(store._rows.chunks(cur, top=version))
-            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=where)
+                chunks = store._rows.chunks(cur, top=version)
+                yield from _snapshots.checked_prefix(
+                    chunks, version, last_hash, verify=verify, where=where
+                )
 
         return read
 

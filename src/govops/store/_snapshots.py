@@ -4,18 +4,21 @@ need not replay the whole history (see ``docs/explanation/record.md``, "Snapshot
 A snapshot is one row of a table of snapshots, which a store makes when it writes the first one
 (so databases without it open as they always did): the ledger it is of, the version it stands
 for, the hash of the entry at that version, a small JSON header (the format, the policy the
-ledger was made with and the calendar it was computed under) and the body, the projection as
-columnar JSON (``govops/tasks/_snapshot.py``) with the policies
-:class:`~govops.tasks.PolicyChanged` entries put in force up to its version, as UTF-8 bytes;
-checked by the sha256 of header and body, and by an HMAC-SHA256 code with the store's key when
-it has one.
+ledger was made with and the calendar it was computed under) and the projection as a body of
+bytes, columnar JSON in UTF-8 followed by its columns of numbers packed
+(``govops/tasks/_snapshot.py``), with the policies :class:`~govops.tasks.PolicyChanged` entries
+put in force up to its version; checked by the sha256 of header and body, and by an HMAC-SHA256
+code with the store's key when it has one.
 
 A load uses the latest snapshot of its ledger that matches: its code and checksum verify, its
 format is one this version writes, the chain holds at its version exactly the entry it names,
 and it was computed from the starting policy (as the store keeps it) and under the calendar the
 load uses. Any other snapshot is ignored, and
 the reason is reported (:class:`LoadReport`); the entries are then replayed from the one
-before. Never pickle: the database may come from anywhere, and reading a snapshot runs no code.
+before. A snapshot an earlier version wrote (``govops-snapshot/1``, whose body is text) is
+ignored so, and the store keeps one in this format at its next snapshot: snapshots are only a
+cache of the replay. Never pickle: the database may come from anywhere, and reading a snapshot
+runs no code.
 
 This module is the same for every store: what it reads and writes goes through a :class:`Table`,
 one ledger's snapshots as a store's database keeps them (``_sqlite_snapshots.py``,
@@ -25,10 +28,11 @@ one ledger's snapshots as a store's database keeps them (``_sqlite_snapshots.py`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from typing import Any, Protocol, final
 
 import attrs
@@ -38,14 +42,21 @@ from .._time import calendar_tz
 from ..exceptions import ConcurrencyError, GovopsError, IntegrityError, InvalidInputError
 from ..serialization import converter
 from ..tasks import Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import Columns, PolicyChanges, check_hash, policy_changes, span
-from ..tasks.lowlevel import Track as _Track
+from ..tasks.lowlevel import (
+    Columns,
+    PolicyChanges,
+    Projection,
+    check_hash,
+    policy_changes,
+    span,
+    tracks_of,
+)
 from ..tasks.lowlevel import decode_snapshot as decode
 from ..tasks.lowlevel import encode_snapshot as encode
-from ..tasks.lowlevel import projection as projection_of
 from ._rows import _dumps
 
 __all__ = [
+    "EARLIER",
     "FORMAT",
     "KEEP",
     "SNAPSHOT_EVERY",
@@ -57,7 +68,6 @@ __all__ = [
     "check_every",
     "checked_prefix",
     "encoded",
-    "joined",
     "keep",
     "policy_digest",
     "prepared",
@@ -68,8 +78,11 @@ __all__ = [
     "verify",
 ]
 
-FORMAT = "govops-snapshot/1"
+FORMAT = "govops-snapshot/2"
 """The format mark of the snapshots this version writes and reads."""
+
+EARLIER = ("govops-snapshot/1",)
+"""The formats of snapshots earlier versions wrote: ignored by a load, passed over by verify."""
 
 KEEP = 2
 """How many snapshots a store keeps: the latest, and one to fall back on."""
@@ -135,7 +148,7 @@ class Snapshot:
     version: int
     hash: str
     last_at: dt.datetime
-    tracks: dict[str, _Track]
+    tracks: Projection  # read and checked; its tracks built when the ledger first needs them
     changes: PolicyChanges = ()
 
 
@@ -195,12 +208,11 @@ def check_every(snapshot_every: object) -> int | None:
 def encoded(ledger: Ledger, *, calendar: WorkingCalendar) -> tuple[str, bytes]:
     """The header and the body of a snapshot of ``ledger`` at its version. Raises
     :class:`ValueError` when the projection cannot be written."""
-    listed = projection_of(ledger)
-    projection = encode(listed, converter.unstructure)
+    listed = tracks_of(ledger)
     changes = [[seq, converter.unstructure(policy)] for seq, policy in policy_changes(ledger)]
-    if changes:  # the policies PolicyChanged entries put in force, which the tracks do not hold
-        projection["policies"] = changes
-    body = _dumps(projection).encode()
+    # The policies PolicyChanged entries put in force, which the tracks do not hold.
+    more = {"policies": changes} if changes else {}
+    body = encode(listed, converter.unstructure, **more)
     header = _dumps(
         {
             "format": FORMAT,
@@ -289,7 +301,8 @@ def problem(
     except (ValueError, TypeError, KeyError, RecursionError):
         return f"{where} is damaged: its header cannot be read", None
     if fmt != FORMAT:
-        return f"{where} is in format {fmt!r}; this version of govops reads {FORMAT!r}", None
+        why = f"{where} is in format {fmt!r}; this version of govops reads {FORMAT!r}"
+        return why, header
     stored = chain_hash(version)
     if stored is None:
         return f"{where} stands for more entries than the store holds", header
@@ -334,9 +347,11 @@ def read(row: Row, at_text: Any) -> Snapshot:
     last_at = dt.datetime.fromisoformat(at_text)
     if last_at.tzinfo is None:
         raise ValueError(f"its entry's time {at_text!r} has no UTC offset")
-    data = json.loads(body, parse_constant=_not_a_number)  # govops writes no NaN nor Infinity
-    changes = _changes(data.pop("policies", []) if type(data) is dict else None, version)
-    return Snapshot(version, last_hash, last_at, decode(data, converter.structure), changes)
+    if type(body) is not bytes:
+        raise ValueError("its body is not bytes")
+    projection, data = decode(body, converter.structure)
+    changes = _changes(data.get("policies", []), version)
+    return Snapshot(version, last_hash, last_at, projection, changes)
 
 
 def _changes(data: Any, version: int) -> PolicyChanges:
@@ -353,10 +368,6 @@ def _changes(data: Any, version: int) -> PolicyChanges:
             raise ValueError(f"a policy change at entry {seq} is out of order or beyond it")
         out.append((seq, converter.structure(item[1], LedgerPolicy)))
     return tuple(out)
-
-
-def _not_a_number(text: str) -> Any:
-    raise ValueError(f"the snapshot holds {text}, which govops never writes")
 
 
 def _read_with_time(table: Table, row: Row) -> Snapshot:
@@ -407,13 +418,16 @@ def verify(
     projection, readable; and, given the ``calendar`` the store counts on, that the projection
     and the policies in force are the ones ``replayed(version)``, the ledger of the entries up
     to it, builds. Raises :class:`IntegrityError` naming the first snapshot that is not what it
-    should be."""
+    should be (a snapshot in a format of an earlier version is passed over: a cache this
+    version does not read)."""
     try:
         found = table.rows()
     except Unreadable as exc:
         raise IntegrityError(f"the snapshots of {where} are damaged: {exc}") from exc
     for row in found:
         why, header = problem(row, chain_hash=table.hash_at, key=key, policy=None, calendar=None)
+        if why is not None and header is not None and header.get("format") in EARLIER:
+            continue  # a cache this version does not read: nothing it could find wrong
         if why is not None:
             raise IntegrityError(f"{why} (in {where})")
         assert header is not None
@@ -430,66 +444,55 @@ def verify(
             continue  # computed under another policy or calendar: nothing to compare with
         built = replayed(row[0])
         changes = policy_changes(built)
-        if snapshot.changes != changes or [t.freeze() for t in snapshot.tracks.values()] != list(
-            built.states()
-        ):
+        tracks = snapshot.tracks.build().values()
+        if snapshot.changes != changes or [t.freeze() for t in tracks] != list(built.states()):
             raise IntegrityError(f"{named} does not hold the projection its entries build")
 
 
+def _digest(hashes: bytes | list[str], index: int) -> str:
+    """The hash at ``index`` of a run's hashes (as text one at a time: a million at once
+    would take 100 MB)."""
+    if isinstance(hashes, bytes):
+        return hashes[32 * index : 32 * index + 32].hex()
+    return hashes[index]
+
+
 def checked_prefix(
-    run: Columns, version: int, last_hash: str, *, verify: bool, where: str
-) -> Columns:
-    """The entries before a snapshot at ``version`` as read again from the store ``where``
-    (named as its messages name it), checked: there
-    are ``version`` of them, linked (the reader checked each link) up to the entry hashed
-    ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded."""
-    events, ats, actors, reasons, hashes = run
-
-    def digest(index: int) -> str:  # one at a time: a million as text would take 100 MB
-        if isinstance(hashes, bytes):
-            return hashes[32 * index : 32 * index + 32].hex()
-        return hashes[index]
-
-    if len(events) != version or digest(version - 1) != last_hash:
-        raise IntegrityError(
-            f"the entries of {where} before the snapshot this ledger was loaded from are "
-            f"no longer there: entry seq={version} is not the one it named"
-        )
-    if verify:
-        prev = GENESIS_HASH
-        for seq, (event, at, actor, reason) in enumerate(
-            zip(events, ats, actors, reasons, strict=True), start=1
-        ):
-            recorded = digest(seq - 1)
-            actual = entry_hash(
-                seq=seq, event=event, at=at, actor=actor, reason=reason, prev_hash=prev
-            )
-            check_hash(seq, actual, recorded)
-            prev = recorded
-    return run
-
-
-def joined(chunks: Iterator[Columns]) -> Columns:
-    """Runs of entries as one run."""
-    events: list[Any] = []
-    ats: list[dt.datetime] = []
-    actors: list[str] = []
-    reasons: list[str] = []
-    raw: list[bytes] = []
-    texts: list[str] | None = None
-    for chunk_events, chunk_ats, chunk_actors, chunk_reasons, hashes in chunks:
-        events += chunk_events
-        ats += chunk_ats
-        actors += chunk_actors
-        reasons += chunk_reasons
-        if texts is None and isinstance(hashes, bytes):
-            raw.append(hashes)
-            continue
-        if texts is None:
-            texts = [b[k : k + 32].hex() for b in raw for k in range(0, len(b), 32)]
-        texts += (
-            [hashes[k : k + 32].hex() for k in range(0, len(hashes), 32)]
-            if isinstance(hashes, bytes)
-            else hashes
-        )
-    return events, ats, actors, reasons, b"".join(raw) if texts is None else texts
+    chunks: Iterable[Columns], version: int, last_hash: str, *, verify: bool, where: str
+) -> Generator[Columns, None, None]:
+    """The runs of entries before a snapshot at ``version`` as read again from the store
+    ``where`` (named as its messages name it), each checked before it is given: there are
+    ``version`` of them, linked (the reader checked each link) up to the entry hashed
+    ``last_hash`` the snapshot names, and, with ``verify``, each hashes as recorded. A run that
+    goes past, or ends on another entry, raises :class:`IntegrityError` instead of being given;
+    so does an end before ``version``."""
+    count, prev = 0, GENESIS_HASH
+    for chunk in chunks:
+        events, ats, actors, reasons, hashes = chunk
+        digest = functools.partial(_digest, hashes)
+        if verify:
+            for k, (event, at, actor, reason) in enumerate(
+                zip(events, ats, actors, reasons, strict=True)
+            ):
+                recorded = digest(k)
+                actual = entry_hash(
+                    seq=count + k + 1,
+                    event=event,
+                    at=at,
+                    actor=actor,
+                    reason=reason,
+                    prev_hash=prev,
+                )
+                check_hash(count + k + 1, actual, recorded)
+                prev = recorded
+        count += len(events)
+        if count > version or (count == version and digest(len(events) - 1) != last_hash):
+            break
+        yield chunk
+    else:
+        if count == version:
+            return
+    raise IntegrityError(
+        f"the entries of {where} before the snapshot this ledger was loaded from are "
+        f"no longer there: entry seq={version} is not the one it named"
+    )

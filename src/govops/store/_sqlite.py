@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import final
 
@@ -34,7 +34,7 @@ from ._common import (
 )
 from ._head import StoreHead, check_head, digest, head_row, read_head
 from ._rows import _dumps
-from ._snapshots import SNAPSHOT_EVERY, LoadReport
+from ._snapshots import SNAPSHOT_EVERY
 from ._sql import SCHEMA_4, TABLES_4, Queries, queries
 from ._sqlite_file import check_tables, connect, rewrite_earlier, schema_of, translated
 from ._sqlite_rows import FileRows, top
@@ -344,9 +344,11 @@ class SQLiteStore(StoreBase):
         q: Queries | None = None,
         *,
         every_row: bool = True,
+        first: bool = False,
     ) -> tuple[int, str, str | None]:
         """See ``_head.check_head``."""
-        return check_head(db, head, str(self.path), q or self._q(db), every_row=every_row)
+        where = str(self.path)
+        return check_head(db, head, where, q or self._q(db), every_row=every_row, first=first)
 
     def _write_head(
         self, db: sqlite3.Connection, q: Queries, version: int, last_hash: str, policy: str | None
@@ -520,10 +522,11 @@ class SQLiteStore(StoreBase):
     ) -> Ledger:
         """Replay the stored entries into a ledger.
 
-        The entries are checked against the head recorded with the last append (none missing,
-        the last one and the policy the ones it names), their links and the events' transitions
-        always; ``verify=True`` (the default) also recomputes every hash, so a row altered in the
-        file is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
+        The entries are checked against the head recorded with the last append (numbered from
+        1 up to the last one it names, that entry and the policy the ones it names, and none
+        missing among those replayed), their links and the events' transitions always;
+        ``verify=True`` (the default) also recomputes every hash, so a row altered in the file
+        is refused with :class:`~govops.exceptions.IntegrityError`. ``verify=False`` trusts
         the stored hashes and replays three to four times as fast; every event is still decoded
         and validated as :mod:`govops.serialization` does. ``calendar`` defaults to the store's
         and ``policy`` to the stored one. The ledger keeps the entries in columns (see
@@ -532,9 +535,10 @@ class SQLiteStore(StoreBase):
         With ``from_snapshot=True`` (the default) the load starts from the latest snapshot
         (:meth:`snapshot`) that matches the chain, the policy and the calendar, and replays only
         the entries after it; the entries before it are read from the file when first needed
-        (every entry, time travel, a branch), checked as a load checks them. A snapshot that does
-        not match is ignored, never trusted: :attr:`last_load` says which snapshot was used and
-        why any other was ignored. ``from_snapshot=False`` replays every entry.
+        (every entry, time travel, a branch), checked as a load checks them, and the tasks are
+        built from the snapshot when first read. A snapshot that does not match is ignored,
+        never trusted: :attr:`last_load` says which snapshot was used and why any other was
+        ignored. ``from_snapshot=False`` replays every entry.
         """
         calendar = calendar if calendar is not None else self._calendar
         if calendar is None:
@@ -544,7 +548,9 @@ class SQLiteStore(StoreBase):
             )
         with self._errors("load"), self._reading() as db:
             q = self._q(db)
-            *_, text = self._check_head(db, self._stored_head(db, q), q)
+            # The ends of the chain only: the rows are read (and checked) as they are replayed.
+            head = self._stored_head(db, q)
+            *_, text = self._check_head(db, head, q, every_row=False, first=True)
             stored = self._policy(text)
             effective = policy if policy is not None else stored
             start: _snapshots.Snapshot | None = None
@@ -575,30 +581,35 @@ class SQLiteStore(StoreBase):
                         verify=verify,
                         size=top(db, q) - start.version,
                     )
-        self.last_load = LoadReport(
-            ledger.version,
-            snapshot=None if start is None else start.version,
-            replayed=ledger.version - (0 if start is None else start.version),
-            ignored=tuple(ignored),
+        return self._loaded(
+            ledger,
+            start,
+            ignored,
+            verify=verify,
+            from_snapshot=from_snapshot,
+            policy=policy,
+            stored=stored,
+            calendar=calendar,
         )
-        if verify and (policy is None or policy == stored):
-            self._ledger = ledger  # the stored ledger, checked: appends build on it
-        return ledger
 
-    def _prefix(self, version: int, last_hash: str, *, verify: bool) -> Callable[[], Columns]:
+    def _prefix(
+        self, version: int, last_hash: str, *, verify: bool
+    ) -> Callable[[], Generator[Columns, None, None]]:
         """How a ledger loaded from the snapshot at ``version`` reads the entries before it when
         first needed: from the file, through a connection of its own (this store may be closed
-        by then), checked by ``_snapshots.checked_prefix``."""
+        by then), a chunk at a time, checked by ``_snapshots.checked_prefix``."""
         path, name, key, where = self.path, self.ledger, self._key, self._named()
 
-        def read() -> Columns:
+        def read() -> Generator[Columns, None, None]:
             with (
                 SQLiteStore(path, name, mode="ro", key=key, snapshot_every=None) as store,
                 store._errors("read"),
                 store._reading() as db,
             ):
-                run = _snapshots.joined(store._file.columns(db, store._q(db), upto=version))
-            return _snapshots.checked_prefix(run, version, last_hash, verify=verify, where=where)
+                chunks = store._file.columns(db, store._q(db), upto=version)
+                yield from _snapshots.checked_prefix(
+                    chunks, version, last_hash, verify=verify, where=where
+                )
 
         return read
 

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import operator
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import final, overload
 
 from .._html import table
@@ -105,12 +105,16 @@ class _Log:
     snapshot's version without its entries: ``lazy`` then reads them (from the store) the first
     time something needs them, and until then their places in the columns hold placeholders,
     the last one excepted (its time and hash, which the snapshot names). Every read of an entry
-    before the snapshot calls :meth:`fill` first.
+    before the snapshot calls :meth:`fill` first. Its tracks too may be built when first read
+    (``tracks``, see :meth:`later`): a snapshot's 100,000 tasks take most of the time of
+    starting from it, which a host that only appends, or reads a few tasks, need not wait for.
     """
 
     __slots__ = (
         "_actor_ids",
         "_positions",
+        "_tracks",
+        "_unbuilt",
         "actor_ids",
         "actor_names",
         "ats",
@@ -122,7 +126,6 @@ class _Log:
         "lock",
         "odd",
         "reasons",
-        "tracks",
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -135,7 +138,8 @@ class _Log:
         self.reasons: dict[int, str] = {}  # index -> reason, for the entries that give one
         self.digests = bytearray()
         self.odd: dict[int, str] = {}
-        self.tracks: dict[str, _Track] = {}
+        self._tracks: dict[str, _Track] = {}
+        self._unbuilt: _Unbuilt | None = None
         self._positions: dict[str, list[int]] | None = None
         self.hashes_checked = True
         self.lazy: Prefix | None = None
@@ -145,27 +149,61 @@ class _Log:
         return len(self.events)
 
     @property
+    def tracks(self) -> dict[str, _Track]:
+        """Each task's track, by task id, in order of assignment."""
+        if self._unbuilt is not None:
+            self._build()
+        return self._tracks
+
+    def later(self, build: Callable[[], dict[str, _Track]]) -> None:
+        """Let ``build()`` make the tracks when they are first read (once, even when two
+        threads read them at once)."""
+        self._unbuilt = _Unbuilt(build)
+
+    def _build(self) -> None:
+        unbuilt = self._unbuilt
+        if unbuilt is None:
+            return
+        with unbuilt.lock:
+            if self._unbuilt is not None:  # else another thread built them meanwhile
+                self._tracks = unbuilt.build()
+                self._unbuilt = None
+
+    @property
     def entries(self) -> _Entries:
         """The entries, built from the columns as they are read."""
         return _Entries(self)
 
     def fill(self) -> None:
-        """Read the entries a snapshot stood for into the columns, if they are not there yet."""
+        """Read the entries a snapshot stood for into the columns, if they are not there yet: a
+        chunk at a time, each written in place, so that reading a million entries never holds
+        them twice."""
         prefix = self.lazy
         if prefix is None:
             return
         with prefix.lock:
             if self.lazy is None:  # another thread filled it meanwhile
                 return
-            events, ats, actors, reasons, hashes = prefix.read()
-            n = prefix.version
-            self.events[:n] = events
-            self.ats[:n] = ats
-            for actor in set(actors).difference(self._actor_ids):
-                self.actor_id(actor)
-            self.actor_ids[:n] = array.array("I", map(self._actor_ids.__getitem__, actors))
-            self.store_hashes(hashes, 0)
-            self.reasons.update((i, r) for i, r in enumerate(reasons) if r)
+            # Until every chunk is in, the entries before the snapshot are read through fill()
+            # only, which reads them again: what a failed read left in the columns is not seen.
+            n, done = prefix.version, 0
+            with contextlib.closing(prefix.read()) as chunks:
+                for events, ats, actors, reasons, hashes in chunks:
+                    stop = done + len(events)
+                    if stop > n:
+                        raise IntegrityError(f"more than the {n} entries before the snapshot came")
+                    self.events[done:stop] = events
+                    self.ats[done:stop] = ats
+                    for actor in set(actors).difference(self._actor_ids):
+                        self.actor_id(actor)
+                    self.actor_ids[done:stop] = array.array(
+                        "I", map(self._actor_ids.__getitem__, actors)
+                    )
+                    self.store_hashes(hashes, done)
+                    self.reasons.update((done + i, r) for i, r in enumerate(reasons) if r)
+                    done = stop
+            if done != n:
+                raise IntegrityError(f"{done} of the {n} entries before the snapshot came")
             self._positions = None
             self.lazy = None
 
@@ -301,13 +339,24 @@ class _Log:
         return positions
 
 
+class _Unbuilt:
+    """How the tracks of a log are built when first read, once, under ``lock``."""
+
+    __slots__ = ("build", "lock")
+
+    def __init__(self, build: Callable[[], dict[str, _Track]]) -> None:
+        self.build = build
+        self.lock = threading.Lock()
+
+
 class Prefix:
     """The entries before a snapshot a log started from: how many, and how to read them (as
-    one run of :data:`~govops.tasks._replay.Columns`, checked), once, under ``lock``."""
+    runs of :data:`~govops.tasks._replay.Columns` that continue one another, checked), once,
+    under ``lock``."""
 
     __slots__ = ("lock", "read", "version")
 
-    def __init__(self, version: int, read: Callable[[], Columns]) -> None:
+    def __init__(self, version: int, read: Callable[[], Generator[Columns, None, None]]) -> None:
         self.version = version
         self.read = read
         self.lock = threading.Lock()

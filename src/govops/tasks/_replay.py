@@ -59,7 +59,6 @@ def replay(log: _Log, chunks: Iterable[Columns], *, verify: bool, size: int = 0)
     replay that fails is never returned, and ``record`` replays into a log it owns).
     """
     ctx = log.ctx
-    tracks = log.tracks
     handlers = HANDLERS
     report, in_progress, open_statuses = ProgressReported, Status.IN_PROGRESS, OPEN_STATUSES
     edge_years = EDGE_YEARS
@@ -73,6 +72,7 @@ def replay(log: _Log, chunks: Iterable[Columns], *, verify: bool, size: int = 0)
     log.digests.extend(bytes(32 * size))
     known_actors = log._actor_ids
     for chunk in chunks:
+        tracks = log.tracks  # read here: a log started from a snapshot builds them when read
         events, ats, actors, reasons, hashes = chunk
         first = seq
         if verify:  # each entry's hash is recomputed, in the order a reader would check it

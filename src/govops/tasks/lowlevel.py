@@ -7,8 +7,10 @@ it, and a store of another database can be too. A store reads its rows a chunk a
 checks their numbers and links as it reads (:func:`check_hash` words a mismatch) and gives them
 to :func:`ledger_from_columns`, which checks the rest as a ledger built from entries does.
 A store checks an append on the ledger as stored with :func:`extended`, and saves a ledger's
-entries from :func:`entries_after`. Snapshots of the projection are written with :func:`encode_snapshot` and read back with
-:func:`decode_snapshot` and :func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
+entries from :func:`entries_after`. Snapshots of the projection are written with
+:func:`encode_snapshot` (of :func:`tracks_of` and :func:`policy_changes`) and read back with
+:func:`decode_snapshot` (a :class:`Projection`, its tasks built when first needed) and
+:func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
 what each part guarantees.
 """
 
@@ -21,7 +23,7 @@ from ._ledger import Ledger, _Entries, new_entry
 from ._ledger_policy import LedgerPolicy
 from ._model import WorkingCalendar
 from ._replay import Columns, check_hash
-from ._snapshot import PolicyChanges, span
+from ._snapshot import PolicyChanges, Projection, span
 from ._snapshot import decode as decode_snapshot
 from ._snapshot import encode as encode_snapshot
 from ._snapshot import ledger_from as ledger_from_snapshot
@@ -30,6 +32,7 @@ from ._state import _Track as Track
 __all__ = [
     "Columns",
     "PolicyChanges",
+    "Projection",
     "Track",
     "check_hash",
     "decode_snapshot",
@@ -41,8 +44,8 @@ __all__ = [
     "ledger_from_snapshot",
     "new_entry",
     "policy_changes",
-    "projection",
     "span",
+    "tracks_of",
 ]
 
 
@@ -75,7 +78,7 @@ def hashes_checked(ledger: Ledger) -> bool:
     return ledger._log.hashes_checked
 
 
-def projection(ledger: Ledger) -> list[Track]:
+def tracks_of(ledger: Ledger) -> list[Track]:
     """The per-task state of ``ledger`` at its version (what a snapshot keeps), in the order the
     tasks were assigned."""
     return list(ledger._current().tracks.values())
