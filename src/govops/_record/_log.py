@@ -9,7 +9,7 @@ unless the caller vouches for it, its hash must be the one its content gives.
 Values that extend one another share one log and each sees a prefix of it (its ``length``), so
 recording costs O(1); a value that records after a prefix that is no longer the end of the log
 first copies that prefix (a branch). The supervision journal is kept this way; the ledger keeps
-its entries in columns (``govops.tasks._ledger``) but checks them with the same functions.
+its entries in columns (``govops.tasks._log``) but checks them with the same functions.
 """
 
 from __future__ import annotations

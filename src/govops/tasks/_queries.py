@@ -33,7 +33,7 @@ from ._state import Status, TaskState, _Track
 from ._transitions import extended_due
 
 if TYPE_CHECKING:
-    from ._ledger import _Log
+    from ._log import _Log
 
 __all__ = ["LedgerQueries", "LedgerStatistics"]
 

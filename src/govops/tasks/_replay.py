@@ -28,7 +28,7 @@ from ._state import OPEN_STATUSES, Status
 from ._transitions import HANDLERS, apply
 
 if TYPE_CHECKING:
-    from ._ledger import _Log
+    from ._log import _Log
 
 __all__ = ["Columns", "check_hash", "replay"]
 

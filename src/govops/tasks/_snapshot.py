@@ -38,8 +38,9 @@ from typing import Any
 
 from .._record import generated_function, positional_builder
 from ._events import Light
-from ._ledger import Ledger, Prefix
+from ._ledger import Ledger
 from ._ledger_policy import LedgerPolicy
+from ._log import Prefix
 from ._model import Category, Deadline, Plan, Responsibility, Source, Task, WorkingCalendar
 from ._packed import (
     WHOLE,

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ._events import Entry
-from ._ledger import Ledger, _Entries, new_entry
+from ._ledger import Ledger
 from ._ledger_policy import LedgerPolicy
+from ._log import _Entries, new_entry
 from ._model import WorkingCalendar
 from ._replay import Columns, check_hash
 from ._snapshot import PolicyChanges, Projection, span
