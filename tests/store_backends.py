@@ -65,6 +65,13 @@ class Backend:
                 self.ledger,
             )
 
+    def delete(self, seq: int) -> None:
+        """Remove the entry ``seq`` as someone with access to the database could."""
+        if self.name == "sqlite":
+            self.sql("DELETE FROM entries WHERE seq = ?", seq)
+        else:
+            self.sql("DELETE FROM govops_events WHERE ledger = ? AND version = ?", self.ledger, seq)
+
     def change_policy(self) -> None:
         lax = '{"confirmation_requires_leader":false}'
         if self.name == "sqlite":

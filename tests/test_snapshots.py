@@ -196,26 +196,6 @@ def _ignored(path: Path, match: str, **load: Any) -> Ledger:
     return loaded
 
 
-def test_a_row_removed_before_the_snapshot_is_found_when_the_entries_are_read(
-    tmp_path: Path,
-) -> None:
-    ledger = rich_ledger()
-    path = tmp_path / "l.db"
-    with _saved(path, ledger) as store:
-        store.snapshot()
-    with EventStore(path, calendar=CAL) as store:  # opened, and checked, before the row goes
-        _rows(path, "DELETE FROM entries WHERE seq = 3")
-        loaded = store.load()  # from the snapshot: the rows before it are read when needed
-        assert store.last_load is not None and store.last_load.snapshot == ledger.version
-        assert loaded.states() == ledger.states()
-        with pytest.raises(IntegrityError, match="seq=3 is missing"):
-            loaded.entries  # noqa: B018 - reading them is the point
-        with pytest.raises(IntegrityError, match="seq=3 was expected: an entry is missing"):
-            store.load(from_snapshot=False)  # a replay reads every row
-    with pytest.raises(IntegrityError, match="seq=3 is missing"):
-        EventStore(path)  # opening a store counts its rows
-
-
 def test_entries_of_another_chain_in_place_of_those_before_the_snapshot_are_refused(
     tmp_path: Path,
 ) -> None:

@@ -313,6 +313,37 @@ def test_entries_before_the_snapshot_are_checked_when_read(backend: Backend) -> 
         untouched.entries  # noqa: B018
 
 
+def test_a_row_removed_before_the_snapshot_is_found_when_the_entries_are_read(
+    backend: Backend,
+) -> None:
+    ledger = _saved(backend, rich_ledger())
+    with backend.open() as store:  # opened, and checked, before the row goes
+        backend.delete(3)
+        # A load checks the ends of the chain, not every row before its snapshot...
+        loaded = store.load()
+        assert store.last_load is not None and store.last_load.snapshot == ledger.version
+        assert loaded.states() == ledger.states()
+        # ...which are checked when they are read,
+        with pytest.raises(IntegrityError, match=r"seq=3|removed"):
+            loaded.entries  # noqa: B018 - reading them is the point
+        # by a replay of every entry,
+        with pytest.raises(IntegrityError, match=r"seq=3|removed"):
+            store.load(from_snapshot=False)
+        # and by verify().
+        with pytest.raises(IntegrityError):
+            store.verify()
+    with pytest.raises(IntegrityError):
+        backend.open()  # opening a store counts its rows
+
+
+def test_a_load_refuses_a_chain_whose_first_rows_were_removed(backend: Backend) -> None:
+    _saved(backend, rich_ledger())
+    with backend.open() as store:  # opened, and checked, before the rows go
+        backend.delete(1)
+        with pytest.raises(IntegrityError, match=r"removed|seq=1"):
+            store.load()  # the chain must start at 1: found in the index, nothing counted
+
+
 @functools.cache
 def _stamped() -> type[Annotation]:
     """An annotation whose note a snapshot cannot write (registered once, when first needed)."""

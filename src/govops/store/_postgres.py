@@ -328,10 +328,17 @@ class PostgresStore(StoreBase):
         return row[0], head
 
     def _check_head(
-        self, cur: psycopg.Cursor[Any], head: StoreHead, *, every_row: bool = True
+        self,
+        cur: psycopg.Cursor[Any],
+        head: StoreHead,
+        *,
+        every_row: bool = True,
+        first: bool = False,
     ) -> str:
         """Check that the ledger's entries are exactly those its head names; return the hash of
-        the last. ``every_row=False`` checks the end only (an append stays quick)."""
+        the last. ``every_row=False`` checks the end only (an append stays quick); with
+        ``first``, also that the entries start at 1 (both ends found in the primary key's
+        index: a load checks every row it reads, so it need not count them first)."""
         cur.execute(
             "SELECT version, hash FROM govops_events WHERE ledger = %s "
             "ORDER BY version DESC LIMIT 1",
@@ -340,6 +347,17 @@ class PostgresStore(StoreBase):
         row = cur.fetchone()
         top, last = (row[0], bytes(row[1]).hex()) if row else (0, GENESIS_HASH)
         count = top
+        if first and not every_row and top:
+            cur.execute(
+                "SELECT version FROM govops_events WHERE ledger = %s ORDER BY version LIMIT 1",
+                (self.ledger,),
+            )
+            (low,) = cur.fetchone()
+            if low != 1:
+                raise IntegrityError(
+                    f"{self._where} holds entries numbered from {low}: rows were removed or "
+                    "renumbered"
+                )
         if every_row:
             cur.execute(
                 "SELECT count(*), min(version) FROM govops_events WHERE ledger = %s",
@@ -509,7 +527,8 @@ class PostgresStore(StoreBase):
         with self._errors("load"), self._reading() as cur:
             text, head = self._stored(cur)
             stored = self._check_policy(text, head)
-            self._check_head(cur, head)
+            # The ends of the chain only: the rows are read (and checked) as they are replayed.
+            self._check_head(cur, head, every_row=False, first=True)
             effective = policy if policy is not None else stored
             start: _snapshots.Snapshot | None = None
             ignored: list[str] = []
