@@ -352,7 +352,7 @@ class PostgresStore(StoreBase):
                 "SELECT version FROM govops_events WHERE ledger = %s ORDER BY version LIMIT 1",
                 (self.ledger,),
             )
-            (low,) = cur.fetchone()
+            low = (cur.fetchone() or (None,))[0]
             if low != 1:
                 raise IntegrityError(
                     f"{self._where} holds entries numbered from {low}: rows were removed or "
