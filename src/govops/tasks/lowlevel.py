@@ -12,6 +12,29 @@ entries from :func:`entries_after`. Snapshots of the projection are written with
 :func:`decode_snapshot` (a :class:`Projection`, its tasks built when first needed) and
 :func:`ledger_from_snapshot`. ``docs/explanation/record.md`` says
 what each part guarantees.
+
+What a store does with an append (check it on the ledger as stored) and with a save (the
+entries after the stored version, built a slice at a time):
+
+>>> import datetime as dt, govops.calendars as gc
+>>> from govops.tasks import Deadline, IssueRaised, Responsibility, Task, TaskAssigned, Unit
+>>> cst = dt.timezone(dt.timedelta(hours=8))
+>>> task = Task("T1", "Repair the bridge", category="key_works",
+...             responsibility=Responsibility(Unit("roads", "Roads office")),
+...             deadline=Deadline.on(dt.date(2026, 6, 30)))
+>>> stored = Ledger(calendar=gc.calendar("CN")).record(
+...     TaskAssigned(task), actor="office", at=dt.datetime(2026, 3, 2, 9, tzinfo=cst))
+>>> newer = stored.record(IssueRaised("T1", "materials late"), actor="roads",
+...                       at=dt.datetime(2026, 3, 3, 9, tzinfo=cst))
+>>> batch = entries_after(newer, stored.version)
+>>> [entry.seq for entry in batch]
+[2]
+>>> extended(stored, batch) == newer, hashes_checked(newer)
+(True, True)
+>>> extended(stored, [newer.entries[0]])
+Traceback (most recent call last):
+...
+govops.exceptions.IntegrityError: ...
 """
 
 from __future__ import annotations
