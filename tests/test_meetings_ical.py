@@ -409,3 +409,28 @@ def test_what_icalendar_refuses_comes_back_as_our_error() -> None:
         InvalidTypeError, match="expected a MeetingSeries, a Meeting or an iterable"
     ):
         to_ical(42)  # type: ignore[arg-type]
+
+
+def test_a_carriage_return_an_icalendar_file_cannot_keep_is_refused_naming_the_field() -> None:
+    # Found by the slow fuzz: a name holding "\r" came back from the file as "\n". A line break
+    # ("\n") is kept; a carriage return is refused rather than changed behind the user's back.
+    kind = attrs.evolve(presets.LEADERSHIP_MEETING, name_zh="党组会\n（扩大）")
+    meeting = Meeting(kind, dt.date(2026, 3, 6), id="m1", basis="ad_hoc", reason="改期")
+    (event,) = icalendar.Calendar.from_ical(to_ical(meeting)).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "党组会\n（扩大）"
+    for field, value in (("name_zh", "党组会\r"), ("name_en", "Party group\r\n")):
+        bad = Meeting(
+            attrs.evolve(kind, **{field: value}), meeting.date, id="m1", basis="ad_hoc", reason="x"
+        )
+        with pytest.raises(InvalidInputError, match=f"{field}=.* holds a carriage return"):
+            to_ical(bad)
+    with pytest.raises(InvalidInputError, match=r"reason=.* holds a carriage return"):
+        to_ical(attrs.evolve(meeting, reason="改期\r\n见通知"))
+    series = schedule(
+        attrs.evolve(presets.LEADERSHIP_MEETING, name_zh="党组会\r"),
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 28),
+        calendar=CAL,
+    )
+    with pytest.raises(InvalidInputError, match=r"name_zh=.* holds a carriage return"):
+        to_ical(series)

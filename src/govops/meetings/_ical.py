@@ -65,6 +65,17 @@ def _moved_note(series: MeetingSeries, calendar: WorkCalendar | None) -> str:
     return "\n".join(lines)
 
 
+def _text(value: str, what: str) -> str:
+    """``value``, which an iCalendar file keeps as it is: a carriage return is refused, since a
+    reader gets a line break back in its place (RFC 5545 writes a line break as ``\\n``)."""
+    if "\r" in value:
+        raise InvalidInputError(
+            f"{what}={value!r} holds a carriage return, which an iCalendar file cannot keep (a "
+            "reader gets a line break back); use '\\n' for a line break"
+        )
+    return value
+
+
 def _zone(calendar: WorkCalendar | None) -> ZoneInfo:
     name = calendar.timezone if calendar is not None else None
     return ZoneInfo(name or DEFAULT_TIMEZONE)
@@ -90,11 +101,12 @@ def _series_event(
         return dt.datetime.combine(day, clock, tzinfo=zone)
 
     event = icalendar.Event()
-    who = f"/{series.convener.id}" if series.convener is not None else ""
-    event.add("uid", f"{t.key}{who}@govops")
-    event.add(
-        "summary", t.name_zh if series.convener is None else f"{t.name_zh}({series.convener.name})"
-    )
+    who = f"/{_text(series.convener.id, 'convener.id')}" if series.convener is not None else ""
+    event.add("uid", f"{_text(t.key, 'key')}{who}@govops")
+    name = _text(t.name_zh, "name_zh")
+    if series.convener is not None:
+        name += f"({_text(series.convener.name, 'convener.name')})"
+    event.add("summary", name)
     event.add("dtstamp", _stamp(stamp, series.start))
     event.add("dtstart", value(recur.start))
     if clock is not None and duration is not None:
@@ -109,7 +121,7 @@ def _series_event(
     if recur.rdates:
         event.add("rdate", [value(d) for d in recur.rdates])
     note = _moved_note(series, calendar)
-    description = f"{t.name_en}; schedule: {t.cadence}"
+    description = f"{_text(t.name_en, 'name_en')}; schedule: {t.cadence}"
     if note:
         description += "\n" + note
     event.add("description", description)
@@ -120,15 +132,15 @@ def _series_event(
 def _meeting_event(meeting: Meeting, stamp: dt.datetime | None) -> icalendar.Event:
     t = meeting.meeting_type
     event = icalendar.Event()
-    event.add("uid", f"{meeting.id}@govops")
-    event.add("summary", t.name_zh)
+    event.add("uid", f"{_text(meeting.id, 'id')}@govops")
+    event.add("summary", _text(t.name_zh, "name_zh"))
     event.add("dtstamp", _stamp(stamp, meeting.date))
     event.add("dtstart", meeting.date)
-    description = f"{t.name_en}; {meeting.basis.value}"
+    description = f"{_text(t.name_en, 'name_en')}; {meeting.basis.value}"
     if meeting.reason:
-        description += f": {meeting.reason}"
+        description += f": {_text(meeting.reason, 'reason')}"
     event.add("description", description)
-    event.add("categories", [t.key])
+    event.add("categories", [_text(t.key, "key")])
     return event
 
 
