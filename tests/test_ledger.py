@@ -43,6 +43,7 @@ from govops.tasks import (
     IssueResolved,
     Ledger,
     LedgerPolicy,
+    LedgerStatistics,
     Light,
     Milestone,
     MilestoneReached,
@@ -943,3 +944,22 @@ def test_an_unknown_warning_level_is_our_error() -> None:
         InvalidInputError, match=r"'purple' is not a Light; expected one of \['blue'"
     ):
         WarningIssued("T1", "purple")  # type: ignore[arg-type]
+
+
+def test_ledger_statistics_hold_counts_and_a_finite_delay() -> None:
+    # Found by the slow fuzz: a delay too large for a float was accepted, then to_json raised
+    # OverflowError. Every count is an int >= 0; the delay a finite number or None.
+    counts = dict.fromkeys(
+        ("total", "open", "overdue", "completed", "confirmed", "cancelled", "on_time"), 0
+    )
+    made = LedgerStatistics(
+        dt.date(2026, 5, 11), **counts, on_time_original=0, average_delay_working_days=2
+    )
+    assert made.average_delay_working_days == 2.0
+    with pytest.raises(InvalidInputError, match="average_delay_working_days=an int of about"):
+        attrs.evolve(made, average_delay_working_days=10**400)
+    with pytest.raises(InvalidInputError, match=r"average_delay_working_days=.* not finite"):
+        attrs.evolve(made, average_delay_working_days=float("nan"))
+    for bad in (None, True, -1, 1.5):
+        with pytest.raises(InvalidInputError, match=r"total=.*expected a number of tasks"):
+            attrs.evolve(made, total=bad)

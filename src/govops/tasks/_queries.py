@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal, final
 
 import attrs
 
+from .._checks import check_number, instance_of, shown
 from .._record import positional_builder
 from ..exceptions import InvalidInputError, UnknownTaskError
 from ._events import Light
@@ -38,6 +39,19 @@ if TYPE_CHECKING:
 __all__ = ["LedgerQueries", "LedgerStatistics"]
 
 
+def _count(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    """An attrs validator: a number of tasks (an ``int`` >= 0, not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(
+            f"{attribute.name}={shown(value)}; expected a number of tasks (an int >= 0)"
+        )
+
+
+def _delay(value: object) -> float | None:
+    """An attrs converter: a mean delay as a finite ``float``, or ``None``."""
+    return None if value is None else check_number(value, "average_delay_working_days")
+
+
 @final
 @attrs.frozen
 class LedgerStatistics:
@@ -49,16 +63,16 @@ class LedgerStatistics:
     completed late. Rates are ``None`` when nothing is completed.
     """
 
-    as_of: dt.date
-    total: int = attrs.field(kw_only=True)
-    open: int = attrs.field(kw_only=True)
-    overdue: int = attrs.field(kw_only=True)
-    completed: int = attrs.field(kw_only=True)
-    confirmed: int = attrs.field(kw_only=True)
-    cancelled: int = attrs.field(kw_only=True)
-    on_time: int = attrs.field(kw_only=True)
-    on_time_original: int = attrs.field(kw_only=True)
-    average_delay_working_days: float | None = attrs.field(kw_only=True)
+    as_of: dt.date = attrs.field(validator=instance_of(dt.date))
+    total: int = attrs.field(kw_only=True, validator=_count)
+    open: int = attrs.field(kw_only=True, validator=_count)
+    overdue: int = attrs.field(kw_only=True, validator=_count)
+    completed: int = attrs.field(kw_only=True, validator=_count)
+    confirmed: int = attrs.field(kw_only=True, validator=_count)
+    cancelled: int = attrs.field(kw_only=True, validator=_count)
+    on_time: int = attrs.field(kw_only=True, validator=_count)
+    on_time_original: int = attrs.field(kw_only=True, validator=_count)
+    average_delay_working_days: float | None = attrs.field(kw_only=True, converter=_delay)
 
     @property
     def on_time_rate(self) -> float | None:
