@@ -15,7 +15,7 @@ from .._record import GENESIS_HASH, rehash
 from ..exceptions import GovopsError, IntegrityError, InvalidInputError, InvalidTypeError
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import extended, hashes_checked
+from ..tasks.lowlevel import entries_after, extended, hashes_checked
 from ._head import StoreHead, check_expected
 from ._rows import UNREADABLE, _dumps
 from ._snapshots import LoadReport, Snapshot, Table, check_every, keep, prepared
@@ -156,6 +156,60 @@ class StoreBase:
         if self._read_policy[0] != text:
             self._read_policy = (text, decode_policy(text, self._where))
         return self._read_policy[1]
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
+        """Append ``entries`` after ``expected_version``; return the new version.
+
+        Each entry is checked as :meth:`load` checks it, under the stored policy: its place in
+        the chain, its hash, its time (not before the entry before it) and whether the task's
+        state allows it. The first entry refused raises its error (an
+        :class:`~govops.exceptions.IntegrityError` for the chain, a
+        :class:`~govops.exceptions.LedgerError` for the state) and nothing is written: a store
+        never acknowledges what it could not load. Checking the state needs the ledger as stored,
+        which the store keeps once it has loaded, saved or appended; the first append of a store
+        opened without a calendar that has not done so raises
+        :class:`~govops.exceptions.InvalidInputError`.
+
+        Raises :class:`~govops.exceptions.ConcurrencyError` (writing nothing) when the store is no
+        longer at ``expected_version``, unless it already holds exactly these entries there: an
+        append whose acknowledgement was lost may be repeated, and returns the same version.
+        """
+        entries = list(entries)
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
+        return self._append(entries, expected_version=expected_version, ledger=None)
+
+    def save(self, ledger: Ledger, *, expected_version: int) -> int:
+        """Append the entries ``ledger`` has beyond ``expected_version``; return the new version.
+
+        The policy the ledger was made with (``ledger.policy_at(0)``) is stored with the first
+        save, unless the store was created with one, and never changes: later saves must bring a
+        ledger made with the same one, else :class:`~govops.exceptions.InvalidInputError` is
+        raised and nothing is written. A policy changes by recording a
+        :class:`~govops.tasks.PolicyChanged` entry (a cover window added for a leader's absence
+        planned later, say), which the store keeps in the hash chain like every other entry.
+        The policy and the entries are written in one transaction. The entries are checked as
+        :meth:`append` checks them; a ledger that recorded them itself on the stored entries has
+        checked them.
+        """
+        if not isinstance(ledger, Ledger):
+            raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
+        ledger.hash_at(expected_version)  # a version the ledger has, or the error that says so
+        return self._append(
+            entries_after(ledger, expected_version),
+            expected_version=expected_version,
+            ledger=ledger,
+        )
+
+    def _append(
+        self, entries: Sequence[Entry], *, expected_version: int, ledger: Ledger | None
+    ) -> int:
+        """Append ``entries`` (Entry values; ``ledger`` the ledger saved, if any) in one write
+        transaction, checked as :meth:`append` says."""
+        raise NotImplementedError
 
     def close(self) -> None:
         """Release the connection; the store cannot be used afterwards."""

@@ -41,7 +41,7 @@ from ..exceptions import (
 )
 from ..serialization import converter
 from ..tasks import Entry, Ledger, LedgerPolicy, WorkingCalendar
-from ..tasks.lowlevel import entries_after, ledger_from_columns
+from ..tasks.lowlevel import ledger_from_columns
 from ..tasks.lowlevel import ledger_from_snapshot as ledger_from
 from . import _snapshots
 from ._common import (
@@ -414,36 +414,11 @@ class PostgresStore(StoreBase):
         """The number of stored entries (the ``seq`` of the last one)."""
         return self.head().version
 
-    def append(self, entries: Sequence[Entry], *, expected_version: int) -> int:
-        """Append ``entries`` after ``expected_version``; return the new version. As
-        :meth:`SQLiteStore.append <govops.store.SQLiteStore.append>`: each entry checked as
-        :meth:`load` checks it, :class:`~govops.exceptions.ConcurrencyError` naming both versions
-        when another writer got there first, a repeated append acknowledged once."""
-        return self._append(entries, expected_version=expected_version, ledger=None)
-
-    def save(self, ledger: Ledger, *, expected_version: int) -> int:
-        """Append the entries ``ledger`` has beyond ``expected_version``, as
-        :meth:`SQLiteStore.save <govops.store.SQLiteStore.save>` does (the policy stored with
-        the first save, later ones may only add cover windows)."""
-        if not isinstance(ledger, Ledger):
-            raise InvalidTypeError(f"ledger={ledger!r}; expected a Ledger")
-        ledger.hash_at(expected_version)  # a version the ledger has, or the error that says so
-        return self._append(
-            entries_after(ledger, expected_version),
-            expected_version=expected_version,
-            ledger=ledger,
-        )
-
     def _append(
         self, entries: Sequence[Entry], *, expected_version: int, ledger: Ledger | None
     ) -> int:
         if isinstance(expected_version, bool) or not isinstance(expected_version, int):
             raise InvalidTypeError(f"expected_version={expected_version!r}; expected an int")
-        if ledger is None:  # a ledger's own entries are Entry values, read a chunk at a time
-            entries = list(entries)
-            for entry in entries:
-                if not isinstance(entry, Entry):
-                    raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
         with self._errors("append to"), self._writing() as cur:
             stored_text, head = self._stored(cur, lock=True)
             stored = self._check_policy(stored_text, head)

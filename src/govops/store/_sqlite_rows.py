@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .._record import GENESIS_HASH
-from ..exceptions import IntegrityError, InvalidTypeError
+from ..exceptions import IntegrityError
 from ..serialization import converter
 from ..tasks import Entry, TaskAssigned
 from ..tasks.lowlevel import Columns
@@ -66,8 +66,6 @@ def _stored_layouts(db: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 def _row(entry: Entry) -> list[Any]:
     """The row of ``entry``, its event as the govops converter unstructures it (the stored
     document is made from it inside the write transaction, see :func:`_document`)."""
-    if not isinstance(entry, Entry):
-        raise InvalidTypeError(f"entries contains {entry!r}; expected Entry values")
     return [
         entry.seq,
         entry.event.task_id,
